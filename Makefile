@@ -1,0 +1,50 @@
+# Thin wrapper over the CMake presets. `make run` and `make test` install missing Debian packages
+# first (.ci/setup-debian), so a fresh Debian 12 machine needs nothing else.
+#   make run  [ARGS="--frames 60 --screenshot shot.png"]   build and open the GUI
+#   make test                                              build and run every test (plus ASan/UBSan pass)
+#   make bench                                             release build, attnviz-cli bench
+# WERROR=ON turns warnings into errors (CI sets it).
+WERROR ?= OFF
+ARGS ?=
+CMAKE_FLAGS = -DATTNVIZ_WERROR=$(WERROR)
+
+.PHONY: all setup build run cli test test-dev test-asan release bench format clean
+
+all: build
+
+setup:
+	@./.ci/setup-debian
+
+build: setup
+	@cmake --preset dev $(CMAKE_FLAGS) >/dev/null
+	@cmake --build --preset dev
+
+# Until the GUI lands, `make run` demonstrates the command-line tool.
+run: build
+	./build/dev/app/cli/attnviz-cli kv-cache --layers 32 --kv-heads 8 --head-dim 128 --seq 128k --heads 32 $(ARGS)
+
+cli: build
+	./build/dev/app/cli/attnviz-cli $(ARGS)
+
+test: test-dev test-asan
+
+test-dev: build
+	ctest --preset dev
+
+test-asan: setup
+	@cmake --preset asan $(CMAKE_FLAGS) >/dev/null
+	@cmake --build --preset asan
+	ctest --preset asan
+
+release: setup
+	@cmake --preset release $(CMAKE_FLAGS) >/dev/null
+	@cmake --build --preset release
+
+bench: release
+	./build/release/app/cli/attnviz-cli bench $(ARGS)
+
+format:
+	@git ls-files '*.cpp' '*.h' | xargs clang-format -i
+
+clean:
+	rm -rf build

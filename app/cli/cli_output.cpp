@@ -1,0 +1,25 @@
+// One-line errors on stderr and --help handling shared by every subcommand.
+#include "app/cli/cli_output.h"
+
+#include "app/cli/commands.h"
+
+#include <cstdio>
+
+namespace attnviz::cli {
+
+int usage_error(const std::string& message) {
+    std::fprintf(stderr, "%s\n", message.c_str());
+    return kExitUsage;
+}
+
+int parse_or_exit(ArgParser& parser, int argc, char** argv) {
+    const Status s = parser.parse(argc, argv, 2);
+    if (parser.help_requested()) {
+        std::fputs(parser.help_text().c_str(), stdout);
+        return kExitOk;
+    }
+    if (!s.empty()) return usage_error(s);
+    return -1;
+}
+
+}  // namespace attnviz::cli

@@ -1,0 +1,17 @@
+// Shared reporting for attnviz-cli commands: one-line errors, help output.
+#pragma once
+
+#include "app/cli/args.h"
+
+#include <string>
+
+namespace attnviz::cli {
+
+/// Prints "<message>" on stderr and returns kExitUsage.
+int usage_error(const std::string& message);
+
+/// Parses argv into `parser`; prints help (returns 0) or the error (returns 2) when needed.
+/// Returns -1 when the command should go on.
+int parse_or_exit(ArgParser& parser, int argc, char** argv);
+
+}  // namespace attnviz::cli

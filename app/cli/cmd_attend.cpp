@@ -1,0 +1,179 @@
+// attnviz-cli attend: attention over Q/K/V .npy files, weights / outputs / lse written as .npy.
+#include "app/cli/args.h"
+#include "app/cli/cli_output.h"
+#include "app/cli/commands.h"
+#include "core/attention.h"
+#include "core/npy.h"
+
+#include <cmath>
+#include <cstdio>
+#include <string>
+
+namespace attnviz::cli {
+
+namespace {
+
+const char kUsage[] =
+    "usage: attnviz-cli attend --q Q.npy --k K.npy --v V.npy\n"
+    "           [--causal] [--window W] [--key-padding PAD.npy]\n"
+    "           [--temperature T] [--no-scale | --scale S] [--impl reference]\n"
+    "           --out-weights W.npy --out-output O.npy [--out-lse L.npy]\n"
+    "\n"
+    "Shapes: Q [n_heads, n_q, d] (or [n_q, d] for one head), K [n_kv_heads, n_k, d],\n"
+    "V [n_kv_heads, n_k, d_v], PAD [n_k] (bool/uint8/float, nonzero = real key).\n"
+    "Writes weights [n_heads, n_q, n_k], output [n_heads, n_q, d_v], lse [n_heads, n_q]\n"
+    "(float32). At least one --out-* is needed; omit --out-weights for long inputs.";
+
+/// Loads a [n_heads, n_rows, n_cols] stack, or [n_rows, n_cols] as one head.
+Expected<Tensor3> load_heads(const std::string& path, const std::string& what) {
+    Expected<NpyArray> a = read_npy(path);
+    if (!a) return Error{a.error()};
+    const std::vector<std::int64_t>& s = a->shape;
+    if (s.size() == 1) {
+        return Error{path + ": " + what + " has shape (" + std::to_string(s[0]) +
+                     ",); expected [heads, tokens, dim] or [tokens, dim]"};
+    }
+    const std::int64_t heads = s.size() == 3 ? s[0] : 1;
+    const std::int64_t rows = s[s.size() - 2];
+    const std::int64_t cols = s[s.size() - 1];
+    if (heads > 4096 || rows > (1 << 24) || cols > (1 << 16)) {
+        return Error{path + ": " + what + " is too large to attend over"};
+    }
+    Tensor3 t(static_cast<int>(heads), static_cast<int>(rows), static_cast<int>(cols));
+    std::copy(a->data.begin(), a->data.end(), t.data());
+    return t;
+}
+
+Expected<std::vector<std::uint8_t>> load_padding(const std::string& path) {
+    Expected<NpyMask> m = read_npy_mask(path);
+    std::vector<std::int64_t> shape;
+    std::vector<std::uint8_t> valid;
+    if (m) {
+        shape = m->shape;
+        valid = std::move(m->data);
+    } else {
+        Expected<NpyArray> f = read_npy(path);  // a float array of 0/1 is accepted too
+        if (!f) return Error{m.error()};
+        shape = f->shape;
+        for (float x : f->data) valid.push_back(x != 0.0f ? 1 : 0);
+    }
+    if (shape.size() != 1) return Error{path + ": key padding must be 1-dimensional [n_k]"};
+    return valid;
+}
+
+}  // namespace
+
+int run_attend(int argc, char** argv) {
+    ArgParser p("attnviz-cli attend", kUsage);
+    p.option("q", "Q.npy", "queries, [n_heads, n_q, d] or [n_q, d]");
+    p.option("k", "K.npy", "keys, [n_kv_heads, n_k, d] or [n_k, d]");
+    p.option("v", "V.npy", "values, [n_kv_heads, n_k, d_v] or [n_k, d_v]");
+    p.flag("causal", "causal mask, bottom-right aligned (query i sits at i + n_k - n_q)");
+    p.option("window", "W", "sliding window of W keys, itself included (0 = none)");
+    p.option("key-padding", "PAD.npy", "[n_k]; 0 marks a padding key nobody sees");
+    p.option("temperature", "T", "softmax temperature, default 1; 0 = argmax, inf = uniform");
+    p.flag("no-scale", "do not scale scores (s = 1)");
+    p.option("scale", "S", "scale scores by S instead of 1/sqrt(d)");
+    p.option("impl", "NAME", "reference (default)");
+    p.option("out-weights", "W.npy", "write weights [n_heads, n_q, n_k]");
+    p.option("out-output", "O.npy", "write outputs [n_heads, n_q, d_v]");
+    p.option("out-lse", "L.npy", "write log-sum-exp [n_heads, n_q] (-inf for rows with no key)");
+    if (const int code = parse_or_exit(p, argc, argv); code >= 0) return code;
+
+    for (const char* required : {"q", "k", "v"}) {
+        if (!p.has(required)) return usage_error(p.command() + ": --" + required + " is required (see --help)");
+    }
+    if (!p.has("out-weights") && !p.has("out-output") && !p.has("out-lse")) {
+        return usage_error(p.command() + ": nothing to write; give --out-weights, --out-output or --out-lse");
+    }
+    if (p.has("no-scale") && p.has("scale")) {
+        return usage_error(p.command() + ": --no-scale and --scale contradict each other; give one");
+    }
+    const std::string impl = p.get("impl").value_or("reference");
+    if (impl != "reference") {
+        return usage_error(p.error("impl", "'" + impl + "' is not an implementation; use reference"));
+    }
+
+    AttentionConfig config;
+    if (auto t = p.get("temperature")) {
+        Expected<double> v = parse_number(*t, "--temperature");
+        if (!v) return usage_error(p.command() + ": " + v.error());
+        if (Status s = validate_temperature(*v); !s.empty()) return usage_error(p.error("temperature", s));
+        config.temperature = *v;
+    }
+    if (p.has("no-scale")) config.scale_mode = ScaleMode::kNone;
+    if (auto s = p.get("scale")) {
+        Expected<double> v = parse_number(*s, "--scale");
+        if (!v) return usage_error(p.command() + ": " + v.error());
+        if (!std::isfinite(*v) || *v <= 0.0) return usage_error(p.error("scale", "must be a finite number > 0"));
+        config.scale_mode = ScaleMode::kCustom;
+        config.custom_scale = *v;
+    }
+    config.mask.causal = p.has("causal");
+    if (auto w = p.get("window")) {
+        Expected<long long> v = parse_count(*w, "--window", 0, 1LL << 30);
+        if (!v) return usage_error(p.command() + ": " + v.error());
+        config.mask.window = static_cast<int>(*v);
+    }
+
+    AttentionInputs in;
+    const struct {
+        const char* option;
+        const char* name;
+        Tensor3* target;
+    } loads[] = {{"q", "Q", &in.q}, {"k", "K", &in.k}, {"v", "V", &in.v}};
+    for (const auto& [opt, name, target] : loads) {
+        Expected<Tensor3> t = load_heads(*p.get(opt), name);
+        if (!t) return usage_error(p.command() + ": " + t.error());
+        *target = std::move(t.value());
+    }
+    if (auto pad = p.get("key-padding")) {
+        Expected<std::vector<std::uint8_t>> v = load_padding(*pad);
+        if (!v) return usage_error(p.command() + ": " + v.error());
+        config.mask.key_valid = std::move(v.value());
+    }
+    config.n_heads = in.q.n_mats();
+    config.n_kv_heads = in.k.n_mats();
+    config.head_dim = in.q.n_cols();
+    if (in.k.n_cols() != in.q.n_cols()) {
+        return usage_error(p.command() + ": Q rows have " + std::to_string(in.q.n_cols()) + " numbers but K rows have " +
+                           std::to_string(in.k.n_cols()) + "; Q and K must share head_dim");
+    }
+
+    AttentionOptions options;
+    options.keep_raw_scores = false;
+    options.keep_scores = false;
+    options.keep_weights = p.has("out-weights");
+    options.keep_entropy = false;
+    Expected<AttentionResult> r = compute_attention(config, in, options);
+    if (!r) return usage_error(p.command() + ": " + r.error());
+
+    const auto n_heads = static_cast<std::int64_t>(config.n_heads);
+    const auto n_q = static_cast<std::int64_t>(r->n_q);
+    const auto n_k = static_cast<std::int64_t>(r->n_k);
+    const auto d_v = static_cast<std::int64_t>(in.d_v());
+    if (auto path = p.get("out-weights")) {
+        std::vector<float> w;
+        w.reserve(static_cast<std::size_t>(n_heads * n_q * n_k));
+        for (const HeadResult& h : r->heads) w.insert(w.end(), h.weights.data(), h.weights.data() + h.weights.size());
+        if (Status s = write_npy(*path, {n_heads, n_q, n_k}, w.data()); !s.empty()) return usage_error(p.command() + ": " + s);
+    }
+    if (auto path = p.get("out-output")) {
+        std::vector<float> o;
+        o.reserve(static_cast<std::size_t>(n_heads * n_q * d_v));
+        for (const HeadResult& h : r->heads) o.insert(o.end(), h.output.data(), h.output.data() + h.output.size());
+        if (Status s = write_npy(*path, {n_heads, n_q, d_v}, o.data()); !s.empty()) return usage_error(p.command() + ": " + s);
+    }
+    if (auto path = p.get("out-lse")) {
+        std::vector<float> l;
+        for (const HeadResult& h : r->heads) l.insert(l.end(), h.rows.lse.begin(), h.rows.lse.end());
+        if (Status s = write_npy(*path, {n_heads, n_q}, l.data()); !s.empty()) return usage_error(p.command() + ": " + s);
+    }
+    std::printf("attended %lld query heads over %lld KV heads (%s), n_q=%lld n_k=%lld d=%d d_v=%lld, %zu empty rows\n",
+                static_cast<long long>(n_heads), static_cast<long long>(config.n_kv_heads),
+                attention_kind_name(config.n_heads, config.n_kv_heads), static_cast<long long>(n_q),
+                static_cast<long long>(n_k), config.head_dim, static_cast<long long>(d_v), r->empty_rows.size());
+    return kExitOk;
+}
+
+}  // namespace attnviz::cli

@@ -1,0 +1,92 @@
+// Shape and finiteness checks of AttentionInputs, and the zeroing of unseen non-finite rows.
+#include "core/attention_inputs.h"
+
+#include <string>
+
+namespace attnviz {
+
+namespace {
+
+std::string shape_text(const Tensor3& t) {
+    return "[" + std::to_string(t.n_mats()) + ", " + std::to_string(t.n_rows()) + ", " +
+           std::to_string(t.n_cols()) + "]";
+}
+
+bool row_finite(const Tensor3& t, int mat, int row) { return t.mat(mat).row(row).allFinite(); }
+
+}  // namespace
+
+Status validate_inputs(const AttentionConfig& config, const AttentionInputs& in) {
+    if (Status s = validate_config(config); !s.empty()) return s;
+    const std::string expect_q = "Q must be [n_heads=" + std::to_string(config.n_heads) +
+                                 ", n_q, head_dim=" + std::to_string(config.head_dim) + "]";
+    if (in.q.n_mats() != config.n_heads || in.q.n_cols() != config.head_dim) {
+        return expect_q + ", got " + shape_text(in.q);
+    }
+    if (in.k.n_mats() != config.n_kv_heads || in.k.n_cols() != config.head_dim) {
+        return "K must be [n_kv_heads=" + std::to_string(config.n_kv_heads) +
+               ", n_k, head_dim=" + std::to_string(config.head_dim) + "], got " + shape_text(in.k);
+    }
+    if (in.v.n_mats() != config.n_kv_heads || in.v.n_rows() != in.k.n_rows()) {
+        return "V must be [n_kv_heads=" + std::to_string(config.n_kv_heads) +
+               ", n_k=" + std::to_string(in.k.n_rows()) + ", d_v], got " + shape_text(in.v);
+    }
+    if (in.n_q() < 1) return "there are no queries (n_q = 0); attention needs at least one token";
+    if (in.n_k() < 1) return "there are no keys (n_k = 0); attention needs at least one token";
+    if (in.d_v() < 1) return "V has no columns (d_v = 0)";
+    if (!config.mask.key_valid.empty() && static_cast<int>(config.mask.key_valid.size()) != in.n_k()) {
+        return "key padding has " + std::to_string(config.mask.key_valid.size()) +
+               " entries but there are " + std::to_string(in.n_k()) + " keys; give one per key";
+    }
+
+    const Mask mask(config.mask, in.n_q(), in.n_k());
+    for (int h = 0; h < config.n_heads; ++h) {
+        if (in.q.mat(h).allFinite()) continue;
+        for (int i = 0; i < in.n_q(); ++i) {
+            if (mask.count_visible(i) > 0 && !row_finite(in.q, h, i)) {
+                return "Q has a non-finite value (NaN or inf) in head " + std::to_string(h) + ", query row " +
+                       std::to_string(i) + "; attention needs finite numbers";
+            }
+        }
+    }
+    const std::vector<std::uint8_t> seen = mask.keys_seen_by_any_query();
+    for (int g = 0; g < config.n_kv_heads; ++g) {
+        const bool k_finite = in.k.mat(g).allFinite();
+        const bool v_finite = in.v.mat(g).allFinite();
+        if (k_finite && v_finite) continue;
+        for (int j = 0; j < in.n_k(); ++j) {
+            if (seen[static_cast<std::size_t>(j)] == 0) continue;
+            const char* which = !row_finite(in.k, g, j) ? "K" : (!row_finite(in.v, g, j) ? "V" : nullptr);
+            if (which != nullptr) {
+                return std::string(which) + " has a non-finite value (NaN or inf) in KV head " + std::to_string(g) +
+                       ", key row " + std::to_string(j) + ", which a query can see; attention needs finite numbers";
+            }
+        }
+    }
+    return {};
+}
+
+std::optional<AttentionInputs> zero_non_finite_rows(const AttentionInputs& in) {
+    const auto all_finite = [](const Tensor3& t) {
+        return ConstMapRM(t.data(), static_cast<Eigen::Index>(t.n_mats()) * t.n_rows(), t.n_cols()).allFinite();
+    };
+    if (all_finite(in.q) && all_finite(in.k) && all_finite(in.v)) return std::nullopt;
+
+    AttentionInputs clean = in;
+    const auto zero_bad_rows = [](Tensor3& t) {
+        for (int m = 0; m < t.n_mats(); ++m) {
+            MapRM mat = t.mat(m);
+            for (Eigen::Index r = 0; r < mat.rows(); ++r) {
+                if (!mat.row(r).allFinite()) mat.row(r).setZero();
+            }
+        }
+    };
+    // After validate_inputs, every non-finite row is one nobody sees (an empty query row or an
+    // unseen key), so zeroing them changes no output.
+    zero_bad_rows(clean.q);
+    zero_bad_rows(clean.k);
+    zero_bad_rows(clean.v);
+    return clean;
+}
+
+}  // namespace attnviz

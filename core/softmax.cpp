@@ -1,0 +1,130 @@
+// Stable temperature softmax over the visible keys of one row, and its entropy.
+#include "core/softmax.h"
+
+#include <Eigen/Core>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace attnviz {
+
+namespace {
+
+using ArrayMap = Eigen::Map<Eigen::ArrayXf>;
+using ConstArrayMap = Eigen::Map<const Eigen::ArrayXf>;
+
+bool is_real(const std::uint8_t* key_valid, int j) { return key_valid == nullptr || key_valid[j] != 0; }
+
+float visible_max(const float* scores, KeyRange r, const std::uint8_t* key_valid) {
+    if (key_valid == nullptr) return ConstArrayMap(scores + r.begin, r.size()).maxCoeff();
+    float m = -std::numeric_limits<float>::infinity();
+    for (int j = r.begin; j < r.end; ++j) {
+        if (key_valid[j] != 0) m = std::max(m, scores[j]);
+    }
+    return m;
+}
+
+}  // namespace
+
+TemperatureRegime temperature_regime(double temperature) {
+    if (std::isinf(temperature)) return TemperatureRegime::kUniform;
+    // A positive T that rounds to 0 in float would turn (s - m) / T into 0/0 at the max: its limit
+    // is the argmax, so it is computed as such.
+    if (temperature == 0.0 || static_cast<float>(temperature) == 0.0f) return TemperatureRegime::kArgmax;
+    return TemperatureRegime::kFinite;
+}
+
+SoftmaxRowStats softmax_row(const float* scores, int n_k, KeyRange range, const std::uint8_t* key_valid,
+                            double temperature, float* weights) {
+    constexpr float kInf = std::numeric_limits<float>::infinity();
+    std::fill(weights, weights + n_k, 0.0f);
+    SoftmaxRowStats st;
+    st.n_visible = 0;
+    for (int j = range.begin; j < range.end; ++j) st.n_visible += is_real(key_valid, j) ? 1 : 0;
+    if (st.n_visible == 0) {
+        st.max = -kInf;
+        st.sum = 0.0f;
+        st.lse = -kInf;
+        return st;
+    }
+
+    // pass 1: the row max over visible keys only
+    st.max = visible_max(scores, range, key_valid);
+    const float m = st.max;
+
+    // pass 2: unnormalised weights and their sum
+    switch (temperature_regime(temperature)) {
+        case TemperatureRegime::kArgmax: {
+            int ties = 0;
+            for (int j = range.begin; j < range.end; ++j) {
+                if (is_real(key_valid, j) && scores[j] == m) {
+                    weights[j] = 1.0f;
+                    ++ties;
+                }
+            }
+            st.sum = static_cast<float>(ties);
+            break;
+        }
+        case TemperatureRegime::kUniform: {
+            for (int j = range.begin; j < range.end; ++j) weights[j] = is_real(key_valid, j) ? 1.0f : 0.0f;
+            st.sum = static_cast<float>(st.n_visible);
+            break;
+        }
+        case TemperatureRegime::kFinite: {
+            const float t = static_cast<float>(temperature);
+            if (key_valid == nullptr) {
+                ArrayMap w(weights + range.begin, range.size());
+                w = ((ConstArrayMap(scores + range.begin, range.size()) - m) / t).exp();
+                st.sum = w.sum();
+            } else {
+                double sum = 0.0;
+                for (int j = range.begin; j < range.end; ++j) {
+                    if (key_valid[j] == 0) continue;
+                    weights[j] = std::exp((scores[j] - m) / t);
+                    sum += static_cast<double>(weights[j]);
+                }
+                st.sum = static_cast<float>(sum);
+            }
+            break;
+        }
+    }
+
+    // pass 3: normalise
+    ArrayMap(weights + range.begin, range.size()) /= st.sum;
+
+    const double log_sum = std::log(static_cast<double>(st.sum));
+    if (temperature_regime(temperature) == TemperatureRegime::kFinite) {
+        st.lse = static_cast<float>(static_cast<double>(m) / temperature + log_sum);
+    } else {
+        st.lse = static_cast<float>(log_sum);
+    }
+    return st;
+}
+
+float softmax_row_entropy(const float* scores, const float* weights, KeyRange range,
+                          const std::uint8_t* key_valid, const SoftmaxRowStats& stats, double temperature) {
+    if (!stats.has_keys()) return 0.0f;
+    const double log_sum = std::log(static_cast<double>(stats.sum));
+    if (temperature_regime(temperature) != TemperatureRegime::kFinite) {
+        // Argmax and uniform rows are uniform over S_i keys: H = ln S_i exactly.
+        return static_cast<float>(log_sum);
+    }
+    double weighted_shift = 0.0;  // sum_j P_ij (s_ij - m)
+    for (int j = range.begin; j < range.end; ++j) {
+        if (!is_real(key_valid, j) || weights[j] == 0.0f) continue;
+        weighted_shift += static_cast<double>(weights[j]) * (static_cast<double>(scores[j]) - static_cast<double>(stats.max));
+    }
+    const double h = log_sum - weighted_shift / temperature;
+    return static_cast<float>(std::max(0.0, h));
+}
+
+double entropy_nats(const float* p, int n) {
+    double h = 0.0;
+    for (int j = 0; j < n; ++j) {
+        if (p[j] > 0.0f) h -= static_cast<double>(p[j]) * std::log(static_cast<double>(p[j]));
+    }
+    return h;
+}
+
+}  // namespace attnviz

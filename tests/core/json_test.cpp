@@ -1,0 +1,73 @@
+// The strict JSON parser: positions in errors, depth limit, duplicate keys, round trips.
+#include "core/json.h"
+
+#include <gtest/gtest.h>
+
+namespace attnviz {
+namespace {
+
+void expect_error(const std::string& text, const char* fragment) {
+    Expected<JsonValue> v = parse_json(text, "s.json");
+    ASSERT_FALSE(v.ok()) << "accepted: " << text;
+    EXPECT_NE(v.error().find(fragment), std::string::npos) << v.error();
+}
+
+TEST(Json, ParsesNestedValuesWithPositions) {
+    Expected<JsonValue> v = parse_json("{\n  \"a\": [1, 2.5, -3e2],\n  \"b\": {\"c\": \"x\\u00e9\\n\", \"d\": null, \"e\": true}\n}", "s.json");
+    ASSERT_TRUE(v.ok()) << v.error();
+    const JsonValue* a = v->find("a");
+    ASSERT_NE(a, nullptr);
+    EXPECT_EQ(a->items().size(), 3u);
+    EXPECT_TRUE(a->items()[0].is_int());
+    EXPECT_EQ(a->items()[1].as_number(), 2.5);
+    EXPECT_EQ(a->items()[2].as_number(), -300.0);
+    EXPECT_EQ(a->line, 2);
+    EXPECT_EQ(a->column, 8);
+    EXPECT_EQ(v->find("b")->find("c")->as_string(), "x\xc3\xa9\n");
+    EXPECT_TRUE(v->find("b")->find("d")->is_null());
+    EXPECT_TRUE(v->find("b")->find("e")->as_bool());
+}
+
+TEST(Json, ErrorsCarryLineAndColumn) {
+    expect_error("{\n  \"a\": 1,\n}", "s.json:3:1: trailing comma");
+    expect_error("[1, 2,]", "s.json:1:7: trailing comma");
+    expect_error("{\"a\": 1, \"a\": 2}", "s.json:1:10: duplicate key \"a\"");
+    expect_error("// hi\n{}", "comments are not allowed");
+    expect_error("{'a': 1}", "double quotes");
+    expect_error("", "file is empty");
+    expect_error("{\"a\": [1, 2", "unexpected end of file");
+    expect_error("{\"t\": NaN}", "NaN and Infinity are not JSON numbers");
+    expect_error("{\"t\": 1e999}", "out of range");
+    expect_error("[01]", "leading zeros");
+    expect_error("{} {}", "unexpected text after");
+    expect_error("\"a\nb\"", "control character");
+}
+
+TEST(Json, DeepNestingIsRejectedNotOverflowed) {
+    const std::string deep(100000, '[');
+    expect_error(deep, "nesting deeper than 64");
+    std::string ok(64, '[');
+    ok += std::string(64, ']');
+    EXPECT_TRUE(parse_json(ok, "ok.json").ok());
+}
+
+TEST(Json, SkipsUtf8Bom) { EXPECT_TRUE(parse_json("\xEF\xBB\xBF{\"a\": 1}", "bom.json").ok()); }
+
+TEST(Json, DumpRoundTrips) {
+    JsonValue o = JsonValue::object();
+    o.set("n", JsonValue::integer(17179869184LL));
+    o.set("x", JsonValue::number(0.1));
+    o.set("inf", JsonValue::number(1.0 / 0.0));
+    o.set("s", JsonValue::string("q\"\\\t"));
+    o.set("a", JsonValue::array().push(JsonValue::boolean(false)).push(JsonValue()));
+    const std::string text = o.dump(true);
+    Expected<JsonValue> back = parse_json(text, "rt.json");
+    ASSERT_TRUE(back.ok()) << back.error() << "\n" << text;
+    EXPECT_EQ(back->find("n")->as_int(), 17179869184LL);
+    EXPECT_NEAR(back->find("x")->as_number(), 0.1, 1e-9);
+    EXPECT_TRUE(back->find("inf")->is_null());
+    EXPECT_EQ(back->find("s")->as_string(), "q\"\\\t");
+}
+
+}  // namespace
+}  // namespace attnviz

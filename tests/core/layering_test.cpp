@@ -1,0 +1,32 @@
+// The dependency direction made visible: nothing in core/ may include UI, GL or app headers.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <string>
+
+namespace {
+
+TEST(Layering, CoreIncludesNoUiGlOrAppHeaders) {
+    const std::filesystem::path core = std::filesystem::path(ATTNVIZ_SOURCE_DIR) / "core";
+    ASSERT_TRUE(std::filesystem::is_directory(core)) << core;
+    const std::regex forbidden(R"(^\s*#\s*include\s*[<"](imgui|GLFW|glad|GL/|backends/|app/|stb_image))",
+                               std::regex::icase);
+    int files = 0;
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(core)) {
+        const std::string ext = entry.path().extension().string();
+        if (ext != ".h" && ext != ".cpp") continue;
+        ++files;
+        std::ifstream in(entry.path());
+        std::string line;
+        int line_no = 0;
+        while (std::getline(in, line)) {
+            ++line_no;
+            EXPECT_FALSE(std::regex_search(line, forbidden)) << entry.path().string() << ":" << line_no << ": " << line;
+        }
+    }
+    EXPECT_GT(files, 5);
+}
+
+}  // namespace
