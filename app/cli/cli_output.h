@@ -1,11 +1,16 @@
 // Shared reporting for attnviz-cli commands: one-line errors, help output.
 #pragma once
 
-#include "app/cli/args.h"
+#include "app/common/args.h"
 
 #include <string>
 
 namespace attnviz::cli {
+
+// The commands share the common parser under short names.
+using cmdline::ArgParser;
+using cmdline::parse_count;
+using cmdline::parse_number;
 
 /// Prints "<message>" on stderr and returns kExitUsage.
 int usage_error(const std::string& message);

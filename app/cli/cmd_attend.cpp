@@ -1,5 +1,5 @@
 // attnviz-cli attend: attention over Q/K/V .npy files, weights / outputs / lse written as .npy.
-#include "app/cli/args.h"
+#include "app/common/args.h"
 #include "app/cli/cli_output.h"
 #include "app/cli/commands.h"
 #include "core/attention.h"

@@ -1,5 +1,5 @@
 // attnviz-cli kv-cache: KV-cache bytes for a model shape, and the GQA saving against MHA.
-#include "app/cli/args.h"
+#include "app/common/args.h"
 #include "app/cli/cli_output.h"
 #include "app/cli/commands.h"
 #include "core/json.h"

@@ -1,4 +1,4 @@
-// Strict command-line option parsing for attnviz-cli subcommands: declared options, typed values.
+// Strict command-line option parsing shared by attnviz and attnviz-cli: declared options, typed values.
 #pragma once
 
 #include "core/expected.h"
@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-namespace attnviz::cli {
+namespace attnviz::cmdline {
 
 /// The options one subcommand accepts. Every option is `--name` (a flag) or `--name VALUE`
 /// (also `--name=VALUE`); anything undeclared, repeated or missing its value is an error.
@@ -55,4 +55,4 @@ Expected<double> parse_number(const std::string& text, const std::string& what);
 /// A whole number in [lo, hi], with optional binary suffix k (x1024) or M (x1024^2): "128k" = 131072.
 Expected<long long> parse_count(const std::string& text, const std::string& what, long long lo, long long hi);
 
-}  // namespace attnviz::cli
+}  // namespace attnviz::cmdline

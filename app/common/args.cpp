@@ -1,12 +1,12 @@
 // ArgParser and typed value parsing with messages that say what and where.
-#include "app/cli/args.h"
+#include "app/common/args.h"
 
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
 #include <strings.h>
 
-namespace attnviz::cli {
+namespace attnviz::cmdline {
 
 ArgParser::ArgParser(std::string command, std::string usage)
     : m_command(std::move(command)), m_usage(std::move(usage)) {}
@@ -120,4 +120,4 @@ Expected<long long> parse_count(const std::string& text, const std::string& what
     return v * multiplier;
 }
 
-}  // namespace attnviz::cli
+}  // namespace attnviz::cmdline
