@@ -16,6 +16,8 @@ struct Command {
 const Command kCommands[] = {
     {"attend", "attention over Q/K/V .npy files; writes weights, outputs, lse", attnviz::cli::run_attend},
     {"kv-cache", "KV-cache memory for a model shape, and the GQA saving", attnviz::cli::run_kv_cache},
+    {"lesson", "the lesson model's heads on a sentence or a built-in lesson", attnviz::cli::run_lesson_command},
+    {"scenarios", "list the built-in lessons", attnviz::cli::run_scenarios},
 };
 
 void print_help() {

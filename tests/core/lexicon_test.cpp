@@ -1,0 +1,110 @@
+// Lexicon files and word features: the format's errors, the embedded tables, the guesses.
+#include "core/lexicon.h"
+
+#include <gtest/gtest.h>
+
+namespace attnviz {
+namespace {
+
+WordFeatures features_of(const std::string& word) {
+    const Tokenization t = tokenize(word, 1);
+    return LexiconSet::builtin().features(t.tokens.at(0));
+}
+
+TEST(Lexicon, ParsesEntriesCommentsAndCrlf) {
+    Expected<Lexicon> lex = Lexicon::parse("# comment\n\npod\tnoun\tobject\tsg\t-\t-\r\nit\tpron\t-\tsg\t-\tthing\n", "t.tsv");
+    ASSERT_TRUE(lex.ok()) << lex.error();
+    EXPECT_EQ(lex->size(), 2u);
+    ASSERT_NE(lex->find("it"), nullptr);
+    EXPECT_EQ(lex->find("it")->refers, Refers::kThing);
+    EXPECT_EQ(lex->find("pod")->cls, SemanticClass::kObject);
+}
+
+TEST(Lexicon, ErrorsNameTheLineAndTheProblem) {
+    struct Case {
+        const char* text;
+        const char* expected;
+    };
+    const Case cases[] = {
+        {"pod\tnoun\tobject\tsg\t-\n", "t.tsv:1: expected 6 tab-separated fields"},
+        {"# c\npod\tnown\tobject\tsg\t-\t-\n", "t.tsv:2: unknown part of speech \"nown\""},
+        {"pod\tnoun\tgadget\tsg\t-\t-\n", "unknown class \"gadget\""},
+        {"pod\tnoun\tobject\tmany\t-\t-\n", "unknown number \"many\""},
+        {"pod\tnoun\tobject\tsg\tx\t-\n", "unknown gender \"x\""},
+        {"it\tpron\t-\tsg\t-\tall\n", "unknown refers value \"all\""},
+        {"pod\tnoun\tobject\tsg\t-\t-\npod\tverb\t-\t-\t-\t-\n", "t.tsv:2: \"pod\" is listed twice"},
+        {"p\xFFod\tnoun\tobject\tsg\t-\t-\n", "not valid UTF-8"},
+    };
+    for (const Case& c : cases) {
+        Expected<Lexicon> lex = Lexicon::parse(c.text, "t.tsv");
+        ASSERT_FALSE(lex.ok()) << c.text;
+        EXPECT_NE(lex.error().find(c.expected), std::string::npos) << lex.error();
+    }
+}
+
+TEST(Lexicon, BuiltinTablesAreLargeAndCoverTheLessons) {
+    const LexiconSet& set = LexiconSet::builtin();
+    EXPECT_GE(set.english().size(), 2000u);
+    EXPECT_GE(set.french().size(), 300u);
+    EXPECT_GE(set.chinese().size(), 100u);
+    for (const char* w : {"the", "pod", "crash", "because", "it", "ran", "out", "of", "memory", "cat", "window", "his"}) {
+        EXPECT_NE(set.english().find(w), nullptr) << w;
+    }
+    EXPECT_EQ(set.english().find("pod")->cls, SemanticClass::kObject);
+    EXPECT_EQ(set.english().find("cat")->cls, SemanticClass::kAnimal);
+    EXPECT_EQ(set.english().find("his")->refers, Refers::kMale);
+    EXPECT_EQ(set.english().find("she")->refers, Refers::kFemale);
+    EXPECT_EQ(set.english().find("they")->refers, Refers::kPlural);
+    EXPECT_EQ(set.chinese().find("它")->refers, Refers::kThing);
+    EXPECT_EQ(set.french().find("chat")->gender, Gender::kMale);
+}
+
+TEST(Lexicon, GuessesForUnknownWords) {
+    EXPECT_EQ(features_of("Zorblax").pos, PartOfSpeech::kName);
+    EXPECT_EQ(features_of("Zorblax").cls, SemanticClass::kPerson);
+    EXPECT_EQ(features_of("glorpingly").pos, PartOfSpeech::kAdv);
+    EXPECT_EQ(features_of("zorbed").pos, PartOfSpeech::kVerb);
+    EXPECT_EQ(features_of("flimbation").cls, SemanticClass::kAbstract);
+    EXPECT_EQ(features_of("blorfs").number, GrammaticalNumber::kPlural);
+    EXPECT_EQ(features_of("blorf").pos, PartOfSpeech::kNoun);
+    EXPECT_NE(features_of("blorf").source.find("guess"), std::string::npos);
+}
+
+TEST(Lexicon, InflectedFormsOfListedWords) {
+    const WordFeatures pods = features_of("pods");
+    EXPECT_EQ(pods.pos, PartOfSpeech::kNoun);
+    EXPECT_EQ(pods.cls, SemanticClass::kObject);
+    EXPECT_EQ(pods.number, GrammaticalNumber::kPlural);
+    EXPECT_EQ(features_of("crashing").pos, PartOfSpeech::kVerb);
+    EXPECT_EQ(features_of("The").pos, PartOfSpeech::kDet) << "sentence case is not a name";
+    EXPECT_EQ(features_of(",").pos, PartOfSpeech::kPunct);
+    EXPECT_EQ(features_of("42").pos, PartOfSpeech::kNum);
+}
+
+TEST(Lexicon, ChineseWordsSpanSeveralCharacters) {
+    const Tokenization t = tokenize("小明很喜欢他的猫，它总是睡在窗边。");
+    const std::vector<WordFeatures> f = LexiconSet::builtin().analyse(t.tokens);
+    ASSERT_EQ(f.size(), t.tokens.size());
+    EXPECT_EQ(f[0].pos, PartOfSpeech::kName);  // 小 of 小明
+    EXPECT_EQ(f[1].pos, PartOfSpeech::kName);  // 明 of 小明
+    EXPECT_EQ(f[0].cls, SemanticClass::kPerson);
+    EXPECT_EQ(f[7].cls, SemanticClass::kAnimal);  // 猫
+    EXPECT_EQ(f[9].refers, Refers::kThing);       // 它
+    EXPECT_EQ(f[5].refers, Refers::kMale);        // 他
+    EXPECT_EQ(f[8].pos, PartOfSpeech::kPunct);    // ，
+}
+
+TEST(Lexicon, FrenchSentencesUseTheFrenchTable) {
+    const Tokenization t = tokenize("le chat dort sur le canapé");
+    const std::vector<WordFeatures> f = LexiconSet::builtin().analyse(t.tokens);
+    EXPECT_EQ(f[1].cls, SemanticClass::kAnimal);
+    EXPECT_EQ(f[1].gender, Gender::kMale);
+    EXPECT_NE(f[1].source.find("fr"), std::string::npos);
+}
+
+TEST(Lexicon, DescribeIsReadable) {
+    EXPECT_EQ(describe(*LexiconSet::builtin().english().find("pod")).rfind("noun \xC2\xB7 object \xC2\xB7 singular", 0), 0u);
+}
+
+}  // namespace
+}  // namespace attnviz

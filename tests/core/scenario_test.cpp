@@ -1,0 +1,94 @@
+// Scenarios: every built-in lesson loads and names a real token; bad files get located errors.
+#include "core/scenario.h"
+#include "core/tokenizer.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+namespace attnviz {
+namespace {
+
+TEST(Scenario, BuiltinsCoverTheLessonsPodFirst) {
+    const std::vector<Scenario>& all = builtin_scenarios();
+    ASSERT_GE(all.size(), 7u);
+    EXPECT_EQ(all.front().name, "pod");
+    EXPECT_EQ(all.front().sentence, "the pod crashed because it ran out of memory");
+    EXPECT_EQ(all.front().query, "it");
+    for (const char* name : {"pod", "cat-it", "xiao-ming", "cat-sat", "temperature", "gqa-minimind", "chinese"}) {
+        EXPECT_NE(find_builtin_scenario(name), nullptr) << name;
+    }
+    EXPECT_EQ(find_builtin_scenario("gqa-minimind")->n_kv_heads, 2);
+    EXPECT_EQ(find_builtin_scenario("nope"), nullptr);
+    for (const Scenario& sc : all) {
+        EXPECT_TRUE(sc.warnings.empty()) << sc.name;
+        EXPECT_FALSE(sc.explanation.empty()) << sc.name;
+        const Tokenization t = tokenize(sc.sentence);
+        if (!sc.query.empty()) {
+            EXPECT_TRUE(find_token(t.tokens, sc.query).has_value()) << sc.name << ": " << sc.query;
+        }
+        if (sc.quiz) {
+            const Tokenization keys = tokenize(sc.key_sentence.empty() ? sc.sentence : sc.key_sentence);
+            const bool token_answer = find_token(keys.tokens, sc.quiz->answer).has_value();
+            const bool number_answer = sc.quiz->answer.find_first_not_of("0123456789.") == std::string::npos;
+            EXPECT_TRUE(token_answer || number_answer) << sc.name << ": " << sc.quiz->answer;
+        }
+    }
+}
+
+TEST(Scenario, ParsesAllFields) {
+    Expected<Scenario> sc = parse_scenario(R"({"title": "T", "sentence": "a b c", "query": "b",
+        "settings": {"heads": 4, "kv_heads": 2, "temperature": "inf", "causal": false, "window": 2, "scale": false},
+        "quiz": {"question": "Q?", "answer": "b"}, "future_field": 1})", "dir/my-lesson.json");
+    ASSERT_TRUE(sc.ok()) << sc.error();
+    EXPECT_EQ(sc->name, "my-lesson");
+    EXPECT_EQ(sc->n_heads, 4);
+    EXPECT_EQ(sc->n_kv_heads, 2);
+    EXPECT_TRUE(std::isinf(sc->temperature));
+    EXPECT_FALSE(sc->causal);
+    EXPECT_EQ(sc->window, 2);
+    EXPECT_FALSE(sc->scale);
+    ASSERT_TRUE(sc->quiz.has_value());
+    EXPECT_EQ(sc->quiz->answer, "b");
+    ASSERT_EQ(sc->warnings.size(), 1u);
+    EXPECT_NE(sc->warnings[0].find("$.future_field"), std::string::npos);
+    // heads alone sets kv_heads to match (MHA).
+    EXPECT_EQ(parse_scenario(R"({"sentence": "x", "settings": {"heads": 3}})", "s.json")->n_kv_heads, 3);
+}
+
+TEST(Scenario, MalformedFilesSayWhereAndWhat) {
+    struct Case {
+        const char* text;
+        const char* expected;
+    };
+    const Case cases[] = {
+        {"{\"sentence\": \"a\",\n  \"settings\": {\"heads\": 3,}}", "s.json:2:"},
+        {"[1, 2]", "s.json:1:1: $ must be an object"},
+        {"{\"title\": \"x\"}", "needs a \"sentence\""},
+        {"{\"sentence\": \"  \"}", "$.sentence is empty"},
+        {"{\"sentence\": 5}", "s.json:1:14: $.sentence must be a string"},
+        {"{\"sentence\": \"a\", \"settings\": {\"heads\": \"8\"}}", "$.settings.heads must be a whole number from 1 to 8"},
+        {"{\"sentence\": \"a\", \"settings\": {\"heads\": 12}}", "$.settings.heads"},
+        {"{\"sentence\": \"a\", \"settings\": {\"heads\": 6, \"kv_heads\": 4}}", "must divide heads"},
+        {"{\"sentence\": \"a\", \"settings\": {\"temperature\": -1}}", "$.settings.temperature must be a number from 0 up"},
+        {"{\"sentence\": \"a\", \"settings\": {\"causal\": \"yes\"}}", "$.settings.causal must be true or false"},
+        {"{\"sentence\": \"a\", \"settings\": 3}", "$.settings must be an object"},
+        {"{\"sentence\": \"a\", \"quiz\": {\"question\": \"q\"}}", "$.quiz needs a \"answer\""},
+        {"{\"sentence\": \"a\", \"sentence\": \"b\"}", "duplicate"},
+        {"", "s.json:1:1"},
+    };
+    for (const Case& c : cases) {
+        Expected<Scenario> sc = parse_scenario(c.text, "s.json");
+        ASSERT_FALSE(sc.ok()) << c.text;
+        EXPECT_NE(sc.error().find(c.expected), std::string::npos) << c.text << "\n -> " << sc.error();
+    }
+}
+
+TEST(Scenario, LoadingAMissingFileNamesIt) {
+    Expected<Scenario> sc = load_scenario_file("/nonexistent/lesson.json");
+    ASSERT_FALSE(sc.ok());
+    EXPECT_NE(sc.error().find("/nonexistent/lesson.json"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace attnviz
