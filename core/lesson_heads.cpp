@@ -29,8 +29,8 @@ int cls(SemanticClass c) { return class_dim(c); }
 /// Writes channels (columns of W_q and W_k): each adds gain * (a . x_query) * (b . x_key) to a score.
 class HeadBuilder {
 public:
-    explicit HeadBuilder(std::string name, std::string role) {
-        m_head.info = {std::move(name), std::move(role)};
+    HeadBuilder(std::string name, std::string short_name, std::string role) {
+        m_head.info = {std::move(name), std::move(short_name), std::move(role)};
         m_head.w_q = MatrixRM::Zero(kDModel, kHeadDim);
         m_head.w_k = MatrixRM::Zero(kDModel, kHeadDim);
     }
@@ -109,7 +109,7 @@ std::vector<HeadDesign> build_heads() {
 
     {  // 0. Coreference: a pronoun's query asks for an earlier noun of a compatible kind and number.
         const float g = 0.33f;
-        HeadBuilder h("coreference", "a pronoun finds the earlier noun it can refer to (it -> pod, his -> Xiao Ming)");
+        HeadBuilder h("coreference", "coref", "a pronoun finds the earlier noun it can refer to (it -> pod, his -> Xiao Ming)");
         h.channel(g, dims({{pos(PartOfSpeech::kPronoun), 1.0f}}),
                   dims({{pos(PartOfSpeech::kNoun), 3.0f}, {pos(PartOfSpeech::kName), 3.0f}, {pos(PartOfSpeech::kPronoun), -2.5f}}));
         h.channel(g, dims({{kRefersThing, 1.0f}}),
@@ -129,17 +129,17 @@ std::vector<HeadDesign> build_heads() {
         heads.push_back(h.build(1001));
     }
     {  // 1. Previous token: relative position only, a sharp bump at i - 1.
-        HeadBuilder h("previous token", "every token looks at the token just before it (position only, no meaning)");
+        HeadBuilder h("previous token", "previous", "every token looks at the token just before it (position only, no meaning)");
         h.relative_position(1.0f, {5.0f, 4.0f, 1.5f, 0.5f});
         heads.push_back(h.build(1002));
     }
     {  // 2. First token: an attention sink, where heads park weight they do not need.
-        HeadBuilder h("first token (sink)", "every token puts most of its weight on the first token: an attention sink");
+        HeadBuilder h("first token (sink)", "sink", "every token puts most of its weight on the first token: an attention sink");
         h.first_token(1.5f, {2.0f, 2.0f, 1.0f, 1.0f});
         heads.push_back(h.build(1003));
     }
     {  // 3. Verb -> subject: a verb's query asks for a nearby earlier noun or pronoun.
-        HeadBuilder h("verb -> subject", "a verb looks back for its subject, the nearest noun or pronoun before it");
+        HeadBuilder h("verb -> subject", "subject", "a verb looks back for its subject, the nearest noun or pronoun before it");
         h.channel(3.0f, dims({{pos(PartOfSpeech::kVerb), 1.0f}, {pos(PartOfSpeech::kAux), 1.0f}}), nominal(1.0f));
         h.channel(1.0f, dims({{pos(PartOfSpeech::kVerb), 1.0f}, {pos(PartOfSpeech::kAux), 1.0f}}),
                   dims({{pos(PartOfSpeech::kVerb), -2.0f}, {pos(PartOfSpeech::kAux), -2.0f}}));
@@ -147,7 +147,7 @@ std::vector<HeadDesign> build_heads() {
         heads.push_back(h.build(1004));
     }
     {  // 4. Induction: query identity against the key's *previous* identity: in "A B ... A", A finds B.
-        HeadBuilder h("induction / repeat", "in \"A B ... A\" the second A looks at B, the token that followed A before");
+        HeadBuilder h("induction / repeat", "induction", "in \"A B ... A\" the second A looks at B, the token that followed A before");
         for (int k = 0; k < kIdentityDims; ++k) {
             h.channel(1.0f, dims({{kIdentityBegin + k, 1.0f}}),
                       dims({{kPrevIdentityBegin + k, 8.0f}, {kIdentityBegin + k, 2.0f}}));
@@ -156,19 +156,19 @@ std::vector<HeadDesign> build_heads() {
         heads.push_back(h.build(1005));
     }
     {  // 5. Local window: a soft bump around the query itself.
-        HeadBuilder h("local window", "every token looks at itself and its near neighbours");
+        HeadBuilder h("local window", "local", "every token looks at itself and its near neighbours");
         h.relative_position(0.0f, {1.2f, 1.2f, 1.2f, 1.2f, 1.2f, 1.2f});
         heads.push_back(h.build(1006));
     }
     {  // 6. Noun -> modifier: a noun's query asks for the determiners and adjectives just before it.
-        HeadBuilder h("noun -> modifier", "a noun looks at the article and adjectives that describe it");
+        HeadBuilder h("noun -> modifier", "modifier", "a noun looks at the article and adjectives that describe it");
         h.channel(3.0f, dims({{pos(PartOfSpeech::kNoun), 1.0f}, {pos(PartOfSpeech::kName), 1.0f}}),
                   dims({{pos(PartOfSpeech::kDet), 1.0f}, {pos(PartOfSpeech::kAdj), 1.0f}, {pos(PartOfSpeech::kNum), 1.0f}}));
         h.relative_position(1.0f, {0.8f, 0.8f, 0.4f});
         heads.push_back(h.build(1007));
     }
     {  // 7. Delimiter: every token checks the latest clause boundary.
-        HeadBuilder h("delimiter", "every token looks at the latest punctuation or conjunction, where the clause began");
+        HeadBuilder h("delimiter", "delimiter", "every token looks at the latest punctuation or conjunction, where the clause began");
         h.channel(3.0f, bias,
                   dims({{pos(PartOfSpeech::kPunct), 1.0f}, {pos(PartOfSpeech::kConj), 1.0f}, {pos(PartOfSpeech::kPrep), 0.3f}}));
         h.relative_position(2.0f, {0.0f, 0.0f, 0.8f, 0.8f});

@@ -15,7 +15,8 @@ constexpr int kValueDim = 16;
 constexpr int kMaxHeads = 8;
 
 struct HeadInfo {
-    std::string name;  ///< short, for labels: "coreference"
+    std::string name;        ///< for labels: "coreference"
+    std::string short_name;  ///< for small labels: "coref"
     std::string role;  ///< one sentence for tooltips: what it looks for and why
 };
 

@@ -42,7 +42,7 @@ int LessonModel::max_heads() const { return lesson::kMaxHeads; }
 
 std::vector<LessonHeadInfo> LessonModel::heads() const {
     std::vector<LessonHeadInfo> out;
-    for (const lesson::HeadDesign& h : lesson::head_designs()) out.push_back({h.info.name, h.info.role});
+    for (const lesson::HeadDesign& h : lesson::head_designs()) out.push_back({h.info.name, h.info.short_name, h.info.role});
     return out;
 }
 

@@ -18,6 +18,7 @@ inline constexpr const char* kLessonModelLabel = "lesson model: designed heads";
 
 struct LessonHeadInfo {
     std::string name;
+    std::string short_name;
     std::string role;
 };
 

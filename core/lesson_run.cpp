@@ -18,13 +18,20 @@ AttentionConfig lesson_attention_config(const LessonRunSettings& settings, bool 
 
 Expected<LessonRun> run_lesson(const std::string& sentence, const std::string& key_sentence,
                                const LessonRunSettings& settings, const AttentionOptions& options) {
-    LessonRun run;
-    run.tokens = tokenize(sentence, settings.max_tokens);
-    if (run.tokens.tokens.empty()) return Error{"the sentence has no tokens: type some words"};
+    Tokenization keys;
     if (!key_sentence.empty()) {
-        run.key_tokens = tokenize(key_sentence, settings.max_tokens);
-        if (run.key_tokens.tokens.empty()) return Error{"the key sentence has no tokens: type some words"};
+        keys = tokenize(key_sentence, settings.max_tokens);
+        if (keys.tokens.empty()) return Error{"the key sentence has no tokens: type some words"};
     }
+    return run_lesson(tokenize(sentence, settings.max_tokens), std::move(keys), settings, options);
+}
+
+Expected<LessonRun> run_lesson(Tokenization tokens, Tokenization key_tokens, const LessonRunSettings& settings,
+                               const AttentionOptions& options) {
+    LessonRun run;
+    run.tokens = std::move(tokens);
+    run.key_tokens = std::move(key_tokens);
+    if (run.tokens.tokens.empty()) return Error{"the sentence has no tokens: type some words"};
     try {
         Expected<LessonForward> fwd = run.cross() ? LessonModel::instance().forward(run.tokens, run.key_tokens, settings.model)
                                                   : LessonModel::instance().forward(run.tokens, settings.model);

@@ -34,6 +34,11 @@ struct LessonRun {
 Expected<LessonRun> run_lesson(const std::string& sentence, const std::string& key_sentence,
                                const LessonRunSettings& settings, const AttentionOptions& options = {});
 
+/// The same on text tokenized already (the GUI keeps its own tokenization for notices and spans).
+/// An empty key_tokens means self-attention.
+Expected<LessonRun> run_lesson(Tokenization tokens, Tokenization key_tokens, const LessonRunSettings& settings,
+                               const AttentionOptions& options = {});
+
 /// The attention config a lesson run uses (exposed for views that recompute one stage).
 AttentionConfig lesson_attention_config(const LessonRunSettings& settings, bool cross);
 

@@ -168,7 +168,7 @@ Tokenization tokenize(std::string_view input, int max_tokens) {
             std::size_t k = i + 1;
             for (;;) {
                 k = attach_marks(k);
-                if (k < cps.size() && is_letter(cps[k])) { ++k; continue; }
+                if (k < cps.size() && (is_letter(cps[k]) || is_digit(cps[k]))) { ++k; continue; }  // word0, gpt4
                 // A hyphen between letters stays inside the word (well-known); an apostrophe starts
                 // a clitic of its own (it's -> it 's; don't -> do n't is not attempted).
                 if (k + 1 < cps.size() && cps[k] == '-' && is_letter(cps[k + 1])) { k += 2; continue; }
