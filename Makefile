@@ -19,9 +19,8 @@ build: setup
 	@cmake --preset dev $(CMAKE_FLAGS) >/dev/null
 	@cmake --build --preset dev
 
-# Until the GUI lands, `make run` demonstrates the command-line tool.
 run: build
-	./build/dev/app/cli/attnviz-cli kv-cache --layers 32 --kv-heads 8 --head-dim 128 --seq 128k --heads 32 $(ARGS)
+	./build/dev/app/gui/attnviz $(ARGS)
 
 cli: build
 	./build/dev/app/cli/attnviz-cli $(ARGS)

@@ -1,0 +1,22 @@
+// The GUI's frame: update() recomputes what changed, draw() lays out and draws every panel,
+// handle_shortcuts() applies the keyboard. No GL here: the same code runs in headless tests.
+#pragma once
+
+#include "app/gui/app_state.h"
+
+namespace attnviz::gui {
+
+/// Recomputes derived results when the state is dirty: tokenize, lesson model, attention (once), then
+/// the heatmap cells. Resolves a pending query token. Cheap when nothing changed.
+void update(AppState& s);
+
+/// Draws the whole interface for this frame in its fixed layout.
+void draw(AppState& s);
+
+/// Applies keyboard shortcuts (never while a text field is being edited).
+void handle_shortcuts(AppState& s);
+
+/// The interface's base font size in pixels before the user's font scale.
+constexpr float kBaseFontPixels = 17.0f;
+
+}  // namespace attnviz::gui

@@ -1,0 +1,59 @@
+// The changes a person can make, shared by panels and keyboard shortcuts: each validates, edits
+// AppState and marks it dirty. No engine calls here (update() does those once per frame).
+#pragma once
+
+#include "app/gui/app_state.h"
+#include "core/scenario.h"
+
+#include <string>
+
+namespace attnviz::gui {
+
+/// Replaces the sentence (any bytes; invalid UTF-8 is replaced when tokenized). Keeps settings.
+void set_sentence(AppState& s, std::string sentence);
+
+/// Applies a scenario: sentence, settings and query token. The state stays consistent.
+void apply_scenario(AppState& s, const Scenario& scenario);
+
+/// Loads a scenario file and applies it; on any error nothing changes and s.load_message says why.
+/// Returns whether it was applied.
+bool load_scenario_from_file(AppState& s, const std::string& path);
+
+/// Asks the main loop to save the next rendered frame as a PNG named after the lesson and the time.
+void request_screenshot(AppState& s);
+
+/// Locks token `index` as the query (clamped to the tokens there are).
+void set_query(AppState& s, int index);
+/// Moves the locked query by delta tokens (arrow keys).
+void move_query(AppState& s, int delta);
+
+/// Sets the temperature after checking it (NaN or negative: refused, the old value kept, and
+/// s.temperature_message says why). 0 and +inf are valid. Returns whether it was applied.
+bool set_temperature(AppState& s, double temperature);
+/// One log step warmer (factor > 1) or cooler (factor < 1), leaving T = 0 and T = inf sensibly.
+void step_temperature(AppState& s, double factor);
+
+void set_causal(AppState& s, bool causal);
+void set_window(AppState& s, int window);
+void set_scale(AppState& s, bool scale);
+
+/// Sets the number of query heads (1..max); the KV-head count snaps to the largest divisor not above
+/// its current value so the layout stays valid.
+void set_heads(AppState& s, int n_heads, int max_heads);
+/// Sets the KV-head count; refused unless it divides n_heads.
+void set_kv_heads(AppState& s, int n_kv_heads);
+/// The valid KV-head counts for n_heads, largest first (MHA first, MQA last).
+std::vector<int> kv_head_choices(int n_heads);
+
+void focus_head(AppState& s, int head);
+void next_head(AppState& s);
+
+/// Colour settings: only the cells are rebuilt.
+void set_colormap(AppState& s, Colormap cmap);
+void set_color_scale(AppState& s, ColorScale scale);
+void set_ignore_first_key(AppState& s, bool ignore);
+
+/// Interface size: clamped to [0.6, 3].
+void set_font_scale(AppState& s, float scale);
+
+}  // namespace attnviz::gui

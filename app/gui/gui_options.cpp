@@ -1,0 +1,86 @@
+// attnviz's command line, parsed with the shared strict parser.
+#include "app/gui/gui_options.h"
+
+#include "app/common/args.h"
+#include "app/gui/panels/views.h"
+
+#include <cmath>
+
+namespace attnviz::gui {
+
+namespace {
+
+const char kUsage[] =
+    "usage: attnviz [--sentence TEXT] [--scenario NAME|FILE] [--query TOKEN|INDEX]\n"
+    "               [--font-scale F] [--theme dark|light] [--fullscreen]\n"
+    "               [--frames N] [--screenshot PATH.png] [--stats] [--size WxH]\n"
+    "               [--panel VIEW]\n"
+    "\n"
+    "Opens the attention explorer on a lesson (default: the scenario \"pod\", query \"it\").\n"
+    "--frames N renders N frames and exits 0; --screenshot writes the last frame as PNG;\n"
+    "--stats prints frame and compute timings at exit.";
+
+cmdline::ArgParser make_parser() {
+    cmdline::ArgParser p("attnviz", kUsage);
+    p.option("sentence", "TEXT", "start with this sentence instead of a lesson");
+    p.option("scenario", "NAME|FILE", "a built-in lesson (see attnviz-cli scenarios) or a scenario .json file");
+    p.option("query", "TOKEN|INDEX", "the query token to select (its text or its index)");
+    p.option("font-scale", "F", "interface size, 0.6 to 3 (default 1); Ctrl +/- change it live");
+    p.option("theme", "NAME", "dark (default) or light");
+    p.flag("fullscreen", "start in full screen (F11 toggles)");
+    p.option("frames", "N", "render N frames, then exit 0");
+    p.option("screenshot", "PATH.png", "write the last frame to a PNG file");
+    p.flag("stats", "print frames=N frame_ms_median=X frame_ms_p95=Y compute_ms_median=Z at exit");
+    p.flag("recompute-every-frame", "benchmark: recompute every frame, as while dragging a slider");
+    p.option("size", "WxH", "window size in pixels (default 1280x800)");
+    p.option("panel", "VIEW", "open this view first: " + view_names());
+    return p;
+}
+
+}  // namespace
+
+std::string gui_usage() { return make_parser().help_text(); }
+
+Expected<GuiOptions> parse_gui_options(int argc, char** argv) {
+    cmdline::ArgParser p = make_parser();
+    if (Status s = p.parse(argc, argv, 1); !s.empty()) return Error{s};
+    GuiOptions o;
+    o.show_help = p.help_requested();
+    if (auto v = p.get("sentence")) {
+        o.sentence = *v;
+        o.has_sentence = true;
+    }
+    if (auto v = p.get("scenario")) o.scenario = *v;
+    if (auto v = p.get("query")) o.query = *v;
+    if (auto v = p.get("font-scale")) {
+        Expected<double> f = cmdline::parse_number(*v, "--font-scale");
+        if (!f) return Error{"attnviz: " + f.error()};
+        if (!std::isfinite(*f) || *f < 0.6 || *f > 3.0) return Error{p.error("font-scale", "must be between 0.6 and 3")};
+        o.font_scale = static_cast<float>(*f);
+    }
+    if (auto v = p.get("theme")) {
+        if (*v != "dark" && *v != "light") return Error{p.error("theme", "'" + *v + "' is not dark or light")};
+        o.theme = *v;
+    }
+    o.fullscreen = p.has("fullscreen");
+    if (auto v = p.get("frames")) {
+        Expected<long long> n = cmdline::parse_count(*v, "--frames", 1, 1000000);
+        if (!n) return Error{"attnviz: " + n.error()};
+        o.frames = static_cast<int>(*n);
+    }
+    if (auto v = p.get("screenshot")) o.screenshot = *v;
+    if (auto v = p.get("panel")) o.panel = *v;
+    o.stats = p.has("stats");
+    o.recompute_every_frame = p.has("recompute-every-frame");
+    if (auto v = p.get("size")) {
+        const std::size_t x = v->find('x');
+        Expected<long long> w = cmdline::parse_count(x == std::string::npos ? *v : v->substr(0, x), "--size width", 200, 16384);
+        Expected<long long> h = cmdline::parse_count(x == std::string::npos ? "" : v->substr(x + 1), "--size height", 150, 16384);
+        if (x == std::string::npos || !w || !h) return Error{p.error("size", "'" + *v + "' is not WxH, e.g. 1280x800")};
+        o.width = static_cast<int>(*w);
+        o.height = static_cast<int>(*h);
+    }
+    return o;
+}
+
+}  // namespace attnviz::gui

@@ -1,0 +1,32 @@
+// Every panel of the interface: draw_<name>(AppState&, ...). Panels read and edit AppState (through
+// app_actions.h), never call the engine, hold no function-local static state and make no GL calls.
+#pragma once
+
+#include "app/gui/app_state.h"
+
+namespace attnviz::gui {
+
+/// The main menu bar; returns its height.
+float draw_menu_bar(AppState& s);
+/// Scenario picker, sentence editor and notices across the top; returns the height used.
+float draw_sentence_bar(AppState& s, ImVec2 pos, float width);
+/// Left column: temperature, masks, heads, and the query row's readout.
+void draw_controls_panel(AppState& s, ImVec2 pos, ImVec2 size);
+/// The tabbed main area.
+void draw_main_view(AppState& s, ImVec2 pos, ImVec2 size);
+
+/// The "Attention" view: token strip over the heatmap and the heads grid.
+void draw_attention_view(AppState& s);
+
+/// Token chips with attention arcs from the query to every key it can see (inside the current window).
+void draw_token_strip(AppState& s, ImVec2 size);
+/// The focused head's weight matrix as a colormapped texture, with axes, hover values and a legend.
+void draw_heatmap_panel(AppState& s, ImVec2 size);
+/// Small multiples of every head, framed by KV group; click to focus.
+void draw_heads_grid(AppState& s, ImVec2 size);
+/// Keys of the query row ranked by weight, entropy, effective keys, compute time.
+void draw_query_readout(AppState& s);
+
+void draw_help_window(AppState& s);
+
+}  // namespace attnviz::gui

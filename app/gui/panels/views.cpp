@@ -1,0 +1,28 @@
+// The list of main-area views.
+#include "app/gui/panels/views.h"
+
+#include "app/gui/panels/panels.h"
+
+namespace attnviz::gui {
+
+const std::vector<ViewInfo>& views() {
+    static const std::vector<ViewInfo> kViews = {
+        {MainView::kAttention, "attention", "Attention", draw_attention_view},
+    };
+    return kViews;
+}
+
+std::optional<MainView> find_view(std::string_view name) {
+    for (const ViewInfo& v : views()) {
+        if (name == v.name) return v.id;
+    }
+    return std::nullopt;
+}
+
+std::string view_names() {
+    std::string out;
+    for (const ViewInfo& v : views()) out += (out.empty() ? "" : ", ") + std::string(v.name);
+    return out;
+}
+
+}  // namespace attnviz::gui

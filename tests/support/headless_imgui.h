@@ -1,0 +1,100 @@
+// A Dear ImGui context without GL or a window (imgui v1.86 example_null): runs the GUI's real frames
+// and injects mouse and keyboard input, so tests can assert on AppState.
+#pragma once
+
+#include "app/gui/app.h"
+#include "app/gui/app_state.h"
+
+#include <imgui.h>
+
+namespace attnviz::testing {
+
+class HeadlessImGui {
+public:
+    explicit HeadlessImGui(float width = 1280.0f, float height = 800.0f) {
+        ImGui::CreateContext();
+        ImGuiIO& io = ImGui::GetIO();
+        io.DisplaySize = ImVec2(width, height);
+        io.IniFilename = nullptr;
+        io.DeltaTime = 1.0f / 60.0f;
+        ImFontConfig cfg;
+        cfg.SizePixels = gui::kBaseFontPixels;
+        io.Fonts->AddFontDefault(&cfg);
+        unsigned char* pixels = nullptr;
+        int w = 0, h = 0;
+        io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
+        // Arrow keys at their GLFW codes, as the real backend maps them.
+        io.KeyMap[ImGuiKey_LeftArrow] = 263;
+        io.KeyMap[ImGuiKey_RightArrow] = 262;
+        io.KeyMap[ImGuiKey_UpArrow] = 265;
+        io.KeyMap[ImGuiKey_DownArrow] = 264;
+        io.KeyMap[ImGuiKey_Enter] = 257;
+        io.KeyMap[ImGuiKey_Escape] = 256;
+    }
+    ~HeadlessImGui() { ImGui::DestroyContext(); }
+    HeadlessImGui(const HeadlessImGui&) = delete;
+    HeadlessImGui& operator=(const HeadlessImGui&) = delete;
+
+    /// One frame in the order of the real loop: shortcuts, update, draw.
+    void frame(gui::AppState& s) {
+        ImGui::NewFrame();
+        gui::handle_shortcuts(s);
+        gui::update(s);
+        gui::draw(s);
+        ImGui::Render();
+    }
+    void frames(gui::AppState& s, int n) {
+        for (int i = 0; i < n; ++i) frame(s);
+    }
+
+    // Input lands while panels draw; update() applies it at the start of the next frame, as in the
+    // real loop. Every input helper therefore ends with one settling frame.
+
+    /// Moves the mouse there, presses and releases the left button, as a person would.
+    void click(gui::AppState& s, ImVec2 pos) {
+        ImGuiIO& io = ImGui::GetIO();
+        io.MousePos = pos;
+        frame(s);
+        io.MouseDown[0] = true;
+        frame(s);
+        io.MouseDown[0] = false;
+        frames(s, 2);
+    }
+
+    /// Presses at `from`, moves to `to` over a few frames, releases.
+    void drag(gui::AppState& s, ImVec2 from, ImVec2 to) {
+        ImGuiIO& io = ImGui::GetIO();
+        io.MousePos = from;
+        frame(s);
+        io.MouseDown[0] = true;
+        frame(s);
+        for (int i = 1; i <= 4; ++i) {
+            io.MousePos = ImVec2(from.x + (to.x - from.x) * static_cast<float>(i) / 4.0f,
+                                 from.y + (to.y - from.y) * static_cast<float>(i) / 4.0f);
+            frame(s);
+        }
+        io.MouseDown[0] = false;
+        frames(s, 2);
+    }
+
+    void hover(gui::AppState& s, ImVec2 pos) {
+        ImGui::GetIO().MousePos = pos;
+        frames(s, 2);
+    }
+
+    /// Presses and releases a key (io.KeysDown index) with optional modifiers.
+    void key(gui::AppState& s, int key_index, bool ctrl = false, bool shift = false) {
+        ImGuiIO& io = ImGui::GetIO();
+        io.KeyCtrl = ctrl;
+        io.KeyShift = shift;
+        io.KeysDown[key_index] = true;
+        frame(s);
+        io.KeysDown[key_index] = false;
+        io.KeyCtrl = io.KeyShift = false;
+        frames(s, 2);
+    }
+
+    void mouse_away() { ImGui::GetIO().MousePos = ImVec2(-FLT_MAX, -FLT_MAX); }
+};
+
+}  // namespace attnviz::testing

@@ -1,0 +1,258 @@
+// Headless interaction tests: clicks, drags and keys through the real panels, asserting on AppState.
+#include "app/gui/app_actions.h"
+#include "app/gui/keys.h"
+#include "core/scenario.h"
+#include "tests/support/headless_imgui.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+
+namespace attnviz::gui {
+namespace {
+
+using testing::HeadlessImGui;
+
+int token_index(const AppState& s, const std::string& text) {
+    const auto& toks = s.derived.tokens.tokens;
+    for (std::size_t i = 0; i < toks.size(); ++i) {
+        if (toks[i].text == text) return static_cast<int>(i);
+    }
+    return -1;
+}
+
+class AppInteraction : public ::testing::Test {
+protected:
+    void SetUp() override {
+        const Scenario* pod = find_builtin_scenario("pod");
+        ASSERT_NE(pod, nullptr);
+        apply_scenario(s, *pod);
+        ui.frames(s, 3);
+        ASSERT_TRUE(s.derived.result.has_value()) << s.derived.status;
+    }
+    HeadlessImGui ui;
+    AppState s;
+};
+
+TEST_F(AppInteraction, DefaultLessonSelectsIt) {
+    const int it = token_index(s, "it");
+    ASSERT_GE(it, 0);
+    EXPECT_EQ(s.selection.query, it);
+    EXPECT_EQ(s.settings.n_heads, static_cast<int>(s.derived.result->heads.size()));
+}
+
+TEST_F(AppInteraction, ClickingTheChipItSelectsIt) {
+    const int it = token_index(s, "it");
+    set_query(s, 0);
+    ui.frames(s, 2);
+    ASSERT_EQ(s.selection.query, 0);
+    ASSERT_EQ(s.layout.token_chips.size(), s.derived.tokens.tokens.size());
+    ui.click(s, s.layout.token_chips[static_cast<std::size_t>(it)].center());
+    EXPECT_EQ(s.selection.query, it);
+}
+
+TEST_F(AppInteraction, HoverPreviewsWithoutChangingTheLockedQuery) {
+    const int it = token_index(s, "it");
+    ui.hover(s, s.layout.token_chips[1].center());
+    EXPECT_EQ(s.selection.hover_token, 1);
+    EXPECT_EQ(s.selection.query, it);
+    ui.hover(s, ImVec2(5.0f, 795.0f));
+    EXPECT_EQ(s.selection.hover_token, -1);
+}
+
+TEST_F(AppInteraction, DraggingTemperatureChangesConfigAndRecomputes) {
+    const std::uint64_t before = s.derived.version;
+    const float before_entropy = s.derived.result->heads[0].rows.entropy[static_cast<std::size_t>(s.selection.query)];
+    const Rect r = s.layout.temperature_slider;
+    ASSERT_GT(r.max.x - r.min.x, 50.0f);
+    ui.drag(s, r.center(), ImVec2(r.max.x - 3.0f, r.center().y));
+    EXPECT_GT(s.settings.temperature, 5.0);
+    EXPECT_GT(s.derived.version, before);
+    EXPECT_FALSE(s.dirty);
+    const float after_entropy = s.derived.result->heads[0].rows.entropy[static_cast<std::size_t>(s.selection.query)];
+    EXPECT_GT(after_entropy, before_entropy) << "a warmer softmax spreads the query row";
+}
+
+TEST_F(AppInteraction, MaskToggleRecomputesTheUpperTriangle) {
+    ASSERT_TRUE(s.settings.causal);
+    const auto upper_sum = [&] {
+        const MatrixRM& w = s.derived.result->heads[0].weights;
+        double sum = 0.0;
+        for (int i = 0; i < w.rows(); ++i) {
+            for (int j = i + 1; j < w.cols(); ++j) sum += static_cast<double>(w(i, j));
+        }
+        return sum;
+    };
+    EXPECT_EQ(upper_sum(), 0.0);
+    ui.click(s, s.layout.causal_checkbox.center());
+    EXPECT_FALSE(s.settings.causal);
+    EXPECT_GT(upper_sum(), 0.0);
+    ui.key(s, kKeyM);  // and back with the shortcut
+    EXPECT_TRUE(s.settings.causal);
+    EXPECT_EQ(upper_sum(), 0.0);
+}
+
+TEST_F(AppInteraction, KvHeadsComboOffersOnlyDivisors) {
+    set_heads(s, 6, 8);
+    ui.frames(s, 2);
+    ui.click(s, s.layout.kv_heads_combo.center());
+    ui.frames(s, 1);
+    std::vector<int> offered;
+    for (const auto& [kv, rect] : s.layout.kv_heads_choices) offered.push_back(kv);
+    EXPECT_EQ(offered, (std::vector<int>{6, 3, 2, 1}));
+    // Pick MQA from the list.
+    const auto mqa = std::find_if(s.layout.kv_heads_choices.begin(), s.layout.kv_heads_choices.end(),
+                                  [](const auto& c) { return c.first == 1; });
+    ASSERT_NE(mqa, s.layout.kv_heads_choices.end());
+    ui.click(s, mqa->second.center());
+    EXPECT_EQ(s.settings.n_kv_heads, 1);
+    for (const HeadResult& h : s.derived.result->heads) EXPECT_EQ(h.kv_head, 0);
+}
+
+TEST(KvHeadChoices, AreTheDivisorsLargestFirst) {
+    EXPECT_EQ(kv_head_choices(8), (std::vector<int>{8, 4, 2, 1}));
+    EXPECT_EQ(kv_head_choices(7), (std::vector<int>{7, 1}));
+    EXPECT_EQ(kv_head_choices(1), (std::vector<int>{1}));
+    AppState s;
+    s.settings.n_heads = 8;
+    s.settings.n_kv_heads = 4;
+    set_kv_heads(s, 3);  // not a divisor: refused
+    EXPECT_EQ(s.settings.n_kv_heads, 4);
+    set_heads(s, 6, 8);  // 4 does not divide 6: snaps down to 3
+    EXPECT_EQ(s.settings.n_kv_heads, 3);
+    set_heads(s, 5, 8);
+    EXPECT_EQ(s.settings.n_kv_heads, 1);
+}
+
+TEST_F(AppInteraction, ArrowKeysMoveTheQuery) {
+    const int it = token_index(s, "it");
+    ui.key(s, ImGui::GetIO().KeyMap[ImGuiKey_LeftArrow]);
+    EXPECT_EQ(s.selection.query, it - 1);
+    ui.key(s, ImGui::GetIO().KeyMap[ImGuiKey_RightArrow]);
+    ui.key(s, ImGui::GetIO().KeyMap[ImGuiKey_RightArrow]);
+    EXPECT_EQ(s.selection.query, it + 1);
+}
+
+TEST_F(AppInteraction, HeadShortcutAndThumbnailClickFocusHeads) {
+    EXPECT_EQ(s.selection.focus_head, 0);
+    ui.key(s, kKeyH);
+    EXPECT_EQ(s.selection.focus_head, 1);
+    ASSERT_GE(s.layout.head_thumbnails.size(), 3u);
+    ui.click(s, s.layout.head_thumbnails[2].center());
+    EXPECT_EQ(s.selection.focus_head, 2);
+}
+
+TEST_F(AppInteraction, TemperatureShortcutStepsAndReachesTheLimits) {
+    ui.key(s, kKeyT);
+    EXPECT_NEAR(s.settings.temperature, 1.5, 1e-12);
+    for (int i = 0; i < 12; ++i) ui.key(s, kKeyT, false, true);
+    EXPECT_EQ(s.settings.temperature, 0.0);
+    const int q = s.selection.query;
+    const HeadResult& h = s.derived.result->heads[0];
+    float top = 0.0f;
+    for (int j = 0; j < h.weights.cols(); ++j) top = std::max(top, h.weights(q, j));
+    EXPECT_GE(top, 0.5f) << "T = 0 is the argmax: all weight on the top key (or shared by ties)";
+}
+
+TEST_F(AppInteraction, TypedNanOrNegativeTemperatureIsRefusedWithAMessage) {
+    EXPECT_FALSE(set_temperature(s, std::nan("")));
+    EXPECT_EQ(s.settings.temperature, 1.0);
+    EXPECT_NE(s.temperature_message.find("NaN"), std::string::npos);
+    EXPECT_FALSE(set_temperature(s, -2.0));
+    EXPECT_NE(s.temperature_message.find("negative"), std::string::npos);
+    EXPECT_TRUE(set_temperature(s, std::numeric_limits<double>::infinity()));
+    EXPECT_TRUE(s.temperature_message.empty());
+    ui.frames(s, 2);
+    const int q = s.selection.query;
+    const HeadResult& h = s.derived.result->heads[0];
+    for (int j = 0; j <= q; ++j) EXPECT_FLOAT_EQ(h.weights(q, j), 1.0f / static_cast<float>(q + 1));
+}
+
+TEST_F(AppInteraction, HeatmapHoverAndClickSelectTheRow) {
+    const Rect r = s.layout.heatmap;
+    ASSERT_GT(r.max.x - r.min.x, 20.0f);
+    const int n = static_cast<int>(s.derived.tokens.tokens.size());
+    // The centre of cell (row 1, column 0).
+    const float cell_w = (r.max.x - r.min.x) / static_cast<float>(n);
+    const float cell_h = (r.max.y - r.min.y) / static_cast<float>(n);
+    const ImVec2 p(r.min.x + cell_w * 0.5f, r.min.y + cell_h * 1.5f);
+    ui.hover(s, p);
+    EXPECT_EQ(s.selection.hover_cell_row, 1);
+    EXPECT_EQ(s.selection.hover_cell_col, 0);
+    ui.click(s, p);
+    EXPECT_EQ(s.selection.query, 1);
+}
+
+TEST_F(AppInteraction, FontShortcutsScaleTheInterface) {
+    ui.key(s, kKeyEqual, true);
+    EXPECT_NEAR(s.view.font_scale, 1.1f, 1e-5f);
+    ui.key(s, kKeyMinus, true);
+    ui.key(s, kKeyMinus, true);
+    EXPECT_LT(s.view.font_scale, 1.0f);
+    ui.key(s, kKey0, true);
+    EXPECT_EQ(s.view.font_scale, 1.0f);
+}
+
+TEST(AppRobustness, EmptyAndWhitespaceSentencesShowAPlaceholder) {
+    HeadlessImGui ui;
+    for (const char* text : {"", "   \t\n  "}) {
+        AppState s;
+        set_sentence(s, text);
+        ui.frames(s, 3);
+        EXPECT_FALSE(s.derived.result.has_value());
+        EXPECT_NE(s.derived.status.find("Type a sentence"), std::string::npos);
+    }
+}
+
+TEST(AppRobustness, OneTokenHasWeightOne) {
+    HeadlessImGui ui;
+    for (bool causal : {true, false}) {
+        AppState s;
+        s.settings.causal = causal;
+        set_sentence(s, "hello");
+        ui.frames(s, 3);
+        ASSERT_TRUE(s.derived.result.has_value()) << s.derived.status;
+        for (const HeadResult& h : s.derived.result->heads) EXPECT_EQ(h.weights(0, 0), 1.0f);
+    }
+}
+
+TEST(AppRobustness, LongTextIsCappedWithANoticeAndStillDraws) {
+    HeadlessImGui ui;
+    AppState s;
+    std::string text;
+    for (int i = 0; i < 700; ++i) text += "word" + std::to_string(i % 50) + " ";
+    set_sentence(s, text);
+    ui.frames(s, 3);
+    ASSERT_TRUE(s.derived.result.has_value()) << s.derived.status;
+    EXPECT_EQ(s.derived.result->n_q, 512);
+    bool noticed = false;
+    for (const std::string& n : s.derived.notices) noticed = noticed || n.find("of 700 tokens") != std::string::npos;
+    EXPECT_TRUE(noticed);
+    EXPECT_EQ(s.sentence, text) << "the full text stays in the editor";
+}
+
+TEST(AppRobustness, InvalidUtf8IsReplacedAndCounted) {
+    HeadlessImGui ui;
+    AppState s;
+    set_sentence(s, std::string("the pod \xFF\x80 crashed"));
+    ui.frames(s, 3);
+    ASSERT_TRUE(s.derived.result.has_value());
+    bool noticed = false;
+    for (const std::string& n : s.derived.notices) noticed = noticed || n.find("invalid UTF-8") != std::string::npos;
+    EXPECT_TRUE(noticed);
+    EXPECT_EQ(s.sentence.find('\xFF'), std::string::npos);
+}
+
+TEST(AppRobustness, UnknownQueryFallsBackToTheLastTokenWithANotice) {
+    HeadlessImGui ui;
+    AppState s;
+    set_sentence(s, "the cat sat");
+    s.selection.pending_query = "dog";
+    ui.frames(s, 3);
+    EXPECT_EQ(s.selection.query, 2);
+    ASSERT_FALSE(s.derived.notices.empty());
+}
+
+}  // namespace
+}  // namespace attnviz::gui
