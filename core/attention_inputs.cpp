@@ -12,7 +12,9 @@ std::string shape_text(const Tensor3& t) {
            std::to_string(t.n_cols()) + "]";
 }
 
-bool row_finite(const Tensor3& t, int mat, int row) { return t.mat(mat).row(row).allFinite(); }
+bool row_finite(const Tensor3& t, int mat, int row) {
+    return t.mat(mat).row(row).allFinite();
+}
 
 }  // namespace
 
@@ -35,8 +37,8 @@ Status validate_inputs(const AttentionConfig& config, const AttentionInputs& in)
     if (in.n_k() < 1) return "there are no keys (n_k = 0); attention needs at least one token";
     if (in.d_v() < 1) return "V has no columns (d_v = 0)";
     if (!config.mask.key_valid.empty() && static_cast<int>(config.mask.key_valid.size()) != in.n_k()) {
-        return "key padding has " + std::to_string(config.mask.key_valid.size()) +
-               " entries but there are " + std::to_string(in.n_k()) + " keys; give one per key";
+        return "key padding has " + std::to_string(config.mask.key_valid.size()) + " entries but there are " +
+               std::to_string(in.n_k()) + " keys; give one per key";
     }
 
     const Mask mask(config.mask, in.n_q(), in.n_k());
@@ -58,17 +60,24 @@ Status validate_inputs(const AttentionConfig& config, const AttentionInputs& in)
             if (seen[static_cast<std::size_t>(j)] == 0) continue;
             const char* which = !row_finite(in.k, g, j) ? "K" : (!row_finite(in.v, g, j) ? "V" : nullptr);
             if (which != nullptr) {
-                return std::string(which) + " has a non-finite value (NaN or inf) in KV head " + std::to_string(g) +
-                       ", key row " + std::to_string(j) + ", which a query can see; attention needs finite numbers";
+                return std::string(which) + " has a non-finite value (NaN or inf) in KV head " +
+                       std::to_string(g) + ", key row " + std::to_string(j) +
+                       ", which a query can see; attention needs finite numbers";
             }
         }
     }
     return {};
 }
 
+Status score_overflow_error(int head, int row) {
+    return "scores overflowed float32 in head " + std::to_string(head) + ", query row " +
+           std::to_string(row) + "; the Q/K values are too large, scale them down";
+}
+
 std::optional<AttentionInputs> zero_non_finite_rows(const AttentionInputs& in) {
     const auto all_finite = [](const Tensor3& t) {
-        return ConstMapRM(t.data(), static_cast<Eigen::Index>(t.n_mats()) * t.n_rows(), t.n_cols()).allFinite();
+        return ConstMapRM(t.data(), static_cast<Eigen::Index>(t.n_mats()) * t.n_rows(), t.n_cols())
+            .allFinite();
     };
     if (all_finite(in.q) && all_finite(in.k) && all_finite(in.v)) return std::nullopt;
 
