@@ -10,5 +10,6 @@ constexpr int kExitUsage = 2;
 
 int run_attend(int argc, char** argv);
 int run_kv_cache(int argc, char** argv);
+int run_bench(int argc, char** argv);
 
 }  // namespace attnviz::cli

@@ -16,6 +16,7 @@ struct Command {
 const Command kCommands[] = {
     {"attend", "attention over Q/K/V .npy files; writes weights, outputs, lse", attnviz::cli::run_attend},
     {"kv-cache", "KV-cache memory for a model shape, and the GQA saving", attnviz::cli::run_kv_cache},
+    {"bench", "time the reference and flash paths against this machine's GEMM ceiling", attnviz::cli::run_bench},
 };
 
 void print_help() {
