@@ -45,7 +45,7 @@ Status compute_head(const AttentionConfig& config, const AttentionInputs& in, co
     for (int i = 0; i < n_q; ++i) {
         const KeyRange range = mask.position_range(i);
         const float* row_scores = scores.row(i).data();
-        if (!range.empty() && !Eigen::Map<const Eigen::ArrayXf>(row_scores + range.begin, range.size()).allFinite()) {
+        if (!all_finite(row_scores + range.begin, static_cast<std::size_t>(range.size()))) {
             return score_overflow_error(h, i);
         }
         const SoftmaxRowStats st =

@@ -143,6 +143,10 @@ struct TileRows {
     bool any = false;          ///< some row sees some key: the tile is computed
     bool full = false;         ///< every row sees every key: no mask is applied
     bool padded = false;       ///< the tile holds padding keys
+    /// Keys [lo, hi) of the tile hold every visible key of every row: only those columns are computed
+    /// (a causal diagonal tile of B_q x B_k computes about B_q columns, not B_k).
+    int lo = 0;
+    int hi = 0;
 };
 
 void classify_tile(const Plan& plan, int q0, int rows, int k0, int cols, TileRows& t) {
@@ -150,6 +154,8 @@ void classify_tile(const Plan& plan, int q0, int rows, int k0, int cols, TileRow
     t.padded = plan.real_keys(k0, k1) != cols;
     t.any = false;
     t.full = !t.padded;
+    t.lo = cols;
+    t.hi = 0;
     for (int r = 0; r < rows; ++r) {
         const KeyRange pr = plan.mask.position_range(q0 + r);
         const int b = std::max(pr.begin, k0);
@@ -160,6 +166,18 @@ void classify_tile(const Plan& plan, int q0, int rows, int k0, int cols, TileRow
         t.visible[ru] = plan.real_keys(b, e);
         t.any = t.any || t.visible[ru] > 0;
         t.full = t.full && b == k0 && e == k1;
+        if (t.visible[ru] > 0) {
+            t.lo = std::min(t.lo, b - k0);
+            t.hi = std::max(t.hi, e - k0);
+        }
+    }
+    if (!t.any || t.full) return;
+    // Shift the rows' ranges to the trimmed tile [k0 + lo, k0 + hi).
+    for (int r = 0; r < rows; ++r) {
+        const auto ru = static_cast<std::size_t>(r);
+        if (t.visible[ru] == 0) continue;
+        t.begin[ru] -= t.lo;
+        t.end[ru] -= t.lo;
     }
 }
 
@@ -174,17 +192,39 @@ int block_key_span(const Plan& plan, int q0, int rows) {
 
 using ArrayMap = Eigen::Map<Eigen::ArrayXf>;
 
+/// x[0, n) = exp((x - M) * k) in place; returns the sum. One pass with Eigen's vectorised exp (an Eigen
+/// expression would take a second pass for the sum). The order of the additions depends on n only, so
+/// the bits do not depend on the address or on the thread.
+float exp_and_sum(float* x, int n, float M, float k) {
+    namespace ei = Eigen::internal;
+    using Packet = ei::packet_traits<float>::type;
+    constexpr int kLanes = ei::packet_traits<float>::size;
+    const Packet pm = ei::pset1<Packet>(M);
+    const Packet pk = ei::pset1<Packet>(k);
+    Packet acc = ei::pset1<Packet>(0.0f);
+    int j = 0;
+    for (; j + kLanes <= n; j += kLanes) {
+        const Packet p = ei::pexp(ei::pmul(ei::psub(ei::ploadu<Packet>(x + j), pm), pk));
+        ei::pstoreu(x + j, p);
+        acc = ei::padd(acc, p);
+    }
+    float sum = ei::predux(acc);
+    for (; j < n; ++j) {
+        x[j] = std::exp((x[j] - M) * k);
+        sum += x[j];
+    }
+    return sum;
+}
+
 /// Turns x[b, e) of one tile row into unnormalised weights p relative to the max M, in place, and
 /// returns their sum. Masked entries of [b, e) hold -inf, which every mode maps to exactly 0.
 float row_weights(const Plan& plan, float* x, int b, int e, float M) {
     ArrayMap seg(x + b, e - b);
     switch (plan.mode) {
         case TileMode::kExp:
-            seg = (seg - M).exp();
-            break;
+            return exp_and_sum(x + b, e - b, M, 1.0f);
         case TileMode::kExpScaled:
-            seg = ((seg - M) * plan.inv_temperature).exp();
-            break;
+            return exp_and_sum(x + b, e - b, M, plan.inv_temperature);
         case TileMode::kExpDiv:
             seg = ((seg - M) / plan.temperature).exp();
             break;
@@ -300,25 +340,27 @@ Status run_item(const Plan& plan, int h, int qb, Tensor3& out, MatrixRM& lse, Te
             if (trace != nullptr) record_step(sc, q0, k0, cols, true, *trace);
             continue;
         }
-        MapRM x = tile_scores(plan, sc, g, k0, cols);
+        const int kc0 = sc.rows.full ? k0 : k0 + sc.rows.lo;  // the computed columns
+        const int n_cols = sc.rows.full ? cols : sc.rows.hi - sc.rows.lo;
+        MapRM x = tile_scores(plan, sc, g, kc0, n_cols);
         for (int r = 0; r < rows; ++r) {
             const auto ru = static_cast<std::size_t>(r);
             float* xr = x.row(r).data();
             int b = 0;
-            int e = cols;
+            int e = n_cols;
             if (!sc.rows.full) {
                 b = sc.rows.begin[ru];
                 e = sc.rows.end[ru];
                 if (sc.rows.visible[ru] == 0) {
                     // Nothing visible in this tile: the row keeps M, S and its accumulator as they are.
-                    std::fill(xr, xr + cols, 0.0f);
+                    std::fill(xr, xr + n_cols, 0.0f);
                     continue;
                 }
-                if (!prepare_row(plan, sc.rows, r, k0, xr)) return score_overflow_error(h, q0 + r);
+                if (!prepare_row(plan, sc.rows, r, kc0, xr)) return score_overflow_error(h, q0 + r);
                 std::fill(xr, xr + b, 0.0f);
-                std::fill(xr + e, xr + cols, 0.0f);
+                std::fill(xr + e, xr + n_cols, 0.0f);
             } else if (plan.x_scale != 1.0f || plan.check_overflow) {
-                if (!prepare_row(plan, sc.rows, r, k0, xr)) return score_overflow_error(h, q0 + r);
+                if (!prepare_row(plan, sc.rows, r, kc0, xr)) return score_overflow_error(h, q0 + r);
             }
             // M_new = max(M_old, tile max); the earlier S and accumulator shrink by exp(M_old - M_new).
             const float m_old = sc.M[ru];
@@ -329,7 +371,7 @@ Status run_item(const Plan& plan, int h, int qb, Tensor3& out, MatrixRM& lse, Te
             sc.M[ru] = m_new;
             if (alpha != 1.0f) sc.acc.row(r) *= alpha;
         }
-        sc.acc.noalias() += x * v.middleRows(k0, cols);
+        sc.acc.noalias() += x * v.middleRows(kc0, n_cols);
         if (trace != nullptr) record_step(sc, q0, k0, cols, false, *trace);
     }
 
@@ -356,16 +398,18 @@ Status run_item(const Plan& plan, int h, int qb, Tensor3& out, MatrixRM& lse, Te
             const int cols = std::min(plan.block_k, plan.n_k - k0);
             classify_tile(plan, q0, rows, k0, cols, sc.rows);
             if (!sc.rows.any) continue;  // the weights start at 0
-            MapRM x = tile_scores(plan, sc, g, k0, cols);
+            const int kc0 = sc.rows.full ? k0 : k0 + sc.rows.lo;
+            const int n_cols = sc.rows.full ? cols : sc.rows.hi - sc.rows.lo;
+            MapRM x = tile_scores(plan, sc, g, kc0, n_cols);
             for (int r = 0; r < rows; ++r) {
                 const auto ru = static_cast<std::size_t>(r);
                 if (sc.rows.visible[ru] == 0 || !(sc.S[ru] > 0.0)) continue;
                 float* xr = x.row(r).data();
                 const int b = sc.rows.begin[ru];
                 const int e = sc.rows.end[ru];
-                prepare_row(plan, sc.rows, r, k0, xr);  // overflow was checked in pass 1
+                prepare_row(plan, sc.rows, r, kc0, xr);  // overflow was checked in pass 1
                 row_weights(plan, xr, b, e, sc.M[ru]);
-                w.row(q0 + r).segment(k0 + b, e - b) =
+                w.row(q0 + r).segment(kc0 + b, e - b) =
                     ConstMapRM(xr + b, 1, e - b) / static_cast<float>(sc.S[ru]);
             }
         }
