@@ -35,11 +35,10 @@ constexpr double kSafeScoreBound = 1e37;
 /// How a tile row turns into weights; see update_row.
 /// In every mode x = s_ij, the scaled score, and M is in the same units (the reference's row max).
 enum class TileMode {
-    kExp,        ///< T = 1: p = exp(x - M)
-    kExpScaled,  ///< 0 < T, 1 / T finite: p = exp((x - M) * (1 / T))
-    kExpDiv,     ///< T so small that 1 / T overflows float: p = exp((x - M) / T)
-    kArgmax,     ///< T = 0: p = [x == M], ties counted online
-    kUniform,    ///< T = inf: p = 1 for every visible key
+    kExp,      ///< T = 1: p = exp(x - M)
+    kExpDiv,   ///< 0 < T < inf: p = exp((x - M) / T), as the reference divides
+    kArgmax,   ///< T = 0: p = [x == M], ties counted online
+    kUniform,  ///< T = inf: p = 1 for every visible key
 };
 
 struct Plan {
@@ -55,11 +54,10 @@ struct Plan {
     int n_k_blocks = 0;
     int group_size = 1;
     TileMode mode = TileMode::kExp;
-    float q_scale = 1.0f;          ///< applied to the Q block before the GEMM
-    float x_scale = 1.0f;          ///< applied to each tile entry after the GEMM (1 when Q was pre-scaled)
-    float temperature = 1.0f;      ///< T, for kExpDiv
-    float inv_temperature = 1.0f;  ///< 1 / T, for kExpScaled
-    double lse_m_factor = 1.0;     ///< lse = M * lse_m_factor + ln S
+    float q_scale = 1.0f;       ///< applied to the Q block before the GEMM
+    float x_scale = 1.0f;       ///< applied to each tile entry after the GEMM (1 when Q was pre-scaled)
+    float temperature = 1.0f;   ///< T, for kExpDiv
+    double lse_m_factor = 1.0;  ///< lse = M * lse_m_factor + ln S
     bool check_overflow = false;
     std::vector<int> real_before;  ///< [n_k + 1]: number of real (unpadded) keys in [0, j)
 
@@ -104,15 +102,8 @@ Plan make_plan(const AttentionConfig& config, const AttentionInputs& in, const F
             plan.q_scale = t == 1.0 ? s : 1.0f;
             plan.x_scale = t == 1.0 ? 1.0f : s;
             plan.temperature = static_cast<float>(t);
-            plan.inv_temperature = static_cast<float>(1.0 / t);
             plan.lse_m_factor = 1.0 / t;
-            if (t == 1.0) {
-                plan.mode = TileMode::kExp;
-            } else if (std::isfinite(plan.inv_temperature)) {
-                plan.mode = TileMode::kExpScaled;
-            } else {
-                plan.mode = TileMode::kExpDiv;
-            }
+            plan.mode = t == 1.0 ? TileMode::kExp : TileMode::kExpDiv;
             break;
     }
 
@@ -192,42 +183,15 @@ int block_key_span(const Plan& plan, int q0, int rows) {
 
 using ArrayMap = Eigen::Map<Eigen::ArrayXf>;
 
-/// x[0, n) = exp((x - M) * k) in place; returns the sum. One pass with Eigen's vectorised exp (an Eigen
-/// expression would take a second pass for the sum). The order of the additions depends on n only, so
-/// the bits do not depend on the address or on the thread.
-float exp_and_sum(float* x, int n, float M, float k) {
-    namespace ei = Eigen::internal;
-    using Packet = ei::packet_traits<float>::type;
-    constexpr int kLanes = ei::packet_traits<float>::size;
-    const Packet pm = ei::pset1<Packet>(M);
-    const Packet pk = ei::pset1<Packet>(k);
-    Packet acc = ei::pset1<Packet>(0.0f);
-    int j = 0;
-    for (; j + kLanes <= n; j += kLanes) {
-        const Packet p = ei::pexp(ei::pmul(ei::psub(ei::ploadu<Packet>(x + j), pm), pk));
-        ei::pstoreu(x + j, p);
-        acc = ei::padd(acc, p);
-    }
-    float sum = ei::predux(acc);
-    for (; j < n; ++j) {
-        x[j] = std::exp((x[j] - M) * k);
-        sum += x[j];
-    }
-    return sum;
-}
-
 /// Turns x[b, e) of one tile row into unnormalised weights p relative to the max M, in place, and
 /// returns their sum. Masked entries of [b, e) hold -inf, which every mode maps to exactly 0.
 float row_weights(const Plan& plan, float* x, int b, int e, float M) {
     ArrayMap seg(x + b, e - b);
     switch (plan.mode) {
         case TileMode::kExp:
-            return exp_and_sum(x + b, e - b, M, 1.0f);
-        case TileMode::kExpScaled:
-            return exp_and_sum(x + b, e - b, M, plan.inv_temperature);
+            return exp_shifted_sum(x + b, x + b, e - b, M, 1.0f);
         case TileMode::kExpDiv:
-            seg = ((seg - M) / plan.temperature).exp();
-            break;
+            return exp_shifted_sum(x + b, x + b, e - b, M, plan.temperature);
         case TileMode::kArgmax:
             seg = (seg == M).cast<float>();
             break;
@@ -243,8 +207,6 @@ float rescale_factor(const Plan& plan, float m_old, float m_new) {
     switch (plan.mode) {
         case TileMode::kExp:
             return std::exp(m_old - m_new);
-        case TileMode::kExpScaled:
-            return std::exp((m_old - m_new) * plan.inv_temperature);
         case TileMode::kExpDiv:
             return std::exp((m_old - m_new) / plan.temperature);
         case TileMode::kArgmax:
