@@ -13,10 +13,6 @@ namespace attnviz {
 
 namespace {
 
-// Below this many multiply-adds the thread start-up costs more than it saves (the GUI's lesson
-// sentences); above it heads run in parallel.
-constexpr double kParallelWorkThreshold = 4.0e6;
-
 Status compute_head(const AttentionConfig& config, const AttentionInputs& in, const Mask& mask,
                     const AttentionOptions& options, int h, HeadResult& out) {
     const int n_q = in.n_q();
@@ -49,9 +45,8 @@ Status compute_head(const AttentionConfig& config, const AttentionInputs& in, co
     for (int i = 0; i < n_q; ++i) {
         const KeyRange range = mask.position_range(i);
         const float* row_scores = scores.row(i).data();
-        if (!range.empty() && !Eigen::Map<const Eigen::ArrayXf>(row_scores + range.begin, range.size()).allFinite()) {
-            return "scores overflowed float32 in head " + std::to_string(h) + ", query row " + std::to_string(i) +
-                   "; the Q/K values are too large, scale them down";
+        if (!all_finite(row_scores + range.begin, static_cast<std::size_t>(range.size()))) {
+            return score_overflow_error(h, i);
         }
         const SoftmaxRowStats st =
             softmax_row(row_scores, n_k, range, key_valid, config.temperature, weights.row(i).data());

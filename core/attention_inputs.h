@@ -34,4 +34,12 @@ Status validate_inputs(const AttentionConfig& config, const AttentionInputs& inp
 /// std::nullopt when the inputs are all finite (the common case: no copy).
 std::optional<AttentionInputs> zero_non_finite_rows(const AttentionInputs& inputs);
 
+/// True when none of data[0, n) is NaN or infinite. One vectorised pass (Eigen's allFinite() tests
+/// coefficient by coefficient, which showed up in profiles of both attention paths).
+bool all_finite(const float* data, std::size_t n);
+
+/// The error for a visible score Q K^T * s that overflowed float in query head `head`, query row `row`
+/// (inputs are finite but too large); shared by the reference and the flash path.
+Status score_overflow_error(int head, int row);
+
 }  // namespace attnviz

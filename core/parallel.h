@@ -5,6 +5,10 @@
 
 namespace attnviz {
 
+/// Below this many multiply-adds the thread start-up costs more than it saves (the GUI's lesson
+/// sentences); attention above it runs its work items in parallel.
+constexpr double kParallelWorkThreshold = 4.0e6;
+
 /// Number of worker threads used when a caller passes n_threads = 0: the hardware concurrency,
 /// or the ATTNVIZ_THREADS environment variable when it holds a number >= 1.
 int default_thread_count();

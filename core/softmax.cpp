@@ -14,7 +14,9 @@ namespace {
 using ArrayMap = Eigen::Map<Eigen::ArrayXf>;
 using ConstArrayMap = Eigen::Map<const Eigen::ArrayXf>;
 
-bool is_real(const std::uint8_t* key_valid, int j) { return key_valid == nullptr || key_valid[j] != 0; }
+bool is_real(const std::uint8_t* key_valid, int j) {
+    return key_valid == nullptr || key_valid[j] != 0;
+}
 
 float visible_max(const float* scores, KeyRange r, const std::uint8_t* key_valid) {
     if (key_valid == nullptr) return ConstArrayMap(scores + r.begin, r.size()).maxCoeff();
@@ -27,6 +29,35 @@ float visible_max(const float* scores, KeyRange r, const std::uint8_t* key_valid
 
 }  // namespace
 
+float exp_shifted_sum(const float* x, float* out, int n, float m, float t) {
+    namespace ei = Eigen::internal;
+    using Packet = ei::packet_traits<float>::type;
+    constexpr int kLanes = ei::packet_traits<float>::size;
+    const Packet pm = ei::pset1<Packet>(m);
+    const Packet pt = ei::pset1<Packet>(t);
+    Packet acc = ei::pset1<Packet>(0.0f);
+    int j = 0;
+    if (t == 1.0f) {
+        for (; j + kLanes <= n; j += kLanes) {
+            const Packet p = ei::pexp(ei::psub(ei::ploadu<Packet>(x + j), pm));
+            ei::pstoreu(out + j, p);
+            acc = ei::padd(acc, p);
+        }
+    } else {
+        for (; j + kLanes <= n; j += kLanes) {
+            const Packet p = ei::pexp(ei::pdiv(ei::psub(ei::ploadu<Packet>(x + j), pm), pt));
+            ei::pstoreu(out + j, p);
+            acc = ei::padd(acc, p);
+        }
+    }
+    float sum = ei::predux(acc);
+    for (; j < n; ++j) {
+        out[j] = std::exp((x[j] - m) / t);
+        sum += out[j];
+    }
+    return sum;
+}
+
 TemperatureRegime temperature_regime(double temperature) {
     if (std::isinf(temperature)) return TemperatureRegime::kUniform;
     // A positive T that rounds to 0 in float would turn (s - m) / T into 0/0 at the max: its limit
@@ -38,10 +69,20 @@ TemperatureRegime temperature_regime(double temperature) {
 SoftmaxRowStats softmax_row(const float* scores, int n_k, KeyRange range, const std::uint8_t* key_valid,
                             double temperature, float* weights) {
     constexpr float kInf = std::numeric_limits<float>::infinity();
-    std::fill(weights, weights + n_k, 0.0f);
+    const TemperatureRegime regime = temperature_regime(temperature);
+    // Keys outside the range are always 0; inside it every key is written below, except where padding
+    // or the argmax leaves some untouched.
+    std::fill(weights, weights + range.begin, 0.0f);
+    std::fill(weights + range.end, weights + n_k, 0.0f);
+    if (key_valid != nullptr || regime == TemperatureRegime::kArgmax) {
+        std::fill(weights + range.begin, weights + range.end, 0.0f);
+    }
     SoftmaxRowStats st;
-    st.n_visible = 0;
-    for (int j = range.begin; j < range.end; ++j) st.n_visible += is_real(key_valid, j) ? 1 : 0;
+    st.n_visible = range.size();
+    if (key_valid != nullptr) {
+        st.n_visible = 0;
+        for (int j = range.begin; j < range.end; ++j) st.n_visible += key_valid[j] != 0 ? 1 : 0;
+    }
     if (st.n_visible == 0) {
         st.max = -kInf;
         st.sum = 0.0f;
@@ -54,7 +95,7 @@ SoftmaxRowStats softmax_row(const float* scores, int n_k, KeyRange range, const 
     const float m = st.max;
 
     // pass 2: unnormalised weights and their sum
-    switch (temperature_regime(temperature)) {
+    switch (regime) {
         case TemperatureRegime::kArgmax: {
             int ties = 0;
             for (int j = range.begin; j < range.end; ++j) {
@@ -74,9 +115,7 @@ SoftmaxRowStats softmax_row(const float* scores, int n_k, KeyRange range, const 
         case TemperatureRegime::kFinite: {
             const float t = static_cast<float>(temperature);
             if (key_valid == nullptr) {
-                ArrayMap w(weights + range.begin, range.size());
-                w = ((ConstArrayMap(scores + range.begin, range.size()) - m) / t).exp();
-                st.sum = w.sum();
+                st.sum = exp_shifted_sum(scores + range.begin, weights + range.begin, range.size(), m, t);
             } else {
                 double sum = 0.0;
                 for (int j = range.begin; j < range.end; ++j) {
@@ -94,7 +133,7 @@ SoftmaxRowStats softmax_row(const float* scores, int n_k, KeyRange range, const 
     ArrayMap(weights + range.begin, range.size()) /= st.sum;
 
     const double log_sum = std::log(static_cast<double>(st.sum));
-    if (temperature_regime(temperature) == TemperatureRegime::kFinite) {
+    if (regime == TemperatureRegime::kFinite) {
         st.lse = static_cast<float>(static_cast<double>(m) / temperature + log_sum);
     } else {
         st.lse = static_cast<float>(log_sum);
@@ -113,7 +152,8 @@ float softmax_row_entropy(const float* scores, const float* weights, KeyRange ra
     double weighted_shift = 0.0;  // sum_j P_ij (s_ij - m)
     for (int j = range.begin; j < range.end; ++j) {
         if (!is_real(key_valid, j) || weights[j] == 0.0f) continue;
-        weighted_shift += static_cast<double>(weights[j]) * (static_cast<double>(scores[j]) - static_cast<double>(stats.max));
+        weighted_shift += static_cast<double>(weights[j]) *
+                          (static_cast<double>(scores[j]) - static_cast<double>(stats.max));
     }
     const double h = log_sum - weighted_shift / temperature;
     return static_cast<float>(std::max(0.0, h));

@@ -34,6 +34,12 @@ struct SoftmaxRowStats {
     bool has_keys() const { return n_visible > 0; }
 };
 
+/// out[0, n) = exp((x - m) / t) (t == 1: exp(x - m)), returns their sum: the pass every softmax row
+/// spends its time in, fused and vectorised. out may be x. The order of the additions depends on n
+/// only, never on the address, so results are identical whichever thread or buffer computes them.
+/// Precondition: t > 0 and finite; x[j] <= m.
+float exp_shifted_sum(const float* x, float* out, int n, float m, float t);
+
 /// Temperature softmax of one row.
 ///   scores:  [n_k] scaled scores s_i. of query row i (entries outside `range` or padded are not read)
 ///   range:   the row's position range (Mask::position_range)

@@ -3,11 +3,15 @@
 #include "app/cli/cli_output.h"
 #include "app/cli/commands.h"
 #include "core/attention.h"
+#include "core/flash_attention.h"
+#include "core/mask.h"
 #include "core/npy.h"
 
 #include <cmath>
 #include <cstdio>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace attnviz::cli {
 
@@ -16,13 +20,65 @@ namespace {
 const char kUsage[] =
     "usage: attnviz-cli attend --q Q.npy --k K.npy --v V.npy\n"
     "           [--causal] [--window W] [--key-padding PAD.npy]\n"
-    "           [--temperature T] [--no-scale | --scale S] [--impl reference]\n"
+    "           [--temperature T] [--no-scale | --scale S]\n"
+    "           [--impl reference|flash [--block-q N] [--block-k N]]\n"
     "           --out-weights W.npy --out-output O.npy [--out-lse L.npy]\n"
     "\n"
     "Shapes: Q [n_heads, n_q, d] (or [n_q, d] for one head), K [n_kv_heads, n_k, d],\n"
     "V [n_kv_heads, n_k, d_v], PAD [n_k] (bool/uint8/float, nonzero = real key).\n"
     "Writes weights [n_heads, n_q, n_k], output [n_heads, n_q, d_v], lse [n_heads, n_q]\n"
-    "(float32). At least one --out-* is needed; omit --out-weights for long inputs.";
+    "(float32). At least one --out-* is needed; omit --out-weights for long inputs.\n"
+    "--impl flash computes the same attention tile by tile without the n_q x n_k matrix\n"
+    "(its weights are rebuilt from the row max and sum when --out-weights asks for them).";
+
+/// Outputs of either path, as the writers need them.
+struct AttendOutputs {
+    int n_q = 0;
+    int n_k = 0;
+    std::vector<float> weights;  // [n_heads, n_q, n_k] when asked for
+    std::vector<float> output;   // [n_heads, n_q, d_v]
+    std::vector<float> lse;      // [n_heads, n_q]
+    std::size_t n_empty_rows = 0;
+};
+
+Expected<AttendOutputs> attend_reference(const AttentionConfig& config, const AttentionInputs& in, bool weights) {
+    AttentionOptions options;
+    options.keep_raw_scores = false;
+    options.keep_scores = false;
+    options.keep_weights = weights;
+    options.keep_entropy = false;
+    Expected<AttentionResult> r = compute_attention(config, in, options);
+    if (!r) return Error{r.error()};
+    AttendOutputs o;
+    o.n_q = r->n_q;
+    o.n_k = r->n_k;
+    for (const HeadResult& h : r->heads) {
+        if (weights) o.weights.insert(o.weights.end(), h.weights.data(), h.weights.data() + h.weights.size());
+        o.output.insert(o.output.end(), h.output.data(), h.output.data() + h.output.size());
+        o.lse.insert(o.lse.end(), h.rows.lse.begin(), h.rows.lse.end());
+    }
+    o.n_empty_rows = r->empty_rows.size();
+    return o;
+}
+
+Expected<AttendOutputs> attend_flash(const AttentionConfig& config, const AttentionInputs& in, bool weights,
+                                     int block_q, int block_k) {
+    FlashOptions options;
+    options.block_q = block_q;
+    options.block_k = block_k;
+    options.rebuild_weights = weights;
+    Expected<FlashResult> r = compute_flash_attention(config, in, options);
+    if (!r) return Error{r.error()};
+    AttendOutputs o;
+    o.n_q = in.n_q();
+    o.n_k = in.n_k();
+    if (weights) o.weights.assign(r->weights->data(), r->weights->data() + r->weights->size());
+    o.output.assign(r->output.data(), r->output.data() + r->output.size());
+    o.lse.assign(r->lse.data(), r->lse.data() + r->lse.size());
+    const Mask mask(config.mask, o.n_q, o.n_k);
+    for (int i = 0; i < o.n_q; ++i) o.n_empty_rows += mask.count_visible(i) == 0 ? 1 : 0;
+    return o;
+}
 
 /// Loads a [n_heads, n_rows, n_cols] stack, or [n_rows, n_cols] as one head.
 Expected<Tensor3> load_heads(const std::string& path, const std::string& what) {
@@ -74,7 +130,11 @@ int run_attend(int argc, char** argv) {
     p.option("temperature", "T", "softmax temperature, default 1; 0 = argmax, inf = uniform");
     p.flag("no-scale", "do not scale scores (s = 1)");
     p.option("scale", "S", "scale scores by S instead of 1/sqrt(d)");
-    p.option("impl", "NAME", "reference (default)");
+    p.option("impl", "NAME", "reference (default) or flash (tiled, O(n) memory)");
+    p.option("block-q", "N", "flash: queries per tile, 1.." + std::to_string(kMaxFlashBlock) + " (default " +
+                                 std::to_string(kDefaultFlashBlockQ) + ")");
+    p.option("block-k", "N", "flash: keys per tile, 1.." + std::to_string(kMaxFlashBlock) + " (default " +
+                                 std::to_string(kDefaultFlashBlockK) + ")");
     p.option("out-weights", "W.npy", "write weights [n_heads, n_q, n_k]");
     p.option("out-output", "O.npy", "write outputs [n_heads, n_q, d_v]");
     p.option("out-lse", "L.npy", "write log-sum-exp [n_heads, n_q] (-inf for rows with no key)");
@@ -90,8 +150,18 @@ int run_attend(int argc, char** argv) {
         return usage_error(p.command() + ": --no-scale and --scale contradict each other; give one");
     }
     const std::string impl = p.get("impl").value_or("reference");
-    if (impl != "reference") {
-        return usage_error(p.error("impl", "'" + impl + "' is not an implementation; use reference"));
+    if (impl != "reference" && impl != "flash") {
+        return usage_error(p.error("impl", "'" + impl + "' is not an implementation; use reference or flash"));
+    }
+    int block_q = kDefaultFlashBlockQ;
+    int block_k = kDefaultFlashBlockK;
+    for (auto [name, target] : {std::pair{"block-q", &block_q}, std::pair{"block-k", &block_k}}) {
+        auto text = p.get(name);
+        if (!text) continue;
+        if (impl != "flash") return usage_error(p.error(name, "applies to --impl flash only"));
+        Expected<long long> v = parse_count(*text, std::string("--") + name, 1, kMaxFlashBlock);
+        if (!v) return usage_error(p.command() + ": " + v.error());
+        *target = static_cast<int>(*v);
     }
 
     AttentionConfig config;
@@ -140,12 +210,9 @@ int run_attend(int argc, char** argv) {
                            std::to_string(in.k.n_cols()) + "; Q and K must share head_dim");
     }
 
-    AttentionOptions options;
-    options.keep_raw_scores = false;
-    options.keep_scores = false;
-    options.keep_weights = p.has("out-weights");
-    options.keep_entropy = false;
-    Expected<AttentionResult> r = compute_attention(config, in, options);
+    const bool want_weights = p.has("out-weights");
+    Expected<AttendOutputs> r = impl == "flash" ? attend_flash(config, in, want_weights, block_q, block_k)
+                                                : attend_reference(config, in, want_weights);
     if (!r) return usage_error(p.command() + ": " + r.error());
 
     const auto n_heads = static_cast<std::int64_t>(config.n_heads);
@@ -153,26 +220,24 @@ int run_attend(int argc, char** argv) {
     const auto n_k = static_cast<std::int64_t>(r->n_k);
     const auto d_v = static_cast<std::int64_t>(in.d_v());
     if (auto path = p.get("out-weights")) {
-        std::vector<float> w;
-        w.reserve(static_cast<std::size_t>(n_heads * n_q * n_k));
-        for (const HeadResult& h : r->heads) w.insert(w.end(), h.weights.data(), h.weights.data() + h.weights.size());
-        if (Status s = write_npy(*path, {n_heads, n_q, n_k}, w.data()); !s.empty()) return usage_error(p.command() + ": " + s);
+        if (Status s = write_npy(*path, {n_heads, n_q, n_k}, r->weights.data()); !s.empty()) {
+            return usage_error(p.command() + ": " + s);
+        }
     }
     if (auto path = p.get("out-output")) {
-        std::vector<float> o;
-        o.reserve(static_cast<std::size_t>(n_heads * n_q * d_v));
-        for (const HeadResult& h : r->heads) o.insert(o.end(), h.output.data(), h.output.data() + h.output.size());
-        if (Status s = write_npy(*path, {n_heads, n_q, d_v}, o.data()); !s.empty()) return usage_error(p.command() + ": " + s);
+        if (Status s = write_npy(*path, {n_heads, n_q, d_v}, r->output.data()); !s.empty()) {
+            return usage_error(p.command() + ": " + s);
+        }
     }
     if (auto path = p.get("out-lse")) {
-        std::vector<float> l;
-        for (const HeadResult& h : r->heads) l.insert(l.end(), h.rows.lse.begin(), h.rows.lse.end());
-        if (Status s = write_npy(*path, {n_heads, n_q}, l.data()); !s.empty()) return usage_error(p.command() + ": " + s);
+        if (Status s = write_npy(*path, {n_heads, n_q}, r->lse.data()); !s.empty()) {
+            return usage_error(p.command() + ": " + s);
+        }
     }
-    std::printf("attended %lld query heads over %lld KV heads (%s), n_q=%lld n_k=%lld d=%d d_v=%lld, %zu empty rows\n",
+    std::printf("attended %lld query heads over %lld KV heads (%s), n_q=%lld n_k=%lld d=%d d_v=%lld, %zu empty rows (%s)\n",
                 static_cast<long long>(n_heads), static_cast<long long>(config.n_kv_heads),
                 attention_kind_name(config.n_heads, config.n_kv_heads), static_cast<long long>(n_q),
-                static_cast<long long>(n_k), config.head_dim, static_cast<long long>(d_v), r->empty_rows.size());
+                static_cast<long long>(n_k), config.head_dim, static_cast<long long>(d_v), r->n_empty_rows, impl.c_str());
     return kExitOk;
 }
 

@@ -12,5 +12,6 @@ int run_attend(int argc, char** argv);
 int run_kv_cache(int argc, char** argv);
 int run_lesson_command(int argc, char** argv);
 int run_scenarios(int argc, char** argv);
+int run_bench(int argc, char** argv);
 
 }  // namespace attnviz::cli

@@ -18,6 +18,7 @@ const Command kCommands[] = {
     {"kv-cache", "KV-cache memory for a model shape, and the GQA saving", attnviz::cli::run_kv_cache},
     {"lesson", "the lesson model's heads on a sentence or a built-in lesson", attnviz::cli::run_lesson_command},
     {"scenarios", "list the built-in lessons", attnviz::cli::run_scenarios},
+    {"bench", "time the reference and flash paths against this machine's GEMM ceiling", attnviz::cli::run_bench},
 };
 
 void print_help() {

@@ -46,7 +46,17 @@ protected:
     fs::path m_dir;
 };
 
-TEST_F(CliAttend, AgreesWithFloat64ForEveryMaskTemperatureAndGqa) {
+// Both implementations; the flash path with blocks that do not divide the shape (6 x 9).
+class CliAttendImpl : public CliAttend, public ::testing::WithParamInterface<std::vector<std::string>> {};
+
+INSTANTIATE_TEST_SUITE_P(Impl, CliAttendImpl,
+                         ::testing::Values(std::vector<std::string>{},
+                                           std::vector<std::string>{"--impl", "reference"},
+                                           std::vector<std::string>{"--impl", "flash"},
+                                           std::vector<std::string>{"--impl", "flash", "--block-q", "4",
+                                                                    "--block-k", "2"}));
+
+TEST_P(CliAttendImpl, AgreesWithFloat64ForEveryMaskTemperatureAndGqa) {
     const double kInf = std::numeric_limits<double>::infinity();
     unsigned seed = 100;
     for (auto [n_heads, n_kv] : {std::pair{4, 4}, {4, 2}, {4, 1}}) {
@@ -73,6 +83,7 @@ TEST_F(CliAttend, AgreesWithFloat64ForEveryMaskTemperatureAndGqa) {
                         std::vector<std::string> extra = {"--temperature", std::isinf(t) ? "inf" : std::to_string(t),
                                                           "--out-weights", path("w.npy"), "--out-output", path("o.npy"),
                                                           "--out-lse", path("l.npy")};
+                        extra.insert(extra.end(), GetParam().begin(), GetParam().end());
                         if (causal) extra.push_back("--causal");
                         if (window) extra.insert(extra.end(), {"--window", std::to_string(window)});
                         if (padding) {
@@ -149,6 +160,10 @@ TEST_F(CliAttend, ErrorsAreOneLineWithExitCode2AndWriteNothing) {
         {{"--out-output", out, "--no-scale", "--scale", "2"}, "contradict"},
         {{"--out-output", out, "--impl", "magic"}, "'magic' is not an implementation"},
         {{"--out-output", out, "--bogus"}, "unknown option --bogus"},
+        {{"--out-output", out, "--impl", "flash", "--block-q", "0"}, "outside 1.."},
+        {{"--out-output", out, "--impl", "flash", "--block-k", "many"}, "--block-k"},
+        {{"--out-output", out, "--impl", "flash", "--block-k", "100000"}, "outside 1.."},
+        {{"--out-output", out, "--block-q", "16"}, "applies to --impl flash only"},
         {{"--out-output"}, "--out-output needs a value"},
         {{}, "nothing to write"},
     };
@@ -190,11 +205,32 @@ TEST_F(CliAttend, FileErrorsNameTheFile) {
     EXPECT_FALSE(fs::exists(path("o.npy")));
 }
 
+TEST_F(CliAttend, FlashReportsItselfAndWritesWhatTheReferenceWrites) {
+    const AttentionInputs in = testing::random_inputs(2, 1, 40, 40, 8, 8, 11);
+    write("q.npy", in.q);
+    write("k.npy", in.k);
+    write("v.npy", in.v);
+    const testing::CliRun ref = attend({"--causal", "--out-output", path("ref.npy"), "--out-lse", path("ref_l.npy")});
+    const testing::CliRun flash = attend({"--causal", "--impl", "flash", "--block-q", "7", "--out-output",
+                                          path("flash.npy"), "--out-lse", path("flash_l.npy")});
+    ASSERT_EQ(ref.code, 0) << ref.err;
+    ASSERT_EQ(flash.code, 0) << flash.err;
+    EXPECT_NE(flash.out.find("(flash)"), std::string::npos) << flash.out;
+    EXPECT_NE(ref.out.find("(reference)"), std::string::npos) << ref.out;
+    for (auto [a, b] : {std::pair{"ref.npy", "flash.npy"}, std::pair{"ref_l.npy", "flash_l.npy"}}) {
+        Expected<NpyArray> x = read_npy(path(a));
+        Expected<NpyArray> y = read_npy(path(b));
+        ASSERT_TRUE(x.ok() && y.ok());
+        ASSERT_EQ(x->shape, y->shape);
+        for (std::size_t i = 0; i < x->data.size(); ++i) EXPECT_NEAR(x->data[i], y->data[i], kTol) << a << " " << i;
+    }
+}
+
 TEST_F(CliAttend, HelpListsEveryOption) {
     const testing::CliRun r = run_cli(cli::run_attend, {"attend", "--help"});
     EXPECT_EQ(r.code, 0);
     for (const char* opt : {"--q", "--causal", "--window", "--key-padding", "--temperature", "--no-scale", "--scale",
-                            "--impl", "--out-weights", "--out-output", "--out-lse"}) {
+                            "--impl", "--block-q", "--block-k", "--out-weights", "--out-output", "--out-lse"}) {
         EXPECT_NE(r.out.find(opt), std::string::npos) << opt;
     }
 }

@@ -1,0 +1,241 @@
+// attnviz-cli bench: the reference and the flash path timed on this machine, next to its own GEMM ceiling.
+#include "app/cli/cli_output.h"
+#include "app/cli/commands.h"
+#include "core/attention.h"
+#include "core/flash_attention.h"
+#include "core/json.h"
+#include "core/parallel.h"
+
+#include <Eigen/Core>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <functional>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace attnviz::cli {
+
+namespace {
+
+const char kUsage[] =
+    "usage: attnviz-cli bench [--quick] [--json]\n"
+    "\n"
+    "Times the reference and the flash path (median of several runs) for d = 64, 12 heads, causal on and\n"
+    "off, n = 128 .. 4096 (and 16384, flash only), plus a GQA case (32 query / 8 KV heads, d = 128,\n"
+    "n = 2048). gflops counts useful work, 4 * n_q * n_k * d per head, halved for causal. peak_extra_mib\n"
+    "is the growth of the process's peak resident memory (VmHWM in /proc/self/status, reset before each\n"
+    "case through /proc/self/clear_refs) over the resident memory before the case, inputs excluded,\n"
+    "outputs included. gemm_gflops is the machine's ceiling: one Eigen 2048^3 float product per thread,\n"
+    "all threads at once. --quick runs small sizes in a few seconds (a smoke test, not a measurement).";
+
+struct BenchCase {
+    const char* impl;  // "reference" or "flash"
+    int n;
+    int d;
+    int heads;
+    int kv_heads;
+    bool causal;
+};
+
+struct BenchResult {
+    BenchCase c;
+    double ms = 0.0;
+    double gflops = 0.0;
+    double peak_extra_mib = 0.0;
+};
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point t0) {
+    return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+/// A field of /proc/self/status in kB ("VmRSS", "VmHWM"), or -1 where there is no such file.
+double status_kib(const std::string& field) {
+    std::ifstream f("/proc/self/status");
+    std::string line;
+    while (std::getline(f, line)) {
+        if (line.compare(0, field.size() + 1, field + ":") == 0)
+            return std::stod(line.substr(field.size() + 1));
+    }
+    return -1.0;
+}
+
+/// Resets VmHWM to the current resident size (Linux >= 4.0); false where that is not allowed.
+bool reset_peak_rss() {
+    std::ofstream f("/proc/self/clear_refs");
+    if (!f) return false;
+    f << "5";
+    f.flush();
+    return static_cast<bool>(f);
+}
+
+/// The GEMM ceiling: every thread multiplies its own n x n float matrices at the same time; total
+/// useful FLOP/s over the wall time of the slowest. Eigen runs each product on one thread.
+double gemm_ceiling_gflops(int n, int n_threads) {
+    std::vector<Eigen::MatrixXf> a(static_cast<std::size_t>(n_threads));
+    std::vector<Eigen::MatrixXf> b(a.size());
+    std::vector<Eigen::MatrixXf> c(a.size());
+    for (std::size_t t = 0; t < a.size(); ++t) {
+        a[t] = Eigen::MatrixXf::Random(n, n);
+        b[t] = Eigen::MatrixXf::Random(n, n);
+        c[t] = Eigen::MatrixXf::Zero(n, n);
+    }
+    double best = 0.0;
+    for (int run = 0; run < 3; ++run) {
+        const Clock::time_point t0 = Clock::now();
+        parallel_for(n_threads, n_threads, [&](int t) {
+            const auto tu = static_cast<std::size_t>(t);
+            c[tu].noalias() = a[tu] * b[tu];
+        });
+        const double s = seconds_since(t0);
+        best = std::max(best, 2.0 * n * n * static_cast<double>(n) * n_threads / s * 1e-9);
+    }
+    return best;
+}
+
+AttentionInputs bench_inputs(const BenchCase& c) {
+    std::mt19937 rng(1);
+    std::normal_distribution<float> dist(0.0f, 1.0f);
+    AttentionInputs in{Tensor3(c.heads, c.n, c.d), Tensor3(c.kv_heads, c.n, c.d),
+                       Tensor3(c.kv_heads, c.n, c.d)};
+    for (Tensor3* t : {&in.q, &in.k, &in.v}) {
+        for (std::size_t i = 0; i < t->size(); ++i) t->data()[i] = dist(rng);
+    }
+    return in;
+}
+
+/// Runs one case: once to measure memory (and warm up), then timed runs until about `budget_s`
+/// seconds or `max_runs`; the median time.
+Expected<BenchResult> run_case(const BenchCase& c, double budget_s, int max_runs) {
+    const AttentionInputs in = bench_inputs(c);
+    AttentionConfig config;
+    config.n_heads = c.heads;
+    config.n_kv_heads = c.kv_heads;
+    config.head_dim = c.d;
+    config.mask.causal = c.causal;
+    const bool flash = std::string(c.impl) == "flash";
+    AttentionOptions ref_options;
+    ref_options.keep_raw_scores = false;
+    ref_options.keep_scores = false;
+    ref_options.keep_weights = false;
+    ref_options.keep_entropy = false;
+    const auto run_once = [&]() -> Status {
+        if (flash) {
+            Expected<FlashResult> r = compute_flash_attention(config, in);
+            return r ? Status{} : r.error();
+        }
+        Expected<AttentionResult> r = compute_attention(config, in, ref_options);
+        return r ? Status{} : r.error();
+    };
+
+    BenchResult result{c};
+    const bool peak_reset = reset_peak_rss();
+    const double rss_before = status_kib("VmRSS");
+    const Clock::time_point t_first = Clock::now();
+    if (Status s = run_once(); !s.empty()) return Error{s};
+    const double first_s = seconds_since(t_first);
+    const double hwm = status_kib("VmHWM");
+    result.peak_extra_mib = peak_reset && hwm >= 0.0 ? std::max(0.0, hwm - rss_before) / 1024.0 : -1.0;
+
+    const int runs = std::clamp(static_cast<int>(budget_s / std::max(first_s, 1e-6)), 1, max_runs);
+    std::vector<double> times;
+    for (int r = 0; r < runs; ++r) {
+        const Clock::time_point t0 = Clock::now();
+        if (Status s = run_once(); !s.empty()) return Error{s};
+        times.push_back(seconds_since(t0));
+    }
+    std::sort(times.begin(), times.end());
+    const double median = times.size() % 2 == 1
+                              ? times[times.size() / 2]
+                              : 0.5 * (times[times.size() / 2 - 1] + times[times.size() / 2]);
+    const double flops = 4.0 * c.n * static_cast<double>(c.n) * c.d * c.heads * (c.causal ? 0.5 : 1.0);
+    result.ms = median * 1e3;
+    result.gflops = flops / median * 1e-9;
+    return result;
+}
+
+std::vector<BenchCase> bench_cases(bool quick) {
+    std::vector<BenchCase> cases;
+    const std::vector<int> sizes =
+        quick ? std::vector<int>{128, 256} : std::vector<int>{128, 512, 1024, 2048, 4096};
+    for (int n : sizes) {
+        for (bool causal : {false, true}) {
+            for (const char* impl : {"reference", "flash"}) cases.push_back({impl, n, 64, 12, 12, causal});
+        }
+    }
+    for (bool causal : {false, true}) cases.push_back({"flash", quick ? 512 : 16384, 64, 12, 12, causal});
+    for (const char* impl : {"reference", "flash"})
+        cases.push_back({impl, quick ? 256 : 2048, 128, 32, 8, false});
+    return cases;
+}
+
+JsonValue to_json(double gemm_gflops, const std::vector<BenchResult>& results) {
+    JsonValue cases = JsonValue::array();
+    for (const BenchResult& r : results) {
+        JsonValue c = JsonValue::object();
+        c.set("impl", JsonValue::string(r.c.impl));
+        c.set("n", JsonValue::integer(r.c.n));
+        c.set("d", JsonValue::integer(r.c.d));
+        c.set("heads", JsonValue::integer(r.c.heads));
+        c.set("kv_heads", JsonValue::integer(r.c.kv_heads));
+        c.set("causal", JsonValue::boolean(r.c.causal));
+        c.set("ms", JsonValue::number(r.ms));
+        c.set("gflops", JsonValue::number(r.gflops));
+        c.set("peak_extra_mib", JsonValue::number(r.peak_extra_mib));
+        cases.push(std::move(c));
+    }
+    JsonValue root = JsonValue::object();
+    root.set("gemm_gflops", JsonValue::number(gemm_gflops));
+    root.set("cases", std::move(cases));
+    return root;
+}
+
+}  // namespace
+
+int run_bench(int argc, char** argv) {
+    ArgParser p("attnviz-cli bench", kUsage);
+    p.flag("quick", "small sizes only, a few seconds (checks that everything runs)");
+    p.flag("json", "print one JSON object instead of a table");
+    if (const int code = parse_or_exit(p, argc, argv); code >= 0) return code;
+    const bool quick = p.has("quick");
+    const bool json = p.has("json");
+
+    const int n_threads = default_thread_count();
+    const double gemm = gemm_ceiling_gflops(quick ? 256 : 2048, n_threads);
+    if (!json) {
+        std::printf("GEMM ceiling: %.1f GFLOP/s (%d threads, one Eigen %d^3 float product each)\n\n", gemm,
+                    n_threads, quick ? 256 : 2048);
+        std::printf(
+            "| impl      |     n |   d | heads | kv | causal |       ms | GFLOP/s | of GEMM | peak extra MiB "
+            "|\n");
+        std::printf(
+            "|-----------|------:|----:|------:|---:|:------:|---------:|--------:|--------:|---------------:"
+            "|\n");
+        std::fflush(stdout);
+    }
+    std::vector<BenchResult> results;
+    for (const BenchCase& c : bench_cases(quick)) {
+        Expected<BenchResult> r = run_case(c, quick ? 0.05 : 1.5, quick ? 3 : 7);
+        if (!r) {
+            std::fprintf(stderr, "attnviz-cli bench: %s n=%d: %s\n", c.impl, c.n, r.error().c_str());
+            return kExitFailure;
+        }
+        if (!json) {
+            std::printf("| %-9s | %5d | %3d | %5d | %2d | %-6s | %8.2f | %7.1f | %6.0f%% | %14.1f |\n",
+                        c.impl, c.n, c.d, c.heads, c.kv_heads, c.causal ? "yes" : "no", r->ms, r->gflops,
+                        100.0 * r->gflops / gemm, r->peak_extra_mib);
+            std::fflush(stdout);
+        }
+        results.push_back(*r);
+    }
+    if (json) std::printf("%s\n", to_json(gemm, results).dump().c_str());
+    return kExitOk;
+}
+
+}  // namespace attnviz::cli

@@ -1,0 +1,95 @@
+// The reference and flash paths over the cases of `attnviz-cli bench`, as a Google Benchmark program:
+// d = 64, 12 heads, causal off and on, n = 128 .. 4096 (16384 flash only), and the GQA case
+// (32 query / 8 KV heads, d = 128, n = 2048). The GFLOP counter (shown per second) counts useful work,
+// 4 * n^2 * d per head, halved for causal.
+#include "core/attention.h"
+#include "core/flash_attention.h"
+
+#include <benchmark/benchmark.h>
+
+#include <random>
+
+namespace attnviz {
+namespace {
+
+AttentionInputs make_inputs(int n, int d, int heads, int kv_heads) {
+    std::mt19937 rng(1);
+    std::normal_distribution<float> dist(0.0f, 1.0f);
+    AttentionInputs in{Tensor3(heads, n, d), Tensor3(kv_heads, n, d), Tensor3(kv_heads, n, d)};
+    for (Tensor3* t : {&in.q, &in.k, &in.v}) {
+        for (std::size_t i = 0; i < t->size(); ++i) t->data()[i] = dist(rng);
+    }
+    return in;
+}
+
+AttentionConfig make_config(int d, int heads, int kv_heads, bool causal) {
+    AttentionConfig c;
+    c.n_heads = heads;
+    c.n_kv_heads = kv_heads;
+    c.head_dim = d;
+    c.mask.causal = causal;
+    return c;
+}
+
+void set_counters(benchmark::State& state, int n, int d, int heads, bool causal) {
+    const double flops = 4.0 * n * static_cast<double>(n) * d * heads * (causal ? 0.5 : 1.0);
+    state.counters["GFLOP"] = benchmark::Counter(flops * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
+}
+
+// Arguments: n, d, heads, kv_heads, causal.
+void BM_Reference(benchmark::State& state) {
+    const int n = static_cast<int>(state.range(0));
+    const int d = static_cast<int>(state.range(1));
+    const int heads = static_cast<int>(state.range(2));
+    const int kv = static_cast<int>(state.range(3));
+    const bool causal = state.range(4) != 0;
+    const AttentionInputs in = make_inputs(n, d, heads, kv);
+    const AttentionConfig config = make_config(d, heads, kv, causal);
+    AttentionOptions options;
+    options.keep_raw_scores = false;
+    options.keep_scores = false;
+    options.keep_weights = false;
+    options.keep_entropy = false;
+    for (auto _ : state) {
+        Expected<AttentionResult> r = compute_attention(config, in, options);
+        if (!r) state.SkipWithError(r.error().c_str());
+        benchmark::DoNotOptimize(r);
+    }
+    set_counters(state, n, d, heads, causal);
+}
+
+void BM_Flash(benchmark::State& state) {
+    const int n = static_cast<int>(state.range(0));
+    const int d = static_cast<int>(state.range(1));
+    const int heads = static_cast<int>(state.range(2));
+    const int kv = static_cast<int>(state.range(3));
+    const bool causal = state.range(4) != 0;
+    const AttentionInputs in = make_inputs(n, d, heads, kv);
+    const AttentionConfig config = make_config(d, heads, kv, causal);
+    for (auto _ : state) {
+        Expected<FlashResult> r = compute_flash_attention(config, in);
+        if (!r) state.SkipWithError(r.error().c_str());
+        benchmark::DoNotOptimize(r);
+    }
+    set_counters(state, n, d, heads, causal);
+}
+
+void mha_cases(benchmark::internal::Benchmark* b, bool flash) {
+    b->ArgNames({"n", "d", "heads", "kv", "causal"});
+    for (int n : {128, 512, 1024, 2048, 4096}) {
+        for (int causal : {0, 1}) b->Args({n, 64, 12, 12, causal});
+    }
+    if (flash) {
+        for (int causal : {0, 1}) b->Args({16384, 64, 12, 12, causal});
+    }
+    b->Args({2048, 128, 32, 8, 0});
+    b->Unit(benchmark::kMillisecond)->UseRealTime();
+}
+
+BENCHMARK(BM_Reference)->Apply([](benchmark::internal::Benchmark* b) { mha_cases(b, false); });
+BENCHMARK(BM_Flash)->Apply([](benchmark::internal::Benchmark* b) { mha_cases(b, true); });
+
+}  // namespace
+}  // namespace attnviz
+
+BENCHMARK_MAIN();

@@ -1,0 +1,73 @@
+// attnviz-cli bench: the --quick --json smoke run has the documented shape (the full bench never runs in
+// tests: benchmarks measure, tests assert).
+#include "app/cli/commands.h"
+#include "core/json.h"
+#include "tests/support/run_cli.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+#include <string>
+
+namespace attnviz {
+namespace {
+
+using testing::run_cli;
+
+TEST(CliBench, QuickJsonHasTheDocumentedShape) {
+    const testing::CliRun r = run_cli(cli::run_bench, {"bench", "--quick", "--json"});
+    ASSERT_EQ(r.code, 0) << r.err;
+    Expected<JsonValue> j = parse_json(r.out, "bench output");
+    ASSERT_TRUE(j.ok()) << j.error() << "\n" << r.out;
+    ASSERT_TRUE(j->is_object());
+    ASSERT_EQ(j->members().size(), 2u);
+    const JsonValue* gemm = j->find("gemm_gflops");
+    ASSERT_NE(gemm, nullptr);
+    ASSERT_TRUE(gemm->is_number());
+    EXPECT_GT(gemm->as_number(), 0.0);
+    const JsonValue* cases = j->find("cases");
+    ASSERT_NE(cases, nullptr);
+    ASSERT_TRUE(cases->is_array());
+    ASSERT_FALSE(cases->items().empty());
+    std::set<std::string> impls;
+    bool saw_gqa = false;
+    bool saw_causal = false;
+    for (const JsonValue& c : cases->items()) {
+        ASSERT_TRUE(c.is_object());
+        ASSERT_EQ(c.members().size(), 9u);
+        const char* keys[] = {"impl",   "n",  "d",      "heads",         "kv_heads",
+                              "causal", "ms", "gflops", "peak_extra_mib"};
+        for (std::size_t k = 0; k < 9; ++k) EXPECT_EQ(c.members()[k].first, keys[k]);
+        ASSERT_TRUE(c.find("impl")->is_string());
+        impls.insert(c.find("impl")->as_string());
+        for (const char* k : {"n", "d", "heads", "kv_heads"}) {
+            ASSERT_TRUE(c.find(k)->is_int()) << k;
+            EXPECT_GT(c.find(k)->as_int(), 0) << k;
+        }
+        ASSERT_TRUE(c.find("causal")->is_bool());
+        saw_causal = saw_causal || c.find("causal")->as_bool();
+        saw_gqa = saw_gqa || c.find("kv_heads")->as_int() < c.find("heads")->as_int();
+        for (const char* k : {"ms", "gflops"}) {
+            ASSERT_TRUE(c.find(k)->is_number()) << k;
+            EXPECT_GT(c.find(k)->as_number(), 0.0) << k;
+        }
+        // -1 where /proc/self/clear_refs cannot reset the peak; otherwise a size.
+        ASSERT_TRUE(c.find("peak_extra_mib")->is_number());
+        EXPECT_GE(c.find("peak_extra_mib")->as_number(), -1.0);
+    }
+    EXPECT_EQ(impls, (std::set<std::string>{"reference", "flash"}));
+    EXPECT_TRUE(saw_gqa);
+    EXPECT_TRUE(saw_causal);
+}
+
+TEST(CliBench, TableByDefaultAndStrictOptions) {
+    const testing::CliRun help = run_cli(cli::run_bench, {"bench", "--help"});
+    EXPECT_EQ(help.code, 0);
+    EXPECT_NE(help.out.find("VmHWM"), std::string::npos);
+    const testing::CliRun bad = run_cli(cli::run_bench, {"bench", "--fast"});
+    EXPECT_EQ(bad.code, 2);
+    EXPECT_NE(bad.err.find("--fast"), std::string::npos) << bad.err;
+}
+
+}  // namespace
+}  // namespace attnviz
