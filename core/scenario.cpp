@@ -142,7 +142,12 @@ Expected<Scenario> parse_scenario(const std::string& text, const std::string& na
         ATTNVIZ_TRY(s.boolean("causal", sc.causal));
         ATTNVIZ_TRY(s.integer("window", 0, 1 << 20, sc.window));
         ATTNVIZ_TRY(s.boolean("scale", sc.scale));
+        ATTNVIZ_TRY(s.integer("focus_head", 0, lesson::kMaxHeads - 1, sc.focus_head));
         s.warn_unknown();
+        if (sc.focus_head >= sc.n_heads) {
+            return Error{where(name, *settings, "$.settings") + ": focus_head (" + std::to_string(sc.focus_head) +
+                         ") must be below heads (" + std::to_string(sc.n_heads) + ")"};
+        }
         if (sc.n_heads % sc.n_kv_heads != 0) {
             return Error{where(name, *settings, "$.settings") + ": kv_heads (" + std::to_string(sc.n_kv_heads) +
                          ") must divide heads (" + std::to_string(sc.n_heads) + ")"};

@@ -28,6 +28,7 @@ struct Scenario {
     int window = 0;            ///< 0: no sliding window
     bool scale = true;         ///< multiply scores by 1/sqrt(head_dim)
     std::string query;         ///< the token selected first: its text, or its index as digits
+    int focus_head = 0;        ///< the head shown first
     std::string explanation;
     std::optional<ScenarioQuiz> quiz;
     int order = 100;           ///< place in the built-in list (lessons in teaching order)

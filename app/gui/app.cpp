@@ -5,6 +5,7 @@
 #include "app/gui/keys.h"
 #include "app/gui/panels/panels.h"
 #include "core/attention.h"
+#include "core/flash_attention.h"
 #include "core/lesson_run.h"
 
 #include <algorithm>
@@ -39,6 +40,16 @@ void recompute(AppState& s) {
         d.notices.push_back("showing the first " + std::to_string(d.tokens.tokens.size()) + " of " +
                             std::to_string(d.tokens.n_tokens_total) + " tokens");
     }
+    d.key_tokens = Tokenization{};
+    if (!s.key_sentence.empty()) {
+        d.key_tokens = tokenize(s.key_sentence, kDefaultTokenCap);
+        if (d.key_tokens.n_invalid_bytes > 0) s.key_sentence = d.key_tokens.text;
+        if (d.key_tokens.truncated()) {
+            d.notices.push_back("keys: showing the first " + std::to_string(d.key_tokens.tokens.size()) + " of " +
+                                std::to_string(d.key_tokens.n_tokens_total) + " tokens");
+        }
+        if (d.key_tokens.tokens.empty()) d.notices.push_back("the key sentence is empty: showing self-attention");
+    }
     const int n = static_cast<int>(d.tokens.tokens.size());
     if (n == 0) {
         d.status = "Type a sentence to see its attention.";
@@ -63,13 +74,14 @@ void recompute(AppState& s) {
     ls.causal = s.settings.causal;
     ls.window = s.settings.window;
     ls.scale = s.settings.scale;
-    Expected<LessonRun> run = run_lesson(d.tokens, Tokenization{}, ls);
+    Expected<LessonRun> run = run_lesson(d.tokens, d.key_tokens, ls);
     if (!run) {
         d.status = run.error();
         return;
     }
     d.forward = std::move(run->forward);
     d.result = std::move(run->result);
+    d.config = lesson_attention_config(ls, run->cross());
     d.compute_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
 }
 
@@ -84,6 +96,49 @@ void rebuild_cells(AppState& s) {
 
 }  // namespace
 
+/// The flash path on the same inputs, traced for the focused head, and its distance to the reference.
+void recompute_flash(AppState& s) {
+    Derived& d = s.derived;
+    FlashDerived& f = d.flash;
+    f = FlashDerived{};
+    f.version = d.version;
+    if (!d.result || !d.forward || !d.config) {
+        f.status = d.status.empty() ? "nothing to compute yet" : d.status;
+        return;
+    }
+    const int n_q = d.result->n_q;
+    const int n_k = d.result->n_k;
+    FlashPlayback& p = s.flash;
+    p.block_q = std::clamp(p.block_q, 1, std::max(1, n_q));
+    p.block_k = std::clamp(p.block_k, 1, std::max(1, n_k));
+    f.block_q = p.block_q;
+    f.block_k = p.block_k;
+    f.head = std::clamp(s.selection.focus_head, 0, static_cast<int>(d.result->heads.size()) - 1);
+    FlashOptions options;
+    options.block_q = p.block_q;
+    options.block_k = p.block_k;
+    options.rebuild_weights = true;
+    options.trace_head = f.head;
+    Expected<FlashResult> r = compute_flash_attention(*d.config, d.forward->inputs, options);
+    if (!r) {
+        f.status = r.error();
+        return;
+    }
+    f.result = std::move(r).value();
+    for (std::size_t h = 0; h < d.result->heads.size(); ++h) {
+        const HeadResult& ref = d.result->heads[h];
+        const auto hi = static_cast<int>(h);
+        const MatrixRM wd = (f.result->weights->mat(hi) - ref.weights).cwiseAbs();
+        f.max_weight_diff = std::max(f.max_weight_diff, wd.maxCoeff());
+        f.max_output_diff = std::max(f.max_output_diff, (f.result->output.mat(hi) - ref.output).cwiseAbs().maxCoeff());
+        if (hi == f.head) f.weight_diff = wd;
+    }
+    const auto n_heads = static_cast<double>(d.result->heads.size());
+    f.reference_bytes = 3.0 * n_heads * n_q * n_k * sizeof(float);  // raw scores, scores, weights
+    f.flash_scratch_bytes = 2.0 * p.block_q * p.block_k * sizeof(float);
+    p.step = std::clamp(p.step, 0, static_cast<int>(f.result->trace->steps.size()));
+}
+
 void update(AppState& s) {
     if (s.dirty) {
         s.dirty = false;
@@ -94,6 +149,12 @@ void update(AppState& s) {
         s.cells_dirty = false;
         rebuild_cells(s);
         ++s.derived.version;
+    }
+    const FlashDerived& f = s.derived.flash;
+    if (s.view.main_view == MainView::kFlash &&
+        (f.version != s.derived.version || f.block_q != s.flash.block_q || f.block_k != s.flash.block_k ||
+         (f.result && f.head != s.selection.focus_head))) {
+        recompute_flash(s);
     }
 }
 

@@ -16,8 +16,15 @@ void set_sentence(AppState& s, std::string sentence) {
     s.dirty = true;
 }
 
+void set_key_sentence(AppState& s, std::string key_sentence) {
+    if (key_sentence == s.key_sentence) return;
+    s.key_sentence = std::move(key_sentence);
+    s.dirty = true;
+}
+
 void apply_scenario(AppState& s, const Scenario& sc) {
     s.sentence = sc.sentence;
+    s.key_sentence = sc.key_sentence;
     s.scenario_name = sc.name;
     s.scenario_title = sc.title;
     s.scenario_explanation = sc.explanation;
@@ -29,7 +36,7 @@ void apply_scenario(AppState& s, const Scenario& sc) {
     s.settings.scale = sc.scale;
     s.selection.query = -1;
     s.selection.pending_query = sc.query;
-    s.selection.focus_head = 0;
+    s.selection.focus_head = sc.focus_head;
     s.temperature_message.clear();
     s.load_message.clear();
     s.status_message.clear();

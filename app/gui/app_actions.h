@@ -37,6 +37,9 @@ void set_causal(AppState& s, bool causal);
 void set_window(AppState& s, int window);
 void set_scale(AppState& s, bool scale);
 
+/// Cross-attention: keys and values from this sentence; empty returns to self-attention.
+void set_key_sentence(AppState& s, std::string key_sentence);
+
 /// Sets the number of query heads (1..max); the KV-head count snaps to the largest divisor not above
 /// its current value so the layout stays valid.
 void set_heads(AppState& s, int n_heads, int max_heads);

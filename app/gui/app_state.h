@@ -3,6 +3,7 @@
 #pragma once
 
 #include "app/gui/colormap.h"
+#include "app/gui/flash_playback.h"
 #include "app/gui/heatmap_cells.h"
 #include "core/attention.h"
 #include "core/lesson_model.h"
@@ -20,7 +21,7 @@ namespace attnviz::gui {
 enum class Theme { kDark, kLight };
 
 /// The tabs of the main view area (see panels/views.h for their names and panels).
-enum class MainView { kAttention };
+enum class MainView { kAttention, kCross, kFlash };
 
 /// What the engine computes from. Panels edit it and mark the state dirty.
 struct EngineSettings {
@@ -62,7 +63,8 @@ struct ViewState {
 
 /// Results of the last update(); never edited by panels.
 struct Derived {
-    Tokenization tokens;
+    Tokenization tokens;      ///< the queries' sentence (and the keys', for self-attention)
+    Tokenization key_tokens;  ///< cross-attention only: the keys' sentence
     std::optional<LessonForward> forward;
     std::optional<AttentionResult> result;
     std::vector<HeatmapCells> head_cells;  ///< [n_heads] under the current colour settings
@@ -70,6 +72,8 @@ struct Derived {
     std::vector<std::string> notices;      ///< non-fatal remarks (invalid bytes replaced, token cap)
     double compute_ms = 0.0;               ///< time of the last recompute (tokenize + model + attention)
     std::uint64_t version = 0;             ///< changes whenever results or cells change (textures follow)
+    std::optional<AttentionConfig> config;  ///< the config the result was computed with
+    FlashDerived flash;                    ///< the flash view's numbers (computed while it is shown)
 };
 
 struct Rect {
@@ -101,6 +105,7 @@ struct Textures {
 
 struct AppState {
     std::string sentence;
+    std::string key_sentence;  ///< non-empty: cross-attention, K and V come from this sentence
     std::string scenario_name;
     std::string scenario_title;
     std::string scenario_explanation;
@@ -120,6 +125,8 @@ struct AppState {
     Derived derived;
     FrameLayout layout;
     Textures textures;
+    FlashPlayback flash;
+    bool animating = false;  ///< a view is animating: the main loop keeps drawing without waiting
     bool quit_requested = false;
 };
 

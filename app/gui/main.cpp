@@ -100,7 +100,7 @@ int main(int argc, char** argv) {
         const bool timed_run = options.frames > 0;
         // Wait for input when nothing is pending, and always while minimised (no busy spin).
         const bool minimized = platform.minimized() && !timed_run;
-        platform.poll_events(minimized || (!timed_run && !state.dirty), 0.5);
+        platform.poll_events(minimized || (!timed_run && !state.dirty && !state.animating), 0.5);
         if (minimized) continue;
         const auto start = std::chrono::steady_clock::now();
 
@@ -114,6 +114,7 @@ int main(int argc, char** argv) {
         update(state);
         if (recomputing) compute_ms.push_back(state.derived.compute_ms);
         prepare_view_textures(state, renderer);
+        state.animating = false;
         draw(state);
         const ImVec4 bg = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
         platform.render(bg.x, bg.y, bg.z);

@@ -70,6 +70,7 @@ TEST(Scenario, MalformedFilesSayWhereAndWhat) {
         {"{\"sentence\": \"a\", \"settings\": {\"heads\": \"8\"}}", "$.settings.heads must be a whole number from 1 to 8"},
         {"{\"sentence\": \"a\", \"settings\": {\"heads\": 12}}", "$.settings.heads"},
         {"{\"sentence\": \"a\", \"settings\": {\"heads\": 6, \"kv_heads\": 4}}", "must divide heads"},
+        {"{\"sentence\": \"a\", \"settings\": {\"heads\": 2, \"focus_head\": 5}}", "focus_head (5) must be below heads (2)"},
         {"{\"sentence\": \"a\", \"settings\": {\"temperature\": -1}}", "$.settings.temperature must be a number from 0 up"},
         {"{\"sentence\": \"a\", \"settings\": {\"causal\": \"yes\"}}", "$.settings.causal must be true or false"},
         {"{\"sentence\": \"a\", \"settings\": 3}", "$.settings must be an object"},

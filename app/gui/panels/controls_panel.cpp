@@ -59,6 +59,12 @@ void draw_temperature(AppState& s) {
 
 void draw_masks(AppState& s) {
     section("Masks");
+    if (is_cross(s)) {
+        ImGui::PushTextWrapPos(0.0f);
+        ImGui::TextDisabled("Cross-attention: every query sees the whole other sentence; causal and window masks do not apply.");
+        ImGui::PopTextWrapPos();
+        return;
+    }
     bool causal = s.settings.causal;
     if (ImGui::Checkbox("Causal mask  (M)", &causal)) set_causal(s, causal);
     s.layout.causal_checkbox = Rect{ImGui::GetItemRectMin(), ImGui::GetItemRectMax()};

@@ -61,7 +61,7 @@ void cell_tooltip(const AppState& s, int row, int col) {
     const HeadResult& h = r.heads[static_cast<std::size_t>(s.selection.focus_head)];
     ImGui::BeginTooltip();
     ImGui::Text("query \"%s\" (row %d)  \xE2\x86\x92  key \"%s\" (column %d)", token_label(s, row).c_str(), row,
-                token_label(s, col).c_str(), col);
+                key_label(s, col).c_str(), col);
     ImGui::Separator();
     ImGui::Text("raw score q\xC2\xB7k        %.4f", static_cast<double>(h.raw_scores(row, col)));
     ImGui::Text("scaled \xC3\x97 %.4f      %.4f", static_cast<double>(r.scale), static_cast<double>(h.scores(row, col)));
@@ -104,7 +104,7 @@ void draw_heatmap_panel(AppState& s, ImVec2 size) {
     for (int i = 0; i < r.n_q; ++i) label_w = std::max(label_w, ImGui::CalcTextSize(shorten(token_label(s, i), 10).c_str()).x);
     label_w = std::min(label_w, fs * 7.0f) + fs * 0.5f;
     float label_h = 0.0f;
-    for (int j = 0; j < r.n_k; ++j) label_h = std::max(label_h, ImGui::CalcTextSize(shorten(token_label(s, j), 10).c_str()).x);
+    for (int j = 0; j < r.n_k; ++j) label_h = std::max(label_h, ImGui::CalcTextSize(shorten(key_label(s, j), 10).c_str()).x);
     label_h = std::min(label_h, fs * 7.0f) + fs * 0.5f;
     const float legend_w = fs * 5.5f;
     const float span = 1.0f / view.zoom;
@@ -146,7 +146,7 @@ void draw_heatmap_panel(AppState& s, ImVec2 size) {
     }
     for (int j = col0; j < r.n_k && col_x(j) < img_max.x; j += 1) {
         if ((j % step) != 0) continue;
-        const std::string l = shorten(token_label(s, j), 10);
+        const std::string l = shorten(key_label(s, j), 10);
         const float x = col_x(j) + cell * 0.5f - fs * 0.5f;
         if (x < img_min.x - 1.0f) continue;
         add_text_vertical(dl, ImVec2(x, img_min.y - fs * 0.3f), pal.text, l.c_str());

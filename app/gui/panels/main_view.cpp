@@ -15,7 +15,11 @@ void draw_attention_view(AppState& s) {
     const float fs = ImGui::GetFontSize();
     const float spacing = ImGui::GetStyle().ItemSpacing.y;
     const float strip_h = std::clamp(fs * 12.5f, 170.0f, avail.y * 0.36f);
-    draw_token_strip(s, ImVec2(avail.x, strip_h));
+    if (is_cross(s)) {
+        draw_cross_strip(s, ImVec2(avail.x, strip_h));
+    } else {
+        draw_token_strip(s, ImVec2(avail.x, strip_h));
+    }
 
     const float rest_h = std::max(50.0f, avail.y - strip_h - spacing);
     // The heatmap's cells are square and its height is the scarce side: give it the width its height

@@ -22,6 +22,12 @@ void draw_attention_view(AppState& s);
 void draw_token_strip(AppState& s, ImVec2 size);
 /// The focused head's weight matrix as a colormapped texture, with axes, hover values and a legend.
 void draw_heatmap_panel(AppState& s, ImVec2 size);
+/// Cross-attention: query chips over key chips with links between them.
+void draw_cross_strip(AppState& s, ImVec2 size);
+/// The "Cross-attention" view: the second sentence, the two strips and the rectangular heatmap.
+void draw_cross_view(AppState& s);
+/// The flash-attention lesson: tiles replayed over the focused head's heatmap, M and S, memory and IO.
+void draw_flash_view(AppState& s);
 /// Small multiples of every head, framed by KV group; click to focus.
 void draw_heads_grid(AppState& s, ImVec2 size);
 /// Keys of the query row ranked by weight, entropy, effective keys, compute time.

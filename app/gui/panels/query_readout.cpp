@@ -45,7 +45,7 @@ void draw_query_readout(AppState& s) {
     for (int r = 0; r < shown; ++r) {
         const int j = keys[static_cast<std::size_t>(r)];
         const float w = head.weights(q, j);
-        ImGui::TextUnformatted(shorten(token_label(s, j), 9).c_str());
+        ImGui::TextUnformatted(shorten(key_label(s, j), 9).c_str());
         ImGui::SameLine(label_w);
         ImGui::ProgressBar(w, ImVec2(-1.0f, 0.0f), format_weight(w).c_str());
     }

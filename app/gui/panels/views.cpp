@@ -8,6 +8,8 @@ namespace attnviz::gui {
 const std::vector<ViewInfo>& views() {
     static const std::vector<ViewInfo> kViews = {
         {MainView::kAttention, "attention", "Attention", draw_attention_view},
+        {MainView::kFlash, "flash", "Flash attention", draw_flash_view},
+        {MainView::kCross, "cross", "Cross-attention", draw_cross_view},
     };
     return kViews;
 }

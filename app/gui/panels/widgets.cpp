@@ -79,6 +79,15 @@ std::string token_label(const AppState& s, int index) {
     return token_display_label(toks[static_cast<std::size_t>(index)].text);
 }
 
+bool is_cross(const AppState& s) { return !s.derived.key_tokens.tokens.empty(); }
+
+std::string key_label(const AppState& s, int index) {
+    if (!is_cross(s)) return token_label(s, index);
+    const auto& toks = s.derived.key_tokens.tokens;
+    if (index < 0 || index >= static_cast<int>(toks.size())) return "?";
+    return token_display_label(toks[static_cast<std::size_t>(index)].text);
+}
+
 std::string shorten(const std::string& text, int max_chars) {
     int count = 0;
     for (std::size_t i = 0; i < text.size(); ++i) {

@@ -25,6 +25,12 @@ void draw_legend(ImDrawList* dl, ImVec2 pos, ImVec2 size, Colormap cmap, const S
 /// A token as it should be shown on a chip or axis label (visible symbols for control characters).
 std::string token_label(const AppState& s, int index);
 
+/// A key (column) as it should be shown: from the keys' sentence in cross-attention.
+std::string key_label(const AppState& s, int index);
+
+/// True when keys come from a second sentence (cross-attention).
+bool is_cross(const AppState& s);
+
 /// Label shortened to at most max_chars code points with an ellipsis.
 std::string shorten(const std::string& text, int max_chars);
 

@@ -1,0 +1,106 @@
+// The flash playback and cross-attention views: state changes through the real panels.
+#include "app/gui/app_actions.h"
+#include "core/scenario.h"
+#include "tests/support/headless_imgui.h"
+
+#include <gtest/gtest.h>
+
+namespace attnviz::gui {
+namespace {
+
+using testing::HeadlessImGui;
+
+void open_view(AppState& s, MainView v) {
+    s.view.main_view = v;
+    s.view.main_view_requested = true;
+}
+
+TEST(FlashView, TraceCoversTheMatrixAndEndsEqualToTheReference) {
+    HeadlessImGui ui;
+    AppState s;
+    apply_scenario(s, *find_builtin_scenario("pod"));
+    open_view(s, MainView::kFlash);
+    ui.frames(s, 3);
+    const FlashDerived& f = s.derived.flash;
+    ASSERT_TRUE(f.result.has_value()) << f.status;
+    ASSERT_TRUE(f.result->trace.has_value());
+    const FlashTrace& t = *f.result->trace;
+    // 9 tokens in 2 x 3 tiles: 5 query blocks x 3 key blocks; the causal mask skips the tiles above
+    // the diagonal.
+    EXPECT_EQ(t.steps.size(), 15u);
+    int skipped = 0;
+    for (const FlashTraceStep& st : t.steps) skipped += st.skipped;
+    EXPECT_GT(skipped, 0);
+    EXPECT_LE(f.max_weight_diff, 1e-5f);
+    EXPECT_LE(f.max_output_diff, 1e-5f);
+    // The last visited tile of every query block leaves M and S equal to the reference's row max and sum.
+    const HeadResult& ref = s.derived.result->heads[static_cast<std::size_t>(f.head)];
+    for (std::size_t k = 0; k < t.steps.size(); ++k) {
+        const bool last_of_block = k + 1 == t.steps.size() || t.steps[k + 1].q_begin != t.steps[k].q_begin;
+        if (!last_of_block) continue;
+        for (int r = 0; r < t.steps[k].q_end - t.steps[k].q_begin; ++r) {
+            const auto i = static_cast<std::size_t>(t.steps[k].q_begin + r);
+            EXPECT_NEAR(t.steps[k].row_max[static_cast<std::size_t>(r)], ref.rows.max[i], 1e-5f);
+            EXPECT_NEAR(t.steps[k].row_sum[static_cast<std::size_t>(r)], ref.rows.sum[i], 1e-4f);
+        }
+    }
+}
+
+TEST(FlashView, BlockSizesAndFocusRetraceAndPlaybackAdvances) {
+    HeadlessImGui ui;
+    AppState s;
+    apply_scenario(s, *find_builtin_scenario("pod"));
+    open_view(s, MainView::kFlash);
+    ui.frames(s, 2);
+    s.flash.block_q = 9;
+    s.flash.block_k = 9;
+    ui.frames(s, 2);
+    ASSERT_TRUE(s.derived.flash.result.has_value());
+    EXPECT_EQ(s.derived.flash.result->trace->steps.size(), 1u) << "one tile holds the whole 9 x 9 matrix";
+    focus_head(s, 3);
+    ui.frames(s, 2);
+    EXPECT_EQ(s.derived.flash.head, 3);
+    EXPECT_EQ(s.derived.flash.result->trace->head, 3);
+    s.flash.block_q = 1;
+    s.flash.block_k = 1;
+    s.flash.step = 0;
+    s.flash.playing = true;
+    s.flash.steps_per_second = 1000.0f;  // one step per frame
+    ui.frames(s, 5);
+    EXPECT_GE(s.flash.step, 2);
+    EXPECT_TRUE(s.animating) << "the loop must keep drawing while the playback runs";
+}
+
+TEST(CrossView, SecondSentenceGivesRectangularUnmaskedAttention) {
+    HeadlessImGui ui;
+    AppState s;
+    apply_scenario(s, *find_builtin_scenario("cross-attention"));
+    open_view(s, MainView::kCross);
+    ui.frames(s, 3);
+    ASSERT_TRUE(s.derived.result.has_value()) << s.derived.status;
+    EXPECT_FALSE(s.derived.key_tokens.tokens.empty());
+    set_key_sentence(s, "the cat sleeps on the big sofa");
+    ui.frames(s, 2);
+    EXPECT_EQ(s.derived.result->n_q, 6);
+    EXPECT_EQ(s.derived.result->n_k, 7);
+    EXPECT_EQ(s.derived.result->visible.cast<int>().sum(), 42) << "no causal mask across sentences";
+    EXPECT_EQ(s.selection.focus_head, 5) << "the scenario focuses the aligning head";
+    // Clicking a query chip selects it.
+    ASSERT_EQ(s.layout.token_chips.size(), 6u);
+    ui.click(s, s.layout.token_chips[1].center());
+    EXPECT_EQ(s.selection.query, 1);
+    // The local-window head aligns chat -> cat.
+    Eigen::Index best = 0;
+    s.derived.result->heads[5].weights.row(1).maxCoeff(&best);
+    EXPECT_EQ(best, 1);
+    set_key_sentence(s, "");
+    ui.frames(s, 2);
+    EXPECT_TRUE(s.derived.key_tokens.tokens.empty());
+    EXPECT_EQ(s.derived.result->n_k, 6);
+    set_causal(s, true);
+    ui.frames(s, 2);
+    EXPECT_EQ(s.derived.result->visible(0, 5), 0) << "in self-attention the causal mask applies again";
+}
+
+}  // namespace
+}  // namespace attnviz::gui
