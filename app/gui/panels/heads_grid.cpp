@@ -77,7 +77,10 @@ void draw_heads_grid(AppState& s, ImVec2 size) {
         if (focused) dl->AddRect(ImVec2(p.x - 6, p.y - 6), ImVec2(p.x + side + 6, p.y + side + 6), pal.accent, 3.0f, 0, 2.0f);
         const auto& infos = LessonModel::instance().heads();
         const std::string label = std::to_string(h) + " " + (hu < infos.size() ? infos[hu].short_name : d.forward->head_names[hu]);
-        const std::string shown = shorten(label, std::max(4, static_cast<int>(side / (fs * 0.55f))));
+        std::string shown = label;
+        for (int chars = static_cast<int>(label.size()); chars > 3 && ImGui::CalcTextSize(shown.c_str()).x > side + 8.0f; --chars) {
+            shown = shorten(label, chars);
+        }
         dl->AddText(ImVec2(p.x - 2, p.y + side + 4), focused ? pal.accent : pal.text, shown.c_str());
         if (hovered) {
             ImGui::BeginTooltip();

@@ -8,6 +8,8 @@
 #include <imgui.h>
 #include <imgui_stdlib.h>
 
+#include <algorithm>
+
 namespace attnviz::gui {
 
 float draw_sentence_bar(AppState& s, ImVec2 pos, float width) {
@@ -15,7 +17,15 @@ float draw_sentence_bar(AppState& s, ImVec2 pos, float width) {
     const ImGuiStyle& style = ImGui::GetStyle();
     const bool has_notes = !s.derived.notices.empty() || !s.derived.status.empty() || !s.status_message.empty() ||
                            !s.load_message.empty();
-    const float height = ImGui::GetFrameHeight() * 2.0f + style.ItemSpacing.y + style.WindowPadding.y * 2.0f +
+    // The lesson's explanation wraps beside the picker; the bar grows with it so the sentence field
+    // below always stays visible.
+    const float picker_right = style.WindowPadding.x + ImGui::CalcTextSize("Lesson").x + style.ItemSpacing.x * 2.0f + fs * 16.0f;
+    const float explanation_h =
+        s.scenario_explanation.empty()
+            ? 0.0f
+            : ImGui::CalcTextSize(s.scenario_explanation.c_str(), nullptr, false, std::max(fs * 10.0f, width - picker_right - style.WindowPadding.x)).y;
+    const float first_row_h = std::max(ImGui::GetFrameHeight(), explanation_h);
+    const float height = first_row_h + ImGui::GetFrameHeight() + style.ItemSpacing.y + style.WindowPadding.y * 2.0f +
                          (has_notes ? ImGui::GetTextLineHeightWithSpacing() : 0.0f);
     begin_fixed_window("##sentence_bar", pos, ImVec2(width, height), ImGuiWindowFlags_NoTitleBar);
 
@@ -45,6 +55,7 @@ float draw_sentence_bar(AppState& s, ImVec2 pos, float width) {
         ImGui::PopTextWrapPos();
     }
 
+    ImGui::SetCursorScreenPos(ImVec2(pos.x + style.WindowPadding.x, pos.y + style.WindowPadding.y + first_row_h + style.ItemSpacing.y));
     ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted("Sentence");
     ImGui::SameLine();
