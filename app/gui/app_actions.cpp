@@ -195,6 +195,11 @@ void shuffle_tokens(AppState& s) {
         s.permutation.causal_before = s.settings.causal;
         s.permutation.active = true;
     }
+    // The selected word stays selected wherever it moves.
+    int selected = s.selection.query;
+    if (s.permutation.active && selected >= 0 && selected < static_cast<int>(s.permutation.perm.size())) {
+        selected = s.permutation.perm[static_cast<std::size_t>(selected)];
+    }
     const int n = static_cast<int>(s.permutation.original_tokens.size());
     std::vector<int> perm(static_cast<std::size_t>(n));
     for (int i = 0; i < n; ++i) perm[static_cast<std::size_t>(i)] = i;
@@ -208,6 +213,11 @@ void shuffle_tokens(AppState& s) {
     if (identity && n >= 2) std::rotate(perm.begin(), perm.begin() + 1, perm.end());
     s.permutation.perm = perm;
     s.sentence = join_tokens(s.permutation.original_tokens, perm);
+    const auto moved_to = std::find(perm.begin(), perm.end(), selected);
+    if (moved_to != perm.end()) {
+        s.selection.query = static_cast<int>(moved_to - perm.begin());
+        s.selection.pending_query.clear();
+    }
     s.settings.causal = false;
     s.settings.window = 0;
     s.dirty = true;
@@ -218,6 +228,8 @@ void restore_permutation(AppState& s) {
     if (!s.permutation.active) return;
     s.sentence = s.permutation.original_sentence;
     s.settings.causal = s.permutation.causal_before;
+    const int q = s.selection.query;
+    if (q >= 0 && q < static_cast<int>(s.permutation.perm.size())) s.selection.query = s.permutation.perm[static_cast<std::size_t>(q)];
     s.permutation.active = false;
     s.permutation.perm.clear();
     s.dirty = true;

@@ -16,7 +16,7 @@ const std::vector<PatternInfo>& patterns() {
          "Mistral 7B (W = 4096), Gemma 2 local layers, Longformer's local part."},
         {Pattern::kGlobalWindow, "Global + window",
          "A few global tokens seen by all, plus a local window (Longformer, BigBird).",
-         "Approximated here: the engine has no global-token mask, so this shows the local head beside the sink head (token 0 as the global key)."},
+         "Approximation: the engine has no global-token mask; shown as the local head plus the sink head (token 0 acts global)."},
         {Pattern::kSink, "Attention sink",
          "Heads park weight they do not need on the first token.",
          "StreamingLLM (Xiao et al. 2023) keeps these sink tokens in its KV cache."},

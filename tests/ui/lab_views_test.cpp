@@ -147,6 +147,7 @@ TEST_F(LabViews, PermutationWithoutPositionsPermutesTheOutputs) {
     ASSERT_TRUE(s.permutation.active);
     EXPECT_FALSE(s.settings.causal) << "the experiment needs the mask off";
     EXPECT_NE(s.sentence, original);
+    EXPECT_EQ(s.derived.tokens.tokens[static_cast<std::size_t>(s.selection.query)].text, "it") << "the selected word moves with it";
     ASSERT_TRUE(s.derived.lab.permutation.valid) << s.derived.lab.permutation.message;
     EXPECT_LT(max_diff(s), 1e-5f);
     // Independently of the view's bookkeeping: token i of the shuffle is original token perm[i].
@@ -168,6 +169,7 @@ TEST_F(LabViews, PermutationWithoutPositionsPermutesTheOutputs) {
     EXPECT_EQ(s.sentence, original);
     EXPECT_TRUE(s.settings.use_positions);
     EXPECT_TRUE(s.settings.causal);
+    EXPECT_EQ(s.derived.tokens.tokens[static_cast<std::size_t>(s.selection.query)].text, "it");
 }
 
 }  // namespace

@@ -95,7 +95,9 @@ void draw_gallery_view(AppState& s) {
         const ImVec2 mp(a.x + (card_w - side) * 0.5f, a.y + pad);
         if (c < s.derived.lab.gallery.size()) draw_mini_matrix(dl, mp, side, s.derived.lab.gallery[c], s.view.heatmap.colormap, pal);
         ImGui::SetCursorScreenPos(ImVec2(a.x + pad, mp.y + side + pad * 0.6f));
-        ImGui::PushTextWrapPos(b.x - pad);
+        ImGui::BeginGroup();  // new lines start at the card's left edge, not the window's
+        // PushTextWrapPos takes window-local x.
+        ImGui::PushTextWrapPos(b.x - pad - ImGui::GetWindowPos().x + ImGui::GetScrollX());
         ImGui::PushStyleColor(ImGuiCol_Text, current ? ImGui::ColorConvertU32ToFloat4(pal.accent) : ImGui::ColorConvertU32ToFloat4(pal.text));
         ImGui::TextUnformatted(info.name);
         ImGui::PopStyleColor();
@@ -104,6 +106,7 @@ void draw_gallery_view(AppState& s) {
         ImGui::TextWrapped("%s", info.where);
         ImGui::PopStyleColor();
         ImGui::PopTextWrapPos();
+        ImGui::EndGroup();
     }
     ImGui::SetCursorScreenPos(ImVec2(origin.x, origin.y + static_cast<float>(rows) * (card_h + sp)));
 }

@@ -99,10 +99,13 @@ void draw_permutation_view(AppState& s) {
     const float label_w = fs * 5.5f;
     const float gap = fs * 3.2f;
     if (!ps.active) {
-        dl->AddText(top, pal.text_dim, "sentence");
+        dl->AddText(ImVec2(top.x, top.y + fs * 0.3f), pal.text_dim, "sentence");
         draw_chips(dl, ImVec2(top.x + label_w, top.y), width - label_w, now, pal, s.selection.query);
         ImGui::Dummy(ImVec2(width, fs * 2.0f));
-        ImGui::TextDisabled("Press Shuffle to reorder the words.");
+        ImGui::TextUnformatted("1.  Untick \"Positional encoding\": the model no longer knows where each word stands.");
+        ImGui::TextUnformatted("2.  Press Shuffle: the words are reordered (arrows show where each one went).");
+        ImGui::TextUnformatted("3.  Compare each word's output before and after: the same numbers, only moved.");
+        ImGui::TextUnformatted("4.  Tick positions again: now the outputs change. Order comes from positions, not from attention.");
         return;
     }
     dl->AddText(ImVec2(top.x, top.y + fs * 0.3f), pal.text_dim, "original");

@@ -77,14 +77,12 @@ void dashed_hline(ImDrawList* dl, float x0, float x1, float y, ImU32 col, float 
     for (float x = x0; x < x1; x += 8.0f) dl->AddLine(ImVec2(x, y), ImVec2(std::min(x + 4.0f, x1), y), col, thickness);
 }
 
-/// Token labels under bars: horizontal when they fit, else rotated.
-void bar_label(ImDrawList* dl, float cx, float y, float bar_w, const std::string& text, ImU32 col) {
+/// A token label under its bar, shortened until it fits the bar's slot (horizontal text reads best).
+void bar_label(ImDrawList* dl, float cx, float y, float slot, const std::string& token, ImU32 col) {
+    std::string text = shorten(token, 10);
+    for (int n = 9; n >= 2 && ImGui::CalcTextSize(text.c_str()).x > slot - 2.0f; --n) text = shorten(token, n);
     const ImVec2 ts = ImGui::CalcTextSize(text.c_str());
-    if (ts.x <= bar_w + 4.0f) {
-        dl->AddText(ImVec2(cx - ts.x * 0.5f, y), col, text.c_str());
-    } else {
-        add_text_vertical(dl, ImVec2(cx - ts.y * 0.5f, y + ts.x), col, text.c_str());
-    }
+    dl->AddText(ImVec2(cx - ts.x * 0.5f, y), col, text.c_str());
 }
 
 // [SECTION] logits and probabilities
@@ -98,9 +96,9 @@ void draw_logit_bars(AppState& s, const HeadResult& head, int q, const std::vect
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const ImVec2 o = ImGui::GetCursorScreenPos();
     const ImVec2 avail = ImGui::GetContentRegionAvail();
-    const float label_h = fs * 3.2f;
+    const float label_h = fs * 1.5f;
     const float axis_w = fs * 2.6f;
-    const ImVec2 a(o.x + axis_w, o.y + fs * 0.6f);
+    const ImVec2 a(o.x + axis_w, o.y + fs * 1.2f);
     const ImVec2 b(o.x + avail.x - fs * 0.3f, o.y + avail.y - label_h);
     s.layout.logit_bars.assign(keys.size(), Rect{});
     if (keys.empty() || b.y - a.y < fs || b.x - a.x < fs) {
@@ -137,9 +135,10 @@ void draw_logit_bars(AppState& s, const HeadResult& head, int q, const std::vect
         if (slot > fs * 2.2f) {
             std::snprintf(buf, sizeof buf, "%.2f", static_cast<double>(v));
             const ImVec2 ts = ImGui::CalcTextSize(buf);
-            dl->AddText(ImVec2(cx - ts.x * 0.5f, v >= 0.0f ? r0.y - ts.y : r1.y), pal.text, buf);
+            // Negative values sit above the zero line, clear of the token labels.
+            dl->AddText(ImVec2(cx - ts.x * 0.5f, v >= 0.0f ? r0.y - ts.y : y0 - ts.y), pal.text, buf);
         }
-        bar_label(dl, cx, b.y + 3.0f, slot, shorten(token_label(s, j), 8), j == q ? pal.chip_query : pal.text);
+        bar_label(dl, cx, b.y + 3.0f, slot, token_label(s, j), j == q ? pal.chip_query : pal.text);
     }
     ImGui::EndChild();
 }
@@ -150,8 +149,7 @@ void draw_probability_bars(AppState& s, const HeadResult& head, int q, const std
     const float fs = ImGui::GetFontSize();
     const auto qi = static_cast<std::size_t>(q);
     ImGui::Text("Softmax at T = %s", format_t(s.settings.temperature).c_str());
-    ImGui::SameLine();
-    ImGui::TextDisabled("H = %.2f nats, e^H = %.1f of %d keys", static_cast<double>(head.rows.entropy[qi]),
+    ImGui::TextDisabled("H = %.2f nats,  e^H = %.1f of %d keys", static_cast<double>(head.rows.entropy[qi]),
                         static_cast<double>(head.rows.effective_keys[qi]), head.rows.n_visible[qi]);
     if (ImGui::IsItemHovered()) {
         ImGui::SetTooltip("entropy H and the effective number of keys e^H, from the engine:\n1 = all weight on one key, %d = uniform",
@@ -160,10 +158,10 @@ void draw_probability_bars(AppState& s, const HeadResult& head, int q, const std
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const ImVec2 o = ImGui::GetCursorScreenPos();
     const ImVec2 avail = ImGui::GetContentRegionAvail();
-    const float label_h = fs * 3.2f;
-    const float legend_h = ImGui::GetTextLineHeightWithSpacing();
+    const float label_h = fs * 1.5f;
+    const float legend_h = 2.0f * ImGui::GetTextLineHeightWithSpacing();
     const float axis_w = fs * 2.0f;
-    const ImVec2 a(o.x + axis_w, o.y + fs * 0.6f);
+    const ImVec2 a(o.x + axis_w, o.y + fs * 1.2f);
     const ImVec2 b(o.x + avail.x - fs * 0.3f, o.y + avail.y - label_h - legend_h);
     const std::optional<TemperatureSweep>& sw = s.derived.lab.sweep;
     if (keys.empty() || !sw || b.y - a.y < fs || b.x - a.x < fs) {
@@ -198,14 +196,13 @@ void draw_probability_bars(AppState& s, const HeadResult& head, int q, const std
             const ImVec2 ts = ImGui::CalcTextSize(t.c_str());
             dl->AddText(ImVec2(cx - ts.x * 0.5f, y_of(w) - ts.y), pal.text, t.c_str());
         }
-        bar_label(dl, cx, b.y + 3.0f, slot, shorten(token_label(s, j), 8), j == q ? pal.chip_query : pal.text);
+        bar_label(dl, cx, b.y + 3.0f, slot, token_label(s, j), j == q ? pal.chip_query : pal.text);
     }
     ImGui::SetCursorScreenPos(ImVec2(o.x, b.y + label_h));
-    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(pal.arc), "filled: T = %s", format_t(s.settings.temperature).c_str());
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(pal.arc), "bars: T = %s", format_t(s.settings.temperature).c_str());
     ImGui::SameLine();
-    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(limit0), "  outline: T \xE2\x86\x92 0 (one-hot)");
-    ImGui::SameLine();
-    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(limit_inf), "  dashes: T \xE2\x86\x92 \xE2\x88\x9E (1/%d)", head.rows.n_visible[qi]);
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(limit0), "  outline: T \xE2\x86\x92 0");
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(limit_inf), "dashes: T \xE2\x86\x92 \xE2\x88\x9E, uniform 1/%d", head.rows.n_visible[qi]);
     ImGui::EndChild();
 }
 
@@ -222,7 +219,7 @@ void draw_sweep_plot(AppState& s, const AttentionResult& r, const HeadResult& he
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const ImVec2 o = ImGui::GetCursorScreenPos();
     const ImVec2 avail = ImGui::GetContentRegionAvail();
-    const ImVec2 a(o.x + fs * 2.0f, o.y + fs * 0.5f);
+    const ImVec2 a(o.x + fs * 3.0f, o.y + fs * 0.5f);
     const ImVec2 b(o.x + avail.x - fs * 0.5f, o.y + avail.y - fs * 2.6f);
     s.layout.sweep_plot = Rect{a, b};
     if (!sw || b.y - a.y < fs || b.x - a.x < fs) {
@@ -242,7 +239,7 @@ void draw_sweep_plot(AppState& s, const AttentionResult& r, const HeadResult& he
     frame_box(dl, a, b, pal);
     const auto x_of = [&](double t) { return a.x + log_frac(t, kSweepTMin, kSweepTMax) * (b.x - a.x); };
     const auto y_of = [&](float v) { return b.y - v * (b.y - a.y); };
-    for (double t : {0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0}) {
+    for (double t : {0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0}) {
         const float x = x_of(t);
         dl->AddLine(ImVec2(x, a.y), ImVec2(x, b.y), pal.chip, 1.0f);
         const std::string lbl = format_t(t);
@@ -285,8 +282,21 @@ void draw_sweep_plot(AppState& s, const AttentionResult& r, const HeadResult& he
     dl->AddRectFilled(ImVec2(tlx - 2.0f, a.y + 2.0f), ImVec2(tlx + tls.x + 2.0f, a.y + 2.0f + tls.y), pal.panel_bg);
     dl->AddText(ImVec2(tlx, a.y + 2.0f), pal.text, tl.c_str());
 
-    // Legend of the coloured keys, in the plot's upper right (weights spread out there).
+    // Legend of the coloured keys, in the plot's upper right, on its own background.
     float ly = a.y + tls.y + fs * 0.4f;
+    {
+        float legend_w = 0.0f;
+        const int n_legend = std::min<int>(kTopKeys, static_cast<int>(ranked.size())) + (static_cast<int>(ranked.size()) > kTopKeys ? 1 : 0);
+        for (std::size_t k = 0; k < ranked.size() && static_cast<int>(k) < kTopKeys; ++k) {
+            char buf[64];
+            std::snprintf(buf, sizeof buf, "%s  s = %.2f", shorten(token_label(s, ranked[k]), 10).c_str(),
+                          static_cast<double>(head.scores(q, ranked[k])));
+            legend_w = std::max(legend_w, ImGui::CalcTextSize(buf).x);
+        }
+        dl->AddRectFilled(ImVec2(b.x - legend_w - fs * 3.0f, ly - 2.0f),
+                          ImVec2(b.x - fs * 1.2f, ly + static_cast<float>(n_legend) * ImGui::GetTextLineHeight() + 2.0f),
+                          (pal.panel_bg & 0x00FFFFFFu) | 0xD0000000u);
+    }
     for (std::size_t k = 0; k < ranked.size() && static_cast<int>(k) < kTopKeys; ++k) {
         const int j = ranked[k];
         char buf[64];
@@ -349,7 +359,7 @@ void draw_scaling_lesson(AppState& s, ImVec2 size) {
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const ImVec2 o = ImGui::GetCursorScreenPos();
     const float plot_h = ImGui::GetContentRegionAvail().y;
-    const ImVec2 a(o.x + fs * 2.2f, o.y + fs * 0.4f);
+    const ImVec2 a(o.x + fs * 3.2f, o.y + fs * 0.4f);
     const ImVec2 b(o.x + left_w - fs * 0.5f, o.y + plot_h - fs * 2.5f);
     const int d_sel = s.view.temperature_lab.scaling_d;
     if (!lab.scaling_curve.empty() && b.y - a.y > fs && b.x - a.x > fs) {
@@ -365,7 +375,7 @@ void draw_scaling_lesson(AppState& s, ImVec2 size) {
         const char* xlabel = "dimension d (log scale)";
         const ImVec2 xs = ImGui::CalcTextSize(xlabel);
         dl->AddText(ImVec2((a.x + b.x - xs.x) * 0.5f, b.y + fs * 1.2f), pal.text_dim, xlabel);
-        for (double v : {0.0, 1.0, 10.0, 20.0, 30.0}) {
+        for (double v : {0.0, 10.0, 20.0, 30.0}) {
             if (v > static_cast<double>(y_max)) continue;
             char buf[32];
             std::snprintf(buf, sizeof buf, "%g", v);
