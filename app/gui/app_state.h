@@ -145,7 +145,8 @@ struct FrameLayout {
     std::vector<std::pair<int, Rect>> kv_heads_choices;
     Rect sweep_plot;                   ///< temperature lab: the weights-vs-T plot area (log T on x)
     Rect scaling_d_slider;
-    std::vector<Rect> logit_bars;      ///< [n_k] temperature lab: the raw-logit bar of each key
+    std::vector<Rect> logit_bars;      ///< [shown keys] temperature lab: the logit bar of each key
+    std::vector<Rect> logit_labels;    ///< [shown keys] the token under each logit bar (click: make it the query)
     std::vector<Rect> gallery_cards;   ///< [patterns()]
     Rect shuffle_button;
     Rect positions_checkbox;

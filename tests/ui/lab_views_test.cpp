@@ -82,6 +82,17 @@ TEST_F(LabViews, LimitMarkersMatchTheEngineAtTZeroAndInfinity) {
     EXPECT_FLOAT_EQ(uniform[0], 1.0f / static_cast<float>(q + 1)) << "causal: the query sees itself and the tokens before";
 }
 
+TEST_F(LabViews, ClickingAWordUnderTheBarsMakesItTheQueryEverywhere) {
+    open(MainView::kTemperature);
+    const int q = s.selection.query;
+    ASSERT_EQ(s.layout.logit_labels.size(), static_cast<std::size_t>(q + 1)) << "causal: the query sees itself and the earlier words";
+    ASSERT_EQ(s.layout.logit_bars.size(), s.layout.logit_labels.size());
+    ui.click(s, s.layout.logit_labels[1].center());
+    EXPECT_EQ(s.selection.query, 1);
+    EXPECT_EQ(s.derived.lab.sweep_query, 1) << "the sweep follows the shared selection";
+    EXPECT_EQ(s.layout.logit_labels.size(), 2u);
+}
+
 TEST_F(LabViews, ScalingSliderMovesTheChosenD) {
     open(MainView::kTemperature);
     ASSERT_TRUE(s.derived.lab.scaling_at_d.has_value());

@@ -113,6 +113,11 @@ void draw_permutation_view(AppState& s) {
     const std::vector<Rect> orig = draw_chips(dl, ImVec2(top.x + label_w, top.y), width - label_w, ps.original_tokens, pal, -1);
     const std::vector<Rect> shuf =
         draw_chips(dl, ImVec2(top.x + label_w, top.y + fs * 1.6f + gap), width - label_w, now, pal, s.selection.query);
+    for (std::size_t i = 0; i < shuf.size(); ++i) {  // a click selects the word everywhere
+        if (ImGui::IsWindowHovered() && ImGui::IsMouseHoveringRect(shuf[i].min, shuf[i].max) && ImGui::IsMouseClicked(0)) {
+            set_query(s, static_cast<int>(i));
+        }
+    }
     for (int i = 0; i < n && i < static_cast<int>(ps.perm.size()); ++i) {
         const int from = ps.perm[static_cast<std::size_t>(i)];
         if (from < 0 || from >= static_cast<int>(orig.size())) continue;

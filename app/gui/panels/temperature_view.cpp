@@ -78,11 +78,21 @@ void dashed_hline(ImDrawList* dl, float x0, float x1, float y, ImU32 col, float 
 }
 
 /// A token label under its bar, shortened until it fits the bar's slot (horizontal text reads best).
-void bar_label(ImDrawList* dl, float cx, float y, float slot, const std::string& token, ImU32 col) {
-    std::string text = shorten(token, 10);
-    for (int n = 9; n >= 2 && ImGui::CalcTextSize(text.c_str()).x > slot - 2.0f; --n) text = shorten(token, n);
+/// Clicking it makes that token the query (the shared selection); hovering shows the whole token.
+Rect bar_label(AppState& s, ImDrawList* dl, float cx, float y, float slot, int token, ImU32 col) {
+    const std::string full = token_label(s, token);
+    std::string text = shorten(full, 10);
+    for (int n = 9; n >= 2 && ImGui::CalcTextSize(text.c_str()).x > slot - 2.0f; --n) text = shorten(full, n);
     const ImVec2 ts = ImGui::CalcTextSize(text.c_str());
+    const ImVec2 a(cx - slot * 0.5f, y);
+    const ImVec2 b(cx + slot * 0.5f, y + ts.y);
+    if (ImGui::IsWindowHovered() && ImGui::IsMouseHoveringRect(a, b)) {
+        dl->AddRectFilled(a, b, palette(s.view.theme).chip_hover);
+        ImGui::SetTooltip("\"%s\": click to make it the query", full.c_str());
+        if (ImGui::IsMouseClicked(0)) set_query(s, token);
+    }
     dl->AddText(ImVec2(cx - ts.x * 0.5f, y), col, text.c_str());
+    return Rect{a, b};
 }
 
 // [SECTION] logits and probabilities
@@ -101,6 +111,7 @@ void draw_logit_bars(AppState& s, const HeadResult& head, int q, const std::vect
     const ImVec2 a(o.x + axis_w, o.y + fs * 1.2f);
     const ImVec2 b(o.x + avail.x - fs * 0.3f, o.y + avail.y - label_h);
     s.layout.logit_bars.assign(keys.size(), Rect{});
+    s.layout.logit_labels.assign(keys.size(), Rect{});
     if (keys.empty() || b.y - a.y < fs || b.x - a.x < fs) {
         ImGui::EndChild();
         return;
@@ -138,7 +149,7 @@ void draw_logit_bars(AppState& s, const HeadResult& head, int q, const std::vect
             // Negative values sit above the zero line, clear of the token labels.
             dl->AddText(ImVec2(cx - ts.x * 0.5f, v >= 0.0f ? r0.y - ts.y : y0 - ts.y), pal.text, buf);
         }
-        bar_label(dl, cx, b.y + 3.0f, slot, token_label(s, j), j == q ? pal.chip_query : pal.text);
+        s.layout.logit_labels[k] = bar_label(s, dl, cx, b.y + 3.0f, slot, j, j == q ? pal.chip_query : pal.text);
     }
     ImGui::EndChild();
 }
@@ -196,7 +207,7 @@ void draw_probability_bars(AppState& s, const HeadResult& head, int q, const std
             const ImVec2 ts = ImGui::CalcTextSize(t.c_str());
             dl->AddText(ImVec2(cx - ts.x * 0.5f, y_of(w) - ts.y), pal.text, t.c_str());
         }
-        bar_label(dl, cx, b.y + 3.0f, slot, token_label(s, j), j == q ? pal.chip_query : pal.text);
+        bar_label(s, dl, cx, b.y + 3.0f, slot, j, j == q ? pal.chip_query : pal.text);
     }
     ImGui::SetCursorScreenPos(ImVec2(o.x, b.y + label_h));
     ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(pal.arc), "bars: T = %s", format_t(s.settings.temperature).c_str());
@@ -445,9 +456,20 @@ void draw_temperature_view(AppState& s) {
     }
     const HeadResult& head = d.result->heads[static_cast<std::size_t>(h)];
     const std::string head_name = d.forward && h < static_cast<int>(d.forward->head_names.size()) ? d.forward->head_names[static_cast<std::size_t>(h)] : "";
-    ImGui::Text("Query \"%s\", head %d (%s)", shorten(token_label(s, q), 16).c_str(), h, head_name.c_str());
+    ImGui::Text("Query \"%s\"", shorten(token_label(s, q), 16).c_str());
     ImGui::SameLine();
-    ImGui::TextDisabled("\xE2\x86\x90/\xE2\x86\x92 query, H head, T/Shift+T temperature");
+    // The heads grid is on another tab: pick the focused head here too (the shared selection).
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 14.0f);
+    const std::string preview = "head " + std::to_string(h) + " (" + head_name + ")";
+    if (ImGui::BeginCombo("##lab_head", preview.c_str())) {
+        for (int k = 0; k < static_cast<int>(d.result->heads.size()); ++k) {
+            const std::string name = "head " + std::to_string(k) + " (" + (d.forward ? d.forward->head_names[static_cast<std::size_t>(k)] : "") + ")";
+            if (ImGui::Selectable(name.c_str(), k == h)) focus_head(s, k);
+        }
+        ImGui::EndCombo();
+    }
+    ImGui::SameLine();
+    ImGui::TextDisabled("click a word under the bars to make it the query; \xE2\x86\x90/\xE2\x86\x92 query, H head");
     if (head.rows.n_visible[static_cast<std::size_t>(q)] == 0) {
         ImGui::TextColored(ImVec4(1.0f, 0.5f, 0.4f, 1.0f), "this query sees no key: every weight is 0");
         return;
