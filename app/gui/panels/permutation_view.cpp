@@ -146,8 +146,11 @@ void draw_permutation_view(AppState& s) {
     ImGui::SetWindowFontScale(1.4f);
     ImGui::TextColored(same ? ImVec4(0.35f, 0.8f, 0.45f, 1.0f) : ImVec4(0.95f, 0.6f, 0.1f, 1.0f), "%s", verdict);
     ImGui::SetWindowFontScale(1.0f);
-    ImGui::TextWrapped("%s", same ? "The outputs are the original outputs, permuted the same way (the difference is float rounding)."
-                                  : "With positions on, a word's vector depends on where it stands: the outputs change, not just move.");
+    const char* why = same ? "The outputs are the original outputs, permuted the same way (the difference is float rounding)."
+                      : s.settings.use_positions
+                          ? "With positions on, a word's vector depends on where it stands: the outputs change, not just move."
+                          : "A mask is on: a moved word sees a different set of words, so its output changes. Turn masks off.";
+    ImGui::TextWrapped("%s", why);
 
     // Side by side for the focused head: the original outputs in the shuffled order, and the shuffled run.
     const int h = std::clamp(s.selection.focus_head, 0, static_cast<int>(d.result->heads.size()) - 1);
