@@ -95,10 +95,15 @@ MatrixRM embed(const std::vector<Token>& tokens, const std::vector<WordFeatures>
         const std::vector<float> id = identity_vector(tokens[static_cast<std::size_t>(i)].text);
         for (int k = 0; k < kIdentityDims; ++k) {
             row(kIdentityBegin + k) = id[static_cast<std::size_t>(k)];
-            row(kPrevIdentityBegin + k) = previous_identity[static_cast<std::size_t>(k)];
+        }
+        // "Previous identity" and "first token" are order information too (an earlier layer's
+        // previous-token head needs positions to find the token before), so they go with positions:
+        // without them attention is exactly permutation-equivariant (the permutation experiment).
+        if (use_positions) {
+            for (int k = 0; k < kIdentityDims; ++k) row(kPrevIdentityBegin + k) = previous_identity[static_cast<std::size_t>(k)];
+            if (i == 0) row(kFirstToken) = 1.0f;
         }
         previous_identity = id;
-        if (i == 0) row(kFirstToken) = 1.0f;
         if (use_positions) {
             for (int fq = 0; fq < kNumFrequencies; ++fq) {
                 const double angle = frequency(fq) * i;

@@ -5,7 +5,8 @@
 //
 // "identity" is a fixed pseudo-random unit vector per word (a hash of its lower-case text); "previous
 // identity" is the identity of the token before (what a previous-token head of an earlier layer would
-// have written into the residual stream; induction heads read it); "position" is sinusoidal.
+// have written into the residual stream; induction heads read it); "position" is sinusoidal. Without
+// positions (use_positions = false) position, previous identity and "is first" are all 0: no order at all.
 #pragma once
 
 #include "core/lexicon.h"

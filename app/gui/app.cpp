@@ -3,6 +3,7 @@
 
 #include "app/gui/app_actions.h"
 #include "app/gui/keys.h"
+#include "app/gui/lab_compute.h"
 #include "app/gui/panels/panels.h"
 #include "core/attention.h"
 #include "core/flash_attention.h"
@@ -67,13 +68,7 @@ void recompute(AppState& s) {
     if (s.selection.query < 0 || s.selection.query >= n) s.selection.query = n - 1;
     s.selection.focus_head = std::clamp(s.selection.focus_head, 0, s.settings.n_heads - 1);
 
-    LessonRunSettings ls;
-    ls.model.n_heads = s.settings.n_heads;
-    ls.model.n_kv_heads = s.settings.n_kv_heads;
-    ls.temperature = s.settings.temperature;
-    ls.causal = s.settings.causal;
-    ls.window = s.settings.window;
-    ls.scale = s.settings.scale;
+    const LessonRunSettings ls = lesson_run_settings(s.settings);
     Expected<LessonRun> run = run_lesson(d.tokens, d.key_tokens, ls);
     if (!run) {
         d.status = run.error();
@@ -143,6 +138,7 @@ void update(AppState& s) {
     if (s.dirty) {
         s.dirty = false;
         recompute(s);
+        ++s.derived.result_version;
         s.cells_dirty = true;
     }
     if (s.cells_dirty) {
@@ -156,6 +152,7 @@ void update(AppState& s) {
          (f.result && f.head != s.selection.focus_head))) {
         recompute_flash(s);
     }
+    update_lab(s);
 }
 
 // [SECTION] layout and panels

@@ -2,6 +2,7 @@
 #include "app/gui/app_actions.h"
 
 #include "core/attention_config.h"
+#include "core/seeded_random.h"
 
 #include <algorithm>
 #include <cmath>
@@ -13,6 +14,7 @@ namespace attnviz::gui {
 void set_sentence(AppState& s, std::string sentence) {
     if (sentence == s.sentence) return;
     s.sentence = std::move(sentence);
+    s.permutation.active = false;  // a typed sentence ends the permutation experiment
     s.dirty = true;
 }
 
@@ -34,6 +36,8 @@ void apply_scenario(AppState& s, const Scenario& sc) {
     s.settings.causal = sc.causal;
     s.settings.window = sc.window;
     s.settings.scale = sc.scale;
+    s.settings.use_positions = true;
+    s.permutation.active = false;
     s.selection.query = -1;
     s.selection.pending_query = sc.query;
     s.selection.focus_head = sc.focus_head;
@@ -144,6 +148,101 @@ void set_kv_heads(AppState& s, int n_kv_heads) {
     s.settings.n_kv_heads = n_kv_heads;
     s.dirty = true;
 }
+
+void set_use_positions(AppState& s, bool use_positions) {
+    if (use_positions == s.settings.use_positions) return;
+    s.settings.use_positions = use_positions;
+    s.dirty = true;
+}
+
+void apply_pattern(AppState& s, Pattern p) {
+    const PatternTarget t = pattern_target(p, s);
+    const EngineSettings& e = t.settings;
+    if (e.n_heads != s.settings.n_heads || e.n_kv_heads != s.settings.n_kv_heads || e.causal != s.settings.causal ||
+        e.window != s.settings.window || e.use_positions != s.settings.use_positions) {
+        s.settings = e;
+        s.dirty = true;
+    }
+    if (!t.sentence.empty() && t.sentence != s.sentence) {
+        s.sentence = t.sentence;
+        s.scenario_name.clear();
+        s.scenario_title = "Induction: A B ... A -> B";
+        s.scenario_explanation = "The second \"cat\" looks at \"sat\", the token that followed \"cat\" the first time: "
+                                 "an induction head predicts that the pattern repeats.";
+        s.permutation.active = false;
+        s.dirty = true;
+    }
+    if (t.query_last) {
+        s.selection.query = -1;  // update() picks the last token
+        s.selection.pending_query.clear();
+        s.dirty = true;
+    }
+    if (t.focus_head >= 0) s.selection.focus_head = t.focus_head;  // update() clamps it to the heads there are
+}
+
+namespace {
+
+std::string join_tokens(const std::vector<std::string>& texts, const std::vector<int>& order) {
+    std::string out;
+    for (int i : order) out += (out.empty() ? "" : " ") + texts[static_cast<std::size_t>(i)];
+    return out;
+}
+
+}  // namespace
+
+void shuffle_tokens(AppState& s) {
+    if (!s.permutation.active) {
+        const std::vector<Token>& toks = s.derived.tokens.tokens;
+        if (toks.empty()) return;
+        s.permutation.original_tokens.clear();
+        for (const Token& t : toks) s.permutation.original_tokens.push_back(t.text);
+        std::vector<int> identity(toks.size());
+        for (std::size_t i = 0; i < identity.size(); ++i) identity[i] = static_cast<int>(i);
+        s.permutation.original_sentence = join_tokens(s.permutation.original_tokens, identity);
+        s.permutation.causal_before = s.settings.causal;
+        s.permutation.active = true;
+    }
+    // The selected word stays selected wherever it moves.
+    int selected = s.selection.query;
+    if (s.permutation.active && selected >= 0 && selected < static_cast<int>(s.permutation.perm.size())) {
+        selected = s.permutation.perm[static_cast<std::size_t>(selected)];
+    }
+    const int n = static_cast<int>(s.permutation.original_tokens.size());
+    std::vector<int> perm(static_cast<std::size_t>(n));
+    for (int i = 0; i < n; ++i) perm[static_cast<std::size_t>(i)] = i;
+    SeededRandom rng(s.permutation.seed++);
+    for (int i = n - 1; i > 0; --i) {  // Fisher-Yates
+        const int j = static_cast<int>(rng.next() % static_cast<std::uint64_t>(i + 1));
+        std::swap(perm[static_cast<std::size_t>(i)], perm[static_cast<std::size_t>(j)]);
+    }
+    bool identity = true;
+    for (int i = 0; i < n; ++i) identity = identity && perm[static_cast<std::size_t>(i)] == i;
+    if (identity && n >= 2) std::rotate(perm.begin(), perm.begin() + 1, perm.end());
+    s.permutation.perm = perm;
+    s.sentence = join_tokens(s.permutation.original_tokens, perm);
+    const auto moved_to = std::find(perm.begin(), perm.end(), selected);
+    if (moved_to != perm.end()) {
+        s.selection.query = static_cast<int>(moved_to - perm.begin());
+        s.selection.pending_query.clear();
+    }
+    s.settings.causal = false;
+    s.settings.window = 0;
+    s.dirty = true;
+}
+
+void restore_permutation(AppState& s) {
+    set_use_positions(s, true);
+    if (!s.permutation.active) return;
+    s.sentence = s.permutation.original_sentence;
+    s.settings.causal = s.permutation.causal_before;
+    const int q = s.selection.query;
+    if (q >= 0 && q < static_cast<int>(s.permutation.perm.size())) s.selection.query = s.permutation.perm[static_cast<std::size_t>(q)];
+    s.permutation.active = false;
+    s.permutation.perm.clear();
+    s.dirty = true;
+}
+
+void set_scaling_d(AppState& s, int d) { s.view.temperature_lab.scaling_d = std::clamp(d, 1, 1024); }
 
 void focus_head(AppState& s, int head) {
     if (head < 0 || head >= s.settings.n_heads) return;

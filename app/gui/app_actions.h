@@ -3,6 +3,7 @@
 #pragma once
 
 #include "app/gui/app_state.h"
+#include "app/gui/patterns.h"
 #include "core/scenario.h"
 
 #include <string>
@@ -47,6 +48,22 @@ void set_heads(AppState& s, int n_heads, int max_heads);
 void set_kv_heads(AppState& s, int n_kv_heads);
 /// The valid KV-head counts for n_heads, largest first (MHA first, MQA last).
 std::vector<int> kv_head_choices(int n_heads);
+
+/// Positional encodings of the lesson model on or off (off: attention cannot see word order).
+void set_use_positions(AppState& s, bool use_positions);
+
+/// A pattern gallery card: sets its mask, head, and (induction) sentence, keeping everything else.
+void apply_pattern(AppState& s, Pattern p);
+
+/// Permutation experiment: shuffles the sentence's tokens with the next seed (never the identity when
+/// there are two tokens or more) and turns the causal mask off, since with it a moved token sees a
+/// different set of keys and the outputs would not just be permuted. Needs a tokenized sentence.
+void shuffle_tokens(AppState& s);
+/// Ends the experiment: positions on, the original sentence and causal setting back.
+void restore_permutation(AppState& s);
+
+/// The d of the 1/sqrt(d) lesson, clamped to 1..1024.
+void set_scaling_d(AppState& s, int d);
 
 void focus_head(AppState& s, int head);
 void next_head(AppState& s);

@@ -7,6 +7,8 @@
 #include "app/gui/heatmap_cells.h"
 #include "core/attention.h"
 #include "core/lesson_model.h"
+#include "core/scaling_demo.h"
+#include "core/temperature_sweep.h"
 #include "core/tokenizer.h"
 
 #include <imgui.h>
@@ -21,7 +23,7 @@ namespace attnviz::gui {
 enum class Theme { kDark, kLight };
 
 /// The tabs of the main view area (see panels/views.h for their names and panels).
-enum class MainView { kAttention, kCross, kFlash };
+enum class MainView { kAttention, kTemperature, kGallery, kPermutation, kFlash, kCross };
 
 /// What the engine computes from. Panels edit it and mark the state dirty.
 struct EngineSettings {
@@ -31,6 +33,7 @@ struct EngineSettings {
     bool causal = true;
     int window = 0;  ///< 0 = no sliding window
     bool scale = true;  ///< multiply scores by 1/sqrt(head_dim)
+    bool use_positions = true;  ///< the lesson model adds positional encodings (off: order is invisible)
 };
 
 /// Who is selected: one selection shared by every view.
@@ -51,6 +54,21 @@ struct HeatmapViewState {
     float pan_y = 0.0f;
 };
 
+/// The temperature lab's own controls.
+struct TemperatureLabState {
+    int scaling_d = 64;  ///< the d of the 1/sqrt(d) lesson's random vectors, 1..1024
+};
+
+/// The permutation experiment (issue 7): the sentence before shuffling and how it was shuffled.
+struct PermutationState {
+    bool active = false;            ///< the sentence on screen is a shuffle of original_sentence
+    std::string original_sentence;  ///< the tokens before shuffling, joined by spaces
+    std::vector<std::string> original_tokens;  ///< [n_tokens] their texts, in the original order
+    std::vector<int> perm;          ///< [n_tokens] shuffled token i is original token perm[i]
+    std::uint64_t seed = 1;         ///< the next shuffle's seed (each click takes the next one)
+    bool causal_before = true;      ///< the causal setting to restore
+};
+
 struct ViewState {
     Theme theme = Theme::kDark;
     float font_scale = 1.0f;     ///< the platform rebuilds the font atlas when it changes
@@ -59,6 +77,38 @@ struct ViewState {
     MainView main_view = MainView::kAttention;
     bool main_view_requested = false;  ///< select main_view's tab on the next frame (--panel, links)
     HeatmapViewState heatmap;
+    TemperatureLabState temperature_lab;
+};
+
+/// The gallery card previews: the engine's weights of each card's head under the card's settings.
+struct PatternPreview {
+    MatrixRM weights;    ///< [n, n] the card's head, n <= the preview token cap
+    MaskMatrix visible;  ///< [n, n]
+};
+
+/// The permutation experiment's check: the original order run beside the shuffled one on screen.
+struct PermutationCheck {
+    bool valid = false;
+    std::string message;               ///< why there is no check (token counts differ, engine error)
+    std::vector<MatrixRM> original_outputs;  ///< [n_heads][n, d_v], rows in the original order
+    std::vector<float> token_diff;     ///< [n] max over heads and dims |O_shuffled[i] - O_original[perm[i]]|
+    float max_diff = 0.0f;             ///< the max of token_diff
+};
+
+/// What the lab views show besides the main result, computed by update() (lab_compute.h).
+struct LabDerived {
+    std::optional<TemperatureSweep> sweep;  ///< the focused head's query row over T (log 0.05..20)
+    std::optional<TemperatureSweep> lesson_points;  ///< the same row at the lesson's T = 0.1, 1, 5
+    std::vector<ScalingStats> scaling_curve;  ///< d = 1, 2, 4, ..., 1024
+    std::optional<ScalingStats> scaling_at_d;  ///< at view.temperature_lab.scaling_d
+    std::vector<PatternPreview> gallery;       ///< [patterns()], empty until the gallery is shown
+    PermutationCheck permutation;
+    // What they were computed from, so update() recomputes only on change.
+    std::uint64_t sweep_version = 0;
+    int sweep_query = -1;
+    int sweep_head = -1;
+    std::uint64_t gallery_version = 0;
+    std::uint64_t permutation_version = 0;
 };
 
 /// Results of the last update(); never edited by panels.
@@ -74,6 +124,8 @@ struct Derived {
     std::uint64_t version = 0;             ///< changes whenever results or cells change (textures follow)
     std::optional<AttentionConfig> config;  ///< the config the result was computed with
     FlashDerived flash;                    ///< the flash view's numbers (computed while it is shown)
+    std::uint64_t result_version = 0;      ///< changes whenever the engine recomputed
+    LabDerived lab;
 };
 
 struct Rect {
@@ -95,6 +147,14 @@ struct FrameLayout {
     Rect kv_heads_combo;
     /// The KV-head counts the open combo offers, with where each is drawn.
     std::vector<std::pair<int, Rect>> kv_heads_choices;
+    Rect sweep_plot;                   ///< temperature lab: the weights-vs-T plot area (log T on x)
+    Rect scaling_d_slider;
+    std::vector<Rect> logit_bars;      ///< [shown keys] temperature lab: the logit bar of each key
+    std::vector<Rect> logit_labels;    ///< [shown keys] the token under each logit bar (click: make it the query)
+    std::vector<Rect> gallery_cards;   ///< [patterns()]
+    Rect shuffle_button;
+    Rect positions_checkbox;
+    Rect restore_button;
 };
 
 /// GPU images the panels show; set by the gfx layer each frame, null without GL (headless tests).
@@ -118,6 +178,7 @@ struct AppState {
     bool open_scenario_requested = false;  ///< open that dialog on the next frame
     std::string screenshot_request;   ///< a PNG path the main loop writes after this frame renders
     std::string status_message;       ///< a passing remark for the sentence bar ("saved shot.png")
+    PermutationState permutation;
 
     bool dirty = true;        ///< engine inputs changed: update() recomputes everything
     bool cells_dirty = true;  ///< only colour settings changed: update() rebuilds the cells

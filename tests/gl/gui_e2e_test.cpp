@@ -92,6 +92,22 @@ TEST(GuiEndToEnd, LightThemeLargeFontAndOwnSentence) {
     std::filesystem::remove(png);
 }
 
+class LabViewEndToEnd : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(LabViewEndToEnd, PanelOpensAndRendersContent) {
+    const std::string png = temp_png((std::string("panel_") + GetParam() + ".png").c_str());
+    const ProcessRun r = run(binary() + " --panel " + GetParam() + " --frames 5 --screenshot " + png);
+    ASSERT_EQ(r.code, 0) << r.output;
+    const Image img = load(png);
+    ASSERT_EQ(img.w, 1280);
+    ASSERT_EQ(img.h, 800);
+    EXPECT_GT(img.distinct_colors(), 150u) << "charts and text, not a blank view";
+    EXPECT_GT(img.count_near(230, 159, 0, 12), 100) << "the orange of the query chip, the accent or the top key";
+    std::filesystem::remove(png);
+}
+
+INSTANTIATE_TEST_SUITE_P(Views, LabViewEndToEnd, ::testing::Values("temperature", "gallery", "permutation"));
+
 TEST(GuiEndToEnd, BadArgumentsExitTwoWithOneLine) {
     ProcessRun r = run(binary() + " --frames 0");
     EXPECT_EQ(r.code, 2) << r.output;

@@ -18,6 +18,14 @@ void draw_main_view(AppState& s, ImVec2 pos, ImVec2 size);
 /// The "Attention" view: token strip over the heatmap and the heads grid.
 void draw_attention_view(AppState& s);
 
+/// The "Temperature" view: logits vs softmax at T with the T -> 0 / inf limits, the sweep over T
+/// (click or drag to set T), and the 1/sqrt(d) lesson on random vectors.
+void draw_temperature_view(AppState& s);
+/// The "Patterns" view: a card per known attention pattern; a click applies it (apply_pattern).
+void draw_gallery_view(AppState& s);
+/// The "Permutation" view: positions off + shuffled tokens give permuted outputs.
+void draw_permutation_view(AppState& s);
+
 /// Token chips with attention arcs from the query to every key it can see (inside the current window).
 void draw_token_strip(AppState& s, ImVec2 size);
 /// The focused head's weight matrix as a colormapped texture, with axes, hover values and a legend.
