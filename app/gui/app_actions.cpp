@@ -199,6 +199,7 @@ void shuffle_tokens(AppState& s) {
         std::vector<int> identity(toks.size());
         for (std::size_t i = 0; i < identity.size(); ++i) identity[i] = static_cast<int>(i);
         s.permutation.original_sentence = join_tokens(s.permutation.original_tokens, identity);
+        s.permutation.original_text = s.sentence;
         s.permutation.causal_before = s.settings.causal;
         s.permutation.active = true;
     }
@@ -233,7 +234,7 @@ void shuffle_tokens(AppState& s) {
 void restore_permutation(AppState& s) {
     set_use_positions(s, true);
     if (!s.permutation.active) return;
-    s.sentence = s.permutation.original_sentence;
+    s.sentence = s.permutation.original_text;  // as typed (the experiment compares space-joined tokens)
     s.settings.causal = s.permutation.causal_before;
     const int q = s.selection.query;
     if (q >= 0 && q < static_cast<int>(s.permutation.perm.size())) s.selection.query = s.permutation.perm[static_cast<std::size_t>(q)];

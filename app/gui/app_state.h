@@ -63,6 +63,7 @@ struct TemperatureLabState {
 struct PermutationState {
     bool active = false;            ///< the sentence on screen is a shuffle of original_sentence
     std::string original_sentence;  ///< the tokens before shuffling, joined by spaces
+    std::string original_text;      ///< the sentence exactly as it was typed, restored at the end
     std::vector<std::string> original_tokens;  ///< [n_tokens] their texts, in the original order
     std::vector<int> perm;          ///< [n_tokens] shuffled token i is original token perm[i]
     std::uint64_t seed = 1;         ///< the next shuffle's seed (each click takes the next one)
