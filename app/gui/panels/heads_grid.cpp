@@ -61,8 +61,9 @@ void draw_heads_grid(AppState& s, ImVec2 size) {
                        origin.y + 3.0f + static_cast<float>(row) * (side + 6.0f + label_h + sp));
         ImGui::SetCursorScreenPos(p);
         ImGui::PushID(h);
-        if (hu < s.textures.head_thumbnails.size() && s.textures.head_thumbnails[hu] != nullptr) {
-            ImGui::Image(s.textures.head_thumbnails[hu], ImVec2(side, side));
+        if (!s.quiz.hidden && hu < s.textures.head_thumbnails.size() && s.textures.head_thumbnails[hu] != nullptr) {
+            ImGui::Image(s.textures.head_thumbnails[hu], ImVec2(side, side), ImVec2(0, 0), ImVec2(1, 1),
+                         ImVec4(1, 1, 1, s.view.weights_alpha));
         } else {
             ImGui::Dummy(ImVec2(side, side));
         }

@@ -18,6 +18,11 @@ void draw_main_view(AppState& s, ImVec2 pos, ImVec2 size);
 /// The "Attention" view: token strip over the heatmap and the heads grid.
 void draw_attention_view(AppState& s);
 
+/// The "GQA & KV cache" view: query heads linked to their KV heads, and the KV-cache calculator.
+void draw_kv_cache_view(AppState& s);
+/// The "Quiz" view: a scenario's question with the weights hidden until Reveal.
+void draw_quiz_view(AppState& s);
+
 /// Token chips with attention arcs from the query to every key it can see (inside the current window).
 void draw_token_strip(AppState& s, ImVec2 size);
 /// The focused head's weight matrix as a colormapped texture, with axes, hover values and a legend.

@@ -21,6 +21,11 @@ void draw_query_readout(AppState& s) {
         ImGui::TextDisabled("no query selected");
         return;
     }
+    if (s.quiz.hidden) {
+        ImGui::TextWrapped("Weights hidden until the quiz's Reveal.");
+        return;
+    }
+    s.layout.weight_text_drawn = true;
     const int h = s.selection.focus_head;
     const HeadResult& head = d.result->heads[static_cast<std::size_t>(h)];
     const std::string head_name =

@@ -8,6 +8,8 @@ namespace attnviz::gui {
 const std::vector<ViewInfo>& views() {
     static const std::vector<ViewInfo> kViews = {
         {MainView::kAttention, "attention", "Attention", draw_attention_view},
+        {MainView::kKvCache, "kv-cache", "GQA & KV cache", draw_kv_cache_view},
+        {MainView::kQuiz, "quiz", "Quiz", draw_quiz_view},
     };
     return kViews;
 }
