@@ -75,17 +75,20 @@ void draw_gqa_diagram(AppState& s, ImVec2 size) {
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const ImVec2 origin = ImGui::GetCursorScreenPos();
     const ImVec2 avail = ImGui::GetContentRegionAvail();
-    const float caption_h = ImGui::GetTextLineHeightWithSpacing() * 2.2f;
-    const float gap = fs * 0.5f;
+    const float caption_h = ImGui::GetTextLineHeightWithSpacing() * 2.4f;
+    const float gap = fs * 0.6f;
     const float label_h = ImGui::GetTextLineHeight();
+    const float kv_h = fs * 1.7f;
+    const float link_h = fs * 1.6f;
+    // Above and below the query boxes: a caption line, the head names, the links, the KV row, the caption.
+    const float fixed_h = label_h * 2.0f + fs * 0.9f + link_h + kv_h + caption_h;
     const float box = std::clamp(std::min((avail.x - gap * static_cast<float>(n_heads - 1)) / static_cast<float>(n_heads),
-                                          (avail.y - caption_h - label_h * 3.0f - fs * 4.5f)),
-                                 fs * 2.0f, fs * 7.0f);
+                                          avail.y - fixed_h),
+                                 fs * 2.0f, fs * 9.0f);
     const float row_w = box * static_cast<float>(n_heads) + gap * static_cast<float>(n_heads - 1);
     const float x0 = origin.x + std::max(0.0f, (avail.x - row_w) * 0.5f);
-    const float q_y = origin.y + label_h + fs * 0.2f;
-    const float kv_h = fs * 2.0f;
-    const float kv_y = q_y + box + fs * 3.0f;
+    const float q_y = origin.y + label_h + fs * 0.5f;
+    const float kv_y = q_y + box + label_h + fs * 0.4f + link_h;
     const auto& infos = LessonModel::instance().heads();
 
     s.layout.gqa_query_boxes.assign(static_cast<std::size_t>(n_heads), Rect{});
@@ -98,8 +101,9 @@ void draw_gqa_diagram(AppState& s, ImVec2 size) {
         const Rect r{ImVec2(gx0, kv_y), ImVec2(gx1, kv_y + kv_h)};
         s.layout.gqa_kv_boxes[static_cast<std::size_t>(g)] = r;
         dl->AddRectFilled(r.min, r.max, group_color(g, 0.85f), fs * 0.3f);
-        char label[32];
-        std::snprintf(label, sizeof label, n_kv == 1 ? "K,V (shared by all)" : "K,V %d", g);
+        char label[48];
+        std::snprintf(label, sizeof label, n_kv == 1 ? "K,V 0: shared by all %d heads" : "K,V %d", n_kv == 1 ? n_heads : g);
+        if (ImGui::CalcTextSize(label).x > gx1 - gx0 - fs * 0.3f) std::snprintf(label, sizeof label, "%d", g);
         const ImVec2 ts = ImGui::CalcTextSize(label);
         dl->AddText(ImVec2(0.5f * (r.min.x + r.max.x - ts.x), 0.5f * (r.min.y + r.max.y - ts.y)), IM_COL32(20, 20, 20, 255), label);
     }
@@ -163,7 +167,7 @@ void draw_inputs(AppState& s) {
     ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted("Model");
     ImGui::SameLine(fs * 7.5f);
-    ImGui::SetNextItemWidth(fs * 16.0f);
+    ImGui::SetNextItemWidth(-1.0f);
     const char* current = k.preset >= 0 ? presets[static_cast<std::size_t>(k.preset)].title.c_str() : "custom";
     s.layout.kv_preset_buttons.clear();
     if (ImGui::BeginCombo("##kv_preset", current)) {
@@ -211,7 +215,7 @@ void draw_inputs(AppState& s) {
     float e = static_cast<float>(std::log2(static_cast<double>(k.seq_len)));
     char seq_label[64];
     std::snprintf(seq_label, sizeof seq_label, "%s tokens", format_tokens(k.seq_len).c_str());
-    ImGui::SetNextItemWidth(fs * 16.0f);
+    ImGui::SetNextItemWidth(-1.0f);
     if (ImGui::SliderFloat("##kv_seq", &e, 0.0f, 20.0f, seq_label)) {
         // Whole powers of two snap (the lessons' 4K, 128K, 1M); between them, three significant digits.
         const double v = std::pow(2.0, static_cast<double>(e));
@@ -220,7 +224,8 @@ void draw_inputs(AppState& s) {
     }
     s.layout.kv_seq_slider = Rect{ImGui::GetItemRectMin(), ImGui::GetItemRectMax()};
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("sequence length: tokens in the cache (log scale, up to 1M)");
-    ImGui::SameLine();
+    ImGui::NewLine();
+    ImGui::SameLine(fs * 7.5f);
     for (std::int64_t preset_seq : {std::int64_t{4096}, std::int64_t{32768}, std::int64_t{131072}, std::int64_t{1} << 20}) {
         if (ImGui::SmallButton(format_tokens(preset_seq).c_str())) set_kv_seq(s, preset_seq);
         ImGui::SameLine();
@@ -282,21 +287,21 @@ void draw_bars(AppState& s, ImVec2 size) {
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const ImVec2 origin = ImGui::GetCursorScreenPos();
     const float name_w = fs * 6.5f;
-    const float bar_h = fs * 1.6f;
-    const float row_h = bar_h + fs * 1.5f;
-    const float max_w = std::max(fs * 4.0f, size.x - name_w - fs * 1.0f);
+    const float bar_h = fs * 1.4f;
+    const float row_h = bar_h + fs * 1.35f;
+    const float max_w = std::max(fs * 4.0f, size.x - name_w - fs * 5.0f);  // room for a label past the bar
     for (int i = 0; i < 3; ++i) {
         const Bar& b = bars[i];
         const float y = origin.y + static_cast<float>(i) * row_h;
         dl->AddText(ImVec2(origin.x, y + (bar_h - ImGui::GetTextLineHeight()) * 0.5f), pal.text, b.name.c_str());
         const float w = std::max(2.0f, max_w * static_cast<float>(static_cast<double>(b.bytes) / static_cast<double>(c.mha_bytes)));
         dl->AddRectFilled(ImVec2(origin.x + name_w, y), ImVec2(origin.x + name_w + w, y + bar_h), b.color, fs * 0.2f);
-        const std::string text = format_bytes(static_cast<double>(b.bytes)) + "  \xC2\xB7  " + b.note;
+        const std::string text = format_bytes(static_cast<double>(b.bytes));
         const ImVec2 ts = ImGui::CalcTextSize(text.c_str());
         const bool inside = ts.x + fs < w;
         dl->AddText(ImVec2(inside ? origin.x + name_w + fs * 0.4f : origin.x + name_w + w + fs * 0.4f, y + (bar_h - ts.y) * 0.5f),
                     inside ? IM_COL32(20, 20, 20, 255) : pal.text, text.c_str());
-        const std::string per = format_bytes(static_cast<double>(b.per_token)) + " per token";
+        const std::string per = format_bytes(static_cast<double>(b.per_token)) + " per token  \xC2\xB7  " + b.note;
         dl->AddText(ImVec2(origin.x + name_w, y + bar_h + fs * 0.1f), pal.text_dim, per.c_str());
     }
     ImGui::Dummy(ImVec2(size.x, row_h * 3.0f));
@@ -328,7 +333,7 @@ void draw_bars(AppState& s, ImVec2 size) {
 void draw_kv_cache_view(AppState& s) {
     const ImVec2 avail = ImGui::GetContentRegionAvail();
     const float fs = ImGui::GetFontSize();
-    const float top_h = std::clamp(avail.y * 0.42f, fs * 12.0f, fs * 20.0f);
+    const float top_h = std::clamp(avail.y * 0.47f, fs * 13.0f, fs * 22.0f);
     draw_gqa_diagram(s, ImVec2(avail.x, top_h));
 
     const float rest_h = std::max(50.0f, avail.y - top_h - ImGui::GetStyle().ItemSpacing.y);

@@ -37,7 +37,7 @@ void draw_kind_buttons(AppState& s) {
         s.layout.quiz_kind_buttons.push_back({k, Rect{ImGui::GetItemRectMin(), ImGui::GetItemRectMax()}});
         ImGui::SameLine();
     }
-    ImGui::TextDisabled("  lesson: %s", s.scenario_title.c_str());
+    ImGui::NewLine();
 }
 
 /// Token chips to answer with: text only, no weight anywhere.
@@ -146,6 +146,7 @@ void draw_verdict(AppState& s) {
     ImGui::PushTextWrapPos();
     ImGui::TextUnformatted(q.question.explanation.c_str());
     ImGui::PopTextWrapPos();
+    if (!s.scenario_title.empty()) ImGui::TextDisabled("lesson: %s", s.scenario_title.c_str());
     const Derived& d = s.derived;
     const int query = s.selection.query;
     if (d.result && query >= 0 && query < d.result->n_q && !s.dirty) {
@@ -210,6 +211,7 @@ void draw_quiz_view(AppState& s) {
         } else {
             ImGui::TextDisabled("Predict first: the weights stay hidden until you press Reveal.");
         }
+        ImGui::Spacing();
     }
     if (!q.revealed) {
         if (ImGui::Button("Reveal", ImVec2(fs * 7.0f, fs * 1.8f))) reveal_quiz(s, ImGui::GetTime());
@@ -220,7 +222,19 @@ void draw_quiz_view(AppState& s) {
     }
     if (ImGui::Button("Next question", ImVec2(fs * 9.0f, fs * 1.8f))) next_quiz(s);
     s.layout.quiz_next = Rect{ImGui::GetItemRectMin(), ImGui::GetItemRectMax()};
-    if (!q.revealed) return;
+    if (!q.revealed) {
+        // Where the weights will appear: an empty frame, so the class sees that something is withheld.
+        const ImVec2 avail = ImGui::GetContentRegionAvail();
+        if (avail.y > fs * 4.0f) {
+            ImGui::BeginChild("##quiz_hidden_weights", avail, true);
+            const char* text = "The weights appear here after Reveal.";
+            const ImVec2 ts = ImGui::CalcTextSize(text);
+            ImGui::SetCursorPos(ImVec2((avail.x - ts.x) * 0.5f, (avail.y - ts.y) * 0.5f));
+            ImGui::TextDisabled("%s", text);
+            ImGui::EndChild();
+        }
+        return;
+    }
 
     draw_verdict(s);
     // The weights, fading in (s.view.weights_alpha): the arcs over the tokens and the focused head's matrix.
