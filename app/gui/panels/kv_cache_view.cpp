@@ -280,7 +280,7 @@ void draw_bars(AppState& s, ImVec2 size) {
     char mha_name[48];
     std::snprintf(mha_name, sizeof mha_name, "MHA  %lld KV", static_cast<long long>(k.n_heads));
     const Bar bars[] = {
-        {mha_name, c.mha_bytes, c.mha_bytes_per_token, "every query head has its own K and V", group_color(5)},
+        {mha_name, c.mha_bytes, c.mha_bytes_per_token, "one K,V per head", group_color(5)},
         {gqa_name, c.bytes, c.bytes_per_token, k.n_kv_heads == k.n_heads ? "the chosen layout" : format_saving(c.saving) + " smaller", group_color(1)},
         {"MQA  1 KV", c.mqa_bytes, c.mqa_bytes_per_token, format_saving(static_cast<double>(k.n_heads)) + " smaller", group_color(2)},
     };

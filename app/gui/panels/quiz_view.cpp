@@ -239,10 +239,10 @@ void draw_quiz_view(AppState& s) {
     draw_verdict(s);
     // The weights, fading in (s.view.weights_alpha): the arcs over the tokens and the focused head's matrix.
     const ImVec2 avail = ImGui::GetContentRegionAvail();
-    const float strip_h = std::clamp(fs * 11.0f, 120.0f, avail.y * 0.45f);
+    const float strip_h = std::clamp(fs * 9.5f, 120.0f, avail.y * 0.4f);
     draw_token_strip(s, ImVec2(avail.x, strip_h));
     const float rest = avail.y - strip_h - ImGui::GetStyle().ItemSpacing.y;
-    if (rest > fs * 6.0f) draw_heatmap_panel(s, ImVec2(std::min(avail.x, rest * 1.3f + fs * 8.0f), rest));
+    if (rest > fs * 6.0f) draw_heatmap_panel(s, ImVec2(avail.x, rest));
 }
 
 }  // namespace attnviz::gui
