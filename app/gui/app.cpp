@@ -107,9 +107,11 @@ void compute_kv_cache(AppState& s) {
 void build_quiz_question(AppState& s) {
     QuizState& q = s.quiz;
     const Derived& d = s.derived;
+    if (q.active && !q.revealed && s.sentence != q.sentence) {
+        end_quiz(s);  // someone typed another sentence: the question no longer applies
+        return;
+    }
     if (!q.active || !q.needs_question || !d.result || !d.forward) return;
-    const auto& all = builtin_scenarios();
-    const Scenario* sc = q.scenario >= 0 && q.scenario < static_cast<int>(all.size()) ? &all[static_cast<std::size_t>(q.scenario)] : nullptr;
     const std::vector<LessonHeadInfo> infos = LessonModel::instance().heads();
     std::vector<std::string> names, short_names, roles;
     for (std::size_t h = 0; h < infos.size() && h < d.result->heads.size(); ++h) {
@@ -119,9 +121,9 @@ void build_quiz_question(AppState& s) {
     }
     const int n_heads = static_cast<int>(d.result->heads.size());
     QuizKind kind = q.kind;
-    if (kind == QuizKind::kScenario && (sc == nullptr || !sc->quiz)) kind = QuizKind::kTemperature;
+    if (kind == QuizKind::kScenario && !s.scenario_quiz) kind = QuizKind::kTemperature;
     if (kind == QuizKind::kScenario) {
-        q.question = scenario_question(*sc->quiz, names);
+        q.question = scenario_question(*s.scenario_quiz, names);
     } else if (kind == QuizKind::kHeadRole) {
         q.question = head_role_question(q.round % std::max(1, n_heads), short_names, roles);
     } else {

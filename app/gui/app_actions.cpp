@@ -23,6 +23,7 @@ void apply_scenario(AppState& s, const Scenario& sc) {
     s.scenario_name = sc.name;
     s.scenario_title = sc.title;
     s.scenario_explanation = sc.explanation;
+    s.scenario_quiz = sc.quiz;
     s.settings.n_heads = sc.n_heads;
     s.settings.n_kv_heads = sc.n_kv_heads;
     s.settings.temperature = sc.temperature;
@@ -214,8 +215,8 @@ void set_kv_calc_kv_heads(AppState& s, std::int64_t n_kv_heads) {
 
 void start_quiz(AppState& s, int scenario, QuizKind kind) {
     const auto& all = builtin_scenarios();
-    if (scenario < 0 || scenario >= static_cast<int>(all.size())) return;
-    apply_scenario(s, all[static_cast<std::size_t>(scenario)]);
+    if (scenario < -1 || scenario >= static_cast<int>(all.size())) return;
+    if (scenario >= 0) apply_scenario(s, all[static_cast<std::size_t>(scenario)]);
     QuizState& q = s.quiz;
     const int round = q.round + 1;
     q = QuizState{};
@@ -224,6 +225,7 @@ void start_quiz(AppState& s, int scenario, QuizKind kind) {
     q.hidden = true;
     q.needs_question = true;
     q.scenario = scenario;
+    q.sentence = s.sentence;
     q.kind = kind;
 }
 

@@ -69,8 +69,9 @@ void set_kv_calc_kv_heads(AppState& s, std::int64_t n_kv_heads);
 
 // Quiz: predict, then reveal. Weights stay hidden (s.quiz.hidden) from start_quiz until reveal_quiz.
 
-/// Opens a question of `kind` on builtin_scenarios()[scenario] (applied first); the question itself is
-/// built by update() once the engine has a result.
+/// Opens a question of `kind` on builtin_scenarios()[scenario] (applied first), or on the lesson loaded
+/// now when scenario is -1 (a teacher's own scenario file); the question itself is built by update() once
+/// the engine has a result.
 void start_quiz(AppState& s, int scenario, QuizKind kind);
 /// The next built-in scenario with a quiz, same kind of question.
 void next_quiz(AppState& s);

@@ -8,6 +8,7 @@
 #include "core/attention.h"
 #include "core/kv_cache.h"
 #include "core/lesson_model.h"
+#include "core/scenario.h"
 #include "core/tokenizer.h"
 
 #include <imgui.h>
@@ -137,6 +138,7 @@ struct AppState {
     std::string scenario_name;
     std::string scenario_title;
     std::string scenario_explanation;
+    std::optional<ScenarioQuiz> scenario_quiz;  ///< the lesson's own question, if its file has one
     EngineSettings settings;
     Selection selection;
     ViewState view;

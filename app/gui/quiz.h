@@ -38,7 +38,8 @@ struct QuizState {
     bool hidden = false;     ///< weights hidden: from the start of a question until Reveal
     bool revealed = false;
     bool needs_question = false;  ///< update() builds the question once the engine has a result
-    int scenario = -1;       ///< index into builtin_scenarios()
+    int scenario = -1;       ///< index into builtin_scenarios(); -1 = the lesson loaded now (e.g. a teacher's file)
+    std::string sentence;    ///< the sentence asked about: editing it ends the question
     QuizKind kind = QuizKind::kScenario;
     QuizQuestion question;
     int chosen_token = -1;   ///< the chip the student clicked

@@ -9,6 +9,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
 
 namespace attnviz::gui {
 namespace {
@@ -223,6 +226,44 @@ TEST_F(QuizView, EndQuizShowsTheWeightsAgain) {
     s.view.main_view = MainView::kAttention;
     s.view.main_view_requested = true;
     ui.frames(s, 3);
+    EXPECT_FALSE(s.quiz.hidden);
+    EXPECT_TRUE(s.layout.weight_text_drawn);
+}
+
+TEST_F(QuizView, ATeachersOwnScenarioFileAsksItsOwnQuestion) {
+    const std::string path = (std::filesystem::temp_directory_path() / "attnviz_quiz_teacher.json").string();
+    {
+        std::ofstream f(path);
+        f << R"({"title": "my lesson", "sentence": "the dog chased the ball because it was bored", "query": "it",
+                 "quiz": {"question": "Which animal does it refer to?", "answer": "dog", "explanation": "dogs get bored"}})";
+    }
+    end_quiz(s);
+    s.view.main_view = MainView::kAttention;
+    s.view.main_view_requested = true;
+    ui.frames(s, 2);
+    ASSERT_TRUE(load_scenario_from_file(s, path)) << s.load_message;
+    std::filesystem::remove(path);
+    s.view.main_view = MainView::kQuiz;
+    s.view.main_view_requested = true;
+    ui.frames(s, 4);
+    ASSERT_TRUE(s.quiz.active);
+    EXPECT_EQ(s.quiz.scenario, -1);
+    EXPECT_EQ(s.quiz.question.question, "Which animal does it refer to?");
+    EXPECT_TRUE(s.quiz.hidden);
+    const int dog = token_index(s, "dog");
+    ASSERT_GE(dog, 0);
+    ui.click(s, s.layout.quiz_chips[static_cast<std::size_t>(dog)].center());
+    EXPECT_TRUE(s.quiz.correct);
+}
+
+TEST_F(QuizView, TypingAnotherSentenceEndsTheQuestion) {
+    s.view.main_view = MainView::kAttention;
+    s.view.main_view_requested = true;
+    ui.frames(s, 2);
+    ASSERT_TRUE(s.quiz.hidden);
+    set_sentence(s, "a completely different sentence");
+    ui.frames(s, 3);
+    EXPECT_FALSE(s.quiz.active);
     EXPECT_FALSE(s.quiz.hidden);
     EXPECT_TRUE(s.layout.weight_text_drawn);
 }

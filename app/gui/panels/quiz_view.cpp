@@ -177,8 +177,11 @@ void draw_quiz_view(AppState& s) {
         for (std::size_t i = 0; i < all.size(); ++i) {
             if (all[i].name == s.scenario_name && all[i].quiz) first = static_cast<int>(i);
         }
-        if (first < 0) first = next_quiz_scenario(all, -1);
-        start_quiz(s, first, QuizKind::kScenario);
+        if (first < 0 && s.scenario_quiz) {
+            start_quiz(s, -1, QuizKind::kScenario);  // a teacher's own lesson file with its question
+        } else {
+            start_quiz(s, first >= 0 ? first : next_quiz_scenario(all, -1), QuizKind::kScenario);
+        }
         if (!q.active) {
             ImGui::TextDisabled("No built-in lesson has a quiz.");
             return;

@@ -59,6 +59,7 @@ float draw_sentence_bar(AppState& s, ImVec2 pos, float width) {
         s.scenario_name.clear();
         s.scenario_title.clear();
         s.scenario_explanation.clear();
+        s.scenario_quiz.reset();
         s.dirty = true;
     }
 
