@@ -126,6 +126,7 @@ void build_quiz_question(AppState& s) {
         q.question = scenario_question(*s.scenario_quiz, names);
     } else if (kind == QuizKind::kHeadRole) {
         q.question = head_role_question(q.round % std::max(1, n_heads), short_names, roles);
+        focus_head(s, q.question.head);  // the pattern to judge
     } else {
         const int query = s.selection.query;
         const int head = std::max(0, head_named_in("coreference head", names));

@@ -222,7 +222,9 @@ void start_quiz(AppState& s, int scenario, QuizKind kind) {
     q = QuizState{};
     q.round = round;
     q.active = true;
-    q.hidden = true;
+    // A role is guessed from the pattern, so that question shows the weights and hides the names instead.
+    q.hidden = kind != QuizKind::kHeadRole;
+    q.names_hidden = kind == QuizKind::kHeadRole;
     q.needs_question = true;
     q.scenario = scenario;
     q.sentence = s.sentence;
@@ -264,7 +266,9 @@ void reveal_quiz(AppState& s, double now) {
     QuizState& q = s.quiz;
     if (!q.active || q.revealed || q.needs_question) return;
     q.revealed = true;
+    q.fade_in = q.hidden;
     q.hidden = false;
+    q.names_hidden = false;
     q.reveal_time = now;
     if (q.question.head >= 0) focus_head(s, q.question.head);
     if (q.kind == QuizKind::kTemperature) set_temperature(s, 0.1);

@@ -28,7 +28,7 @@ std::string trim(const std::string& s) {
 
 float quiz_weights_alpha(const QuizState& q, double now) {
     if (q.hidden) return 0.0f;
-    if (!q.revealed) return 1.0f;
+    if (!q.revealed || !q.fade_in) return 1.0f;
     const double t = (now - q.reveal_time) / kRevealFadeSeconds;
     return static_cast<float>(std::clamp(t, 0.0, 1.0));
 }
@@ -107,7 +107,7 @@ QuizQuestion head_role_question(int head, const std::vector<std::string>& short_
     q.kind = QuizKind::kHeadRole;
     q.mode = QuizAnswerMode::kChoice;
     q.head = head;
-    q.question = "Predict: what does head " + std::to_string(head) + " look for? Pick its role.";
+    q.question = "Look at head " + std::to_string(head) + "'s pattern: what does it look for? Pick its role.";
     q.choices = short_names;
     const auto hu = static_cast<std::size_t>(head);
     q.answer = hu < short_names.size() ? short_names[hu] : "";

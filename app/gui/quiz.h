@@ -37,6 +37,8 @@ struct QuizState {
     bool active = false;     ///< a question is open (the quiz view started one)
     bool hidden = false;     ///< weights hidden: from the start of a question until Reveal
     bool revealed = false;
+    bool names_hidden = false;  ///< a role question: the weights show, the heads' names do not (until Reveal)
+    bool fade_in = false;       ///< the reveal uncovered hidden weights: they fade in
     bool needs_question = false;  ///< update() builds the question once the engine has a result
     int scenario = -1;       ///< index into builtin_scenarios(); -1 = the lesson loaded now (e.g. a teacher's file)
     std::string sentence;    ///< the sentence asked about: editing it ends the question

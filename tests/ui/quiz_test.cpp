@@ -74,6 +74,7 @@ TEST(QuizLogic, FadeGoesFromZeroToOneAfterTheReveal) {
     EXPECT_EQ(quiz_weights_alpha(q, 100.0), 0.0f);
     q.hidden = false;
     q.revealed = true;
+    q.fade_in = true;
     q.reveal_time = 10.0;
     EXPECT_EQ(quiz_weights_alpha(q, 10.0), 0.0f);
     EXPECT_NEAR(quiz_weights_alpha(q, 10.3), 0.5f, 1e-5f);
@@ -216,9 +217,17 @@ TEST_F(QuizView, HeadRoleQuestionIsMultipleChoice) {
     ASSERT_EQ(s.layout.quiz_choices.size(), s.quiz.question.choices.size());
     const auto right = std::find(s.quiz.question.choices.begin(), s.quiz.question.choices.end(), s.quiz.question.answer);
     ASSERT_NE(right, s.quiz.question.choices.end());
+    // The role is read off the pattern: the asked head is focused, its weights shown, its name withheld.
+    EXPECT_FALSE(s.quiz.hidden);
+    EXPECT_TRUE(s.quiz.names_hidden);
+    EXPECT_EQ(s.selection.focus_head, s.quiz.question.head);
+    EXPECT_TRUE(s.layout.weight_text_drawn);
     ui.click(s, s.layout.quiz_choices[static_cast<std::size_t>(right - s.quiz.question.choices.begin())].center());
     EXPECT_TRUE(s.quiz.correct);
-    EXPECT_FALSE(s.layout.weight_text_drawn);
+    ui.click(s, s.layout.quiz_reveal.center());
+    EXPECT_TRUE(s.quiz.revealed);
+    EXPECT_FALSE(s.quiz.names_hidden);
+    EXPECT_EQ(s.view.weights_alpha, 1.0f) << "weights that were never hidden do not fade";
 }
 
 TEST_F(QuizView, EndQuizShowsTheWeightsAgain) {

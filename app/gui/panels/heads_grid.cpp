@@ -77,10 +77,10 @@ void draw_heads_grid(AppState& s, ImVec2 size) {
         dl->AddRect(ImVec2(p.x - 3, p.y - 3), ImVec2(p.x + side + 3, p.y + side + 3), group_color(g), 2.0f, 0, 3.0f);
         if (focused) dl->AddRect(ImVec2(p.x - 6, p.y - 6), ImVec2(p.x + side + 6, p.y + side + 6), pal.accent, 3.0f, 0, 2.0f);
         const auto& infos = LessonModel::instance().heads();
-        const std::string label = std::to_string(h) + " " + (hu < infos.size() ? infos[hu].short_name : d.forward->head_names[hu]);
+        const std::string label = std::to_string(h) + " " + (s.quiz.names_hidden ? "?" : hu < infos.size() ? infos[hu].short_name : d.forward->head_names[hu]);
         const std::string shown = shorten(label, std::max(4, static_cast<int>(side / (fs * 0.55f))));
         dl->AddText(ImVec2(p.x - 2, p.y + side + 4), focused ? pal.accent : pal.text, shown.c_str());
-        if (hovered) {
+        if (hovered && !s.quiz.names_hidden) {
             ImGui::BeginTooltip();
             ImGui::Text("head %d: %s", h, d.forward->head_names[hu].c_str());
             if (hu < infos.size()) {

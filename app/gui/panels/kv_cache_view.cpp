@@ -125,7 +125,7 @@ void draw_gqa_diagram(AppState& s, ImVec2 size) {
         if (ImGui::IsItemClicked()) focus_head(s, h);
         if (ImGui::IsItemHovered()) {
             ImGui::SetTooltip("query head %d (%s) reads KV head %d%s\nclick to focus it", h,
-                              hu < infos.size() ? infos[hu].name.c_str() : "", g,
+                              s.quiz.names_hidden ? "?" : hu < infos.size() ? infos[hu].name.c_str() : "", g,
                               group > 1 ? ", shared with its group" : "");
         }
         ImGui::PopID();
@@ -133,7 +133,7 @@ void draw_gqa_diagram(AppState& s, ImVec2 size) {
         if (h == s.selection.focus_head) {
             dl->AddRect(ImVec2(r.min.x - 5, r.min.y - 5), ImVec2(r.max.x + 5, r.max.y + 5), pal.accent, 3.0f, 0, 2.0f);
         }
-        const std::string label = shorten("Q" + std::to_string(h) + " " + (hu < infos.size() ? infos[hu].short_name : ""),
+        const std::string label = shorten("Q" + std::to_string(h) + " " + (s.quiz.names_hidden ? "?" : hu < infos.size() ? infos[hu].short_name : ""),
                                           std::max(3, static_cast<int>(box / (fs * 0.55f))));
         dl->AddText(ImVec2(r.min.x, r.max.y + 3.0f), pal.text, label.c_str());
         // The link: from under the label to the KV box, at this head's x inside it.
@@ -202,7 +202,7 @@ void draw_inputs(AppState& s) {
     ImGui::SameLine(fs * 7.5f);
     ImGui::SetNextItemWidth(field_w * 1.6f);
     if (ImGui::BeginCombo("##kv_calc_kv", kv_choice_label(static_cast<int>(k.n_kv_heads), static_cast<int>(k.n_heads)).c_str())) {
-        for (int kv : kv_head_choices(static_cast<int>(std::min<std::int64_t>(k.n_heads, 4096)))) {
+        for (int kv : kv_head_choices(static_cast<int>(k.n_heads))) {
             if (ImGui::Selectable(kv_choice_label(kv, static_cast<int>(k.n_heads)).c_str(), kv == k.n_kv_heads)) set_kv_calc_kv_heads(s, kv);
         }
         ImGui::EndCombo();

@@ -212,7 +212,8 @@ void draw_quiz_view(AppState& s) {
         if (q.answered) {
             ImGui::Text("Your prediction: %s", your_answer(s).c_str());
         } else {
-            ImGui::TextDisabled("Predict first: the weights stay hidden until you press Reveal.");
+            ImGui::TextDisabled(q.hidden ? "Predict first: the weights stay hidden until you press Reveal."
+                                         : "Predict first: the heads' names stay hidden until you press Reveal.");
         }
         ImGui::Spacing();
     }
@@ -225,6 +226,12 @@ void draw_quiz_view(AppState& s) {
     }
     if (ImGui::Button("Next question", ImVec2(fs * 9.0f, fs * 1.8f))) next_quiz(s);
     s.layout.quiz_next = Rect{ImGui::GetItemRectMin(), ImGui::GetItemRectMax()};
+    if (!q.revealed && q.question.mode == QuizAnswerMode::kChoice) {
+        // A role is read off the pattern: the asked head's matrix, its name withheld.
+        const ImVec2 avail = ImGui::GetContentRegionAvail();
+        if (avail.y > fs * 6.0f) draw_heatmap_panel(s, avail);
+        return;
+    }
     if (!q.revealed) {
         // Where the weights will appear: an empty frame, so the class sees that something is withheld.
         const ImVec2 avail = ImGui::GetContentRegionAvail();
