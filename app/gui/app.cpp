@@ -131,7 +131,8 @@ void build_quiz_question(AppState& s) {
         const int query = s.selection.query;
         const int head = std::max(0, head_named_in("coreference head", names));
         if (query < 0 || query >= d.result->n_q || d.result->heads[0].rows.n_visible[static_cast<std::size_t>(query)] == 0) return;
-        q.question = temperature_question(d.tokens, *d.result, std::min(head, n_heads - 1), query);
+        const int h = std::min(head, n_heads - 1);
+        q.question = temperature_question(d.tokens, *d.result, h, query, names[static_cast<std::size_t>(h)]);
     }
     q.needs_question = false;
 }

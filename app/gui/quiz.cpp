@@ -79,7 +79,8 @@ QuizQuestion scenario_question(const ScenarioQuiz& quiz, const std::vector<std::
     return q;
 }
 
-QuizQuestion temperature_question(const Tokenization& tokens, const AttentionResult& result, int head, int query) {
+QuizQuestion temperature_question(const Tokenization& tokens, const AttentionResult& result, int head, int query,
+                                  const std::string& head_name) {
     QuizQuestion q;
     q.kind = QuizKind::kTemperature;
     q.mode = QuizAnswerMode::kToken;
@@ -92,7 +93,7 @@ QuizQuestion temperature_question(const Tokenization& tokens, const AttentionRes
     }
     const std::string who = tokens.tokens[static_cast<std::size_t>(query)].text;
     q.question = "Predict: at T = 0.1, which token will \"" + who + "\" give most of its weight to in head " +
-                 std::to_string(head) + "?";
+                 std::to_string(head) + (head_name.empty() ? "" : " (" + head_name + ")") + "?";
     q.answer_token = best;
     q.answer = best >= 0 ? tokens.tokens[static_cast<std::size_t>(best)].text : "";
     q.explanation = "Dividing every score by T = 0.1 keeps their order and multiplies the gaps by 10, so the key "

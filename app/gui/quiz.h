@@ -72,7 +72,8 @@ QuizQuestion scenario_question(const ScenarioQuiz& quiz, const std::vector<std::
 
 /// "Which key takes the weight of <query> at T = 0.1?": the answer is the visible key with the highest
 /// score in `head` (softmax keeps the order of the scores at every T > 0). Needs a query with a visible key.
-QuizQuestion temperature_question(const Tokenization& tokens, const AttentionResult& result, int head, int query);
+QuizQuestion temperature_question(const Tokenization& tokens, const AttentionResult& result, int head, int query,
+                                  const std::string& head_name);
 
 /// "What does head h do?" with every head's role as a choice.
 QuizQuestion head_role_question(int head, const std::vector<std::string>& short_names,
