@@ -41,6 +41,7 @@ Status validate_kv_cache_shape(const KvCacheShape& s) {
         std::int64_t value;
     } fields[] = {{"layers", s.n_layers}, {"kv-heads", s.n_kv_heads}, {"head-dim", s.head_dim},
                   {"seq", s.seq_len},     {"batch", s.batch}};
+    if (s.window < 0) return "window is " + std::to_string(s.window) + "; it must be 0 (none) or more";
     long double total = 2.0L * kv_dtype_bytes(s.dtype);
     for (const auto& f : fields) {
         if (f.value < 1) return std::string(f.name) + " is " + std::to_string(f.value) + "; it must be at least 1";
@@ -55,8 +56,45 @@ std::uint64_t kv_cache_bytes_per_token(const KvCacheShape& s) {
            static_cast<std::uint64_t>(s.head_dim) * static_cast<std::uint64_t>(kv_dtype_bytes(s.dtype));
 }
 
+std::int64_t kv_cached_tokens(const KvCacheShape& s) { return s.window > 0 && s.window < s.seq_len ? s.window : s.seq_len; }
+
 std::uint64_t kv_cache_bytes(const KvCacheShape& s) {
-    return kv_cache_bytes_per_token(s) * static_cast<std::uint64_t>(s.seq_len) * static_cast<std::uint64_t>(s.batch);
+    return kv_cache_bytes_per_token(s) * static_cast<std::uint64_t>(kv_cached_tokens(s)) * static_cast<std::uint64_t>(s.batch);
+}
+
+Expected<KvCacheComparison> compare_kv_cache(const KvCacheShape& shape, std::int64_t n_heads) {
+    if (Status err = validate_kv_cache_shape(shape); !err.empty()) return Error{err};
+    if (n_heads < shape.n_kv_heads || n_heads % shape.n_kv_heads != 0) {
+        return Error{"number of query heads (" + std::to_string(n_heads) + ") must be a multiple of the KV heads (" +
+                     std::to_string(shape.n_kv_heads) + ")"};
+    }
+    KvCacheShape mha = shape;
+    mha.n_kv_heads = n_heads;
+    if (Status err = validate_kv_cache_shape(mha); !err.empty()) return Error{err};
+    KvCacheShape mqa = shape;
+    mqa.n_kv_heads = 1;
+    KvCacheComparison c;
+    c.n_heads = n_heads;
+    c.bytes = kv_cache_bytes(shape);
+    c.mha_bytes = kv_cache_bytes(mha);
+    c.mqa_bytes = kv_cache_bytes(mqa);
+    c.bytes_per_token = kv_cache_bytes_per_token(shape);
+    c.mha_bytes_per_token = kv_cache_bytes_per_token(mha);
+    c.mqa_bytes_per_token = kv_cache_bytes_per_token(mqa);
+    c.saving = static_cast<double>(n_heads) / static_cast<double>(shape.n_kv_heads);
+    return c;
+}
+
+const char* kv_layout_name(std::int64_t n_kv_heads, std::int64_t n_heads) {
+    if (n_kv_heads == n_heads) return "MHA";
+    if (n_kv_heads == 1) return "MQA";
+    return "GQA";
+}
+
+std::string format_saving(double factor) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.4gx", factor);
+    return buf;
 }
 
 std::string format_bytes(double bytes) {

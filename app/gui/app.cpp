@@ -8,6 +8,7 @@
 #include "core/attention.h"
 #include "core/flash_attention.h"
 #include "core/lesson_run.h"
+#include "core/scenario.h"
 
 #include <algorithm>
 #include <chrono>
@@ -89,6 +90,60 @@ void rebuild_cells(AppState& s) {
     }
 }
 
+void compute_kv_cache(AppState& s) {
+    const KvCalculatorState& k = s.kv_calc;
+    KvCacheShape shape;
+    shape.n_layers = k.n_layers;
+    shape.n_kv_heads = k.n_kv_heads;
+    shape.head_dim = k.head_dim;
+    shape.seq_len = k.seq_len;
+    shape.batch = k.batch;
+    shape.dtype = k.dtype;
+    shape.window = k.window;
+    Expected<KvCacheComparison> c = compare_kv_cache(shape, k.n_heads);
+    s.derived.kv_cache.reset();
+    s.derived.kv_cache_error.clear();
+    if (c) {
+        s.derived.kv_cache = *c;
+    } else {
+        s.derived.kv_cache_error = c.error();
+    }
+}
+
+/// Builds the open quiz question from the scenario and the engine's result.
+void build_quiz_question(AppState& s) {
+    QuizState& q = s.quiz;
+    const Derived& d = s.derived;
+    if (q.active && !q.revealed && s.sentence != q.sentence) {
+        end_quiz(s);  // someone typed another sentence: the question no longer applies
+        return;
+    }
+    if (!q.active || !q.needs_question || !d.result || !d.forward) return;
+    const std::vector<LessonHeadInfo> infos = LessonModel::instance().heads();
+    std::vector<std::string> names, short_names, roles;
+    for (std::size_t h = 0; h < infos.size() && h < d.result->heads.size(); ++h) {
+        names.push_back(infos[h].name);
+        short_names.push_back(infos[h].short_name);
+        roles.push_back(infos[h].role);
+    }
+    const int n_heads = static_cast<int>(d.result->heads.size());
+    QuizKind kind = q.kind;
+    if (kind == QuizKind::kScenario && !s.scenario_quiz) kind = QuizKind::kTemperature;
+    if (kind == QuizKind::kScenario) {
+        q.question = scenario_question(*s.scenario_quiz, names);
+    } else if (kind == QuizKind::kHeadRole) {
+        q.question = head_role_question(q.round % std::max(1, n_heads), short_names, roles);
+        focus_head(s, q.question.head);  // the pattern to judge
+    } else {
+        const int query = s.selection.query;
+        const int head = std::max(0, head_named_in("coreference head", names));
+        if (query < 0 || query >= d.result->n_q || d.result->heads[0].rows.n_visible[static_cast<std::size_t>(query)] == 0) return;
+        const int h = std::min(head, n_heads - 1);
+        q.question = temperature_question(d.tokens, *d.result, h, query, names[static_cast<std::size_t>(h)]);
+    }
+    q.needs_question = false;
+}
+
 }  // namespace
 
 /// The flash path on the same inputs, traced for the focused head, and its distance to the reference.
@@ -153,6 +208,8 @@ void update(AppState& s) {
         recompute_flash(s);
     }
     update_lab(s);
+    compute_kv_cache(s);
+    build_quiz_question(s);
 }
 
 // [SECTION] layout and panels
@@ -165,6 +222,8 @@ void draw(AppState& s) {
     const ImVec2 origin = vp->WorkPos;
     const ImVec2 size = vp->WorkSize;
     const float fs = ImGui::GetFontSize();
+    s.view.weights_alpha = quiz_weights_alpha(s.quiz, ImGui::GetTime());
+    s.layout.weight_text_drawn = false;
 
     const float bar_h = draw_sentence_bar(s, origin, size.x);
     const float top = origin.y + bar_h;

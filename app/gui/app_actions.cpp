@@ -3,6 +3,8 @@
 
 #include "core/attention_config.h"
 #include "core/seeded_random.h"
+#include "core/lesson_model.h"
+#include "core/model_presets.h"
 
 #include <algorithm>
 #include <cmath>
@@ -30,6 +32,7 @@ void apply_scenario(AppState& s, const Scenario& sc) {
     s.scenario_name = sc.name;
     s.scenario_title = sc.title;
     s.scenario_explanation = sc.explanation;
+    s.scenario_quiz = sc.quiz;
     s.settings.n_heads = sc.n_heads;
     s.settings.n_kv_heads = sc.n_kv_heads;
     s.settings.temperature = sc.temperature;
@@ -67,6 +70,7 @@ void request_screenshot(AppState& s) {
 }
 
 void set_query(AppState& s, int index) {
+    if (s.quiz.hidden) return;  // the question is about this query: it stays put until the reveal
     const int n = static_cast<int>(s.derived.tokens.tokens.size());
     if (n == 0) return;
     s.selection.query = std::clamp(index, 0, n - 1);
@@ -269,6 +273,115 @@ void set_ignore_first_key(AppState& s, bool ignore) {
     s.view.heatmap.color.ignore_first_key = ignore;
     s.cells_dirty = true;
 }
+
+// [SECTION] KV-cache calculator
+
+void apply_kv_preset(AppState& s, int index) {
+    const auto& presets = model_presets();
+    if (index < 0 || index >= static_cast<int>(presets.size())) return;
+    const ModelPreset& p = presets[static_cast<std::size_t>(index)];
+    KvCalculatorState& k = s.kv_calc;
+    k.preset = index;
+    k.n_layers = p.n_attention_layers;
+    k.n_heads = p.n_heads;
+    k.n_kv_heads = p.n_kv_heads;
+    k.head_dim = p.head_dim;
+    k.window = p.window;
+}
+
+void set_kv_calc_dims(AppState& s, std::int64_t n_layers, std::int64_t n_heads, std::int64_t head_dim) {
+    KvCalculatorState& k = s.kv_calc;
+    constexpr std::int64_t kMax = 1 << 16;
+    n_layers = std::clamp<std::int64_t>(n_layers, 1, kMax);
+    n_heads = std::clamp<std::int64_t>(n_heads, 1, kMax);
+    head_dim = std::clamp<std::int64_t>(head_dim, 1, kMax);
+    if (n_layers == k.n_layers && n_heads == k.n_heads && head_dim == k.head_dim) return;
+    k.n_layers = n_layers;
+    k.n_heads = n_heads;
+    k.head_dim = head_dim;
+    std::int64_t kv = std::min(k.n_kv_heads, n_heads);
+    while (n_heads % kv != 0) --kv;
+    k.n_kv_heads = kv;
+    k.preset = -1;
+}
+
+void set_kv_seq(AppState& s, std::int64_t seq_len) { s.kv_calc.seq_len = std::clamp<std::int64_t>(seq_len, 1, 1 << 20); }
+
+void set_kv_batch(AppState& s, std::int64_t batch) { s.kv_calc.batch = std::clamp<std::int64_t>(batch, 1, 4096); }
+
+void set_kv_dtype(AppState& s, KvDtype dtype) { s.kv_calc.dtype = dtype; }
+
+void set_kv_calc_kv_heads(AppState& s, std::int64_t n_kv_heads) {
+    if (n_kv_heads < 1 || n_kv_heads > s.kv_calc.n_heads || s.kv_calc.n_heads % n_kv_heads != 0) return;
+    if (n_kv_heads == s.kv_calc.n_kv_heads) return;
+    s.kv_calc.n_kv_heads = n_kv_heads;
+    s.kv_calc.preset = -1;
+}
+
+// [SECTION] quiz
+
+void start_quiz(AppState& s, int scenario, QuizKind kind) {
+    const auto& all = builtin_scenarios();
+    if (scenario < -1 || scenario >= static_cast<int>(all.size())) return;
+    if (scenario >= 0) apply_scenario(s, all[static_cast<std::size_t>(scenario)]);
+    QuizState& q = s.quiz;
+    const int round = q.round + 1;
+    q = QuizState{};
+    q.round = round;
+    q.active = true;
+    // A role is guessed from the pattern, so that question shows the weights and hides the names instead.
+    q.hidden = kind != QuizKind::kHeadRole;
+    q.names_hidden = kind == QuizKind::kHeadRole;
+    q.needs_question = true;
+    q.scenario = scenario;
+    q.sentence = s.sentence;
+    q.kind = kind;
+}
+
+void next_quiz(AppState& s) {
+    const int next = next_quiz_scenario(builtin_scenarios(), s.quiz.scenario);
+    if (next >= 0) start_quiz(s, next, s.quiz.kind);
+}
+
+void answer_quiz_token(AppState& s, int token) {
+    QuizState& q = s.quiz;
+    if (!q.active || q.revealed || q.needs_question || q.question.mode != QuizAnswerMode::kToken) return;
+    if (token < 0 || token >= static_cast<int>(s.derived.tokens.tokens.size())) return;
+    q.chosen_token = token;
+    q.answered = true;
+    q.correct = check_token_answer(q.question, s.derived.tokens, token);
+}
+
+void answer_quiz_number(AppState& s, const std::string& typed) {
+    QuizState& q = s.quiz;
+    if (!q.active || q.revealed || q.needs_question || q.question.mode != QuizAnswerMode::kNumber) return;
+    q.typed = typed;
+    q.answered = is_number(typed);
+    q.correct = check_number_answer(q.question, typed);
+}
+
+void answer_quiz_choice(AppState& s, int choice) {
+    QuizState& q = s.quiz;
+    if (!q.active || q.revealed || q.needs_question || q.question.mode != QuizAnswerMode::kChoice) return;
+    if (choice < 0 || choice >= static_cast<int>(q.question.choices.size())) return;
+    q.chosen_choice = choice;
+    q.answered = true;
+    q.correct = check_choice_answer(q.question, choice);
+}
+
+void reveal_quiz(AppState& s, double now) {
+    QuizState& q = s.quiz;
+    if (!q.active || q.revealed || q.needs_question) return;
+    q.revealed = true;
+    q.fade_in = q.hidden;
+    q.hidden = false;
+    q.names_hidden = false;
+    q.reveal_time = now;
+    if (q.question.head >= 0) focus_head(s, q.question.head);
+    if (q.kind == QuizKind::kTemperature) set_temperature(s, 0.1);
+}
+
+void end_quiz(AppState& s) { s.quiz = QuizState{}; }
 
 void set_font_scale(AppState& s, float scale) { s.view.font_scale = std::clamp(scale, 0.6f, 3.0f); }
 

@@ -73,6 +73,37 @@ void set_colormap(AppState& s, Colormap cmap);
 void set_color_scale(AppState& s, ColorScale scale);
 void set_ignore_first_key(AppState& s, bool ignore);
 
+// KV-cache calculator (a model shape of its own, not the lesson model's).
+
+/// Fills the calculator from model_presets()[index] (ignored when out of range).
+void apply_kv_preset(AppState& s, int index);
+/// Layers with a cache, query heads and head dim (each clamped to [1, 2^16]); the KV heads snap to the
+/// largest divisor of the query heads not above their current value. Marks the preset as edited.
+void set_kv_calc_dims(AppState& s, std::int64_t n_layers, std::int64_t n_heads, std::int64_t head_dim);
+/// Sequence length, clamped to [1, 2^20] (the log slider's range).
+void set_kv_seq(AppState& s, std::int64_t seq_len);
+void set_kv_batch(AppState& s, std::int64_t batch);
+void set_kv_dtype(AppState& s, KvDtype dtype);
+/// The calculator's chosen KV-head count; refused unless it divides its query heads.
+void set_kv_calc_kv_heads(AppState& s, std::int64_t n_kv_heads);
+
+// Quiz: predict, then reveal. Weights stay hidden (s.quiz.hidden) from start_quiz until reveal_quiz.
+
+/// Opens a question of `kind` on builtin_scenarios()[scenario] (applied first), or on the lesson loaded
+/// now when scenario is -1 (a teacher's own scenario file); the question itself is built by update() once
+/// the engine has a result.
+void start_quiz(AppState& s, int scenario, QuizKind kind);
+/// The next built-in scenario with a quiz, same kind of question.
+void next_quiz(AppState& s);
+/// The student's answer: a clicked token, a typed number, a picked choice. Ignored after the reveal.
+void answer_quiz_token(AppState& s, int token);
+void answer_quiz_number(AppState& s, const std::string& typed);
+void answer_quiz_choice(AppState& s, int choice);
+/// Shows right / wrong, the answer and the weights (fading in from `now`, ImGui time).
+void reveal_quiz(AppState& s, double now);
+/// Leaves the quiz: weights visible again.
+void end_quiz(AppState& s);
+
 /// Interface size: clamped to [0.6, 3].
 void set_font_scale(AppState& s, float scale);
 

@@ -5,10 +5,13 @@
 #include "app/gui/colormap.h"
 #include "app/gui/flash_playback.h"
 #include "app/gui/heatmap_cells.h"
+#include "app/gui/quiz.h"
 #include "core/attention.h"
+#include "core/kv_cache.h"
 #include "core/lesson_model.h"
 #include "core/scaling_demo.h"
 #include "core/temperature_sweep.h"
+#include "core/scenario.h"
 #include "core/tokenizer.h"
 
 #include <imgui.h>
@@ -16,6 +19,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace attnviz::gui {
@@ -23,7 +27,7 @@ namespace attnviz::gui {
 enum class Theme { kDark, kLight };
 
 /// The tabs of the main view area (see panels/views.h for their names and panels).
-enum class MainView { kAttention, kTemperature, kGallery, kPermutation, kFlash, kCross };
+enum class MainView { kAttention, kTemperature, kGallery, kPermutation, kKvCache, kFlash, kCross, kQuiz };
 
 /// What the engine computes from. Panels edit it and mark the state dirty.
 struct EngineSettings {
@@ -76,6 +80,7 @@ struct ViewState {
     bool show_help = false;
     bool fullscreen = false;     ///< requested; the platform applies it
     MainView main_view = MainView::kAttention;
+    float weights_alpha = 1.0f;  ///< opacity of every weight drawn this frame (0 while a quiz hides them)
     bool main_view_requested = false;  ///< select main_view's tab on the next frame (--panel, links)
     HeatmapViewState heatmap;
     TemperatureLabState temperature_lab;
@@ -112,6 +117,19 @@ struct LabDerived {
     std::uint64_t permutation_version = 0;
 };
 
+/// The KV-cache calculator's inputs (a model shape, not the lesson model's): edited through app_actions.h.
+struct KvCalculatorState {
+    int preset = 0;                    ///< index into model_presets(), -1 once a field is edited by hand
+    std::int64_t n_layers = 32;        ///< layers with a KV cache
+    std::int64_t n_heads = 32;         ///< query heads
+    std::int64_t n_kv_heads = 8;       ///< the chosen GQA
+    std::int64_t head_dim = 128;
+    std::int64_t window = 0;           ///< sliding window, 0 = none
+    std::int64_t seq_len = 131072;
+    std::int64_t batch = 1;
+    KvDtype dtype = KvDtype::kFp16;
+};
+
 /// Results of the last update(); never edited by panels.
 struct Derived {
     Tokenization tokens;      ///< the queries' sentence (and the keys', for self-attention)
@@ -122,6 +140,8 @@ struct Derived {
     std::string status;                    ///< why nothing is drawn ("Type a sentence", an engine error)
     std::vector<std::string> notices;      ///< non-fatal remarks (invalid bytes replaced, token cap)
     double compute_ms = 0.0;               ///< time of the last recompute (tokenize + model + attention)
+    std::optional<KvCacheComparison> kv_cache;  ///< the calculator's MHA / GQA / MQA sizes (core/kv_cache.h)
+    std::string kv_cache_error;                 ///< why the calculator has no numbers
     std::uint64_t version = 0;             ///< changes whenever results or cells change (textures follow)
     std::optional<AttentionConfig> config;  ///< the config the result was computed with
     FlashDerived flash;                    ///< the flash view's numbers (computed while it is shown)
@@ -156,6 +176,20 @@ struct FrameLayout {
     Rect shuffle_button;
     Rect positions_checkbox;
     Rect restore_button;
+    // GQA & KV cache view
+    std::vector<Rect> gqa_query_boxes;  ///< [n_heads]
+    std::vector<Rect> gqa_kv_boxes;     ///< [n_kv_heads]
+    std::vector<std::pair<int, Rect>> gqa_kv_buttons;  ///< KV-head counts offered in the view, with their buttons
+    std::vector<std::pair<int, Rect>> kv_preset_buttons;  ///< preset index and its button
+    Rect kv_seq_slider;
+    // Quiz view
+    std::vector<Rect> quiz_chips;       ///< [n_tokens] answer chips (kToken questions)
+    std::vector<Rect> quiz_choices;     ///< answer buttons (kChoice questions)
+    Rect quiz_number_input;
+    Rect quiz_reveal;
+    Rect quiz_next;
+    std::vector<std::pair<QuizKind, Rect>> quiz_kind_buttons;
+    bool weight_text_drawn = false;     ///< a weight number or arc was drawn this frame (tests: never while hidden)
 };
 
 /// GPU images the panels show; set by the gfx layer each frame, null without GL (headless tests).
@@ -170,6 +204,7 @@ struct AppState {
     std::string scenario_name;
     std::string scenario_title;
     std::string scenario_explanation;
+    std::optional<ScenarioQuiz> scenario_quiz;  ///< the lesson's own question, if its file has one
     EngineSettings settings;
     Selection selection;
     ViewState view;
@@ -183,6 +218,9 @@ struct AppState {
 
     bool dirty = true;        ///< engine inputs changed: update() recomputes everything
     bool cells_dirty = true;  ///< only colour settings changed: update() rebuilds the cells
+
+    KvCalculatorState kv_calc;
+    QuizState quiz;
 
     Derived derived;
     FrameLayout layout;

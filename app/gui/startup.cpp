@@ -32,6 +32,7 @@ Status configure_from_options(AppState& s, const GuiOptions& o) {
         s.scenario_name.clear();
         s.scenario_title.clear();
         s.scenario_explanation.clear();
+        s.scenario_quiz.reset();
         s.selection.pending_query.clear();
     }
     if (!o.query.empty()) s.selection.pending_query = o.query;

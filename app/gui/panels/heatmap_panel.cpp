@@ -88,9 +88,15 @@ void draw_heatmap_panel(AppState& s, ImVec2 size) {
         ImGui::EndChild();
         return;
     }
+    if (s.quiz.hidden) {
+        ImGui::TextDisabled("Weights hidden: answer the quiz question, then press Reveal.");
+        ImGui::EndChild();
+        return;
+    }
+    s.layout.weight_text_drawn = true;
     const int h = s.selection.focus_head;
     const AttentionResult& r = *d.result;
-    const std::string name = d.forward ? d.forward->head_names[static_cast<std::size_t>(h)] : "";
+    const std::string name = s.quiz.names_hidden ? "?" : d.forward ? d.forward->head_names[static_cast<std::size_t>(h)] : "";
     ImGui::Text("Head %d \xC2\xB7 %s", h, name.c_str());
     ImGui::SameLine();
     ImGui::TextDisabled("  rows: queries (looking) \xC2\xB7 columns: keys (looked at)");
@@ -121,7 +127,7 @@ void draw_heatmap_panel(AppState& s, ImVec2 size) {
     ImDrawList* dl = ImGui::GetWindowDrawList();
     ImGui::SetCursorScreenPos(img_min);
     if (s.textures.heatmap != nullptr) {
-        ImGui::Image(s.textures.heatmap, img_size);
+        ImGui::Image(s.textures.heatmap, img_size, ImVec2(0, 0), ImVec2(1, 1), ImVec4(1, 1, 1, s.view.weights_alpha));
     } else {
         ImGui::Dummy(img_size);
     }

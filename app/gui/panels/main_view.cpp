@@ -1,5 +1,6 @@
 // The main area: a tab per registered view (views.h). "Attention" stacks the token strip over the
 // heatmap and the heads grid.
+#include "app/gui/app_actions.h"
 #include "app/gui/panels/panels.h"
 #include "app/gui/panels/views.h"
 #include "app/gui/panels/widgets.h"
@@ -38,7 +39,15 @@ void draw_main_view(AppState& s, ImVec2 pos, ImVec2 size) {
             const bool select = s.view.main_view_requested && s.view.main_view == v.id;
             if (ImGui::BeginTabItem(v.tab_label, nullptr, select ? ImGuiTabItemFlags_SetSelected : 0)) {
                 if (!s.view.main_view_requested) s.view.main_view = v.id;
-                v.draw(s);
+                if (s.quiz.hidden && v.id != MainView::kQuiz) {
+                    // Predict, then reveal: no view shows weights while a question is open.
+                    ImGui::TextColored(ImVec4(0.95f, 0.75f, 0.3f, 1.0f), "Quiz open: weights hidden until Reveal (Quiz tab).");
+                    ImGui::SameLine();
+                    if (ImGui::SmallButton("End quiz")) end_quiz(s);
+                }
+                // Views that hide weights themselves draw; the others wait for the reveal.
+                const bool hides_weights = v.id == MainView::kAttention || v.id == MainView::kKvCache || v.id == MainView::kQuiz;
+                if (!s.quiz.hidden || hides_weights) v.draw(s);
                 ImGui::EndTabItem();
             }
         }

@@ -25,6 +25,10 @@ void draw_temperature_view(AppState& s);
 void draw_gallery_view(AppState& s);
 /// The "Permutation" view: positions off + shuffled tokens give permuted outputs.
 void draw_permutation_view(AppState& s);
+/// The "GQA & KV cache" view: query heads linked to their KV heads, and the KV-cache calculator.
+void draw_kv_cache_view(AppState& s);
+/// The "Quiz" view: a scenario's question with the weights hidden until Reveal.
+void draw_quiz_view(AppState& s);
 
 /// Token chips with attention arcs from the query to every key it can see (inside the current window).
 void draw_token_strip(AppState& s, ImVec2 size);

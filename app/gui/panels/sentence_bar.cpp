@@ -33,11 +33,13 @@ float draw_sentence_bar(AppState& s, ImVec2 pos, float width) {
     ImGui::TextUnformatted("Lesson");
     ImGui::SameLine();
     ImGui::SetNextItemWidth(fs * 16.0f);
-    const std::string preview = s.scenario_title.empty() ? "(your own sentence)" : s.scenario_title;
+    // A lesson's title and explanation often give the quiz's answer away ("it" finds "pod"): hidden with the weights.
+    const bool hidden = s.quiz.hidden;
+    const std::string preview = hidden ? "(quiz: predict first)" : s.scenario_title.empty() ? "(your own sentence)" : s.scenario_title;
     if (ImGui::BeginCombo("##scenario", preview.c_str())) {
         for (const Scenario& sc : builtin_scenarios()) {
             if (ImGui::Selectable(sc.title.c_str(), sc.name == s.scenario_name)) apply_scenario(s, sc);
-            if (ImGui::IsItemHovered() && !sc.explanation.empty()) {
+            if (!hidden && ImGui::IsItemHovered() && !sc.explanation.empty()) {
                 ImGui::BeginTooltip();
                 ImGui::PushTextWrapPos(fs * 30.0f);
                 ImGui::TextUnformatted(sc.explanation.c_str());
@@ -47,7 +49,11 @@ float draw_sentence_bar(AppState& s, ImVec2 pos, float width) {
         }
         ImGui::EndCombo();
     }
-    if (!s.scenario_explanation.empty()) {
+    if (hidden) {
+        ImGui::SameLine();
+        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(palette(s.view.theme).text_dim), "%s",
+                           "Quiz: the lesson's explanation appears after Reveal.");
+    } else if (!s.scenario_explanation.empty()) {
         ImGui::SameLine();
         ImGui::PushTextWrapPos(width - style.WindowPadding.x);
         ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(palette(s.view.theme).text_dim), "%s",
@@ -64,6 +70,7 @@ float draw_sentence_bar(AppState& s, ImVec2 pos, float width) {
         s.scenario_name.clear();
         s.scenario_title.clear();
         s.scenario_explanation.clear();
+        s.scenario_quiz.reset();
         s.dirty = true;
     }
 

@@ -180,9 +180,18 @@ void draw_token_strip(AppState& s, ImVec2 size) {
 
     const int shown = hovered >= 0 ? hovered : s.selection.query;
     const HeadResult* head = nullptr;
-    if (s.derived.result && s.selection.focus_head < static_cast<int>(s.derived.result->heads.size())) {
+    // While a quiz hides the weights there is no head to draw from: no arcs, numbers or bars.
+    if (!s.quiz.hidden && s.derived.result && s.selection.focus_head < static_cast<int>(s.derived.result->heads.size())) {
         head = &s.derived.result->heads[static_cast<std::size_t>(s.selection.focus_head)];
     }
+
+    const float alpha = s.view.weights_alpha;  // fades the weights in after a quiz's reveal
+    const auto faded = [alpha](ImU32 col) {
+        ImVec4 c = ImGui::ColorConvertU32ToFloat4(col);
+        c.w *= alpha;
+        return ImGui::ColorConvertFloat4ToU32(c);
+    };
+    if (head != nullptr) s.layout.weight_text_drawn = true;
 
     // Arcs from the shown query to every key it can see.
     const float base_y = g.chip_y - 2.0f;
@@ -204,7 +213,7 @@ void draw_token_strip(AppState& s, ImVec2 size) {
             const auto ju = static_cast<std::size_t>(*it);
             const float xk = 0.5f * (g.x0[ju] + g.x1[ju]);
             ImVec4 c = ImGui::ColorConvertU32ToFloat4(pal.arc);
-            c.w = 0.18f + 0.82f * std::min(1.0f, w * 1.4f);
+            c.w = (0.18f + 0.82f * std::min(1.0f, w * 1.4f)) * alpha;
             draw_arc(dl, arc_shape(xq, xk, base_y, max_arc_h, max_span), ImGui::ColorConvertFloat4ToU32(c), 1.2f + 11.0f * w);
         }
         for (int r = 0; r < std::min<int>(kLabelledArcs, static_cast<int>(ranked.size())); ++r) {
@@ -219,8 +228,8 @@ void draw_token_strip(AppState& s, ImVec2 size) {
             const ImVec2 on_arc = std::abs(xk - xq) < 1.0f ? ImVec2(xk, base_y - fs * 1.65f)
                                                            : arc_shape(xq, xk, base_y, max_arc_h, max_span).point(0.82f);
             const ImVec2 p(on_arc.x - ts.x * 0.5f, on_arc.y - ts.y * 0.5f);
-            dl->AddRectFilled(ImVec2(p.x - 3, p.y - 1), ImVec2(p.x + ts.x + 3, p.y + ts.y + 1), pal.panel_bg, 3.0f);
-            dl->AddText(p, pal.text, text.c_str());
+            dl->AddRectFilled(ImVec2(p.x - 3, p.y - 1), ImVec2(p.x + ts.x + 3, p.y + ts.y + 1), faded(pal.panel_bg), 3.0f);
+            dl->AddText(p, faded(pal.text), text.c_str());
         }
     }
 
@@ -245,7 +254,7 @@ void draw_token_strip(AppState& s, ImVec2 size) {
             const float bx0 = r.min.x + (r.max.x - r.min.x) * 0.2f;
             const float bx1 = r.max.x - (r.max.x - r.min.x) * 0.2f;
             const float by = r.max.y + fs * 0.25f;
-            dl->AddRectFilled(ImVec2(bx0, by), ImVec2(bx1, by + bh), pal.arc);
+            dl->AddRectFilled(ImVec2(bx0, by), ImVec2(bx1, by + bh), faded(pal.arc));
         }
     }
     if (head != nullptr && shown >= 0 && ranked.empty()) {

@@ -1,0 +1,117 @@
+// The "GQA & KV cache" view: regrouping through its buttons, and the calculator's numbers against
+// attnviz-cli kv-cache for every preset (one core function, two clients).
+#include "app/cli/commands.h"
+#include "app/gui/app_actions.h"
+#include "app/gui/panels/views.h"
+#include "core/json.h"
+#include "core/model_presets.h"
+#include "core/scenario.h"
+#include "tests/support/headless_imgui.h"
+#include "tests/support/run_cli.h"
+
+#include <gtest/gtest.h>
+
+namespace attnviz::gui {
+namespace {
+
+using testing::HeadlessImGui;
+
+class KvCacheView : public ::testing::Test {
+protected:
+    void SetUp() override {
+        apply_scenario(s, *find_builtin_scenario("pod"));
+        s.view.main_view = MainView::kKvCache;
+        s.view.main_view_requested = true;
+        ui.frames(s, 3);
+        ASSERT_EQ(s.view.main_view, MainView::kKvCache);
+    }
+    HeadlessImGui ui;
+    AppState s;
+};
+
+TEST_F(KvCacheView, DrawsEveryQueryHeadLinkedToItsKvHead) {
+    EXPECT_EQ(s.layout.gqa_query_boxes.size(), static_cast<std::size_t>(s.settings.n_heads));
+    EXPECT_EQ(s.layout.gqa_kv_boxes.size(), static_cast<std::size_t>(s.settings.n_kv_heads));
+}
+
+TEST_F(KvCacheView, KvButtonsRegroupMhaGqaMqa) {
+    ASSERT_EQ(s.settings.n_heads, 8);
+    for (int kv : {2, 1, 8}) {
+        const auto it = std::find_if(s.layout.gqa_kv_buttons.begin(), s.layout.gqa_kv_buttons.end(),
+                                     [&](const auto& b) { return b.first == kv; });
+        ASSERT_NE(it, s.layout.gqa_kv_buttons.end()) << kv;
+        ui.click(s, it->second.center());
+        EXPECT_EQ(s.settings.n_kv_heads, kv);
+        ASSERT_TRUE(s.derived.result.has_value());
+        ASSERT_EQ(s.layout.gqa_kv_boxes.size(), static_cast<std::size_t>(kv));
+        // Head h sits over KV head h / (n_heads / n_kv_heads), as the engine pooled it.
+        const int group = 8 / kv;
+        for (int h = 0; h < 8; ++h) {
+            EXPECT_EQ(s.derived.result->heads[static_cast<std::size_t>(h)].kv_head, h / group);
+            const Rect& q = s.layout.gqa_query_boxes[static_cast<std::size_t>(h)];
+            const Rect& k = s.layout.gqa_kv_boxes[static_cast<std::size_t>(h / group)];
+            EXPECT_GE(q.center().x, k.min.x);
+            EXPECT_LE(q.center().x, k.max.x);
+        }
+    }
+}
+
+TEST_F(KvCacheView, ClickingAQueryHeadFocusesIt) {
+    ui.click(s, s.layout.gqa_query_boxes[3].center());
+    EXPECT_EQ(s.selection.focus_head, 3);
+}
+
+TEST_F(KvCacheView, CalculatorEqualsTheCliForEveryPreset) {
+    const auto& presets = model_presets();
+    for (std::size_t i = 0; i < presets.size(); ++i) {
+        SCOPED_TRACE(presets[i].name);
+        apply_kv_preset(s, static_cast<int>(i));
+        set_kv_seq(s, 131072);
+        set_kv_batch(s, 2);
+        set_kv_dtype(s, KvDtype::kBf16);
+        ui.frames(s, 2);
+        ASSERT_TRUE(s.derived.kv_cache.has_value()) << s.derived.kv_cache_error;
+        const testing::CliRun r = testing::run_cli(cli::run_kv_cache, {"kv-cache", "--preset", presets[i].name, "--seq", "128k",
+                                                                       "--batch", "2", "--dtype", "bf16", "--json"});
+        ASSERT_EQ(r.code, 0) << r.err;
+        Expected<JsonValue> j = parse_json(r.out, "stdout");
+        ASSERT_TRUE(j.ok()) << j.error();
+        const KvCacheComparison& c = *s.derived.kv_cache;
+        EXPECT_EQ(static_cast<std::int64_t>(c.bytes), j->find("bytes")->as_int());
+        EXPECT_EQ(static_cast<std::int64_t>(c.bytes_per_token), j->find("bytes_per_token")->as_int());
+        EXPECT_EQ(static_cast<std::int64_t>(c.mha_bytes), j->find("mha_bytes")->as_int());
+        EXPECT_EQ(static_cast<std::int64_t>(c.mqa_bytes), j->find("mqa_bytes")->as_int());
+        EXPECT_DOUBLE_EQ(c.saving, j->find("ratio")->as_number());
+    }
+}
+
+TEST_F(KvCacheView, LessonPresetsGiveTheLessonsSavings) {
+    apply_kv_preset(s, static_cast<int>(find_model_preset("qwen3.6") - model_presets().data()));
+    ui.frames(s, 2);
+    ASSERT_TRUE(s.derived.kv_cache.has_value());
+    EXPECT_EQ(format_saving(s.derived.kv_cache->saving), "6x");
+    apply_kv_preset(s, static_cast<int>(find_model_preset("minimind") - model_presets().data()));
+    ui.frames(s, 2);
+    EXPECT_EQ(format_saving(s.derived.kv_cache->saving), "4x");
+    EXPECT_EQ(s.derived.kv_cache->bytes * 4, s.derived.kv_cache->mha_bytes) << "75% less than MHA";
+    // The seed's own example at 128K tokens, fp16: MHA 64 GiB, GQA 16 GiB.
+    apply_kv_preset(s, static_cast<int>(find_model_preset("lesson-4096") - model_presets().data()));
+    set_kv_seq(s, 131072);
+    set_kv_batch(s, 1);
+    set_kv_dtype(s, KvDtype::kFp16);
+    ui.frames(s, 2);
+    EXPECT_EQ(s.derived.kv_cache->mha_bytes, 64ULL << 30);
+    EXPECT_EQ(s.derived.kv_cache->bytes, 16ULL << 30);
+}
+
+TEST_F(KvCacheView, SequenceSliderIsLogarithmicUpTo1M) {
+    const Rect r = s.layout.kv_seq_slider;
+    ASSERT_GT(r.max.x - r.min.x, 50.0f);
+    ui.drag(s, r.center(), ImVec2(r.max.x + 40.0f, r.center().y));
+    EXPECT_EQ(s.kv_calc.seq_len, std::int64_t{1} << 20);
+    ui.drag(s, r.center(), ImVec2(r.min.x - 40.0f, r.center().y));
+    EXPECT_EQ(s.kv_calc.seq_len, 1);
+}
+
+}  // namespace
+}  // namespace attnviz::gui
