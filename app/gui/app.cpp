@@ -46,7 +46,7 @@ void recompute(AppState& s) {
     }
 
     const LessonModel& model = LessonModel::instance();
-    set_heads(s, s.settings.n_heads, model.max_heads());
+    set_heads(s, s.settings.n_heads, s.hand_model ? 1 : model.max_heads());
     if (!s.selection.pending_query.empty()) {
         std::string notice;
         s.selection.query = resolve_query(d.tokens, s.selection.pending_query, notice);
@@ -63,13 +63,17 @@ void recompute(AppState& s) {
     ls.causal = s.settings.causal;
     ls.window = s.settings.window;
     ls.scale = s.settings.scale;
-    Expected<LessonRun> run = run_lesson(d.tokens, Tokenization{}, ls);
+    Expected<LessonRun> run = s.hand_model ? run_hand_example(d.tokens, *s.hand_model, ls) : run_lesson(d.tokens, Tokenization{}, ls);
     if (!run) {
         d.status = run.error();
         return;
     }
     d.forward = std::move(run->forward);
     d.result = std::move(run->result);
+    Selection& sel = s.selection;
+    if (sel.selected_cell_row >= d.result->n_q || sel.selected_cell_col >= d.result->n_k) {
+        sel.selected_cell_row = sel.selected_cell_col = -1;
+    }
     d.compute_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
 }
 

@@ -10,6 +10,8 @@
 namespace attnviz::gui {
 
 /// Replaces the sentence (any bytes; invalid UTF-8 is replaced when tokenized). Keeps settings.
+/// A new sentence leaves the hand example (its embeddings belong to its own 4 tokens): back to the
+/// lesson model, with a notice in s.status_message.
 void set_sentence(AppState& s, std::string sentence);
 
 /// Applies a scenario: sentence, settings and query token. The state stays consistent.
@@ -44,6 +46,16 @@ void set_heads(AppState& s, int n_heads, int max_heads);
 void set_kv_heads(AppState& s, int n_kv_heads);
 /// The valid KV-head counts for n_heads, largest first (MHA first, MQA last).
 std::vector<int> kv_head_choices(int n_heads);
+
+/// Selects the (query row, key column) cell for the cell inspector; the row becomes the query.
+/// Out-of-range cells are refused (nothing changes). Returns whether it was applied.
+bool select_cell(AppState& s, int row, int col);
+
+/// Which matrix of the hand model an edit changes.
+enum class HandMatrix { kX, kWq, kWk, kWv };
+/// Sets one entry of the hand model (refused when there is none, the index is outside the matrix, or
+/// the value is not finite or beyond kHandModelMaxAbs). Marks the state dirty. Returns whether applied.
+bool set_hand_value(AppState& s, HandMatrix which, int row, int col, float value);
 
 void focus_head(AppState& s, int head);
 void next_head(AppState& s);

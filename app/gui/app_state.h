@@ -5,6 +5,7 @@
 #include "app/gui/colormap.h"
 #include "app/gui/heatmap_cells.h"
 #include "core/attention.h"
+#include "core/hand_model.h"
 #include "core/lesson_model.h"
 #include "core/tokenizer.h"
 
@@ -20,7 +21,7 @@ namespace attnviz::gui {
 enum class Theme { kDark, kLight };
 
 /// The tabs of the main view area (see panels/views.h for their names and panels).
-enum class MainView { kAttention };
+enum class MainView { kAttention, kPipeline };
 
 /// What the engine computes from. Panels edit it and mark the state dirty.
 struct EngineSettings {
@@ -40,6 +41,20 @@ struct Selection {
     int focus_head = 0;          ///< the head shown in the heatmap and the arcs
     int hover_cell_row = -1;     ///< heatmap cell under the mouse, -1 = none
     int hover_cell_col = -1;
+    int selected_cell_row = -1;  ///< the (query, key) cell the inspector explains; -1 = none
+    int selected_cell_col = -1;
+};
+
+/// Parts of the formula softmax(mask(Q K^T / sqrt(d_k)) / T) V that the pipeline view can highlight.
+enum class FormulaPart { kNone = -1, kSoftmax, kMask, kQ, kKt, kScale, kTemperature, kV, kOutput, kCount };
+
+/// The stages of the pipeline view, left to right.
+enum class PipelineStage { kNone = -1, kX, kWq, kWk, kWv, kQ, kK, kV, kRaw, kScaled, kMasked, kTempered, kWeights, kOutput, kCount };
+
+struct PipelineViewState {
+    FormulaPart hover_formula = FormulaPart::kNone;  ///< formula part under the mouse (last frame)
+    PipelineStage hover_stage = PipelineStage::kNone;  ///< stage under the mouse (last frame)
+    PipelineStage scroll_to = PipelineStage::kNone;    ///< bring this stage into view (a formula click)
 };
 
 struct HeatmapViewState {
@@ -58,6 +73,7 @@ struct ViewState {
     MainView main_view = MainView::kAttention;
     bool main_view_requested = false;  ///< select main_view's tab on the next frame (--panel, links)
     HeatmapViewState heatmap;
+    PipelineViewState pipeline;
 };
 
 /// Results of the last update(); never edited by panels.
@@ -89,6 +105,10 @@ struct FrameLayout {
     Rect temperature_slider;
     Rect causal_checkbox;
     Rect kv_heads_combo;
+    /// Pipeline view: each stage's matrix cells ([PipelineStage::kCount], empty when not drawn) and
+    /// the formula's parts ([FormulaPart::kCount]).
+    std::vector<Rect> stage_grids;
+    std::vector<Rect> formula_parts;
     /// The KV-head counts the open combo offers, with where each is drawn.
     std::vector<std::pair<int, Rect>> kv_heads_choices;
 };
@@ -101,6 +121,9 @@ struct Textures {
 
 struct AppState {
     std::string sentence;
+    /// The hand example's explicit embeddings and W matrices (scenario "hand_model"); when set, update()
+    /// computes one head from them instead of the lesson model. Edited live in the pipeline view.
+    std::optional<HandModel> hand_model;
     std::string scenario_name;
     std::string scenario_title;
     std::string scenario_explanation;

@@ -8,6 +8,7 @@ namespace attnviz::gui {
 const std::vector<ViewInfo>& views() {
     static const std::vector<ViewInfo> kViews = {
         {MainView::kAttention, "attention", "Attention", draw_attention_view},
+        {MainView::kPipeline, "pipeline", "Pipeline", draw_pipeline_view},
     };
     return kViews;
 }
