@@ -18,6 +18,20 @@ std::vector<float> row_of(const Eigen::Ref<const MatrixRM>& m, int i) {
 
 }  // namespace
 
+std::pair<int, int> inspected_cell_index(const AppState& s) {
+    const Derived& d = s.derived;
+    const Selection& sel = s.selection;
+    if (!d.result || sel.focus_head < 0 || sel.focus_head >= static_cast<int>(d.result->heads.size())) return {-1, -1};
+    const AttentionResult& r = *d.result;
+    if (sel.selected_cell_row >= 0 && sel.selected_cell_col >= 0 && sel.selected_cell_row < r.n_q && sel.selected_cell_col < r.n_k) {
+        return {sel.selected_cell_row, sel.selected_cell_col};
+    }
+    if (sel.selected_cell_col >= 0 || sel.query < 0 || sel.query >= r.n_q) return {-1, -1};
+    Eigen::Index j = 0;
+    r.heads[static_cast<std::size_t>(sel.focus_head)].weights.row(sel.query).maxCoeff(&j);
+    return {sel.query, static_cast<int>(j)};
+}
+
 InspectedCell inspect_cell(const AppState& s) {
     InspectedCell c;
     const Derived& d = s.derived;
@@ -26,24 +40,14 @@ InspectedCell inspect_cell(const AppState& s) {
         return c;
     }
     const AttentionResult& r = *d.result;
-    int i = s.selection.selected_cell_row;
-    int j = s.selection.selected_cell_col;
     const int h = s.selection.focus_head;
-    if (h < 0 || h >= static_cast<int>(r.heads.size())) {
-        c.why_not = "no such head";
-        return c;
-    }
-    const HeadResult& head = r.heads[static_cast<std::size_t>(h)];
-    if (j < 0 && s.selection.query >= 0 && s.selection.query < r.n_q) {
-        // Nothing clicked yet: explain the query's strongest key.
-        i = s.selection.query;
-        head.weights.row(i).maxCoeff(&j);
-        c.chosen_by_default = true;
-    }
-    if (i < 0 || j < 0 || i >= r.n_q || j >= r.n_k) {
+    const auto [i, j] = inspected_cell_index(s);
+    if (i < 0 || j < 0) {
         c.why_not = "Click a cell of Q K^T, the scores or the weights (here or in the Attention heatmap) to see every number its weight comes from.";
         return c;
     }
+    const HeadResult& head = r.heads[static_cast<std::size_t>(h)];
+    c.chosen_by_default = s.selection.selected_cell_col < 0;
     const AttentionInputs& in = d.forward->inputs;
     c.valid = true;
     c.head = h;

@@ -6,6 +6,7 @@
 #include "core/softmax.h"
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace attnviz::gui {
@@ -46,6 +47,10 @@ struct InspectedCell {
     /// One sentence on what happened to this cell's weight (masked, argmax, uniform, empty row).
     std::string verdict;
 };
+
+/// The (query, key) cell the inspector explains: the selected one, else the locked query's strongest
+/// key in the focused head (first on ties); {-1, -1} when there is none. Views outline it.
+std::pair<int, int> inspected_cell_index(const AppState& s);
 
 /// Gathers the selected cell (s.selection.selected_cell_row/col, focused head) from s.derived; with
 /// no cell selected, the locked query's strongest key (first on ties).

@@ -117,13 +117,14 @@ MatrixGridResult draw_matrix_grid(const char* id, const MatrixRM& values, const 
     }
 
     ImDrawList* dl = ImGui::GetWindowDrawList();
-    // Labels.
+    // Labels: every one when cells are a line tall, else every step-th (and always the marked ones).
+    const int row_step = std::max(1, static_cast<int>(std::ceil(fs * 0.95f / g.cell)));
     if (o.row_labels != nullptr) {
         for (int i = 0; i < n_rows && i < static_cast<int>(o.row_labels->size()); ++i) {
             const std::string l = shorten((*o.row_labels)[static_cast<std::size_t>(i)], kLabelChars);
             const ImVec2 ts = ImGui::CalcTextSize(l.c_str());
             const float y = c0.y + (static_cast<float>(i) + 0.5f) * g.cell - ts.y * 0.5f;
-            if (g.cell >= ts.y * 0.8f || i == o.mark_row) dl->AddText(ImVec2(c0.x - ts.x - fs * 0.25f, y), i == o.mark_row ? pal.accent : pal.text, l.c_str());
+            if (i % row_step == 0 || i == o.mark_row) dl->AddText(ImVec2(c0.x - ts.x - fs * 0.25f, y), i == o.mark_row ? pal.accent : pal.text, l.c_str());
         }
     }
     if (o.col_labels != nullptr) {
@@ -131,7 +132,7 @@ MatrixGridResult draw_matrix_grid(const char* id, const MatrixRM& values, const 
             const std::string l = shorten((*o.col_labels)[static_cast<std::size_t>(j)], kLabelChars);
             const ImU32 col = j == o.mark_col ? pal.accent : pal.text;
             if (g.vertical_cols) {
-                if (g.cell < fs * 0.8f && j != o.mark_col) continue;
+                if (j % row_step != 0 && j != o.mark_col) continue;
                 add_text_vertical(dl, ImVec2(c0.x + (static_cast<float>(j) + 0.5f) * g.cell - fs * 0.5f, c0.y - fs * 0.2f), col, l.c_str());
             } else {
                 const ImVec2 ts = ImGui::CalcTextSize(l.c_str());
@@ -141,8 +142,11 @@ MatrixGridResult draw_matrix_grid(const char* id, const MatrixRM& values, const 
     }
 
     // Cells.
-    const float number_w = ImGui::CalcTextSize("-0.00").x + fs * 0.2f;
-    const bool numbers = g.cell >= number_w && g.cell >= fs * 1.1f;
+    // Numbers when they fit: the requested decimals, else one fewer (never below 1).
+    int decimals = o.decimals;
+    const auto number_w = [&](int dec) { return ImGui::CalcTextSize(format_cell_value(-0.5f, dec).c_str()).x + fs * 0.15f; };
+    if (g.cell < number_w(decimals) && decimals > 1) --decimals;
+    const bool numbers = g.cell >= number_w(decimals) && g.cell >= fs * 1.1f;
     for (int i = 0; i < n_rows; ++i) {
         for (int j = 0; j < n_cols; ++j) {
             const ImVec2 a(c0.x + static_cast<float>(j) * g.cell, c0.y + static_cast<float>(i) * g.cell);
@@ -155,13 +159,13 @@ MatrixGridResult draw_matrix_grid(const char* id, const MatrixRM& values, const 
                 const float t = (v - lo) / (hi - lo);
                 dl->AddRectFilled(a, b, cell_colour(o.colormap, t));
                 if (numbers) {
-                    const std::string txt = format_cell_value(v, o.decimals);
+                    const std::string txt = format_cell_value(v, decimals);
                     const ImVec2 ts = ImGui::CalcTextSize(txt.c_str());
                     dl->AddText(ImVec2(a.x + (g.cell - ts.x) * 0.5f, a.y + (g.cell - ts.y) * 0.5f), text_colour_on(o.colormap, t), txt.c_str());
                 }
             }
             if (numbers && is_masked(i, j)) {
-                const std::string txt = std::isinf(v) ? format_cell_value(v, o.decimals) : "0";
+                const std::string txt = std::isinf(v) ? format_cell_value(v, decimals) : "0";
                 const ImVec2 ts = ImGui::CalcTextSize(txt.c_str());
                 dl->AddText(ImVec2(a.x + (g.cell - ts.x) * 0.5f, a.y + (g.cell - ts.y) * 0.5f), pal.text, txt.c_str());
             }

@@ -3,6 +3,7 @@
 // and the cell inspector below. Clicking a cell selects (query, key); the hand example's X and W
 // cells can be dragged to new values.
 #include "app/gui/app_actions.h"
+#include "app/gui/cell_inspection.h"
 #include "app/gui/panels/matrix_grid.h"
 #include "app/gui/panels/panels.h"
 #include "app/gui/panels/widgets.h"
@@ -61,12 +62,13 @@ bool draw_stage(AppState& s, PipelineStage stage, float height) {
     o.visible = m.masked ? &s.derived.result->visible : nullptr;
     o.highlighted = lit;
     o.editable = m.editable.has_value();
+    const auto [cell_row, cell_col] = inspected_cell_index(s);
     if (m.rows_are_queries) o.mark_row = sel.query;
-    if (m.rows_are_keys) o.mark_row = sel.selected_cell_col;
-    if (m.cols_are_keys) o.mark_col = sel.selected_cell_col;
+    if (m.rows_are_keys) o.mark_row = cell_col;
+    if (m.cols_are_keys) o.mark_col = cell_col;
     if (m.rows_are_queries && m.cols_are_keys) {
-        o.selected_row = sel.selected_cell_row;
-        o.selected_col = sel.selected_cell_col;
+        o.selected_row = cell_row;
+        o.selected_col = cell_col;
     }
     if (stage == PipelineStage::kWeights) {
         o.vmin = 0.0f;
@@ -80,7 +82,7 @@ bool draw_stage(AppState& s, PipelineStage stage, float height) {
         const ImVec2 full = matrix_grid_size(m.values, o);
         const ImVec2 labels(full.x - o.cell * static_cast<float>(m.values.cols()), full.y - o.cell * static_cast<float>(m.values.rows()));
         o.cell = fit_cell_size(static_cast<int>(m.values.rows()), static_cast<int>(m.values.cols()),
-                               ImVec2(fs * 20.0f - labels.x, grid_h - labels.y), max_cell);
+                               ImVec2((m.values.cols() > 24 ? fs * 30.0f : fs * 20.0f) - labels.x, grid_h - labels.y), max_cell);
     }
     const MatrixGridResult res = draw_matrix_grid("##grid", m.values, o);
     if (s.layout.stage_grids.size() != static_cast<std::size_t>(PipelineStage::kCount)) {
@@ -137,7 +139,7 @@ void draw_pipeline_view(AppState& s) {
     draw_pipeline_formula(s);
     const ImVec2 avail = ImGui::GetContentRegionAvail();
     const float spacing = ImGui::GetStyle().ItemSpacing.y;
-    const float strip_h = std::max(120.0f, avail.y * 0.55f);
+    const float strip_h = std::max(120.0f, avail.y * 0.6f);
     draw_stage_strip(s, ImVec2(avail.x, strip_h));
     draw_cell_inspector(s, ImVec2(avail.x, std::max(60.0f, avail.y - strip_h - spacing)));
 }
