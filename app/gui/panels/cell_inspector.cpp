@@ -8,6 +8,7 @@
 
 #include <imgui.h>
 
+#include <algorithm>
 #include <string>
 
 namespace attnviz::gui {
@@ -52,39 +53,29 @@ void step(const char* what, const std::string& how, const std::string& value) {
     ImGui::TextUnformatted(value.c_str());
 }
 
-}  // namespace
-
-void draw_cell_inspector(AppState& s, ImVec2 size) {
-    ImGui::BeginChild("##cell_inspector", size, true);
-    const InspectedCell c = inspect_cell(s);
-    const Palette& pal = palette(s.view.theme);
-    if (!c.valid) {
-        ImGui::TextDisabled("Cell inspector");
-        ImGui::TextWrapped("%s", c.why_not.c_str());
-        ImGui::EndChild();
-        return;
-    }
-    ImGui::SetWindowFontScale(1.15f);
-    ImGui::Text("Weight of query \"%s\" (row %d) \xE2\x86\x92 key \"%s\" (column %d)", c.query_label.c_str(), c.row,
-                c.key_label.c_str(), c.col);
-    ImGui::SetWindowFontScale(1.0f);
-    if (c.chosen_by_default) {
-        ImGui::SameLine();
-        ImGui::TextDisabled("  (its strongest key; click any cell to choose another)");
-    }
-    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(c.visible ? pal.text : pal.accent), "%s", c.verdict.c_str());
-
+void draw_vectors(const AppState& s, const InspectedCell& c) {
     const int d = static_cast<int>(c.q.size());
     std::vector<std::string> head_dims;
     for (int t = 0; t < d; ++t) head_dims.push_back("h" + std::to_string(t));
     vectors(s, "##qk", stack({&c.q, &c.k, &c.products}),
             {"q  " + c.query_label, "k  " + c.key_label, "q \xC3\x97 k"}, head_dims, "head dim");
+}
 
+void draw_values(const AppState& s, const InspectedCell& c) {
+    ImGui::TextWrapped("The weight multiplies the value row v of \"%s\"; the output of \"%s\" is the sum of such contributions over all keys:",
+                       c.key_label.c_str(), c.query_label.c_str());
+    vectors(s, "##v", stack({&c.v, &c.contribution, &c.output}),
+            {"v  " + c.key_label, format_cell_value(c.weight, 3) + " \xC3\x97 v", "output " + c.query_label}, value_dim_labels(s), "value dim");
+}
+
+void draw_chain(const AppState& s, const InspectedCell& c) {
+    const Palette& pal = palette(s.view.theme);
+    const int d = static_cast<int>(c.q.size());
     const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingFixedFit;
     if (ImGui::BeginTable("##chain", 3, flags)) {
-        step("q\xC2\xB7k", "sum of the " + std::to_string(d) + " products above = " + num(c.products_sum), num(c.raw_score) + "  (engine raw score)");
+        step("q\xC2\xB7k", "sum of the " + std::to_string(d) + " products above = " + num(c.products_sum), num(c.raw_score) + "  raw score");
         step("\xC3\x97 s", num(c.raw_score) + " \xC3\x97 " + num(c.scale) + (s.settings.scale ? "   (s = 1/\xE2\x88\x9A" + std::to_string(d) + ")" : "   (scaling off: s = 1)"),
-             num(c.scaled_score) + "  (scaled score s_ij)");
+             num(c.scaled_score) + "  s_ij");
         step("mask", c.visible ? "key visible to this query" : "key hidden: score set to -\xE2\x88\x9E", c.visible ? "kept" : "masked: weight exactly 0");
         if (c.n_visible > 0) {
             step("row max m_i", "largest visible scaled score of the row", num(c.row_max));
@@ -113,11 +104,49 @@ void draw_cell_inspector(AppState& s, ImVec2 size) {
         ImGui::EndTable();
     }
 
-    ImGui::Spacing();
-    ImGui::Text("It multiplies the value row v of \"%s\"; the output of \"%s\" is the sum of these contributions over all keys:",
-                c.key_label.c_str(), c.query_label.c_str());
-    vectors(s, "##v", stack({&c.v, &c.contribution, &c.output}),
-            {"v  " + c.key_label, num(c.weight) + " \xC3\x97 v", "output " + c.query_label}, value_dim_labels(s), "value dim");
+}
+
+}  // namespace
+
+void draw_cell_inspector(AppState& s, ImVec2 size) {
+    ImGui::BeginChild("##cell_inspector", size, true);
+    const InspectedCell c = inspect_cell(s);
+    const Palette& pal = palette(s.view.theme);
+    if (!c.valid) {
+        ImGui::TextDisabled("Cell inspector");
+        ImGui::TextWrapped("%s", c.why_not.c_str());
+        ImGui::EndChild();
+        return;
+    }
+    ImGui::SetWindowFontScale(1.15f);
+    ImGui::Text("Weight of query \"%s\" (row %d) \xE2\x86\x92 key \"%s\" (column %d)", c.query_label.c_str(), c.row,
+                c.key_label.c_str(), c.col);
+    ImGui::SetWindowFontScale(1.0f);
+    if (c.chosen_by_default) {
+        ImGui::SameLine();
+        ImGui::TextDisabled("  (its strongest key; click any cell to choose another)");
+    }
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(c.visible ? pal.text : pal.accent), "%s", c.verdict.c_str());
+
+    const int d = static_cast<int>(c.q.size());
+    // Narrow vectors (the hand example) leave room for the chain of numbers beside them.
+    const bool side_by_side = d <= 8 && c.v.size() <= 8;
+    if (side_by_side && ImGui::BeginTable("##inspector_columns", 2, ImGuiTableFlags_None)) {
+        const float fs = ImGui::GetFontSize();
+        const auto widest = static_cast<float>(std::max(c.q.size(), c.v.size()));
+        ImGui::TableSetupColumn("vectors", ImGuiTableColumnFlags_WidthFixed, fs * (9.0f + 3.0f * widest));
+        ImGui::TableSetupColumn("chain", ImGuiTableColumnFlags_WidthStretch);
+        ImGui::TableNextColumn();
+        draw_vectors(s, c);
+        draw_values(s, c);
+        ImGui::TableNextColumn();
+        draw_chain(s, c);
+        ImGui::EndTable();
+    } else {
+        draw_vectors(s, c);
+        draw_chain(s, c);
+        draw_values(s, c);
+    }
     ImGui::EndChild();
 }
 

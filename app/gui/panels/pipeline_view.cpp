@@ -139,7 +139,11 @@ void draw_pipeline_view(AppState& s) {
     draw_pipeline_formula(s);
     const ImVec2 avail = ImGui::GetContentRegionAvail();
     const float spacing = ImGui::GetStyle().ItemSpacing.y;
-    const float strip_h = std::max(120.0f, avail.y * 0.6f);
+    // Tall enough for the tallest stage at full cell size (the hand example needs little), at most 60%.
+    const float fs = ImGui::GetFontSize();
+    const auto rows = static_cast<float>(std::max<Eigen::Index>(d.forward->x_query.rows(), d.forward->x_query.cols()));
+    const float wanted = fs * (2.5f * rows + 6.5f) + ImGui::GetStyle().ScrollbarSize;
+    const float strip_h = std::max(120.0f, std::min(avail.y * 0.6f, wanted));
     draw_stage_strip(s, ImVec2(avail.x, strip_h));
     draw_cell_inspector(s, ImVec2(avail.x, std::max(60.0f, avail.y - strip_h - spacing)));
 }
