@@ -13,12 +13,16 @@ namespace attnviz::gui {
 void set_sentence(AppState& s, std::string sentence) {
     if (sentence == s.sentence) return;
     s.sentence = std::move(sentence);
-    if (s.hand_model) {
-        s.hand_model.reset();
-        s.settings.n_heads = s.settings.n_kv_heads = EngineSettings{}.n_heads;
-        s.status_message = "left the hand example: a new sentence is computed by the lesson model";
-    }
+    leave_hand_example(s);
+    s.dirty = true;
+}
+
+void leave_hand_example(AppState& s) {
+    if (!s.hand_model) return;
+    s.hand_model.reset();
+    s.settings.n_heads = s.settings.n_kv_heads = EngineSettings{}.n_heads;
     s.selection.selected_cell_row = s.selection.selected_cell_col = -1;
+    s.status_message = "left the hand example: a new sentence is computed by the lesson model";
     s.dirty = true;
 }
 

@@ -14,6 +14,10 @@ namespace attnviz::gui {
 /// lesson model, with a notice in s.status_message.
 void set_sentence(AppState& s, std::string sentence);
 
+/// Back from the hand example to the lesson model (the sentence was edited), with a notice; no-op
+/// outside the hand example.
+void leave_hand_example(AppState& s);
+
 /// Applies a scenario: sentence, settings and query token. The state stays consistent.
 void apply_scenario(AppState& s, const Scenario& scenario);
 

@@ -109,6 +109,9 @@ struct FrameLayout {
     /// the formula's parts ([FormulaPart::kCount]).
     std::vector<Rect> stage_grids;
     std::vector<Rect> formula_parts;
+    int inspector_row = -1;          ///< the cell the inspector panel showed this frame, -1 = none
+    int inspector_col = -1;
+    float inspector_weight = 0.0f;   ///< the weight it showed as P_ij
     /// The KV-head counts the open combo offers, with where each is drawn.
     std::vector<std::pair<int, Rect>> kv_heads_choices;
 };

@@ -62,6 +62,9 @@ TEST_F(Pipeline, ClickingAWeightCellSelectsItAndTheInspectorShowsTheEnginesNumbe
     EXPECT_EQ(s.selection.selected_cell_row, 6);
     EXPECT_EQ(s.selection.selected_cell_col, 3);
     EXPECT_EQ(s.selection.query, 6);
+    // The panel shows that cell, with the engine's weight.
+    EXPECT_EQ(s.layout.inspector_row, 6);
+    EXPECT_EQ(s.layout.inspector_col, 3);
 
     const InspectedCell c = inspect_cell(s);
     ASSERT_TRUE(c.valid) << c.why_not;
@@ -76,6 +79,7 @@ TEST_F(Pipeline, ClickingAWeightCellSelectsItAndTheInspectorShowsTheEnginesNumbe
     EXPECT_NEAR(c.products_sum, c.raw_score, 1e-4f * std::max(1.0f, std::fabs(c.raw_score)));
     ASSERT_EQ(c.contribution.size(), c.v.size());
     for (std::size_t t = 0; t < c.v.size(); ++t) EXPECT_EQ(c.contribution[t], c.weight * c.v[t]);
+    EXPECT_EQ(s.layout.inspector_weight, h.weights(6, 3));
 }
 
 TEST_F(Pipeline, ClickingTheRawScoreStageAndTheMainHeatmapSelectTheSameWay) {

@@ -112,6 +112,9 @@ void draw_cell_inspector(AppState& s, ImVec2 size) {
     ImGui::BeginChild("##cell_inspector", size, true);
     const InspectedCell c = inspect_cell(s);
     const Palette& pal = palette(s.view.theme);
+    s.layout.inspector_row = c.valid ? c.row : -1;
+    s.layout.inspector_col = c.valid ? c.col : -1;
+    s.layout.inspector_weight = c.weight;
     if (!c.valid) {
         ImGui::TextDisabled("Cell inspector");
         ImGui::TextWrapped("%s", c.why_not.c_str());

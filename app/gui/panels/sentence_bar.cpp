@@ -53,6 +53,7 @@ float draw_sentence_bar(AppState& s, ImVec2 pos, float width) {
         s.scenario_name.clear();
         s.scenario_title.clear();
         s.scenario_explanation.clear();
+        leave_hand_example(s);
         s.dirty = true;
     }
 
