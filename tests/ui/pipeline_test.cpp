@@ -220,6 +220,28 @@ TEST_F(Pipeline, HoveringAFormulaPartLightsItsStageAndBack) {
     EXPECT_FALSE(formula_part_highlighted(s.view.pipeline, FormulaPart::kSoftmax));
 }
 
+TEST(PipelineStages, TheTemperatureStageDividesOrNamesTheLimit) {
+    HeadlessImGui ui;
+    AppState s;
+    apply_scenario(s, *find_builtin_scenario("hand-example"));
+    set_causal(s, true);
+    set_temperature(s, 2.0);
+    ui.frames(s, 3);
+    const HeadResult& h = s.derived.result->heads[0];
+    StageMatrix t = stage_matrix(s, PipelineStage::kTempered);
+    EXPECT_EQ(t.values(3, 1), h.scores(3, 1) / 2.0f);
+    EXPECT_TRUE(std::isinf(t.values(1, 3))) << "masked: -inf";
+    EXPECT_TRUE(t.masked);
+    set_temperature(s, 0.0);
+    ui.frames(s, 2);
+    t = stage_matrix(s, PipelineStage::kTempered);
+    EXPECT_NE(t.note.find("T = 0"), std::string::npos);
+    EXPECT_EQ(t.values(3, 1), s.derived.result->heads[0].scores(3, 1)) << "no division at T = 0";
+    set_temperature(s, std::numeric_limits<double>::infinity());
+    ui.frames(s, 2);
+    EXPECT_NE(stage_matrix(s, PipelineStage::kTempered).note.find("every visible key"), std::string::npos);
+}
+
 TEST(PipelineStages, EveryFormulaPartPointsAtAStageThatPointsBack) {
     for (int p = 0; p < static_cast<int>(FormulaPart::kCount); ++p) {
         const auto part = static_cast<FormulaPart>(p);
