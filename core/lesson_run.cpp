@@ -46,4 +46,30 @@ Expected<LessonRun> run_lesson(Tokenization tokens, Tokenization key_tokens, con
     return run;
 }
 
+Expected<LessonRun> run_hand_example(Tokenization tokens, const HandModel& model, const LessonRunSettings& settings,
+                                     const AttentionOptions& options) {
+    LessonRun run;
+    run.tokens = std::move(tokens);
+    const auto n = static_cast<Eigen::Index>(run.tokens.tokens.size());
+    if (n != model.x.rows()) {
+        return Error{"the hand example has " + std::to_string(model.x.rows()) + " token embeddings but the text has " +
+                     std::to_string(n) + " tokens"};
+    }
+    Expected<LessonForward> fwd = hand_forward(model);
+    if (!fwd) return Error{fwd.error()};
+    run.forward = std::move(fwd).value();
+    AttentionConfig config;
+    config.n_heads = 1;
+    config.n_kv_heads = 1;
+    config.head_dim = static_cast<int>(model.w_q.cols());
+    config.scale_mode = settings.scale ? ScaleMode::kInvSqrtHeadDim : ScaleMode::kNone;
+    config.temperature = settings.temperature;
+    config.mask.causal = settings.causal;
+    config.mask.window = settings.window;
+    Expected<AttentionResult> r = compute_attention(config, run.forward.inputs, options);
+    if (!r) return Error{r.error()};
+    run.result = std::move(r).value();
+    return run;
+}
+
 }  // namespace attnviz

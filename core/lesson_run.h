@@ -3,6 +3,7 @@
 #pragma once
 
 #include "core/attention.h"
+#include "core/hand_model.h"
 #include "core/lesson_model.h"
 #include "core/tokenizer.h"
 
@@ -38,6 +39,12 @@ Expected<LessonRun> run_lesson(const std::string& sentence, const std::string& k
 /// An empty key_tokens means self-attention.
 Expected<LessonRun> run_lesson(Tokenization tokens, Tokenization key_tokens, const LessonRunSettings& settings,
                                const AttentionOptions& options = {});
+
+/// The hand example: one head computed from explicit matrices (core/hand_model.h) on text tokenized
+/// already, with the settings' temperature, masks and scale (their head counts are ignored: 1 head).
+/// The token count must equal the rows of model.x ("the hand example has 4 tokens ..." otherwise).
+Expected<LessonRun> run_hand_example(Tokenization tokens, const HandModel& model, const LessonRunSettings& settings,
+                                     const AttentionOptions& options = {});
 
 /// The attention config a lesson run uses (exposed for views that recompute one stage).
 AttentionConfig lesson_attention_config(const LessonRunSettings& settings, bool cross);

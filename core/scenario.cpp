@@ -5,6 +5,7 @@
 #include "core/file_io.h"
 #include "core/json.h"
 #include "core/lesson_heads.h"
+#include "core/tokenizer.h"
 
 #include <algorithm>
 #include <cmath>
@@ -16,6 +17,7 @@ namespace attnviz {
 namespace {
 
 constexpr std::int64_t kMaxScenarioBytes = 1 << 20;
+constexpr std::size_t kMaxMatrixSide = 64;
 
 std::string where(const std::string& file, const JsonValue& v, const std::string& path) {
     return file + ":" + std::to_string(v.line) + ":" + std::to_string(v.column) + ": " + path;
@@ -81,6 +83,39 @@ public:
             return nullptr;
         }
         return v;
+    }
+
+    /// A matrix written as an array of equally long arrays of numbers (at most 64 x 64).
+    Status matrix(const char* key, bool required, MatrixRM& out) {
+        const JsonValue* v = take(key);
+        if (v == nullptr) return required ? missing(key) : Status{};
+        const std::string path = m_path + "." + key;
+        if (!v->is_array() || v->items().empty() || v->items().size() > kMaxMatrixSide) {
+            return where(m_file, *v, path) + " must be an array of 1 to " + std::to_string(kMaxMatrixSide) + " rows";
+        }
+        const std::vector<JsonValue>& rows = v->items();
+        const std::size_t n_cols = rows.front().is_array() ? rows.front().items().size() : 0;
+        out.resize(static_cast<Eigen::Index>(rows.size()), static_cast<Eigen::Index>(n_cols));
+        for (std::size_t i = 0; i < rows.size(); ++i) {
+            const std::string row_path = path + "[" + std::to_string(i) + "]";
+            if (!rows[i].is_array() || rows[i].items().empty() || rows[i].items().size() > kMaxMatrixSide) {
+                return where(m_file, rows[i], row_path) + " must be an array of 1 to " + std::to_string(kMaxMatrixSide) + " numbers";
+            }
+            if (rows[i].items().size() != n_cols) {
+                return where(m_file, rows[i], row_path) + " has " + std::to_string(rows[i].items().size()) +
+                       " numbers; every row needs " + std::to_string(n_cols) + " like the first";
+            }
+            for (std::size_t j = 0; j < n_cols; ++j) {
+                const JsonValue& e = rows[i].items()[j];
+                const bool in_range = e.is_number() && std::isfinite(e.as_number()) && std::fabs(e.as_number()) <= static_cast<double>(kHandModelMaxAbs);
+                if (!in_range) {
+                    return where(m_file, e, row_path + "[" + std::to_string(j) + "]") + " must be a number within +-" +
+                           std::to_string(static_cast<int>(kHandModelMaxAbs));
+                }
+                out(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = static_cast<float>(e.as_number());
+            }
+        }
+        return {};
     }
 
     /// Call last: every member not taken is reported as ignored.
@@ -162,6 +197,23 @@ Expected<Scenario> parse_scenario(const std::string& text, const std::string& na
         ATTNVIZ_TRY(r.string("explanation", false, q.explanation));
         r.warn_unknown();
         sc.quiz = std::move(q);
+    }
+    ATTNVIZ_TRY(error);
+    if (const JsonValue* hand = top.object("hand_model", error)) {
+        HandModel m;
+        ObjectReader r(*hand, name, "$.hand_model", sc.warnings);
+        ATTNVIZ_TRY(r.matrix("x", true, m.x));
+        ATTNVIZ_TRY(r.matrix("w_q", true, m.w_q));
+        ATTNVIZ_TRY(r.matrix("w_k", true, m.w_k));
+        ATTNVIZ_TRY(r.matrix("w_v", true, m.w_v));
+        r.warn_unknown();
+        if (Status bad = validate_hand_model(m); !bad.empty()) return Error{where(name, *hand, "$.hand_model") + ": " + bad};
+        const std::size_t n_tokens = tokenize(sc.sentence).tokens.size();
+        if (n_tokens != static_cast<std::size_t>(m.x.rows())) {
+            return Error{where(name, *hand->find("x"), "$.hand_model.x") + " has " + std::to_string(m.x.rows()) +
+                         " rows but the sentence has " + std::to_string(n_tokens) + " tokens; give one row per token"};
+        }
+        sc.hand_model = std::move(m);
     }
     ATTNVIZ_TRY(error);
     top.warn_unknown();

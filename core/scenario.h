@@ -3,6 +3,7 @@
 #pragma once
 
 #include "core/expected.h"
+#include "core/hand_model.h"
 
 #include <optional>
 #include <string>
@@ -31,6 +32,9 @@ struct Scenario {
     int focus_head = 0;        ///< the head shown first
     std::string explanation;
     std::optional<ScenarioQuiz> quiz;
+    /// "hand_model": explicit embeddings and W_q, W_k, W_v for one head (the hand example), used
+    /// instead of the lesson model; x has one row per token of the sentence.
+    std::optional<HandModel> hand_model;
     int order = 100;           ///< place in the built-in list (lessons in teaching order)
     std::vector<std::string> warnings;  ///< unknown keys, ignored (a newer file read by an older build)
 };

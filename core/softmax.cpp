@@ -66,6 +66,15 @@ TemperatureRegime temperature_regime(double temperature) {
     return TemperatureRegime::kFinite;
 }
 
+float softmax_numerator(float score, float row_max, double temperature) {
+    switch (temperature_regime(temperature)) {
+        case TemperatureRegime::kArgmax: return score == row_max ? 1.0f : 0.0f;
+        case TemperatureRegime::kUniform: return 1.0f;
+        case TemperatureRegime::kFinite: break;
+    }
+    return std::exp((score - row_max) / static_cast<float>(temperature));
+}
+
 SoftmaxRowStats softmax_row(const float* scores, int n_k, KeyRange range, const std::uint8_t* key_valid,
                             double temperature, float* weights) {
     constexpr float kInf = std::numeric_limits<float>::infinity();

@@ -49,6 +49,12 @@ float exp_shifted_sum(const float* x, float* out, int n, float m, float t);
 SoftmaxRowStats softmax_row(const float* scores, int n_k, KeyRange range, const std::uint8_t* key_valid,
                             double temperature, float* weights);
 
+/// The unnormalised weight of one visible key, as pass 2 of softmax_row computes it:
+///   finite T: exp((s - m) / T);  T = 0: 1 if s == m (a key tied at the max) else 0;  T = inf: 1.
+/// The weight is this over the row's SoftmaxRowStats::sum. For views that explain one cell.
+/// Precondition: validate_temperature(temperature) passed; s <= m, both finite.
+float softmax_numerator(float score, float row_max, double temperature);
+
 /// Entropy H_i = -sum_j P_ij ln P_ij in nats (0 ln 0 = 0) of a row that softmax_row produced, computed
 /// without a log per key: H = ln S - sum_j P_ij (s_ij - m) / T. 0 for a row with no visible key.
 float softmax_row_entropy(const float* scores, const float* weights, KeyRange range,

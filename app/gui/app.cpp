@@ -59,7 +59,7 @@ void recompute(AppState& s) {
     }
 
     const LessonModel& model = LessonModel::instance();
-    set_heads(s, s.settings.n_heads, model.max_heads());
+    set_heads(s, s.settings.n_heads, s.hand_model ? 1 : model.max_heads());
     if (!s.selection.pending_query.empty()) {
         std::string notice;
         s.selection.query = resolve_query(d.tokens, s.selection.pending_query, notice);
@@ -70,7 +70,7 @@ void recompute(AppState& s) {
     s.selection.focus_head = std::clamp(s.selection.focus_head, 0, s.settings.n_heads - 1);
 
     const LessonRunSettings ls = lesson_run_settings(s.settings);
-    Expected<LessonRun> run = run_lesson(d.tokens, d.key_tokens, ls);
+    Expected<LessonRun> run = s.hand_model ? run_hand_example(d.tokens, *s.hand_model, ls) : run_lesson(d.tokens, d.key_tokens, ls);
     if (!run) {
         d.status = run.error();
         return;
@@ -78,6 +78,10 @@ void recompute(AppState& s) {
     d.forward = std::move(run->forward);
     d.result = std::move(run->result);
     d.config = lesson_attention_config(ls, run->cross());
+    Selection& sel = s.selection;
+    if (sel.selected_cell_row >= d.result->n_q || sel.selected_cell_col >= d.result->n_k) {
+        sel.selected_cell_row = sel.selected_cell_col = -1;
+    }
     d.compute_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
 }
 

@@ -17,6 +17,16 @@ void set_sentence(AppState& s, std::string sentence) {
     if (sentence == s.sentence) return;
     s.sentence = std::move(sentence);
     s.permutation.active = false;  // a typed sentence ends the permutation experiment
+    leave_hand_example(s);
+    s.dirty = true;
+}
+
+void leave_hand_example(AppState& s) {
+    if (!s.hand_model) return;
+    s.hand_model.reset();
+    s.settings.n_heads = s.settings.n_kv_heads = EngineSettings{}.n_heads;
+    s.selection.selected_cell_row = s.selection.selected_cell_col = -1;
+    s.status_message = "left the hand example: a new sentence is computed by the lesson model";
     s.dirty = true;
 }
 
@@ -41,6 +51,8 @@ void apply_scenario(AppState& s, const Scenario& sc) {
     s.settings.scale = sc.scale;
     s.settings.use_positions = true;
     s.permutation.active = false;
+    s.hand_model = sc.hand_model;
+    s.selection.selected_cell_row = s.selection.selected_cell_col = -1;
     s.selection.query = -1;
     s.selection.pending_query = sc.query;
     s.selection.focus_head = sc.focus_head;
@@ -75,6 +87,34 @@ void set_query(AppState& s, int index) {
     if (n == 0) return;
     s.selection.query = std::clamp(index, 0, n - 1);
     s.selection.pending_query.clear();
+    if (s.selection.selected_cell_col >= 0) s.selection.selected_cell_row = s.selection.query;  // the inspector follows
+}
+
+bool select_cell(AppState& s, int row, int col) {
+    if (!s.derived.result) return false;
+    if (row < 0 || row >= s.derived.result->n_q || col < 0 || col >= s.derived.result->n_k) return false;
+    s.selection.selected_cell_row = row;
+    s.selection.selected_cell_col = col;
+    set_query(s, row);
+    return true;
+}
+
+bool set_hand_value(AppState& s, HandMatrix which, int row, int col, float value) {
+    if (!s.hand_model) return false;
+    if (!std::isfinite(value) || std::fabs(value) > kHandModelMaxAbs) return false;
+    HandModel& m = *s.hand_model;
+    MatrixRM* target = nullptr;
+    switch (which) {
+        case HandMatrix::kX: target = &m.x; break;
+        case HandMatrix::kWq: target = &m.w_q; break;
+        case HandMatrix::kWk: target = &m.w_k; break;
+        case HandMatrix::kWv: target = &m.w_v; break;
+    }
+    if (target == nullptr || row < 0 || row >= target->rows() || col < 0 || col >= target->cols()) return false;
+    if ((*target)(row, col) == value) return true;
+    (*target)(row, col) = value;
+    s.dirty = true;
+    return true;
 }
 
 void move_query(AppState& s, int delta) { set_query(s, (s.selection.query < 0 ? 0 : s.selection.query) + delta); }

@@ -11,7 +11,13 @@
 namespace attnviz::gui {
 
 /// Replaces the sentence (any bytes; invalid UTF-8 is replaced when tokenized). Keeps settings.
+/// A new sentence leaves the hand example (its embeddings belong to its own 4 tokens): back to the
+/// lesson model, with a notice in s.status_message.
 void set_sentence(AppState& s, std::string sentence);
+
+/// Back from the hand example to the lesson model (the sentence was edited), with a notice; no-op
+/// outside the hand example.
+void leave_hand_example(AppState& s);
 
 /// Applies a scenario: sentence, settings and query token. The state stays consistent.
 void apply_scenario(AppState& s, const Scenario& scenario);
@@ -64,6 +70,15 @@ void restore_permutation(AppState& s);
 
 /// The d of the 1/sqrt(d) lesson, clamped to 1..1024.
 void set_scaling_d(AppState& s, int d);
+/// Selects the (query row, key column) cell for the cell inspector; the row becomes the query.
+/// Out-of-range cells are refused (nothing changes). Returns whether it was applied.
+bool select_cell(AppState& s, int row, int col);
+
+/// Which matrix of the hand model an edit changes.
+enum class HandMatrix { kX, kWq, kWk, kWv };
+/// Sets one entry of the hand model (refused when there is none, the index is outside the matrix, or
+/// the value is not finite or beyond kHandModelMaxAbs). Marks the state dirty. Returns whether applied.
+bool set_hand_value(AppState& s, HandMatrix which, int row, int col, float value);
 
 void focus_head(AppState& s, int head);
 void next_head(AppState& s);

@@ -8,6 +8,7 @@
 #include "app/gui/quiz.h"
 #include "core/attention.h"
 #include "core/kv_cache.h"
+#include "core/hand_model.h"
 #include "core/lesson_model.h"
 #include "core/scaling_demo.h"
 #include "core/temperature_sweep.h"
@@ -27,7 +28,7 @@ namespace attnviz::gui {
 enum class Theme { kDark, kLight };
 
 /// The tabs of the main view area (see panels/views.h for their names and panels).
-enum class MainView { kAttention, kTemperature, kGallery, kPermutation, kKvCache, kFlash, kCross, kQuiz };
+enum class MainView { kAttention, kPipeline, kTemperature, kGallery, kPermutation, kKvCache, kFlash, kCross, kQuiz };
 
 /// What the engine computes from. Panels edit it and mark the state dirty.
 struct EngineSettings {
@@ -48,6 +49,20 @@ struct Selection {
     int focus_head = 0;          ///< the head shown in the heatmap and the arcs
     int hover_cell_row = -1;     ///< heatmap cell under the mouse, -1 = none
     int hover_cell_col = -1;
+    int selected_cell_row = -1;  ///< the (query, key) cell the inspector explains; -1 = none
+    int selected_cell_col = -1;
+};
+
+/// Parts of the formula softmax(mask(Q K^T / sqrt(d_k)) / T) V that the pipeline view can highlight.
+enum class FormulaPart { kNone = -1, kSoftmax, kMask, kQ, kKt, kScale, kTemperature, kV, kOutput, kCount };
+
+/// The stages of the pipeline view, left to right.
+enum class PipelineStage { kNone = -1, kX, kWq, kWk, kWv, kQ, kK, kV, kRaw, kScaled, kMasked, kTempered, kWeights, kOutput, kCount };
+
+struct PipelineViewState {
+    FormulaPart hover_formula = FormulaPart::kNone;  ///< formula part under the mouse (last frame)
+    PipelineStage hover_stage = PipelineStage::kNone;  ///< stage under the mouse (last frame)
+    PipelineStage scroll_to = PipelineStage::kNone;    ///< bring this stage into view (a formula click)
 };
 
 struct HeatmapViewState {
@@ -128,6 +143,7 @@ struct KvCalculatorState {
     std::int64_t seq_len = 131072;
     std::int64_t batch = 1;
     KvDtype dtype = KvDtype::kFp16;
+    PipelineViewState pipeline;
 };
 
 /// Results of the last update(); never edited by panels.
@@ -166,6 +182,13 @@ struct FrameLayout {
     Rect temperature_slider;
     Rect causal_checkbox;
     Rect kv_heads_combo;
+    /// Pipeline view: each stage's matrix cells ([PipelineStage::kCount], empty when not drawn) and
+    /// the formula's parts ([FormulaPart::kCount]).
+    std::vector<Rect> stage_grids;
+    std::vector<Rect> formula_parts;
+    int inspector_row = -1;          ///< the cell the inspector panel showed this frame, -1 = none
+    int inspector_col = -1;
+    float inspector_weight = 0.0f;   ///< the weight it showed as P_ij
     /// The KV-head counts the open combo offers, with where each is drawn.
     std::vector<std::pair<int, Rect>> kv_heads_choices;
     Rect sweep_plot;                   ///< temperature lab: the weights-vs-T plot area (log T on x)
@@ -201,6 +224,9 @@ struct Textures {
 struct AppState {
     std::string sentence;
     std::string key_sentence;  ///< non-empty: cross-attention, K and V come from this sentence
+    /// The hand example's explicit embeddings and W matrices (scenario "hand_model"); when set, update()
+    /// computes one head from them instead of the lesson model. Edited live in the pipeline view.
+    std::optional<HandModel> hand_model;
     std::string scenario_name;
     std::string scenario_title;
     std::string scenario_explanation;

@@ -85,6 +85,53 @@ TEST(Scenario, MalformedFilesSayWhereAndWhat) {
     }
 }
 
+TEST(Scenario, HandExampleCarriesItsMatrices) {
+    const Scenario* hand = find_builtin_scenario("hand-example");
+    ASSERT_NE(hand, nullptr);
+    EXPECT_EQ(hand->order, 9);
+    ASSERT_TRUE(hand->hand_model.has_value());
+    const HandModel& m = *hand->hand_model;
+    EXPECT_EQ(m.x.rows(), 4);
+    EXPECT_EQ(m.x.cols(), 3);
+    for (const MatrixRM* w : {&m.w_q, &m.w_k, &m.w_v}) {
+        EXPECT_EQ(w->rows(), 3);
+        EXPECT_EQ(w->cols(), 3);
+    }
+    EXPECT_EQ(tokenize(hand->sentence).tokens.size(), 4u);
+    EXPECT_FLOAT_EQ(m.x(1, 2), 0.5f);
+    EXPECT_FALSE(find_builtin_scenario("pod")->hand_model.has_value());
+}
+
+TEST(Scenario, HandModelErrorsSayWhereAndWhat) {
+    const auto doc = [](const std::string& hand) {
+        return "{\"sentence\": \"a b\", \"hand_model\": {" + hand + "}}";
+    };
+    const std::string w = R"("w_q": [[1]], "w_k": [[1]], "w_v": [[1]])";
+    struct Case {
+        std::string text;
+        const char* expected;
+    };
+    const Case cases[] = {
+        {doc(w), "$.hand_model needs a \"x\""},
+        {doc(R"("x": 3, )" + w), "$.hand_model.x must be an array of 1 to 64 rows"},
+        {doc(R"("x": [[1], [2, 3]], )" + w), "$.hand_model.x[1] has 2 numbers; every row needs 1"},
+        {doc(R"("x": [[1], ["2"]], )" + w), "$.hand_model.x[1][0] must be a number"},
+        {doc(R"("x": [[1], [1e9]], )" + w), "$.hand_model.x[1][0] must be a number within +-1000"},
+        {doc(R"("x": [[1], [2]], "w_q": [[1]], "w_k": [[1, 2]], "w_v": [[1]])"), "w_q and w_k must have the same number of columns"},
+        {doc(R"("x": [[1, 0], [2, 0]], )" + w), "w_q must have 2 rows"},
+        {doc(R"("x": [[1], [2], [3]], )" + w), "$.hand_model.x has 3 rows but the sentence has 2 tokens"},
+        {"{\"sentence\": \"a\", \"hand_model\": []}", "$.hand_model must be an object"},
+    };
+    for (const Case& c : cases) {
+        Expected<Scenario> sc = parse_scenario(c.text, "s.json");
+        ASSERT_FALSE(sc.ok()) << c.text;
+        EXPECT_NE(sc.error().find(c.expected), std::string::npos) << c.text << "\n -> " << sc.error();
+    }
+    Expected<Scenario> ok = parse_scenario(doc(R"("x": [[1], [2]], )" + w), "s.json");
+    ASSERT_TRUE(ok.ok()) << ok.error();
+    EXPECT_EQ(ok->hand_model->x.rows(), 2);
+}
+
 TEST(Scenario, LoadingAMissingFileNamesIt) {
     Expected<Scenario> sc = load_scenario_file("/nonexistent/lesson.json");
     ASSERT_FALSE(sc.ok());

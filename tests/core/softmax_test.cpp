@@ -21,6 +21,23 @@ std::vector<float> run(const std::vector<float>& s, double t, const std::uint8_t
     return w;
 }
 
+TEST(Softmax, NumeratorOverSumRebuildsEveryWeight) {
+    // What a view shows for one cell, exp((s - m) / T) / S, is the weight softmax_row gave it; the
+    // vectorised exp may differ from std::exp by an ulp or so, hence the relative tolerance.
+    const std::vector<float> s = {0.5f, -1.25f, 2.0f, 2.0f, 0.0f};
+    for (double t : {0.0, 0.3, 1.0, 7.0, kInf}) {
+        SoftmaxRowStats st;
+        const std::vector<float> w = run(s, t, nullptr, &st);
+        for (std::size_t j = 0; j < s.size(); ++j) {
+            const float rebuilt = softmax_numerator(s[j], st.max, t) / st.sum;
+            EXPECT_NEAR(rebuilt, w[j], 4e-7f * std::max(1.0f, w[j])) << "T=" << t << " j=" << j;
+        }
+    }
+    EXPECT_EQ(softmax_numerator(2.0f, 2.0f, 0.0), 1.0f);
+    EXPECT_EQ(softmax_numerator(1.0f, 2.0f, 0.0), 0.0f);
+    EXPECT_EQ(softmax_numerator(-9.0f, 2.0f, kInf), 1.0f);
+}
+
 TEST(Softmax, ShiftInvarianceWithExactlyRepresentableShifts) {
     // Logits on a 1/8 grid stay exact after adding integers up to 1e4 (they need < 24 mantissa bits).
     const std::vector<float> base = {0.125f, -1.5f, 2.0f, 0.75f, -3.25f};

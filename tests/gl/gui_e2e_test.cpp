@@ -80,6 +80,20 @@ TEST(GuiEndToEnd, DefaultLessonRendersAScreenshotAndStats) {
     std::filesystem::remove(png);
 }
 
+TEST(GuiEndToEnd, PipelinePanelOpensOnTheDefaultLessonAndTheHandExample) {
+    for (const std::string& extra : {std::string(), std::string(" --scenario hand-example")}) {
+        const std::string png = temp_png("pipeline.png");
+        const ProcessRun r = run(binary() + " --panel pipeline" + extra + " --frames 5 --screenshot " + png);
+        ASSERT_EQ(r.code, 0) << extra << "\n" << r.output;
+        const Image img = load(png);
+        ASSERT_EQ(img.w, 1280);
+        ASSERT_EQ(img.h, 800);
+        EXPECT_GT(img.distinct_colors(), 200u) << extra << ": stages drawn, not a blank tab";
+        EXPECT_GT(img.count_near(253, 231, 37, 40), 100) << extra << ": viridis' bright end in the stage cells";
+        std::filesystem::remove(png);
+    }
+}
+
 TEST(GuiEndToEnd, LightThemeLargeFontAndOwnSentence) {
     const std::string png = temp_png("light.png");
     const ProcessRun r = run(binary() + " --theme light --font-scale 1.4 --size 1000x700 --sentence 'the cat sat on the mat'"

@@ -72,7 +72,7 @@ void cell_tooltip(const AppState& s, int row, int col) {
     } else {
         ImGui::Text("weight              %.4f", static_cast<double>(h.weights(row, col)));
     }
-    ImGui::TextDisabled("click: make \"%s\" the query", token_label(s, row).c_str());
+    ImGui::TextDisabled("click: make \"%s\" the query and inspect this cell (Pipeline tab)", token_label(s, row).c_str());
     ImGui::EndTooltip();
 }
 
@@ -174,7 +174,7 @@ void draw_heatmap_panel(AppState& s, ImVec2 size) {
         s.selection.hover_cell_col = col;
         dl->AddRect(ImVec2(col_x(col), row_y(row)), ImVec2(col_x(col) + cell, row_y(row) + cell), IM_COL32(255, 255, 255, 230), 0.0f, 0, 2.0f);
         cell_tooltip(s, row, col);
-        if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) set_query(s, row);
+        if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) select_cell(s, row, col);
         if (ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left)) {
             view.zoom = 1.0f;
             view.pan_x = view.pan_y = 0.0f;

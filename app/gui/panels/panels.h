@@ -45,6 +45,13 @@ void draw_heads_grid(AppState& s, ImVec2 size);
 /// Keys of the query row ranked by weight, entropy, effective keys, compute time.
 void draw_query_readout(AppState& s);
 
+/// The "Pipeline" view: the formula, every stage of the focused head, and the cell inspector.
+void draw_pipeline_view(AppState& s);
+/// softmax(mask(Q K^T / sqrt(d_k)) / T) V as hoverable parts linked to the stages.
+void draw_pipeline_formula(AppState& s);
+/// Every number the selected cell's weight comes from (cell_inspection.h).
+void draw_cell_inspector(AppState& s, ImVec2 size);
+
 void draw_help_window(AppState& s);
 
 }  // namespace attnviz::gui

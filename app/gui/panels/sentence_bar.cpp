@@ -71,6 +71,7 @@ float draw_sentence_bar(AppState& s, ImVec2 pos, float width) {
         s.scenario_title.clear();
         s.scenario_explanation.clear();
         s.scenario_quiz.reset();
+        leave_hand_example(s);
         s.dirty = true;
     }
 
