@@ -99,6 +99,7 @@ struct ViewState {
     bool main_view_requested = false;  ///< select main_view's tab on the next frame (--panel, links)
     HeatmapViewState heatmap;
     TemperatureLabState temperature_lab;
+    PipelineViewState pipeline;
 };
 
 /// The gallery card previews: the engine's weights of each card's head under the card's settings.
@@ -143,7 +144,6 @@ struct KvCalculatorState {
     std::int64_t seq_len = 131072;
     std::int64_t batch = 1;
     KvDtype dtype = KvDtype::kFp16;
-    PipelineViewState pipeline;
 };
 
 /// Results of the last update(); never edited by panels.

@@ -7,7 +7,7 @@ namespace attnviz::gui {
 
 const std::vector<ViewInfo>& views() {
     static const std::vector<ViewInfo> kViews = {
-{MainView::kAttention, "attention", "Attention", draw_attention_view},
+        {MainView::kAttention, "attention", "Attention", draw_attention_view},
         {MainView::kPipeline, "pipeline", "Pipeline", draw_pipeline_view},
         {MainView::kTemperature, "temperature", "Temperature", draw_temperature_view},
         {MainView::kGallery, "gallery", "Patterns", draw_gallery_view},
