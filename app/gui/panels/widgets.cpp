@@ -10,9 +10,12 @@ namespace attnviz::gui {
 bool begin_fixed_window(const char* name, ImVec2 pos, ImVec2 size, ImGuiWindowFlags extra) {
     ImGui::SetNextWindowPos(pos);
     ImGui::SetNextWindowSize(size);
+    // The fixed windows tile the screen, and the frame is cleared to their background colour: skipping
+    // their background saves a full-screen fill per frame (the software renderer is fill-bound).
     return ImGui::Begin(name, nullptr,
                         ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse |
-                            ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus | extra);
+                            ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus |
+                            ImGuiWindowFlags_NoBackground | extra);
 }
 
 void add_text_vertical(ImDrawList* dl, ImVec2 pos, ImU32 col, const char* text) {
