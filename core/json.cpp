@@ -1,6 +1,8 @@
 // Strict recursive-descent JSON parser with position tracking, and a writer.
 #include "core/json.h"
 
+#include "core/utf8.h"
+
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -400,7 +402,7 @@ private:
                         } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
                             return set_error("unpaired surrogate in \\u escape");
                         }
-                        append_utf8(out, cp);
+                        append_utf8(out, static_cast<char32_t>(cp));
                         break;
                     }
                     default:
@@ -430,23 +432,6 @@ private:
             }
         }
         return true;
-    }
-    static void append_utf8(std::string& out, unsigned cp) {
-        if (cp < 0x80) {
-            out += static_cast<char>(cp);
-        } else if (cp < 0x800) {
-            out += static_cast<char>(0xC0 | (cp >> 6));
-            out += static_cast<char>(0x80 | (cp & 0x3F));
-        } else if (cp < 0x10000) {
-            out += static_cast<char>(0xE0 | (cp >> 12));
-            out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-            out += static_cast<char>(0x80 | (cp & 0x3F));
-        } else {
-            out += static_cast<char>(0xF0 | (cp >> 18));
-            out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-            out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-            out += static_cast<char>(0x80 | (cp & 0x3F));
-        }
     }
 
     const std::string& m_text;

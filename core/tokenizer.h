@@ -2,6 +2,8 @@
 // scripts written without spaces (Chinese, Japanese). Input is validated UTF-8.
 #pragma once
 
+#include "core/utf8.h"
+
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -42,12 +44,6 @@ Tokenization tokenize(std::string_view text, int max_tokens = kDefaultTokenCap);
 
 /// A token's text made safe to show: control characters as U+2400 pictures, long text cut with "…".
 std::string token_display_label(std::string_view token_text);
-
-/// Decodes UTF-8 into code points; each invalid byte becomes U+FFFD. Counts the replacements.
-std::u32string decode_utf8(std::string_view text, int* n_invalid_bytes = nullptr);
-
-/// Appends the UTF-8 encoding of a valid code point.
-void append_utf8(std::string& out, char32_t cp);
 
 /// Lower-cases ASCII and the Latin-1/Latin Extended-A letters French and German use.
 std::string to_lower_latin(std::string_view word);

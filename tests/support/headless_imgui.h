@@ -7,6 +7,8 @@
 
 #include <imgui.h>
 
+#include <string>
+
 namespace attnviz::testing {
 
 class HeadlessImGui {
@@ -96,5 +98,14 @@ public:
 
     void mouse_away() { ImGui::GetIO().MousePos = ImVec2(-FLT_MAX, -FLT_MAX); }
 };
+
+/// The index of the first token with exactly this text, or -1.
+inline int token_index(const gui::AppState& s, const std::string& text) {
+    const auto& toks = s.derived.tokens.tokens;
+    for (std::size_t i = 0; i < toks.size(); ++i) {
+        if (toks[i].text == text) return static_cast<int>(i);
+    }
+    return -1;
+}
 
 }  // namespace attnviz::testing

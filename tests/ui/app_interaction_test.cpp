@@ -13,14 +13,8 @@ namespace attnviz::gui {
 namespace {
 
 using testing::HeadlessImGui;
+using testing::token_index;
 
-int token_index(const AppState& s, const std::string& text) {
-    const auto& toks = s.derived.tokens.tokens;
-    for (std::size_t i = 0; i < toks.size(); ++i) {
-        if (toks[i].text == text) return static_cast<int>(i);
-    }
-    return -1;
-}
 
 class AppInteraction : public ::testing::Test {
 protected:
