@@ -21,7 +21,7 @@ float draw_sentence_bar(AppState& s, ImVec2 pos, float width) {
     // below always stays visible.
     const float picker_right = style.WindowPadding.x + ImGui::CalcTextSize("Lesson").x + style.ItemSpacing.x * 2.0f + fs * 16.0f;
     const float explanation_h =
-        s.scenario_explanation.empty()
+        s.scenario_explanation.empty() || s.quiz.hidden
             ? 0.0f
             : ImGui::CalcTextSize(s.scenario_explanation.c_str(), nullptr, false, std::max(fs * 10.0f, width - picker_right - style.WindowPadding.x)).y;
     const float first_row_h = std::max(ImGui::GetFrameHeight(), explanation_h);
@@ -37,8 +37,11 @@ float draw_sentence_bar(AppState& s, ImVec2 pos, float width) {
     const bool hidden = s.quiz.hidden;
     const std::string preview = hidden ? "(quiz: predict first)" : s.scenario_title.empty() ? "(your own sentence)" : s.scenario_title;
     if (ImGui::BeginCombo("##scenario", preview.c_str())) {
+        int number = 0;
         for (const Scenario& sc : builtin_scenarios()) {
-            if (ImGui::Selectable(sc.title.c_str(), sc.name == s.scenario_name)) apply_scenario(s, sc);
+            // During a quiz the titles would give answers away: lessons are listed by number.
+            const std::string label = hidden ? "lesson " + std::to_string(++number) : sc.title;
+            if (ImGui::Selectable(label.c_str(), sc.name == s.scenario_name)) apply_scenario(s, sc);
             if (!hidden && ImGui::IsItemHovered() && !sc.explanation.empty()) {
                 ImGui::BeginTooltip();
                 ImGui::PushTextWrapPos(fs * 30.0f);
