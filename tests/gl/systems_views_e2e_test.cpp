@@ -1,4 +1,4 @@
-// End to end for the systems lessons' views: `attnviz --panel kv-cache|quiz` renders, writes a
+// End to end for the systems lessons' views: `attnviz --panel kv-cache|quiz|flash|cross` renders, writes a
 // screenshot, exits 0, and the picture shows what the view is about (and, for the quiz, no weights).
 #include <gtest/gtest.h>
 
@@ -65,6 +65,22 @@ TEST(SystemsViewsEndToEnd, QuizViewAsksWithTheWeightsHidden) {
     ASSERT_EQ(s.w, 1280);
     EXPECT_GT(s.count_near(230, 159, 0, 12), 500) << "the query chip the question is about";
     EXPECT_LT(s.count_near(253, 231, 37, 20), 20) << "no heatmap or thumbnail: viridis' bright end must be absent";
+}
+
+TEST(SystemsViewsEndToEnd, FlashViewShowsTheTiledHeatmap) {
+    const Shot s = screenshot_of("--panel flash", "flash.png");
+    ASSERT_EQ(s.code, 0) << s.output;
+    ASSERT_EQ(s.w, 1280);
+    EXPECT_GT(s.count_near(253, 231, 37, 20), 200) << "the first tile's weights (viridis' bright end) are visible";
+    EXPECT_GT(s.count_near(230, 140, 60, 12), 200) << "the standard-attention HBM bar";
+}
+
+TEST(SystemsViewsEndToEnd, CrossViewShowsTwoSentences) {
+    const Shot s = screenshot_of("--scenario cross-attention --panel cross", "cross.png");
+    ASSERT_EQ(s.code, 0) << s.output;
+    ASSERT_EQ(s.w, 1280);
+    EXPECT_GT(s.count_near(230, 159, 0, 12), 500) << "the query chip";
+    EXPECT_GT(s.count_near(253, 231, 37, 40) + s.count_near(180, 222, 44, 40), 500) << "a colormapped rectangular heatmap";
 }
 
 }  // namespace
