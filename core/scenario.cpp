@@ -245,6 +245,12 @@ const std::vector<Scenario>& builtin_scenarios() {
     return all;
 }
 
+std::string builtin_scenario_names() {
+    std::string names;
+    for (const Scenario& sc : builtin_scenarios()) names += (names.empty() ? "" : ", ") + sc.name;
+    return names;
+}
+
 const Scenario* find_builtin_scenario(const std::string& name) {
     for (const Scenario& sc : builtin_scenarios()) {
         if (sc.name == name) return &sc;

@@ -42,6 +42,8 @@ struct Scenario {
 /// The scenarios shipped in assets/scenarios/, in teaching order ("pod" first), then by name.
 const std::vector<Scenario>& builtin_scenarios();
 const Scenario* find_builtin_scenario(const std::string& name);
+/// "pod, cat-it, ...": the built-in names in order, for messages that list what exists.
+std::string builtin_scenario_names();
 
 /// Parses a scenario document. `name` is the file name used in errors ("pod.json:4:12: ...") and,
 /// without its extension, the scenario's name. Errors name the line:column and the JSON path.

@@ -169,9 +169,8 @@ int run_lesson_command(int argc, char** argv) {
             if (!loaded) return usage_error(p.command() + ": " + loaded.error());
             sc = std::move(loaded).value();
         } else {
-            std::string names;
-            for (const Scenario& s : builtin_scenarios()) names += (names.empty() ? "" : ", ") + s.name;
-            return usage_error(p.error("scenario", "no built-in lesson '" + *name + "' (built-ins: " + names + "); a file path needs a '/' or .json"));
+            return usage_error(p.error("scenario", "no built-in lesson '" + *name + "' (built-ins: " + builtin_scenario_names() +
+                                                       "); a file path needs a '/' or .json"));
         }
         for (const std::string& w : sc.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
     } else {

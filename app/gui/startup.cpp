@@ -20,9 +20,7 @@ Status configure_from_options(AppState& s, const GuiOptions& o) {
         if (loaded) {
             apply_scenario(s, *loaded);
         } else {
-            std::string names;
-            for (const Scenario& sc : builtin_scenarios()) names += (names.empty() ? "" : ", ") + sc.name;
-            error = "attnviz: --scenario " + o.scenario + " is neither a built-in lesson (" + names +
+            error = "attnviz: --scenario " + o.scenario + " is neither a built-in lesson (" + builtin_scenario_names() +
                     ") nor a readable scenario file: " + loaded.error();
             if (const Scenario* fallback = find_builtin_scenario("pod")) apply_scenario(s, *fallback);
         }

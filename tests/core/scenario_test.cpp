@@ -20,6 +20,7 @@ TEST(Scenario, BuiltinsCoverTheLessonsPodFirst) {
     }
     EXPECT_EQ(find_builtin_scenario("gqa-minimind")->n_kv_heads, 2);
     EXPECT_EQ(find_builtin_scenario("nope"), nullptr);
+    EXPECT_EQ(builtin_scenario_names().rfind("pod, cat-it, ", 0), 0u) << builtin_scenario_names();
     for (const Scenario& sc : all) {
         EXPECT_TRUE(sc.warnings.empty()) << sc.name;
         EXPECT_FALSE(sc.explanation.empty()) << sc.name;
