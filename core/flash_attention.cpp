@@ -9,6 +9,7 @@
 //   [SECTION] compute_flash_attention: validation, scheduling, gathering
 #include "core/flash_attention.h"
 
+#include "core/flash_kernels.h"
 #include "core/mask.h"
 #include "core/parallel.h"
 #include "core/softmax.h"
@@ -16,6 +17,8 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <memory>
+#include <mutex>
 #include <new>
 #include <numeric>
 #include <string>
@@ -35,8 +38,7 @@ constexpr double kSafeScoreBound = 1e37;
 /// How a tile row turns into weights; see update_row.
 /// In every mode x = s_ij, the scaled score, and M is in the same units (the reference's row max).
 enum class TileMode {
-    kExp,      ///< T = 1: p = exp(x - M)
-    kExpDiv,   ///< 0 < T < inf: p = exp((x - M) / T), as the reference divides
+    kExp,      ///< 0 < T < inf: p = exp((x - M) / T) = 2^((x - M) * exp2_factor)
     kArgmax,   ///< T = 0: p = [x == M], ties counted online
     kUniform,  ///< T = inf: p = 1 for every visible key
 };
@@ -56,12 +58,29 @@ struct Plan {
     TileMode mode = TileMode::kExp;
     float q_scale = 1.0f;       ///< applied to the Q block before the GEMM
     float x_scale = 1.0f;       ///< applied to each tile entry after the GEMM (1 when Q was pre-scaled)
-    float temperature = 1.0f;   ///< T, for kExpDiv
+    float exp2_factor = 1.0f;   ///< log2(e) / T, for kExp
     double lse_m_factor = 1.0;  ///< lse = M * lse_m_factor + ln S
     bool check_overflow = false;
     std::vector<int> real_before;  ///< [n_k + 1]: number of real (unpadded) keys in [0, j)
+    int panels_per_tile = 0;  ///< flash_kernels::panels_for(block_k)
+    int tile_stride = 0;      ///< floats per row of a score tile: panels_per_tile * NR
+    long packed_keys_per_head = 0;
+    /// Every KV head's keys packed by flash_kernels::pack_key_tiles, head after head (once per call,
+    /// not once per query block). The first work item that needs a head packs it while any other
+    /// waits, so the packing runs on the workers, heads in parallel.
+    mutable std::vector<float> packed_keys;
+    mutable std::unique_ptr<std::once_flag[]> packed_once;
 
     explicit Plan(const Mask& m) : mask(m) {}
+
+    /// Head g's packed keys, packing them on first use (thread-safe).
+    const float* keys_of(int g) const {
+        float* head = packed_keys.data() + g * packed_keys_per_head;
+        std::call_once(packed_once[static_cast<std::size_t>(g)], [&] {
+            flash_kernels::pack_key_tiles(in->k.mat(g).data(), n_k, d, block_k, head);
+        });
+        return head;
+    }
 
     int real_keys(int begin, int end) const {
         return real_before[static_cast<std::size_t>(end)] - real_before[static_cast<std::size_t>(begin)];
@@ -101,11 +120,19 @@ Plan make_plan(const AttentionConfig& config, const AttentionInputs& in, const F
         case TemperatureRegime::kFinite:
             plan.q_scale = t == 1.0 ? s : 1.0f;
             plan.x_scale = t == 1.0 ? 1.0f : s;
-            plan.temperature = static_cast<float>(t);
+            plan.exp2_factor = static_cast<float>(1.0 / (t * std::log(2.0)));
             plan.lse_m_factor = 1.0 / t;
-            plan.mode = t == 1.0 ? TileMode::kExp : TileMode::kExpDiv;
+            // A T so small that log2(e) / T overflows float (1e-40, say) leaves the reference's
+            // exp((x - M) / T) exactly 1 at the max and 0 elsewhere: the argmax, counted as such.
+            plan.mode = std::isfinite(plan.exp2_factor) ? TileMode::kExp : TileMode::kArgmax;
             break;
     }
+
+    plan.panels_per_tile = flash_kernels::panels_for(plan.block_k);
+    plan.tile_stride = plan.panels_per_tile * flash_kernels::panel_width();
+    plan.packed_keys_per_head = flash_kernels::packed_key_floats(plan.n_k, plan.d, plan.block_k);
+    plan.packed_keys.resize(static_cast<std::size_t>(plan.packed_keys_per_head * config.n_kv_heads));
+    plan.packed_once = std::make_unique<std::once_flag[]>(static_cast<std::size_t>(config.n_kv_heads));
 
     plan.real_before.assign(static_cast<std::size_t>(plan.n_k) + 1, 0);
     for (int j = 0; j < plan.n_k; ++j) {
@@ -134,8 +161,8 @@ struct TileRows {
     bool any = false;          ///< some row sees some key: the tile is computed
     bool full = false;         ///< every row sees every key: no mask is applied
     bool padded = false;       ///< the tile holds padding keys
-    /// Keys [lo, hi) of the tile hold every visible key of every row: only those columns are computed
-    /// (a causal diagonal tile of B_q x B_k computes about B_q columns, not B_k).
+    /// Keys [lo, hi) of the tile hold every visible key of every row, lo a multiple of the panel width:
+    /// only those columns are computed (a causal diagonal tile of B_q x B_k computes about B_q columns).
     int lo = 0;
     int hi = 0;
 };
@@ -163,6 +190,7 @@ void classify_tile(const Plan& plan, int q0, int rows, int k0, int cols, TileRow
         }
     }
     if (!t.any || t.full) return;
+    t.lo -= t.lo % flash_kernels::panel_width();
     // Shift the rows' ranges to the trimmed tile [k0 + lo, k0 + hi).
     for (int r = 0; r < rows; ++r) {
         const auto ru = static_cast<std::size_t>(r);
@@ -189,9 +217,7 @@ float row_weights(const Plan& plan, float* x, int b, int e, float M) {
     ArrayMap seg(x + b, e - b);
     switch (plan.mode) {
         case TileMode::kExp:
-            return exp_shifted_sum(x + b, x + b, e - b, M, 1.0f);
-        case TileMode::kExpDiv:
-            return exp_shifted_sum(x + b, x + b, e - b, M, plan.temperature);
+            return flash_kernels::exp2_shifted_sum(x + b, e - b, M, plan.exp2_factor);
         case TileMode::kArgmax:
             seg = (seg == M).cast<float>();
             break;
@@ -206,9 +232,7 @@ float row_weights(const Plan& plan, float* x, int b, int e, float M) {
 float rescale_factor(const Plan& plan, float m_old, float m_new) {
     switch (plan.mode) {
         case TileMode::kExp:
-            return std::exp(m_old - m_new);
-        case TileMode::kExpDiv:
-            return std::exp((m_old - m_new) / plan.temperature);
+            return std::exp2((m_old - m_new) * plan.exp2_factor);
         case TileMode::kArgmax:
             return m_old == m_new ? 1.0f : 0.0f;  // a higher max drops the ties counted so far
         case TileMode::kUniform:
@@ -243,21 +267,117 @@ bool prepare_row(const Plan& plan, const TileRows& t, int r, int k0, float* x) {
 
 struct Scratch {
     MatrixRM q;  ///< [rows, d] the Q block times q_scale
-    /// [rows * B_k] the scores of one tile, then its weights. Eigen-aligned: vectorised row sums
-    /// start at an aligned address, so their order (and the bits) do not depend on where malloc put it.
+    /// [rows, tile_stride] the scores of one tile, then its weights. Eigen-aligned: vectorised row
+    /// sums start at an aligned address, so their order (and the bits) do not depend on malloc.
     Eigen::VectorXf tile;
     MatrixRM acc;           ///< [rows, d_v] output accumulator
     std::vector<float> M;   ///< [rows] running max of the scaled scores
     std::vector<double> S;  ///< [rows] running sum, in double: B_k = 1 adds one term per tile
     TileRows rows;
+    /// For a trimmed tile, per register row block of flash_kernels::row_block() rows: the computed
+    /// columns [block_lo, block_hi) that hold every visible key of its rows (empty: none visible).
+    std::vector<int> block_lo;
+    std::vector<int> block_hi;
 };
 
-/// Scores of one tile into scratch.tile: x = (Q block * q_scale) K_g[k0, k0 + cols)^T, [rows, cols].
-MapRM tile_scores(const Plan& plan, Scratch& sc, int g, int k0, int cols) {
-    const Eigen::Index rows = sc.q.rows();
-    MapRM x(sc.tile.data(), rows, cols);
-    x.noalias() = sc.q * plan.in->k.mat(g).middleRows(k0, cols).transpose();
-    return x;
+/// The computed columns of a tile: keys [k0, k0 + cols) of the sequence.
+struct TileColumns {
+    int k0 = 0;
+    int cols = 0;
+};
+
+/// Which columns of key tile kb (of `cols` keys) are computed: all of them for a full tile, else the
+/// panels holding [lo, hi) (classify_tile has aligned lo to a panel).
+TileColumns computed_columns(const TileRows& t, int kb, int block_k, int cols) {
+    const int k0 = kb * block_k;
+    if (t.full) return {k0, cols};
+    return {k0 + t.lo, t.hi - t.lo};
+}
+
+/// For a trimmed tile (computed columns c), the columns each register row block needs: the union of its
+/// rows' visible ranges, widened to whole panels on the left. A causal diagonal tile thus computes about
+/// half its B_q x B_q square, not all of it.
+void plan_row_blocks(Scratch& sc, TileColumns c) {
+    const int mr = flash_kernels::row_block();
+    const auto rows = static_cast<int>(sc.q.rows());
+    const int n_blocks = (rows + mr - 1) / mr;
+    sc.block_lo.assign(static_cast<std::size_t>(n_blocks), c.cols);
+    sc.block_hi.assign(static_cast<std::size_t>(n_blocks), 0);
+    for (int r = 0; r < rows; ++r) {
+        const auto ru = static_cast<std::size_t>(r);
+        if (sc.rows.visible[ru] == 0) continue;
+        const auto bu = static_cast<std::size_t>(r / mr);
+        sc.block_lo[bu] = std::min(sc.block_lo[bu], sc.rows.begin[ru]);
+        sc.block_hi[bu] = std::max(sc.block_hi[bu], sc.rows.end[ru]);
+    }
+    for (std::size_t bu = 0; bu < sc.block_lo.size(); ++bu) {
+        sc.block_lo[bu] -= sc.block_lo[bu] % flash_kernels::panel_width();
+    }
+}
+
+/// Scores of the computed columns c of tile kb into scratch.tile, rows of plan.tile_stride floats:
+/// x = (Q block * q_scale) K_g[c.k0, c.k0 + c.cols)^T, [rows, c.cols]. On a trimmed tile only each row
+/// block's own columns are computed (the rest is garbage that the row pass overwrites with 0); the
+/// panels' padding columns past c.cols are never read.
+float* tile_scores(const Plan& plan, Scratch& sc, int g, int kb, TileColumns c) {
+    const int nr = flash_kernels::panel_width();
+    const int first_panel = (c.k0 - kb * plan.block_k) / nr;
+    const float* panels = plan.keys_of(g) + (static_cast<long>(kb) * plan.panels_per_tile + first_panel) * plan.d * nr;
+    const auto rows = static_cast<int>(sc.q.rows());
+    if (sc.rows.full) {
+        flash_kernels::panel_product(sc.q.data(), plan.d, rows, plan.d, panels, nr, plan.d * nr,
+                                     flash_kernels::panels_for(c.cols), sc.tile.data(), plan.tile_stride, false);
+        return sc.tile.data();
+    }
+    plan_row_blocks(sc, c);
+    const int mr = flash_kernels::row_block();
+    for (std::size_t bu = 0; bu < sc.block_lo.size(); ++bu) {
+        const int lo = sc.block_lo[bu];
+        const int hi = sc.block_hi[bu];
+        if (lo >= hi) continue;
+        const int r0 = static_cast<int>(bu) * mr;
+        flash_kernels::panel_product(sc.q.row(r0).data(), plan.d, std::min(mr, rows - r0), plan.d,
+                                     panels + static_cast<std::ptrdiff_t>(lo / nr) * plan.d * nr, nr, plan.d * nr,
+                                     flash_kernels::panels_for(hi - lo),
+                                     sc.tile.data() + static_cast<std::ptrdiff_t>(r0) * plan.tile_stride + lo,
+                                     plan.tile_stride, false);
+    }
+    return sc.tile.data();
+}
+
+/// acc[rows, d_v] += P[rows, cols) V_g[k0 + cols): whole panels of V's columns by the register-blocked
+/// product, the last d_v % NR columns (if any) by Eigen.
+void accumulate_rows(const Plan& plan, Scratch& sc, int g, int r0, int rows, int k0, int col0, int cols) {
+    const int nr = flash_kernels::panel_width();
+    const int whole = plan.d_v / nr;
+    const float* p = sc.tile.data() + static_cast<std::ptrdiff_t>(r0) * plan.tile_stride + col0;
+    const float* v_rows = plan.in->v.mat(g).data() + static_cast<std::ptrdiff_t>(k0 + col0) * plan.d_v;
+    flash_kernels::panel_product(p, plan.tile_stride, rows, cols, v_rows, plan.d_v, nr, whole,
+                                 sc.acc.row(r0).data(), plan.d_v, true);
+    const int rest = plan.d_v - whole * nr;
+    if (rest == 0) return;
+    using StridedMap = Eigen::Map<const MatrixRM, 0, Eigen::OuterStride<>>;
+    const StridedMap pm(p, rows, cols, Eigen::OuterStride<>(plan.tile_stride));
+    sc.acc.block(r0, whole * nr, rows, rest).noalias() +=
+        pm * plan.in->v.mat(g).middleRows(k0 + col0, cols).rightCols(rest);
+}
+
+/// acc += P V over the computed columns c; on a trimmed tile, each row block over its own columns only
+/// (the weights outside them are 0).
+void accumulate_output(const Plan& plan, Scratch& sc, int g, TileColumns c) {
+    const auto rows = static_cast<int>(sc.acc.rows());
+    if (sc.rows.full) {
+        accumulate_rows(plan, sc, g, 0, rows, c.k0, 0, c.cols);
+        return;
+    }
+    const int mr = flash_kernels::row_block();
+    for (std::size_t bu = 0; bu < sc.block_lo.size(); ++bu) {
+        const int lo = sc.block_lo[bu];
+        const int hi = sc.block_hi[bu];
+        if (lo >= hi) continue;
+        const int r0 = static_cast<int>(bu) * mr;
+        accumulate_rows(plan, sc, g, r0, std::min(mr, rows - r0), c.k0, lo, hi - lo);
+    }
 }
 
 void record_step(const Scratch& sc, int q0, int k0, int cols, bool skipped,
@@ -271,6 +391,13 @@ void record_step(const Scratch& sc, int q0, int k0, int cols, bool skipped,
     step.skipped = skipped;
     step.row_max = sc.M;
     step.row_sum.assign(sc.S.begin(), sc.S.end());
+    const auto d_v = static_cast<int>(sc.acc.cols());
+    step.partial_output.assign(static_cast<std::size_t>(rows) * static_cast<std::size_t>(d_v), 0.0f);
+    for (int r = 0; r < rows; ++r) {
+        const double s_sum = sc.S[static_cast<std::size_t>(r)];
+        if (!(s_sum > 0.0)) continue;
+        MapRM(step.partial_output.data(), rows, d_v).row(r) = sc.acc.row(r) / static_cast<float>(s_sum);
+    }
     trace.push_back(std::move(step));
 }
 
@@ -281,11 +408,10 @@ Status run_item(const Plan& plan, int h, int qb, Tensor3& out, MatrixRM& lse, Te
     const int q0 = qb * plan.block_q;
     const int rows = std::min(plan.block_q, plan.n_q - q0);
     const int g = h / plan.group_size;
-    const ConstMapRM v = plan.in->v.mat(g);
 
     Scratch sc;
     sc.q = plan.in->q.mat(h).middleRows(q0, rows) * plan.q_scale;
-    sc.tile.resize(static_cast<Eigen::Index>(rows) * plan.block_k);
+    sc.tile.resize(static_cast<Eigen::Index>(rows) * plan.tile_stride);
     sc.acc = MatrixRM::Zero(rows, plan.d_v);
     sc.M.assign(static_cast<std::size_t>(rows), -kInf);
     sc.S.assign(static_cast<std::size_t>(rows), 0.0);
@@ -302,12 +428,13 @@ Status run_item(const Plan& plan, int h, int qb, Tensor3& out, MatrixRM& lse, Te
             if (trace != nullptr) record_step(sc, q0, k0, cols, true, *trace);
             continue;
         }
-        const int kc0 = sc.rows.full ? k0 : k0 + sc.rows.lo;  // the computed columns
-        const int n_cols = sc.rows.full ? cols : sc.rows.hi - sc.rows.lo;
-        MapRM x = tile_scores(plan, sc, g, kc0, n_cols);
+        const TileColumns c = computed_columns(sc.rows, kb, plan.block_k, cols);
+        const int kc0 = c.k0;
+        const int n_cols = c.cols;
+        float* x = tile_scores(plan, sc, g, kb, c);
         for (int r = 0; r < rows; ++r) {
             const auto ru = static_cast<std::size_t>(r);
-            float* xr = x.row(r).data();
+            float* xr = x + static_cast<std::ptrdiff_t>(r) * plan.tile_stride;
             int b = 0;
             int e = n_cols;
             if (!sc.rows.full) {
@@ -333,7 +460,7 @@ Status run_item(const Plan& plan, int h, int qb, Tensor3& out, MatrixRM& lse, Te
             sc.M[ru] = m_new;
             if (alpha != 1.0f) sc.acc.row(r) *= alpha;
         }
-        sc.acc.noalias() += x * v.middleRows(kc0, n_cols);
+        accumulate_output(plan, sc, g, c);
         if (trace != nullptr) record_step(sc, q0, k0, cols, false, *trace);
     }
 
@@ -360,13 +487,13 @@ Status run_item(const Plan& plan, int h, int qb, Tensor3& out, MatrixRM& lse, Te
             const int cols = std::min(plan.block_k, plan.n_k - k0);
             classify_tile(plan, q0, rows, k0, cols, sc.rows);
             if (!sc.rows.any) continue;  // the weights start at 0
-            const int kc0 = sc.rows.full ? k0 : k0 + sc.rows.lo;
-            const int n_cols = sc.rows.full ? cols : sc.rows.hi - sc.rows.lo;
-            MapRM x = tile_scores(plan, sc, g, kc0, n_cols);
+            const TileColumns c = computed_columns(sc.rows, kb, plan.block_k, cols);
+            const int kc0 = c.k0;
+            float* x = tile_scores(plan, sc, g, kb, c);
             for (int r = 0; r < rows; ++r) {
                 const auto ru = static_cast<std::size_t>(r);
                 if (sc.rows.visible[ru] == 0 || !(sc.S[ru] > 0.0)) continue;
-                float* xr = x.row(r).data();
+                float* xr = x + static_cast<std::ptrdiff_t>(r) * plan.tile_stride;
                 const int b = sc.rows.begin[ru];
                 const int e = sc.rows.end[ru];
                 prepare_row(plan, sc.rows, r, kc0, xr);  // overflow was checked in pass 1

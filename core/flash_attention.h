@@ -42,6 +42,10 @@ struct FlashTraceStep {
     /// tied at M, at T = inf the count of visible keys seen).
     std::vector<float> row_max;
     std::vector<float> row_sum;
+    /// After this tile, [q_end - q_begin, d_v] row-major: each row's output so far, accumulator / S,
+    /// the attention output as if the keys seen so far were all there is (0 for a row that has seen
+    /// no key yet). After the block's last tile it is the row's final output.
+    std::vector<float> partial_output;
 };
 
 /// The tile visits of one head: query blocks in increasing order, each with its key blocks in increasing

@@ -459,8 +459,31 @@ TEST(FlashTrace, TilesCoverEveryVisiblePairOnceAndEndAtTheReferenceMaxAndSum) {
                 }
                 EXPECT_TRUE((covered.array() == 1).all());
 
-                // The last tile of each query block holds the final M and S of its rows.
+                // After every tile, each row's partial output is the output over the keys seen so
+                // far: the reference's weights restricted to them and renormalised (at T = 0 the
+                // running argmax differs from the final one, so only the end is checked there).
                 const HeadResult& rh = ref->heads[3];
+                const int d_v = in.d_v();
+                for (std::size_t s = 0; s < trace.steps.size(); ++s) {
+                    const FlashTraceStep& st = trace.steps[s];
+                    ASSERT_EQ(st.partial_output.size(), static_cast<std::size_t>((st.q_end - st.q_begin) * d_v));
+                    if (t == 0.0) continue;
+                    for (int i = st.q_begin; i < st.q_end; ++i) {
+                        const double seen = rh.weights.row(i).head(st.k_end).cast<double>().sum();
+                        for (int c = 0; c < d_v; ++c) {
+                            double expected = 0.0;
+                            for (int j = 0; j < st.k_end && seen > 0.0; ++j) {
+                                expected += static_cast<double>(rh.weights(i, j)) *
+                                            static_cast<double>(in.v.mat(1)(j, c)) / seen;
+                            }
+                            EXPECT_NEAR(st.partial_output[static_cast<std::size_t>((i - st.q_begin) * d_v + c)],
+                                        expected, kTol)
+                                << "step " << s << " row " << i << " dim " << c;
+                        }
+                    }
+                }
+
+                // The last tile of each query block holds the final M, S and output of its rows.
                 for (int qb = 0; qb < n_qb; ++qb) {
                     const FlashTraceStep& last = trace.steps[static_cast<std::size_t>((qb + 1) * n_kb - 1)];
                     for (int i = last.q_begin; i < last.q_end; ++i) {
@@ -470,6 +493,12 @@ TEST(FlashTrace, TilesCoverEveryVisiblePairOnceAndEndAtTheReferenceMaxAndSum) {
                             EXPECT_EQ(last.row_max[ru], -std::numeric_limits<float>::infinity());
                             EXPECT_EQ(last.row_sum[ru], 0.0f);
                             continue;
+                        }
+                        for (int c = 0; c < d_v; ++c) {
+                            EXPECT_NEAR(last.partial_output[ru * static_cast<std::size_t>(d_v) +
+                                                            static_cast<std::size_t>(c)],
+                                        rh.output(i, c), kTol)
+                                << "row " << i << " dim " << c;
                         }
                         EXPECT_NEAR(last.row_max[ru], rh.rows.max[iu], kTol) << "row " << i;
                         EXPECT_NEAR(last.row_sum[ru], rh.rows.sum[iu],
