@@ -190,6 +190,7 @@ void recompute_flash(AppState& s) {
     const auto n_heads = static_cast<double>(d.result->heads.size());
     f.reference_bytes = 3.0 * n_heads * n_q * n_k * sizeof(float);  // raw scores, scores, weights
     f.flash_scratch_bytes = 2.0 * p.block_q * p.block_k * sizeof(float);
+    f.flash_packed_key_bytes = static_cast<double>(d.config->n_kv_heads) * n_k * d.config->head_dim * sizeof(float);
     p.step = std::clamp(p.step, 0, static_cast<int>(f.result->trace->steps.size()));
 }
 

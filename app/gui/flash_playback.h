@@ -32,6 +32,7 @@ struct FlashDerived {
     float max_output_diff = 0.0f;       ///< over every head
     double reference_bytes = 0.0;       ///< the n_q x n_k matrices the reference keeps, all heads
     double flash_scratch_bytes = 0.0;   ///< one tile of scores and weights, per worker
+    double flash_packed_key_bytes = 0.0;  ///< the keys' packed copy (n_kv_heads x n_k x d floats)
     std::string status;                 ///< why there is no result
     std::uint64_t version = 0;          ///< Derived::version it was computed for
     int block_q = 0;

@@ -135,10 +135,27 @@ void draw_tiled_heatmap(AppState& s, const FlashTrace& trace, ImVec2 size) {
         dl->AddRect(ImVec2(r.min.x - 1, r.min.y - 1), ImVec2(r.max.x + 1, r.max.y + 1), pal.accent, 0.0f, 0, 3.0f);
     }
     ImGui::SetCursorScreenPos(ImVec2(origin.x, img_min.y + img_size.y + 4.0f));
-    ImGui::TextDisabled("outlined: this tile Â· dark: not computed yet Â· grey: skipped, fully masked");
+    ImGui::PushTextWrapPos(0.0f);
+    ImGui::TextDisabled("outlined: this tile \xC2\xB7 dark: not computed yet \xC2\xB7 grey: skipped, fully masked");
+    ImGui::PopTextWrapPos();
 }
 
-/// M and S of the current tile's rows, beside the reference's final row max and sum.
+/// One output vector as a strip of coloured cells, the colormap spanning [lo, hi].
+void draw_vector_strip(const float* v, int n, float lo, float hi, Colormap cmap, float width) {
+    const float fs = ImGui::GetFontSize();
+    const float cell = std::max(2.0f, std::min(fs * 0.9f, width / static_cast<float>(std::max(1, n))));
+    const ImVec2 a = ImGui::GetCursorScreenPos();
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    for (int c = 0; c < n; ++c) {
+        const Rgb8 col = colormap_color(cmap, (v[c] - lo) / std::max(1e-12f, hi - lo));
+        const ImVec2 p(a.x + static_cast<float>(c) * cell, a.y + fs * 0.1f);
+        dl->AddRectFilled(p, ImVec2(p.x + cell, p.y + fs * 0.8f), IM_COL32(col.r, col.g, col.b, 255));
+    }
+    ImGui::Dummy(ImVec2(cell * static_cast<float>(n), fs));
+}
+
+/// M, S and the output so far of the current tile's rows, beside the reference's final row max and
+/// sum and the distance to the final output.
 void draw_running_stats(AppState& s, const FlashTrace& trace) {
     const Derived& d = s.derived;
     const int step = std::min(s.flash.step, static_cast<int>(trace.steps.size()) - 1);
@@ -147,6 +164,11 @@ void draw_running_stats(AppState& s, const FlashTrace& trace) {
     const HeadResult& ref = d.result->heads[static_cast<std::size_t>(d.flash.head)];
     ImGui::Text("tile: queries %d..%d \xC3\x97 keys %d..%d%s", t.q_begin, t.q_end - 1, t.k_begin, t.k_end - 1,
                 t.skipped ? "  (skipped: fully masked)" : "");
+    // The output so far is coloured on the scale of the head's final outputs, so it visibly settles.
+    const ConstMapRM final_out = d.flash.result->output.mat(d.flash.head);
+    const int d_v = static_cast<int>(final_out.cols());
+    const float lo = final_out.size() > 0 ? final_out.minCoeff() : 0.0f;
+    const float hi = final_out.size() > 0 ? final_out.maxCoeff() : 1.0f;
     if (ImGui::BeginTable("##running", 5, ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit)) {
         ImGui::TableSetupColumn("query");
         ImGui::TableSetupColumn("M so far");
@@ -170,10 +192,35 @@ void draw_running_stats(AppState& s, const FlashTrace& trace) {
         }
         ImGui::EndTable();
     }
+    // The rows' outputs so far, one strip of d_v cells each, and how far each still is from the final.
+    const float fs = ImGui::GetFontSize();
+    const float strip_w = std::max(fs * 4.0f, ImGui::GetContentRegionAvail().x - fs * 11.0f);
+    if (ImGui::BeginTable("##partial", 3, ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit)) {
+        ImGui::TableSetupColumn("query");
+        ImGui::TableSetupColumn("output so far (d_v dims)");
+        ImGui::TableSetupColumn("off by");
+        ImGui::TableHeadersRow();
+        for (int r = 0; r < t.q_end - t.q_begin; ++r) {
+            const int i = t.q_begin + r;
+            const float* partial = t.partial_output.data() + static_cast<std::ptrdiff_t>(r) * d_v;
+            float off = 0.0f;
+            for (int c = 0; c < d_v; ++c) off = std::max(off, std::abs(partial[c] - final_out(i, c)));
+            ImGui::TableNextRow();
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(shorten(token_label(s, i), 10).c_str());
+            ImGui::TableNextColumn();
+            draw_vector_strip(partial, d_v, lo, hi, s.view.heatmap.colormap, strip_w);
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(format_float(off).c_str());
+        }
+        ImGui::EndTable();
+    }
     ImGui::PushTextWrapPos(0.0f);
     ImGui::TextDisabled("M: the largest score seen so far in the row. S: the sum of exp((s - M) / T) over the keys "
                         "seen so far. When a tile raises M, the old S and output are multiplied by exp((M_old - M_new) / T) "
-                        "so nothing is recomputed. After the last tile, M and S equal the reference's row max and sum.");
+                        "so nothing is recomputed. The output so far is the accumulator divided by S: attention over the keys seen so far. "
+                        "\"off by\" is its largest difference from the final output. After the last tile of a row block, M and S "
+                        "equal the reference's row max and sum, and the output is final.");
     ImGui::PopTextWrapPos();
 }
 
@@ -183,7 +230,9 @@ void draw_check(AppState& s) {
     const bool done = f.result && f.result->trace && s.flash.step >= static_cast<int>(f.result->trace->steps.size());
     ImGui::Separator();
     if (!done) {
+        ImGui::PushTextWrapPos(0.0f);
         ImGui::TextDisabled("At the end: the distance between the flash path and the reference.");
+        ImGui::PopTextWrapPos();
         return;
     }
     ImGui::TextWrapped("max |P_flash - P_ref| = %.2g, max |O_flash - O_ref| = %.2g (all heads)",
@@ -217,8 +266,10 @@ void draw_memory_and_io(AppState& s) {
     const float fs = ImGui::GetFontSize();
     ImGui::Separator();
     ImGui::TextUnformatted("Memory on this sentence");
-    ImGui::TextWrapped("reference keeps the n x n matrices: %s; flash keeps one tile per worker: %s",
-                       format_bytes(f.reference_bytes).c_str(), format_bytes(f.flash_scratch_bytes).c_str());
+    ImGui::TextWrapped("reference keeps the n x n matrices: %s; flash keeps one tile per worker: %s (and, like its "
+                       "inputs, O(n d): K rearranged for the CPU's SIMD units, about %s)",
+                       format_bytes(f.reference_bytes).c_str(), format_bytes(f.flash_scratch_bytes).c_str(),
+                       format_bytes(f.flash_packed_key_bytes).c_str());
     ImGui::Separator();
     ImGui::TextUnformatted("HBM traffic of one head (FlashAttention paper, Theorem 2)");
     ImGui::SetNextItemWidth(fs * 8.0f);
