@@ -63,12 +63,22 @@ TEST(FlashView, BlockSizesAndFocusRetraceAndPlaybackAdvances) {
     EXPECT_EQ(s.derived.flash.result->trace->head, 3);
     s.flash.block_q = 1;
     s.flash.block_k = 1;
+    ui.frames(s, 1);
+    const int n_steps = static_cast<int>(s.derived.flash.result->trace->steps.size());
+    ASSERT_EQ(n_steps, 81);
     s.flash.step = 0;
     s.flash.playing = true;
-    s.flash.steps_per_second = 1000.0f;  // one step per frame
+    s.flash.steps_per_second = 120.0f;  // two tiles a frame at 60 frames a second
+    s.flash.last_step_time = ImGui::GetTime();
     ui.frames(s, 5);
-    EXPECT_GE(s.flash.step, 2);
+    EXPECT_GE(s.flash.step, 8);
+    EXPECT_LE(s.flash.step, 10);
     EXPECT_TRUE(s.animating) << "the loop must keep drawing while the playback runs";
+    // Faster than the frame rate: many tiles a frame, and the playback stops at the last one.
+    s.flash.steps_per_second = 2000.0f;
+    ui.frames(s, 3);
+    EXPECT_EQ(s.flash.step, n_steps);
+    EXPECT_FALSE(s.flash.playing);
 }
 
 TEST(CrossView, SecondSentenceGivesRectangularUnmaskedAttention) {

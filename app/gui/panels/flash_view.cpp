@@ -61,7 +61,8 @@ void draw_controls(AppState& s, int n_steps, int n_skipped) {
     if (ImGui::Button(">|")) p.step = n_steps;
     ImGui::SameLine();
     ImGui::SetNextItemWidth(fs * 6.0f);
-    ImGui::SliderFloat("##speed", &p.steps_per_second, 0.5f, 20.0f, "%.1f tiles/s", ImGuiSliderFlags_Logarithmic);
+    // Up to 2000 tiles a second (several per frame): 512 tokens in small tiles are tens of thousands.
+    ImGui::SliderFloat("##speed", &p.steps_per_second, 0.5f, 2000.0f, "%.1f tiles/s", ImGuiSliderFlags_Logarithmic);
     if (p.step < n_steps) {
         ImGui::Text("tile %d of %d  (%d skipped by the mask)", p.step + 1, n_steps, n_skipped);
     } else {
@@ -70,12 +71,12 @@ void draw_controls(AppState& s, int n_steps, int n_skipped) {
     if (p.playing) {
         s.animating = true;
         const double now = ImGui::GetTime();
-        if (now - p.last_step_time >= 1.0 / static_cast<double>(p.steps_per_second)) {
-            p.last_step_time = now;
-            if (++p.step >= n_steps) {
-                p.step = n_steps;
-                p.playing = false;
-            }
+        const double per_step = 1.0 / static_cast<double>(p.steps_per_second);
+        const auto due = static_cast<int>(std::min(1e6, std::floor((now - p.last_step_time) / per_step)));
+        if (due >= 1) {
+            p.last_step_time += due * per_step;
+            p.step = std::min(n_steps, p.step + due);
+            if (p.step >= n_steps) p.playing = false;
         }
     }
 }
@@ -116,19 +117,50 @@ void draw_tiled_heatmap(AppState& s, const FlashTrace& trace, ImVec2 size) {
         return Rect{ImVec2(img_min.x + static_cast<float>(t.k_begin) * cell, img_min.y + static_cast<float>(t.q_begin) * cell),
                     ImVec2(img_min.x + static_cast<float>(t.k_end) * cell, img_min.y + static_cast<float>(t.q_end) * cell)};
     };
-    for (int k = 0; k < static_cast<int>(trace.steps.size()); ++k) {
-        const FlashTraceStep& t = trace.steps[static_cast<std::size_t>(k)];
-        const Rect r = tile_rect(t);
-        if (t.skipped) {
-            dl->AddRectFilled(r.min, r.max, IM_COL32(60, 60, 60, k < step ? 200 : 120));
-            if (k < step) {
+    // Tile states, drawn as runs of equal neighbours within a row of tiles: 512 tokens in 2 x 3 tiles
+    // are 43,000 tiles, too many to draw one by one every frame. Outlines and crosses only when the
+    // tiles are large enough to see them.
+    enum class TileLook { kPlain, kSkippedDone, kSkippedLater, kLater };
+    const auto look = [&](int k, const FlashTraceStep& t) {
+        if (t.skipped) return k < step ? TileLook::kSkippedDone : TileLook::kSkippedLater;
+        return k > step ? TileLook::kLater : TileLook::kPlain;
+    };
+    const auto fill = [](TileLook l) -> ImU32 {
+        switch (l) {
+            case TileLook::kSkippedDone: return IM_COL32(60, 60, 60, 200);
+            case TileLook::kSkippedLater: return IM_COL32(60, 60, 60, 120);
+            case TileLook::kLater: return IM_COL32(15, 15, 20, 215);  // not computed yet
+            case TileLook::kPlain: break;
+        }
+        return 0;
+    };
+    const bool big_tiles = std::min(static_cast<float>(trace.block_q), static_cast<float>(trace.block_k)) * cell >= 6.0f;
+    const int n_steps = static_cast<int>(trace.steps.size());
+    for (int k = 0; k < n_steps;) {
+        const FlashTraceStep& first = trace.steps[static_cast<std::size_t>(k)];
+        const TileLook l = look(k, first);
+        int last = k;
+        while (last + 1 < n_steps && trace.steps[static_cast<std::size_t>(last + 1)].q_begin == first.q_begin &&
+               look(last + 1, trace.steps[static_cast<std::size_t>(last + 1)]) == l) {
+            ++last;
+        }
+        if (l != TileLook::kPlain) {
+            const Rect a = tile_rect(first);
+            const Rect b = tile_rect(trace.steps[static_cast<std::size_t>(last)]);
+            dl->AddRectFilled(a.min, ImVec2(b.max.x, b.max.y), fill(l));
+        }
+        k = last + 1;
+    }
+    if (big_tiles) {
+        for (int k = 0; k < n_steps; ++k) {
+            const FlashTraceStep& t = trace.steps[static_cast<std::size_t>(k)];
+            const Rect r = tile_rect(t);
+            if (t.skipped && k < step) {
                 dl->AddLine(r.min, r.max, pal.text_dim, 1.5f);
                 dl->AddLine(ImVec2(r.min.x, r.max.y), ImVec2(r.max.x, r.min.y), pal.text_dim, 1.5f);
             }
-        } else if (k > step || (k == step && step < static_cast<int>(trace.steps.size()))) {
-            if (k != step) dl->AddRectFilled(r.min, r.max, IM_COL32(15, 15, 20, 215));  // not computed yet
+            dl->AddRect(r.min, r.max, IM_COL32(200, 200, 200, 90), 0.0f, 0, 1.0f);
         }
-        dl->AddRect(r.min, r.max, IM_COL32(200, 200, 200, 90), 0.0f, 0, 1.0f);
     }
     if (step < static_cast<int>(trace.steps.size())) {
         const Rect r = tile_rect(trace.steps[static_cast<std::size_t>(step)]);

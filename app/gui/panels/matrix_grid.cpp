@@ -81,6 +81,21 @@ ImVec2 matrix_grid_size(const MatrixRM& values, const MatrixGridOptions& o) {
     return ImVec2(g.label_w + g.cell * static_cast<float>(values.cols()), g.label_h + g.cell * static_cast<float>(values.rows()));
 }
 
+namespace {
+
+/// Indices [begin, end) of the cells of side `cell` starting at `start` that overlap [lo, hi).
+struct VisibleRange {
+    int begin = 0;
+    int end = 0;
+};
+
+VisibleRange visible_range(float lo, float hi, float start, float cell, int n) {
+    const auto index = [&](float at) { return static_cast<int>(std::floor((at - start) / cell)); };
+    return {std::clamp(index(lo), 0, n), std::clamp(index(hi) + 1, 0, n)};
+}
+
+}  // namespace
+
 MatrixGridResult draw_matrix_grid(const char* id, const MatrixRM& values, const MatrixGridOptions& o) {
     MatrixGridResult res;
     const int n_rows = static_cast<int>(values.rows());
@@ -117,10 +132,14 @@ MatrixGridResult draw_matrix_grid(const char* id, const MatrixRM& values, const 
     }
 
     ImDrawList* dl = ImGui::GetWindowDrawList();
+    // Only the rows and columns inside the clip rectangle are drawn: a 512 x 512 matrix in a scrolled
+    // pipeline would otherwise submit 262,144 cells a frame, most of them off screen.
+    const VisibleRange rows_shown = visible_range(dl->GetClipRectMin().y, dl->GetClipRectMax().y, c0.y, g.cell, n_rows);
+    const VisibleRange cols_shown = visible_range(dl->GetClipRectMin().x, dl->GetClipRectMax().x, c0.x, g.cell, n_cols);
     // Labels: every one when cells are a line tall, else every step-th (and always the marked ones).
     const int row_step = std::max(1, static_cast<int>(std::ceil(fs * 0.95f / g.cell)));
     if (o.row_labels != nullptr) {
-        for (int i = 0; i < n_rows && i < static_cast<int>(o.row_labels->size()); ++i) {
+        for (int i = rows_shown.begin; i < rows_shown.end && i < static_cast<int>(o.row_labels->size()); ++i) {
             const std::string l = shorten((*o.row_labels)[static_cast<std::size_t>(i)], kLabelChars);
             const ImVec2 ts = ImGui::CalcTextSize(l.c_str());
             const float y = c0.y + (static_cast<float>(i) + 0.5f) * g.cell - ts.y * 0.5f;
@@ -128,7 +147,7 @@ MatrixGridResult draw_matrix_grid(const char* id, const MatrixRM& values, const 
         }
     }
     if (o.col_labels != nullptr) {
-        for (int j = 0; j < n_cols && j < static_cast<int>(o.col_labels->size()); ++j) {
+        for (int j = cols_shown.begin; j < cols_shown.end && j < static_cast<int>(o.col_labels->size()); ++j) {
             const std::string l = shorten((*o.col_labels)[static_cast<std::size_t>(j)], kLabelChars);
             const ImU32 col = j == o.mark_col ? pal.accent : pal.text;
             if (g.vertical_cols) {
@@ -147,8 +166,8 @@ MatrixGridResult draw_matrix_grid(const char* id, const MatrixRM& values, const 
     const auto number_w = [&](int dec) { return ImGui::CalcTextSize(format_cell_value(-0.5f, dec).c_str()).x + fs * 0.15f; };
     if (g.cell < number_w(decimals) && decimals > 1) --decimals;
     const bool numbers = g.cell >= number_w(decimals) && g.cell >= fs * 1.1f;
-    for (int i = 0; i < n_rows; ++i) {
-        for (int j = 0; j < n_cols; ++j) {
+    for (int i = rows_shown.begin; i < rows_shown.end; ++i) {
+        for (int j = cols_shown.begin; j < cols_shown.end; ++j) {
             const ImVec2 a(c0.x + static_cast<float>(j) * g.cell, c0.y + static_cast<float>(i) * g.cell);
             const ImVec2 b(a.x + g.cell, a.y + g.cell);
             const float v = values(i, j);
@@ -172,8 +191,8 @@ MatrixGridResult draw_matrix_grid(const char* id, const MatrixRM& values, const 
         }
     }
     if (g.cell >= 8.0f) {
-        for (int i = 0; i <= n_rows; ++i) dl->AddLine(ImVec2(c0.x, c0.y + static_cast<float>(i) * g.cell), ImVec2(c1.x, c0.y + static_cast<float>(i) * g.cell), pal.panel_bg, 1.0f);
-        for (int j = 0; j <= n_cols; ++j) dl->AddLine(ImVec2(c0.x + static_cast<float>(j) * g.cell, c0.y), ImVec2(c0.x + static_cast<float>(j) * g.cell, c1.y), pal.panel_bg, 1.0f);
+        for (int i = rows_shown.begin; i <= rows_shown.end; ++i) dl->AddLine(ImVec2(c0.x, c0.y + static_cast<float>(i) * g.cell), ImVec2(c1.x, c0.y + static_cast<float>(i) * g.cell), pal.panel_bg, 1.0f);
+        for (int j = cols_shown.begin; j <= cols_shown.end; ++j) dl->AddLine(ImVec2(c0.x + static_cast<float>(j) * g.cell, c0.y), ImVec2(c0.x + static_cast<float>(j) * g.cell, c1.y), pal.panel_bg, 1.0f);
     }
     if (o.mark_row >= 0 && o.mark_row < n_rows) {
         const float y = c0.y + static_cast<float>(o.mark_row) * g.cell;

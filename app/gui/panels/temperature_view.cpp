@@ -91,7 +91,8 @@ Rect bar_label(AppState& s, ImDrawList* dl, float cx, float y, float slot, int t
         ImGui::SetTooltip("\"%s\": click to make it the query", full.c_str());
         if (ImGui::IsMouseClicked(0)) set_query(s, token);
     }
-    dl->AddText(ImVec2(cx - ts.x * 0.5f, y), col, text.c_str());
+    // Too narrow for two letters (hundreds of keys): the slot stays clickable, its name in the tooltip.
+    if (ts.x <= slot - 2.0f) dl->AddText(ImVec2(cx - ts.x * 0.5f, y), col, text.c_str());
     return Rect{a, b};
 }
 
@@ -271,9 +272,28 @@ void draw_sweep_plot(AppState& s, const AttentionResult& r, const HeadResult& he
     const std::vector<int> ranked = ranked_keys(r, head, q);
     const int n_t = static_cast<int>(sw->temperatures.size());
     std::vector<ImVec2> pts(static_cast<std::size_t>(n_t));
+    // The weakest keys as one grey band up to their largest weight at each T: 500 keys drawn as lines
+    // are 500 anti-aliased polylines a frame, too many for a software renderer.
+    constexpr std::size_t kGreyLines = 40;
+    if (ranked.size() > kTopKeys + kGreyLines) {
+        std::vector<float> envelope(static_cast<std::size_t>(n_t), 0.0f);
+        for (std::size_t k = kTopKeys + kGreyLines; k < ranked.size(); ++k) {
+            for (int t = 0; t < n_t; ++t) {
+                float& e = envelope[static_cast<std::size_t>(t)];
+                e = std::max(e, sw->weights(t, ranked[k]));
+            }
+        }
+        for (int t = 0; t + 1 < n_t; ++t) {
+            const float x0 = x_of(sw->temperatures[static_cast<std::size_t>(t)]);
+            const float x1 = x_of(sw->temperatures[static_cast<std::size_t>(t + 1)]);
+            dl->AddQuadFilled(ImVec2(x0, y_of(0.0f)), ImVec2(x0, y_of(envelope[static_cast<std::size_t>(t)])),
+                              ImVec2(x1, y_of(envelope[static_cast<std::size_t>(t + 1)])), ImVec2(x1, y_of(0.0f)),
+                              pal.chip_border);
+        }
+    }
     // Grey lines first, coloured on top.
     for (int pass = 0; pass < 2; ++pass) {
-        for (std::size_t k = 0; k < ranked.size(); ++k) {
+        for (std::size_t k = 0; k < ranked.size() && k < kTopKeys + kGreyLines; ++k) {
             const bool top = static_cast<int>(k) < kTopKeys;
             if (top != (pass == 1)) continue;
             const int j = ranked[k];
