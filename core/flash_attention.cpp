@@ -315,6 +315,25 @@ void plan_row_blocks(Scratch& sc, TileColumns c) {
     }
 }
 
+/// Calls fn(r0, rows, lo, hi) over the computed columns [lo, hi) of the tile's rows [r0, r0 + rows):
+/// once for a full tile (all rows, all `cols` columns), else once per register row block that sees
+/// some key, with that block's own columns (plan_row_blocks).
+template <typename Fn>
+void for_each_row_block(const Scratch& sc, int rows, int cols, Fn fn) {
+    if (sc.rows.full) {
+        fn(0, rows, 0, cols);
+        return;
+    }
+    const int mr = flash_kernels::row_block();
+    for (std::size_t bu = 0; bu < sc.block_lo.size(); ++bu) {
+        const int lo = sc.block_lo[bu];
+        const int hi = sc.block_hi[bu];
+        if (lo >= hi) continue;
+        const int r0 = static_cast<int>(bu) * mr;
+        fn(r0, std::min(mr, rows - r0), lo, hi);
+    }
+}
+
 /// Scores of the computed columns c of tile kb into scratch.tile, rows of plan.tile_stride floats:
 /// x = (Q block * q_scale) K_g[c.k0, c.k0 + c.cols)^T, [rows, c.cols]. On a trimmed tile only each row
 /// block's own columns are computed (the rest is garbage that the row pass overwrites with 0); the
@@ -323,25 +342,14 @@ float* tile_scores(const Plan& plan, Scratch& sc, int g, int kb, TileColumns c) 
     const int nr = flash_kernels::panel_width();
     const int first_panel = (c.k0 - kb * plan.block_k) / nr;
     const float* panels = plan.keys_of(g) + (static_cast<long>(kb) * plan.panels_per_tile + first_panel) * plan.d * nr;
-    const auto rows = static_cast<int>(sc.q.rows());
-    if (sc.rows.full) {
-        flash_kernels::panel_product(sc.q.data(), plan.d, rows, plan.d, panels, nr, plan.d * nr,
-                                     flash_kernels::panels_for(c.cols), sc.tile.data(), plan.tile_stride, false);
-        return sc.tile.data();
-    }
-    plan_row_blocks(sc, c);
-    const int mr = flash_kernels::row_block();
-    for (std::size_t bu = 0; bu < sc.block_lo.size(); ++bu) {
-        const int lo = sc.block_lo[bu];
-        const int hi = sc.block_hi[bu];
-        if (lo >= hi) continue;
-        const int r0 = static_cast<int>(bu) * mr;
-        flash_kernels::panel_product(sc.q.row(r0).data(), plan.d, std::min(mr, rows - r0), plan.d,
+    if (!sc.rows.full) plan_row_blocks(sc, c);
+    for_each_row_block(sc, static_cast<int>(sc.q.rows()), c.cols, [&](int r0, int rows, int lo, int hi) {
+        flash_kernels::panel_product(sc.q.row(r0).data(), plan.d, rows, plan.d,
                                      panels + static_cast<std::ptrdiff_t>(lo / nr) * plan.d * nr, nr, plan.d * nr,
                                      flash_kernels::panels_for(hi - lo),
                                      sc.tile.data() + static_cast<std::ptrdiff_t>(r0) * plan.tile_stride + lo,
                                      plan.tile_stride, false);
-    }
+    });
     return sc.tile.data();
 }
 
@@ -365,19 +373,9 @@ void accumulate_rows(const Plan& plan, Scratch& sc, int g, int r0, int rows, int
 /// acc += P V over the computed columns c; on a trimmed tile, each row block over its own columns only
 /// (the weights outside them are 0).
 void accumulate_output(const Plan& plan, Scratch& sc, int g, TileColumns c) {
-    const auto rows = static_cast<int>(sc.acc.rows());
-    if (sc.rows.full) {
-        accumulate_rows(plan, sc, g, 0, rows, c.k0, 0, c.cols);
-        return;
-    }
-    const int mr = flash_kernels::row_block();
-    for (std::size_t bu = 0; bu < sc.block_lo.size(); ++bu) {
-        const int lo = sc.block_lo[bu];
-        const int hi = sc.block_hi[bu];
-        if (lo >= hi) continue;
-        const int r0 = static_cast<int>(bu) * mr;
-        accumulate_rows(plan, sc, g, r0, std::min(mr, rows - r0), c.k0, lo, hi - lo);
-    }
+    for_each_row_block(sc, static_cast<int>(sc.acc.rows()), c.cols, [&](int r0, int rows, int lo, int hi) {
+        accumulate_rows(plan, sc, g, r0, rows, c.k0, lo, hi - lo);
+    });
 }
 
 void record_step(const Scratch& sc, int q0, int k0, int cols, bool skipped,
