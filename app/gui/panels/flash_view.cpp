@@ -208,7 +208,9 @@ void draw_running_stats(AppState& s, const FlashTrace& trace) {
         ImGui::TableSetupColumn("final max");
         ImGui::TableSetupColumn("final sum");
         ImGui::TableHeadersRow();
-        for (int r = 0; r < t.q_end - t.q_begin; ++r) {
+        ImGuiListClipper clipper;  // B_q may be hundreds of rows: only the visible ones are laid out
+        clipper.Begin(t.q_end - t.q_begin);
+        while (clipper.Step()) for (int r = clipper.DisplayStart; r < clipper.DisplayEnd; ++r) {
             const int i = t.q_begin + r;
             ImGui::TableNextRow();
             ImGui::TableNextColumn();
@@ -232,7 +234,9 @@ void draw_running_stats(AppState& s, const FlashTrace& trace) {
         ImGui::TableSetupColumn("output so far (d_v dims)");
         ImGui::TableSetupColumn("off by");
         ImGui::TableHeadersRow();
-        for (int r = 0; r < t.q_end - t.q_begin; ++r) {
+        ImGuiListClipper clipper;
+        clipper.Begin(t.q_end - t.q_begin);
+        while (clipper.Step()) for (int r = clipper.DisplayStart; r < clipper.DisplayEnd; ++r) {
             const int i = t.q_begin + r;
             const float* partial = t.partial_output.data() + static_cast<std::ptrdiff_t>(r) * d_v;
             float off = 0.0f;
