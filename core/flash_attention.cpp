@@ -68,14 +68,14 @@ struct Plan {
     /// Every KV head's keys packed by flash_kernels::pack_key_tiles, head after head (once per call,
     /// not once per query block). The first work item that needs a head packs it while any other
     /// waits, so the packing runs on the workers, heads in parallel.
-    mutable std::vector<float> packed_keys;
+    mutable std::unique_ptr<float[]> packed_keys;
     mutable std::unique_ptr<std::once_flag[]> packed_once;
 
     explicit Plan(const Mask& m) : mask(m) {}
 
     /// Head g's packed keys, packing them on first use (thread-safe).
     const float* keys_of(int g) const {
-        float* head = packed_keys.data() + g * packed_keys_per_head;
+        float* head = packed_keys.get() + g * packed_keys_per_head;
         std::call_once(packed_once[static_cast<std::size_t>(g)], [&] {
             flash_kernels::pack_key_tiles(in->k.mat(g).data(), n_k, d, block_k, head);
         });
@@ -125,13 +125,15 @@ Plan make_plan(const AttentionConfig& config, const AttentionInputs& in, const F
             // A T so small that log2(e) / T overflows float (1e-40, say) leaves the reference's
             // exp((x - M) / T) exactly 1 at the max and 0 elsewhere: the argmax, counted as such.
             plan.mode = std::isfinite(plan.exp2_factor) ? TileMode::kExp : TileMode::kArgmax;
+            // (temperature_regime sends a T beyond float's range to kUniform, so the factor is > 0.)
             break;
     }
 
     plan.panels_per_tile = flash_kernels::panels_for(plan.block_k);
     plan.tile_stride = plan.panels_per_tile * flash_kernels::panel_width();
     plan.packed_keys_per_head = flash_kernels::packed_key_floats(plan.n_k, plan.d, plan.block_k);
-    plan.packed_keys.resize(static_cast<std::size_t>(plan.packed_keys_per_head * config.n_kv_heads));
+    // Not value-initialised: pack_key_tiles writes every float, padding included.
+    plan.packed_keys.reset(new float[static_cast<std::size_t>(plan.packed_keys_per_head * config.n_kv_heads)]);
     plan.packed_once = std::make_unique<std::once_flag[]>(static_cast<std::size_t>(config.n_kv_heads));
 
     plan.real_before.assign(static_cast<std::size_t>(plan.n_k) + 1, 0);
@@ -337,7 +339,7 @@ void for_each_row_block(const Scratch& sc, int rows, int cols, Fn fn) {
 /// Scores of the computed columns c of tile kb into scratch.tile, rows of plan.tile_stride floats:
 /// x = (Q block * q_scale) K_g[c.k0, c.k0 + c.cols)^T, [rows, c.cols]. On a trimmed tile only each row
 /// block's own columns are computed (the rest is garbage that the row pass overwrites with 0); the
-/// panels' padding columns past c.cols are never read.
+/// panels' padding columns past c.cols hold 0 and are ignored.
 float* tile_scores(const Plan& plan, Scratch& sc, int g, int kb, TileColumns c) {
     const int nr = flash_kernels::panel_width();
     const int first_panel = (c.k0 - kb * plan.block_k) / nr;

@@ -76,6 +76,8 @@ constexpr float kExp2Floor = -127.0f;  // 2^-127 is built with a zero exponent f
 
 // Adding 1.5 * 2^23 + 127 to t in [-127, 0] rounds it to the nearest integer n and leaves n + 127,
 // 2^n's biased exponent, in the low mantissa bits of the sum: shifted left by 23 they are 2^n's bits.
+// (This relies on IEEE rounding of each addition: -ffast-math / -fassociative-math would fold
+// t - ((t + K) - K) to 0. The project builds without them.)
 constexpr float kRoundAndBias = 12582912.0f + 127.0f;
 
 /// 2^t for t <= 0, by lanes: t = n + f with n = rint(t), 2^f by the polynomial in Estrin's form (its

@@ -22,7 +22,8 @@ int panels_for(int cols);
 /// out: [n_tiles * panels_for(block_k) * d * NR] floats, n_tiles = ceil(n_k / block_k).
 void pack_key_tiles(const float* k, int n_k, int d, int block_k, float* out);
 
-/// Floats that pack_key_tiles writes for one KV head.
+/// Floats that pack_key_tiles writes for one KV head. Every tile is padded to whole panels, so a
+/// block_k below NR costs NR / block_k times K's size (and as many times the score work).
 long packed_key_floats(int n_k, int d, int block_k);
 
 /// The tile product C (+)= A B over a whole number of column panels:
@@ -35,9 +36,10 @@ void panel_product(const float* a, int lda, int rows, int depth, const float* b,
                    int n_panels, float* c, int ldc, bool accumulate);
 
 /// x[j] = 2^((x[j] - m) * c) in place for j in [0, n), returning their sum. With c = log2(e) / T this
-/// is exp((x - m) / T) to a relative error of 1.5e-7 (a degree-6 polynomial for 2^f on [-0.5, 0.5],
-/// the exponent set directly) plus |t| 2^-23 ln 2 from rounding c and t = (x - m) c: only weights far
-/// below the max feel the second term. t below -126.5 gives exactly 0, so x = -inf gives exactly 0.
+/// is exp((x - m) / T) to a relative error of 2e-7 (a degree-6 polynomial for 2^f on [-0.5, 0.5],
+/// 1.3 ulp, then the reduction and the scaling by 2^n) plus |t| 2^-23 ln 2 from rounding c and
+/// t = (x - m) c: only weights far below the max feel the second term. t <= -126.5 gives exactly 0,
+/// so x = -inf gives exactly 0.
 /// Precondition: x[j] <= m (the row max), c > 0 finite. The order of the additions depends on n only.
 float exp2_shifted_sum(float* x, int n, float m, float c);
 

@@ -59,7 +59,9 @@ float exp_shifted_sum(const float* x, float* out, int n, float m, float t) {
 }
 
 TemperatureRegime temperature_regime(double temperature) {
-    if (std::isinf(temperature)) return TemperatureRegime::kUniform;
+    // A T beyond float's range makes every (s - m) / T zero in float: the uniform limit, computed as
+    // such (the flash path's log2(e) / T would otherwise round to 0 and turn -inf keys into NaN).
+    if (std::isinf(temperature) || std::isinf(static_cast<float>(temperature))) return TemperatureRegime::kUniform;
     // A positive T that rounds to 0 in float would turn (s - m) / T into 0/0 at the max: its limit
     // is the argmax, so it is computed as such.
     if (temperature == 0.0 || static_cast<float>(temperature) == 0.0f) return TemperatureRegime::kArgmax;

@@ -12,7 +12,7 @@ namespace attnviz {
 enum class TemperatureRegime {
     kArgmax,   ///< T == 0 (or so small that it is 0 in float): the k keys at the max get 1/k each
     kFinite,   ///< 0 < T < inf: exp((s - m) / T) / sum
-    kUniform,  ///< T == +inf: 1/k for each of the k visible keys
+    kUniform,  ///< T == +inf (or beyond float's range): 1/k for each of the k visible keys
 };
 
 /// Precondition: validate_temperature(t) passed.

@@ -124,7 +124,7 @@ AttentionInputs bench_inputs(const BenchCase& c) {
 }
 
 /// How glibc's malloc serves large blocks. kFreshMappings: every block >= 256 KiB is a new mapping,
-/// unmapped when freed, so that a case's peak shows in VmHWM. kReuse: blocks up to glibc's largest
+/// unmapped when freed, so that a case's peak shows in VmHWM. kReuse: blocks up to glibc's largest dynamic
 /// threshold (32 MiB) come from the heap, which keeps what is freed, as in a long-running program:
 /// timed runs do not pay for page faults that a warm process would not.
 enum class LargeBlocks { kFreshMappings, kReuse };

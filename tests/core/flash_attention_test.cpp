@@ -344,6 +344,29 @@ TEST(FlashAttention, TinyPositiveTemperatureStaysFinite) {
         1e-3);
 }
 
+// A finite T beyond float's range (1e39, 1e46, 1e300) is the uniform limit in both paths: every
+// (s - m) / T is 0 in float. (The flash path's log2(e) / T once rounded to 0 and gave NaN sums, so
+// zero outputs and -inf lse, silently.)
+TEST(FlashAttention, TemperatureBeyondFloatIsTheUniformLimit) {
+    AttentionConfig config;
+    config.head_dim = 8;
+    config.mask.causal = true;
+    const AttentionInputs in = random_inputs(1, 1, 20, 20, 8, 8, 6);
+    config.temperature = kInf;
+    Expected<AttentionResult> uniform = compute_attention(config, in);
+    ASSERT_TRUE(uniform.ok());
+    for (double t : {1e39, 1e46, 1e300}) {
+        SCOPED_TRACE(t);
+        config.temperature = t;
+        expect_flash_matches_reference(config, in, {3, 4});
+        Expected<FlashResult> flash = compute_flash_attention(config, in, {3, 4});
+        ASSERT_TRUE(flash.ok());
+        EXPECT_LE(max_abs_diff(flash->output.mat(0).data(), uniform->heads[0].output.data(),
+                               uniform->heads[0].output.size()),
+                  kTol);
+    }
+}
+
 // [SECTION] Errors --------------------------------------------------------------------------------
 
 TEST(FlashAttention, RejectsWhatTheReferenceRejectsAndBadOptions) {

@@ -140,7 +140,7 @@ TEST(FlashKernels, AccumulatedOutputEqualsEigen) {
 // [SECTION] Fast exp ------------------------------------------------------------------------------
 
 // Arguments from 0 down to -87.3 (where exp leaves float's normal range), 2^20 points: relative error
-// within 1.5e-7 (the polynomial and the final product, 2.5 ulp) plus |t| 2^-23 ln 2 from rounding
+// within 2e-7 (the polynomial, the reduction and the final product) plus |t| 2^-23 ln 2 from rounding
 // log2(e) and the scaled argument t = x log2(e): only tiny weights (t far below 0) feel that term.
 TEST(FlashKernels, ExpIsWithinItsErrorBoundOverItsRange) {
     const int n = 1 << 20;
@@ -153,7 +153,7 @@ TEST(FlashKernels, ExpIsWithinItsErrorBoundOverItsRange) {
         const auto iu = static_cast<std::size_t>(i);
         const double exact = std::exp(static_cast<double>(x[iu]));
         const double t = std::abs(static_cast<double>(x[iu])) / std::log(2.0);
-        const double bound = 1.5e-7 + t * std::ldexp(1.0, -23) * std::log(2.0);
+        const double bound = 2e-7 + t * std::ldexp(1.0, -23) * std::log(2.0);
         worst = std::max(worst, std::abs(static_cast<double>(y[iu]) / exact - 1.0) / bound);
     }
     EXPECT_LE(worst, 1.0) << "worst error as a fraction of its bound";
