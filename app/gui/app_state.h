@@ -146,6 +146,14 @@ struct KvCalculatorState {
     KvDtype dtype = KvDtype::kFp16;
 };
 
+/// The calculator's three number fields while a person types in them: a value is applied when its
+/// field is left (Enter, Tab or a click elsewhere), not at each keystroke (typing 32 passes through
+/// 3, which would reset the KV-heads choice), and is never lost by clicking away.
+struct KvFieldEdits {
+    std::int64_t values[3] = {32, 32, 128};  ///< layers, query heads, head dim as shown in the fields
+    bool active[3] = {false, false, false};  ///< the field had keyboard focus last frame
+};
+
 /// Results of the last update(); never edited by panels.
 struct Derived {
     Tokenization tokens;      ///< the queries' sentence (and the keys', for self-attention)
@@ -205,6 +213,7 @@ struct FrameLayout {
     std::vector<std::pair<int, Rect>> gqa_kv_buttons;  ///< KV-head counts offered in the view, with their buttons
     std::vector<std::pair<int, Rect>> kv_preset_buttons;  ///< preset index and its button
     Rect kv_seq_slider;
+    Rect kv_fields[3];  ///< the layers, query heads and head dim fields
     // Quiz view
     std::vector<Rect> quiz_chips;       ///< [n_tokens] answer chips (kToken questions)
     std::vector<Rect> quiz_choices;     ///< answer buttons (kChoice questions)
@@ -246,6 +255,7 @@ struct AppState {
     bool cells_dirty = true;  ///< only colour settings changed: update() rebuilds the cells
 
     KvCalculatorState kv_calc;
+    KvFieldEdits kv_field_edits;
     QuizState quiz;
 
     Derived derived;

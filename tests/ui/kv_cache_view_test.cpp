@@ -56,6 +56,36 @@ TEST_F(KvCacheView, KvButtonsRegroupMhaGqaMqa) {
     }
 }
 
+// A typed value is applied when the field is left, by Enter or by a click elsewhere, never at each
+// keystroke: typing 64 passes through 6, which would regroup the KV heads (6 % 8 != 0).
+TEST_F(KvCacheView, CalculatorFieldsApplyWhenLeftNotWhileTyping) {
+    ASSERT_EQ(s.kv_calc.n_heads, 32);
+    ASSERT_EQ(s.kv_calc.n_kv_heads, 8);
+    const auto type = [&](const char* text) {
+        for (const char* c = text; *c != '\0'; ++c) {
+            ImGui::GetIO().AddInputCharacter(static_cast<unsigned>(*c));
+            ui.frame(s);
+        }
+    };
+    ui.click(s, s.layout.kv_fields[1].center());  // query heads; the field selects its text
+    type("6");
+    EXPECT_EQ(s.kv_calc.n_heads, 32) << "nothing is applied while typing";
+    EXPECT_EQ(s.kv_calc.n_kv_heads, 8);
+    type("4");
+    // Leaving by a click on empty space applies it (the old field dropped it unless Enter was pressed).
+    ui.click(s, ImVec2(s.layout.kv_fields[1].max.x + 200.0f, s.layout.kv_fields[1].center().y));
+    EXPECT_EQ(s.kv_calc.n_heads, 64);
+    EXPECT_EQ(s.kv_calc.n_kv_heads, 8) << "64 still divides into 8 KV heads";
+    EXPECT_EQ(s.kv_calc.preset, -1);
+    // Enter applies too; the layers field then shows the applied value.
+    ui.click(s, s.layout.kv_fields[0].center());
+    type("48");
+    EXPECT_EQ(s.kv_calc.n_layers, 32);
+    ui.key(s, 257);  // Enter at its GLFW code
+    EXPECT_EQ(s.kv_calc.n_layers, 48);
+    EXPECT_EQ(s.kv_field_edits.values[0], 48);
+}
+
 TEST_F(KvCacheView, ClickingAQueryHeadFocusesIt) {
     ui.click(s, s.layout.gqa_query_boxes[3].center());
     EXPECT_EQ(s.selection.focus_head, 3);

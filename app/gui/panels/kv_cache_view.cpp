@@ -181,21 +181,28 @@ void draw_inputs(AppState& s) {
         ImGui::SetTooltip("source: %s", presets[static_cast<std::size_t>(k.preset)].source.c_str());
     }
 
-    std::int64_t layers = k.n_layers, heads = k.n_heads, head_dim = k.head_dim;
+    // Each field shows the calculator's value unless a person is typing in it; what they typed is
+    // applied when they leave the field (KvFieldEdits).
+    KvFieldEdits& edits = s.kv_field_edits;
+    const std::int64_t applied[3] = {k.n_layers, k.n_heads, k.head_dim};
     const float field_w = fs * 6.0f;
-    const auto field = [&](const char* label, const char* id, std::int64_t* v, const char* tip) {
+    bool left_edited = false;
+    const auto field = [&](int i, const char* label, const char* id, const char* tip) {
+        if (!edits.active[i]) edits.values[i] = applied[i];
         ImGui::AlignTextToFramePadding();
         ImGui::TextUnformatted(label);
         ImGui::SameLine(fs * 7.5f);
         ImGui::SetNextItemWidth(field_w);
-        const bool changed = ImGui::InputScalar(id, ImGuiDataType_S64, v, nullptr, nullptr, "%lld", ImGuiInputTextFlags_EnterReturnsTrue);
-        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tip);
-        return changed;
+        ImGui::InputScalar(id, ImGuiDataType_S64, &edits.values[i], nullptr, nullptr, "%lld");
+        left_edited = left_edited || ImGui::IsItemDeactivatedAfterEdit();
+        edits.active[i] = ImGui::IsItemActive();
+        s.layout.kv_fields[i] = Rect{ImGui::GetItemRectMin(), ImGui::GetItemRectMax()};
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s (applied on Enter, Tab or a click elsewhere)", tip);
     };
-    bool dims = field("Layers", "##kv_layers", &layers, "layers that keep a KV cache (a hybrid's full-attention layers only)");
-    dims |= field("Query heads", "##kv_heads_q", &heads, "query heads per layer");
-    dims |= field("Head dim", "##kv_head_dim", &head_dim, "width of one head (d_k = d_v)");
-    if (dims) set_kv_calc_dims(s, layers, heads, head_dim);
+    field(0, "Layers", "##kv_layers", "layers that keep a KV cache (a hybrid's full-attention layers only)");
+    field(1, "Query heads", "##kv_heads_q", "query heads per layer");
+    field(2, "Head dim", "##kv_head_dim", "width of one head (d_k = d_v)");
+    if (left_edited) set_kv_calc_dims(s, edits.values[0], edits.values[1], edits.values[2]);
 
     ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted("KV heads");
