@@ -22,56 +22,59 @@ AttentionInputs make_inputs(int n, int d, int heads, int kv_heads) {
     return in;
 }
 
-AttentionConfig make_config(int d, int heads, int kv_heads, bool causal) {
-    AttentionConfig c;
-    c.n_heads = heads;
-    c.n_kv_heads = kv_heads;
-    c.head_dim = d;
-    c.mask.causal = causal;
-    return c;
-}
+/// One case from the benchmark's arguments (n, d, heads, kv_heads, causal): its inputs and config.
+struct BenchCase {
+    int n;
+    int d;
+    int heads;
+    bool causal;
+    AttentionInputs inputs;
+    AttentionConfig config;
+};
 
-void set_counters(benchmark::State& state, int n, int d, int heads, bool causal) {
-    const double flops = 4.0 * n * static_cast<double>(n) * d * heads * (causal ? 0.5 : 1.0);
-    state.counters["GFLOP"] = benchmark::Counter(flops * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
-}
-
-// Arguments: n, d, heads, kv_heads, causal.
-void BM_Reference(benchmark::State& state) {
+BenchCase read_case(const benchmark::State& state) {
     const int n = static_cast<int>(state.range(0));
     const int d = static_cast<int>(state.range(1));
     const int heads = static_cast<int>(state.range(2));
-    const int kv = static_cast<int>(state.range(3));
+    const int kv_heads = static_cast<int>(state.range(3));
     const bool causal = state.range(4) != 0;
-    const AttentionInputs in = make_inputs(n, d, heads, kv);
-    const AttentionConfig config = make_config(d, heads, kv, causal);
+    AttentionConfig config;
+    config.n_heads = heads;
+    config.n_kv_heads = kv_heads;
+    config.head_dim = d;
+    config.mask.causal = causal;
+    return {n, d, heads, causal, make_inputs(n, d, heads, kv_heads), config};
+}
+
+/// Useful work, 4 * n^2 * d per head, halved for causal, as a rate.
+void set_counters(benchmark::State& state, const BenchCase& c) {
+    const double flops = 4.0 * c.n * static_cast<double>(c.n) * c.d * c.heads * (c.causal ? 0.5 : 1.0);
+    state.counters["GFLOP"] = benchmark::Counter(flops * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
+}
+
+void BM_Reference(benchmark::State& state) {
+    const BenchCase c = read_case(state);
     AttentionOptions options;
     options.keep_raw_scores = false;
     options.keep_scores = false;
     options.keep_weights = false;
     options.keep_entropy = false;
     for (auto _ : state) {
-        Expected<AttentionResult> r = compute_attention(config, in, options);
+        Expected<AttentionResult> r = compute_attention(c.config, c.inputs, options);
         if (!r) state.SkipWithError(r.error().c_str());
         benchmark::DoNotOptimize(r);
     }
-    set_counters(state, n, d, heads, causal);
+    set_counters(state, c);
 }
 
 void BM_Flash(benchmark::State& state) {
-    const int n = static_cast<int>(state.range(0));
-    const int d = static_cast<int>(state.range(1));
-    const int heads = static_cast<int>(state.range(2));
-    const int kv = static_cast<int>(state.range(3));
-    const bool causal = state.range(4) != 0;
-    const AttentionInputs in = make_inputs(n, d, heads, kv);
-    const AttentionConfig config = make_config(d, heads, kv, causal);
+    const BenchCase c = read_case(state);
     for (auto _ : state) {
-        Expected<FlashResult> r = compute_flash_attention(config, in);
+        Expected<FlashResult> r = compute_flash_attention(c.config, c.inputs);
         if (!r) state.SkipWithError(r.error().c_str());
         benchmark::DoNotOptimize(r);
     }
-    set_counters(state, n, d, heads, causal);
+    set_counters(state, c);
 }
 
 void mha_cases(benchmark::internal::Benchmark* b, bool flash) {
