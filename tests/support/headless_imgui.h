@@ -3,8 +3,11 @@
 #pragma once
 
 #include "app/gui/app.h"
+#include "app/gui/app_actions.h"
 #include "app/gui/app_state.h"
+#include "core/scenario.h"
 
+#include <gtest/gtest.h>
 #include <imgui.h>
 
 #include <string>
@@ -98,6 +101,17 @@ public:
 
     void mouse_away() { ImGui::GetIO().MousePos = ImVec2(-FLT_MAX, -FLT_MAX); }
 };
+
+/// Loads the built-in lesson `name` and renders until it has a result: the usual start of a view test
+/// (ASSERT_TRUE(open_lesson(ui, s, "pod"))).
+inline ::testing::AssertionResult open_lesson(HeadlessImGui& ui, gui::AppState& s, const char* name) {
+    const Scenario* lesson = find_builtin_scenario(name);
+    if (lesson == nullptr) return ::testing::AssertionFailure() << "no built-in lesson \"" << name << "\"";
+    gui::apply_scenario(s, *lesson);
+    ui.frames(s, 3);
+    if (!s.derived.result.has_value()) return ::testing::AssertionFailure() << s.derived.status;
+    return ::testing::AssertionSuccess();
+}
 
 /// The index of the first token with exactly this text, or -1.
 inline int token_index(const gui::AppState& s, const std::string& text) {

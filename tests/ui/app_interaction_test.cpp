@@ -15,16 +15,9 @@ namespace {
 using testing::HeadlessImGui;
 using testing::token_index;
 
-
 class AppInteraction : public ::testing::Test {
 protected:
-    void SetUp() override {
-        const Scenario* pod = find_builtin_scenario("pod");
-        ASSERT_NE(pod, nullptr);
-        apply_scenario(s, *pod);
-        ui.frames(s, 3);
-        ASSERT_TRUE(s.derived.result.has_value()) << s.derived.status;
-    }
+    void SetUp() override { ASSERT_TRUE(testing::open_lesson(ui, s, "pod")); }
     HeadlessImGui ui;
     AppState s;
 };

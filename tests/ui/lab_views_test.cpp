@@ -18,13 +18,7 @@ using testing::HeadlessImGui;
 
 class LabViews : public ::testing::Test {
 protected:
-    void SetUp() override {
-        const Scenario* pod = find_builtin_scenario("pod");
-        ASSERT_NE(pod, nullptr);
-        apply_scenario(s, *pod);
-        ui.frames(s, 3);
-        ASSERT_TRUE(s.derived.result.has_value()) << s.derived.status;
-    }
+    void SetUp() override { ASSERT_TRUE(testing::open_lesson(ui, s, "pod")); }
     void open(MainView v) {
         s.view.main_view = v;
         s.view.main_view_requested = true;
