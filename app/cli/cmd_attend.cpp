@@ -2,10 +2,10 @@
 #include "app/common/args.h"
 #include "app/cli/cli_output.h"
 #include "app/cli/commands.h"
-#include "core/attention.h"
-#include "core/flash_attention.h"
-#include "core/mask.h"
-#include "core/npy.h"
+#include "core/attention/attention.h"
+#include "core/attention/flash_attention.h"
+#include "core/attention/mask.h"
+#include "core/io/npy.h"
 
 #include <cmath>
 #include <cstdio>

@@ -1,10 +1,10 @@
 // attnviz-cli bench: the reference and the flash path timed on this machine, next to its own GEMM ceiling.
 #include "app/cli/cli_output.h"
 #include "app/cli/commands.h"
-#include "core/attention.h"
-#include "core/flash_attention.h"
-#include "core/json.h"
-#include "core/parallel.h"
+#include "core/attention/attention.h"
+#include "core/attention/flash_attention.h"
+#include "core/io/json.h"
+#include "core/base/parallel.h"
 
 #include <Eigen/Core>
 

@@ -2,9 +2,9 @@
 #include "app/common/args.h"
 #include "app/cli/cli_output.h"
 #include "app/cli/commands.h"
-#include "core/json.h"
-#include "core/kv_cache.h"
-#include "core/model_presets.h"
+#include "core/io/json.h"
+#include "core/lab/kv_cache.h"
+#include "core/lab/model_presets.h"
 
 #include <cstdio>
 #include <string>

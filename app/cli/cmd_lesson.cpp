@@ -1,9 +1,9 @@
 // attnviz-cli lesson / scenarios: the lesson model on a sentence or a built-in lesson, as a table or JSON.
 #include "app/cli/cli_output.h"
 #include "app/cli/commands.h"
-#include "core/json.h"
-#include "core/lesson_run.h"
-#include "core/scenario.h"
+#include "core/io/json.h"
+#include "core/lesson/lesson_run.h"
+#include "core/lesson/scenario.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,7 +1,7 @@
 // Strict command-line option parsing shared by attnviz and attnviz-cli: declared options, typed values.
 #pragma once
 
-#include "core/expected.h"
+#include "core/base/expected.h"
 
 #include <map>
 #include <optional>

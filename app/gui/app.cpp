@@ -5,10 +5,10 @@
 #include "app/gui/keys.h"
 #include "app/gui/lab_compute.h"
 #include "app/gui/panels/panels.h"
-#include "core/attention.h"
-#include "core/flash_attention.h"
-#include "core/lesson_run.h"
-#include "core/scenario.h"
+#include "core/attention/attention.h"
+#include "core/attention/flash_attention.h"
+#include "core/lesson/lesson_run.h"
+#include "core/lesson/scenario.h"
 
 #include <algorithm>
 #include <chrono>

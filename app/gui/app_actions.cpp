@@ -1,10 +1,10 @@
 // State changes with their validation, shared by panels and shortcuts.
 #include "app/gui/app_actions.h"
 
-#include "core/attention_config.h"
-#include "core/seeded_random.h"
-#include "core/lesson_model.h"
-#include "core/model_presets.h"
+#include "core/attention/attention_config.h"
+#include "core/base/seeded_random.h"
+#include "core/lesson/lesson_model.h"
+#include "core/lab/model_presets.h"
 
 #include <algorithm>
 #include <cmath>

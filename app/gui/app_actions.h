@@ -4,7 +4,7 @@
 
 #include "app/gui/app_state.h"
 #include "app/gui/patterns.h"
-#include "core/scenario.h"
+#include "core/lesson/scenario.h"
 
 #include <string>
 

@@ -6,14 +6,14 @@
 #include "app/gui/flash_playback.h"
 #include "app/gui/heatmap_cells.h"
 #include "app/gui/quiz.h"
-#include "core/attention.h"
-#include "core/kv_cache.h"
-#include "core/hand_model.h"
-#include "core/lesson_model.h"
-#include "core/scaling_demo.h"
-#include "core/temperature_sweep.h"
-#include "core/scenario.h"
-#include "core/tokenizer.h"
+#include "core/attention/attention.h"
+#include "core/lab/kv_cache.h"
+#include "core/lesson/hand_model.h"
+#include "core/lesson/lesson_model.h"
+#include "core/lab/scaling_demo.h"
+#include "core/lab/temperature_sweep.h"
+#include "core/lesson/scenario.h"
+#include "core/lesson/tokenizer.h"
 
 #include <imgui.h>
 
@@ -164,7 +164,7 @@ struct Derived {
     std::string status;                    ///< why nothing is drawn ("Type a sentence", an engine error)
     std::vector<std::string> notices;      ///< non-fatal remarks (invalid bytes replaced, token cap)
     double compute_ms = 0.0;               ///< time of the last recompute (tokenize + model + attention)
-    std::optional<KvCacheComparison> kv_cache;  ///< the calculator's MHA / GQA / MQA sizes (core/kv_cache.h)
+    std::optional<KvCacheComparison> kv_cache;  ///< the calculator's MHA / GQA / MQA sizes (core/lab/kv_cache.h)
     std::string kv_cache_error;                 ///< why the calculator has no numbers
     std::uint64_t version = 0;             ///< changes whenever results or cells change (textures follow)
     std::optional<AttentionConfig> config;  ///< the config the result was computed with

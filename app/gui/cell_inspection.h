@@ -3,7 +3,7 @@
 #pragma once
 
 #include "app/gui/app_state.h"
-#include "core/softmax.h"
+#include "core/attention/softmax.h"
 
 #include <string>
 #include <utility>

@@ -2,8 +2,8 @@
 // flash path's own result for the focused head, and how far it is from the reference.
 #pragma once
 
-#include "core/flash_attention.h"
-#include "core/types.h"
+#include "core/attention/flash_attention.h"
+#include "core/base/types.h"
 
 #include <optional>
 #include <string>

@@ -1,7 +1,7 @@
 // FontLibrary: reads font files itself (imgui 1.86 asserts on a missing file), merges CJK on demand.
 #include "app/gui/fonts.h"
 
-#include "core/file_io.h"
+#include "core/io/file_io.h"
 
 #include <algorithm>
 #include <set>

@@ -1,7 +1,7 @@
 // The command line of the attnviz GUI.
 #pragma once
 
-#include "core/expected.h"
+#include "core/base/expected.h"
 
 #include <string>
 

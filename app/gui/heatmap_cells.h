@@ -2,7 +2,7 @@
 // [0, 1] (linear, log or rank colour scale) and a state (value, masked, row with no visible key).
 #pragma once
 
-#include "core/types.h"
+#include "core/base/types.h"
 
 #include <vector>
 

@@ -3,7 +3,7 @@
 #pragma once
 
 #include "app/gui/app_state.h"
-#include "core/lesson_run.h"
+#include "core/lesson/lesson_run.h"
 
 namespace attnviz::gui {
 

@@ -1,6 +1,6 @@
 #include "app/gui/patterns.h"
 
-#include "core/lesson_model.h"
+#include "core/lesson/lesson_model.h"
 
 #include <algorithm>
 

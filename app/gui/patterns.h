@@ -21,7 +21,7 @@ struct PatternInfo {
 /// Every card, in gallery order.
 const std::vector<PatternInfo>& patterns();
 
-/// The lesson model's heads a card can focus (core/lesson_heads.cpp order).
+/// The lesson model's heads a card can focus (core/lesson/lesson_heads.cpp order).
 inline constexpr int kHeadPrevious = 1;
 inline constexpr int kHeadSink = 2;
 inline constexpr int kHeadInduction = 4;

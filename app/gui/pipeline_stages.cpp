@@ -2,8 +2,8 @@
 #include "app/gui/pipeline_stages.h"
 
 #include "app/gui/panels/widgets.h"
-#include "core/lesson_model.h"
-#include "core/softmax.h"
+#include "core/lesson/lesson_model.h"
+#include "core/attention/softmax.h"
 
 #include <cmath>
 #include <limits>

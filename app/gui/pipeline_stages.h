@@ -4,7 +4,7 @@
 
 #include "app/gui/app_actions.h"
 #include "app/gui/app_state.h"
-#include "core/types.h"
+#include "core/base/types.h"
 
 #include <optional>
 #include <string>

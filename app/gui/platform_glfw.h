@@ -2,7 +2,7 @@
 // OpenGL3 backends. Nothing else in attnviz touches GLFW.
 #pragma once
 
-#include "core/expected.h"
+#include "core/base/expected.h"
 
 #include <string>
 #include <vector>

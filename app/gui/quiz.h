@@ -2,9 +2,9 @@
 // drive it directly. The quiz view (panels/quiz_view.cpp) shows it; app_actions.h changes it.
 #pragma once
 
-#include "core/attention.h"
-#include "core/scenario.h"
-#include "core/tokenizer.h"
+#include "core/attention/attention.h"
+#include "core/lesson/scenario.h"
+#include "core/lesson/tokenizer.h"
 
 #include <string>
 #include <vector>

@@ -3,7 +3,7 @@
 
 #include "app/gui/app_actions.h"
 #include "app/gui/panels/views.h"
-#include "core/scenario.h"
+#include "core/lesson/scenario.h"
 
 namespace attnviz::gui {
 

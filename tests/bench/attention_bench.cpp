@@ -2,8 +2,8 @@
 // d = 64, 12 heads, causal off and on, n = 128 .. 4096 (16384 flash only), and the GQA case
 // (32 query / 8 KV heads, d = 128, n = 2048). The GFLOP counter (shown per second) counts useful work,
 // 4 * n^2 * d per head, halved for causal.
-#include "core/attention.h"
-#include "core/flash_attention.h"
+#include "core/attention/attention.h"
+#include "core/attention/flash_attention.h"
 
 #include <benchmark/benchmark.h>
 

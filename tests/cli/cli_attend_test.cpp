@@ -1,6 +1,6 @@
 // attnviz-cli attend: .npy round trips against the float64 reference, and every error path.
 #include "app/cli/commands.h"
-#include "core/npy.h"
+#include "core/io/npy.h"
 #include "tests/support/random_inputs.h"
 #include "tests/support/reference_f64.h"
 #include "tests/support/run_cli.h"

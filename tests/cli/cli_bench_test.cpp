@@ -1,7 +1,7 @@
 // attnviz-cli bench: the --quick --json smoke run has the documented shape (the full bench never runs in
 // tests: benchmarks measure, tests assert).
 #include "app/cli/commands.h"
-#include "core/json.h"
+#include "core/io/json.h"
 #include "tests/support/run_cli.h"
 
 #include <gtest/gtest.h>

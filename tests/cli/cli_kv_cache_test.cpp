@@ -1,8 +1,8 @@
 // attnviz-cli kv-cache: the lessons' figures in text and JSON, and argument errors.
 #include "app/cli/commands.h"
-#include "core/json.h"
-#include "core/kv_cache.h"
-#include "core/model_presets.h"
+#include "core/io/json.h"
+#include "core/lab/kv_cache.h"
+#include "core/lab/model_presets.h"
 #include "tests/support/run_cli.h"
 
 #include <gtest/gtest.h>

@@ -1,6 +1,6 @@
 // attnviz-cli lesson / scenarios: the done-when check of the lesson issue, JSON shape, errors.
 #include "app/cli/commands.h"
-#include "core/json.h"
+#include "core/io/json.h"
 #include "tests/support/run_cli.h"
 
 #include <gtest/gtest.h>

@@ -1,5 +1,5 @@
 // A three-token example worked out by hand; its numbers are literals, not re-computed.
-#include "core/attention.h"
+#include "core/attention/attention.h"
 
 #include <gtest/gtest.h>
 

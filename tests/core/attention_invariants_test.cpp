@@ -1,6 +1,6 @@
 // Invariant battery for the reference path over a grid of shapes, head layouts, masks and temperatures,
 // plus agreement with an independent float64 implementation.
-#include "core/attention.h"
+#include "core/attention/attention.h"
 #include "tests/support/random_inputs.h"
 #include "tests/support/reference_f64.h"
 

@@ -1,5 +1,5 @@
 // Validation: every invalid config or shape gets a sentence and nothing is computed.
-#include "core/attention.h"
+#include "core/attention/attention.h"
 #include "tests/support/random_inputs.h"
 
 #include <gtest/gtest.h>

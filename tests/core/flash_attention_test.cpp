@@ -1,7 +1,7 @@
 // The flash path against the reference path (and float64) over a covering grid of shapes, block sizes,
 // masks, temperatures and GQA groupings; its trace; its determinism across thread counts.
-#include "core/flash_attention.h"
-#include "core/attention.h"
+#include "core/attention/flash_attention.h"
+#include "core/attention/attention.h"
 #include "tests/support/random_inputs.h"
 #include "tests/support/reference_f64.h"
 

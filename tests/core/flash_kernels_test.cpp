@@ -1,7 +1,7 @@
 // The flash path's inner loops on their own: the key packing (layout worked by hand), the panel
 // product against Eigen over a grid of shapes, strides and offsets, and the fast exp against
 // float64 over its whole range.
-#include "core/flash_kernels.h"
+#include "core/attention/flash_kernels.h"
 
 #include <Eigen/Core>
 #include <gtest/gtest.h>

@@ -1,6 +1,6 @@
 // The hand example's forward pass: q = x W_q etc. by hand, and one attention head through the engine.
-#include "core/hand_model.h"
-#include "core/lesson_run.h"
+#include "core/lesson/hand_model.h"
+#include "core/lesson/lesson_run.h"
 
 #include <gtest/gtest.h>
 

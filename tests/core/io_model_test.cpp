@@ -1,5 +1,5 @@
 // The HBM-traffic model: hand-worked numbers and the paper's asymptotics.
-#include "core/io_model.h"
+#include "core/lab/io_model.h"
 
 #include <gtest/gtest.h>
 

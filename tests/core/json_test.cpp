@@ -1,5 +1,5 @@
 // The strict JSON parser: positions in errors, depth limit, duplicate keys, round trips.
-#include "core/json.h"
+#include "core/io/json.h"
 
 #include <gtest/gtest.h>
 

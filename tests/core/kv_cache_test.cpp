@@ -1,6 +1,6 @@
 // KV-cache arithmetic against the lessons' own figures.
-#include "core/kv_cache.h"
-#include "core/model_presets.h"
+#include "core/lab/kv_cache.h"
+#include "core/lab/model_presets.h"
 
 #include <gtest/gtest.h>
 

@@ -29,4 +29,27 @@ TEST(Layering, CoreIncludesNoUiGlOrAppHeaders) {
     EXPECT_GT(files, 5);
 }
 
+// The engine is the bottom layer: core/attention/ includes only itself, core/base/ and the standard
+// library and Eigen, never the lesson model, the file formats, the lab or real models.
+TEST(Layering, AttentionIncludesOnlyBaseAndItself) {
+    const std::filesystem::path dir = std::filesystem::path(ATTNVIZ_SOURCE_DIR) / "core" / "attention";
+    ASSERT_TRUE(std::filesystem::is_directory(dir)) << dir;
+    const std::regex project_include(R"re(^\s*#\s*include\s*"([^"]+)")re");
+    const std::regex allowed(R"(^core/(attention|base)/)");
+    int includes = 0;
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
+        std::ifstream in(entry.path());
+        std::string line;
+        int line_no = 0;
+        while (std::getline(in, line)) {
+            ++line_no;
+            std::smatch m;
+            if (!std::regex_search(line, m, project_include)) continue;
+            ++includes;
+            EXPECT_TRUE(std::regex_search(m[1].str(), allowed)) << entry.path().string() << ":" << line_no << ": " << line;
+        }
+    }
+    EXPECT_GT(includes, 10);
+}
+
 }  // namespace

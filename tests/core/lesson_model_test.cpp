@@ -1,8 +1,8 @@
 // The lesson model's heads do what their names say, on the lessons and on sentences built here from
 // the lexicon (so no pattern is tuned to one sentence); GQA pools K and V; the model is deterministic.
-#include "core/lesson_model.h"
-#include "core/lesson_run.h"
-#include "core/seeded_random.h"
+#include "core/lesson/lesson_model.h"
+#include "core/lesson/lesson_run.h"
+#include "core/base/seeded_random.h"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 // Lexicon files and word features: the format's errors, the embedded tables, the guesses.
-#include "core/lexicon.h"
+#include "core/lesson/lexicon.h"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 // Mask semantics: causal alignment, inclusive windows, padding, and the "seen by any query" set.
-#include "core/mask.h"
+#include "core/attention/mask.h"
 
 #include <gtest/gtest.h>
 

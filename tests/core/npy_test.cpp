@@ -1,5 +1,5 @@
 // .npy reading and writing: round trips and every malformed-file error.
-#include "core/npy.h"
+#include "core/io/npy.h"
 
 #include <gtest/gtest.h>
 

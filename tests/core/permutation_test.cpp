@@ -1,6 +1,6 @@
 // Attention alone has no notion of order: without positions (and without the causal mask) shuffling
 // the tokens shuffles the outputs the same way; with positions the outputs change.
-#include "core/lesson_run.h"
+#include "core/lesson/lesson_run.h"
 
 #include <gtest/gtest.h>
 

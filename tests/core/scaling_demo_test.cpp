@@ -1,6 +1,6 @@
 // The 1/sqrt(d) lesson's statistics: unscaled q.k spreads like sqrt(d), scaled stays ~1, and the
 // unscaled softmax saturates as d grows.
-#include "core/scaling_demo.h"
+#include "core/lab/scaling_demo.h"
 
 #include <gtest/gtest.h>
 

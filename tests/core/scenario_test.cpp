@@ -1,6 +1,6 @@
 // Scenarios: every built-in lesson loads and names a real token; bad files get located errors.
-#include "core/scenario.h"
-#include "core/tokenizer.h"
+#include "core/lesson/scenario.h"
+#include "core/lesson/tokenizer.h"
 
 #include <gtest/gtest.h>
 

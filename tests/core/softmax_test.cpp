@@ -1,5 +1,5 @@
 // The temperature softmax on single rows: shift invariance, limits, ties, subnormal T, padding.
-#include "core/softmax.h"
+#include "core/attention/softmax.h"
 
 #include <gtest/gtest.h>
 

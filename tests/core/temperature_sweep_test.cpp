@@ -1,7 +1,7 @@
 // The temperature sweep is the engine's softmax: each sweep row equals compute_attention's weights at
 // that T, and the limits equal T = 0 and T = inf runs.
-#include "core/attention.h"
-#include "core/temperature_sweep.h"
+#include "core/attention/attention.h"
+#include "core/lab/temperature_sweep.h"
 #include "tests/support/random_inputs.h"
 
 #include <gtest/gtest.h>

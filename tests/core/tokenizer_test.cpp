@@ -1,5 +1,5 @@
 // The lesson tokenizer: words, punctuation, CJK characters, UTF-8 repair, spans, the cap.
-#include "core/tokenizer.h"
+#include "core/lesson/tokenizer.h"
 
 #include <gtest/gtest.h>
 

@@ -5,7 +5,7 @@
 #include "app/gui/app.h"
 #include "app/gui/app_actions.h"
 #include "app/gui/app_state.h"
-#include "core/scenario.h"
+#include "core/lesson/scenario.h"
 
 #include <gtest/gtest.h>
 #include <imgui.h>

@@ -1,7 +1,7 @@
 // Seeded random Q/K/V of unit scale for property tests.
 #pragma once
 
-#include "core/attention_inputs.h"
+#include "core/attention/attention_inputs.h"
 
 #include <random>
 

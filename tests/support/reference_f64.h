@@ -2,8 +2,8 @@
 // the input structs), that the engine and the flash path are compared against.
 #pragma once
 
-#include "core/attention_config.h"
-#include "core/attention_inputs.h"
+#include "core/attention/attention_config.h"
+#include "core/attention/attention_inputs.h"
 
 #include <algorithm>
 #include <cmath>

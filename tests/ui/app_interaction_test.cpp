@@ -1,7 +1,7 @@
 // Headless interaction tests: clicks, drags and keys through the real panels, asserting on AppState.
 #include "app/gui/app_actions.h"
 #include "app/gui/keys.h"
-#include "core/scenario.h"
+#include "core/lesson/scenario.h"
 #include "tests/support/headless_imgui.h"
 
 #include <gtest/gtest.h>

@@ -3,9 +3,9 @@
 #include "app/cli/commands.h"
 #include "app/gui/app_actions.h"
 #include "app/gui/panels/views.h"
-#include "core/json.h"
-#include "core/model_presets.h"
-#include "core/scenario.h"
+#include "core/io/json.h"
+#include "core/lab/model_presets.h"
+#include "core/lesson/scenario.h"
 #include "tests/support/headless_imgui.h"
 #include "tests/support/run_cli.h"
 

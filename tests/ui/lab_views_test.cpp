@@ -3,7 +3,7 @@
 #include "app/gui/app_actions.h"
 #include "app/gui/lab_compute.h"
 #include "app/gui/patterns.h"
-#include "core/scenario.h"
+#include "core/lesson/scenario.h"
 #include "tests/support/headless_imgui.h"
 
 #include <gtest/gtest.h>

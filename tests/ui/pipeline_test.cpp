@@ -5,7 +5,7 @@
 #include "app/gui/cell_inspection.h"
 #include "app/gui/panels/views.h"
 #include "app/gui/pipeline_stages.h"
-#include "core/scenario.h"
+#include "core/lesson/scenario.h"
 #include "tests/support/headless_imgui.h"
 
 #include <gtest/gtest.h>

@@ -2,8 +2,8 @@
 // never be drawn, in any view, between the question and the Reveal.
 #include "app/gui/app_actions.h"
 #include "app/gui/quiz.h"
-#include "core/lesson_model.h"
-#include "core/scenario.h"
+#include "core/lesson/lesson_model.h"
+#include "core/lesson/scenario.h"
 #include "tests/support/headless_imgui.h"
 
 #include <gtest/gtest.h>

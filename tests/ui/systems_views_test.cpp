@@ -1,6 +1,6 @@
 // The flash playback and cross-attention views: state changes through the real panels.
 #include "app/gui/app_actions.h"
-#include "core/scenario.h"
+#include "core/lesson/scenario.h"
 #include "tests/support/headless_imgui.h"
 
 #include <gtest/gtest.h>

@@ -6,7 +6,7 @@
 #include "app/gui/gfx/gl.h"
 #include "app/gui/heatmap_cells.h"
 #include "app/gui/theme.h"
-#include "core/expected.h"
+#include "core/base/expected.h"
 
 #include <imgui.h>
 

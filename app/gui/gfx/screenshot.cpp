@@ -2,7 +2,7 @@
 #include "app/gui/gfx/screenshot.h"
 
 #include "app/gui/gfx/gl.h"
-#include "core/file_io.h"
+#include "core/io/file_io.h"
 
 #include <stb_image_write.h>
 

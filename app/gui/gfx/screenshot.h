@@ -1,7 +1,7 @@
 // Writing what is on screen to a PNG file.
 #pragma once
 
-#include "core/expected.h"
+#include "core/base/expected.h"
 
 #include <cstdint>
 #include <string>

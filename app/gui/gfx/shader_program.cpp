@@ -1,7 +1,7 @@
 // GLSL compile and link with captured info logs; sources come from the binary (shaders/ embedded).
 #include "app/gui/gfx/shader_program.h"
 
-#include "core/embedded_file.h"
+#include "core/io/embedded_file.h"
 
 #include <vector>
 

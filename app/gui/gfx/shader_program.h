@@ -2,7 +2,7 @@
 #pragma once
 
 #include "app/gui/gfx/gl.h"
-#include "core/expected.h"
+#include "core/base/expected.h"
 
 #include <string>
 

@@ -1,14 +1,14 @@
 // The "GQA & KV cache" view: query heads linked to the KV heads they read (regroup MHA <-> GQA <-> MQA),
-// and a KV-cache calculator over real models' shapes with MHA / GQA / MQA bars (core/kv_cache.h numbers,
+// and a KV-cache calculator over real models' shapes with MHA / GQA / MQA bars (core/lab/kv_cache.h numbers,
 // the same as attnviz-cli kv-cache).
 #include "app/gui/app_actions.h"
 #include "app/gui/fonts.h"
 #include "app/gui/panels/panels.h"
 #include "app/gui/panels/widgets.h"
 #include "app/gui/theme.h"
-#include "core/kv_cache.h"
-#include "core/lesson_model.h"
-#include "core/model_presets.h"
+#include "core/lab/kv_cache.h"
+#include "core/lesson/lesson_model.h"
+#include "core/lab/model_presets.h"
 
 #include <imgui.h>
 

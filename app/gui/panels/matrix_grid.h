@@ -5,7 +5,7 @@
 
 #include "app/gui/app_state.h"
 #include "app/gui/colormap.h"
-#include "core/types.h"
+#include "core/base/types.h"
 
 #include <imgui.h>
 

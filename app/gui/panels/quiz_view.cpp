@@ -6,7 +6,7 @@
 #include "app/gui/panels/panels.h"
 #include "app/gui/panels/widgets.h"
 #include "app/gui/theme.h"
-#include "core/scenario.h"
+#include "core/lesson/scenario.h"
 
 #include <imgui.h>
 

@@ -5,7 +5,7 @@
 #include "app/gui/panels/panels.h"
 #include "app/gui/panels/widgets.h"
 #include "app/gui/theme.h"
-#include "core/lesson_model.h"
+#include "core/lesson/lesson_model.h"
 
 #include <imgui.h>
 

@@ -1,0 +1,11 @@
+// The files of assets/ (lexicons, scenarios) compiled into attnviz_core by assets/embed.cmake.
+#pragma once
+
+#include "core/io/embedded_file.h"
+
+namespace attnviz {
+
+/// Names are relative to assets/, e.g. "lexicon/en.tsv", "scenarios/pod.json".
+EmbeddedTable embedded_assets();
+
+}  // namespace attnviz

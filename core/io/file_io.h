@@ -1,0 +1,19 @@
+// Whole-file reading with a size cap and atomic whole-file writing (temp file, then rename).
+#pragma once
+
+#include "core/base/expected.h"
+
+#include <cstdint>
+#include <string>
+
+namespace attnviz {
+
+/// Reads a whole file. Refuses directories and files larger than max_bytes (checked with stat
+/// before reading). Errors show the path and the OS error text.
+Expected<std::string> read_file_bytes(const std::string& path, std::int64_t max_bytes);
+
+/// Writes bytes to `path` through `path.tmp-<pid>` and rename(2): the target is either the old file or
+/// the complete new one, never a torn mix. Errors show the path and the OS error text.
+Status write_file_atomically(const std::string& path, const std::string& bytes);
+
+}  // namespace attnviz
