@@ -1,0 +1,20 @@
+// Where a model's files are: a plain Hugging Face folder or a cache folder (models--ORG--NAME).
+#pragma once
+
+#include "core/base/expected.h"
+
+#include <string>
+#include <vector>
+
+namespace attnviz::model {
+
+/// The folder that holds config.json: `path` itself, or for a Hugging Face cache folder
+/// (models--ORG--NAME) the snapshot named by refs/main (snapshots/REV/), or the only snapshot when refs/main
+/// is missing. Errors say what was looked for and where.
+Expected<std::string> resolve_model_dir(const std::string& path);
+
+/// The safetensors files of a resolved model folder, in order: model.safetensors alone, or the shards
+/// that model.safetensors.index.json lists (each file once, names checked to stay inside the folder).
+Expected<std::vector<std::string>> list_weight_files(const std::string& model_dir);
+
+}  // namespace attnviz::model
