@@ -13,5 +13,7 @@ int run_kv_cache(int argc, char** argv);
 int run_lesson_command(int argc, char** argv);
 int run_scenarios(int argc, char** argv);
 int run_bench(int argc, char** argv);
+int run_model_command(int argc, char** argv);
+int run_tokenize_command(int argc, char** argv);
 
 }  // namespace attnviz::cli

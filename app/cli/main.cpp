@@ -18,6 +18,9 @@ const Command kCommands[] = {
     {"kv-cache", "KV-cache memory for a model shape, and the GQA saving", attnviz::cli::run_kv_cache},
     {"lesson", "the lesson model's heads on a sentence or a built-in lesson", attnviz::cli::run_lesson_command},
     {"scenarios", "list the built-in lessons", attnviz::cli::run_scenarios},
+    {"model", "a real Hugging Face model on a text: tokens, next-token top-k, attention, interventions",
+     attnviz::cli::run_model_command},
+    {"tokenize", "a real model's tokenizer on a text: ids, display forms, byte spans", attnviz::cli::run_tokenize_command},
     {"bench", "time the reference and flash paths against this machine's GEMM ceiling", attnviz::cli::run_bench},
 };
 

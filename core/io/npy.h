@@ -37,7 +37,7 @@ Expected<NpyArray> parse_npy(const std::string& bytes, const std::string& name);
 Expected<NpyMask> parse_npy_mask(const std::string& bytes, const std::string& name);
 
 /// Writes a float32 array (version 1.0, little-endian, C order). Writes to a temporary file beside
-/// `path` and renames it into place, so a failure never leaves a half-written file. shape: 0 to 3 dims,
+/// `path` and renames it into place, so a failure never leaves a half-written file. shape: any number of dims,
 /// product == data.size().
 Status write_npy(const std::string& path, const std::vector<std::int64_t>& shape, const float* data);
 
