@@ -1,4 +1,6 @@
 // attnviz-cli bench: the reference and the flash path timed on this machine, next to its own GEMM ceiling.
+#include "app/cli/bench_model.h"
+#include "app/cli/bench_peak.h"
 #include "app/cli/cli_output.h"
 #include "app/cli/commands.h"
 #include "core/attention/attention.h"
@@ -39,7 +41,12 @@ const char kUsage[] =
     "heap keeps blocks up to 32 MiB, so only larger ones (the reference's scores at n = 4096) are\n"
     "mapped afresh each run. cold_ms is the time of that first run alone (one sample): what a single call\n"
     "in a fresh process pays, page faults of its new memory included.\n"
-    "gemm_gflops is the machine's ceiling: one Eigen 2048^3 float product per thread, all threads at once.\n"
+    "fma_peak_gflops is the machine's limit, measured in the same run: a register-only loop of independent\n"
+    "fused multiply-add chains of the native vector width on every thread at once; of_peak is each case's\n"
+    "fraction of it. gemm_gflops is a reference line: one Eigen 2048^3 float product per thread, all at once.\n"
+    "models: a GPT-2-small-shaped model (12 layers, 12 heads, 768 wide, vocabulary 50257, random weights made\n"
+    "here) at n = 128, 512, 1024, logits of the last position only, with every attention matrix kept (the\n"
+    "reference path) and without (the flash path); gflops counts the useful FLOP of the forward.\n"
     "Every figure is only as quiet as the machine: other busy processes lower them all.\n"
     "--quick runs small sizes in a few seconds (a smoke test, not a measurement).";
 
@@ -212,7 +219,8 @@ std::vector<BenchCase> bench_cases(bool quick) {
     return cases;
 }
 
-JsonValue to_json(double gemm_gflops, const std::vector<BenchResult>& results) {
+JsonValue to_json(const FmaPeak& peak, double gemm_gflops, const std::vector<BenchResult>& results,
+                  const std::vector<ModelBenchResult>& models) {
     JsonValue cases = JsonValue::array();
     for (const BenchResult& r : results) {
         JsonValue c = JsonValue::object();
@@ -226,11 +234,27 @@ JsonValue to_json(double gemm_gflops, const std::vector<BenchResult>& results) {
         c.set("gflops", JsonValue::number(r.gflops));
         c.set("peak_extra_mib", JsonValue::number(r.peak_extra_mib));
         c.set("cold_ms", JsonValue::number(r.cold_ms));
+        c.set("of_peak", JsonValue::number(r.gflops / peak.all_threads_gflops));
         cases.push(std::move(c));
     }
+    JsonValue model_cases = JsonValue::array();
+    for (const ModelBenchResult& r : models) {
+        JsonValue c = JsonValue::object();
+        c.set("shape", JsonValue::string(r.shape));
+        c.set("n", JsonValue::integer(r.n));
+        c.set("keep_attention", JsonValue::boolean(r.keep_attention));
+        c.set("ms", JsonValue::number(r.ms));
+        c.set("gflops", JsonValue::number(r.gflops));
+        c.set("tokens_per_s", JsonValue::number(r.tokens_per_s));
+        c.set("of_peak", JsonValue::number(r.gflops / peak.all_threads_gflops));
+        model_cases.push(std::move(c));
+    }
     JsonValue root = JsonValue::object();
+    root.set("fma_peak_gflops", JsonValue::number(peak.all_threads_gflops));
+    root.set("fma_peak_one_thread_gflops", JsonValue::number(peak.one_thread_gflops));
     root.set("gemm_gflops", JsonValue::number(gemm_gflops));
     root.set("cases", std::move(cases));
+    root.set("models", std::move(model_cases));
     return root;
 }
 
@@ -244,12 +268,15 @@ int run_bench(int argc, char** argv) {
     const bool quick = p.has("quick");
     const bool json = p.has("json");
     const int n_threads = default_thread_count();
+    const FmaPeak peak = measure_fma_peak(n_threads, quick ? 0.02 : 0.5);
     const double gemm = gemm_ceiling_gflops(quick ? 256 : 2048, n_threads);
     if (!json) {
-        std::printf("GEMM ceiling: %.1f GFLOP/s (%d threads, one Eigen %d^3 float product each)\n\n", gemm,
-                    n_threads, quick ? 256 : 2048);
+        std::printf("FMA peak: %.1f GFLOP/s on %d threads, %.1f on one (%d-float FMA, register-only loop)\n",
+                    peak.all_threads_gflops, n_threads, peak.one_thread_gflops, peak.vector_floats);
+        std::printf("Eigen GEMM: %.1f GFLOP/s (%d threads, one %d^3 float product each; %.0f%% of the peak)\n\n",
+                    gemm, n_threads, quick ? 256 : 2048, 100.0 * gemm / peak.all_threads_gflops);
         std::printf(
-            "| impl      |     n |   d | heads | kv | causal |       ms | GFLOP/s | of GEMM | peak extra MiB "
+            "| impl      |     n |   d | heads | kv | causal |       ms | GFLOP/s | of peak | peak extra MiB "
             "|  cold ms |\n");
         std::printf(
             "|-----------|------:|----:|------:|---:|:------:|---------:|--------:|--------:|---------------:"
@@ -266,12 +293,31 @@ int run_bench(int argc, char** argv) {
         if (!json) {
             std::printf("| %-9s | %5d | %3d | %5d | %2d | %-6s | %8.2f | %7.1f | %6.0f%% | %14.1f | %8.2f |\n",
                         c.impl, c.n, c.d, c.heads, c.kv_heads, c.causal ? "yes" : "no", r->ms, r->gflops,
-                        100.0 * r->gflops / gemm, r->peak_extra_mib, r->cold_ms);
+                        100.0 * r->gflops / peak.all_threads_gflops, r->peak_extra_mib, r->cold_ms);
             std::fflush(stdout);
         }
         results.push_back(*r);
     }
-    if (json) std::printf("%s\n", to_json(gemm, results).dump().c_str());
+    const ModelShape shape = quick ? kTinyGpt2Shape : ModelShape{};
+    if (!json) {
+        std::printf("\n| model      |     n | attention kept |       ms | tokens/s | GFLOP/s | of peak |\n"
+                    "|------------|------:|:--------------:|---------:|---------:|--------:|--------:|\n");
+        std::fflush(stdout);
+    }
+    Expected<std::vector<ModelBenchResult>> models =
+        run_model_bench(shape, quick ? std::vector<int>{16} : std::vector<int>{128, 512, 1024}, quick ? 1 : 3);
+    if (!models) {
+        std::fprintf(stderr, "attnviz-cli bench: %s: %s\n", shape.name, models.error().c_str());
+        return kExitFailure;
+    }
+    if (!json) {
+        for (const ModelBenchResult& r : *models) {
+            std::printf("| %-10s | %5d | %-14s | %8.1f | %8.0f | %7.1f | %6.0f%% |\n", r.shape, r.n,
+                        r.keep_attention ? "yes" : "no (flash)", r.ms, r.tokens_per_s, r.gflops,
+                        100.0 * r.gflops / peak.all_threads_gflops);
+        }
+    }
+    if (json) std::printf("%s\n", to_json(peak, gemm, results, *models).dump().c_str());
     return kExitOk;
 }
 

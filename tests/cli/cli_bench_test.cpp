@@ -20,11 +20,15 @@ TEST(CliBench, QuickJsonHasTheDocumentedShape) {
     Expected<JsonValue> j = parse_json(r.out, "bench output");
     ASSERT_TRUE(j.ok()) << j.error() << "\n" << r.out;
     ASSERT_TRUE(j->is_object());
-    ASSERT_EQ(j->members().size(), 2u);
-    const JsonValue* gemm = j->find("gemm_gflops");
-    ASSERT_NE(gemm, nullptr);
-    ASSERT_TRUE(gemm->is_number());
-    EXPECT_GT(gemm->as_number(), 0.0);
+    ASSERT_EQ(j->members().size(), 5u);
+    for (const char* k : {"fma_peak_gflops", "fma_peak_one_thread_gflops", "gemm_gflops"}) {
+        const JsonValue* v = j->find(k);
+        ASSERT_NE(v, nullptr) << k;
+        ASSERT_TRUE(v->is_number()) << k;
+        EXPECT_GT(v->as_number(), 0.0) << k;
+    }
+    // Every thread together reaches at least what one thread does (within the noise of a shared machine).
+    EXPECT_GE(j->find("fma_peak_gflops")->as_number(), 0.5 * j->find("fma_peak_one_thread_gflops")->as_number());
     const JsonValue* cases = j->find("cases");
     ASSERT_NE(cases, nullptr);
     ASSERT_TRUE(cases->is_array());
@@ -34,10 +38,13 @@ TEST(CliBench, QuickJsonHasTheDocumentedShape) {
     bool saw_causal = false;
     for (const JsonValue& c : cases->items()) {
         ASSERT_TRUE(c.is_object());
-        ASSERT_EQ(c.members().size(), 10u);
-        const char* keys[] = {"impl", "n",      "d",              "heads",  "kv_heads",
-                              "causal", "ms", "gflops", "peak_extra_mib", "cold_ms"};
-        for (std::size_t k = 0; k < 10; ++k) EXPECT_EQ(c.members()[k].first, keys[k]);
+        ASSERT_EQ(c.members().size(), 11u);
+        const char* keys[] = {"impl",   "n",  "d",      "heads",          "kv_heads", "causal",
+                              "ms",     "gflops", "peak_extra_mib", "cold_ms", "of_peak"};
+        for (std::size_t k = 0; k < 11; ++k) EXPECT_EQ(c.members()[k].first, keys[k]);
+        // of_peak is gflops over the measured FMA peak, not another number.
+        EXPECT_NEAR(c.find("of_peak")->as_number(),
+                    c.find("gflops")->as_number() / j->find("fma_peak_gflops")->as_number(), 1e-9);
         ASSERT_TRUE(c.find("impl")->is_string());
         impls.insert(c.find("impl")->as_string());
         for (const char* k : {"n", "d", "heads", "kv_heads"}) {
@@ -56,6 +63,22 @@ TEST(CliBench, QuickJsonHasTheDocumentedShape) {
         EXPECT_GE(c.find("peak_extra_mib")->as_number(), -1.0);
     }
     EXPECT_EQ(impls, (std::set<std::string>{"reference", "flash"}));
+    const JsonValue* models = j->find("models");
+    ASSERT_NE(models, nullptr);
+    ASSERT_TRUE(models->is_array());
+    ASSERT_EQ(models->items().size(), 2u);  // --quick: one size, attention kept and not
+    bool kept[2] = {false, false};
+    for (const JsonValue& m : models->items()) {
+        ASSERT_TRUE(m.is_object());
+        const char* keys[] = {"shape", "n", "keep_attention", "ms", "gflops", "tokens_per_s", "of_peak"};
+        ASSERT_EQ(m.members().size(), 7u);
+        for (std::size_t k = 0; k < 7; ++k) EXPECT_EQ(m.members()[k].first, keys[k]);
+        EXPECT_EQ(m.find("shape")->as_string(), "gpt2-tiny");
+        EXPECT_EQ(m.find("n")->as_int(), 16);
+        kept[m.find("keep_attention")->as_bool() ? 1 : 0] = true;
+        for (const char* k : {"ms", "gflops", "tokens_per_s", "of_peak"}) EXPECT_GT(m.find(k)->as_number(), 0.0) << k;
+    }
+    EXPECT_TRUE(kept[0] && kept[1]);
     EXPECT_TRUE(saw_gqa);
     EXPECT_TRUE(saw_causal);
 }
