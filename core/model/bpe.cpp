@@ -1,0 +1,156 @@
+// The BPE model as `tokenizers` runs it: characters (or byte fallback / unk) as symbols, then merges
+// applied lowest rank first (leftmost on ties) through a priority queue: O(n log n) per word, with a cache.
+#include "core/model/tokenizer_pipeline.h"
+
+#include <queue>
+
+namespace attnviz::model::detail {
+
+namespace {
+
+constexpr std::size_t kCacheCapacity = 50000;
+constexpr std::size_t kCacheMaxWordBytes = 256;
+
+struct Symbol {
+    int id;
+    int prev;
+    int next;
+    std::size_t len;  ///< bytes of the word; 0 once merged into its left neighbour
+};
+
+struct Merge {
+    int pos;
+    int rank;
+    int new_id;
+};
+
+struct MergeAfter {
+    bool operator()(const Merge& a, const Merge& b) const {
+        if (a.rank != b.rank) return a.rank > b.rank;
+        return a.pos > b.pos;
+    }
+};
+
+std::uint64_t pair_key(int a, int b) {
+    return (static_cast<std::uint64_t>(static_cast<std::uint32_t>(a)) << 32) | static_cast<std::uint32_t>(b);
+}
+
+void add_symbol(std::vector<Symbol>& symbols, int id, std::size_t len) {
+    const int n = static_cast<int>(symbols.size());
+    if (n > 0) symbols.back().next = n;
+    symbols.push_back({id, n - 1, -1, len});
+}
+
+}  // namespace
+
+void BpeModel::merge_word(std::string_view word, std::vector<Piece>& out) const {
+    std::vector<Symbol> symbols;
+    symbols.reserve(word.size());
+    int unk = -1;  // pending unk id
+    std::size_t unk_len = 0;
+    std::size_t i = 0;
+    while (i < word.size()) {
+        const std::size_t len = utf8_char_at(word, i, nullptr, nullptr);
+        const bool is_first = i == 0;
+        const bool is_last = i + len >= word.size();
+        std::string s(word.substr(i, len));
+        if (!is_first && !continuing_subword_prefix.empty()) s = continuing_subword_prefix + s;
+        if (is_last && !end_of_word_suffix.empty()) s += end_of_word_suffix;
+        i += len;
+        const auto it = vocab.find(s);
+        if (it != vocab.end()) {
+            if (unk >= 0) {
+                add_symbol(symbols, unk, unk_len);
+                unk = -1;
+            }
+            add_symbol(symbols, it->second, len);
+            continue;
+        }
+        if (byte_fallback) {
+            bool all = true;
+            for (char c : s) all = all && byte_ids[static_cast<unsigned char>(c)] >= 0;
+            if (all) {
+                // `tokenizers` does not flush a pending unk here; the byte symbols come first.
+                for (char c : s) add_symbol(symbols, byte_ids[static_cast<unsigned char>(c)], 1);
+                continue;
+            }
+        }
+        if (unk_id >= 0) {
+            if (unk >= 0 && fuse_unk) {
+                unk_len += len;
+            } else {
+                if (unk >= 0) add_symbol(symbols, unk, unk_len);
+                unk = unk_id;
+                unk_len = len;
+            }
+        }
+        // Without an unk token the character is dropped, as in `tokenizers`.
+    }
+    if (unk >= 0) add_symbol(symbols, unk, unk_len);
+
+    std::priority_queue<Merge, std::vector<Merge>, MergeAfter> queue;
+    for (std::size_t k = 0; k + 1 < symbols.size(); ++k) {
+        const auto m = merges.find(pair_key(symbols[k].id, symbols[k + 1].id));
+        if (m != merges.end()) queue.push({static_cast<int>(k), m->second.first, m->second.second});
+    }
+    while (!queue.empty()) {
+        const Merge top = queue.top();
+        queue.pop();
+        Symbol& left = symbols[static_cast<std::size_t>(top.pos)];
+        if (left.len == 0 || left.next == -1) continue;
+        const Symbol right = symbols[static_cast<std::size_t>(left.next)];
+        const auto m = merges.find(pair_key(left.id, right.id));
+        if (m == merges.end() || m->second.second != top.new_id) continue;  // an expired entry
+        const int right_pos = left.next;
+        left.id = top.new_id;
+        left.len += right.len;
+        left.next = right.next;
+        symbols[static_cast<std::size_t>(right_pos)].len = 0;
+        if (right.next >= 0) symbols[static_cast<std::size_t>(right.next)].prev = top.pos;
+        if (left.prev >= 0) {
+            const auto pm = merges.find(pair_key(symbols[static_cast<std::size_t>(left.prev)].id, left.id));
+            if (pm != merges.end()) queue.push({left.prev, pm->second.first, pm->second.second});
+        }
+        if (left.next >= 0) {
+            const auto nm = merges.find(pair_key(left.id, symbols[static_cast<std::size_t>(left.next)].id));
+            if (nm != merges.end()) queue.push({top.pos, nm->second.first, nm->second.second});
+        }
+    }
+    std::size_t pos = 0;
+    for (const Symbol& s : symbols) {
+        if (s.len == 0) continue;
+        out.push_back({s.id, pos, pos + s.len});
+        pos += s.len;
+    }
+}
+
+void BpeModel::tokenize(std::string_view word, std::vector<Piece>& out) const {
+    if (word.empty()) return;
+    if (ignore_merges) {
+        const auto it = vocab.find(std::string(word));
+        if (it != vocab.end()) {
+            out.push_back({it->second, 0, word.size()});
+            return;
+        }
+    }
+    const bool cacheable = word.size() < kCacheMaxWordBytes;
+    std::string key;
+    if (cacheable) {
+        key.assign(word);
+        std::lock_guard<std::mutex> lock(m_cache_mutex);
+        const auto hit = m_cache.find(key);
+        if (hit != m_cache.end()) {
+            out.insert(out.end(), hit->second.begin(), hit->second.end());
+            return;
+        }
+    }
+    std::vector<Piece> pieces;
+    merge_word(word, pieces);
+    out.insert(out.end(), pieces.begin(), pieces.end());
+    if (cacheable) {
+        std::lock_guard<std::mutex> lock(m_cache_mutex);
+        if (m_cache.size() < kCacheCapacity) m_cache.emplace(std::move(key), std::move(pieces));
+    }
+}
+
+}  // namespace attnviz::model::detail
