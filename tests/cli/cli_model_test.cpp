@@ -127,8 +127,10 @@ TEST(CliModel, WritesAttentionAndLogitsWithTheDocumentedShapes) {
             for (int k = 0; k < 5; ++k) {
                 float w;
                 std::memcpy(&w, bytes.data() + header + sizeof(float) * static_cast<std::size_t>((m * 5 + i) * 5 + k), sizeof w);
-                if (k > i) EXPECT_EQ(w, 0.0f) << m << " " << i << " " << k;
-                sum += w;
+                if (k > i) {
+                    EXPECT_EQ(w, 0.0f) << m << " " << i << " " << k;
+                }
+                sum += static_cast<double>(w);
             }
             EXPECT_NEAR(sum, 1.0, 1e-5);
         }
