@@ -252,11 +252,11 @@ int run_model_command(int argc, char** argv) {
                 interventions.ablated.empty() ? "" : (", " + std::to_string(interventions.ablated.size()) + " head(s) off").c_str());
     std::printf("tokens (%zu):\n", tokens.size());
     for (std::size_t i = 0; i < tokens.size(); ++i) {
-        std::printf("  %4zu  %-16s id %d\n", i, tokens[i].display.c_str(), tokens[i].id);
+        std::printf("  %4zu  %s id %d\n", i, pad_label(tokens[i].display, 16).c_str(), tokens[i].id);
     }
     std::printf("\nnext token after \"%s\":\n", tokens.back().display.c_str());
     for (std::size_t r = 0; r < next.size(); ++r) {
-        std::printf("  %2zu. %-16s p = %.4f   (id %d)\n", r + 1, label(next[r].id).c_str(), static_cast<double>(next[r].probability), next[r].id);
+        std::printf("  %2zu. %s p = %.4f   (id %d)\n", r + 1, pad_label(label(next[r].id), 16).c_str(), static_cast<double>(next[r].probability), next[r].id);
     }
     std::printf("\nthe key each head attends to most from the last token (\"%s\"):\n", tokens.back().display.c_str());
     for (std::size_t l = 0; l < run->layers.size(); ++l) {

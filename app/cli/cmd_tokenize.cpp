@@ -47,7 +47,7 @@ int run_tokenize_command(int argc, char** argv) {
     std::printf("%zu tokens\n", tokens.size());
     for (std::size_t i = 0; i < tokens.size(); ++i) {
         const model::Token& t = tokens[i];
-        std::printf("  %4zu  id %-7d %-20s bytes [%zu, %zu)%s\n", i, t.id, t.display.c_str(), t.start, t.end,
+        std::printf("  %4zu  id %-7d %s bytes [%zu, %zu)%s\n", i, t.id, pad_label(t.display, 20).c_str(), t.start, t.end,
                     t.special ? "  special" : "");
     }
     return kExitOk;

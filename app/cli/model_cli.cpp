@@ -1,6 +1,8 @@
 // List arguments and token JSON for attnviz-cli model and tokenize.
 #include "app/cli/model_cli.h"
 
+#include "core/io/utf8.h"
+
 #include <cerrno>
 #include <climits>
 #include <cstdlib>
@@ -63,6 +65,11 @@ Expected<std::vector<model::HeadRef>> parse_head_list(const std::string& text) {
         heads.push_back({*layer, *head});
     }
     return heads;
+}
+
+std::string pad_label(const std::string& text, std::size_t width) {
+    const std::size_t chars = decode_utf8(text).size();
+    return chars >= width ? text : text + std::string(width - chars, ' ');
 }
 
 JsonValue tokens_json(const std::vector<model::Token>& tokens, bool with_spans) {
