@@ -75,7 +75,8 @@ struct Checkpoint {
     std::string dtype;
     std::int64_t n_parameters = 0;
     std::int64_t resident_bytes = 0;  ///< float32 copies owned (converted tensors); mapped bytes excluded
-    std::int64_t mapped_bytes = 0;    ///< bytes used in place from memory-mapped F32 files
+    std::int64_t mapped_bytes = 0;    ///< F32 bytes used in place: from memory-mapped files (or, for
+                                      ///< load_checkpoint_from_memory, from the caller's aligned bytes)
 
     /// Owns what the views point into (mappings, converted buffers); the views stay valid as long as
     /// the Checkpoint lives. Not copyable: share it through std::shared_ptr<const Checkpoint>.

@@ -198,6 +198,71 @@ TEST(CheckpointDtypes, F16AndBf16ConvertExactlyOnChosenValues) {
     EXPECT_EQ(ck.mapped_bytes, (ck.n_parameters - 16) * 4);
 }
 
+// Every finite 16-bit pattern, converted by the loader and by the format's formula in double precision.
+TEST(CheckpointDtypes, EveryFiniteF16AndBf16PatternConvertsExactly) {
+    struct Format {
+        const char* dtype;
+        int mantissa_bits, bias;
+    };
+    for (const Format f : {Format{"F16", 10, 15}, Format{"BF16", 7, 127}}) {
+        const int exponent_bits = 15 - f.mantissa_bits;
+        const unsigned max_exponent = (1u << exponent_bits) - 1;
+        std::vector<std::uint16_t> patterns;
+        std::vector<float> expected;
+        for (unsigned bits = 0; bits < 65536; ++bits) {
+            const unsigned exponent = (bits >> f.mantissa_bits) & max_exponent;
+            const unsigned mantissa = bits & ((1u << f.mantissa_bits) - 1);
+            if (exponent == max_exponent) continue;  // infinities and NaN: refused, tested below
+            const double scale = std::ldexp(1.0, -f.mantissa_bits);
+            const double magnitude =
+                exponent == 0 ? std::ldexp(mantissa * scale, 1 - f.bias)
+                              : std::ldexp(1.0 + mantissa * scale, static_cast<int>(exponent) - f.bias);
+            patterns.push_back(static_cast<std::uint16_t>(bits));
+            expected.push_back(static_cast<float>((bits & 0x8000u) ? -magnitude : magnitude));
+        }
+        ASSERT_EQ(patterns.size() % 8, 0u);
+        TinyDims d;
+        d.vocab = static_cast<int>(patterns.size() / 8);
+        TempDir dir(std::string("all_") + f.dtype);
+        std::vector<RawTensor> tensors = test::tiny_llama_tensors(d, "F32");
+        tensors.front() = {"model.embed_tokens.weight", f.dtype, {d.vocab, 8}, test::u16_bytes(patterns)};
+        write_model(dir.path(), test::tiny_llama_config(d), tensors);
+        auto loaded = load_checkpoint(dir.str());
+        ASSERT_TRUE(loaded.ok()) << loaded.error();
+        const std::vector<float> got = view_values(loaded.value()->weights.token_embedding);
+        ASSERT_EQ(got.size(), expected.size());
+        int n_wrong = 0;
+        for (std::size_t i = 0; i < got.size(); ++i) {
+            std::uint32_t a = 0, b = 0;
+            std::memcpy(&a, &got[i], 4);
+            std::memcpy(&b, &expected[i], 4);
+            if (a != b && ++n_wrong < 5) ADD_FAILURE() << f.dtype << " pattern " << std::hex << patterns[i];
+        }
+        EXPECT_EQ(n_wrong, 0) << f.dtype;
+    }
+}
+
+TEST(CheckpointDtypes, MisalignedF32InAFileIsCopied) {
+    // An F16 vector of 3 elements (6 bytes) first: every F32 tensor after it starts 2 bytes off alignment.
+    const TinyDims d;
+    TempDir dir("misaligned");
+    std::vector<RawTensor> tensors = test::tiny_llama_tensors(d, "F32");
+    tensors.insert(tensors.begin(), {"unused.odd", "F16", {3}, test::u16_bytes({0x3C00, 0x3C00, 0x3C00})});
+    const auto [header, data] = test::header_and_data(tensors);
+    std::string padded = header;
+    while ((padded.size() + 8) % 8 != 0) padded += ' ';
+    write_model(dir.path(), test::tiny_llama_config(d), {});
+    test::write_file(dir.path() / "model.safetensors", test::file_from(padded, data, false));
+    auto loaded = load_checkpoint(dir.str());
+    ASSERT_TRUE(loaded.ok()) << loaded.error();
+    const Checkpoint& ck = *loaded.value();
+    EXPECT_EQ(ck.mapped_bytes, 0);
+    EXPECT_EQ(ck.resident_bytes, ck.n_parameters * 4);
+    EXPECT_EQ(view_values(ck.weights.layers[1].up.weight),
+              find(tensors, "model.layers.1.mlp.up_proj.weight").values);
+    EXPECT_EQ(reinterpret_cast<std::uintptr_t>(ck.weights.layers[1].up.weight.data) % 64, 0u);
+}
+
 TEST(CheckpointDtypes, WholeModelInF16AndBf16EqualsItsValues) {
     const TinyDims d;
     for (const char* dtype : {"F32", "F16", "BF16"}) {
