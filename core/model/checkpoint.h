@@ -91,6 +91,14 @@ struct LoadOptions {
     std::int64_t memory_limit_bytes = 0;  ///< 0 = the machine's available memory
 };
 
+/// Memory: F32 tensors (4-byte aligned, as safetensors writes them) are used in place from a read-only
+/// mapping, so an F32 model costs its file size in page cache and nothing more; F16 / BF16 tensors become
+/// float32 copies, 4 bytes per parameter (twice the file). The forward pass computes in float32 either way,
+/// so converting once at load is cheaper than converting on every product: measured on a GPT-2-small-shaped
+/// checkpoint, a BF16 load takes about 0.2 s and F16 about 0.4 s, an F32 load (a finiteness scan) 0.05 s.
+/// The estimate (resident + mapped bytes) is checked against LoadOptions::memory_limit_bytes or
+/// MemAvailable before any tensor is read.
+///
 /// Opens a model folder: config.json plus model.safetensors or the shards of model.safetensors.index.json,
 /// or a Hugging Face cache folder (models--ORG--NAME, resolved through refs/main to snapshots/REV/).
 /// Validates every header and every tensor (dtype, shape implied by the config, byte ranges, non-finite

@@ -537,6 +537,41 @@ TEST_F(CheckpointErrors, NonFiniteValuesAreCountedPerTensor) {
     EXPECT_TRUE(load_checkpoint(m_dir.str()).ok());
 }
 
+TEST_F(CheckpointErrors, ModelLargerThanTheMachineIsRefusedBeforeReading) {
+    // A valid header over a sparse file of about 0.5 TB (no disk blocks): the BF16 embedding alone would be
+    // 1 TB as float32. With no limit given, the machine's available memory is the limit; nothing is read.
+    TinyDims d;
+    d.n_layers = 1;
+    d.d_model = 65536;
+    d.n_heads = 1;
+    d.n_kv_heads = 1;
+    d.head_dim = 16;
+    d.d_ff = 16;
+    d.vocab = 16;  // every tensor but the embedding, written for real (about 14 MB)
+    std::vector<RawTensor> tensors = test::tiny_llama_tensors(d, "BF16");
+    tensors.erase(tensors.begin());
+    d.vocab = 1 << 22;
+    const std::vector<std::int64_t> embedding_shape = {d.vocab, d.d_model};
+    auto [header, data] = test::header_and_data(tensors);
+    // The embedding goes last, declared but not written: the file is extended to its end as a hole.
+    const std::uint64_t embedding_bytes = std::uint64_t{1} << 39;  // 2^22 x 2^16 x 2 bytes
+    header.pop_back();
+    header += R"(,"model.embed_tokens.weight":{"dtype":"BF16","shape":)" + test::shape_json(embedding_shape) +
+              R"(,"data_offsets":[)" + std::to_string(data.size()) + "," +
+              std::to_string(data.size() + embedding_bytes) + "]}}";
+    const std::string head = test::file_from(header, data);
+    test::write_file(m_dir.path() / "config.json", test::tiny_llama_config(d));
+    test::write_file(m_dir.path() / "model.safetensors", head);
+    std::error_code ec;
+    fs::resize_file(m_dir.path() / "model.safetensors", head.size() + embedding_bytes, ec);
+    if (ec) GTEST_SKIP() << "no sparse files here: " << ec.message();
+    auto refused = load_checkpoint(m_dir.str());
+    ASSERT_FALSE(refused.ok());
+    EXPECT_HAS(refused.error(), m_dir.str() + ": the model needs about 1024");
+    EXPECT_HAS(refused.error(), "GB (1024");
+    EXPECT_HAS(refused.error(), "are available; choose a smaller model");
+}
+
 TEST_F(CheckpointErrors, MemoryEstimateCountsConvertedFloats) {
     // BF16 becomes float32: twice the file's tensor bytes are needed.
     const std::vector<RawTensor> tensors = test::tiny_llama_tensors(m_dims, "BF16");

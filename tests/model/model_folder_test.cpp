@@ -80,6 +80,23 @@ TEST(ModelFolder, HuggingFaceCacheThroughRefsMain) {
     EXPECT_HAS(e, "models--org--tiny");
 }
 
+TEST(ModelFolder, CacheSnapshotFilesAreSymlinksIntoBlobs) {
+    // What huggingface_hub leaves on disk: snapshot files are relative links to content-addressed blobs.
+    TempDir cache("hub_blobs");
+    const fs::path repo = cache.path() / "models--org--tiny";
+    const TinyDims d;
+    const std::vector<RawTensor> tensors = test::tiny_llama_tensors(d, "F16");
+    test::write_file(repo / "blobs" / "1111", test::tiny_llama_config(d));
+    test::write_file(repo / "blobs" / "2222", test::safetensors_bytes(tensors));
+    fs::create_directories(repo / "snapshots" / "rev1");
+    fs::create_symlink("../../blobs/1111", repo / "snapshots" / "rev1" / "config.json");
+    fs::create_symlink("../../blobs/2222", repo / "snapshots" / "rev1" / "model.safetensors");
+    test::write_file(repo / "refs" / "main", "rev1");
+    auto loaded = load_checkpoint(repo.string());
+    ASSERT_TRUE(loaded.ok()) << loaded.error();
+    EXPECT_EQ(view_values(loaded.value()->weights.token_embedding), tensors.front().values);
+}
+
 TEST(ModelFolder, CacheWithoutRefsUsesTheOnlySnapshot) {
     TempDir cache("hub_norefs");
     const fs::path repo = cache.path() / "models--org--tiny";
