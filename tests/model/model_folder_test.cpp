@@ -70,6 +70,9 @@ TEST(ModelFolder, HuggingFaceCacheThroughRefsMain) {
               (repo / "snapshots" / "old456").string());
     EXPECT_EQ(resolve_model_dir((repo / "snapshots").string()).value(),
               (repo / "snapshots" / "abc123").string());
+    EXPECT_EQ(resolve_model_dir((repo / "snapshots").string() + "/").value(),
+              (repo / "snapshots" / "abc123").string());
+    EXPECT_EQ(resolve_model_dir(repo.string() + "/").value(), (repo / "snapshots" / "abc123").string());
     // The loader follows the same path and reports the snapshot it read.
     auto loaded = load_checkpoint(repo.string());
     ASSERT_TRUE(loaded.ok()) << loaded.error();
