@@ -133,6 +133,19 @@ TEST(Stories260K, LoadsFromMemoryIdenticallyEvenMisaligned) {
               view_values(from_disk.value()->weights.final_norm.weight));
 }
 
+TEST(Stories260K, InMemoryErrorsNameTheModelAndFile) {
+    const std::string config = read_all(kStories / "config.json");
+    const std::string png = std::string("\x89PNG\r\n\x1a\n", 8) + std::string(64, '\0');
+    InMemoryModel m{"built-in stories260K", config, {{"model.safetensors", png}}};
+    auto refused = load_checkpoint_from_memory(m);
+    ASSERT_FALSE(refused.ok());
+    EXPECT_HAS(refused.error(), "built-in stories260K/model.safetensors: not a safetensors file");
+    InMemoryModel bad_config{"built-in stories260K", "{", {{"model.safetensors", png}}};
+    EXPECT_HAS(load_checkpoint_from_memory(bad_config).error(), "built-in stories260K/config.json:1:2");
+    InMemoryModel no_files{"x", config, {}};
+    EXPECT_HAS(load_checkpoint_from_memory(no_files).error(), "x: no weight files");
+}
+
 TEST(Stories260K, ProgressRisesToOneAndCancelStops) {
     std::vector<double> seen;
     LoadOptions options;
@@ -394,6 +407,55 @@ TEST(CheckpointLlamaFamily, Qwen2BiasesAndQwen3HeadNorms) {
         EXPECT_HAS(load_checkpoint(bad.str()).error(),
                    "tensor model.layers.0.self_attn.q_norm.weight is missing");
     }
+}
+
+TEST(CheckpointLlamaFamily, LlamaAttentionAndMlpBiasesAndUntiedGpt2Head) {
+    const TinyDims d;
+    TempDir dir("llama_bias");
+    std::vector<RawTensor> tensors = test::tiny_llama_tensors(d, "F32", false, /*qkv_bias=*/true);
+    for (int l = 0; l < d.n_layers; ++l) {
+        const std::string b = "model.layers." + std::to_string(l) + ".";
+        tensors.push_back(test::make_tensor(b + "self_attn.o_proj.bias", {8}, "F32", 900u + l));
+        tensors.push_back(test::make_tensor(b + "mlp.gate_proj.bias", {12}, "F32", 910u + l));
+        tensors.push_back(test::make_tensor(b + "mlp.up_proj.bias", {12}, "F32", 920u + l));
+        tensors.push_back(test::make_tensor(b + "mlp.down_proj.bias", {8}, "F32", 930u + l));
+    }
+    write_model(dir.path(),
+                test::tiny_llama_config(
+                    d, "llama", R"("tie_word_embeddings": true, "attention_bias": true, "mlp_bias": true)"),
+                tensors);
+    auto loaded = load_checkpoint(dir.str());
+    ASSERT_TRUE(loaded.ok()) << loaded.error();
+    const LayerWeights& L = loaded.value()->weights.layers[1];
+    EXPECT_EQ(view_values(L.o.bias), find(tensors, "model.layers.1.self_attn.o_proj.bias").values);
+    EXPECT_EQ(view_values(L.gate.bias), find(tensors, "model.layers.1.mlp.gate_proj.bias").values);
+    EXPECT_EQ(view_values(L.down.bias), find(tensors, "model.layers.1.mlp.down_proj.bias").values);
+    EXPECT_EQ(view_values(L.q.bias), find(tensors, "model.layers.1.self_attn.q_proj.bias").values);
+
+    // A GPT-2 whose config unties the head reads lm_head.weight as nn.Linear [vocab, d].
+    TempDir gpt2("gpt2_untied");
+    std::vector<RawTensor> g = test::tiny_gpt2_tensors(d, "F32", "transformer.");
+    g.push_back(test::make_tensor("lm_head.weight", {16, 8}, "F32", 77));
+    std::string config = test::tiny_gpt2_config(d);
+    config.insert(config.size() - 1, R"(, "tie_word_embeddings": false)");
+    write_model(gpt2.path(), config, g);
+    auto untied = load_checkpoint(gpt2.str());
+    ASSERT_TRUE(untied.ok()) << untied.error();
+    EXPECT_FALSE(untied.value()->weights.lm_head.stored_in_out);
+    EXPECT_EQ(view_values(untied.value()->weights.lm_head.weight), g.back().values);
+}
+
+TEST(CheckpointLlamaFamily, MistralLoadsWithItsWindow) {
+    const TinyDims d;
+    TempDir dir("mistral");
+    write_model(dir.path(), test::tiny_llama_config(d, "mistral", R"("sliding_window": 4)"),
+                test::tiny_llama_tensors(d, "BF16", /*lm_head=*/true));
+    auto loaded = load_checkpoint(dir.str());
+    ASSERT_TRUE(loaded.ok()) << loaded.error();
+    EXPECT_EQ(loaded.value()->config.architecture, Architecture::kMistral);
+    EXPECT_EQ(loaded.value()->config.sliding_window, 4);
+    EXPECT_FALSE(loaded.value()->config.tie_word_embeddings);  // MistralConfig's default
+    EXPECT_NE(loaded.value()->weights.lm_head.weight.data, loaded.value()->weights.token_embedding.data);
 }
 
 TEST(CheckpointLlamaFamily, MiniMindHeadNormsAreDetectedFromTheWeights) {
