@@ -124,8 +124,61 @@ void BpeModel::merge_word(std::string_view word, std::vector<Piece>& out) const 
     }
 }
 
+namespace {
+constexpr std::string_view kMarker = "\xE2\x96\x81";  // ▁
+}  // namespace
+
+void BpeModel::detect_marker_splits() {
+    split_before_marker = false;
+    if (ignore_merges || !continuing_subword_prefix.empty() || !end_of_word_suffix.empty()) return;
+    if (vocab.find(std::string(kMarker)) == vocab.end()) return;
+    for (const auto& entry : vocab) {
+        const std::string& token = entry.first;
+        std::size_t at = token.find(kMarker);
+        while (at != std::string::npos) {
+            // A marker preceded by anything but another marker: a merge could cross such a cut.
+            if (at > 0 &&
+                (at < kMarker.size() || token.compare(at - kMarker.size(), kMarker.size(), kMarker) != 0)) {
+                return;
+            }
+            at = token.find(kMarker, at + kMarker.size());
+        }
+    }
+    split_before_marker = true;
+}
+
 void BpeModel::tokenize(std::string_view word, std::vector<Piece>& out) const {
+    if (!split_before_marker) {
+        tokenize_word(word, 0, out);
+        return;
+    }
+    // Exact: every vocabulary token keeps its markers at its start, so no merge result (each one is in
+    // the vocabulary) can hold a character followed by a marker.
+    std::size_t start = 0;
+    std::size_t at = word.find(kMarker, 1);
+    while (at != std::string_view::npos) {
+        const bool after_marker =
+            at >= kMarker.size() && word.compare(at - kMarker.size(), kMarker.size(), kMarker) == 0;
+        if (!after_marker) {
+            tokenize_word(word.substr(start, at - start), start, out);
+            start = at;
+        }
+        at = word.find(kMarker, at + kMarker.size());
+    }
+    tokenize_word(word.substr(start), start, out);
+}
+
+void BpeModel::tokenize_word(std::string_view word, std::size_t offset, std::vector<Piece>& out) const {
     if (word.empty()) return;
+    const std::size_t first = out.size();
+    tokenize_cached(word, out);
+    for (std::size_t k = first; k < out.size(); ++k) {
+        out[k].begin += offset;
+        out[k].end += offset;
+    }
+}
+
+void BpeModel::tokenize_cached(std::string_view word, std::vector<Piece>& out) const {
     if (ignore_merges) {
         const auto it = vocab.find(std::string(word));
         if (it != vocab.end()) {

@@ -119,6 +119,8 @@ class HfTokenizer final : public Tokenizer {
             added_by_id[t.id] = k;
         }
         for (const AddedToken& t : added) n_vocab = std::max(n_vocab, t.id + 1);
+        m_display.resize(static_cast<std::size_t>(n_vocab));
+        for (int id = 0; id < n_vocab; ++id) m_display[static_cast<std::size_t>(id)] = display(id);
     }
 
     std::vector<Token> encode(const std::string& text, bool add_special_tokens) const override;
@@ -132,10 +134,11 @@ class HfTokenizer final : public Tokenizer {
         std::size_t added_index;
     };
     std::vector<Match> find_added(const std::string& s, bool normalized_set) const;
-    void encode_text(const AlignedText& piece, std::vector<Token>& out) const;
-    void encode_normalized(const AlignedText& piece, std::vector<Token>& out) const;
+    void encode_text(AlignedText&& piece, std::vector<Token>& out) const;
+    void encode_normalized(AlignedText&& piece, std::vector<Token>& out) const;
     std::string token_bytes(int id) const;
 
+    std::vector<std::string> m_display;  ///< display(id) for every id below n_vocab
     std::array<std::vector<std::size_t>, 256> m_raw_first;
     std::array<std::vector<std::size_t>, 256> m_normalized_first;
 };
@@ -208,12 +211,9 @@ std::vector<HfTokenizer::Match> HfTokenizer::find_added(const std::string& s, bo
     return out;
 }
 
-void HfTokenizer::encode_normalized(const AlignedText& piece, std::vector<Token>& out) const {
-    std::vector<AlignedText> pieces;
-    pieces.push_back(piece);
-    if (pre_tokenizer) apply_pre_tokenizer(*pre_tokenizer, pieces);
+void HfTokenizer::encode_normalized(AlignedText&& piece, std::vector<Token>& out) const {
     std::vector<BpeModel::Piece> bpe;
-    for (const AlignedText& p : pieces) {
+    const auto run_model = [&](AlignedText&& p) {
         bpe.clear();
         model.tokenize(p.text, bpe);
         for (const BpeModel::Piece& b : bpe) {
@@ -223,13 +223,23 @@ void HfTokenizer::encode_normalized(const AlignedText& piece, std::vector<Token>
             t.end = p.boundary(b.end);
             out.push_back(std::move(t));
         }
+    };
+    if (pre_tokenizer) {
+        apply_pre_tokenizer(*pre_tokenizer, std::move(piece), run_model);
+    } else {
+        run_model(std::move(piece));
     }
 }
 
-void HfTokenizer::encode_text(const AlignedText& piece, std::vector<Token>& out) const {
-    const AlignedText normalized = normalizer ? apply_normalizer(*normalizer, piece) : piece;
+void HfTokenizer::encode_text(AlignedText&& piece, std::vector<Token>& out) const {
+    AlignedText normalized = normalizer ? apply_normalizer(*normalizer, std::move(piece)) : std::move(piece);
+    const std::vector<Match> matches = find_added(normalized.text, true);
+    if (matches.empty()) {
+        encode_normalized(std::move(normalized), out);
+        return;
+    }
     std::size_t prev = 0;
-    for (const Match& m : find_added(normalized.text, true)) {
+    for (const Match& m : matches) {
         if (m.begin > prev) encode_normalized(normalized.slice(prev, m.begin), out);
         Token t;
         t.id = added[m.added_index].id;
@@ -243,10 +253,15 @@ void HfTokenizer::encode_text(const AlignedText& piece, std::vector<Token>& out)
 }
 
 std::vector<Token> HfTokenizer::encode(const std::string& text, bool add_special_tokens) const {
-    const AlignedText all = lossy_decode(text);
+    AlignedText all = lossy_decode(text);
     std::vector<Token> tokens;
     std::size_t prev = 0;
-    for (const Match& m : find_added(all.text, false)) {
+    const std::vector<Match> matches = find_added(all.text, false);
+    if (matches.empty()) {
+        prev = all.text.size();
+        if (!all.text.empty()) encode_text(std::move(all), tokens);
+    }
+    for (const Match& m : matches) {
         if (m.begin > prev) encode_text(all.slice(prev, m.begin), tokens);
         Token t;
         t.id = added[m.added_index].id;
@@ -256,7 +271,7 @@ std::vector<Token> HfTokenizer::encode(const std::string& text, bool add_special
         tokens.push_back(std::move(t));
         prev = m.end;
     }
-    if (prev < all.text.size()) encode_text(all.slice(prev, all.text.size()), tokens);
+    if (!matches.empty() && prev < all.text.size()) encode_text(all.slice(prev, all.text.size()), tokens);
 
     // Spans tile the text: each token starts where the previous one ended (text a normalizer or a
     // Removed split dropped goes to the next token), the last one ends at the end of the text.
@@ -289,7 +304,10 @@ std::vector<Token> HfTokenizer::encode(const std::string& text, bool add_special
             tokens = std::move(wrapped);
         }
     }
-    for (Token& t : tokens) t.display = display(t.id);
+    for (Token& t : tokens) {
+        const auto i = static_cast<std::size_t>(t.id);
+        t.display = i < m_display.size() ? m_display[i] : display(t.id);
+    }
     return tokens;
 }
 
@@ -932,6 +950,7 @@ bool contains_byte_level(const Decoder& d) {
 }
 
 void finish(HfTokenizer& t) {
+    t.model.detect_marker_splits();
     t.byte_level = (t.pre_tokenizer && contains_byte_level(*t.pre_tokenizer)) ||
                    (t.decoder && contains_byte_level(*t.decoder));
     t.n_vocab = static_cast<int>(t.model.id_to_token.size());

@@ -7,6 +7,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -107,12 +108,16 @@ struct PreTokenizer {
     bool split = true;                                      ///< kMetaspace
 };
 
-/// Splits each piece further (and maps bytes for ByteLevel), in place.
-void apply_pre_tokenizer(const PreTokenizer& p, std::vector<AlignedText>& pieces);
+/// Receives the pieces of a pre-tokenization in order, one at a time (so that a long text is never
+/// held as hundreds of thousands of pieces at once).
+using PieceSink = std::function<void(AlignedText&&)>;
+
+/// Splits `piece` further (and maps bytes for ByteLevel), handing each resulting piece to `emit`.
+void apply_pre_tokenizer(const PreTokenizer& p, AlignedText&& piece, const PieceSink& emit);
 
 /// Splits `in` at the matches of `re` with the given behavior (empty pieces dropped).
-std::vector<AlignedText> split_by_regex(const AlignedText& in, const Regex& re, SplitBehavior behavior,
-                                        bool invert);
+void split_by_regex(const AlignedText& in, const Regex& re, SplitBehavior behavior, bool invert,
+                    const PieceSink& emit);
 
 // [SECTION] GPT-2's byte-to-unicode map
 
@@ -145,11 +150,19 @@ class BpeModel {
     std::string continuing_subword_prefix;
     std::string end_of_word_suffix;
     std::array<int, 256> byte_ids{};  ///< id of "<0xXX>", -1 when absent
+    /// True when no token has "▁" after another character (SentencePiece vocabularies): then no merge can
+    /// cross the start of a "▁" that follows another character, and a long word is cut there first.
+    bool split_before_marker = false;
+
+    /// Sets split_before_marker from the vocabulary (call once it is complete).
+    void detect_marker_splits();
 
     /// Appends the tokens of one pre-token (`tokenizers` BPE::tokenize, with a bounded cache).
     void tokenize(std::string_view word, std::vector<Piece>& out) const;
 
   private:
+    void tokenize_word(std::string_view word, std::size_t offset, std::vector<Piece>& out) const;
+    void tokenize_cached(std::string_view word, std::vector<Piece>& out) const;
     void merge_word(std::string_view word, std::vector<Piece>& out) const;
     mutable std::mutex m_cache_mutex;
     mutable std::unordered_map<std::string, std::vector<Piece>> m_cache;
