@@ -64,7 +64,7 @@ std::string render_bytes(const std::string& bytes) {
         bool valid = false;
         const std::size_t len = utf8_char_at(bytes, i, &cp, &valid);
         if (!valid) {
-            bad += bytes[i];
+            bad.append(bytes, i, len);
             i += len;
             continue;
         }

@@ -42,10 +42,12 @@ struct AlignedText {
     std::size_t boundary(std::size_t p) const;
 };
 
-/// Decodes input bytes as UTF-8 the lossy way (each invalid byte becomes U+FFFD, aligned to that byte).
+/// Decodes input bytes as UTF-8 the lossy way: each maximal invalid subpart (a stray byte, or the start of a
+/// sequence cut short) becomes one U+FFFD aligned to those bytes, as Rust's String::from_utf8_lossy does.
 AlignedText lossy_decode(const std::string& original);
 
-/// Length of the valid UTF-8 character at s[i] (1 for an invalid byte); `cp` receives it (0xFFFD if bad).
+/// Length of the UTF-8 character at s[i], or of the maximal invalid subpart there (`valid` false, at least
+/// 1); `cp` receives the character (0xFFFD if invalid).
 std::size_t utf8_char_at(std::string_view s, std::size_t i, char32_t* cp, bool* valid);
 
 /// White_Space as Rust's char::is_whitespace defines it.
