@@ -48,6 +48,13 @@ void BpeModel::merge_word(std::string_view word, std::vector<Piece>& out) const 
     symbols.reserve(word.size());
     int unk = -1;  // pending unk id
     std::size_t unk_len = 0;
+    // Bytes of dropped characters (no unk token, no byte fallback): `tokenizers` loses them from its
+    // offsets; here they go to the next symbol (or the last), so every later offset stays exact.
+    std::size_t dropped = 0;
+    const auto add = [&](int id, std::size_t len) {
+        add_symbol(symbols, id, len + dropped);
+        dropped = 0;
+    };
     std::size_t i = 0;
     while (i < word.size()) {
         const std::size_t len = utf8_char_at(word, i, nullptr, nullptr);
@@ -60,10 +67,10 @@ void BpeModel::merge_word(std::string_view word, std::vector<Piece>& out) const 
         const auto it = vocab.find(s);
         if (it != vocab.end()) {
             if (unk >= 0) {
-                add_symbol(symbols, unk, unk_len);
+                add(unk, unk_len);
                 unk = -1;
             }
-            add_symbol(symbols, it->second, len);
+            add(it->second, len);
             continue;
         }
         if (byte_fallback) {
@@ -71,7 +78,7 @@ void BpeModel::merge_word(std::string_view word, std::vector<Piece>& out) const 
             for (char c : s) all = all && byte_ids[static_cast<unsigned char>(c)] >= 0;
             if (all) {
                 // `tokenizers` does not flush a pending unk here; the byte symbols come first.
-                for (char c : s) add_symbol(symbols, byte_ids[static_cast<unsigned char>(c)], 1);
+                for (char c : s) add(byte_ids[static_cast<unsigned char>(c)], 1);
                 continue;
             }
         }
@@ -79,14 +86,16 @@ void BpeModel::merge_word(std::string_view word, std::vector<Piece>& out) const 
             if (unk >= 0 && fuse_unk) {
                 unk_len += len;
             } else {
-                if (unk >= 0) add_symbol(symbols, unk, unk_len);
+                if (unk >= 0) add(unk, unk_len);
                 unk = unk_id;
                 unk_len = len;
             }
         }
         // Without an unk token the character is dropped, as in `tokenizers`.
+        if (unk_id < 0) dropped += len;
     }
-    if (unk >= 0) add_symbol(symbols, unk, unk_len);
+    if (unk >= 0) add(unk, unk_len);
+    if (dropped > 0 && !symbols.empty()) symbols.back().len += dropped;
 
     std::priority_queue<Merge, std::vector<Merge>, MergeAfter> queue;
     for (std::size_t k = 0; k + 1 < symbols.size(); ++k) {
