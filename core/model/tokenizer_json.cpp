@@ -19,6 +19,12 @@ using namespace detail;
 /// Largest token id accepted: far above any real vocabulary, small enough that tables indexed by id fit.
 constexpr std::int64_t kMaxTokenId = (1LL << 24) - 1;
 
+/// Largest id (exclusive) a tokenizer of n tokens may use: tables are indexed by id, so a file must not
+/// make a few tokens cost gigabytes; real vocabularies are dense.
+std::int64_t id_table_limit(std::size_t n_tokens) {
+    return 2 * static_cast<std::int64_t>(n_tokens) + (1 << 18);
+}
+
 /// GPT-2's pre-tokenization regex, used by the ByteLevel pre-tokenizer when use_regex is true.
 constexpr const char* kGpt2Pattern =
     R"('s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+)";
@@ -92,7 +98,7 @@ std::string render_bytes(const std::string& bytes) {
 // [SECTION] the tokenizer
 
 class HfTokenizer final : public Tokenizer {
-  public:
+public:
     std::optional<Normalizer> normalizer;
     std::optional<PreTokenizer> pre_tokenizer;
     BpeModel model;
@@ -128,7 +134,7 @@ class HfTokenizer final : public Tokenizer {
     std::string display(int id) const override;
     int vocab_size() const override { return n_vocab; }
 
-  private:
+private:
     struct Match {
         std::size_t begin, end;
         std::size_t added_index;
@@ -413,7 +419,7 @@ const char* type_name(const JsonValue& v) {
 }
 
 class ConfigReader {
-  public:
+public:
     explicit ConfigReader(std::string name) : m_name(std::move(name)) {}
 
     const std::string& error() const { return m_error; }
@@ -798,6 +804,11 @@ class ConfigReader {
             m.vocab.emplace(token, static_cast<int>(id));
             max_id = std::max(max_id, id);
         }
+        if (max_id >= id_table_limit(vocab.members().size())) {
+            return fail(path, "ids go up to " + std::to_string(max_id) + " for only " +
+                                  std::to_string(vocab.members().size()) +
+                                  " tokens; a vocabulary numbers its tokens about 0..n-1");
+        }
         m.id_to_token.assign(static_cast<std::size_t>(max_id + 1), std::string());
         m.has_id.assign(static_cast<std::size_t>(max_id + 1), 0);
         for (const auto& [token, id] : m.vocab) {
@@ -933,7 +944,7 @@ class ConfigReader {
         return true;
     }
 
-  private:
+private:
     std::string m_name;
     std::string m_error;
 };
@@ -1004,6 +1015,13 @@ Expected<std::shared_ptr<const Tokenizer>> parse_tokenizer_json(const std::strin
             AddedToken token;
             if (!r.added_token(a->items()[k], "added_tokens[" + std::to_string(k) + "]", token))
                 return failed();
+            const std::size_t n_tokens = t->model.vocab.size() + a->items().size();
+            if (token.id >= id_table_limit(n_tokens)) {
+                r.fail("added_tokens[" + std::to_string(k) + "].id",
+                       std::to_string(token.id) + " is far beyond the " + std::to_string(n_tokens) +
+                           " tokens of the file");
+                return failed();
+            }
             if (!token.content.empty()) t->added.push_back(std::move(token));
         }
     }

@@ -393,7 +393,7 @@ TEST(ByteLevelTokenizer, IgnoreMergesTakesAWordInTheVocabularyWhole) {
 }
 
 class TempDir {
-  public:
+public:
     TempDir() {
         char pattern[] = "/tmp/attnviz_tokenizer_XXXXXX";
         const char* made = mkdtemp(pattern);
@@ -409,7 +409,7 @@ class TempDir {
         return path;
     }
 
-  private:
+private:
     std::string m_path;
 };
 
@@ -462,6 +462,50 @@ TEST(ByteLevelTokenizer, AMegabyteOfMixedTextTilesAndRoundTrips) {
     std::size_t n_units = text.size() / unit.size();
     for (std::size_t k = 0; k < n_units; ++k) expected += expected_unit;
     EXPECT_EQ(t->decode(ids_of(tokens)), expected);
+}
+
+}  // namespace
+
+namespace {
+
+TEST(ByteLevelTokenizer, DigitsLowercaseStripAndRobertaStages) {
+    HandTokenizer h = byte_level_tokenizer();
+    h.vocab.emplace_back("12", 256);
+    h.merge("1", "2");
+    // Digits with individual_digits cuts between digits, so (1,2) cannot merge.
+    h.pre_tokenizer =
+        std::string(
+            R"({"type": "Sequence", "pretokenizers": [{"type": "Digits", "individual_digits": true}, )") +
+        kNoRegexByteLevel + "]}";
+    EXPECT_EQ(ids_of(h.build()->encode("a123", false)), (V{97, 49, 50, 51}));
+    h.pre_tokenizer =
+        std::string(
+            R"({"type": "Sequence", "pretokenizers": [{"type": "Digits", "individual_digits": false}, )") +
+        kNoRegexByteLevel + "]}";
+    EXPECT_EQ(ids_of(h.build()->encode("a123", false)), (V{97, 256, 51}));
+    // WhitespaceSplit drops the whitespace; the spans still tile the text.
+    h.pre_tokenizer = std::string(R"({"type": "Sequence", "pretokenizers": [{"type": "WhitespaceSplit"}, )") +
+                      kNoRegexByteLevel + "]}";
+    const std::string spaced = " a \t b ";
+    const auto ws = h.build()->encode(spaced, false);
+    EXPECT_EQ(ids_of(ws), (V{97, 98}));
+    EXPECT_EQ(concat_spans(spaced, ws), spaced);
+    // Lowercase then Strip: "  AbC " -> "abc"; the stripped spaces belong to the neighbouring tokens.
+    h.pre_tokenizer = kNoRegexByteLevel;
+    h.normalizer = R"({"type": "Sequence", "normalizers": [{"type": "Lowercase"},
+                      {"type": "Strip", "strip_left": true, "strip_right": true}]})";
+    const std::string upper = "  AbC ";
+    const auto low = h.build()->encode(upper, false);
+    EXPECT_EQ(ids_of(low), (V{97, 98, 99}));
+    EXPECT_EQ(concat_spans(upper, low), upper);
+    // Lowercase is Unicode-aware: "É" (C3 89) -> "é" (C3 A9).
+    EXPECT_EQ(ids_of(h.build()->encode("\xC3\x89", false)), (V{0xC3, 0xA9}));
+    // RobertaProcessing wraps the text in its cls and sep ids.
+    h.normalizer = "null";
+    h.post_processor = R"({"type": "RobertaProcessing", "sep": ["</s>", 2], "cls": ["<s>", 0],
+                          "trim_offsets": true, "add_prefix_space": false})";
+    EXPECT_EQ(ids_of(h.build()->encode("ab")), (V{0, 97, 98, 2}));
+    EXPECT_EQ(ids_of(h.build()->encode("ab", false)), (V{97, 98}));
 }
 
 }  // namespace

@@ -35,6 +35,12 @@ TEST(TokenizerErrors, VocabularyIdsOutOfRangeOrNotIntegers) {
     expect_error(h.json(), {"model.vocab.\"c\"", "out of range"});
     h.vocab.back().second = 1 << 30;
     expect_error(h.json(), {"model.vocab.\"c\"", "out of range"});
+    // In range, but a table of 10 million entries for four tokens: refused before anything is allocated.
+    h.vocab.back().second = 10000000;
+    expect_error(h.json(), {"model.vocab", "10000000", "0..n-1"});
+    h.vocab.back().second = 3;
+    h.added_tokens = R"([{"id": 9000000, "content": "<big>", "special": true}])";
+    expect_error(h.json(), {"added_tokens[0].id", "9000000"});
     expect_error(R"({"model": {"type": "BPE", "vocab": {"a": 1.5}, "merges": []}})",
                  {"model.vocab.\"a\"", "integer"});
     expect_error(R"({"model": {"type": "BPE", "vocab": ["a"], "merges": []}})", {"model.vocab", "object"});
