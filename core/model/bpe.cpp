@@ -2,7 +2,7 @@
 // applied lowest rank first (leftmost on ties) through a priority queue: O(n log n) per word, with a cache.
 #include "core/model/tokenizer_pipeline.h"
 
-#include <queue>
+#include <algorithm>
 
 namespace attnviz::model::detail {
 
@@ -24,11 +24,54 @@ struct Merge {
     int new_id;
 };
 
-struct MergeAfter {
-    bool operator()(const Merge& a, const Merge& b) const {
-        if (a.rank != b.rank) return a.rank > b.rank;
-        return a.pos > b.pos;
+/// (rank, pos) as one number: the lowest comes first, and on equal ranks the leftmost.
+std::uint64_t merge_key(const Merge& m) {
+    return (static_cast<std::uint64_t>(static_cast<std::uint32_t>(m.rank)) << 32) |
+           static_cast<std::uint32_t>(m.pos);
+}
+
+/// A min-heap with four children per node (fewer levels, so fewer cache misses on long words), ordered by
+/// merge_key: the same pop order as `tokenizers`' quaternary heap.
+class MergeQueue {
+public:
+    bool empty() const { return m_items.empty(); }
+    void push(const Merge& m) {
+        std::size_t i = m_items.size();
+        m_items.push_back({merge_key(m), m});
+        while (i > 0) {
+            const std::size_t parent = (i - 1) / 4;
+            if (m_items[parent].key <= m_items[i].key) break;
+            std::swap(m_items[parent], m_items[i]);
+            i = parent;
+        }
     }
+    Merge pop() {
+        const Merge top = m_items.front().merge;
+        m_items.front() = m_items.back();
+        m_items.pop_back();
+        const std::size_t n = m_items.size();
+        std::size_t i = 0;
+        while (true) {
+            const std::size_t first = 4 * i + 1;
+            if (first >= n) break;
+            std::size_t best = first;
+            const std::size_t last = std::min(first + 4, n);
+            for (std::size_t c = first + 1; c < last; ++c) {
+                if (m_items[c].key < m_items[best].key) best = c;
+            }
+            if (m_items[i].key <= m_items[best].key) break;
+            std::swap(m_items[i], m_items[best]);
+            i = best;
+        }
+        return top;
+    }
+
+private:
+    struct Item {
+        std::uint64_t key;
+        Merge merge;
+    };
+    std::vector<Item> m_items;
 };
 
 std::uint64_t pair_key(int a, int b) {
@@ -97,14 +140,13 @@ void BpeModel::merge_word(std::string_view word, std::vector<Piece>& out) const 
     if (unk >= 0) add(unk, unk_len);
     if (dropped > 0 && !symbols.empty()) symbols.back().len += dropped;
 
-    std::priority_queue<Merge, std::vector<Merge>, MergeAfter> queue;
+    MergeQueue queue;
     for (std::size_t k = 0; k + 1 < symbols.size(); ++k) {
         const auto m = merges.find(pair_key(symbols[k].id, symbols[k + 1].id));
         if (m != merges.end()) queue.push({static_cast<int>(k), m->second.first, m->second.second});
     }
     while (!queue.empty()) {
-        const Merge top = queue.top();
-        queue.pop();
+        const Merge top = queue.pop();
         Symbol& left = symbols[static_cast<std::size_t>(top.pos)];
         if (left.len == 0 || left.next == -1) continue;
         const Symbol right = symbols[static_cast<std::size_t>(left.next)];
