@@ -151,3 +151,32 @@ TEST(TokenizerErrors, AWorkingTokenizerSurvivesHostileText) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(TokenizerErrors, PatternsThatMatchEmptyOrBacktrackWildlyStillEnd) {
+    HandTokenizer h = byte_level_tokenizer();
+    h.vocab.emplace_back("ab", 256);
+    h.merge("a", "b");
+    const auto split = [](const std::string& regex) {
+        return R"({"type": "Sequence", "pretokenizers": [{"type": "Split", "pattern": {"Regex": )" +
+               attnviz::testing::js(regex) +
+               R"(}, "behavior": "Isolated", "invert": false}, {"type": "ByteLevel", "add_prefix_space": false, "use_regex": false}]})";
+    };
+    // x* matches the empty string everywhere: like onig's find_iter, one empty match per position, so
+    // every character is its own piece and (a,b) cannot merge.
+    h.pre_tokenizer = split("x*");
+    auto t = h.build();
+    ASSERT_TRUE(t);
+    EXPECT_EQ(attnviz::testing::ids_of(t->encode("abc", false)), (std::vector<int>{97, 98, 99}));
+    // Exponential backtracking in a naive engine: PCRE2 ends it (by its optimizations, or its match limit,
+    // after which the rest of the text is left unsplit); the spans still tile.
+    h.pre_tokenizer = split("(a+)+$");
+    t = h.build();
+    ASSERT_TRUE(t);
+    const std::string text = std::string(40, 'a') + "b";
+    const auto tokens = t->encode(text, false);
+    EXPECT_EQ(attnviz::testing::concat_spans(text, tokens), text);
+}
+
+}  // namespace
