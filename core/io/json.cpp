@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <unordered_set>
 
 namespace attnviz {
 
@@ -258,6 +259,9 @@ private:
             v = std::move(obj);
             return true;
         }
+        // Keys seen so far, for the duplicate check: a linear scan for small objects, a hash set once an
+        // object is big (a tokenizer's vocabulary has 150,000 keys; a scan would be quadratic).
+        std::unordered_set<std::string> seen;
         while (true) {
             skip_space();
             if (at_end()) return set_error("unexpected end of file inside an object; expected '\"key\"'");
@@ -269,7 +273,12 @@ private:
             const std::size_t key_pos = m_pos;
             std::string key;
             if (!parse_string(key)) return false;
-            if (obj.find(key) != nullptr) {
+            constexpr std::size_t kHashFrom = 16;
+            if (obj.members().size() == kHashFrom) {
+                for (const JsonValue::Member& m : obj.members()) seen.insert(m.first);
+            }
+            const bool duplicate = obj.members().size() < kHashFrom ? obj.find(key) != nullptr : !seen.insert(key).second;
+            if (duplicate) {
                 m_pos = key_pos;
                 return set_error("duplicate key \"" + key + "\"; each key may appear once");
             }

@@ -28,39 +28,47 @@ std::size_t AlignedText::boundary(std::size_t p) const {
 }
 
 std::size_t utf8_char_at(std::string_view s, std::size_t i, char32_t* cp, bool* valid) {
+    // Well-formed sequences as Unicode's table 3-7 lists them: the lead byte fixes the range allowed for
+    // the second byte; an invalid sequence is its maximal subpart (what Rust's from_utf8_lossy replaces
+    // with one U+FFFD), at least one byte.
     const auto b0 = static_cast<unsigned char>(s[i]);
     std::size_t len = 0;
+    unsigned lo = 0x80;
+    unsigned hi = 0xBF;
     char32_t c = 0;
-    char32_t min = 0;
     if (b0 < 0x80) {
-        len = 1;
-        c = b0;
-    } else if (b0 >= 0xC2 && b0 <= 0xDF) {
+        if (cp != nullptr) *cp = b0;
+        if (valid != nullptr) *valid = true;
+        return 1;
+    }
+    if (b0 >= 0xC2 && b0 <= 0xDF) {
         len = 2;
         c = b0 & 0x1Fu;
-        min = 0x80;
     } else if (b0 >= 0xE0 && b0 <= 0xEF) {
         len = 3;
         c = b0 & 0x0Fu;
-        min = 0x800;
+        if (b0 == 0xE0) lo = 0xA0;
+        if (b0 == 0xED) hi = 0x9F;
     } else if (b0 >= 0xF0 && b0 <= 0xF4) {
         len = 4;
         c = b0 & 0x07u;
-        min = 0x10000;
+        if (b0 == 0xF0) lo = 0x90;
+        if (b0 == 0xF4) hi = 0x8F;
     }
-    bool ok = len > 0 && i + len <= s.size();
-    for (std::size_t k = 1; ok && k < len; ++k) {
-        const auto b = static_cast<unsigned char>(s[i + k]);
-        if ((b & 0xC0) != 0x80) {
-            ok = false;
-        } else {
+    std::size_t k = 1;
+    if (len > 0) {
+        for (; k < len && i + k < s.size(); ++k) {
+            const auto b = static_cast<unsigned char>(s[i + k]);
+            const unsigned low = k == 1 ? lo : 0x80;
+            const unsigned high = k == 1 ? hi : 0xBF;
+            if (b < low || b > high) break;
             c = (c << 6) | (b & 0x3Fu);
         }
     }
-    if (ok && (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))) ok = false;
+    const bool ok = len > 0 && k == len;
     if (cp != nullptr) *cp = ok ? c : 0xFFFD;
     if (valid != nullptr) *valid = ok;
-    return ok ? len : 1;
+    return ok ? len : k;
 }
 
 AlignedText lossy_decode(const std::string& original) {
@@ -77,7 +85,7 @@ AlignedText lossy_decode(const std::string& original) {
                 out.align.push_back({i + k, i + k + 1});
             }
         } else {
-            out.append_new("\xEF\xBF\xBD", {i, i + 1});
+            out.append_new("\xEF\xBF\xBD", {i, i + len});
         }
         i += len;
     }

@@ -2,7 +2,7 @@
 // applied lowest rank first (leftmost on ties) through a priority queue: O(n log n) per word, with a cache.
 #include "core/model/tokenizer_pipeline.h"
 
-#include <queue>
+#include <algorithm>
 
 namespace attnviz::model::detail {
 
@@ -24,11 +24,54 @@ struct Merge {
     int new_id;
 };
 
-struct MergeAfter {
-    bool operator()(const Merge& a, const Merge& b) const {
-        if (a.rank != b.rank) return a.rank > b.rank;
-        return a.pos > b.pos;
+/// (rank, pos) as one number: the lowest comes first, and on equal ranks the leftmost.
+std::uint64_t merge_key(const Merge& m) {
+    return (static_cast<std::uint64_t>(static_cast<std::uint32_t>(m.rank)) << 32) |
+           static_cast<std::uint32_t>(m.pos);
+}
+
+/// A min-heap with four children per node (fewer levels, so fewer cache misses on long words), ordered by
+/// merge_key: the same pop order as `tokenizers`' quaternary heap.
+class MergeQueue {
+public:
+    bool empty() const { return m_items.empty(); }
+    void push(const Merge& m) {
+        std::size_t i = m_items.size();
+        m_items.push_back({merge_key(m), m});
+        while (i > 0) {
+            const std::size_t parent = (i - 1) / 4;
+            if (m_items[parent].key <= m_items[i].key) break;
+            std::swap(m_items[parent], m_items[i]);
+            i = parent;
+        }
     }
+    Merge pop() {
+        const Merge top = m_items.front().merge;
+        m_items.front() = m_items.back();
+        m_items.pop_back();
+        const std::size_t n = m_items.size();
+        std::size_t i = 0;
+        while (true) {
+            const std::size_t first = 4 * i + 1;
+            if (first >= n) break;
+            std::size_t best = first;
+            const std::size_t last = std::min(first + 4, n);
+            for (std::size_t c = first + 1; c < last; ++c) {
+                if (m_items[c].key < m_items[best].key) best = c;
+            }
+            if (m_items[i].key <= m_items[best].key) break;
+            std::swap(m_items[i], m_items[best]);
+            i = best;
+        }
+        return top;
+    }
+
+private:
+    struct Item {
+        std::uint64_t key;
+        Merge merge;
+    };
+    std::vector<Item> m_items;
 };
 
 std::uint64_t pair_key(int a, int b) {
@@ -48,6 +91,13 @@ void BpeModel::merge_word(std::string_view word, std::vector<Piece>& out) const 
     symbols.reserve(word.size());
     int unk = -1;  // pending unk id
     std::size_t unk_len = 0;
+    // Bytes of dropped characters (no unk token, no byte fallback): `tokenizers` loses them from its
+    // offsets; here they go to the next symbol (or the last), so every later offset stays exact.
+    std::size_t dropped = 0;
+    const auto add = [&](int id, std::size_t len) {
+        add_symbol(symbols, id, len + dropped);
+        dropped = 0;
+    };
     std::size_t i = 0;
     while (i < word.size()) {
         const std::size_t len = utf8_char_at(word, i, nullptr, nullptr);
@@ -60,10 +110,10 @@ void BpeModel::merge_word(std::string_view word, std::vector<Piece>& out) const 
         const auto it = vocab.find(s);
         if (it != vocab.end()) {
             if (unk >= 0) {
-                add_symbol(symbols, unk, unk_len);
+                add(unk, unk_len);
                 unk = -1;
             }
-            add_symbol(symbols, it->second, len);
+            add(it->second, len);
             continue;
         }
         if (byte_fallback) {
@@ -71,7 +121,7 @@ void BpeModel::merge_word(std::string_view word, std::vector<Piece>& out) const 
             for (char c : s) all = all && byte_ids[static_cast<unsigned char>(c)] >= 0;
             if (all) {
                 // `tokenizers` does not flush a pending unk here; the byte symbols come first.
-                for (char c : s) add_symbol(symbols, byte_ids[static_cast<unsigned char>(c)], 1);
+                for (char c : s) add(byte_ids[static_cast<unsigned char>(c)], 1);
                 continue;
             }
         }
@@ -79,23 +129,24 @@ void BpeModel::merge_word(std::string_view word, std::vector<Piece>& out) const 
             if (unk >= 0 && fuse_unk) {
                 unk_len += len;
             } else {
-                if (unk >= 0) add_symbol(symbols, unk, unk_len);
+                if (unk >= 0) add(unk, unk_len);
                 unk = unk_id;
                 unk_len = len;
             }
         }
         // Without an unk token the character is dropped, as in `tokenizers`.
+        if (unk_id < 0) dropped += len;
     }
-    if (unk >= 0) add_symbol(symbols, unk, unk_len);
+    if (unk >= 0) add(unk, unk_len);
+    if (dropped > 0 && !symbols.empty()) symbols.back().len += dropped;
 
-    std::priority_queue<Merge, std::vector<Merge>, MergeAfter> queue;
+    MergeQueue queue;
     for (std::size_t k = 0; k + 1 < symbols.size(); ++k) {
         const auto m = merges.find(pair_key(symbols[k].id, symbols[k + 1].id));
         if (m != merges.end()) queue.push({static_cast<int>(k), m->second.first, m->second.second});
     }
     while (!queue.empty()) {
-        const Merge top = queue.top();
-        queue.pop();
+        const Merge top = queue.pop();
         Symbol& left = symbols[static_cast<std::size_t>(top.pos)];
         if (left.len == 0 || left.next == -1) continue;
         const Symbol right = symbols[static_cast<std::size_t>(left.next)];
@@ -124,8 +175,61 @@ void BpeModel::merge_word(std::string_view word, std::vector<Piece>& out) const 
     }
 }
 
+namespace {
+constexpr std::string_view kMarker = "\xE2\x96\x81";  // ▁
+}  // namespace
+
+void BpeModel::detect_marker_splits() {
+    split_before_marker = false;
+    if (ignore_merges || !continuing_subword_prefix.empty() || !end_of_word_suffix.empty()) return;
+    if (vocab.find(std::string(kMarker)) == vocab.end()) return;
+    for (const auto& entry : vocab) {
+        const std::string& token = entry.first;
+        std::size_t at = token.find(kMarker);
+        while (at != std::string::npos) {
+            // A marker preceded by anything but another marker: a merge could cross such a cut.
+            if (at > 0 &&
+                (at < kMarker.size() || token.compare(at - kMarker.size(), kMarker.size(), kMarker) != 0)) {
+                return;
+            }
+            at = token.find(kMarker, at + kMarker.size());
+        }
+    }
+    split_before_marker = true;
+}
+
 void BpeModel::tokenize(std::string_view word, std::vector<Piece>& out) const {
+    if (!split_before_marker) {
+        tokenize_word(word, 0, out);
+        return;
+    }
+    // Exact: every vocabulary token keeps its markers at its start, so no merge result (each one is in
+    // the vocabulary) can hold a character followed by a marker.
+    std::size_t start = 0;
+    std::size_t at = word.find(kMarker, 1);
+    while (at != std::string_view::npos) {
+        const bool after_marker =
+            at >= kMarker.size() && word.compare(at - kMarker.size(), kMarker.size(), kMarker) == 0;
+        if (!after_marker) {
+            tokenize_word(word.substr(start, at - start), start, out);
+            start = at;
+        }
+        at = word.find(kMarker, at + kMarker.size());
+    }
+    tokenize_word(word.substr(start), start, out);
+}
+
+void BpeModel::tokenize_word(std::string_view word, std::size_t offset, std::vector<Piece>& out) const {
     if (word.empty()) return;
+    const std::size_t first = out.size();
+    tokenize_cached(word, out);
+    for (std::size_t k = first; k < out.size(); ++k) {
+        out[k].begin += offset;
+        out[k].end += offset;
+    }
+}
+
+void BpeModel::tokenize_cached(std::string_view word, std::vector<Piece>& out) const {
     if (ignore_merges) {
         const auto it = vocab.find(std::string(word));
         if (it != vocab.end()) {

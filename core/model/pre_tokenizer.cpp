@@ -43,7 +43,7 @@ namespace {
 
 /// Match data, a match context and (for JIT) a stack big enough for long runs of one class.
 class MatchState {
-  public:
+public:
     explicit MatchState(const pcre2_code* code, bool jit) {
         m_data = pcre2_match_data_create_from_pattern(code, nullptr);
         m_context = pcre2_match_context_create(nullptr);
@@ -62,7 +62,7 @@ class MatchState {
     pcre2_match_data* data() const { return m_data; }
     pcre2_match_context* context() const { return m_context; }
 
-  private:
+private:
     pcre2_match_data* m_data = nullptr;
     pcre2_match_context* m_context = nullptr;
     pcre2_jit_stack* m_stack = nullptr;
@@ -111,14 +111,14 @@ bool Regex::matches(std::string_view text) const {
 
 // [SECTION] Split
 
-std::vector<AlignedText> split_by_regex(const AlignedText& in, const Regex& re, SplitBehavior behavior,
-                                        bool invert) {
+void split_by_regex(const AlignedText& in, const Regex& re, SplitBehavior behavior, bool invert,
+                    const PieceSink& emit) {
     struct Part {
         std::size_t b, e;
         bool match;
     };
     std::vector<Part> parts;
-    if (in.text.empty()) return {};
+    if (in.text.empty()) return;
     std::size_t prev = 0;
     for (const auto& [s, e] : re.find_all(in.text)) {
         if (prev != s) parts.push_back({prev, s, invert});
@@ -177,11 +177,9 @@ std::vector<AlignedText> split_by_regex(const AlignedText& in, const Regex& re, 
             break;
         }
     }
-    std::vector<AlignedText> out;
     for (const Cut& c : cuts) {
-        if (!c.remove && c.e > c.b) out.push_back(in.slice(c.b, c.e));
+        if (!c.remove && c.e > c.b) emit(in.slice(c.b, c.e));
     }
-    return out;
 }
 
 // [SECTION] pre-tokenizers
@@ -201,29 +199,42 @@ AlignedText to_byte_level(const AlignedText& in) {
     out.text.reserve(in.text.size() * 2);
     out.align.reserve(in.text.size() * 2);
     for (std::size_t i = 0; i < in.text.size(); ++i) {
-        out.append_new(byte_to_unicode(static_cast<std::uint8_t>(in.text[i])), in.align[i]);
+        const std::string& mapped = byte_to_unicode(static_cast<std::uint8_t>(in.text[i]));
+        out.text += mapped;
+        for (std::size_t k = 0; k < mapped.size(); ++k) out.align.push_back(in.align[i]);
     }
     return out;
 }
 
-void pre_tokenize_piece(const PreTokenizer& p, AlignedText piece, std::vector<AlignedText>& out) {
+void run_sequence(const std::vector<PreTokenizer>& steps, std::size_t index, AlignedText&& piece,
+                  const PieceSink& emit) {
+    if (index == steps.size()) {
+        emit(std::move(piece));
+        return;
+    }
+    apply_pre_tokenizer(steps[index], std::move(piece),
+                        [&](AlignedText&& t) { run_sequence(steps, index + 1, std::move(t), emit); });
+}
+
+}  // namespace
+
+void apply_pre_tokenizer(const PreTokenizer& p, AlignedText&& piece, const PieceSink& emit) {
     switch (p.kind) {
         case PreTokenizer::Kind::kSequence:
-            out.push_back(std::move(piece));  // handled by apply_pre_tokenizer
+            run_sequence(p.children, 0, std::move(piece), emit);
             return;
         case PreTokenizer::Kind::kSplit:
-            for (AlignedText& t : split_by_regex(piece, *p.pattern, p.behavior, p.invert))
-                out.push_back(std::move(t));
+            split_by_regex(piece, *p.pattern, p.behavior, p.invert, emit);
             return;
         case PreTokenizer::Kind::kByteLevel: {
-            if (p.add_prefix_space && (piece.text.empty() || piece.text.front() != ' '))
+            if (p.add_prefix_space && (piece.text.empty() || piece.text.front() != ' ')) {
                 piece = prepend(piece, " ");
+            }
             if (p.use_regex) {
-                for (AlignedText& t : split_by_regex(piece, *p.pattern, SplitBehavior::kIsolated, false)) {
-                    out.push_back(to_byte_level(t));
-                }
+                split_by_regex(piece, *p.pattern, SplitBehavior::kIsolated, false,
+                               [&](AlignedText&& t) { emit(to_byte_level(t)); });
             } else if (!piece.text.empty()) {
-                out.push_back(to_byte_level(piece));
+                emit(to_byte_level(piece));
             }
             return;
         }
@@ -245,34 +256,21 @@ void pre_tokenize_piece(const PreTokenizer& p, AlignedText piece, std::vector<Al
             }
             if (add) replaced = prepend(replaced, p.replacement);
             if (!p.split || p.replacement.empty()) {
-                if (!replaced.text.empty()) out.push_back(std::move(replaced));
+                if (!replaced.text.empty()) emit(std::move(replaced));
                 return;
             }
             // MergedWithNext on the replacement: a piece starts at every replacement character.
             std::size_t start = 0;
             std::size_t at = replaced.text.find(p.replacement, 1);
             while (at != std::string::npos) {
-                out.push_back(replaced.slice(start, at));
+                emit(replaced.slice(start, at));
                 start = at;
                 at = replaced.text.find(p.replacement, at + p.replacement.size());
             }
-            if (start < replaced.text.size()) out.push_back(replaced.slice(start, replaced.text.size()));
+            if (start < replaced.text.size()) emit(replaced.slice(start, replaced.text.size()));
             return;
         }
     }
-}
-
-}  // namespace
-
-void apply_pre_tokenizer(const PreTokenizer& p, std::vector<AlignedText>& pieces) {
-    if (p.kind == PreTokenizer::Kind::kSequence) {
-        for (const PreTokenizer& child : p.children) apply_pre_tokenizer(child, pieces);
-        return;
-    }
-    std::vector<AlignedText> out;
-    out.reserve(pieces.size());
-    for (AlignedText& piece : pieces) pre_tokenize_piece(p, std::move(piece), out);
-    pieces = std::move(out);
 }
 
 }  // namespace attnviz::model::detail

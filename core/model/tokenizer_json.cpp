@@ -19,6 +19,12 @@ using namespace detail;
 /// Largest token id accepted: far above any real vocabulary, small enough that tables indexed by id fit.
 constexpr std::int64_t kMaxTokenId = (1LL << 24) - 1;
 
+/// Largest id (exclusive) a tokenizer of n tokens may use: tables are indexed by id, so a file must not
+/// make a few tokens cost gigabytes; real vocabularies are dense.
+std::int64_t id_table_limit(std::size_t n_tokens) {
+    return 2 * static_cast<std::int64_t>(n_tokens) + (1 << 18);
+}
+
 /// GPT-2's pre-tokenization regex, used by the ByteLevel pre-tokenizer when use_regex is true.
 constexpr const char* kGpt2Pattern =
     R"('s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+)";
@@ -64,7 +70,7 @@ std::string render_bytes(const std::string& bytes) {
         bool valid = false;
         const std::size_t len = utf8_char_at(bytes, i, &cp, &valid);
         if (!valid) {
-            bad += bytes[i];
+            bad.append(bytes, i, len);
             i += len;
             continue;
         }
@@ -92,7 +98,7 @@ std::string render_bytes(const std::string& bytes) {
 // [SECTION] the tokenizer
 
 class HfTokenizer final : public Tokenizer {
-  public:
+public:
     std::optional<Normalizer> normalizer;
     std::optional<PreTokenizer> pre_tokenizer;
     BpeModel model;
@@ -119,6 +125,8 @@ class HfTokenizer final : public Tokenizer {
             added_by_id[t.id] = k;
         }
         for (const AddedToken& t : added) n_vocab = std::max(n_vocab, t.id + 1);
+        m_display.resize(static_cast<std::size_t>(n_vocab));
+        for (int id = 0; id < n_vocab; ++id) m_display[static_cast<std::size_t>(id)] = display(id);
     }
 
     std::vector<Token> encode(const std::string& text, bool add_special_tokens) const override;
@@ -126,16 +134,17 @@ class HfTokenizer final : public Tokenizer {
     std::string display(int id) const override;
     int vocab_size() const override { return n_vocab; }
 
-  private:
+private:
     struct Match {
         std::size_t begin, end;
         std::size_t added_index;
     };
     std::vector<Match> find_added(const std::string& s, bool normalized_set) const;
-    void encode_text(const AlignedText& piece, std::vector<Token>& out) const;
-    void encode_normalized(const AlignedText& piece, std::vector<Token>& out) const;
+    void encode_text(AlignedText&& piece, std::vector<Token>& out) const;
+    void encode_normalized(AlignedText&& piece, std::vector<Token>& out) const;
     std::string token_bytes(int id) const;
 
+    std::vector<std::string> m_display;  ///< display(id) for every id below n_vocab
     std::array<std::vector<std::size_t>, 256> m_raw_first;
     std::array<std::vector<std::size_t>, 256> m_normalized_first;
 };
@@ -208,12 +217,9 @@ std::vector<HfTokenizer::Match> HfTokenizer::find_added(const std::string& s, bo
     return out;
 }
 
-void HfTokenizer::encode_normalized(const AlignedText& piece, std::vector<Token>& out) const {
-    std::vector<AlignedText> pieces;
-    pieces.push_back(piece);
-    if (pre_tokenizer) apply_pre_tokenizer(*pre_tokenizer, pieces);
+void HfTokenizer::encode_normalized(AlignedText&& piece, std::vector<Token>& out) const {
     std::vector<BpeModel::Piece> bpe;
-    for (const AlignedText& p : pieces) {
+    const auto run_model = [&](AlignedText&& p) {
         bpe.clear();
         model.tokenize(p.text, bpe);
         for (const BpeModel::Piece& b : bpe) {
@@ -223,13 +229,23 @@ void HfTokenizer::encode_normalized(const AlignedText& piece, std::vector<Token>
             t.end = p.boundary(b.end);
             out.push_back(std::move(t));
         }
+    };
+    if (pre_tokenizer) {
+        apply_pre_tokenizer(*pre_tokenizer, std::move(piece), run_model);
+    } else {
+        run_model(std::move(piece));
     }
 }
 
-void HfTokenizer::encode_text(const AlignedText& piece, std::vector<Token>& out) const {
-    const AlignedText normalized = normalizer ? apply_normalizer(*normalizer, piece) : piece;
+void HfTokenizer::encode_text(AlignedText&& piece, std::vector<Token>& out) const {
+    AlignedText normalized = normalizer ? apply_normalizer(*normalizer, std::move(piece)) : std::move(piece);
+    const std::vector<Match> matches = find_added(normalized.text, true);
+    if (matches.empty()) {
+        encode_normalized(std::move(normalized), out);
+        return;
+    }
     std::size_t prev = 0;
-    for (const Match& m : find_added(normalized.text, true)) {
+    for (const Match& m : matches) {
         if (m.begin > prev) encode_normalized(normalized.slice(prev, m.begin), out);
         Token t;
         t.id = added[m.added_index].id;
@@ -243,10 +259,15 @@ void HfTokenizer::encode_text(const AlignedText& piece, std::vector<Token>& out)
 }
 
 std::vector<Token> HfTokenizer::encode(const std::string& text, bool add_special_tokens) const {
-    const AlignedText all = lossy_decode(text);
+    AlignedText all = lossy_decode(text);
     std::vector<Token> tokens;
     std::size_t prev = 0;
-    for (const Match& m : find_added(all.text, false)) {
+    const std::vector<Match> matches = find_added(all.text, false);
+    if (matches.empty()) {
+        prev = all.text.size();
+        if (!all.text.empty()) encode_text(std::move(all), tokens);
+    }
+    for (const Match& m : matches) {
         if (m.begin > prev) encode_text(all.slice(prev, m.begin), tokens);
         Token t;
         t.id = added[m.added_index].id;
@@ -256,7 +277,7 @@ std::vector<Token> HfTokenizer::encode(const std::string& text, bool add_special
         tokens.push_back(std::move(t));
         prev = m.end;
     }
-    if (prev < all.text.size()) encode_text(all.slice(prev, all.text.size()), tokens);
+    if (!matches.empty() && prev < all.text.size()) encode_text(all.slice(prev, all.text.size()), tokens);
 
     // Spans tile the text: each token starts where the previous one ended (text a normalizer or a
     // Removed split dropped goes to the next token), the last one ends at the end of the text.
@@ -289,7 +310,10 @@ std::vector<Token> HfTokenizer::encode(const std::string& text, bool add_special
             tokens = std::move(wrapped);
         }
     }
-    for (Token& t : tokens) t.display = display(t.id);
+    for (Token& t : tokens) {
+        const auto i = static_cast<std::size_t>(t.id);
+        t.display = i < m_display.size() ? m_display[i] : display(t.id);
+    }
     return tokens;
 }
 
@@ -395,7 +419,7 @@ const char* type_name(const JsonValue& v) {
 }
 
 class ConfigReader {
-  public:
+public:
     explicit ConfigReader(std::string name) : m_name(std::move(name)) {}
 
     const std::string& error() const { return m_error; }
@@ -780,6 +804,11 @@ class ConfigReader {
             m.vocab.emplace(token, static_cast<int>(id));
             max_id = std::max(max_id, id);
         }
+        if (max_id >= id_table_limit(vocab.members().size())) {
+            return fail(path, "ids go up to " + std::to_string(max_id) + " for only " +
+                                  std::to_string(vocab.members().size()) +
+                                  " tokens; a vocabulary numbers its tokens about 0..n-1");
+        }
         m.id_to_token.assign(static_cast<std::size_t>(max_id + 1), std::string());
         m.has_id.assign(static_cast<std::size_t>(max_id + 1), 0);
         for (const auto& [token, id] : m.vocab) {
@@ -915,7 +944,7 @@ class ConfigReader {
         return true;
     }
 
-  private:
+private:
     std::string m_name;
     std::string m_error;
 };
@@ -932,6 +961,7 @@ bool contains_byte_level(const Decoder& d) {
 }
 
 void finish(HfTokenizer& t) {
+    t.model.detect_marker_splits();
     t.byte_level = (t.pre_tokenizer && contains_byte_level(*t.pre_tokenizer)) ||
                    (t.decoder && contains_byte_level(*t.decoder));
     t.n_vocab = static_cast<int>(t.model.id_to_token.size());
@@ -985,6 +1015,13 @@ Expected<std::shared_ptr<const Tokenizer>> parse_tokenizer_json(const std::strin
             AddedToken token;
             if (!r.added_token(a->items()[k], "added_tokens[" + std::to_string(k) + "]", token))
                 return failed();
+            const std::size_t n_tokens = t->model.vocab.size() + a->items().size();
+            if (token.id >= id_table_limit(n_tokens)) {
+                r.fail("added_tokens[" + std::to_string(k) + "].id",
+                       std::to_string(token.id) + " is far beyond the " + std::to_string(n_tokens) +
+                           " tokens of the file");
+                return failed();
+            }
             if (!token.content.empty()) t->added.push_back(std::move(token));
         }
     }

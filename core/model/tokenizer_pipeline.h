@@ -7,6 +7,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -41,10 +42,12 @@ struct AlignedText {
     std::size_t boundary(std::size_t p) const;
 };
 
-/// Decodes input bytes as UTF-8 the lossy way (each invalid byte becomes U+FFFD, aligned to that byte).
+/// Decodes input bytes as UTF-8 the lossy way: each maximal invalid subpart (a stray byte, or the start of a
+/// sequence cut short) becomes one U+FFFD aligned to those bytes, as Rust's String::from_utf8_lossy does.
 AlignedText lossy_decode(const std::string& original);
 
-/// Length of the valid UTF-8 character at s[i] (1 for an invalid byte); `cp` receives it (0xFFFD if bad).
+/// Length of the UTF-8 character at s[i], or of the maximal invalid subpart there (`valid` false, at least
+/// 1); `cp` receives the character (0xFFFD if invalid).
 std::size_t utf8_char_at(std::string_view s, std::size_t i, char32_t* cp, bool* valid);
 
 /// White_Space as Rust's char::is_whitespace defines it.
@@ -55,7 +58,7 @@ bool is_word_char(char32_t cp);
 // [SECTION] regular expressions (PCRE2, UTF + UCP, JIT when available)
 
 class Regex {
-  public:
+public:
     /// Compiles `pattern` (a literal string when `literal`); errors give PCRE2's message and offset.
     static Expected<std::shared_ptr<const Regex>> compile(const std::string& pattern, bool literal);
     ~Regex();
@@ -68,7 +71,7 @@ class Regex {
     /// True when the pattern matches somewhere in text.
     bool matches(std::string_view text) const;
 
-  private:
+private:
     Regex() = default;
     struct Impl;
     std::unique_ptr<Impl> m_impl;
@@ -107,12 +110,16 @@ struct PreTokenizer {
     bool split = true;                                      ///< kMetaspace
 };
 
-/// Splits each piece further (and maps bytes for ByteLevel), in place.
-void apply_pre_tokenizer(const PreTokenizer& p, std::vector<AlignedText>& pieces);
+/// Receives the pieces of a pre-tokenization in order, one at a time (so that a long text is never
+/// held as hundreds of thousands of pieces at once).
+using PieceSink = std::function<void(AlignedText&&)>;
+
+/// Splits `piece` further (and maps bytes for ByteLevel), handing each resulting piece to `emit`.
+void apply_pre_tokenizer(const PreTokenizer& p, AlignedText&& piece, const PieceSink& emit);
 
 /// Splits `in` at the matches of `re` with the given behavior (empty pieces dropped).
-std::vector<AlignedText> split_by_regex(const AlignedText& in, const Regex& re, SplitBehavior behavior,
-                                        bool invert);
+void split_by_regex(const AlignedText& in, const Regex& re, SplitBehavior behavior, bool invert,
+                    const PieceSink& emit);
 
 // [SECTION] GPT-2's byte-to-unicode map
 
@@ -126,7 +133,7 @@ bool byte_level_decode(std::string_view token, std::string& out);
 // [SECTION] the BPE model
 
 class BpeModel {
-  public:
+public:
     struct Piece {
         int id;
         std::size_t begin;  ///< byte offsets in the word
@@ -145,11 +152,19 @@ class BpeModel {
     std::string continuing_subword_prefix;
     std::string end_of_word_suffix;
     std::array<int, 256> byte_ids{};  ///< id of "<0xXX>", -1 when absent
+    /// True when no token has "▁" after another character (SentencePiece vocabularies): then no merge can
+    /// cross the start of a "▁" that follows another character, and a long word is cut there first.
+    bool split_before_marker = false;
+
+    /// Sets split_before_marker from the vocabulary (call once it is complete).
+    void detect_marker_splits();
 
     /// Appends the tokens of one pre-token (`tokenizers` BPE::tokenize, with a bounded cache).
     void tokenize(std::string_view word, std::vector<Piece>& out) const;
 
-  private:
+private:
+    void tokenize_word(std::string_view word, std::size_t offset, std::vector<Piece>& out) const;
+    void tokenize_cached(std::string_view word, std::vector<Piece>& out) const;
     void merge_word(std::string_view word, std::vector<Piece>& out) const;
     mutable std::mutex m_cache_mutex;
     mutable std::unordered_map<std::string, std::vector<Piece>> m_cache;

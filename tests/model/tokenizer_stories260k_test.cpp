@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace {
@@ -96,6 +97,28 @@ TEST(Stories260KTokenizer, ByteFallbackForCharactersOutsideTheVocabulary) {
               "\xE2\x9F\xA9");
     EXPECT_EQ(t->decode(ids_of(tokens)), text);
     EXPECT_EQ(concat_spans(text, tokens), text);
+}
+
+}  // namespace
+
+namespace {
+
+TEST(Stories260KTokenizer, ConcurrentEncodesShareTheCacheAndAgree) {
+    auto t = stories();
+    ASSERT_TRUE(t);
+    std::string text;
+    for (int k = 0; k < 400; ++k) text += "Once upon a time, " + std::to_string(k) + " little girls played. ";
+    const std::vector<Token> expected = t->encode(text);
+    std::vector<std::vector<Token>> results(4);
+    std::vector<std::thread> threads;
+    for (std::size_t k = 0; k < results.size(); ++k) {
+        threads.emplace_back([&, k]() { results[k] = t->encode(text); });
+    }
+    for (std::thread& th : threads) th.join();
+    for (const auto& r : results) {
+        EXPECT_EQ(ids_of(r), ids_of(expected));
+        EXPECT_EQ(concat_spans(text, r), text);
+    }
 }
 
 }  // namespace
