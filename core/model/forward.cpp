@@ -25,7 +25,9 @@
 #include "core/model/linear.h"
 
 #include <algorithm>
+#include <fstream>
 #include <new>
+#include <sstream>
 #include <string>
 
 namespace attnviz::model {
@@ -379,6 +381,61 @@ void compute_logits(const PassContext& pass, const MatrixRM& h, MatrixRM& logits
 
 }  // namespace detail
 
+std::int64_t forward_memory_bytes(const ModelConfig& c, int n_new, int n_cached,
+                                  const ForwardOptions& options) {
+    const double n = n_new;
+    const double n_k = static_cast<double>(n_cached) + n_new;
+    const double matrices =
+        (options.keep_attention || options.keep_scores ? 1.0 : 0.0) + (options.keep_scores ? 1.0 : 0.0);
+    const double attention = static_cast<double>(c.n_heads) * n * n_k * matrices;
+    const double qkv =
+        options.keep_qkv ? (static_cast<double>(c.n_heads) * n + 2.0 * c.n_kv_heads * n_k) * c.head_dim : 0.0;
+    const double residual = options.keep_residual ? n * c.d_model : 0.0;
+    // Per pass: the engine's own copy of one layer's weights, the layer's projections and the MLP.
+    const double transient = attention + n * (4.0 * c.d_model + 3.0 * c.n_heads * c.head_dim + 2.0 * c.d_ff);
+    const double logits = (options.all_logits ? n : 1.0) * c.vocab_size;
+    const double floats = c.n_layers * (attention + qkv + residual) + transient + logits;
+    return static_cast<std::int64_t>(floats * sizeof(float));
+}
+
+namespace {
+
+/// MemAvailable of /proc/meminfo in bytes, or -1 when the kernel does not say.
+std::int64_t available_memory() {
+    std::ifstream in("/proc/meminfo");
+    std::string key;
+    std::int64_t kib = 0;
+    std::string rest;
+    while (in >> key >> kib) {
+        std::getline(in, rest);
+        if (key == "MemAvailable:") return kib * 1024;
+    }
+    return -1;
+}
+
+std::string gib_text(std::int64_t bytes) {
+    std::ostringstream os;
+    os.precision(1);
+    os << std::fixed << static_cast<double>(bytes) / static_cast<double>(std::int64_t{1} << 30) << " GB";
+    return os.str();
+}
+
+}  // namespace
+
+namespace detail {
+
+Status check_memory(const ModelConfig& config, int n_new, int n_cached, const ForwardOptions& options) {
+    const std::int64_t need = forward_memory_bytes(config, n_new, n_cached, options);
+    const std::int64_t available = available_memory();
+    if (available < 0 || need <= available) return {};
+    return "the forward pass of " + std::to_string(n_new + n_cached) + " tokens needs about " +
+           gib_text(need) + " (attention weights of " + std::to_string(config.n_layers) + " layers x " +
+           std::to_string(config.n_heads) + " heads), only " + gib_text(available) +
+           " are available; use fewer tokens or turn off keeping the attention weights";
+}
+
+}  // namespace detail
+
 namespace {
 
 int resolve_threads(const ForwardOptions& options) {
@@ -399,6 +456,10 @@ Expected<ForwardResult> run_forward(const Checkpoint& model, const std::vector<i
     if (Status s = detail::check_tokens(model, token_ids, 0); !s.empty()) return Error{s};
     if (Status s = validate_interventions(interventions, model.config); !s.empty()) return Error{s};
     if (options.n_threads < 0) return Error{"n_threads is negative; use 0 for the default or a count >= 1"};
+    if (Status s = detail::check_memory(model.config, static_cast<int>(token_ids.size()), 0, options);
+        !s.empty()) {
+        return Error{s};
+    }
     try {
         const detail::PassContext pass{model, interventions, options, resolve_threads(options)};
         ForwardResult result;
@@ -428,6 +489,8 @@ Expected<ForwardResult> rerun_forward(const Checkpoint& model, const ForwardResu
                      "; run_forward it on this model first"};
     }
     const int first = interventions.first_changed_layer(previous.interventions, n_layers);
+    if (Status s = detail::check_memory(model.config, static_cast<int>(n), 0, options); !s.empty())
+        return Error{s};
     try {
         ForwardResult result;
         if (first == n_layers) {
