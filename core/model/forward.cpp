@@ -172,13 +172,15 @@ void scatter_heads(const MatrixRM& projected, Tensor3& stack, int row0, const Ro
     }
 }
 
-Status run_layer(const PassContext& pass, int l, MatrixRM& h, const RopeTable* rope, LayerKv* cache,
-                 LayerAttention& out, Workspace& ws) {
+/// One block on h [n, d_model] in place. cached: K/V of the earlier positions (or nullptr); extended: where
+/// K/V of every position go (or nullptr when nothing is cached).
+Status run_layer(const PassContext& pass, int l, MatrixRM& h, const RopeTable* rope, const LayerKv* cached,
+                 LayerKv* extended, LayerAttention& out, Workspace& ws) {
     const ModelConfig& c = pass.model.config;
     const LayerWeights& w = pass.model.weights.layers[static_cast<std::size_t>(l)];
     const int threads = pass.n_threads;
     const int n = static_cast<int>(h.rows());
-    const int n_old = cache != nullptr ? cache->k.n_rows() : 0;
+    const int n_old = cached != nullptr ? cached->k.n_rows() : 0;
     const int n_k = n_old + n;
     const int head_dim = c.head_dim;
 
@@ -198,10 +200,10 @@ Status run_layer(const PassContext& pass, int l, MatrixRM& h, const RopeTable* r
     inputs.q = Tensor3(c.n_heads, n, head_dim);
     inputs.k = Tensor3(c.n_kv_heads, n_k, head_dim);
     inputs.v = Tensor3(c.n_kv_heads, n_k, head_dim);
-    if (cache != nullptr && n_old > 0) {
+    if (n_old > 0) {
         for (int g = 0; g < c.n_kv_heads; ++g) {
-            inputs.k.mat(g).topRows(n_old) = cache->k.mat(g);
-            inputs.v.mat(g).topRows(n_old) = cache->v.mat(g);
+            inputs.k.mat(g).topRows(n_old) = cached->k.mat(g);
+            inputs.v.mat(g).topRows(n_old) = cached->v.mat(g);
         }
     }
     scatter_heads(ws.q, inputs.q, 0, rope);
@@ -270,9 +272,9 @@ Status run_layer(const PassContext& pass, int l, MatrixRM& h, const RopeTable* r
         out.k = inputs.k;
         out.v = inputs.v;
     }
-    if (cache != nullptr) {
-        cache->k = std::move(inputs.k);
-        cache->v = std::move(inputs.v);
+    if (extended != nullptr) {
+        extended->k = std::move(inputs.k);
+        extended->v = std::move(inputs.v);
     }
     return {};
 }
@@ -351,14 +353,16 @@ Status run_layers(const PassContext& pass, MatrixRM& h, int first_layer, int fir
         rope = make_rope_table(rope_inverse_frequencies(c.head_dim, c.rope_theta, c.rope_scaling),
                                first_position, static_cast<int>(h.rows()));
     }
-    // A failed pass leaves the cache as it was: the layers extend copies, swapped in at the end.
+    // A failed pass leaves the cache as it was: the extended K/V go to new tensors, swapped in at the end.
     std::vector<LayerKv> next;
-    if (cache != nullptr) next = *cache;
+    if (cache != nullptr) next.resize(cache->size());
     Workspace ws;
     for (int l = first_layer; l < c.n_layers; ++l) {
-        LayerKv* layer_cache = cache != nullptr ? &next[static_cast<std::size_t>(l)] : nullptr;
-        if (Status s = run_layer(pass, l, h, uses_rope(c) ? &rope : nullptr, layer_cache,
-                                 layers[static_cast<std::size_t>(l)], ws);
+        const auto lu = static_cast<std::size_t>(l);
+        const LayerKv* cached = cache != nullptr ? &(*cache)[lu] : nullptr;
+        LayerKv* extended = cache != nullptr ? &next[lu] : nullptr;
+        if (Status s =
+                run_layer(pass, l, h, uses_rope(c) ? &rope : nullptr, cached, extended, layers[lu], ws);
             !s.empty()) {
             return s;
         }
@@ -500,8 +504,9 @@ Expected<ForwardResult> rerun_forward(const Checkpoint& model, const ForwardResu
         }
         const MatrixRM& start = previous.layers[static_cast<std::size_t>(first)].residual_in;
         if (start.rows() != n || start.cols() != model.config.d_model) {
-            return Error{"the previous result kept no residual stream for layer " + std::to_string(first) +
-                         "; run it with keep_residual to recompute from a layer"};
+            return Error{"the previous result holds no residual stream of its " + std::to_string(n) +
+                         " positions for layer " + std::to_string(first) +
+                         "; run the whole sequence with keep_residual to recompute from a layer"};
         }
         const detail::PassContext pass{model, interventions, options, resolve_threads(options)};
         result.token_ids = previous.token_ids;
