@@ -49,17 +49,25 @@ void eigen_chunk(const MatrixRM& x, const Linear& linear, MatrixRM& y, int c0, i
 /// Below this many rows the product is a matrix-vector one, bound by reading W: Eigen's is faster there.
 constexpr int kBlasMinRows = 8;
 
+/// y's chunk = x W_chunk^T + b: the bias is written first and the product accumulated onto it (beta = 1),
+/// which saves sgemm's zeroing pass and a separate pass for the bias.
 void blas_chunk(const MatrixRM& x, const Linear& linear, MatrixRM& y, int c0, int cw) {
     const WeightView& w = linear.weight;
     const auto n = static_cast<blasint>(x.rows());
     const auto k = static_cast<blasint>(x.cols());
     const auto ldc = static_cast<blasint>(y.cols());
+    float beta = 0.0f;
+    if (!linear.bias.empty()) {
+        const Eigen::Map<const Eigen::RowVectorXf> b(linear.bias.data + c0, cw);
+        y.middleCols(c0, cw).rowwise() = b;
+        beta = 1.0f;
+    }
     if (linear.stored_in_out) {  // W [in, out]: columns c0.. of it, as they are
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, cw, k, 1.0f, x.data(), k, w.data + c0,
-                    w.row_stride, 0.0f, y.data() + c0, ldc);
+                    w.row_stride, beta, y.data() + c0, ldc);
     } else {  // W [out, in]: rows c0.. of it, transposed
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, cw, k, 1.0f, x.data(), k,
-                    w.data + static_cast<std::ptrdiff_t>(c0) * w.row_stride, w.row_stride, 0.0f,
+                    w.data + static_cast<std::ptrdiff_t>(c0) * w.row_stride, w.row_stride, beta,
                     y.data() + c0, ldc);
     }
 }
@@ -94,12 +102,10 @@ void matmul_linear(const MatrixRM& x, const Linear& linear, MatrixRM& y, int n_t
 #ifdef ATTNVIZ_HAVE_OPENBLAS
         if (blas) {
             blas_chunk(x, linear, y, c0, cw);
-        } else {
-            eigen_chunk(x, linear, y, c0, cw);
+            return;
         }
-#else
-        eigen_chunk(x, linear, y, c0, cw);
 #endif
+        eigen_chunk(x, linear, y, c0, cw);
         add_bias(linear, c0, cw, y);
     });
     (void)blas;
