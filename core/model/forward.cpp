@@ -257,16 +257,19 @@ Status run_layer(const PassContext& pass, int l, MatrixRM& h, const RopeTable* r
 
     // What the layer keeps.
     out.config = config;
-    if (!heads.weights.empty()) {
-        out.weights = Tensor3(c.n_heads, n, n_k);
-        for (int hd = 0; hd < c.n_heads; ++hd)
-            out.weights.mat(hd) = heads.weights[static_cast<std::size_t>(hd)];
-    }
-    if (!heads.scores.empty()) {
-        out.scores = Tensor3(c.n_heads, n, n_k);
-        for (int hd = 0; hd < c.n_heads; ++hd)
-            out.scores.mat(hd) = heads.scores[static_cast<std::size_t>(hd)];
-    }
+    // The engine's per-head matrices into the layer's stacks, heads spread over the threads.
+    const auto stack = [&](std::vector<MatrixRM>& per_head, Tensor3& into) {
+        if (per_head.empty()) return;
+        into = Tensor3(c.n_heads, n, n_k);
+        const double elements = static_cast<double>(c.n_heads) * n * n_k;
+        parallel_for(c.n_heads, elements < kParallelWorkThreshold ? 1 : threads, [&](int hd) {
+            MatrixRM& m = per_head[static_cast<std::size_t>(hd)];
+            into.mat(hd) = m;
+            m = MatrixRM();
+        });
+    };
+    stack(heads.weights, out.weights);
+    stack(heads.scores, out.scores);
     if (pass.options.keep_qkv) {
         out.q = std::move(inputs.q);
         out.k = inputs.k;
