@@ -133,6 +133,19 @@ TEST(Stories260K, LoadsFromMemoryIdenticallyEvenMisaligned) {
               view_values(from_disk.value()->weights.final_norm.weight));
 }
 
+TEST(Stories260K, InMemoryErrorsNameTheModelAndFile) {
+    const std::string config = read_all(kStories / "config.json");
+    const std::string png = std::string("\x89PNG\r\n\x1a\n", 8) + std::string(64, '\0');
+    InMemoryModel m{"built-in stories260K", config, {{"model.safetensors", png}}};
+    auto refused = load_checkpoint_from_memory(m);
+    ASSERT_FALSE(refused.ok());
+    EXPECT_HAS(refused.error(), "built-in stories260K/model.safetensors: not a safetensors file");
+    InMemoryModel bad_config{"built-in stories260K", "{", {{"model.safetensors", png}}};
+    EXPECT_HAS(load_checkpoint_from_memory(bad_config).error(), "built-in stories260K/config.json:1:2");
+    InMemoryModel no_files{"x", config, {}};
+    EXPECT_HAS(load_checkpoint_from_memory(no_files).error(), "x: no weight files");
+}
+
 TEST(Stories260K, ProgressRisesToOneAndCancelStops) {
     std::vector<double> seen;
     LoadOptions options;
@@ -196,6 +209,71 @@ TEST(CheckpointDtypes, F16AndBf16ConvertExactlyOnChosenValues) {
     EXPECT_EQ(ck.dtype, "mixed");
     EXPECT_EQ(ck.resident_bytes, 2 * 8 * 4);  // the two converted vectors
     EXPECT_EQ(ck.mapped_bytes, (ck.n_parameters - 16) * 4);
+}
+
+// Every finite 16-bit pattern, converted by the loader and by the format's formula in double precision.
+TEST(CheckpointDtypes, EveryFiniteF16AndBf16PatternConvertsExactly) {
+    struct Format {
+        const char* dtype;
+        int mantissa_bits, bias;
+    };
+    for (const Format f : {Format{"F16", 10, 15}, Format{"BF16", 7, 127}}) {
+        const int exponent_bits = 15 - f.mantissa_bits;
+        const unsigned max_exponent = (1u << exponent_bits) - 1;
+        std::vector<std::uint16_t> patterns;
+        std::vector<float> expected;
+        for (unsigned bits = 0; bits < 65536; ++bits) {
+            const unsigned exponent = (bits >> f.mantissa_bits) & max_exponent;
+            const unsigned mantissa = bits & ((1u << f.mantissa_bits) - 1);
+            if (exponent == max_exponent) continue;  // infinities and NaN: refused, tested below
+            const double scale = std::ldexp(1.0, -f.mantissa_bits);
+            const double magnitude =
+                exponent == 0 ? std::ldexp(mantissa * scale, 1 - f.bias)
+                              : std::ldexp(1.0 + mantissa * scale, static_cast<int>(exponent) - f.bias);
+            patterns.push_back(static_cast<std::uint16_t>(bits));
+            expected.push_back(static_cast<float>((bits & 0x8000u) ? -magnitude : magnitude));
+        }
+        ASSERT_EQ(patterns.size() % 8, 0u);
+        TinyDims d;
+        d.vocab = static_cast<int>(patterns.size() / 8);
+        TempDir dir(std::string("all_") + f.dtype);
+        std::vector<RawTensor> tensors = test::tiny_llama_tensors(d, "F32");
+        tensors.front() = {"model.embed_tokens.weight", f.dtype, {d.vocab, 8}, test::u16_bytes(patterns)};
+        write_model(dir.path(), test::tiny_llama_config(d), tensors);
+        auto loaded = load_checkpoint(dir.str());
+        ASSERT_TRUE(loaded.ok()) << loaded.error();
+        const std::vector<float> got = view_values(loaded.value()->weights.token_embedding);
+        ASSERT_EQ(got.size(), expected.size());
+        int n_wrong = 0;
+        for (std::size_t i = 0; i < got.size(); ++i) {
+            std::uint32_t a = 0, b = 0;
+            std::memcpy(&a, &got[i], 4);
+            std::memcpy(&b, &expected[i], 4);
+            if (a != b && ++n_wrong < 5) ADD_FAILURE() << f.dtype << " pattern " << std::hex << patterns[i];
+        }
+        EXPECT_EQ(n_wrong, 0) << f.dtype;
+    }
+}
+
+TEST(CheckpointDtypes, MisalignedF32InAFileIsCopied) {
+    // An F16 vector of 3 elements (6 bytes) first: every F32 tensor after it starts 2 bytes off alignment.
+    const TinyDims d;
+    TempDir dir("misaligned");
+    std::vector<RawTensor> tensors = test::tiny_llama_tensors(d, "F32");
+    tensors.insert(tensors.begin(), {"unused.odd", "F16", {3}, test::u16_bytes({0x3C00, 0x3C00, 0x3C00})});
+    const auto [header, data] = test::header_and_data(tensors);
+    std::string padded = header;
+    while ((padded.size() + 8) % 8 != 0) padded += ' ';
+    write_model(dir.path(), test::tiny_llama_config(d), {});
+    test::write_file(dir.path() / "model.safetensors", test::file_from(padded, data, false));
+    auto loaded = load_checkpoint(dir.str());
+    ASSERT_TRUE(loaded.ok()) << loaded.error();
+    const Checkpoint& ck = *loaded.value();
+    EXPECT_EQ(ck.mapped_bytes, 0);
+    EXPECT_EQ(ck.resident_bytes, ck.n_parameters * 4);
+    EXPECT_EQ(view_values(ck.weights.layers[1].up.weight),
+              find(tensors, "model.layers.1.mlp.up_proj.weight").values);
+    EXPECT_EQ(reinterpret_cast<std::uintptr_t>(ck.weights.layers[1].up.weight.data) % 64, 0u);
 }
 
 TEST(CheckpointDtypes, WholeModelInF16AndBf16EqualsItsValues) {
@@ -329,6 +407,55 @@ TEST(CheckpointLlamaFamily, Qwen2BiasesAndQwen3HeadNorms) {
         EXPECT_HAS(load_checkpoint(bad.str()).error(),
                    "tensor model.layers.0.self_attn.q_norm.weight is missing");
     }
+}
+
+TEST(CheckpointLlamaFamily, LlamaAttentionAndMlpBiasesAndUntiedGpt2Head) {
+    const TinyDims d;
+    TempDir dir("llama_bias");
+    std::vector<RawTensor> tensors = test::tiny_llama_tensors(d, "F32", false, /*qkv_bias=*/true);
+    for (int l = 0; l < d.n_layers; ++l) {
+        const std::string b = "model.layers." + std::to_string(l) + ".";
+        tensors.push_back(test::make_tensor(b + "self_attn.o_proj.bias", {8}, "F32", 900u + l));
+        tensors.push_back(test::make_tensor(b + "mlp.gate_proj.bias", {12}, "F32", 910u + l));
+        tensors.push_back(test::make_tensor(b + "mlp.up_proj.bias", {12}, "F32", 920u + l));
+        tensors.push_back(test::make_tensor(b + "mlp.down_proj.bias", {8}, "F32", 930u + l));
+    }
+    write_model(dir.path(),
+                test::tiny_llama_config(
+                    d, "llama", R"("tie_word_embeddings": true, "attention_bias": true, "mlp_bias": true)"),
+                tensors);
+    auto loaded = load_checkpoint(dir.str());
+    ASSERT_TRUE(loaded.ok()) << loaded.error();
+    const LayerWeights& L = loaded.value()->weights.layers[1];
+    EXPECT_EQ(view_values(L.o.bias), find(tensors, "model.layers.1.self_attn.o_proj.bias").values);
+    EXPECT_EQ(view_values(L.gate.bias), find(tensors, "model.layers.1.mlp.gate_proj.bias").values);
+    EXPECT_EQ(view_values(L.down.bias), find(tensors, "model.layers.1.mlp.down_proj.bias").values);
+    EXPECT_EQ(view_values(L.q.bias), find(tensors, "model.layers.1.self_attn.q_proj.bias").values);
+
+    // A GPT-2 whose config unties the head reads lm_head.weight as nn.Linear [vocab, d].
+    TempDir gpt2("gpt2_untied");
+    std::vector<RawTensor> g = test::tiny_gpt2_tensors(d, "F32", "transformer.");
+    g.push_back(test::make_tensor("lm_head.weight", {16, 8}, "F32", 77));
+    std::string config = test::tiny_gpt2_config(d);
+    config.insert(config.size() - 1, R"(, "tie_word_embeddings": false)");
+    write_model(gpt2.path(), config, g);
+    auto untied = load_checkpoint(gpt2.str());
+    ASSERT_TRUE(untied.ok()) << untied.error();
+    EXPECT_FALSE(untied.value()->weights.lm_head.stored_in_out);
+    EXPECT_EQ(view_values(untied.value()->weights.lm_head.weight), g.back().values);
+}
+
+TEST(CheckpointLlamaFamily, MistralLoadsWithItsWindow) {
+    const TinyDims d;
+    TempDir dir("mistral");
+    write_model(dir.path(), test::tiny_llama_config(d, "mistral", R"("sliding_window": 4)"),
+                test::tiny_llama_tensors(d, "BF16", /*lm_head=*/true));
+    auto loaded = load_checkpoint(dir.str());
+    ASSERT_TRUE(loaded.ok()) << loaded.error();
+    EXPECT_EQ(loaded.value()->config.architecture, Architecture::kMistral);
+    EXPECT_EQ(loaded.value()->config.sliding_window, 4);
+    EXPECT_FALSE(loaded.value()->config.tie_word_embeddings);  // MistralConfig's default
+    EXPECT_NE(loaded.value()->weights.lm_head.weight.data, loaded.value()->weights.token_embedding.data);
 }
 
 TEST(CheckpointLlamaFamily, MiniMindHeadNormsAreDetectedFromTheWeights) {
@@ -470,6 +597,41 @@ TEST_F(CheckpointErrors, NonFiniteValuesAreCountedPerTensor) {
     f16.back() = {"model.norm.weight", "F16", {8}, test::u16_bytes({0x7BFF, 0xFBFF, 0, 0, 0, 0, 0, 0})};
     write_model(m_dir.path(), m_config, f16);
     EXPECT_TRUE(load_checkpoint(m_dir.str()).ok());
+}
+
+TEST_F(CheckpointErrors, ModelLargerThanTheMachineIsRefusedBeforeReading) {
+    // A valid header over a sparse file of about 0.5 TB (no disk blocks): the BF16 embedding alone would be
+    // 1 TB as float32. With no limit given, the machine's available memory is the limit; nothing is read.
+    TinyDims d;
+    d.n_layers = 1;
+    d.d_model = 65536;
+    d.n_heads = 1;
+    d.n_kv_heads = 1;
+    d.head_dim = 16;
+    d.d_ff = 16;
+    d.vocab = 16;  // every tensor but the embedding, written for real (about 14 MB)
+    std::vector<RawTensor> tensors = test::tiny_llama_tensors(d, "BF16");
+    tensors.erase(tensors.begin());
+    d.vocab = 1 << 22;
+    const std::vector<std::int64_t> embedding_shape = {d.vocab, d.d_model};
+    auto [header, data] = test::header_and_data(tensors);
+    // The embedding goes last, declared but not written: the file is extended to its end as a hole.
+    const std::uint64_t embedding_bytes = std::uint64_t{1} << 39;  // 2^22 x 2^16 x 2 bytes
+    header.pop_back();
+    header += R"(,"model.embed_tokens.weight":{"dtype":"BF16","shape":)" + test::shape_json(embedding_shape) +
+              R"(,"data_offsets":[)" + std::to_string(data.size()) + "," +
+              std::to_string(data.size() + embedding_bytes) + "]}}";
+    const std::string head = test::file_from(header, data);
+    test::write_file(m_dir.path() / "config.json", test::tiny_llama_config(d));
+    test::write_file(m_dir.path() / "model.safetensors", head);
+    std::error_code ec;
+    fs::resize_file(m_dir.path() / "model.safetensors", head.size() + embedding_bytes, ec);
+    if (ec) GTEST_SKIP() << "no sparse files here: " << ec.message();
+    auto refused = load_checkpoint(m_dir.str());
+    ASSERT_FALSE(refused.ok());
+    EXPECT_HAS(refused.error(), m_dir.str() + ": the model needs about 1024");
+    EXPECT_HAS(refused.error(), "GB (1024");
+    EXPECT_HAS(refused.error(), "are available; choose a smaller model");
 }
 
 TEST_F(CheckpointErrors, MemoryEstimateCountsConvertedFloats) {

@@ -70,6 +70,9 @@ TEST(ModelFolder, HuggingFaceCacheThroughRefsMain) {
               (repo / "snapshots" / "old456").string());
     EXPECT_EQ(resolve_model_dir((repo / "snapshots").string()).value(),
               (repo / "snapshots" / "abc123").string());
+    EXPECT_EQ(resolve_model_dir((repo / "snapshots").string() + "/").value(),
+              (repo / "snapshots" / "abc123").string());
+    EXPECT_EQ(resolve_model_dir(repo.string() + "/").value(), (repo / "snapshots" / "abc123").string());
     // The loader follows the same path and reports the snapshot it read.
     auto loaded = load_checkpoint(repo.string());
     ASSERT_TRUE(loaded.ok()) << loaded.error();
@@ -78,6 +81,23 @@ TEST(ModelFolder, HuggingFaceCacheThroughRefsMain) {
     const std::string e = resolve_model_dir(cache.str()).error();
     EXPECT_HAS(e, "a Hugging Face cache with 1 models");
     EXPECT_HAS(e, "models--org--tiny");
+}
+
+TEST(ModelFolder, CacheSnapshotFilesAreSymlinksIntoBlobs) {
+    // What huggingface_hub leaves on disk: snapshot files are relative links to content-addressed blobs.
+    TempDir cache("hub_blobs");
+    const fs::path repo = cache.path() / "models--org--tiny";
+    const TinyDims d;
+    const std::vector<RawTensor> tensors = test::tiny_llama_tensors(d, "F16");
+    test::write_file(repo / "blobs" / "1111", test::tiny_llama_config(d));
+    test::write_file(repo / "blobs" / "2222", test::safetensors_bytes(tensors));
+    fs::create_directories(repo / "snapshots" / "rev1");
+    fs::create_symlink("../../blobs/1111", repo / "snapshots" / "rev1" / "config.json");
+    fs::create_symlink("../../blobs/2222", repo / "snapshots" / "rev1" / "model.safetensors");
+    test::write_file(repo / "refs" / "main", "rev1");
+    auto loaded = load_checkpoint(repo.string());
+    ASSERT_TRUE(loaded.ok()) << loaded.error();
+    EXPECT_EQ(view_values(loaded.value()->weights.token_embedding), tensors.front().values);
 }
 
 TEST(ModelFolder, CacheWithoutRefsUsesTheOnlySnapshot) {
