@@ -310,6 +310,53 @@ Status check_model(const Checkpoint& model) {
     if (c.architecture == Architecture::kGpt2 && w.position_embedding.empty()) {
         return "the GPT-2 checkpoint in '" + model.dir + "' has no position embedding (wpe)";
     }
+    // Every product reads exactly the shape it is given: check each against the config once, so that no
+    // view is ever read past its end whatever the loader built.
+    const int q_width = c.n_heads * c.head_dim;
+    const int kv_width = c.n_kv_heads * c.head_dim;
+    std::string bad;
+    const auto linear = [&](const Linear& l, int n_in, int n_out, const std::string& name) {
+        if (bad.empty() && (l.weight.empty() || l.n_in() != n_in || l.n_out() != n_out ||
+                            (!l.bias.empty() && l.bias.cols < n_out))) {
+            bad = name + " is [" + std::to_string(l.n_in()) + " -> " + std::to_string(l.n_out()) +
+                  "], the config says [" + std::to_string(n_in) + " -> " + std::to_string(n_out) + "]";
+        }
+    };
+    const auto norm = [&](const Norm& n, int width, const std::string& name) {
+        if (bad.empty() &&
+            (n.weight.empty() || n.weight.cols != width || (!n.bias.empty() && n.bias.cols != width))) {
+            bad = name + " has width " + std::to_string(n.weight.cols) + ", the config says " +
+                  std::to_string(width);
+        }
+    };
+    for (int l = 0; l < c.n_layers && bad.empty(); ++l) {
+        const LayerWeights& lw = w.layers[static_cast<std::size_t>(l)];
+        const std::string at = "layer " + std::to_string(l) + " ";
+        norm(lw.attn_norm, c.d_model, at + "attention norm");
+        linear(lw.q, c.d_model, q_width, at + "q projection");
+        linear(lw.k, c.d_model, kv_width, at + "k projection");
+        linear(lw.v, c.d_model, kv_width, at + "v projection");
+        linear(lw.o, q_width, c.d_model, at + "o projection");
+        if (c.qk_norm) {
+            norm(lw.q_norm, c.head_dim, at + "q_norm");
+            norm(lw.k_norm, c.head_dim, at + "k_norm");
+        }
+        norm(lw.mlp_norm, c.d_model, at + "MLP norm");
+        if (!lw.gate.weight.empty()) linear(lw.gate, c.d_model, c.d_ff, at + "gate projection");
+        linear(lw.up, c.d_model, c.d_ff, at + "up projection");
+        linear(lw.down, c.d_ff, c.d_model, at + "down projection");
+    }
+    norm(w.final_norm, c.d_model, "the final norm");
+    linear(w.lm_head, c.d_model, w.lm_head.n_out(), "lm_head");
+    if (bad.empty() && (w.lm_head.n_out() < c.vocab_size || w.token_embedding.rows < c.vocab_size)) {
+        bad = "the vocabulary (" + std::to_string(c.vocab_size) + ") is larger than the embedding (" +
+              std::to_string(w.token_embedding.rows) + " rows) or lm_head (" +
+              std::to_string(w.lm_head.n_out()) + " outputs)";
+    }
+    if (bad.empty() && !w.position_embedding.empty() && w.position_embedding.cols != c.d_model) {
+        bad = "the position embedding has width " + std::to_string(w.position_embedding.cols);
+    }
+    if (!bad.empty()) return "the checkpoint in '" + model.dir + "' does not match its config: " + bad;
     return {};
 }
 

@@ -660,6 +660,19 @@ TEST(ForwardInput, TokenIdsOutOfRangeAndNoTokens) {
     EXPECT_FALSE(open.append({1, 2}).ok());
 }
 
+TEST(ForwardInput, AWeightOfTheWrongShapeIsRefusedBeforeAnyProduct) {
+    const ModelConfig c = tiny_config(Architecture::kLlama);
+    const auto model = make_tiny_model(c);
+    const auto narrow = edit_tiny_model(
+        model, [](TinyModelStorage& s) { s.checkpoint.weights.layers[1].up.weight.rows -= 1; });
+    Expected<ForwardResult> r = run_forward(*narrow, {1, 2, 3}, {});
+    ASSERT_FALSE(r.ok());
+    EXPECT_NE(r.error().find("layer 1 up projection"), std::string::npos) << r.error();
+    const auto no_norm =
+        edit_tiny_model(model, [](TinyModelStorage& s) { s.checkpoint.weights.final_norm.weight = {}; });
+    EXPECT_FALSE(run_forward(*no_norm, {1, 2, 3}, {}).ok());
+}
+
 TEST(ForwardInput, APassThatCannotFitInMemoryIsRefusedWithTheEstimate) {
     // 64 layers x 4 heads x 60000^2 attention weights: about 3.4 TB, on no machine.
     ModelConfig c = tiny_config(Architecture::kLlama, 32, 4, 2, 64);
