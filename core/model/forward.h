@@ -50,7 +50,7 @@ struct ForwardOptions {
     bool keep_attention =
         true;                   ///< weights [n_heads, n, n] per layer (the reference path); false: flash path
     bool keep_qkv = false;      ///< q, k, v per layer after RoPE (and q_norm / k_norm)
-    bool keep_scores = false;   ///< scaled scores Q K^T * s per layer and head
+    bool keep_scores = false;   ///< scaled scores Q K^T * s per layer and head (runs the reference path)
     bool keep_residual = true;  ///< the residual stream entering each layer (needed by rerun_from_layer)
     bool all_logits = false;    ///< logits of every position; false: the last position only
     int n_threads = 0;          ///< 0 = default_thread_count()
