@@ -357,6 +357,30 @@ TEST_P(ForwardEveryArchitecture, KvCacheEqualsAFullRecompute) {
               static_cast<std::int64_t>(2 * c.n_layers * c.n_kv_heads * 12 * c.head_dim * sizeof(float)));
 }
 
+TEST_P(ForwardEveryArchitecture, KvCacheOnTheFlashPathWithAWindowAndATemperature) {
+    ModelConfig c = tiny_config(GetParam());
+    const auto model = make_tiny_model(c);
+    const std::vector<int> ids = some_ids(14, c.vocab_size);
+    Interventions iv;
+    iv.window = 4;
+    iv.temperatures = {{1, 1, 0.5}};
+    ForwardOptions flash;
+    flash.keep_attention = false;
+    flash.all_logits = true;
+    const ForwardResult full = run(*model, ids, iv, flash);
+    KvCacheSession session(model, iv);
+    Expected<ForwardResult> step = session.append(std::vector<int>(ids.begin(), ids.begin() + 6), flash);
+    ASSERT_TRUE(step.ok()) << step.error();
+    EXPECT_LT((step->logits - full.logits.topRows(6)).cwiseAbs().maxCoeff(), 1e-4f);
+    for (std::size_t i = 6; i < ids.size(); ++i) {
+        step = session.append({ids[i]}, flash);
+        ASSERT_TRUE(step.ok()) << step.error();
+        EXPECT_LT((step->logits.row(0) - full.logits.row(static_cast<Eigen::Index>(i))).cwiseAbs().maxCoeff(),
+                  1e-4f)
+            << "position " << i;
+    }
+}
+
 INSTANTIATE_TEST_SUITE_P(Architectures, ForwardEveryArchitecture,
                          ::testing::Values(Architecture::kGpt2, Architecture::kLlama, Architecture::kMistral,
                                            Architecture::kQwen2, Architecture::kQwen3),
