@@ -428,6 +428,16 @@ Expected<std::shared_ptr<const Checkpoint>> load_from_sources(
     if (config.model_type == "minimind" && tensors.count("model.layers.0.self_attn.q_norm.weight") != 0) {
         config.qk_norm = true;
     }
+    // MiniMind's versions computed a missing intermediate_size differently (hidden * 8/3 or hidden * pi,
+    // rounded up to 64), and save it as null: the MLP's weights say which.
+    if (config.model_type == "minimind") {
+        auto gate = tensors.find("model.layers.0.mlp.gate_proj.weight");
+        if (gate != tensors.end() && gate->second.info->shape.size() == 2 &&
+            gate->second.info->shape[1] == config.d_model && gate->second.info->shape[0] >= 1 &&
+            gate->second.info->shape[0] <= std::int64_t{kMaxModelWidth} * 4) {
+            config.d_ff = static_cast<int>(gate->second.info->shape[0]);
+        }
+    }
 
     // M9 and M5: every tensor the architecture needs exists, with the implied shape and a usable dtype.
     Plan plan(config, tensors);

@@ -385,8 +385,15 @@ Expected<ModelConfig> parse_model_config(const std::string& json_text, const std
         c.mlp_bias = r.get_bool("mlp_bias", false);
     } else if (c.model_type == "minimind") {
         // MiniMind's own config class (its checkpoints also come converted to model_type "llama"); its
-        // defaults are those of MiniMindConfig. q_norm / k_norm are detected from the weights at load.
+        // defaults are those of MiniMindConfig. q_norm / k_norm, and the MLP width (its versions computed a
+        // missing intermediate_size differently), are taken from the weights at load.
         c.architecture = Architecture::kLlama;
+        if (r.has("dim") && !r.has("hidden_size")) {
+            return Error{file_name +
+                         ": this is MiniMind's first format (dim, n_layers, n_heads), whose tensors are "
+                         "named like llama2.c's; attnviz reads MiniMind checkpoints saved by its "
+                         "current code or converted to Llama by its scripts/convert_model.py"};
+        }
         parse_llama_family(r, c, {6400, 768, 0, 8, 8, 4, 32768, 1e-6, 1e6, true, 1, 2, 0}, true);
     } else if (c.model_type == "mistral") {
         c.architecture = Architecture::kMistral;

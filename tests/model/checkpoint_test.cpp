@@ -458,6 +458,21 @@ TEST(CheckpointLlamaFamily, MistralLoadsWithItsWindow) {
     EXPECT_NE(loaded.value()->weights.lm_head.weight.data, loaded.value()->weights.token_embedding.data);
 }
 
+TEST(CheckpointLlamaFamily, MiniMindMlpWidthComesFromTheWeightsWhenTheConfigSaysNull) {
+    const TinyDims d;  // d_ff 12; MiniMind's current default for hidden 8 would be 64
+    TempDir dir("minimind_ff");
+    write_model(
+        dir.path(),
+        R"({"model_type": "minimind", "hidden_size": 8, "num_hidden_layers": 2, "num_attention_heads": 2,
+                    "num_key_value_heads": 1, "head_dim": 4, "intermediate_size": null, "vocab_size": 16,
+                    "max_position_embeddings": 32})",
+        test::tiny_llama_tensors(d, "F32"));
+    auto loaded = load_checkpoint(dir.str());
+    ASSERT_TRUE(loaded.ok()) << loaded.error();
+    EXPECT_EQ(loaded.value()->config.d_ff, 12);
+    EXPECT_EQ(loaded.value()->weights.layers[1].down.n_in(), 12);
+}
+
 TEST(CheckpointLlamaFamily, MiniMindHeadNormsAreDetectedFromTheWeights) {
     const TinyDims d;
     for (const bool qk_norm : {false, true}) {

@@ -214,6 +214,8 @@ TEST(ModelConfigMiniMind, OwnModelTypeLoadsAsLlamaWithItsDefaults) {
     EXPECT_DOUBLE_EQ(c.norm_eps, 1e-5);
     EXPECT_EQ(parse_ok(R"({"model_type": "minimind"})").d_ff, 2432);  // hidden 768 by default
     EXPECT_HAS(parse_error(R"({"model_type": "minimind", "use_moe": true})"), "use_moe");
+    EXPECT_HAS(parse_error(R"({"model_type": "minimind", "dim": 512, "n_layers": 8, "n_heads": 8})"),
+               "MiniMind's first format");
 }
 
 TEST(ModelConfigErrors, UnknownOrMissingModelTypeListsTheSupportedOnes) {
