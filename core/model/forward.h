@@ -49,7 +49,7 @@ Status validate_interventions(const Interventions& interventions, const ModelCon
 struct ForwardOptions {
     bool keep_attention = true;  ///< weights [n_heads, n, n] per layer (the reference path); false: flash path
     bool keep_qkv = false;       ///< q, k, v per layer after RoPE (and q_norm / k_norm)
-    bool keep_scores = false;    ///< scaled scores Q K^T * s per layer and head
+    bool keep_scores = false;    ///< scaled scores Q K^T * s per layer and head (runs the reference path)
     bool keep_residual = true;   ///< the residual stream entering each layer (needed by rerun_from_layer)
     bool all_logits = false;     ///< logits of every position; false: the last position only
     int n_threads = 0;           ///< 0 = default_thread_count()
@@ -78,6 +78,13 @@ struct ForwardResult {
 /// context is 8"), invalid interventions, memory.
 Expected<ForwardResult> run_forward(const Checkpoint& model, const std::vector<int>& token_ids,
                                     const Interventions& interventions, const ForwardOptions& options = {});
+
+/// Bytes a forward pass of n_new tokens after n_cached earlier ones needs beyond the weights: what it keeps
+/// (per layer attention weights / scores [n_heads, n_new, n_cached + n_new], q/k/v, residual), the
+/// largest temporaries and the logits. run_forward and KvCacheSession::append refuse a pass that needs
+/// more than the machine's available memory, with this estimate in the message.
+std::int64_t forward_memory_bytes(const ModelConfig& config, int n_new, int n_cached,
+                                  const ForwardOptions& options);
 
 /// Re-runs `previous` (same tokens, kept residuals, same options) with new interventions, recomputing only
 /// the layers from interventions.first_changed_layer(previous.interventions) on. Bitwise equal to

@@ -91,9 +91,27 @@ F64Result f64_forward(const Checkpoint& m, const std::vector<int>& ids, double t
             h[static_cast<std::size_t>(i)][static_cast<std::size_t>(k)] = v;
         }
     }
+    // Inverse frequencies, with Llama 3's rescaling written from the Llama 3.1 reference code's formula.
+    std::vector<double> inv_freq;
+    for (int i = 0; i < hd / 2; ++i) {
+        double f = 1.0 / std::pow(c.rope_theta, 2.0 * i / hd);
+        if (c.rope_scaling.llama3) {
+            const RopeScaling& rs = c.rope_scaling;
+            const double wavelen = 2.0 * M_PI / f;
+            const double old_len = rs.original_max_position_embeddings;
+            if (wavelen > old_len / rs.low_freq_factor) {
+                f /= rs.factor;
+            } else if (wavelen >= old_len / rs.high_freq_factor) {
+                const double smooth =
+                    (old_len / wavelen - rs.low_freq_factor) / (rs.high_freq_factor - rs.low_freq_factor);
+                f = (1.0 - smooth) * f / rs.factor + smooth * f;
+            }
+        }
+        inv_freq.push_back(f);
+    }
     const auto rope = [&](Vec& x, int offset, int pos) {
         for (int i = 0; i < hd / 2; ++i) {
-            const double angle = pos / std::pow(c.rope_theta, 2.0 * i / hd);
+            const double angle = pos * inv_freq[static_cast<std::size_t>(i)];
             const double a = x[static_cast<std::size_t>(offset + i)];
             const double b = x[static_cast<std::size_t>(offset + i + hd / 2)];
             x[static_cast<std::size_t>(offset + i)] = a * std::cos(angle) - b * std::sin(angle);
@@ -171,8 +189,11 @@ F64Result f64_forward(const Checkpoint& m, const std::vector<int>& ids, double t
         if (gpt2) {
             mid = f64_linear(x, w.up);
             for (Vec& row : mid) {
-                for (double& u : row)
-                    u = 0.5 * u * (1.0 + std::tanh(std::sqrt(2.0 / M_PI) * (u + 0.044715 * u * u * u)));
+                for (double& u : row) {
+                    u = c.activation == Activation::kGeluExact
+                            ? 0.5 * u * (1.0 + std::erf(u / std::sqrt(2.0)))
+                            : 0.5 * u * (1.0 + std::tanh(std::sqrt(2.0 / M_PI) * (u + 0.044715 * u * u * u)));
+                }
             }
         } else {
             mid = f64_linear(x, w.gate);
@@ -336,12 +357,79 @@ TEST_P(ForwardEveryArchitecture, KvCacheEqualsAFullRecompute) {
               static_cast<std::int64_t>(2 * c.n_layers * c.n_kv_heads * 12 * c.head_dim * sizeof(float)));
 }
 
+TEST_P(ForwardEveryArchitecture, KvCacheOnTheFlashPathWithAWindowAndATemperature) {
+    ModelConfig c = tiny_config(GetParam());
+    const auto model = make_tiny_model(c);
+    const std::vector<int> ids = some_ids(14, c.vocab_size);
+    Interventions iv;
+    iv.window = 4;
+    iv.temperatures = {{1, 1, 0.5}};
+    ForwardOptions flash;
+    flash.keep_attention = false;
+    flash.all_logits = true;
+    const ForwardResult full = run(*model, ids, iv, flash);
+    KvCacheSession session(model, iv);
+    Expected<ForwardResult> step = session.append(std::vector<int>(ids.begin(), ids.begin() + 6), flash);
+    ASSERT_TRUE(step.ok()) << step.error();
+    EXPECT_LT((step->logits - full.logits.topRows(6)).cwiseAbs().maxCoeff(), 1e-4f);
+    for (std::size_t i = 6; i < ids.size(); ++i) {
+        step = session.append({ids[i]}, flash);
+        ASSERT_TRUE(step.ok()) << step.error();
+        EXPECT_LT((step->logits.row(0) - full.logits.row(static_cast<Eigen::Index>(i))).cwiseAbs().maxCoeff(),
+                  1e-4f)
+            << "position " << i;
+    }
+}
+
 INSTANTIATE_TEST_SUITE_P(Architectures, ForwardEveryArchitecture,
                          ::testing::Values(Architecture::kGpt2, Architecture::kLlama, Architecture::kMistral,
                                            Architecture::kQwen2, Architecture::kQwen3),
                          [](const ::testing::TestParamInfo<Architecture>& param_info) {
                              return std::string(arch_name(param_info.param));
                          });
+
+TEST(ForwardVariants, Llama3RopeScalingIsApplied) {
+    // head_dim 8, theta 10000: wavelengths 6.3, 63, 628, 6283. With an original context of 64 and factors
+    // 1 / 4, the first keeps its frequency, the second is blended, the last two are divided by 8.
+    ModelConfig c = tiny_config(Architecture::kLlama);
+    c.rope_scaling.llama3 = true;
+    c.rope_scaling.factor = 8.0;
+    c.rope_scaling.low_freq_factor = 1.0;
+    c.rope_scaling.high_freq_factor = 4.0;
+    c.rope_scaling.original_max_position_embeddings = 64;
+    const auto model = make_tiny_model(c);
+    const std::vector<int> ids = some_ids(30, c.vocab_size);
+    ForwardOptions all;
+    all.all_logits = true;
+    const ForwardResult r = run(*model, ids, {}, all);
+    EXPECT_LT(max_rel_diff(r.logits, f64_forward(*model, ids).logits), 1e-5);
+    // Without the rescaling the numbers are measurably different: the test can tell.
+    ModelConfig plain = c;
+    plain.rope_scaling = RopeScaling{};
+    const auto unscaled = edit_tiny_model(model, [&](TinyModelStorage& s) { s.checkpoint.config = plain; });
+    EXPECT_GT(max_rel_diff(r.logits, f64_forward(*unscaled, ids).logits), 1e-3);
+}
+
+TEST(ForwardVariants, Gpt2WithTheExactGelu) {
+    ModelConfig c = tiny_config(Architecture::kGpt2);
+    c.activation = Activation::kGeluExact;
+    const auto model = make_tiny_model(c);
+    const std::vector<int> ids = some_ids(10, c.vocab_size);
+    ForwardOptions all;
+    all.all_logits = true;
+    EXPECT_LT(max_rel_diff(run(*model, ids, {}, all).logits, f64_forward(*model, ids).logits), 1e-5);
+}
+
+TEST(ForwardVariants, UntiedHeadAndAttentionAndMlpBiases) {
+    ModelConfig c = tiny_config(Architecture::kLlama);
+    c.tie_word_embeddings = false;
+    c.qkv_bias = c.o_bias = c.mlp_bias = true;
+    const auto model = make_tiny_model(c);
+    const std::vector<int> ids = some_ids(10, c.vocab_size);
+    ForwardOptions all;
+    all.all_logits = true;
+    EXPECT_LT(max_rel_diff(run(*model, ids, {}, all).logits, f64_forward(*model, ids).logits), 1e-5);
+}
 
 // ---- interventions ----
 
@@ -594,6 +682,41 @@ TEST(ForwardInput, TokenIdsOutOfRangeAndNoTokens) {
     EXPECT_EQ(session.n_cached(), 60);  // unchanged by the refused append
     KvCacheSession open(model, Interventions{1.0, {}, false, -1, {}});
     EXPECT_FALSE(open.append({1, 2}).ok());
+}
+
+TEST(ForwardInput, AWeightOfTheWrongShapeIsRefusedBeforeAnyProduct) {
+    const ModelConfig c = tiny_config(Architecture::kLlama);
+    const auto model = make_tiny_model(c);
+    const auto narrow = edit_tiny_model(
+        model, [](TinyModelStorage& s) { s.checkpoint.weights.layers[1].up.weight.rows -= 1; });
+    Expected<ForwardResult> r = run_forward(*narrow, {1, 2, 3}, {});
+    ASSERT_FALSE(r.ok());
+    EXPECT_NE(r.error().find("layer 1 up projection"), std::string::npos) << r.error();
+    const auto no_norm =
+        edit_tiny_model(model, [](TinyModelStorage& s) { s.checkpoint.weights.final_norm.weight = {}; });
+    EXPECT_FALSE(run_forward(*no_norm, {1, 2, 3}, {}).ok());
+}
+
+TEST(ForwardInput, APassThatCannotFitInMemoryIsRefusedWithTheEstimate) {
+    // 64 layers x 4 heads x 60000^2 attention weights: about 3.4 TB, on no machine.
+    ModelConfig c = tiny_config(Architecture::kLlama, 32, 4, 2, 64);
+    c.n_ctx = 100000;
+    const auto model = make_tiny_model(c);
+    EXPECT_GT(forward_memory_bytes(c, 60000, 0, {}), std::int64_t{3} << 40);
+    Expected<ForwardResult> r = run_forward(*model, std::vector<int>(60000, 1), {});
+    ASSERT_FALSE(r.ok());
+    EXPECT_NE(r.error().find("needs about"), std::string::npos) << r.error();
+    EXPECT_NE(r.error().find("available"), std::string::npos) << r.error();
+    // The same sequence without the attention weights kept needs a few MB.
+    ForwardOptions lean;
+    lean.keep_attention = false;
+    lean.keep_residual = false;
+    EXPECT_LT(forward_memory_bytes(c, 60000, 0, lean), std::int64_t{100} << 20);
+    // GPT-2 small at 512 tokens keeping every attention matrix: 12 x 12 x 512 x 512 floats = 151 MB of them.
+    const ModelConfig gpt2 = tiny_config(Architecture::kGpt2, 768, 12, 12, 12, 3072, 50257);
+    const std::int64_t bytes = forward_memory_bytes(gpt2, 512, 0, {});
+    EXPECT_GT(bytes, std::int64_t{12} * 12 * 512 * 512 * 4);
+    EXPECT_LT(bytes, std::int64_t{300} << 20);
 }
 
 TEST(ForwardDeterminism, OneAndTwoThreadsGiveBitwiseTheSameResult) {
