@@ -52,7 +52,24 @@ struct RefResult {
     Mat logits;                               ///< [n][vocab]
     std::vector<std::vector<Mat>> attention;  ///< [layer][head][query][key]
     std::vector<Mat> residual_in;             ///< [layer][n][d_model]: the stream entering each layer
+    std::vector<std::vector<Mat>>
+        scores;                       ///< [layer][head][query][key]: q.k / sqrt(head_dim), 0 where masked
+    std::vector<std::vector<Mat>> q;  ///< [layer][head][n][head_dim] after q_norm and RoPE
+    std::vector<std::vector<Mat>> k;  ///< [layer][kv_head][n][head_dim] after k_norm and RoPE
+    std::vector<std::vector<Mat>> v;  ///< [layer][kv_head][n][head_dim]
 };
+
+/// Splits [n][heads * head_dim] into [heads][n][head_dim].
+inline std::vector<Mat> split_heads(const Mat& x, int n_heads, int head_dim) {
+    std::vector<Mat> out(static_cast<std::size_t>(n_heads),
+                         Mat(x.size(), Vec(static_cast<std::size_t>(head_dim))));
+    for (std::size_t i = 0; i < x.size(); ++i)
+        for (int h = 0; h < n_heads; ++h)
+            for (int c = 0; c < head_dim; ++c)
+                out[static_cast<std::size_t>(h)][i][static_cast<std::size_t>(c)] =
+                    x[i][static_cast<std::size_t>(h * head_dim + c)];
+    return out;
+}
 
 // ---------------------------------------------------------------------------------------------------
 // Building blocks, each a transformers formula.
@@ -211,13 +228,16 @@ inline Vec ref_softmax(const Vec& scores, const std::vector<bool>& visible, doub
 /// Runs the model on token ids. q, k, v are [n][heads * head_dim] (after norms and RoPE); returns the
 /// attention weights of every head and the merged head outputs [n][n_heads * head_dim].
 inline Mat ref_attention(const ModelSpec& s, int layer, const Mat& q, const Mat& k, const Mat& v,
-                         const RefInterventions& iv, std::vector<Mat>& weights_out) {
+                         const RefInterventions& iv, std::vector<Mat>& weights_out,
+                         std::vector<Mat>& scores_out) {
     const int n = static_cast<int>(q.size()), hd = s.head_dim;
     const int group = s.n_heads / s.n_kv_heads;
     const int window = iv.window < 0 ? s.sliding_window : iv.window;
     const double scale = 1.0 / std::sqrt(static_cast<double>(hd));
     Mat out(static_cast<std::size_t>(n), Vec(static_cast<std::size_t>(s.n_heads * hd), 0.0));
     weights_out.assign(static_cast<std::size_t>(s.n_heads), Mat());
+    scores_out.assign(static_cast<std::size_t>(s.n_heads),
+                      Mat(static_cast<std::size_t>(n), Vec(static_cast<std::size_t>(n), 0.0)));
     for (int h = 0; h < s.n_heads; ++h) {
         const int g = h / group;
         const double t = iv.temperature_for(layer, h);
@@ -235,6 +255,10 @@ inline Mat ref_attention(const ModelSpec& s, int layer, const Mat& q, const Mat&
                 scores[static_cast<std::size_t>(j)] = dot * scale;
             }
             w[static_cast<std::size_t>(i)] = ref_softmax(scores, visible, t);
+            for (int j = 0; j < n; ++j)
+                if (visible[static_cast<std::size_t>(j)])
+                    scores_out[static_cast<std::size_t>(h)][static_cast<std::size_t>(i)]
+                              [static_cast<std::size_t>(j)] = scores[static_cast<std::size_t>(j)];
             if (iv.is_ablated(layer, h)) continue;  // its output zeroed before o_proj
             for (int j = 0; j < n; ++j) {
                 const double p = w[static_cast<std::size_t>(i)][static_cast<std::size_t>(j)];
@@ -280,7 +304,7 @@ inline RefResult reference_forward(const ModelSpec& s, const TensorMap& t, const
     for (int l = 0; l < s.n_layers; ++l) {
         r.residual_in.push_back(h);
         Mat q, k, v;
-        std::vector<Mat> weights;
+        std::vector<Mat> weights, scores;
         if (gpt2) {
             const std::string L = p + "h." + std::to_string(l) + ".";
             Mat x(static_cast<std::size_t>(n));
@@ -295,7 +319,7 @@ inline RefResult reference_forward(const ModelSpec& s, const TensorMap& t, const
                 k.emplace_back(row.begin() + d, row.begin() + 2 * d);
                 v.emplace_back(row.begin() + 2 * d, row.end());
             }
-            const Mat a = ref_attention(s, l, q, k, v, iv, weights);
+            const Mat a = ref_attention(s, l, q, k, v, iv, weights, scores);
             add_into(
                 h, conv1d(a, ref_tensor(t, L + "attn.c_proj.weight"), ref_tensor(t, L + "attn.c_proj.bias")));
             for (int i = 0; i < n; ++i)
@@ -341,7 +365,7 @@ inline RefResult reference_forward(const ModelSpec& s, const TensorMap& t, const
                     apply_rope(kh, hd, i, inv_freq);
                 }
             }
-            const Mat a = ref_attention(s, l, q, k, v, iv, weights);
+            const Mat a = ref_attention(s, l, q, k, v, iv, weights, scores);
             add_into(h, linear(a, ref_tensor(t, L + "self_attn.o_proj.weight"), nullptr));
             for (int i = 0; i < n; ++i)
                 x[static_cast<std::size_t>(i)] =
@@ -354,6 +378,10 @@ inline RefResult reference_forward(const ModelSpec& s, const TensorMap& t, const
             add_into(h, linear(up, ref_tensor(t, L + "mlp.down_proj.weight"), nullptr));
         }
         r.attention.push_back(std::move(weights));
+        r.scores.push_back(std::move(scores));
+        r.q.push_back(split_heads(q, s.n_heads, hd));
+        r.k.push_back(split_heads(k, s.n_kv_heads, hd));
+        r.v.push_back(split_heads(v, s.n_kv_heads, hd));
     }
     for (int i = 0; i < n; ++i) {
         Vec& row = h[static_cast<std::size_t>(i)];
