@@ -4,6 +4,7 @@
 #include "core/base/expected.h"
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace attnviz::model {
@@ -13,8 +14,18 @@ namespace attnviz::model {
 /// is missing. Errors say what was looked for and where.
 Expected<std::string> resolve_model_dir(const std::string& path);
 
-/// The safetensors files of a resolved model folder, in order: model.safetensors alone, or the shards
-/// that model.safetensors.index.json lists (each file once, names checked to stay inside the folder).
+/// The safetensors files of a resolved model folder, in order, as paths (model_dir + "/" + name):
+/// model.safetensors alone, or the shards that model.safetensors.index.json lists (each file once, names
+/// checked to stay inside the folder, every shard present).
 Expected<std::vector<std::string>> list_weight_files(const std::string& model_dir);
+
+/// What list_weight_files found, with the index's weight_map (tensor name -> shard file name, empty for a
+/// single model.safetensors) so the loader can check that every listed tensor is in its shard.
+struct WeightFiles {
+    std::vector<std::string> paths;
+    std::vector<std::pair<std::string, std::string>> weight_map;
+    std::string index_path;  ///< model.safetensors.index.json's path, or empty
+};
+Expected<WeightFiles> find_weight_files(const std::string& model_dir);
 
 }  // namespace attnviz::model

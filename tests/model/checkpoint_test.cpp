@@ -1,0 +1,285 @@
+// Loading checkpoints: the shipped stories260K, every dtype, GPT-2's fused projections, shards, cache
+// folders, and every bad file (robustness M1-M5, M9-M11) refused with a message naming file and tensor.
+#include "core/model/checkpoint.h"
+#include "core/model/model_folder.h"
+#include "tests/support/safetensors_bytes.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <limits>
+
+namespace attnviz::model {
+namespace {
+
+namespace fs = std::filesystem;
+using test::RawTensor;
+using test::TempDir;
+using test::TinyDims;
+
+const fs::path kStories = fs::path(ATTNVIZ_SOURCE_DIR) / "assets" / "models" / "stories260K";
+
+std::string read_all(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+// Floats at an absolute byte offset of a file, read with plain memcpy (independent of the loader).
+std::vector<float> floats_at(const std::string& bytes, std::size_t offset, std::size_t n) {
+    std::vector<float> v(n);
+    std::memcpy(v.data(), bytes.data() + offset, n * 4);
+    return v;
+}
+
+std::vector<float> view_values(const WeightView& w) {
+    std::vector<float> v;
+    for (int r = 0; r < w.rows; ++r) {
+        for (int c = 0; c < w.cols; ++c) v.push_back(w.map()(r, c));
+    }
+    return v;
+}
+
+const RawTensor& find(const std::vector<RawTensor>& tensors, const std::string& name) {
+    for (const RawTensor& t : tensors) {
+        if (t.name == name) return t;
+    }
+    throw std::runtime_error("no tensor " + name);
+}
+
+// A model folder with config.json and one model.safetensors.
+void write_model(const fs::path& dir, const std::string& config, const std::vector<RawTensor>& tensors) {
+    test::write_file(dir / "config.json", config);
+    test::write_file(dir / "model.safetensors", test::safetensors_bytes(tensors));
+}
+
+// ---------------------------------------------------------------------------------------------------
+// stories260K, the shipped real model
+
+TEST(Stories260K, LoadsWithItsConfigAndTiedEmbedding) {
+    auto loaded = load_checkpoint(kStories.string());
+    ASSERT_TRUE(loaded.ok()) << loaded.error();
+    const Checkpoint& ck = *loaded.value();
+    const ModelConfig& c = ck.config;
+    EXPECT_EQ(c.architecture, Architecture::kLlama);
+    EXPECT_EQ(c.n_layers, 5);
+    EXPECT_EQ(c.d_model, 64);
+    EXPECT_EQ(c.n_heads, 8);
+    EXPECT_EQ(c.n_kv_heads, 4);
+    EXPECT_EQ(c.head_dim, 8);
+    EXPECT_EQ(c.d_ff, 172);
+    EXPECT_EQ(c.vocab_size, 512);
+    EXPECT_EQ(c.n_ctx, 512);
+    EXPECT_TRUE(c.tie_word_embeddings);
+    EXPECT_DOUBLE_EQ(c.norm_eps, 1e-5);
+    EXPECT_EQ(c.bos_token_id, 1);
+    EXPECT_EQ(c.eos_token_id, 2);
+    EXPECT_EQ(ck.dtype, "F32");
+    // 512*64 + 5 * (2*64 + 64*64*2 + 32*64*2 + 3*172*64) + 64, counted from the header by hand.
+    EXPECT_EQ(ck.n_parameters, 512 * 64 + 5 * (2 * 64 + 2 * 64 * 64 + 2 * 32 * 64 + 3 * 172 * 64) + 64);
+    EXPECT_EQ(ck.mapped_bytes, ck.n_parameters * 4);  // F32, aligned: used in place, nothing copied
+    EXPECT_EQ(ck.resident_bytes, 0);
+    ASSERT_EQ(ck.weights.layers.size(), 5u);
+    EXPECT_EQ(ck.weights.lm_head.weight.data, ck.weights.token_embedding.data);
+    EXPECT_TRUE(ck.weights.position_embedding.empty());
+    EXPECT_TRUE(ck.weights.layers[0].q_norm.weight.empty());
+    EXPECT_TRUE(ck.weights.layers[0].gate.weight.data != nullptr);
+}
+
+TEST(Stories260K, WeightsAreTheFileBytes) {
+    auto loaded = load_checkpoint(kStories.string());
+    ASSERT_TRUE(loaded.ok()) << loaded.error();
+    const Checkpoint& ck = *loaded.value();
+    const std::string file = read_all(kStories / "model.safetensors");
+    // Offsets from the header, read with Python's json module: header length 4856, so data starts at 4864.
+    const std::size_t data = 8 + 4856;
+    EXPECT_EQ(view_values(ck.weights.final_norm.weight),
+              floats_at(file, data + 1039872, 64));       // model.norm.weight
+    const WeightView& k = ck.weights.layers[4].k.weight;  // model.layers.4.self_attn.k_proj.weight [32, 64]
+    EXPECT_EQ(k.rows, 32);
+    EXPECT_EQ(k.cols, 64);
+    EXPECT_EQ(view_values(k), floats_at(file, data + 990720, 32 * 64));
+    const WeightView& down = ck.weights.layers[2].down.weight;  // [64, 172] at 494848
+    EXPECT_EQ(down.rows, 64);
+    EXPECT_EQ(down.cols, 172);
+    EXPECT_EQ(view_values(down), floats_at(file, data + 494848, 64 * 172));
+    const WeightView& emb = ck.weights.token_embedding;
+    EXPECT_EQ(emb.rows, 512);
+    EXPECT_EQ(emb.cols, 64);
+    EXPECT_EQ(view_values(emb), floats_at(file, data, 512 * 64));
+}
+
+TEST(Stories260K, LoadsFromMemoryIdenticallyEvenMisaligned) {
+    const std::string config = read_all(kStories / "config.json");
+    const std::string file = read_all(kStories / "model.safetensors");
+    // One byte of offset makes every F32 tensor misaligned: they must be copied, with the same values.
+    std::string shifted = " " + file;
+    InMemoryModel m{
+        "builtin:stories260K", config, {{"model.safetensors", std::string_view(shifted).substr(1)}}};
+    auto from_memory = load_checkpoint_from_memory(m);
+    ASSERT_TRUE(from_memory.ok()) << from_memory.error();
+    auto from_disk = load_checkpoint(kStories.string());
+    ASSERT_TRUE(from_disk.ok()) << from_disk.error();
+    EXPECT_EQ(from_memory.value()->mapped_bytes, 0);
+    EXPECT_EQ(from_memory.value()->resident_bytes, from_disk.value()->n_parameters * 4);
+    EXPECT_EQ(view_values(from_memory.value()->weights.layers[3].o.weight),
+              view_values(from_disk.value()->weights.layers[3].o.weight));
+    EXPECT_EQ(view_values(from_memory.value()->weights.final_norm.weight),
+              view_values(from_disk.value()->weights.final_norm.weight));
+}
+
+TEST(Stories260K, ProgressRisesToOneAndCancelStops) {
+    std::vector<double> seen;
+    LoadOptions options;
+    options.progress = [&](double f) { seen.push_back(f); };
+    auto loaded = load_checkpoint(kStories.string(), options);
+    ASSERT_TRUE(loaded.ok()) << loaded.error();
+    ASSERT_GE(seen.size(), 3u);
+    EXPECT_EQ(seen.front(), 0.0);
+    EXPECT_EQ(seen.back(), 1.0);
+    for (std::size_t i = 1; i < seen.size(); ++i) EXPECT_GE(seen[i], seen[i - 1]);
+
+    std::atomic<bool> cancel{true};
+    LoadOptions cancelled;
+    cancelled.cancel = &cancel;
+    auto refused = load_checkpoint(kStories.string(), cancelled);
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.error(), "cancelled");
+}
+
+TEST(Stories260K, RefusedWithAnEstimateOverTheMemoryLimit) {
+    LoadOptions options;
+    options.memory_limit_bytes = 1 << 20;  // the model needs 1,040,128 bytes + nothing converted
+    auto fits = load_checkpoint(kStories.string(), options);
+    EXPECT_TRUE(fits.ok()) << fits.error();
+    options.memory_limit_bytes = 512 << 10;
+    auto refused = load_checkpoint(kStories.string(), options);
+    ASSERT_FALSE(refused.ok());
+    EXPECT_NE(refused.error().find("needs about 1.0 MB"), std::string::npos) << refused.error();
+    EXPECT_NE(refused.error().find("memory limit is 0.5 MB"), std::string::npos) << refused.error();
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Dtypes: F16 and BF16 become float32 exactly; a mixed checkpoint says so
+
+TEST(CheckpointDtypes, F16AndBf16ConvertExactlyOnChosenValues) {
+    TempDir dir("dtypes");
+    const TinyDims d;
+    // Hand-picked bit patterns: 1.0, -2.0, 0.5, the largest F16 (65504), the smallest F16 subnormal (2^-24),
+    // a subnormal with several bits (0x03FF = 1023 * 2^-24), -0.0, and BF16's 1.0 / -3.0 / 2^-133 subnormal.
+    const std::vector<std::uint16_t> f16 = {0x3C00, 0xC000, 0x3800, 0x7BFF, 0x0001, 0x03FF, 0x8000, 0x3555};
+    const std::vector<float> f16_expected = {1.0f,     -2.0f,           0.5f,  65504.0f,
+                                             0x1p-24f, 1023 * 0x1p-24f, -0.0f, 0x1.554p-2f};
+    const std::vector<std::uint16_t> bf16 = {0x3F80, 0xC040, 0x0001, 0x4049, 0x8000, 0x7F7F, 0x3E80, 0xBF00};
+    const std::vector<float> bf16_expected = {1.0f,  -3.0f,       0x1p-133f, 3.140625f,
+                                              -0.0f, 0x1.FEp127f, 0.25f,     -0.5f};
+    std::vector<RawTensor> tensors = test::tiny_llama_tensors(d, "F32");
+    tensors[1] = {"model.layers.0.input_layernorm.weight", "F16", {8}, test::u16_bytes(f16)};
+    tensors.back() = {"model.norm.weight", "BF16", {8}, test::u16_bytes(bf16)};
+    write_model(dir.path(), test::tiny_llama_config(d), tensors);
+    auto loaded = load_checkpoint(dir.str());
+    ASSERT_TRUE(loaded.ok()) << loaded.error();
+    const Checkpoint& ck = *loaded.value();
+    const std::vector<float> got16 = view_values(ck.weights.layers[0].attn_norm.weight);
+    const std::vector<float> got_bf = view_values(ck.weights.final_norm.weight);
+    for (std::size_t i = 0; i < 8; ++i) {
+        EXPECT_EQ(got16[i], f16_expected[i]) << i;
+        EXPECT_EQ(std::signbit(got16[i]), std::signbit(f16_expected[i])) << i;
+        EXPECT_EQ(got_bf[i], bf16_expected[i]) << i;
+        EXPECT_EQ(std::signbit(got_bf[i]), std::signbit(bf16_expected[i])) << i;
+    }
+    EXPECT_EQ(ck.dtype, "mixed");
+    EXPECT_EQ(ck.resident_bytes, 2 * 8 * 4);  // the two converted vectors
+    EXPECT_EQ(ck.mapped_bytes, (ck.n_parameters - 16) * 4);
+}
+
+TEST(CheckpointDtypes, WholeModelInF16AndBf16EqualsItsValues) {
+    const TinyDims d;
+    for (const char* dtype : {"F32", "F16", "BF16"}) {
+        TempDir dir(std::string("whole_") + dtype);
+        const std::vector<RawTensor> tensors = test::tiny_llama_tensors(d, dtype, /*lm_head=*/true);
+        write_model(dir.path(), test::tiny_llama_config(d, "llama", "\"tie_word_embeddings\": false"),
+                    tensors);
+        auto loaded = load_checkpoint(dir.str());
+        ASSERT_TRUE(loaded.ok()) << loaded.error();
+        const Checkpoint& ck = *loaded.value();
+        EXPECT_EQ(ck.dtype, dtype);
+        EXPECT_EQ(view_values(ck.weights.token_embedding), tensors[0].values) << dtype;
+        EXPECT_EQ(view_values(ck.weights.layers[1].gate.weight),
+                  find(tensors, "model.layers.1.mlp.gate_proj.weight").values)
+            << dtype;
+        EXPECT_EQ(view_values(ck.weights.layers[0].v.weight),
+                  find(tensors, "model.layers.0.self_attn.v_proj.weight").values)
+            << dtype;
+        EXPECT_EQ(view_values(ck.weights.lm_head.weight), tensors.back().values) << dtype;
+        EXPECT_NE(ck.weights.lm_head.weight.data, ck.weights.token_embedding.data);
+        if (std::string(dtype) == "F32") {
+            EXPECT_EQ(ck.resident_bytes, 0);
+        } else {
+            EXPECT_EQ(ck.mapped_bytes, 0);
+            EXPECT_EQ(ck.resident_bytes, ck.n_parameters * 4);
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// GPT-2: Conv1D weights [in, out], the fused c_attn split into column views
+
+TEST(CheckpointGpt2, FusedQkvViewsSelectTheirColumns) {
+    const TinyDims d;  // d_model 8, 2 heads
+    for (const std::string prefix : {"", "transformer."}) {
+        TempDir dir("gpt2");
+        const std::vector<RawTensor> tensors = test::tiny_gpt2_tensors(d, "F32", prefix);
+        write_model(dir.path(), test::tiny_gpt2_config(d), tensors);
+        auto loaded = load_checkpoint(dir.str());
+        ASSERT_TRUE(loaded.ok()) << prefix << loaded.error();
+        const Checkpoint& ck = *loaded.value();
+        EXPECT_EQ(ck.config.architecture, Architecture::kGpt2);
+        const RawTensor& c_attn = tensors[2 + 12 + 2];  // layer 1's attn.c_attn.weight [8, 24]
+        ASSERT_EQ(c_attn.name, prefix + "h.1.attn.c_attn.weight");
+        const RawTensor& c_attn_bias = tensors[2 + 12 + 3];
+        const LayerWeights& L = ck.weights.layers[1];
+        const Linear* parts[3] = {&L.q, &L.k, &L.v};
+        for (int p = 0; p < 3; ++p) {
+            const Linear& lin = *parts[p];
+            EXPECT_TRUE(lin.stored_in_out);
+            EXPECT_EQ(lin.n_in(), 8);
+            EXPECT_EQ(lin.n_out(), 8);
+            EXPECT_EQ(lin.weight.row_stride, 24);
+            for (int r = 0; r < 8; ++r) {
+                for (int c = 0; c < 8; ++c) {
+                    EXPECT_EQ(lin.weight.map()(r, c),
+                              c_attn.values[static_cast<std::size_t>(r * 24 + p * 8 + c)]);
+                }
+                EXPECT_EQ(lin.bias.map()(0, r), c_attn_bias.values[static_cast<std::size_t>(p * 8 + r)]);
+            }
+        }
+        EXPECT_TRUE(L.o.stored_in_out);
+        EXPECT_EQ(L.up.n_in(), 8);
+        EXPECT_EQ(L.up.n_out(), 12);
+        EXPECT_EQ(L.down.n_in(), 12);
+        EXPECT_EQ(L.down.n_out(), 8);
+        EXPECT_TRUE(L.gate.weight.empty());
+        EXPECT_EQ(view_values(ck.weights.position_embedding), tensors[1].values);
+        EXPECT_EQ(ck.weights.position_embedding.rows, 32);
+        EXPECT_EQ(ck.weights.lm_head.weight.data, ck.weights.token_embedding.data);
+        EXPECT_FALSE(ck.weights.final_norm.bias.empty());
+    }
+}
+
+TEST(CheckpointGpt2, ExtraBuffersAreIgnored) {
+    const TinyDims d;
+    TempDir dir("gpt2_extra");
+    std::vector<RawTensor> tensors = test::tiny_gpt2_tensors(d, "F32", "");
+    // Old GPT-2 files carry the causal mask as a buffer; unused tensors of any dtype are not refused.
+    tensors.push_back(test::make_tensor("h.0.attn.bias", {1, 1, 32, 32}, "F32", 7));
+    tensors.push_back({"h.0.attn.masked_bias", "I64", {}, std::string(8, '\0')});
+    write_model(dir.path(), test::tiny_gpt2_config(d), tensors);
+    auto loaded = load_checkpoint(dir.str());
+    EXPECT_TRUE(loaded.ok()) << loaded.error();
+}
+
+}  // namespace
+}  // namespace attnviz::model
