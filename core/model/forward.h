@@ -102,7 +102,10 @@ class KvCacheSession {
 public:
     KvCacheSession(std::shared_ptr<const Checkpoint> model, Interventions interventions);
     /// Appends tokens (the prompt, then one or more generated ones) and returns the logits of the
-    /// appended positions [n_new, vocab] and, when kept, their attention rows [n_heads, n_new, n_total].
+    /// appended positions [n_new, vocab] (all_logits; else the last one, [1, vocab]) and, when kept, their
+    /// attention rows [n_heads, n_new, n_total], residual_in [n_new, d_model], q [n_heads, n_new, head_dim]
+    /// and k, v [n_kv_heads, n_total, head_dim]. token_ids of the result: every position so far.
+    /// Needs the causal mask (an error otherwise); on an error the cache is unchanged.
     Expected<ForwardResult> append(const std::vector<int>& token_ids, const ForwardOptions& options = {});
     int n_cached() const;
     /// Bytes held by the cached K and V.
