@@ -25,7 +25,9 @@
 #include "core/model/linear.h"
 
 #include <algorithm>
+#include <fstream>
 #include <new>
+#include <sstream>
 #include <string>
 
 namespace attnviz::model {
@@ -170,13 +172,15 @@ void scatter_heads(const MatrixRM& projected, Tensor3& stack, int row0, const Ro
     }
 }
 
-Status run_layer(const PassContext& pass, int l, MatrixRM& h, const RopeTable* rope, LayerKv* cache,
-                 LayerAttention& out, Workspace& ws) {
+/// One block on h [n, d_model] in place. cached: K/V of the earlier positions (or nullptr); extended: where
+/// K/V of every position go (or nullptr when nothing is cached).
+Status run_layer(const PassContext& pass, int l, MatrixRM& h, const RopeTable* rope, const LayerKv* cached,
+                 LayerKv* extended, LayerAttention& out, Workspace& ws) {
     const ModelConfig& c = pass.model.config;
     const LayerWeights& w = pass.model.weights.layers[static_cast<std::size_t>(l)];
     const int threads = pass.n_threads;
     const int n = static_cast<int>(h.rows());
-    const int n_old = cache != nullptr ? cache->k.n_rows() : 0;
+    const int n_old = cached != nullptr ? cached->k.n_rows() : 0;
     const int n_k = n_old + n;
     const int head_dim = c.head_dim;
 
@@ -196,10 +200,10 @@ Status run_layer(const PassContext& pass, int l, MatrixRM& h, const RopeTable* r
     inputs.q = Tensor3(c.n_heads, n, head_dim);
     inputs.k = Tensor3(c.n_kv_heads, n_k, head_dim);
     inputs.v = Tensor3(c.n_kv_heads, n_k, head_dim);
-    if (cache != nullptr && n_old > 0) {
+    if (n_old > 0) {
         for (int g = 0; g < c.n_kv_heads; ++g) {
-            inputs.k.mat(g).topRows(n_old) = cache->k.mat(g);
-            inputs.v.mat(g).topRows(n_old) = cache->v.mat(g);
+            inputs.k.mat(g).topRows(n_old) = cached->k.mat(g);
+            inputs.v.mat(g).topRows(n_old) = cached->v.mat(g);
         }
     }
     scatter_heads(ws.q, inputs.q, 0, rope);
@@ -268,9 +272,9 @@ Status run_layer(const PassContext& pass, int l, MatrixRM& h, const RopeTable* r
         out.k = inputs.k;
         out.v = inputs.v;
     }
-    if (cache != nullptr) {
-        cache->k = std::move(inputs.k);
-        cache->v = std::move(inputs.v);
+    if (extended != nullptr) {
+        extended->k = std::move(inputs.k);
+        extended->v = std::move(inputs.v);
     }
     return {};
 }
@@ -349,14 +353,16 @@ Status run_layers(const PassContext& pass, MatrixRM& h, int first_layer, int fir
         rope = make_rope_table(rope_inverse_frequencies(c.head_dim, c.rope_theta, c.rope_scaling),
                                first_position, static_cast<int>(h.rows()));
     }
-    // A failed pass leaves the cache as it was: the layers extend copies, swapped in at the end.
+    // A failed pass leaves the cache as it was: the extended K/V go to new tensors, swapped in at the end.
     std::vector<LayerKv> next;
-    if (cache != nullptr) next = *cache;
+    if (cache != nullptr) next.resize(cache->size());
     Workspace ws;
     for (int l = first_layer; l < c.n_layers; ++l) {
-        LayerKv* layer_cache = cache != nullptr ? &next[static_cast<std::size_t>(l)] : nullptr;
-        if (Status s = run_layer(pass, l, h, uses_rope(c) ? &rope : nullptr, layer_cache,
-                                 layers[static_cast<std::size_t>(l)], ws);
+        const auto lu = static_cast<std::size_t>(l);
+        const LayerKv* cached = cache != nullptr ? &(*cache)[lu] : nullptr;
+        LayerKv* extended = cache != nullptr ? &next[lu] : nullptr;
+        if (Status s =
+                run_layer(pass, l, h, uses_rope(c) ? &rope : nullptr, cached, extended, layers[lu], ws);
             !s.empty()) {
             return s;
         }
@@ -375,6 +381,61 @@ void compute_logits(const PassContext& pass, const MatrixRM& h, MatrixRM& logits
         apply_norm(last, pass.model.weights.final_norm, c.norm_eps, normed, pass.n_threads);
     }
     matmul_linear(normed, pass.model.weights.lm_head, logits, pass.n_threads);
+}
+
+}  // namespace detail
+
+std::int64_t forward_memory_bytes(const ModelConfig& c, int n_new, int n_cached,
+                                  const ForwardOptions& options) {
+    const double n = n_new;
+    const double n_k = static_cast<double>(n_cached) + n_new;
+    const double matrices =
+        (options.keep_attention || options.keep_scores ? 1.0 : 0.0) + (options.keep_scores ? 1.0 : 0.0);
+    const double attention = static_cast<double>(c.n_heads) * n * n_k * matrices;
+    const double qkv =
+        options.keep_qkv ? (static_cast<double>(c.n_heads) * n + 2.0 * c.n_kv_heads * n_k) * c.head_dim : 0.0;
+    const double residual = options.keep_residual ? n * c.d_model : 0.0;
+    // Per pass: the engine's own copy of one layer's weights, the layer's projections and the MLP.
+    const double transient = attention + n * (4.0 * c.d_model + 3.0 * c.n_heads * c.head_dim + 2.0 * c.d_ff);
+    const double logits = (options.all_logits ? n : 1.0) * c.vocab_size;
+    const double floats = c.n_layers * (attention + qkv + residual) + transient + logits;
+    return static_cast<std::int64_t>(floats * sizeof(float));
+}
+
+namespace {
+
+/// MemAvailable of /proc/meminfo in bytes, or -1 when the kernel does not say.
+std::int64_t available_memory() {
+    std::ifstream in("/proc/meminfo");
+    std::string key;
+    std::int64_t kib = 0;
+    std::string rest;
+    while (in >> key >> kib) {
+        std::getline(in, rest);
+        if (key == "MemAvailable:") return kib * 1024;
+    }
+    return -1;
+}
+
+std::string gib_text(std::int64_t bytes) {
+    std::ostringstream os;
+    os.precision(1);
+    os << std::fixed << static_cast<double>(bytes) / static_cast<double>(std::int64_t{1} << 30) << " GB";
+    return os.str();
+}
+
+}  // namespace
+
+namespace detail {
+
+Status check_memory(const ModelConfig& config, int n_new, int n_cached, const ForwardOptions& options) {
+    const std::int64_t need = forward_memory_bytes(config, n_new, n_cached, options);
+    const std::int64_t available = available_memory();
+    if (available < 0 || need <= available) return {};
+    return "the forward pass of " + std::to_string(n_new + n_cached) + " tokens needs about " +
+           gib_text(need) + " (attention weights of " + std::to_string(config.n_layers) + " layers x " +
+           std::to_string(config.n_heads) + " heads), only " + gib_text(available) +
+           " are available; use fewer tokens or turn off keeping the attention weights";
 }
 
 }  // namespace detail
@@ -399,6 +460,10 @@ Expected<ForwardResult> run_forward(const Checkpoint& model, const std::vector<i
     if (Status s = detail::check_tokens(model, token_ids, 0); !s.empty()) return Error{s};
     if (Status s = validate_interventions(interventions, model.config); !s.empty()) return Error{s};
     if (options.n_threads < 0) return Error{"n_threads is negative; use 0 for the default or a count >= 1"};
+    if (Status s = detail::check_memory(model.config, static_cast<int>(token_ids.size()), 0, options);
+        !s.empty()) {
+        return Error{s};
+    }
     try {
         const detail::PassContext pass{model, interventions, options, resolve_threads(options)};
         ForwardResult result;
@@ -428,6 +493,8 @@ Expected<ForwardResult> rerun_forward(const Checkpoint& model, const ForwardResu
                      "; run_forward it on this model first"};
     }
     const int first = interventions.first_changed_layer(previous.interventions, n_layers);
+    if (Status s = detail::check_memory(model.config, static_cast<int>(n), 0, options); !s.empty())
+        return Error{s};
     try {
         ForwardResult result;
         if (first == n_layers) {
@@ -437,8 +504,9 @@ Expected<ForwardResult> rerun_forward(const Checkpoint& model, const ForwardResu
         }
         const MatrixRM& start = previous.layers[static_cast<std::size_t>(first)].residual_in;
         if (start.rows() != n || start.cols() != model.config.d_model) {
-            return Error{"the previous result kept no residual stream for layer " + std::to_string(first) +
-                         "; run it with keep_residual to recompute from a layer"};
+            return Error{"the previous result holds no residual stream of its " + std::to_string(n) +
+                         " positions for layer " + std::to_string(first) +
+                         "; run the whole sequence with keep_residual to recompute from a layer"};
         }
         const detail::PassContext pass{model, interventions, options, resolve_threads(options)};
         result.token_ids = previous.token_ids;

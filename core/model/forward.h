@@ -28,11 +28,11 @@ struct HeadTemperature {
 /// Changes to the model's attention. The default is the model as trained; every field is exact (no
 /// approximation): the forward with the defaults is bitwise the plain forward.
 struct Interventions {
-    double temperature = 1.0;                     ///< every head, in [0, +inf] (0 = argmax, inf = uniform)
-    std::vector<HeadTemperature> temperatures;    ///< overrides of `temperature`, later entries win
-    bool causal = true;                           ///< false: every position sees the future too
-    int window = -1;                              ///< -1: the model's own (sliding_window or none); 0: none; W >= 1
-    std::vector<HeadRef> ablated;                 ///< heads whose output is zeroed before o_proj
+    double temperature = 1.0;                   ///< every head, in [0, +inf] (0 = argmax, inf = uniform)
+    std::vector<HeadTemperature> temperatures;  ///< overrides of `temperature`, later entries win
+    bool causal = true;                         ///< false: every position sees the future too
+    int window = -1;               ///< -1: the model's own (sliding_window or none); 0: none; W >= 1
+    std::vector<HeadRef> ablated;  ///< heads whose output is zeroed before o_proj
 
     /// The temperature head (layer, head) runs at.
     double temperature_for(int layer, int head) const;
@@ -47,12 +47,13 @@ Status validate_interventions(const Interventions& interventions, const ModelCon
 /// What to keep of a forward pass. Attention weights are what the views show; q/k/v and scores feed the
 /// glass-box views of one head and cost n x head_dim (n x n for scores) per head.
 struct ForwardOptions {
-    bool keep_attention = true;  ///< weights [n_heads, n, n] per layer (the reference path); false: flash path
-    bool keep_qkv = false;       ///< q, k, v per layer after RoPE (and q_norm / k_norm)
-    bool keep_scores = false;    ///< scaled scores Q K^T * s per layer and head
-    bool keep_residual = true;   ///< the residual stream entering each layer (needed by rerun_from_layer)
-    bool all_logits = false;     ///< logits of every position; false: the last position only
-    int n_threads = 0;           ///< 0 = default_thread_count()
+    bool keep_attention =
+        true;                   ///< weights [n_heads, n, n] per layer (the reference path); false: flash path
+    bool keep_qkv = false;      ///< q, k, v per layer after RoPE (and q_norm / k_norm)
+    bool keep_scores = false;   ///< scaled scores Q K^T * s per layer and head
+    bool keep_residual = true;  ///< the residual stream entering each layer (needed by rerun_from_layer)
+    bool all_logits = false;    ///< logits of every position; false: the last position only
+    int n_threads = 0;          ///< 0 = default_thread_count()
 };
 
 /// What one layer's attention computed.
@@ -67,10 +68,10 @@ struct LayerAttention {
 };
 
 struct ForwardResult {
-    std::vector<int> token_ids;         ///< [n]
-    Interventions interventions;        ///< what it ran with
-    std::vector<LayerAttention> layers; ///< [n_layers]
-    MatrixRM logits;                    ///< [n, vocab] (all_logits) or [1, vocab] (last position)
+    std::vector<int> token_ids;          ///< [n]
+    Interventions interventions;         ///< what it ran with
+    std::vector<LayerAttention> layers;  ///< [n_layers]
+    MatrixRM logits;                     ///< [n, vocab] (all_logits) or [1, vocab] (last position)
 };
 
 /// Runs the model on token ids (each in [0, vocab_size), 1 <= n <= n_ctx). Identical results from run to
@@ -78,6 +79,13 @@ struct ForwardResult {
 /// context is 8"), invalid interventions, memory.
 Expected<ForwardResult> run_forward(const Checkpoint& model, const std::vector<int>& token_ids,
                                     const Interventions& interventions, const ForwardOptions& options = {});
+
+/// Bytes a forward pass of n_new tokens after n_cached earlier ones needs beyond the weights: what it keeps
+/// (per layer attention weights / scores [n_heads, n_new, n_cached + n_new], q/k/v, residual), the
+/// largest temporaries and the logits. run_forward and KvCacheSession::append refuse a pass that needs
+/// more than the machine's available memory, with this estimate in the message.
+std::int64_t forward_memory_bytes(const ModelConfig& config, int n_new, int n_cached,
+                                  const ForwardOptions& options);
 
 /// Re-runs `previous` (same tokens, kept residuals, same options) with new interventions, recomputing only
 /// the layers from interventions.first_changed_layer(previous.interventions) on. Bitwise equal to
@@ -99,7 +107,7 @@ std::vector<TokenProbability> top_k(const float* logits, int vocab_size, int k);
 /// computes only the new positions, reusing the cached K and V (after RoPE) of earlier ones. Results equal
 /// run_forward on the whole sequence (with the same interventions) to float rounding.
 class KvCacheSession {
-public:
+  public:
     KvCacheSession(std::shared_ptr<const Checkpoint> model, Interventions interventions);
     /// Appends tokens (the prompt, then one or more generated ones) and returns the logits of the
     /// appended positions [n_new, vocab] (all_logits; else the last one, [1, vocab]) and, when kept, their
@@ -111,7 +119,7 @@ public:
     /// Bytes held by the cached K and V.
     std::int64_t cache_bytes() const;
 
-private:
+  private:
     struct State;
     std::shared_ptr<const Checkpoint> m_model;
     Interventions m_interventions;

@@ -29,6 +29,10 @@ Status check_model(const Checkpoint& model);
 /// n_before + n within the model's context (and the position table of GPT-2).
 Status check_tokens(const Checkpoint& model, const std::vector<int>& token_ids, int n_before);
 
+/// Refuses a pass that needs more than the machine's available memory (forward_memory_bytes), with the
+/// estimate in the message.
+Status check_memory(const ModelConfig& config, int n_new, int n_cached, const ForwardOptions& options);
+
 /// The stream entering layer 0: token embeddings, plus GPT-2's position embeddings of the positions
 /// [first_position, first_position + n). [n, d_model].
 MatrixRM embed_tokens(const Checkpoint& model, const std::vector<int>& token_ids, int first_position);

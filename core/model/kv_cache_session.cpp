@@ -48,6 +48,10 @@ Expected<ForwardResult> KvCacheSession::append(const std::vector<int>& token_ids
             "and must be recomputed; run the whole sequence with run_forward instead"};
     }
     if (options.n_threads < 0) return Error{"n_threads is negative; use 0 for the default or a count >= 1"};
+    if (Status s = detail::check_memory(model.config, static_cast<int>(token_ids.size()), n_before, options);
+        !s.empty()) {
+        return Error{s};
+    }
     try {
         const int n_threads = options.n_threads > 0 ? options.n_threads : default_thread_count();
         const detail::PassContext pass{model, m_interventions, options, n_threads};

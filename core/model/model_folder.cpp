@@ -96,7 +96,8 @@ Expected<std::string> resolve_cache_repo(const fs::path& repo) {
 }  // namespace
 
 Expected<std::string> resolve_model_dir(const std::string& path) {
-    const fs::path p(path);
+    fs::path p(path);
+    if (p.filename().empty() && p.has_parent_path()) p = p.parent_path();  // "models--o--n/snapshots/"
     std::error_code ec;
     if (!fs::exists(p, ec)) return Error{path + ": no such folder"};
     if (!is_dir(p)) return Error{path + ": not a folder; point at the folder that holds config.json"};

@@ -170,7 +170,12 @@ Expected<SafetensorsHeader> parse_safetensors(std::string_view bytes, const std:
                      hex_prefix(header_text, 4) + "); the file is corrupted or not a safetensors file"};
     }
     Expected<JsonValue> parsed = parse_json(header_text, f + " header");
-    if (!parsed) return Error{parsed.error() + " (the safetensors header is not valid JSON)"};
+    if (!parsed) {
+        const bool duplicate = parsed.error().find("duplicate key") != std::string::npos;
+        return Error{parsed.error() + (duplicate
+                                           ? " (each tensor name may appear once in a safetensors header)"
+                                           : " (the safetensors header is not valid JSON)")};
+    }
     const JsonValue& root = parsed.value();
     if (!root.is_object()) return Error{f + ": the safetensors header must be a JSON object"};
 

@@ -42,6 +42,9 @@ std::vector<float> view_values(const WeightView& w) {
     return v;
 }
 
+#define EXPECT_HAS(haystack, needle) \
+    EXPECT_NE(std::string(haystack).find(needle), std::string::npos) << "message: " << (haystack)
+
 const RawTensor& find(const std::vector<RawTensor>& tensors, const std::string& name) {
     for (const RawTensor& t : tensors) {
         if (t.name == name) return t;
@@ -195,6 +198,71 @@ TEST(CheckpointDtypes, F16AndBf16ConvertExactlyOnChosenValues) {
     EXPECT_EQ(ck.mapped_bytes, (ck.n_parameters - 16) * 4);
 }
 
+// Every finite 16-bit pattern, converted by the loader and by the format's formula in double precision.
+TEST(CheckpointDtypes, EveryFiniteF16AndBf16PatternConvertsExactly) {
+    struct Format {
+        const char* dtype;
+        int mantissa_bits, bias;
+    };
+    for (const Format f : {Format{"F16", 10, 15}, Format{"BF16", 7, 127}}) {
+        const int exponent_bits = 15 - f.mantissa_bits;
+        const unsigned max_exponent = (1u << exponent_bits) - 1;
+        std::vector<std::uint16_t> patterns;
+        std::vector<float> expected;
+        for (unsigned bits = 0; bits < 65536; ++bits) {
+            const unsigned exponent = (bits >> f.mantissa_bits) & max_exponent;
+            const unsigned mantissa = bits & ((1u << f.mantissa_bits) - 1);
+            if (exponent == max_exponent) continue;  // infinities and NaN: refused, tested below
+            const double scale = std::ldexp(1.0, -f.mantissa_bits);
+            const double magnitude =
+                exponent == 0 ? std::ldexp(mantissa * scale, 1 - f.bias)
+                              : std::ldexp(1.0 + mantissa * scale, static_cast<int>(exponent) - f.bias);
+            patterns.push_back(static_cast<std::uint16_t>(bits));
+            expected.push_back(static_cast<float>((bits & 0x8000u) ? -magnitude : magnitude));
+        }
+        ASSERT_EQ(patterns.size() % 8, 0u);
+        TinyDims d;
+        d.vocab = static_cast<int>(patterns.size() / 8);
+        TempDir dir(std::string("all_") + f.dtype);
+        std::vector<RawTensor> tensors = test::tiny_llama_tensors(d, "F32");
+        tensors.front() = {"model.embed_tokens.weight", f.dtype, {d.vocab, 8}, test::u16_bytes(patterns)};
+        write_model(dir.path(), test::tiny_llama_config(d), tensors);
+        auto loaded = load_checkpoint(dir.str());
+        ASSERT_TRUE(loaded.ok()) << loaded.error();
+        const std::vector<float> got = view_values(loaded.value()->weights.token_embedding);
+        ASSERT_EQ(got.size(), expected.size());
+        int n_wrong = 0;
+        for (std::size_t i = 0; i < got.size(); ++i) {
+            std::uint32_t a = 0, b = 0;
+            std::memcpy(&a, &got[i], 4);
+            std::memcpy(&b, &expected[i], 4);
+            if (a != b && ++n_wrong < 5) ADD_FAILURE() << f.dtype << " pattern " << std::hex << patterns[i];
+        }
+        EXPECT_EQ(n_wrong, 0) << f.dtype;
+    }
+}
+
+TEST(CheckpointDtypes, MisalignedF32InAFileIsCopied) {
+    // An F16 vector of 3 elements (6 bytes) first: every F32 tensor after it starts 2 bytes off alignment.
+    const TinyDims d;
+    TempDir dir("misaligned");
+    std::vector<RawTensor> tensors = test::tiny_llama_tensors(d, "F32");
+    tensors.insert(tensors.begin(), {"unused.odd", "F16", {3}, test::u16_bytes({0x3C00, 0x3C00, 0x3C00})});
+    const auto [header, data] = test::header_and_data(tensors);
+    std::string padded = header;
+    while ((padded.size() + 8) % 8 != 0) padded += ' ';
+    write_model(dir.path(), test::tiny_llama_config(d), {});
+    test::write_file(dir.path() / "model.safetensors", test::file_from(padded, data, false));
+    auto loaded = load_checkpoint(dir.str());
+    ASSERT_TRUE(loaded.ok()) << loaded.error();
+    const Checkpoint& ck = *loaded.value();
+    EXPECT_EQ(ck.mapped_bytes, 0);
+    EXPECT_EQ(ck.resident_bytes, ck.n_parameters * 4);
+    EXPECT_EQ(view_values(ck.weights.layers[1].up.weight),
+              find(tensors, "model.layers.1.mlp.up_proj.weight").values);
+    EXPECT_EQ(reinterpret_cast<std::uintptr_t>(ck.weights.layers[1].up.weight.data) % 64, 0u);
+}
+
 TEST(CheckpointDtypes, WholeModelInF16AndBf16EqualsItsValues) {
     const TinyDims d;
     for (const char* dtype : {"F32", "F16", "BF16"}) {
@@ -279,6 +347,247 @@ TEST(CheckpointGpt2, ExtraBuffersAreIgnored) {
     write_model(dir.path(), test::tiny_gpt2_config(d), tensors);
     auto loaded = load_checkpoint(dir.str());
     EXPECT_TRUE(loaded.ok()) << loaded.error();
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The rest of the Llama family: biases, q_norm / k_norm, MiniMind's own model_type
+
+TEST(CheckpointLlamaFamily, Qwen2BiasesAndQwen3HeadNorms) {
+    TinyDims d;
+    d.n_heads = 4;
+    d.n_kv_heads = 2;
+    d.head_dim = 4;  // 4 heads of 4 = 16 wide, d_model 8: head_dim is not d_model / n_heads
+    {
+        TempDir dir("qwen2");
+        const auto tensors = test::tiny_llama_tensors(d, "F16", false, /*qkv_bias=*/true);
+        write_model(dir.path(), test::tiny_llama_config(d, "qwen2"), tensors);
+        auto loaded = load_checkpoint(dir.str());
+        ASSERT_TRUE(loaded.ok()) << loaded.error();
+        const LayerWeights& L = loaded.value()->weights.layers[1];
+        EXPECT_EQ(L.q.n_out(), 16);
+        EXPECT_EQ(L.q.n_in(), 8);
+        EXPECT_EQ(L.k.n_out(), 8);
+        EXPECT_EQ(view_values(L.k.bias), find(tensors, "model.layers.1.self_attn.k_proj.bias").values);
+        EXPECT_EQ(L.k.bias.rows, 1);
+        EXPECT_EQ(L.k.bias.cols, 8);
+        EXPECT_TRUE(L.o.bias.empty());
+        EXPECT_TRUE(L.q_norm.weight.empty());
+        EXPECT_EQ(L.o.n_in(), 16);
+        EXPECT_EQ(L.o.n_out(), 8);
+    }
+    {
+        TempDir dir("qwen3");
+        const auto tensors = test::tiny_llama_tensors(d, "BF16", false, false, /*qk_norm=*/true);
+        write_model(dir.path(), test::tiny_llama_config(d, "qwen3"), tensors);
+        auto loaded = load_checkpoint(dir.str());
+        ASSERT_TRUE(loaded.ok()) << loaded.error();
+        const LayerWeights& L = loaded.value()->weights.layers[0];
+        EXPECT_EQ(view_values(L.q_norm.weight),
+                  find(tensors, "model.layers.0.self_attn.q_norm.weight").values);
+        EXPECT_EQ(view_values(L.k_norm.weight),
+                  find(tensors, "model.layers.0.self_attn.k_norm.weight").values);
+        EXPECT_EQ(L.q_norm.weight.cols, 4);
+        EXPECT_TRUE(L.q.bias.empty());
+        // Without the head norms, a Qwen3 checkpoint is incomplete.
+        TempDir bad("qwen3_nonorm");
+        write_model(bad.path(), test::tiny_llama_config(d, "qwen3"), test::tiny_llama_tensors(d, "BF16"));
+        EXPECT_HAS(load_checkpoint(bad.str()).error(),
+                   "tensor model.layers.0.self_attn.q_norm.weight is missing");
+    }
+}
+
+TEST(CheckpointLlamaFamily, MiniMindHeadNormsAreDetectedFromTheWeights) {
+    const TinyDims d;
+    for (const bool qk_norm : {false, true}) {
+        TempDir dir("minimind");
+        const auto tensors = test::tiny_llama_tensors(d, "F32", false, false, qk_norm);
+        write_model(dir.path(), test::tiny_llama_config(d, "minimind"), tensors);
+        auto loaded = load_checkpoint(dir.str());
+        ASSERT_TRUE(loaded.ok()) << loaded.error();
+        EXPECT_EQ(loaded.value()->config.architecture, Architecture::kLlama);
+        EXPECT_EQ(loaded.value()->config.qk_norm, qk_norm);
+        EXPECT_EQ(loaded.value()->weights.layers[1].k_norm.weight.empty(), !qk_norm);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Bad files through the loader: every refusal names the file (or folder), the tensor and the problem
+
+class CheckpointErrors : public ::testing::Test {
+  protected:
+    std::string load_error(const std::string& config, const std::vector<RawTensor>& tensors,
+                           const LoadOptions& options = {}) {
+        write_model(m_dir.path(), config, tensors);
+        auto loaded = load_checkpoint(m_dir.str(), options);
+        EXPECT_FALSE(loaded.ok());
+        return loaded.ok() ? "" : loaded.error();
+    }
+    std::string file() const { return (m_dir.path() / "model.safetensors").string(); }
+
+    TempDir m_dir{"errors"};
+    TinyDims m_dims;
+    std::string m_config = test::tiny_llama_config(m_dims);
+};
+
+TEST_F(CheckpointErrors, ForeignOrTruncatedWeightsFile) {
+    test::write_file(m_dir.path() / "config.json", m_config);
+    test::write_file(m_dir.path() / "model.safetensors", "<!DOCTYPE html><html>Not found</html>");
+    std::string e = load_checkpoint(m_dir.str()).error();
+    EXPECT_HAS(e, file() + ": not a safetensors file");
+    EXPECT_HAS(e, "HTML");
+    // A download cut short: the file ends inside the last tensor.
+    const std::string whole = test::safetensors_bytes(test::tiny_llama_tensors(m_dims, "F32"));
+    test::write_file(m_dir.path() / "model.safetensors", whole.substr(0, whole.size() - 10));
+    e = load_checkpoint(m_dir.str()).error();
+    EXPECT_HAS(e, file() + ": file truncated: tensor \"model.norm.weight\" needs bytes");
+    EXPECT_HAS(e, "the file has " + std::to_string(whole.size() - 10));
+    test::write_file(m_dir.path() / "model.safetensors", "");
+    EXPECT_HAS(load_checkpoint(m_dir.str()).error(), file() + ": not a safetensors file (the file is empty)");
+}
+
+TEST_F(CheckpointErrors, BrokenConfigJson) {
+    const std::string e = load_error("{\"model_type\": \"llama\",\n\"hidden_size\": 8,,}",
+                                     test::tiny_llama_tensors(m_dims, "F32"));
+    EXPECT_HAS(e, (m_dir.path() / "config.json").string() + ":2:18");
+    EXPECT_HAS(load_error(R"({"model_type": "bert"})", {}), "model_type \"bert\"");
+}
+
+TEST_F(CheckpointErrors, UnsupportedDtypeOfAUsedTensor) {
+    std::vector<RawTensor> tensors = test::tiny_llama_tensors(m_dims, "F32");
+    tensors.back() = {"model.norm.weight", "F64", {8}, std::string(64, '\0')};
+    const std::string e = load_error(m_config, tensors);
+    EXPECT_HAS(e, file() + ": tensor model.norm.weight has dtype F64; supported: F32, F16, BF16");
+    tensors.back() = {"model.norm.weight", "F8_E4M3", {8}, std::string(8, '\0')};
+    EXPECT_HAS(load_error(m_config, tensors),
+               "tensor model.norm.weight has dtype F8_E4M3; supported: F32, F16, BF16");
+}
+
+TEST_F(CheckpointErrors, MissingTensorsAndShapesTheConfigDoesNotImply) {
+    std::vector<RawTensor> tensors = test::tiny_llama_tensors(m_dims, "F32");
+    std::vector<RawTensor> missing;
+    for (const RawTensor& t : tensors) {
+        if (t.name != "model.layers.1.self_attn.k_proj.weight") missing.push_back(t);
+    }
+    std::string e = load_error(m_config, missing);
+    EXPECT_HAS(
+        e, m_dir.str() + ": tensor model.layers.1.self_attn.k_proj.weight is missing (expected shape [4, 8]");
+
+    // k_proj as wide as q_proj: a config with the wrong num_key_value_heads.
+    std::vector<RawTensor> wrong = tensors;
+    for (RawTensor& t : wrong) {
+        if (t.name == "model.layers.0.self_attn.k_proj.weight")
+            t = test::make_tensor(t.name, {8, 8}, "F32", 3);
+    }
+    e = load_error(m_config, wrong);
+    EXPECT_HAS(
+        e,
+        file() +
+            ": tensor model.layers.0.self_attn.k_proj.weight has shape [8, 8]; config.json implies [4, 8]");
+
+    // vocab_size disagrees with the embedding's rows (M9).
+    TinyDims bigger = m_dims;
+    bigger.vocab = 20;
+    e = load_error(test::tiny_llama_config(bigger), tensors);
+    EXPECT_HAS(e, "tensor model.embed_tokens.weight has shape [16, 8]; config.json implies [20, 8]");
+
+    // A norm stored as [1, 8] instead of [8].
+    wrong = tensors;
+    wrong.back() = test::make_tensor("model.norm.weight", {1, 8}, "F32", 3);
+    EXPECT_HAS(load_error(m_config, wrong),
+               "tensor model.norm.weight has shape [1, 8]; config.json implies [8]");
+
+    // GPT-2 weights under a Llama config: the hint says so.
+    e = load_error(m_config, test::tiny_gpt2_tensors(m_dims, "F32", ""));
+    EXPECT_HAS(e, "tensor model.embed_tokens.weight is missing");
+    EXPECT_HAS(e, "the weights use GPT-2 names but config.json says llama");
+}
+
+TEST_F(CheckpointErrors, UntiedLmHeadMustBePresent) {
+    const std::string config = test::tiny_llama_config(m_dims, "llama", "\"tie_word_embeddings\": false");
+    const std::string e = load_error(config, test::tiny_llama_tensors(m_dims, "F32"));
+    EXPECT_HAS(e, "tensor lm_head.weight is missing and config.json says tie_word_embeddings is false");
+}
+
+TEST_F(CheckpointErrors, NonFiniteValuesAreCountedPerTensor) {
+    std::vector<RawTensor> tensors = test::tiny_llama_tensors(m_dims, "F32");
+    for (RawTensor& t : tensors) {
+        if (t.name == "model.layers.1.mlp.up_proj.weight") {
+            const float nan = std::numeric_limits<float>::quiet_NaN(),
+                        inf = std::numeric_limits<float>::infinity();
+            std::memcpy(&t.data[4 * 5], &nan, 4);
+            std::memcpy(&t.data[4 * 17], &inf, 4);
+            const float minus_inf = -inf;
+            std::memcpy(&t.data[4 * 95], &minus_inf, 4);
+        }
+    }
+    EXPECT_HAS(load_error(m_config, tensors),
+               file() + ": tensor model.layers.1.mlp.up_proj.weight has 3 non-finite values");
+
+    // F16 infinity (0x7C00) and NaN (0x7E00); BF16 NaN (0x7FC0).
+    std::vector<RawTensor> f16 = test::tiny_llama_tensors(m_dims, "F16");
+    f16.back() = {
+        "model.norm.weight", "F16", {8}, test::u16_bytes({0x3C00, 0x7C00, 0x3C00, 0x7E00, 0, 0, 0xFC00, 0})};
+    EXPECT_HAS(load_error(m_config, f16), "tensor model.norm.weight has 3 non-finite values");
+    std::vector<RawTensor> bf16 = test::tiny_llama_tensors(m_dims, "BF16");
+    bf16.front().data.replace(6, 2, test::u16_bytes({0x7FC0}));
+    EXPECT_HAS(load_error(m_config, bf16), "tensor model.embed_tokens.weight has 1 non-finite values");
+    // The largest finite values pass.
+    f16.back() = {"model.norm.weight", "F16", {8}, test::u16_bytes({0x7BFF, 0xFBFF, 0, 0, 0, 0, 0, 0})};
+    write_model(m_dir.path(), m_config, f16);
+    EXPECT_TRUE(load_checkpoint(m_dir.str()).ok());
+}
+
+TEST_F(CheckpointErrors, ModelLargerThanTheMachineIsRefusedBeforeReading) {
+    // A valid header over a sparse file of about 0.5 TB (no disk blocks): the BF16 embedding alone would be
+    // 1 TB as float32. With no limit given, the machine's available memory is the limit; nothing is read.
+    TinyDims d;
+    d.n_layers = 1;
+    d.d_model = 65536;
+    d.n_heads = 1;
+    d.n_kv_heads = 1;
+    d.head_dim = 16;
+    d.d_ff = 16;
+    d.vocab = 16;  // every tensor but the embedding, written for real (about 14 MB)
+    std::vector<RawTensor> tensors = test::tiny_llama_tensors(d, "BF16");
+    tensors.erase(tensors.begin());
+    d.vocab = 1 << 22;
+    const std::vector<std::int64_t> embedding_shape = {d.vocab, d.d_model};
+    auto [header, data] = test::header_and_data(tensors);
+    // The embedding goes last, declared but not written: the file is extended to its end as a hole.
+    const std::uint64_t embedding_bytes = std::uint64_t{1} << 39;  // 2^22 x 2^16 x 2 bytes
+    header.pop_back();
+    header += R"(,"model.embed_tokens.weight":{"dtype":"BF16","shape":)" + test::shape_json(embedding_shape) +
+              R"(,"data_offsets":[)" + std::to_string(data.size()) + "," +
+              std::to_string(data.size() + embedding_bytes) + "]}}";
+    const std::string head = test::file_from(header, data);
+    test::write_file(m_dir.path() / "config.json", test::tiny_llama_config(d));
+    test::write_file(m_dir.path() / "model.safetensors", head);
+    std::error_code ec;
+    fs::resize_file(m_dir.path() / "model.safetensors", head.size() + embedding_bytes, ec);
+    if (ec) GTEST_SKIP() << "no sparse files here: " << ec.message();
+    auto refused = load_checkpoint(m_dir.str());
+    ASSERT_FALSE(refused.ok());
+    EXPECT_HAS(refused.error(), m_dir.str() + ": the model needs about 1024");
+    EXPECT_HAS(refused.error(), "GB (1024");
+    EXPECT_HAS(refused.error(), "are available; choose a smaller model");
+}
+
+TEST_F(CheckpointErrors, MemoryEstimateCountsConvertedFloats) {
+    // BF16 becomes float32: twice the file's tensor bytes are needed.
+    const std::vector<RawTensor> tensors = test::tiny_llama_tensors(m_dims, "BF16");
+    std::int64_t n = 0;
+    for (const RawTensor& t : tensors) n += test::product(t.shape);
+    LoadOptions options;
+    options.memory_limit_bytes = n * 4;
+    write_model(m_dir.path(), m_config, tensors);
+    auto fits = load_checkpoint(m_dir.str(), options);
+    ASSERT_TRUE(fits.ok()) << fits.error();
+    EXPECT_EQ(fits.value()->resident_bytes, n * 4);
+    options.memory_limit_bytes = n * 4 - 1;
+    const std::string e = load_error(m_config, tensors, options);
+    EXPECT_HAS(e, m_dir.str() + ": the model needs about");
+    EXPECT_HAS(e, "of float32 converted from F16/BF16");
+    EXPECT_HAS(e, "the memory limit is");
 }
 
 }  // namespace

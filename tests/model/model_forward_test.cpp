@@ -596,6 +596,28 @@ TEST(ForwardInput, TokenIdsOutOfRangeAndNoTokens) {
     EXPECT_FALSE(open.append({1, 2}).ok());
 }
 
+TEST(ForwardInput, APassThatCannotFitInMemoryIsRefusedWithTheEstimate) {
+    // 64 layers x 4 heads x 60000^2 attention weights: about 3.4 TB, on no machine.
+    ModelConfig c = tiny_config(Architecture::kLlama, 32, 4, 2, 64);
+    c.n_ctx = 100000;
+    const auto model = make_tiny_model(c);
+    EXPECT_GT(forward_memory_bytes(c, 60000, 0, {}), std::int64_t{3} << 40);
+    Expected<ForwardResult> r = run_forward(*model, std::vector<int>(60000, 1), {});
+    ASSERT_FALSE(r.ok());
+    EXPECT_NE(r.error().find("needs about"), std::string::npos) << r.error();
+    EXPECT_NE(r.error().find("available"), std::string::npos) << r.error();
+    // The same sequence without the attention weights kept needs a few MB.
+    ForwardOptions lean;
+    lean.keep_attention = false;
+    lean.keep_residual = false;
+    EXPECT_LT(forward_memory_bytes(c, 60000, 0, lean), std::int64_t{100} << 20);
+    // GPT-2 small at 512 tokens keeping every attention matrix: 12 x 12 x 512 x 512 floats = 151 MB of them.
+    const ModelConfig gpt2 = tiny_config(Architecture::kGpt2, 768, 12, 12, 12, 3072, 50257);
+    const std::int64_t bytes = forward_memory_bytes(gpt2, 512, 0, {});
+    EXPECT_GT(bytes, std::int64_t{12} * 12 * 512 * 512 * 4);
+    EXPECT_LT(bytes, std::int64_t{300} << 20);
+}
+
 TEST(ForwardDeterminism, OneAndTwoThreadsGiveBitwiseTheSameResult) {
     // Large enough that the products, norms and attention really split over threads.
     for (const Architecture arch : {Architecture::kGpt2, Architecture::kLlama}) {
