@@ -15,7 +15,7 @@
 namespace attnviz::testing {
 
 class HeadlessImGui {
-public:
+  public:
     explicit HeadlessImGui(float width = 1280.0f, float height = 800.0f) {
         ImGui::CreateContext();
         ImGuiIO& io = ImGui::GetIO();

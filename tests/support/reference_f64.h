@@ -65,9 +65,12 @@ inline ReferenceF64 reference_f64(const AttentionConfig& c, const AttentionInput
             double sum = 0.0;
             for (int j = 0; j < n_k; ++j) {
                 if (!f64_visible(c.mask, n_q, n_k, i, j)) continue;
-                if (T == 0.0) w[j] = score[j] == m ? 1.0 : 0.0;
-                else if (std::isinf(T)) w[j] = 1.0;
-                else w[j] = std::exp((score[j] - m) / T);
+                if (T == 0.0)
+                    w[j] = score[j] == m ? 1.0 : 0.0;
+                else if (std::isinf(T))
+                    w[j] = 1.0;
+                else
+                    w[j] = std::exp((score[j] - m) / T);
                 sum += w[j];
             }
             for (double& x : w) x /= sum;
