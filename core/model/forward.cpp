@@ -354,11 +354,18 @@ Status run_layers(const PassContext& pass, MatrixRM& h, int first_layer, int fir
     if (cache != nullptr) next = *cache;
     Workspace ws;
     for (int l = first_layer; l < c.n_layers; ++l) {
+        if (pass.options.cancel != nullptr && pass.options.cancel->load(std::memory_order_relaxed)) {
+            return "cancelled before layer " + std::to_string(l);
+        }
         LayerKv* layer_cache = cache != nullptr ? &next[static_cast<std::size_t>(l)] : nullptr;
         if (Status s = run_layer(pass, l, h, uses_rope(c) ? &rope : nullptr, layer_cache,
                                  layers[static_cast<std::size_t>(l)], ws);
             !s.empty()) {
             return s;
+        }
+        if (pass.options.progress) {
+            pass.options.progress(static_cast<double>(l + 1 - first_layer) /
+                                  static_cast<double>(c.n_layers - first_layer));
         }
     }
     if (cache != nullptr) cache->swap(next);
