@@ -199,15 +199,16 @@ Expected<std::vector<int>> make_induction_probe(const InductionProbe& probe) {
     if (probe.half_length < 1) {
         return Error{"induction probe: half_length is " + std::to_string(probe.half_length) + "; need >= 1"};
     }
+    const int end = probe.end_id < 0 ? probe.vocab_size : std::min(probe.end_id, probe.vocab_size);
     std::vector<int> usable;
-    for (int id = std::max(probe.first_id, 0); id < probe.vocab_size; ++id) {
+    for (int id = std::max(probe.first_id, 0); id < end; ++id) {
         if (id == probe.bos_id) continue;
         if (std::find(probe.excluded.begin(), probe.excluded.end(), id) != probe.excluded.end()) continue;
         usable.push_back(id);
     }
     if (usable.size() < static_cast<std::size_t>(probe.half_length)) {
         return Error{"induction probe: only " + std::to_string(usable.size()) + " usable token ids in [" +
-                     std::to_string(probe.first_id) + ", " + std::to_string(probe.vocab_size) + "), need " +
+                     std::to_string(probe.first_id) + ", " + std::to_string(end) + "), need " +
                      std::to_string(probe.half_length) + " distinct ones; use a shorter probe"};
     }
     // A partial Fisher-Yates shuffle with splitmix64: the same ids on every machine.
@@ -233,16 +234,20 @@ InductionProbe default_induction_probe(const ModelConfig& config) {
     InductionProbe p;
     p.vocab_size = config.vocab_size;
     p.bos_id = config.bos_token_id;
-    if (config.eos_token_id >= 0) p.excluded.push_back(config.eos_token_id);
+    p.end_id = config.vocab_size;
+    for (int special : {config.bos_token_id, config.eos_token_id}) {
+        if (special < 0 || special >= config.vocab_size) continue;
+        if (special < config.vocab_size / 2) {
+            p.first_id = std::max(p.first_id, special + 1);
+        } else {
+            p.end_id = std::min(p.end_id, special);
+        }
+    }
     return p;
 }
 
-Expected<ModelHeadScores> score_heads_with_probe(const Checkpoint& model, const ForwardResult& text_run,
-                                                 const InductionProbe& probe) {
-    Expected<ModelHeadScores> text = score_heads(text_run);
-    if (!text) return text;
-    if (count_repeated_bigrams(text_run.token_ids) >= kMinRepeatedBigrams) return text;
-
+Expected<ModelHeadScores> score_probe(const Checkpoint& model, const Interventions& interventions,
+                                      const InductionProbe& probe) {
     Expected<std::vector<int>> ids = make_induction_probe(probe);
     if (!ids) return Error{ids.error()};
     if (static_cast<int>(ids->size()) > model.config.n_ctx) {
@@ -252,18 +257,35 @@ Expected<ModelHeadScores> score_heads_with_probe(const Checkpoint& model, const 
     ForwardOptions options;
     options.keep_attention = true;
     options.keep_residual = false;
-    Expected<ForwardResult> run = run_forward(model, *ids, text_run.interventions, options);
+    Expected<ForwardResult> run = run_forward(model, *ids, interventions, options);
     if (!run) return Error{"induction probe: " + run.error()};
-    Expected<ModelHeadScores> probe_scores = score_heads(*run);
-    if (!probe_scores) return probe_scores;
-    if (probe_scores->n_layers != text->n_layers || probe_scores->n_heads != text->n_heads) {
-        return Error{"induction probe: the model has a different shape than the text run's"};
-    }
+    Expected<ModelHeadScores> scores = score_heads(*run);
+    if (!scores) return scores;
+    scores->induction_from_probe = true;
+    scores->probe_ids = std::move(ids.value());
+    return scores;
+}
+
+Expected<ModelHeadScores> score_heads_with_probe(const Checkpoint& model, const ForwardResult& text_run,
+                                                 const InductionProbe& probe) {
+    Expected<ModelHeadScores> text = score_heads(text_run);
+    if (!text) return text;
+    if (count_repeated_bigrams(text_run.token_ids) >= kMinRepeatedBigrams) return text;
+
     ModelHeadScores out = std::move(text.value());
+    Expected<ModelHeadScores> on_probe = score_probe(model, text_run.interventions, probe);
+    if (!on_probe) {
+        out.probe_error = on_probe.error();
+        return out;
+    }
+    if (on_probe->n_layers != out.n_layers || on_probe->n_heads != out.n_heads) {
+        out.probe_error = "induction probe: the model has a different shape than the text run's";
+        return out;
+    }
     for (std::size_t k = 0; k < out.scores.size(); ++k)
-        out.scores[k].induction = probe_scores->scores[k].induction;
+        out.scores[k].induction = on_probe->scores[k].induction;
     out.induction_from_probe = true;
-    out.probe_ids = std::move(ids.value());
+    out.probe_ids = std::move(on_probe->probe_ids);
     return out;
 }
 

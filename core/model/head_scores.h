@@ -8,6 +8,7 @@
 #include "core/model/forward.h"
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace attnviz::model {
@@ -62,6 +63,9 @@ struct ModelHeadScores {
     bool induction_from_probe = false;
     /// The probe's token ids when it was used (empty otherwise), so the help can show it.
     std::vector<int> probe_ids;
+    /// Why the probe could not be used (too long for the context, ...), empty otherwise; the induction
+    /// scores are then the text's own (NaN when it has no repeated token).
+    std::string probe_error;
 
     const HeadScores& at(int layer, int head) const {
         return scores[static_cast<std::size_t>(layer) * static_cast<std::size_t>(n_heads) +
@@ -86,24 +90,37 @@ int count_repeated_bigrams(const std::vector<int>& token_ids);
 constexpr int kMinRepeatedBigrams = 4;
 
 /// The built-in induction probe: [bos] + r + r, r a sequence of `half_length` distinct ids drawn uniformly
-/// from [first_id, vocab_size) without `excluded` ids, from a fixed generator seeded with `seed` (the same
-/// ids on every machine). bos < 0: no BOS. Errors when the range holds fewer than half_length usable ids.
+/// from [first_id, end_id) without bos and the `excluded` ids, from a fixed generator seeded with `seed`
+/// (the same ids on every machine). bos < 0: no BOS. Errors when the range holds fewer than half_length
+/// usable ids.
 struct InductionProbe {
     int vocab_size = 0;
     int bos_id = -1;
     int first_id = 0;
+    int end_id = -1;            ///< exclusive; -1: vocab_size
     std::vector<int> excluded;  ///< e.g. eos and other special ids
     int half_length = 20;
     std::uint32_t seed = 2022;
 };
 Expected<std::vector<int>> make_induction_probe(const InductionProbe& probe);
 
-/// The probe a model gets by default: BOS from the config (when any), EOS excluded, 20 + 20 tokens.
+/// The probe a model gets by default: BOS from the config (when any), 20 + 20 tokens, ids kept clear of
+/// the special tokens, which sit at one end of the vocabulary: a BOS / EOS id in the lower half moves
+/// first_id above it (Llama 2, stories260K: <unk> <s> </s> = 0 1 2), one in the upper half moves end_id
+/// down to it (GPT-2's 50256, Qwen's 151643 and the never-trained padding ids after it, Llama 3's 128000).
+/// The probe's tokens in these ranges are ordinary text tokens.
 InductionProbe default_induction_probe(const ModelConfig& config);
+
+/// Every badge of every head on the probe itself (run through `model` with `interventions`), with
+/// induction_from_probe set and probe_ids filled: what the GUI can cache per model and interventions.
+/// Errors: the probe does not fit (too few ids, longer than n_ctx), a forward error.
+Expected<ModelHeadScores> score_probe(const Checkpoint& model, const Interventions& interventions,
+                                      const InductionProbe& probe);
 
 /// score_heads on the text run, with the induction scores taken from the probe (run through `model` with
 /// the text run's interventions) when the text has fewer than kMinRepeatedBigrams repeated bigrams.
-/// Errors: missing weights, a probe that does not fit the model (n_ctx, vocabulary), a forward error.
+/// Errors: missing weights. A probe that cannot run (longer than n_ctx, too few ids, a forward error)
+/// is not an error: the other badges are still right, and probe_error says what happened.
 Expected<ModelHeadScores> score_heads_with_probe(const Checkpoint& model, const ForwardResult& text_run,
                                                  const InductionProbe& probe);
 
