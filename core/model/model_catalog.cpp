@@ -134,6 +134,12 @@ ModelFolderCheck looks_like_model(const std::string& dir) {
         check_weights(fs::path(out.model_dir), out);
         return out;
     }
+    for (fs::directory_iterator it(p, ec), end; !ec && it != end; it.increment(ec)) {
+        if (!repo_name_of(it->path().filename().string()).empty() && is_dir(it->path())) {
+            out.reason = "a Hugging Face cache folder: open one of the models--ORG--NAME folders in it";
+            return out;
+        }
+    }
     out.reason = "no config.json";
     return out;
 }

@@ -8,7 +8,9 @@
 #include "core/model/forward.h"
 #include "core/model/tokenizer.h"
 
+#include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>

@@ -121,6 +121,12 @@ TEST(LooksLikeModel, CacheFoldersResolveTheirSnapshot) {
     EXPECT_FALSE(p.looks_like_model);
     EXPECT_NE(p.reason.find("config.json"), std::string::npos) << p.reason;
 
+    // The cache root itself points at the models inside it.
+    const ModelFolderCheck root = looks_like_model(tmp.str());
+    EXPECT_FALSE(root.looks_like_model);
+    EXPECT_NE(root.reason.find("open one of the models--ORG--NAME folders"), std::string::npos)
+        << root.reason;
+
     // A models--ORG--NAME folder with nothing in it.
     fs::create_directories(tmp.path() / "models--org--empty");
     EXPECT_FALSE(looks_like_model((tmp.path() / "models--org--empty").string()).looks_like_model);
