@@ -408,6 +408,9 @@ Status run_layers(const PassContext& pass, MatrixRM& h, int first_layer, int fir
     if (cache != nullptr) next.resize(cache->size());
     Workspace ws;
     for (int l = first_layer; l < c.n_layers; ++l) {
+        if (pass.options.cancel != nullptr && pass.options.cancel->load(std::memory_order_relaxed)) {
+            return "cancelled before layer " + std::to_string(l);
+        }
         const auto lu = static_cast<std::size_t>(l);
         const LayerKv* cached = cache != nullptr ? &(*cache)[lu] : nullptr;
         LayerKv* extended = cache != nullptr ? &next[lu] : nullptr;
@@ -415,6 +418,10 @@ Status run_layers(const PassContext& pass, MatrixRM& h, int first_layer, int fir
                 run_layer(pass, l, h, uses_rope(c) ? &rope : nullptr, cached, extended, layers[lu], ws);
             !s.empty()) {
             return s;
+        }
+        if (pass.options.progress) {
+            pass.options.progress(static_cast<double>(l + 1 - first_layer) /
+                                  static_cast<double>(c.n_layers - first_layer));
         }
     }
     if (cache != nullptr) cache->swap(next);

@@ -7,6 +7,8 @@
 #include "core/base/types.h"
 #include "core/model/checkpoint.h"
 
+#include <atomic>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -53,6 +55,11 @@ struct ForwardOptions {
     bool keep_residual = true;   ///< the residual stream entering each layer (needed by rerun_from_layer)
     bool all_logits = false;     ///< logits of every position; false: the last position only
     int n_threads = 0;           ///< 0 = default_thread_count()
+    /// Checked before each layer: once set, the pass stops and returns an error ("cancelled"); a KV
+    /// cache session stays as it was. nullptr: not cancellable.
+    const std::atomic<bool>* cancel = nullptr;
+    /// Called after each layer with the fraction of this pass's layers done, in (0, 1].
+    std::function<void(double)> progress;
 };
 
 /// What one layer's attention computed.
