@@ -245,8 +245,8 @@ float row_weights(const Plan& plan, float* x, int b, int e, float M) {
 /// The factor exp((M_old - M_new) / T) by which the row's earlier S and accumulator are rescaled.
 float rescale_factor(const Plan& plan, float m_old, float m_new) {
     switch (plan.mode) {
-        case TileMode::kExp:
-            return std::exp2((m_old - m_new) * plan.exp2_factor);
+        case TileMode::kExp:  // (an unchanged max, the common case late in a row, skips the exp2)
+            return m_old == m_new ? 1.0f : std::exp2((m_old - m_new) * plan.exp2_factor);
         case TileMode::kArgmax:
             return m_old == m_new ? 1.0f : 0.0f;  // a higher max drops the ties counted so far
         case TileMode::kUniform:

@@ -89,20 +89,36 @@ constexpr float kExp2Floor = -127.0f;  // 2^-127 is built with a zero exponent f
 // t - ((t + K) - K) to 0. The project builds without them.)
 constexpr float kRoundAndBias = 12582912.0f + 127.0f;
 
-/// 2^t for t <= 0, by lanes: t = n + f with n = rint(t), 2^f by the polynomial in Horner's form (6 FMAs
-/// against Estrin's 8 operations; the packets of a row are independent, so out-of-order execution
-/// hides the longer chain and the pass is bound by its operation count), 2^n built in the
+/// 2^f for f in [-0.5, 0.5], by lanes: the polynomial in Horner's form (6 FMAs against Estrin's 8
+/// operations; the packets of a row are independent, so out-of-order execution hides the longer chain
+/// and the pass is bound by its operation count).
+Packet exp2_reduced(Packet f) {
+    Packet p = ei::pset1<Packet>(kExp2Poly[6]);
+    for (int i = 5; i >= 0; --i) p = ei::pmadd(p, f, ei::pset1<Packet>(kExp2Poly[i]));
+    return p;
+}
+
+#ifdef EIGEN_VECTORIZE_AVX512
+/// 2^t for t <= 0, by lanes: t = n + f with n = rint(t), then 2^f scaled by 2^n in one instruction
+/// (vscalefps), and lanes with t <= -126.5 (-inf among them) zeroed by the mask of the comparison, as
+/// the portable form below zeroes them by building 2^-127 as 0. Four operations fewer than that form,
+/// and the same values up to the rounding of ties t = k + 0.5 (f = 0.5 or -0.5: one ulp at most).
+Packet exp2_nonpositive(Packet t) {
+    const __mmask16 live = _mm512_cmp_ps_mask(t, _mm512_set1_ps(kExp2Floor + 0.5f), _CMP_GT_OQ);
+    const Packet n = _mm512_roundscale_ps(t, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    return _mm512_maskz_scalef_ps(live, exp2_reduced(ei::psub(t, n)), n);
+}
+#else
+/// 2^t for t <= 0, by lanes: t = n + f with n = rint(t), 2^f by the polynomial, 2^n built in the
 /// exponent field.
 Packet exp2_nonpositive(Packet t) {
-    const auto c = [](int i) { return ei::pset1<Packet>(kExp2Poly[i]); };
     t = ei::pmax(t, ei::pset1<Packet>(kExp2Floor));
     const Packet biased = ei::padd(t, ei::pset1<Packet>(kRoundAndBias));
     const Packet f = ei::psub(t, ei::psub(biased, ei::pset1<Packet>(kRoundAndBias)));  // t - rint(t)
-    Packet p = c(6);
-    for (int i = 5; i >= 0; --i) p = ei::pmadd(p, f, c(i));
     const PacketI bits = ei::plogical_shift_left<23>(ei::preinterpret<PacketI>(biased));
-    return ei::pmul(p, ei::preinterpret<Packet>(bits));
+    return ei::pmul(exp2_reduced(f), ei::preinterpret<Packet>(bits));
 }
+#endif
 
 /// x[0, kLanes) = 2^((x - m) * c) in place; returns the packet.
 Packet exp2_shifted_packet(float* x, Packet pm, Packet pc) {
