@@ -1,5 +1,5 @@
 // Register-blocked tile products and a fast exp-and-sum for the flash path, on Eigen's packets
-// (AVX2/FMA here, SSE on a portable build).
+// (AVX-512 or AVX2/FMA with -march=native, SSE on a portable build).
 //
 // Why not Eigen's matrix product: for a 128 x 256 tile with d = 64, Eigen packs both operands on every
 // call, so each key tile was repacked once per query block (16 times at n = 2048) and each V tile too.
@@ -12,9 +12,9 @@
 
 #include <algorithm>
 #include <array>
-#include <utility>
 #include <cmath>
 #include <limits>
+#include <utility>
 
 namespace attnviz::flash_kernels {
 
