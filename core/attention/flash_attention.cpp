@@ -87,7 +87,24 @@ struct Plan {
     }
 };
 
-Plan make_plan(const AttentionConfig& config, const AttentionInputs& in, const FlashOptions& options) {
+/// The largest Euclidean norm of a row of t (over all its matrices), or +inf when some row's norm is
+/// not finite: a non-finite entry, or finite entries so large that their squares overflow. A finite
+/// result thus proves every entry finite, which spares the separate finiteness scan of Q and K.
+double max_row_norm(const Tensor3& t) {
+    const ConstMapRM all(t.data(), static_cast<Eigen::Index>(t.n_mats()) * t.n_rows(), t.n_cols());
+    const Eigen::VectorXf norms = all.rowwise().norm();
+    if (!norms.allFinite()) return std::numeric_limits<double>::infinity();
+    return norms.size() == 0 ? 0.0 : static_cast<double>(norms.maxCoeff());
+}
+
+/// The inputs' largest row norms: Q's and K's, for the overflow bound of make_plan.
+struct RowNorms {
+    double q = 0.0;
+    double k = 0.0;
+};
+
+Plan make_plan(const AttentionConfig& config, const AttentionInputs& in, const FlashOptions& options,
+               RowNorms norms) {
     Plan plan(Mask(config.mask, in.n_q(), in.n_k()));
     plan.in = &in;
     plan.n_q = in.n_q();
@@ -143,12 +160,7 @@ Plan make_plan(const AttentionConfig& config, const AttentionInputs& in, const F
     }
 
     // Cauchy-Schwarz: |x_ij| <= |q_i| |k_j| * (q_scale * x_scale). Below the bound no score can overflow.
-    const auto max_row_norm = [](const Tensor3& t3) {
-        const ConstMapRM all(t3.data(), static_cast<Eigen::Index>(t3.n_mats()) * t3.n_rows(), t3.n_cols());
-        return static_cast<double>(all.rowwise().norm().maxCoeff());
-    };
-    const double bound = max_row_norm(in.q) * max_row_norm(in.k) * static_cast<double>(plan.q_scale) *
-                         static_cast<double>(plan.x_scale);
+    const double bound = norms.q * norms.k * static_cast<double>(plan.q_scale) * static_cast<double>(plan.x_scale);
     plan.check_overflow = !(bound < kSafeScoreBound);
     return plan;
 }
@@ -233,8 +245,8 @@ float row_weights(const Plan& plan, float* x, int b, int e, float M) {
 /// The factor exp((M_old - M_new) / T) by which the row's earlier S and accumulator are rescaled.
 float rescale_factor(const Plan& plan, float m_old, float m_new) {
     switch (plan.mode) {
-        case TileMode::kExp:
-            return std::exp2((m_old - m_new) * plan.exp2_factor);
+        case TileMode::kExp:  // (an unchanged max, the common case late in a row, skips the exp2)
+            return m_old == m_new ? 1.0f : std::exp2((m_old - m_new) * plan.exp2_factor);
         case TileMode::kArgmax:
             return m_old == m_new ? 1.0f : 0.0f;  // a higher max drops the ties counted so far
         case TileMode::kUniform:
@@ -538,9 +550,16 @@ Expected<FlashResult> compute_flash_attention(const AttentionConfig& config, con
     const int n_q = inputs.n_q();
     const int n_k = inputs.n_k();
     try {
-        const std::optional<AttentionInputs> cleaned = zero_non_finite_rows(inputs);
+        // One pass over Q and K gives both their norms (for the overflow bound) and, when finite, the
+        // proof that they hold no inf or NaN; only V (or inputs that fail that test) needs a scan.
+        RowNorms norms{max_row_norm(inputs.q), max_row_norm(inputs.k)};
+        const bool finite = std::isfinite(norms.q) && std::isfinite(norms.k) &&
+                            all_finite(inputs.v.data(), inputs.v.size());
+        const std::optional<AttentionInputs> cleaned =
+            finite ? std::nullopt : zero_non_finite_rows(inputs);
         const AttentionInputs& in = cleaned ? *cleaned : inputs;
-        const Plan plan = make_plan(config, in, options);
+        if (cleaned) norms = {max_row_norm(in.q), max_row_norm(in.k)};
+        const Plan plan = make_plan(config, in, options, norms);
 
         FlashResult result;
         result.output = Tensor3(config.n_heads, n_q, in.d_v());

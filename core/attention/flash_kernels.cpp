@@ -1,17 +1,20 @@
 // Register-blocked tile products and a fast exp-and-sum for the flash path, on Eigen's packets
-// (AVX2/FMA here, SSE on a portable build).
+// (AVX-512 or AVX2/FMA with -march=native, SSE on a portable build).
 //
 // Why not Eigen's matrix product: for a 128 x 256 tile with d = 64, Eigen packs both operands on every
 // call, so each key tile was repacked once per query block (16 times at n = 2048) and each V tile too.
 // Here the keys are packed once per call and V is read as it is: its rows already hold NR contiguous
-// floats per output panel. The 6 x NR block keeps 12 accumulators in registers (6 x 16 floats with AVX).
+// floats per output panel. The MR x NR block keeps 2 MR accumulators in registers: 6 x 16 floats with
+// AVX2's 16 registers, 8 x 32 with AVX-512's 32.
 #include "core/attention/flash_kernels.h"
 
 #include <Eigen/Core>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
+#include <utility>
 
 namespace attnviz::flash_kernels {
 
@@ -27,7 +30,9 @@ using PacketI = ei::unpacket_traits<Packet>::integer_packet;
 constexpr int kLanes = ei::unpacket_traits<Packet>::size;
 #pragma GCC diagnostic pop
 constexpr int kNR = 2 * kLanes;
-constexpr int kMR = 6;
+// MR x 2 accumulators, 2 packets of B and one broadcast must fit the vector registers: 6 rows with 16
+// (AVX2, SSE), 8 with 32 (AVX-512, whose wider block also leaves no 2-row tail on a 128-row Q block).
+constexpr int kMR = EIGEN_ARCH_DEFAULT_NUMBER_OF_REGISTERS >= 32 ? 8 : 6;
 
 /// C[0, MR) x [0, NR) (+)= A[0, MR) x [0, depth) * B[0, depth) x [0, NR): one register block.
 template <int MR>
@@ -64,9 +69,13 @@ void block_product(const float* a, int lda, int depth, const float* b, int ldb, 
 
 using BlockProduct = void (*)(const float*, int, int, const float*, int, float*, int, bool);
 
-constexpr BlockProduct kBlockProducts[kMR + 1] = {nullptr,           block_product<1>, block_product<2>,
-                                                  block_product<3>,  block_product<4>, block_product<5>,
-                                                  block_product<6>};
+template <int... R>
+constexpr std::array<BlockProduct, sizeof...(R) + 1> block_products(std::integer_sequence<int, R...>) {
+    return {nullptr, block_product<R + 1>...};
+}
+
+/// kBlockProducts[mr]: the block of mr rows, for mr in [1, kMR].
+constexpr auto kBlockProducts = block_products(std::make_integer_sequence<int, kMR>{});
 
 // 2^f on [-0.5, 0.5] by a degree-6 polynomial, fitted for relative error (Lawson's iteratively
 // reweighted least squares on 4000 Chebyshev nodes, in long double): 1.3 ulp at most in float.
@@ -80,23 +89,36 @@ constexpr float kExp2Floor = -127.0f;  // 2^-127 is built with a zero exponent f
 // t - ((t + K) - K) to 0. The project builds without them.)
 constexpr float kRoundAndBias = 12582912.0f + 127.0f;
 
-/// 2^t for t <= 0, by lanes: t = n + f with n = rint(t), 2^f by the polynomial in Estrin's form (its
-/// dependency chain is half as long as Horner's: the pass is latency-bound), 2^n built in the
+/// 2^f for f in [-0.5, 0.5], by lanes: the polynomial in Horner's form (6 FMAs against Estrin's 8
+/// operations; the packets of a row are independent, so out-of-order execution hides the longer chain
+/// and the pass is bound by its operation count).
+Packet exp2_reduced(Packet f) {
+    Packet p = ei::pset1<Packet>(kExp2Poly[6]);
+    for (int i = 5; i >= 0; --i) p = ei::pmadd(p, f, ei::pset1<Packet>(kExp2Poly[i]));
+    return p;
+}
+
+#ifdef EIGEN_VECTORIZE_AVX512
+/// 2^t for t <= 0, by lanes: t = n + f with n = rint(t), then 2^f scaled by 2^n in one instruction
+/// (vscalefps), and lanes with t <= -126.5 (-inf among them) zeroed by the mask of the comparison, as
+/// the portable form below zeroes them by building 2^-127 as 0. Four operations fewer than that form,
+/// and the same values up to the rounding of ties t = k + 0.5 (f = 0.5 or -0.5: one ulp at most).
+Packet exp2_nonpositive(Packet t) {
+    const __mmask16 live = _mm512_cmp_ps_mask(t, _mm512_set1_ps(kExp2Floor + 0.5f), _CMP_GT_OQ);
+    const Packet n = _mm512_roundscale_ps(t, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    return _mm512_maskz_scalef_ps(live, exp2_reduced(ei::psub(t, n)), n);
+}
+#else
+/// 2^t for t <= 0, by lanes: t = n + f with n = rint(t), 2^f by the polynomial, 2^n built in the
 /// exponent field.
 Packet exp2_nonpositive(Packet t) {
-    const auto c = [](int i) { return ei::pset1<Packet>(kExp2Poly[i]); };
     t = ei::pmax(t, ei::pset1<Packet>(kExp2Floor));
     const Packet biased = ei::padd(t, ei::pset1<Packet>(kRoundAndBias));
     const Packet f = ei::psub(t, ei::psub(biased, ei::pset1<Packet>(kRoundAndBias)));  // t - rint(t)
-    const Packet f2 = ei::pmul(f, f);
-    const Packet f4 = ei::pmul(f2, f2);
-    const Packet p01 = ei::pmadd(c(1), f, c(0));
-    const Packet p23 = ei::pmadd(c(3), f, c(2));
-    const Packet p456 = ei::pmadd(c(6), f2, ei::pmadd(c(5), f, c(4)));
-    const Packet p = ei::pmadd(p456, f4, ei::pmadd(p23, f2, p01));
     const PacketI bits = ei::plogical_shift_left<23>(ei::preinterpret<PacketI>(biased));
-    return ei::pmul(p, ei::preinterpret<Packet>(bits));
+    return ei::pmul(exp2_reduced(f), ei::preinterpret<Packet>(bits));
 }
+#endif
 
 /// x[0, kLanes) = 2^((x - m) * c) in place; returns the packet.
 Packet exp2_shifted_packet(float* x, Packet pm, Packet pc) {

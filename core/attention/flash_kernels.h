@@ -7,10 +7,11 @@
 
 namespace attnviz::flash_kernels {
 
-/// NR, the columns of one register block: two SIMD packets (16 floats with AVX, 8 with SSE).
+/// NR, the columns of one register block: two SIMD packets (32 floats with AVX-512, 16 with AVX, 8 with SSE).
 int panel_width();
 
-/// MR, the rows of one register block: callers that trim columns row block by row block use it.
+/// MR, the rows of one register block (8 with AVX-512's 32 vector registers, else 6): callers that trim
+/// columns row block by row block use it.
 int row_block();
 
 /// Panels of one key tile: ceil(cols / NR).
