@@ -411,6 +411,23 @@ private:
                 }
                 continue;
             }
+            if (c >= 0x80) {  // one whole, valid UTF-8 sequence (RFC 8259 section 8.1), copied as it is
+                const std::size_t len = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+                bool valid = len > 0 && m_pos + len <= m_text.size();
+                if (valid) {
+                    int n_invalid = 0;
+                    decode_utf8(std::string_view(m_text).substr(m_pos, len), &n_invalid);
+                    valid = n_invalid == 0;
+                }
+                if (!valid) {
+                    char hex[8];
+                    std::snprintf(hex, sizeof hex, "0x%02X", c);
+                    return set_error(std::string("invalid UTF-8 (byte ") + hex + ") in a string; save the file as UTF-8");
+                }
+                out.append(m_text, m_pos, len);
+                m_pos += len;
+                continue;
+            }
             out += static_cast<char>(c);
             ++m_pos;
         }

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 namespace attnviz {
 namespace {
 
@@ -49,6 +51,19 @@ TEST(Json, DeepNestingIsRejectedNotOverflowed) {
     std::string ok(64, '[');
     ok += std::string(64, ']');
     EXPECT_TRUE(parse_json(ok, "ok.json").ok());
+}
+
+TEST(Json, InvalidUtf8InAStringIsRejectedWithItsPosition) {
+    // Found by the json fuzzer: raw bytes 80 FF C0 80 ED A0 80 were copied into strings (robustness S6).
+    expect_error("[\"ab\x80\"]", "s.json:1:5: invalid UTF-8 (byte 0x80) in a string; save the file as UTF-8");
+    expect_error("[\"\xFF\"]", "byte 0xFF");
+    expect_error("[\"\xC0\x80\"]", "byte 0xC0");        // overlong NUL
+    expect_error("[\"\xED\xA0\x80\"]", "byte 0xED");   // a surrogate
+    expect_error("[\"\xE0\xA0", "byte 0xE0");           // truncated at the end of the file
+    expect_error("[\"\xF4\x90\x80\x80\"]", "byte 0xF4");  // above U+10FFFF
+    Expected<JsonValue> ok = parse_json("[\"\xC3\xA9\xE5\xB0\x8F\xF0\x9F\x98\x80\"]", "ok.json");
+    ASSERT_TRUE(ok.ok()) << ok.error();
+    EXPECT_EQ(ok->items()[0].as_string(), "\xC3\xA9\xE5\xB0\x8F\xF0\x9F\x98\x80");
 }
 
 TEST(Json, SkipsUtf8Bom) { EXPECT_TRUE(parse_json("\xEF\xBB\xBF{\"a\": 1}", "bom.json").ok()); }
