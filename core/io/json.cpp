@@ -108,6 +108,8 @@ void JsonValue::dump_to(std::string& out, bool pretty, int indent) const {
             char buf[32];
             std::snprintf(buf, sizeof buf, "%.9g", m_number);
             out += buf;
+            // "-0" would read back as the integer 0: keep the sign of a negative zero (json fuzzer, "-0.0").
+            if (m_number == 0.0 && std::signbit(m_number)) out += ".0";
             break;
         }
         case Type::kString: dump_string(out, m_string); break;

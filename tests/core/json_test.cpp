@@ -66,6 +66,17 @@ TEST(Json, InvalidUtf8InAStringIsRejectedWithItsPosition) {
     EXPECT_EQ(ok->items()[0].as_string(), "\xC3\xA9\xE5\xB0\x8F\xF0\x9F\x98\x80");
 }
 
+TEST(Json, NegativeZeroKeepsItsSignThroughDumpAndParse) {
+    // Found by the json fuzzer: "-0.0" dumped as "-0", which parses as the integer 0.
+    Expected<JsonValue> v = parse_json("[-0.0, 0.0, -0]", "z.json");
+    ASSERT_TRUE(v.ok()) << v.error();
+    EXPECT_EQ(v->dump(), "[-0.0,0,0]");
+    Expected<JsonValue> again = parse_json(v->dump(), "z.json");
+    ASSERT_TRUE(again.ok());
+    EXPECT_TRUE(std::signbit(again->items()[0].as_number()));
+    EXPECT_EQ(again->dump(), v->dump());
+}
+
 TEST(Json, SkipsUtf8Bom) { EXPECT_TRUE(parse_json("\xEF\xBB\xBF{\"a\": 1}", "bom.json").ok()); }
 
 TEST(Json, DumpRoundTrips) {
