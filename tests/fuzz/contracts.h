@@ -3,6 +3,7 @@
 // Each check returns "" when the contract holds, else what was violated.
 #pragma once
 
+#include "core/attention/attention_config.h"
 #include "core/io/json.h"
 #include "core/io/npy.h"
 #include "core/io/utf8.h"
@@ -78,7 +79,7 @@ inline std::string check_scenario(std::string_view bytes) {
         return "heads out of range: " + std::to_string(s.n_heads);
     if (s.n_kv_heads < 1 || s.n_heads % s.n_kv_heads != 0) return "kv_heads does not divide heads";
     if (s.focus_head < 0 || s.focus_head >= s.n_heads) return "focus_head out of range";
-    if (!std::isfinite(s.temperature) || s.temperature <= 0.0) return "temperature not finite and positive";
+    if (Status bad = validate_temperature(s.temperature); !bad.empty()) return "invalid temperature: " + bad;
     if (s.window < 0) return "negative window";
     if (s.quiz && (s.quiz->question.empty() || s.quiz->answer.empty()))
         return "quiz without question or answer";

@@ -30,9 +30,9 @@ for h in "${harnesses[@]}"; do
   mkdir -p "$build/fuzz-corpus/$h" "$build/fuzz-artifacts/$h"
   dict=$(dict_for "$h")
   log="$build/fuzz-logs/$h.log"
-  # -rss_limit_mb and -timeout turn a memory blow-up or a hang into a finding; -max_len covers the seeds.
+  # -rss_limit_mb and -timeout turn a memory blow-up or a hang into a finding.
   ASAN_OPTIONS="detect_leaks=1:allocator_may_return_null=1" UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
-    "$bin" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2560 -max_len=65536 -print_final_stats=1 \
+    "$bin" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2560 -print_final_stats=1 \
     -artifact_prefix="$build/fuzz-artifacts/$h/" ${dict:+-dict="$dict"} \
     "$build/fuzz-corpus/$h" "$src/corpus/$h" >"$log" 2>&1
   rc=$?
