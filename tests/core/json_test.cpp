@@ -66,6 +66,14 @@ TEST(Json, InvalidUtf8InAStringIsRejectedWithItsPosition) {
     EXPECT_EQ(ok->items()[0].as_string(), "\xC3\xA9\xE5\xB0\x8F\xF0\x9F\x98\x80");
 }
 
+TEST(Json, DumpWritesInvalidUtf8BuiltInCodeAsReplacementCharacters) {
+    // What the parser now refuses, the writer never produces: a string holding a token's stray bytes.
+    JsonValue a = JsonValue::array();
+    a.push(JsonValue::string("ok \xE5\x9C \xFF \xC3\xA9"));
+    EXPECT_EQ(a.dump(), "[\"ok \xEF\xBF\xBD\xEF\xBF\xBD \xEF\xBF\xBD \xC3\xA9\"]");
+    EXPECT_TRUE(parse_json(a.dump(), "out.json").ok());
+}
+
 TEST(Json, NegativeZeroKeepsItsSignThroughDumpAndParse) {
     // Found by the json fuzzer: "-0.0" dumped as "-0", which parses as the integer 0.
     Expected<JsonValue> v = parse_json("[-0.0, 0.0, -0]", "z.json");
