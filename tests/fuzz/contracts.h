@@ -264,8 +264,7 @@ inline std::string check_encoding(const model::Tokenizer& tok, const std::string
     // end.
     if ((any_text_token || must_cover) && at != text.size())
         return "token spans cover " + std::to_string(at) + " of " + std::to_string(text.size()) + " bytes";
-    const std::string decoded = tok.decode(ids);
-    (void)decoded;
+    if (!valid_utf8(tok.decode(ids))) return "decode gives invalid UTF-8";
     for (int id : {-1, tok.vocab_size(), tok.vocab_size() + 1000}) {
         if (!valid_utf8(tok.display(id))) return "display of an out-of-range id is not valid UTF-8";
     }
@@ -344,14 +343,23 @@ inline const std::vector<std::shared_ptr<const model::Tokenizer>>& fixed_tokeniz
     return all;
 }
 
-/// Fuzzed text through both fixed tokenizers, with and without special tokens.
+/// Fuzzed text through both fixed tokenizers, with and without special tokens. The byte-level one (no
+/// normalizer) also decodes its ids back to the exact text when the text is valid UTF-8 (robustness T8).
 inline std::string check_tokenize_text(std::string_view bytes) {
     const std::string text(bytes);
-    for (const auto& tok : fixed_tokenizers()) {
+    const auto& tokenizers = fixed_tokenizers();
+    for (const auto& tok : tokenizers) {
         if (!tok) return "a fixed tokenizer did not load";
         for (bool special : {true, false}) {
             if (std::string p = check_encoding(*tok, text, special, true); !p.empty()) return p;
         }
+    }
+    if (valid_utf8(text)) {
+        std::vector<int> ids;
+        for (const model::Token& t : tokenizers.back()->encode(text, false)) ids.push_back(t.id);
+        const std::string decoded = tokenizers.back()->decode(ids);
+        if (decoded != text)
+            return "byte-level decode(encode(text)) differs from the text: \"" + decoded + "\"";
     }
     return "";
 }
