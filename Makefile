@@ -3,12 +3,14 @@
 #   make run  [ARGS="--frames 60 --screenshot shot.png"]   build and open the GUI
 #   make test                                              build and run every test (plus ASan/UBSan pass)
 #   make bench                                             release build, attnviz-cli bench
+#   make fuzz [FUZZ_SECONDS=60]                            clang + libFuzzer: every parser's harness
 # WERROR=ON turns warnings into errors (CI sets it).
 WERROR ?= OFF
 ARGS ?=
+FUZZ_SECONDS ?= 60
 CMAKE_FLAGS = -DATTNVIZ_WERROR=$(WERROR)
 
-.PHONY: all setup build run cli test test-dev test-asan release bench format clean
+.PHONY: all setup build run cli test test-dev test-asan release bench fuzz format clean
 
 all: build
 
@@ -41,6 +43,13 @@ release: setup
 
 bench: release
 	./build/release/app/cli/attnviz-cli bench $(ARGS)
+
+# Each harness of tests/fuzz/ for FUZZ_SECONDS seconds on its seed corpus (tests/fuzz/run_fuzzers.sh).
+fuzz:
+	@./.ci/setup-debian fuzz
+	@cmake --preset fuzz $(CMAKE_FLAGS) >/dev/null
+	@cmake --build --preset fuzz
+	./tests/fuzz/run_fuzzers.sh build/fuzz $(FUZZ_SECONDS)
 
 format:
 	@git ls-files '*.cpp' '*.h' | xargs clang-format -i

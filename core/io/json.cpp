@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <string_view>
 #include <unordered_set>
 
 namespace attnviz {
@@ -69,10 +70,34 @@ JsonValue& JsonValue::set(std::string key, JsonValue v) {
 
 namespace {
 
+// The length of the valid UTF-8 sequence starting at s[pos] (a byte >= 0x80), or 0 if it is not one: a bad
+// lead byte, a bad continuation, an overlong form, a surrogate, a value above U+10FFFF or a truncation.
+std::size_t utf8_sequence_at(std::string_view s, std::size_t pos) {
+    const auto c = static_cast<unsigned char>(s[pos]);
+    const std::size_t len = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+    if (len == 0 || pos + len > s.size()) return 0;
+    int n_invalid = 0;
+    decode_utf8(s.substr(pos, len), &n_invalid);
+    return n_invalid == 0 ? len : 0;
+}
+
+// Strings built in code may hold invalid UTF-8 (a token's bytes): each such byte is written as U+FFFD, so
+// that every dump is valid UTF-8 and parse_json reads it back.
 void dump_string(std::string& out, const std::string& s) {
     out += '"';
-    for (char ch : s) {
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const char ch = s[i];
         const auto c = static_cast<unsigned char>(ch);
+        if (c >= 0x80) {
+            const std::size_t len = utf8_sequence_at(s, i);
+            if (len == 0) {
+                out += "\xEF\xBF\xBD";
+            } else {
+                out.append(s, i, len);
+                i += len - 1;
+            }
+            continue;
+        }
         switch (c) {
             case '"': out += "\\\""; break;
             case '\\': out += "\\\\"; break;
@@ -109,6 +134,8 @@ void JsonValue::dump_to(std::string& out, bool pretty, int indent) const {
             char buf[32];
             std::snprintf(buf, sizeof buf, "%.9g", m_number);
             out += buf;
+            // "-0" would read back as the integer 0: keep the sign of a negative zero (json fuzzer, "-0.0").
+            if (m_number == 0.0 && std::signbit(m_number)) out += ".0";
             break;
         }
         case Type::kString: dump_string(out, m_string); break;
@@ -418,6 +445,17 @@ private:
                         --m_pos;
                         return set_error(std::string("unknown escape '\\") + e + "'");
                 }
+                continue;
+            }
+            if (c >= 0x80) {  // one whole, valid UTF-8 sequence (RFC 8259 section 8.1), copied as it is
+                const std::size_t len = utf8_sequence_at(m_text, m_pos);
+                if (len == 0) {
+                    char hex[8];
+                    std::snprintf(hex, sizeof hex, "0x%02X", c);
+                    return set_error(std::string("invalid UTF-8 (byte ") + hex + ") in a string; save the file as UTF-8");
+                }
+                out.append(m_text, m_pos, len);
+                m_pos += len;
                 continue;
             }
             out += static_cast<char>(c);

@@ -23,7 +23,7 @@ double std_dev(const std::vector<double>& x) {
 double max_weight(const std::vector<float>& row, std::vector<float>& weights) {
     const int n = static_cast<int>(row.size());
     softmax_row(row.data(), n, KeyRange{0, n}, nullptr, 1.0, weights.data());
-    return *std::max_element(weights.begin(), weights.end());
+    return static_cast<double>(*std::max_element(weights.begin(), weights.end()));
 }
 
 }  // namespace

@@ -119,6 +119,31 @@ Expected<std::string> resolve_model_dir(const std::string& path) {
                  "tokenizer.json) or a cache folder models--ORG--NAME"};
 }
 
+Expected<std::vector<std::pair<std::string, std::string>>> parse_weight_index(const std::string& text,
+                                                                          const std::string& index_path) {
+    Expected<JsonValue> json = parse_json(text, index_path);
+    if (!json) return Error{json.error()};
+    const JsonValue* map = json->is_object() ? json->find("weight_map") : nullptr;
+    if (map == nullptr || !map->is_object()) {
+        return Error{index_path + ": needs an object \"weight_map\" (tensor name -> shard file name)"};
+    }
+    if (map->members().empty()) return Error{index_path + ": weight_map lists no tensors"};
+    std::vector<std::pair<std::string, std::string>> weight_map;
+    for (const JsonValue::Member& m : map->members()) {
+        if (!m.second.is_string()) {
+            return Error{index_path + ": weight_map[\"" + m.first + "\"] must be a file name (line " +
+                         std::to_string(m.second.line) + ")"};
+        }
+        const std::string& shard = m.second.as_string();
+        if (!is_plain_name(shard)) {
+            return Error{index_path + ": weight_map[\"" + m.first + "\"] is \"" + shard +
+                         "\"; shards must be plain file names inside the model folder"};
+        }
+        weight_map.emplace_back(m.first, shard);
+    }
+    return weight_map;
+}
+
 Expected<WeightFiles> find_weight_files(const std::string& model_dir) {
     const fs::path dir(model_dir);
     WeightFiles out;
@@ -139,30 +164,16 @@ Expected<WeightFiles> find_weight_files(const std::string& model_dir) {
     out.index_path = index.string();
     Expected<std::string> text = read_file_bytes(out.index_path, kMaxIndexBytes);
     if (!text) return Error{text.error()};
-    Expected<JsonValue> json = parse_json(text.value(), out.index_path);
-    if (!json) return Error{json.error()};
-    const JsonValue* map = json->is_object() ? json->find("weight_map") : nullptr;
-    if (map == nullptr || !map->is_object()) {
-        return Error{out.index_path + ": needs an object \"weight_map\" (tensor name -> shard file name)"};
-    }
-    if (map->members().empty()) return Error{out.index_path + ": weight_map lists no tensors"};
+    Expected<std::vector<std::pair<std::string, std::string>>> map = parse_weight_index(text.value(), out.index_path);
+    if (!map) return Error{map.error()};
+    out.weight_map = std::move(map.value());
     std::set<std::string> seen;
-    for (const JsonValue::Member& m : map->members()) {
-        if (!m.second.is_string()) {
-            return Error{out.index_path + ": weight_map[\"" + m.first + "\"] must be a file name (line " +
-                         std::to_string(m.second.line) + ")"};
-        }
-        const std::string& shard = m.second.as_string();
-        if (!is_plain_name(shard)) {
-            return Error{out.index_path + ": weight_map[\"" + m.first + "\"] is \"" + shard +
-                         "\"; shards must be plain file names inside the model folder"};
-        }
-        out.weight_map.emplace_back(m.first, shard);
+    for (const auto& [tensor, shard] : out.weight_map) {
         if (seen.insert(shard).second) {
             const fs::path shard_path = dir / shard;
             if (!is_file(shard_path)) {
-                return Error{out.index_path + ": shard " + shard + " (holding " + m.first +
-                             ") is missing from " + model_dir + "; download every shard"};
+                return Error{out.index_path + ": shard " + shard + " (holding " + tensor + ") is missing from " +
+                             model_dir + "; download every shard"};
             }
             out.paths.push_back(shard_path.string());
         }

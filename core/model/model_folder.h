@@ -28,4 +28,11 @@ struct WeightFiles {
 };
 Expected<WeightFiles> find_weight_files(const std::string& model_dir);
 
+/// The weight_map of model.safetensors.index.json's text (the body of find_weight_files, without looking at
+/// the folder): (tensor name, shard file name) in file order, every shard a plain file name (one path
+/// component, not "." or "..", no '/', '\\' or NUL). Tensor names are unique (JSON keys). `index_path` is
+/// used in errors.
+Expected<std::vector<std::pair<std::string, std::string>>> parse_weight_index(const std::string& text,
+                                                                          const std::string& index_path);
+
 }  // namespace attnviz::model

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 namespace attnviz {
 namespace {
 
@@ -49,6 +51,38 @@ TEST(Json, DeepNestingIsRejectedNotOverflowed) {
     std::string ok(64, '[');
     ok += std::string(64, ']');
     EXPECT_TRUE(parse_json(ok, "ok.json").ok());
+}
+
+TEST(Json, InvalidUtf8InAStringIsRejectedWithItsPosition) {
+    // Found by the json fuzzer: raw bytes 80 FF C0 80 ED A0 80 were copied into strings (robustness S6).
+    expect_error("[\"ab\x80\"]", "s.json:1:5: invalid UTF-8 (byte 0x80) in a string; save the file as UTF-8");
+    expect_error("[\"\xFF\"]", "byte 0xFF");
+    expect_error("[\"\xC0\x80\"]", "byte 0xC0");        // overlong NUL
+    expect_error("[\"\xED\xA0\x80\"]", "byte 0xED");   // a surrogate
+    expect_error("[\"\xE0\xA0", "byte 0xE0");           // truncated at the end of the file
+    expect_error("[\"\xF4\x90\x80\x80\"]", "byte 0xF4");  // above U+10FFFF
+    Expected<JsonValue> ok = parse_json("[\"\xC3\xA9\xE5\xB0\x8F\xF0\x9F\x98\x80\"]", "ok.json");
+    ASSERT_TRUE(ok.ok()) << ok.error();
+    EXPECT_EQ(ok->items()[0].as_string(), "\xC3\xA9\xE5\xB0\x8F\xF0\x9F\x98\x80");
+}
+
+TEST(Json, DumpWritesInvalidUtf8BuiltInCodeAsReplacementCharacters) {
+    // What the parser now refuses, the writer never produces: a string holding a token's stray bytes.
+    JsonValue a = JsonValue::array();
+    a.push(JsonValue::string("ok \xE5\x9C \xFF \xC3\xA9"));
+    EXPECT_EQ(a.dump(), "[\"ok \xEF\xBF\xBD\xEF\xBF\xBD \xEF\xBF\xBD \xC3\xA9\"]");
+    EXPECT_TRUE(parse_json(a.dump(), "out.json").ok());
+}
+
+TEST(Json, NegativeZeroKeepsItsSignThroughDumpAndParse) {
+    // Found by the json fuzzer: "-0.0" dumped as "-0", which parses as the integer 0.
+    Expected<JsonValue> v = parse_json("[-0.0, 0.0, -0]", "z.json");
+    ASSERT_TRUE(v.ok()) << v.error();
+    EXPECT_EQ(v->dump(), "[-0.0,0,0]");
+    Expected<JsonValue> again = parse_json(v->dump(), "z.json");
+    ASSERT_TRUE(again.ok());
+    EXPECT_TRUE(std::signbit(again->items()[0].as_number()));
+    EXPECT_EQ(again->dump(), v->dump());
 }
 
 TEST(Json, SkipsUtf8Bom) { EXPECT_TRUE(parse_json("\xEF\xBB\xBF{\"a\": 1}", "bom.json").ok()); }
