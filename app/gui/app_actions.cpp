@@ -16,6 +16,10 @@ namespace attnviz::gui {
 void set_sentence(AppState& s, std::string sentence) {
     if (sentence == s.sentence) return;
     s.sentence = std::move(sentence);
+    s.scenario_name.clear();  // a typed sentence is no longer the lesson
+    s.scenario_title.clear();
+    s.scenario_explanation.clear();
+    s.scenario_quiz.reset();
     s.permutation.active = false;  // a typed sentence ends the permutation experiment
     leave_hand_example(s);
     s.dirty = true;
@@ -91,8 +95,8 @@ void set_query(AppState& s, int index) {
 }
 
 bool select_cell(AppState& s, int row, int col) {
-    if (!s.derived.result) return false;
-    if (row < 0 || row >= s.derived.result->n_q || col < 0 || col >= s.derived.result->n_k) return false;
+    if (!s.derived.result()) return false;
+    if (row < 0 || row >= s.derived.result()->n_q || col < 0 || col >= s.derived.result()->n_k) return false;
     s.selection.selected_cell_row = row;
     s.selection.selected_cell_col = col;
     set_query(s, row);

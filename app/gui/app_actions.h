@@ -10,8 +10,8 @@
 
 namespace attnviz::gui {
 
-/// Replaces the sentence (any bytes; invalid UTF-8 is replaced when tokenized). Keeps settings.
-/// A new sentence leaves the hand example (its embeddings belong to its own 4 tokens): back to the
+/// Replaces the sentence (any bytes; invalid UTF-8 is replaced when tokenized). Keeps settings; the
+/// sentence is no longer the lesson's and the permutation experiment ends. A new sentence leaves the hand example (its embeddings belong to its own 4 tokens): back to the
 /// lesson model, with a notice in s.status_message.
 void set_sentence(AppState& s, std::string sentence);
 

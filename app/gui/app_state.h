@@ -2,6 +2,7 @@
 // Panels read it and change it through app_actions.h; update() (app.h) recomputes what is derived.
 #pragma once
 
+#include "app/gui/attention_run.h"
 #include "app/gui/colormap.h"
 #include "app/gui/flash_playback.h"
 #include "app/gui/heatmap_cells.h"
@@ -46,6 +47,7 @@ struct Selection {
     int query = -1;              ///< locked query token (a heatmap row); -1 until update() picks one
     std::string pending_query;   ///< token text or index to resolve after the next tokenization
     int hover_token = -1;        ///< token under the mouse this frame (a preview), -1 = none
+    int layer = 0;               ///< the layer shown (the lesson sources have one)
     int focus_head = 0;          ///< the head shown in the heatmap and the arcs
     int hover_cell_row = -1;     ///< heatmap cell under the mouse, -1 = none
     int hover_cell_col = -1;
@@ -156,10 +158,20 @@ struct KvFieldEdits {
 
 /// Results of the last update(); never edited by panels.
 struct Derived {
-    Tokenization tokens;      ///< the queries' sentence (and the keys', for self-attention)
-    Tokenization key_tokens;  ///< cross-attention only: the keys' sentence
-    std::optional<LessonForward> forward;
-    std::optional<AttentionResult> result;
+    Tokenization tokens;      ///< the sentence as tokenized (its chips show even when the engine fails)
+    /// What the engine computed, with the config it ran with and the labels of its queries and keys:
+    /// the single source every view reads (attention_run.h).
+    std::optional<AttentionRun> run;
+    int layer = 0;  ///< the layer the accessors below return: Selection::layer, kept in range by update()
+
+    /// The shown layer of the run, or null when nothing is computed.
+    const LayerRun* shown_layer() const {
+        return run && layer >= 0 && layer < run->n_layers() ? &run->layers[static_cast<std::size_t>(layer)] : nullptr;
+    }
+    const AttentionResult* result() const { return shown_layer() ? &shown_layer()->result : nullptr; }
+    const LessonForward* forward() const { return shown_layer() ? &shown_layer()->forward : nullptr; }
+    const AttentionConfig* config() const { return shown_layer() ? &shown_layer()->config : nullptr; }
+
     std::vector<HeatmapCells> head_cells;  ///< [n_heads] under the current colour settings
     std::string status;                    ///< why nothing is drawn ("Type a sentence", an engine error)
     std::vector<std::string> notices;      ///< non-fatal remarks (invalid bytes replaced, token cap)
@@ -167,7 +179,6 @@ struct Derived {
     std::optional<KvCacheComparison> kv_cache;  ///< the calculator's MHA / GQA / MQA sizes (core/lab/kv_cache.h)
     std::string kv_cache_error;                 ///< why the calculator has no numbers
     std::uint64_t version = 0;             ///< changes whenever results or cells change (textures follow)
-    std::optional<AttentionConfig> config;  ///< the config the result was computed with
     FlashDerived flash;                    ///< the flash view's numbers (computed while it is shown)
     std::uint64_t result_version = 0;      ///< changes whenever the engine recomputed
     LabDerived lab;

@@ -21,8 +21,8 @@ std::vector<float> row_of(const Eigen::Ref<const MatrixRM>& m, int i) {
 std::pair<int, int> inspected_cell_index(const AppState& s) {
     const Derived& d = s.derived;
     const Selection& sel = s.selection;
-    if (!d.result || sel.focus_head < 0 || sel.focus_head >= static_cast<int>(d.result->heads.size())) return {-1, -1};
-    const AttentionResult& r = *d.result;
+    if (!d.result() || sel.focus_head < 0 || sel.focus_head >= static_cast<int>(d.result()->heads.size())) return {-1, -1};
+    const AttentionResult& r = *d.result();
     if (sel.selected_cell_row >= 0 && sel.selected_cell_col >= 0 && sel.selected_cell_row < r.n_q && sel.selected_cell_col < r.n_k) {
         return {sel.selected_cell_row, sel.selected_cell_col};
     }
@@ -35,11 +35,11 @@ std::pair<int, int> inspected_cell_index(const AppState& s) {
 InspectedCell inspect_cell(const AppState& s) {
     InspectedCell c;
     const Derived& d = s.derived;
-    if (!d.result || !d.forward) {
+    if (!d.result() || !d.forward()) {
         c.why_not = d.status.empty() ? "nothing computed yet" : d.status;
         return c;
     }
-    const AttentionResult& r = *d.result;
+    const AttentionResult& r = *d.result();
     const int h = s.selection.focus_head;
     const auto [i, j] = inspected_cell_index(s);
     if (i < 0 || j < 0) {
@@ -48,14 +48,14 @@ InspectedCell inspect_cell(const AppState& s) {
     }
     const HeadResult& head = r.heads[static_cast<std::size_t>(h)];
     c.chosen_by_default = s.selection.selected_cell_col < 0;
-    const AttentionInputs& in = d.forward->inputs;
+    const AttentionInputs& in = d.forward()->inputs;
     c.valid = true;
     c.head = h;
     c.kv_head = head.kv_head;
     c.row = i;
     c.col = j;
     c.query_label = token_label(s, i);
-    c.key_label = token_label(s, j);
+    c.key_label = key_label(s, j);
 
     // pass 1: the dot product, term by term
     c.q = row_of(in.q.mat(h), i);

@@ -33,11 +33,10 @@ void update_sweep(AppState& s) {
     lab.sweep_head = h;
     lab.sweep.reset();
     lab.lesson_points.reset();
-    const std::optional<AttentionResult>& r = s.derived.result;
+    const AttentionResult* r = s.derived.result();
     if (!r || q < 0 || q >= r->n_q || h < 0 || h >= static_cast<int>(r->heads.size())) return;
-    // The engine's own scaled scores of the row and its own mask: only T varies.
-    const AttentionConfig config = lesson_attention_config(lesson_run_settings(s.settings), false);
-    const Mask mask(config.mask, r->n_q, r->n_k);
+    // The engine's own scaled scores of the row and the mask it ran with: only T varies.
+    const Mask mask(s.derived.config()->mask, r->n_q, r->n_k);
     const float* row = r->heads[static_cast<std::size_t>(h)].scores.row(q).data();
     lab.sweep = sweep_temperature(row, r->n_k, mask.position_range(q), nullptr, log_spaced_temperatures(kSweepTMin, kSweepTMax, kSweepSteps));
     lab.lesson_points = sweep_temperature(row, r->n_k, mask.position_range(q), nullptr, {kLessonTLow, 1.0, kLessonTHigh});
@@ -90,7 +89,7 @@ void update_permutation(AppState& s) {
     PermutationCheck& c = lab.permutation;
     c = PermutationCheck{};
     const PermutationState& p = s.permutation;
-    const std::optional<AttentionResult>& r = s.derived.result;
+    const AttentionResult* r = s.derived.result();
     if (!p.active || !r) return;
     const std::vector<Token>& toks = s.derived.tokens.tokens;
     bool same = toks.size() == p.perm.size();

@@ -16,9 +16,15 @@ constexpr float kNegInf = -std::numeric_limits<float>::infinity();
 
 unsigned bit(FormulaPart p) { return 1u << static_cast<unsigned>(p); }
 
-std::vector<std::string> token_names(const AppState& s, int n) {
+std::vector<std::string> query_names(const AppState& s, int n) {
     std::vector<std::string> out;
     for (int i = 0; i < n; ++i) out.push_back(token_label(s, i));
+    return out;
+}
+
+std::vector<std::string> key_names(const AppState& s, int n) {
+    std::vector<std::string> out;
+    for (int j = 0; j < n; ++j) out.push_back(key_label(s, j));
     return out;
 }
 
@@ -150,17 +156,17 @@ std::vector<std::string> value_dim_labels(const AppState& s) {
 StageMatrix stage_matrix(const AppState& s, PipelineStage stage) {
     StageMatrix m;
     const Derived& d = s.derived;
-    if (!d.result || !d.forward) return m;
-    const AttentionResult& r = *d.result;
-    const LessonForward& f = *d.forward;
+    if (!d.result() || !d.forward()) return m;
+    const AttentionResult& r = *d.result();
+    const LessonForward& f = *d.forward();
     const int h = s.selection.focus_head;
     if (h < 0 || h >= static_cast<int>(r.heads.size())) return m;
     const HeadResult& head = r.heads[static_cast<std::size_t>(h)];
     const int g = head.kv_head;
     const int head_dim = f.inputs.q.n_cols();
     const auto attention_axes = [&] {
-        m.row_names = token_names(s, r.n_q);
-        m.col_names = token_names(s, r.n_k);
+        m.row_names = query_names(s, r.n_q);
+        m.col_names = key_names(s, r.n_k);
         m.row_axis = "query";
         m.col_axis = "key";
         m.rows_are_queries = true;
@@ -169,7 +175,7 @@ StageMatrix stage_matrix(const AppState& s, PipelineStage stage) {
     switch (stage) {
         case PipelineStage::kX:
             m.values = f.x_query;
-            m.row_names = token_names(s, r.n_q);
+            m.row_names = query_names(s, r.n_q);
             m.col_names = embedding_dim_labels(s);
             m.row_axis = "token";
             m.col_axis = "embedding dim";
@@ -192,7 +198,7 @@ StageMatrix stage_matrix(const AppState& s, PipelineStage stage) {
         }
         case PipelineStage::kQ:
             m.values = f.inputs.q.mat(h);
-            m.row_names = token_names(s, r.n_q);
+            m.row_names = query_names(s, r.n_q);
             m.col_names = numbered("h", head_dim);
             m.row_axis = "query";
             m.col_axis = "head dim";
@@ -202,7 +208,7 @@ StageMatrix stage_matrix(const AppState& s, PipelineStage stage) {
         case PipelineStage::kV: {
             const bool is_v = stage == PipelineStage::kV;
             m.values = is_v ? MatrixRM(f.inputs.v.mat(g)) : MatrixRM(f.inputs.k.mat(g));
-            m.row_names = token_names(s, r.n_k);
+            m.row_names = key_names(s, r.n_k);
             m.col_names = is_v ? value_dim_labels(s) : numbered("h", head_dim);
             m.row_axis = "key";
             m.col_axis = is_v ? "value dim" : "head dim";
@@ -250,7 +256,7 @@ StageMatrix stage_matrix(const AppState& s, PipelineStage stage) {
             break;
         case PipelineStage::kOutput:
             m.values = head.output;
-            m.row_names = token_names(s, r.n_q);
+            m.row_names = query_names(s, r.n_q);
             m.col_names = value_dim_labels(s);
             m.row_axis = "query";
             m.col_axis = "value dim";

@@ -27,10 +27,6 @@ Status configure_from_options(AppState& s, const GuiOptions& o) {
     }
     if (o.has_sentence) {
         set_sentence(s, o.sentence);
-        s.scenario_name.clear();
-        s.scenario_title.clear();
-        s.scenario_explanation.clear();
-        s.scenario_quiz.reset();
         s.selection.pending_query.clear();
     }
     if (!o.query.empty()) s.selection.pending_query = o.query;

@@ -42,12 +42,12 @@ TEST_F(KvCacheView, KvButtonsRegroupMhaGqaMqa) {
         ASSERT_NE(it, s.layout.gqa_kv_buttons.end()) << kv;
         ui.click(s, it->second.center());
         EXPECT_EQ(s.settings.n_kv_heads, kv);
-        ASSERT_TRUE(s.derived.result.has_value());
+        ASSERT_TRUE(s.derived.result() != nullptr);
         ASSERT_EQ(s.layout.gqa_kv_boxes.size(), static_cast<std::size_t>(kv));
         // Head h sits over KV head h / (n_heads / n_kv_heads), as the engine pooled it.
         const int group = 8 / kv;
         for (int h = 0; h < 8; ++h) {
-            EXPECT_EQ(s.derived.result->heads[static_cast<std::size_t>(h)].kv_head, h / group);
+            EXPECT_EQ(s.derived.result()->heads[static_cast<std::size_t>(h)].kv_head, h / group);
             const Rect& q = s.layout.gqa_query_boxes[static_cast<std::size_t>(h)];
             const Rect& k = s.layout.gqa_kv_boxes[static_cast<std::size_t>(h / group)];
             EXPECT_GE(q.center().x, k.min.x);

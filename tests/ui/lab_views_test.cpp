@@ -25,7 +25,7 @@ protected:
         ui.frames(s, 3);
         ASSERT_EQ(s.view.main_view, v);
     }
-    const HeadResult& focused() const { return s.derived.result->heads[static_cast<std::size_t>(s.selection.focus_head)]; }
+    const HeadResult& focused() const { return s.derived.result()->heads[static_cast<std::size_t>(s.selection.focus_head)]; }
     HeadlessImGui ui;
     AppState s;
 };
@@ -41,7 +41,7 @@ TEST_F(LabViews, DraggingOnTheSweepPlotSetsTAndRecomputes) {
     EXPECT_NEAR(s.settings.temperature, expected, expected * 0.03);
     EXPECT_GT(s.derived.result_version, before);
     EXPECT_FALSE(s.dirty);
-    EXPECT_EQ(s.derived.result->temperature, s.settings.temperature) << "the engine ran at the plot's T";
+    EXPECT_EQ(s.derived.result()->temperature, s.settings.temperature) << "the engine ran at the plot's T";
     // The readout's engine numbers follow: a warm T spreads "it"'s row.
     EXPECT_GT(focused().rows.effective_keys[static_cast<std::size_t>(s.selection.query)], 2.0f);
     // A click at the left end cools it down to the plot's minimum.
@@ -59,7 +59,7 @@ TEST_F(LabViews, SweepRowAtCurrentTEqualsTheEngineRow) {
     const int mid = kSweepSteps / 2;
     ASSERT_NEAR(sw.temperatures[static_cast<std::size_t>(mid)], 1.0, 1e-9);
     const int q = s.selection.query;
-    for (int j = 0; j < s.derived.result->n_k; ++j) EXPECT_NEAR(sw.weights(mid, j), focused().weights(q, j), 1e-7f);
+    for (int j = 0; j < s.derived.result()->n_k; ++j) EXPECT_NEAR(sw.weights(mid, j), focused().weights(q, j), 1e-7f);
 }
 
 TEST_F(LabViews, LimitMarkersMatchTheEngineAtTZeroAndInfinity) {
@@ -69,10 +69,10 @@ TEST_F(LabViews, LimitMarkersMatchTheEngineAtTZeroAndInfinity) {
     const std::vector<float> uniform = s.derived.lab.sweep->uniform_limit;
     set_temperature(s, 0.0);
     ui.frames(s, 2);
-    for (int j = 0; j < s.derived.result->n_k; ++j) EXPECT_EQ(argmax[static_cast<std::size_t>(j)], focused().weights(q, j)) << j;
+    for (int j = 0; j < s.derived.result()->n_k; ++j) EXPECT_EQ(argmax[static_cast<std::size_t>(j)], focused().weights(q, j)) << j;
     set_temperature(s, std::numeric_limits<double>::infinity());
     ui.frames(s, 2);
-    for (int j = 0; j < s.derived.result->n_k; ++j) EXPECT_EQ(uniform[static_cast<std::size_t>(j)], focused().weights(q, j)) << j;
+    for (int j = 0; j < s.derived.result()->n_k; ++j) EXPECT_EQ(uniform[static_cast<std::size_t>(j)], focused().weights(q, j)) << j;
     EXPECT_FLOAT_EQ(uniform[0], 1.0f / static_cast<float>(q + 1)) << "causal: the query sees itself and the tokens before";
 }
 
@@ -126,7 +126,7 @@ TEST_F(LabViews, EachGalleryCardSetsItsSettingsAndHead) {
         EXPECT_EQ(s.settings.window, e.window);
         EXPECT_EQ(s.selection.focus_head, e.head >= 0 ? e.head : head_before);
         EXPECT_FALSE(s.dirty);
-        ASSERT_TRUE(s.derived.result.has_value());
+        ASSERT_TRUE(s.derived.result() != nullptr);
         if (e.head >= 0) {
             EXPECT_EQ(s.settings.n_kv_heads, s.settings.n_heads) << "the designed head itself, not a pooled group";
         }

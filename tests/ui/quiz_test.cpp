@@ -147,9 +147,9 @@ TEST_F(QuizView, ClickingTheRightChipMarksCorrectButRevealsNothing) {
     ui.frames(s, 60);
     EXPECT_EQ(s.view.weights_alpha, 1.0f);
     // And the engine agrees with the answer: "pod" is the top key of "it" in that head.
-    const HeadResult& h = s.derived.result->heads[static_cast<std::size_t>(s.selection.focus_head)];
+    const HeadResult& h = s.derived.result()->heads[static_cast<std::size_t>(s.selection.focus_head)];
     int best = 0;
-    for (int j = 0; j < s.derived.result->n_k; ++j) {
+    for (int j = 0; j < s.derived.result()->n_k; ++j) {
         if (h.weights(it, j) > h.weights(it, best)) best = j;
     }
     EXPECT_EQ(best, pod);
@@ -200,8 +200,8 @@ TEST_F(QuizView, TemperatureQuestionAnswerIsTheEnginesTopKeyAtT01) {
     ui.click(s, s.layout.quiz_reveal.center());
     EXPECT_DOUBLE_EQ(s.settings.temperature, 0.1);
     const int q = s.selection.query;
-    const HeadResult& h = s.derived.result->heads[static_cast<std::size_t>(s.selection.focus_head)];
-    for (int j = 0; j < s.derived.result->n_k; ++j) EXPECT_LE(h.weights(q, j), h.weights(q, answer));
+    const HeadResult& h = s.derived.result()->heads[static_cast<std::size_t>(s.selection.focus_head)];
+    for (int j = 0; j < s.derived.result()->n_k; ++j) EXPECT_LE(h.weights(q, j), h.weights(q, answer));
 }
 
 TEST_F(QuizView, HeadRoleQuestionIsMultipleChoice) {

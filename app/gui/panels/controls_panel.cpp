@@ -80,7 +80,7 @@ void draw_masks(AppState& s) {
         ImGui::TextDisabled(s.settings.causal ? "sees itself and the W-1 tokens before it" : "sees tokens closer than W");
     }
     bool scale = s.settings.scale;
-    const int d = s.derived.forward ? s.derived.forward->inputs.q.n_cols() : LessonModel::instance().head_dim();
+    const int d = s.derived.forward() ? s.derived.forward()->inputs.q.n_cols() : LessonModel::instance().head_dim();
     char label[64];
     std::snprintf(label, sizeof label, "Scale scores by 1/\xE2\x88\x9A" "d  (d = %d)", d);
     if (ImGui::Checkbox(label, &scale)) set_scale(s, scale);

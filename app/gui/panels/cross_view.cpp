@@ -56,9 +56,10 @@ void draw_chip(ImDrawList* dl, const Rect& r, const std::string& label, ImU32 bg
 void draw_cross_strip(AppState& s, ImVec2 size) {
     ImGui::BeginChild("##cross_strip", size, true, ImGuiWindowFlags_HorizontalScrollbar);
     const Palette& pal = palette(s.view.theme);
-    const int n_q = static_cast<int>(s.derived.tokens.tokens.size());
-    const int n_k = static_cast<int>(s.derived.key_tokens.tokens.size());
-    if (n_q == 0 || n_k == 0 || !s.derived.result) {
+    const AttentionResult* result = s.derived.result();
+    const int n_q = result ? result->n_q : 0;
+    const int n_k = result ? result->n_k : 0;
+    if (n_q == 0 || n_k == 0) {
         ImGui::TextDisabled("%s", s.derived.status.empty() ? "Type both sentences." : s.derived.status.c_str());
         ImGui::EndChild();
         return;
@@ -95,8 +96,8 @@ void draw_cross_strip(AppState& s, ImVec2 size) {
     }
     s.selection.hover_token = hovered;
     const int shown = hovered >= 0 ? hovered : std::clamp(s.selection.query, 0, n_q - 1);
-    const int h = std::clamp(s.selection.focus_head, 0, static_cast<int>(s.derived.result->heads.size()) - 1);
-    const MatrixRM& w = s.derived.result->heads[static_cast<std::size_t>(h)].weights;
+    const int h = std::clamp(s.selection.focus_head, 0, static_cast<int>(s.derived.result()->heads.size()) - 1);
+    const MatrixRM& w = s.derived.result()->heads[static_cast<std::size_t>(h)].weights;
 
     // Links from the shown query down to every key, weakest first so strong ones sit on top.
     const Rect& qr = queries.rects[static_cast<std::size_t>(shown)];

@@ -41,10 +41,10 @@ void draw_controls(AppState& s, int n_steps, int n_skipped) {
     const Derived& d = s.derived;
     const float fs = ImGui::GetFontSize();
     ImGui::SetNextItemWidth(fs * 7.0f);
-    ImGui::SliderInt("B_q (query rows)", &p.block_q, 1, std::max(1, d.result ? d.result->n_q : 1));
+    ImGui::SliderInt("B_q (query rows)", &p.block_q, 1, std::max(1, d.result() ? d.result()->n_q : 1));
     ImGui::SameLine();
     ImGui::SetNextItemWidth(fs * 7.0f);
-    ImGui::SliderInt("B_k (key rows)", &p.block_k, 1, std::max(1, d.result ? d.result->n_k : 1));
+    ImGui::SliderInt("B_k (key rows)", &p.block_k, 1, std::max(1, d.result() ? d.result()->n_k : 1));
     ImGui::SameLine();
     if (ImGui::Button("|<")) p.step = 0;
     ImGui::SameLine();
@@ -86,8 +86,8 @@ void draw_tiled_heatmap(AppState& s, const FlashTrace& trace, ImVec2 size) {
     const Derived& d = s.derived;
     const Palette& pal = palette(s.view.theme);
     const float fs = ImGui::GetFontSize();
-    const int n_q = d.result->n_q;
-    const int n_k = d.result->n_k;
+    const int n_q = d.result()->n_q;
+    const int n_k = d.result()->n_k;
     s.view.heatmap.zoom = 1.0f;  // the playback shows the whole matrix
     s.view.heatmap.pan_x = s.view.heatmap.pan_y = 0.0f;
     const float label_w = fs * 5.0f;
@@ -193,7 +193,7 @@ void draw_running_stats(AppState& s, const FlashTrace& trace) {
     const int step = std::min(s.flash.step, static_cast<int>(trace.steps.size()) - 1);
     if (step < 0) return;
     const FlashTraceStep& t = trace.steps[static_cast<std::size_t>(step)];
-    const HeadResult& ref = d.result->heads[static_cast<std::size_t>(d.flash.head)];
+    const HeadResult& ref = d.result()->heads[static_cast<std::size_t>(d.flash.head)];
     ImGui::Text("tile: queries %d..%d \xC3\x97 keys %d..%d%s", t.q_begin, t.q_end - 1, t.k_begin, t.k_end - 1,
                 t.skipped ? "  (skipped: fully masked)" : "");
     // The output so far is coloured on the scale of the head's final outputs, so it visibly settles.
@@ -356,7 +356,7 @@ void draw_flash_view(AppState& s) {
     int n_skipped = 0;
     for (const FlashTraceStep& t : trace.steps) n_skipped += t.skipped ? 1 : 0;
     ImGui::Text("Flash attention, head %d (%s): the same weights, computed tile by tile without ever holding the n x n matrix.",
-                f.head, s.derived.forward ? s.derived.forward->head_names[static_cast<std::size_t>(f.head)].c_str() : "");
+                f.head, s.derived.forward() ? s.derived.forward()->head_names[static_cast<std::size_t>(f.head)].c_str() : "");
     draw_controls(s, n_steps, n_skipped);
 
     const ImVec2 avail = ImGui::GetContentRegionAvail();

@@ -24,11 +24,11 @@ void draw_heads_grid(AppState& s, ImVec2 size) {
     if (ImGui::IsItemHovered()) {
         ImGui::SetTooltip("Each head is built by hand to show a pattern trained models are known for.\nIt is not a trained LLM.");
     }
-    if (!d.result || !d.forward) {
+    if (!d.result() || !d.forward()) {
         ImGui::EndChild();
         return;
     }
-    const int n = static_cast<int>(d.result->heads.size());
+    const int n = static_cast<int>(d.result()->heads.size());
     const int group = std::max(1, s.settings.n_heads / std::max(1, s.settings.n_kv_heads));
 
     // The column count that makes the thumbnails largest.
@@ -77,7 +77,7 @@ void draw_heads_grid(AppState& s, ImVec2 size) {
         dl->AddRect(ImVec2(p.x - 3, p.y - 3), ImVec2(p.x + side + 3, p.y + side + 3), group_color(g), 2.0f, 0, 3.0f);
         if (focused) dl->AddRect(ImVec2(p.x - 6, p.y - 6), ImVec2(p.x + side + 6, p.y + side + 6), pal.accent, 3.0f, 0, 2.0f);
         const auto& infos = LessonModel::instance().heads();
-        const std::string label = std::to_string(h) + " " + (s.quiz.names_hidden ? "?" : hu < infos.size() ? infos[hu].short_name : d.forward->head_names[hu]);
+        const std::string label = std::to_string(h) + " " + (s.quiz.names_hidden ? "?" : hu < infos.size() ? infos[hu].short_name : d.forward()->head_names[hu]);
         std::string shown = label;
         for (int chars = static_cast<int>(label.size()); chars > 3 && ImGui::CalcTextSize(shown.c_str()).x > side + 8.0f; --chars) {
             shown = shorten(label, chars);
@@ -85,7 +85,7 @@ void draw_heads_grid(AppState& s, ImVec2 size) {
         dl->AddText(ImVec2(p.x - 2, p.y + side + 4), focused ? pal.accent : pal.text, shown.c_str());
         if (hovered && !s.quiz.names_hidden) {
             ImGui::BeginTooltip();
-            ImGui::Text("head %d: %s", h, d.forward->head_names[hu].c_str());
+            ImGui::Text("head %d: %s", h, d.forward()->head_names[hu].c_str());
             if (hu < infos.size()) {
                 ImGui::PushTextWrapPos(fs * 24.0f);
                 ImGui::TextDisabled("%s", infos[hu].role.c_str());

@@ -57,7 +57,7 @@ void clamp_pan(HeatmapViewState& v) {
 }
 
 void cell_tooltip(const AppState& s, int row, int col) {
-    const AttentionResult& r = *s.derived.result;
+    const AttentionResult& r = *s.derived.result();
     const HeadResult& h = r.heads[static_cast<std::size_t>(s.selection.focus_head)];
     ImGui::BeginTooltip();
     ImGui::Text("query \"%s\" (row %d)  \xE2\x86\x92  key \"%s\" (column %d)", token_label(s, row).c_str(), row,
@@ -83,7 +83,7 @@ void draw_heatmap_panel(AppState& s, ImVec2 size) {
     const Derived& d = s.derived;
     const float fs = ImGui::GetFontSize();
     const Palette& pal = palette(s.view.theme);
-    if (!d.result || d.head_cells.empty()) {
+    if (!d.result() || d.head_cells.empty()) {
         ImGui::TextDisabled("%s", d.status.empty() ? "No attention to show." : d.status.c_str());
         ImGui::EndChild();
         return;
@@ -95,8 +95,8 @@ void draw_heatmap_panel(AppState& s, ImVec2 size) {
     }
     s.layout.weight_text_drawn = true;
     const int h = s.selection.focus_head;
-    const AttentionResult& r = *d.result;
-    const std::string name = s.quiz.names_hidden ? "?" : d.forward ? d.forward->head_names[static_cast<std::size_t>(h)] : "";
+    const AttentionResult& r = *d.result();
+    const std::string name = s.quiz.names_hidden ? "?" : d.forward() ? d.forward()->head_names[static_cast<std::size_t>(h)] : "";
     ImGui::Text("Head %d \xC2\xB7 %s", h, name.c_str());
     ImGui::SameLine();
     ImGui::TextDisabled("  rows: queries (looking) \xC2\xB7 columns: keys (looked at)");

@@ -83,11 +83,11 @@ void draw_permutation_view(AppState& s) {
     ImGui::TextDisabled("Shuffling turns the causal mask off: with it a moved word would see a different set of earlier words.");
 
     const Derived& d = s.derived;
-    if (!d.result) {
+    if (!d.result()) {
         ImGui::TextDisabled("%s", d.status.c_str());
         return;
     }
-    const int n = d.result->n_q;
+    const int n = d.result()->n_q;
     std::vector<std::string> now(static_cast<std::size_t>(n));
     for (int i = 0; i < n; ++i) now[static_cast<std::size_t>(i)] = token_label(s, i);
 
@@ -153,14 +153,14 @@ void draw_permutation_view(AppState& s) {
     ImGui::TextWrapped("%s", why);
 
     // Side by side for the focused head: the original outputs in the shuffled order, and the shuffled run.
-    const int h = std::clamp(s.selection.focus_head, 0, static_cast<int>(d.result->heads.size()) - 1);
-    const MatrixRM& shuffled = d.result->heads[static_cast<std::size_t>(h)].output;
+    const int h = std::clamp(s.selection.focus_head, 0, static_cast<int>(d.result()->heads.size()) - 1);
+    const MatrixRM& shuffled = d.result()->heads[static_cast<std::size_t>(h)].output;
     const MatrixRM& original = c.original_outputs[static_cast<std::size_t>(h)];
     MatrixRM moved(shuffled.rows(), shuffled.cols());
     for (int i = 0; i < n; ++i) moved.row(i) = original.row(ps.perm[static_cast<std::size_t>(i)]);
     const float lo = std::min(moved.minCoeff(), shuffled.minCoeff());
     const float hi = std::max(moved.maxCoeff(), shuffled.maxCoeff());
-    const std::string head_name = d.forward ? d.forward->head_names[static_cast<std::size_t>(h)] : "";
+    const std::string head_name = d.forward() ? d.forward()->head_names[static_cast<std::size_t>(h)] : "";
     ImGui::Text("Head %d (%s) outputs, one row per word (%d value dimensions):", h, head_name.c_str(), static_cast<int>(shuffled.cols()));
     const ImVec2 p = ImGui::GetCursorScreenPos();
     const ImVec2 avail = ImGui::GetContentRegionAvail();

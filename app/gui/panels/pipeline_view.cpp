@@ -59,7 +59,7 @@ bool draw_stage(AppState& s, PipelineStage stage, float height) {
     o.col_labels = &m.col_names;
     o.row_axis = m.row_axis;
     o.col_axis = m.col_axis;
-    o.visible = m.masked ? &s.derived.result->visible : nullptr;
+    o.visible = m.masked ? &s.derived.result()->visible : nullptr;
     o.highlighted = lit;
     o.editable = m.editable.has_value();
     const auto [cell_row, cell_col] = inspected_cell_index(s);
@@ -128,12 +128,12 @@ void draw_stage_strip(AppState& s, ImVec2 size) {
 
 void draw_pipeline_view(AppState& s) {
     const Derived& d = s.derived;
-    if (!d.result || !d.forward) {
+    if (!d.result() || !d.forward()) {
         ImGui::TextDisabled("%s", d.status.empty() ? "No attention to show." : d.status.c_str());
         return;
     }
     const int h = s.selection.focus_head;
-    ImGui::Text("Head %d \xC2\xB7 %s", h, d.forward->head_names[static_cast<std::size_t>(h)].c_str());
+    ImGui::Text("Head %d \xC2\xB7 %s", h, d.forward()->head_names[static_cast<std::size_t>(h)].c_str());
     ImGui::SameLine();
     ImGui::TextDisabled(s.hand_model ? "  hand example: drag the numbers of X and W to change them" : "  every number below is the engine's own");
     draw_pipeline_formula(s);
@@ -141,7 +141,7 @@ void draw_pipeline_view(AppState& s) {
     const float spacing = ImGui::GetStyle().ItemSpacing.y;
     // Tall enough for the tallest stage at full cell size (the hand example needs little), at most 60%.
     const float fs = ImGui::GetFontSize();
-    const auto rows = static_cast<float>(std::max<Eigen::Index>(d.forward->x_query.rows(), d.forward->x_query.cols()));
+    const auto rows = static_cast<float>(std::max<Eigen::Index>(d.forward()->x_query.rows(), d.forward()->x_query.cols()));
     const float wanted = fs * (2.5f * rows + 6.5f) + ImGui::GetStyle().ScrollbarSize;
     const float strip_h = std::max(120.0f, std::min(avail.y * 0.6f, wanted));
     draw_stage_strip(s, ImVec2(avail.x, strip_h));

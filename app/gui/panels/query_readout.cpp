@@ -17,7 +17,7 @@ void draw_query_readout(AppState& s) {
     const int q = s.selection.hover_token >= 0 ? s.selection.hover_token : s.selection.query;
     ImGui::TextDisabled("Query row");
     ImGui::Separator();
-    if (!d.result || q < 0 || q >= d.result->n_q) {
+    if (!d.result() || q < 0 || q >= d.result()->n_q) {
         ImGui::TextDisabled("no query selected");
         return;
     }
@@ -27,9 +27,9 @@ void draw_query_readout(AppState& s) {
     }
     s.layout.weight_text_drawn = true;
     const int h = s.selection.focus_head;
-    const HeadResult& head = d.result->heads[static_cast<std::size_t>(h)];
+    const HeadResult& head = d.result()->heads[static_cast<std::size_t>(h)];
     const std::string head_name =
-        s.quiz.names_hidden ? "?" : d.forward && h < static_cast<int>(d.forward->head_names.size()) ? d.forward->head_names[static_cast<std::size_t>(h)] : "";
+        s.quiz.names_hidden ? "?" : d.forward() && h < static_cast<int>(d.forward()->head_names.size()) ? d.forward()->head_names[static_cast<std::size_t>(h)] : "";
     ImGui::TextWrapped("\"%s\" looking, head %d (%s)", shorten(token_label(s, q), 16).c_str(), h, head_name.c_str());
 
     const auto qi = static_cast<std::size_t>(q);
@@ -39,8 +39,8 @@ void draw_query_readout(AppState& s) {
         return;
     }
     std::vector<int> keys;
-    for (int j = 0; j < d.result->n_k; ++j) {
-        if (d.result->visible(q, j)) keys.push_back(j);
+    for (int j = 0; j < d.result()->n_k; ++j) {
+        if (d.result()->visible(q, j)) keys.push_back(j);
     }
     std::stable_sort(keys.begin(), keys.end(), [&](int a, int b) { return head.weights(q, a) > head.weights(q, b); });
 

@@ -149,11 +149,11 @@ void draw_verdict(AppState& s) {
     if (!s.scenario_title.empty()) ImGui::TextDisabled("lesson: %s", s.scenario_title.c_str());
     const Derived& d = s.derived;
     const int query = s.selection.query;
-    if (d.result && query >= 0 && query < d.result->n_q && !s.dirty) {
-        const HeadResult& h = d.result->heads[static_cast<std::size_t>(s.selection.focus_head)];
+    if (d.result() && query >= 0 && query < d.result()->n_q && !s.dirty) {
+        const HeadResult& h = d.result()->heads[static_cast<std::size_t>(s.selection.focus_head)];
         int best = -1;
-        for (int j = 0; j < d.result->n_k; ++j) {
-            if (d.result->visible(query, j) && (best < 0 || h.weights(query, j) > h.weights(query, best))) best = j;
+        for (int j = 0; j < d.result()->n_k; ++j) {
+            if (d.result()->visible(query, j) && (best < 0 || h.weights(query, j) > h.weights(query, best))) best = j;
         }
         if (best >= 0) {
             ImGui::Text("Engine: \"%s\" gives its largest weight, %s, to \"%s\" (head %d, T = %.3g).", token_label(s, query).c_str(),

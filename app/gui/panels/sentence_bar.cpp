@@ -69,14 +69,8 @@ float draw_sentence_bar(AppState& s, ImVec2 pos, float width) {
     ImGui::TextUnformatted("Sentence");
     ImGui::SameLine();
     ImGui::SetNextItemWidth(-1.0f);
-    if (ImGui::InputTextWithHint("##sentence", "Type a sentence", &s.sentence)) {
-        s.scenario_name.clear();
-        s.scenario_title.clear();
-        s.scenario_explanation.clear();
-        s.scenario_quiz.reset();
-        leave_hand_example(s);
-        s.dirty = true;
-    }
+    std::string sentence = s.sentence;
+    if (ImGui::InputTextWithHint("##sentence", "Type a sentence", &sentence)) set_sentence(s, std::move(sentence));
 
     if (has_notes) {
         const ImVec4 warn(0.95f, 0.75f, 0.25f, 1.0f);

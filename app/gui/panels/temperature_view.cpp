@@ -80,7 +80,7 @@ void dashed_hline(ImDrawList* dl, float x0, float x1, float y, ImU32 col, float 
 /// A token label under its bar, shortened until it fits the bar's slot (horizontal text reads best).
 /// Clicking it makes that token the query (the shared selection); hovering shows the whole token.
 Rect bar_label(AppState& s, ImDrawList* dl, float cx, float y, float slot, int token, ImU32 col) {
-    const std::string full = token_label(s, token);
+    const std::string full = key_label(s, token);
     std::string text = shorten(full, 10);
     for (int n = 9; n >= 2 && ImGui::CalcTextSize(text.c_str()).x > slot - 2.0f; --n) text = shorten(full, n);
     const ImVec2 ts = ImGui::CalcTextSize(text.c_str());
@@ -320,7 +320,7 @@ void draw_sweep_plot(AppState& s, const AttentionResult& r, const HeadResult& he
         const int n_legend = std::min<int>(kTopKeys, static_cast<int>(ranked.size())) + (static_cast<int>(ranked.size()) > kTopKeys ? 1 : 0);
         for (std::size_t k = 0; k < ranked.size() && static_cast<int>(k) < kTopKeys; ++k) {
             char buf[64];
-            std::snprintf(buf, sizeof buf, "%s  s = %.2f", shorten(token_label(s, ranked[k]), 10).c_str(),
+            std::snprintf(buf, sizeof buf, "%s  s = %.2f", shorten(key_label(s, ranked[k]), 10).c_str(),
                           static_cast<double>(head.scores(q, ranked[k])));
             legend_w = std::max(legend_w, ImGui::CalcTextSize(buf).x);
         }
@@ -331,7 +331,7 @@ void draw_sweep_plot(AppState& s, const AttentionResult& r, const HeadResult& he
     for (std::size_t k = 0; k < ranked.size() && static_cast<int>(k) < kTopKeys; ++k) {
         const int j = ranked[k];
         char buf[64];
-        std::snprintf(buf, sizeof buf, "%s  s = %.2f", shorten(token_label(s, j), 10).c_str(), static_cast<double>(head.scores(q, j)));
+        std::snprintf(buf, sizeof buf, "%s  s = %.2f", shorten(key_label(s, j), 10).c_str(), static_cast<double>(head.scores(q, j)));
         const ImVec2 ts = ImGui::CalcTextSize(buf);
         const float lx = b.x - ts.x - fs * 1.6f;
         dl->AddRectFilled(ImVec2(lx - fs * 1.2f, ly + ts.y * 0.35f), ImVec2(lx - fs * 0.3f, ly + ts.y * 0.65f), group_color(static_cast<int>(k)));
@@ -369,7 +369,7 @@ void draw_lesson_line(AppState& s, const HeadResult& head, int q) {
     ImGui::SameLine();
     ImGui::TextWrapped("The highest logit is %.2f for \"%s\": at T = 0.1 it gets %.2f of the weight; at T = 5 the weights "
                        "flatten to %.2f..%.2f (uniform: %.2f). The ranking never changes.",
-                       static_cast<double>(head.scores(q, top)), shorten(token_label(s, top), 12).c_str(),
+                       static_cast<double>(head.scores(q, top)), shorten(key_label(s, top), 12).c_str(),
                        static_cast<double>(lp->weights(0, top)), static_cast<double>(lo), static_cast<double>(hi),
                        static_cast<double>(lp->uniform_limit[static_cast<std::size_t>(top)]));
 }
@@ -470,20 +470,20 @@ void draw_temperature_view(AppState& s) {
     const Derived& d = s.derived;
     const int q = s.selection.query;
     const int h = s.selection.focus_head;
-    if (!d.result || q < 0 || q >= d.result->n_q || h < 0 || h >= static_cast<int>(d.result->heads.size())) {
+    if (!d.result() || q < 0 || q >= d.result()->n_q || h < 0 || h >= static_cast<int>(d.result()->heads.size())) {
         ImGui::TextDisabled("%s", d.status.empty() ? "Select a query token." : d.status.c_str());
         return;
     }
-    const HeadResult& head = d.result->heads[static_cast<std::size_t>(h)];
-    const std::string head_name = d.forward && h < static_cast<int>(d.forward->head_names.size()) ? d.forward->head_names[static_cast<std::size_t>(h)] : "";
+    const HeadResult& head = d.result()->heads[static_cast<std::size_t>(h)];
+    const std::string head_name = d.forward() && h < static_cast<int>(d.forward()->head_names.size()) ? d.forward()->head_names[static_cast<std::size_t>(h)] : "";
     ImGui::Text("Query \"%s\"", shorten(token_label(s, q), 16).c_str());
     ImGui::SameLine();
     // The heads grid is on another tab: pick the focused head here too (the shared selection).
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 14.0f);
     const std::string preview = "head " + std::to_string(h) + " (" + head_name + ")";
     if (ImGui::BeginCombo("##lab_head", preview.c_str())) {
-        for (int k = 0; k < static_cast<int>(d.result->heads.size()); ++k) {
-            const std::string name = "head " + std::to_string(k) + " (" + (d.forward ? d.forward->head_names[static_cast<std::size_t>(k)] : "") + ")";
+        for (int k = 0; k < static_cast<int>(d.result()->heads.size()); ++k) {
+            const std::string name = "head " + std::to_string(k) + " (" + (d.forward() ? d.forward()->head_names[static_cast<std::size_t>(k)] : "") + ")";
             if (ImGui::Selectable(name.c_str(), k == h)) focus_head(s, k);
         }
         ImGui::EndCombo();
@@ -496,7 +496,7 @@ void draw_temperature_view(AppState& s) {
     }
     draw_lesson_line(s, head, q);
 
-    const std::vector<int> keys = shown_keys(*d.result, head, q);
+    const std::vector<int> keys = shown_keys(*d.result(), head, q);
     const ImVec2 avail = ImGui::GetContentRegionAvail();
     const float sp = ImGui::GetStyle().ItemSpacing.x;
     const float top_h = std::max(60.0f, avail.y * 0.6f);
@@ -507,7 +507,7 @@ void draw_temperature_view(AppState& s) {
     ImGui::SameLine();
     draw_probability_bars(s, head, q, keys, ImVec2(bars_w, top_h));
     ImGui::SameLine();
-    draw_sweep_plot(s, *d.result, head, q, ImVec2(sweep_w, top_h));
+    draw_sweep_plot(s, *d.result(), head, q, ImVec2(sweep_w, top_h));
     draw_scaling_lesson(s, ImVec2(avail.x, bottom_h));
 }
 

@@ -91,7 +91,7 @@ void chip_tooltip(const AppState& s, int i, int shown_query, const HeadResult* h
     }
     ImGui::TextDisabled("%s", LessonModel::instance().describe_token(tok.text).c_str());
     if (head != nullptr && shown_query >= 0 && i != shown_query) {
-        if (s.derived.result->visible(shown_query, i)) {
+        if (s.derived.result()->visible(shown_query, i)) {
             ImGui::Text("weight from \"%s\": %s", token_label(s, shown_query).c_str(),
                         format_weight(head->weights(shown_query, i)).c_str());
         } else {
@@ -181,8 +181,8 @@ void draw_token_strip(AppState& s, ImVec2 size) {
     const int shown = hovered >= 0 ? hovered : s.selection.query;
     const HeadResult* head = nullptr;
     // While a quiz hides the weights there is no head to draw from: no arcs, numbers or bars.
-    if (!s.quiz.hidden && s.derived.result && s.selection.focus_head < static_cast<int>(s.derived.result->heads.size())) {
-        head = &s.derived.result->heads[static_cast<std::size_t>(s.selection.focus_head)];
+    if (!s.quiz.hidden && s.derived.result() && s.selection.focus_head < static_cast<int>(s.derived.result()->heads.size())) {
+        head = &s.derived.result()->heads[static_cast<std::size_t>(s.selection.focus_head)];
     }
 
     const float alpha = s.view.weights_alpha;  // fades the weights in after a quiz's reveal
@@ -199,7 +199,7 @@ void draw_token_strip(AppState& s, ImVec2 size) {
     std::vector<int> ranked;
     if (head != nullptr && shown >= 0 && shown < n) {
         for (int j = 0; j < n; ++j) {
-            if (s.derived.result->visible(shown, j)) ranked.push_back(j);
+            if (s.derived.result()->visible(shown, j)) ranked.push_back(j);
         }
         std::stable_sort(ranked.begin(), ranked.end(), [&](int a, int b) { return head->weights(shown, a) > head->weights(shown, b); });
         const auto su = static_cast<std::size_t>(shown);
@@ -238,7 +238,7 @@ void draw_token_strip(AppState& s, ImVec2 size) {
         const auto iu = static_cast<std::size_t>(i);
         const Rect& r = s.layout.token_chips[iu];
         const bool is_query = i == s.selection.query;
-        const bool masked = head != nullptr && shown >= 0 && !s.derived.result->visible(shown, i);
+        const bool masked = head != nullptr && shown >= 0 && !s.derived.result()->visible(shown, i);
         ImU32 bg = masked ? pal.chip_masked : pal.chip;
         if (i == hovered) bg = pal.chip_hover;
         if (is_query) bg = pal.chip_query;

@@ -77,19 +77,15 @@ void draw_legend(ImDrawList* dl, ImVec2 pos, ImVec2 size, Colormap cmap, const S
 }
 
 std::string token_label(const AppState& s, int index) {
-    const auto& toks = s.derived.tokens.tokens;
+    if (s.derived.run) return s.derived.run->query_label(index);
+    const auto& toks = s.derived.tokens.tokens;  // no run (an engine error): the sentence's own chips
     if (index < 0 || index >= static_cast<int>(toks.size())) return "?";
     return token_display_label(toks[static_cast<std::size_t>(index)].text);
 }
 
-bool is_cross(const AppState& s) { return !s.derived.key_tokens.tokens.empty(); }
+bool is_cross(const AppState& s) { return s.derived.run && s.derived.run->cross(); }
 
-std::string key_label(const AppState& s, int index) {
-    if (!is_cross(s)) return token_label(s, index);
-    const auto& toks = s.derived.key_tokens.tokens;
-    if (index < 0 || index >= static_cast<int>(toks.size())) return "?";
-    return token_display_label(toks[static_cast<std::size_t>(index)].text);
-}
+std::string key_label(const AppState& s, int index) { return s.derived.run ? s.derived.run->key_label(index) : "?"; }
 
 std::string shorten(const std::string& text, int max_chars) {
     int count = 0;

@@ -22,10 +22,10 @@ void add_text_vertical(ImDrawList* dl, ImVec2 pos, ImU32 col, const char* text);
 void draw_legend(ImDrawList* dl, ImVec2 pos, ImVec2 size, Colormap cmap, const ScaleRange& range, ColorScale scale,
                  Theme theme);
 
-/// A token as it should be shown on a chip or axis label (visible symbols for control characters).
+/// A query token (a row) as the run labels it: visible symbols for control characters.
 std::string token_label(const AppState& s, int index);
 
-/// A key (column) as it should be shown: from the keys' sentence in cross-attention.
+/// A key (a column) as the run labels it: from the keys' sentence in cross-attention.
 std::string key_label(const AppState& s, int index);
 
 /// True when keys come from a second sentence (cross-attention).
