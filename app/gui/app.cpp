@@ -3,8 +3,8 @@
 
 #include "app/gui/app_actions.h"
 #include "app/gui/keys.h"
-#include "app/gui/lab_compute.h"
-#include "app/gui/panels/panels.h"
+#include "app/gui/compute/lab_compute.h"
+#include "app/gui/panels.h"
 #include "core/attention/attention.h"
 #include "core/attention/flash_attention.h"
 #include "core/lesson/lesson_run.h"

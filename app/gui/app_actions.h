@@ -3,7 +3,7 @@
 #pragma once
 
 #include "app/gui/app_state.h"
-#include "app/gui/patterns.h"
+#include "app/gui/compute/patterns.h"
 #include "core/lesson/scenario.h"
 
 #include <string>

@@ -3,10 +3,10 @@
 #pragma once
 
 #include "app/gui/attention_run.h"
-#include "app/gui/colormap.h"
+#include "app/gui/style/colormap.h"
 #include "app/gui/flash_playback.h"
-#include "app/gui/heatmap_cells.h"
-#include "app/gui/quiz.h"
+#include "app/gui/compute/heatmap_cells.h"
+#include "app/gui/compute/quiz.h"
 #include "core/attention/attention.h"
 #include "core/lab/kv_cache.h"
 #include "core/lesson/hand_model.h"

@@ -2,7 +2,7 @@
 #include "app/gui/gui_options.h"
 
 #include "app/common/args.h"
-#include "app/gui/panels/views.h"
+#include "app/gui/views/views.h"
 
 #include <cmath>
 

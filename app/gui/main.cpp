@@ -2,14 +2,14 @@
 // (in the order of imgui v1.86's example_glfw_opengl3): events, new frame, update, draw, render.
 #include "app/gui/app.h"
 #include "app/gui/app_actions.h"
-#include "app/gui/fonts.h"
+#include "app/gui/style/fonts.h"
 #include "app/gui/gfx/heatmap_renderer.h"
 #include "app/gui/gfx/screenshot.h"
 #include "app/gui/gfx/view_textures.h"
 #include "app/gui/gui_options.h"
-#include "app/gui/platform_glfw.h"
+#include "app/gui/gfx/platform_glfw.h"
 #include "app/gui/startup.h"
-#include "app/gui/theme.h"
+#include "app/gui/style/theme.h"
 
 #include <imgui.h>
 

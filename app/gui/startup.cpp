@@ -2,7 +2,7 @@
 #include "app/gui/startup.h"
 
 #include "app/gui/app_actions.h"
-#include "app/gui/panels/views.h"
+#include "app/gui/views/views.h"
 #include "core/lesson/scenario.h"
 
 namespace attnviz::gui {

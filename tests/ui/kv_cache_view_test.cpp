@@ -2,7 +2,7 @@
 // attnviz-cli kv-cache for every preset (one core function, two clients).
 #include "app/cli/commands.h"
 #include "app/gui/app_actions.h"
-#include "app/gui/panels/views.h"
+#include "app/gui/views/views.h"
 #include "core/io/json.h"
 #include "core/lab/model_presets.h"
 #include "core/lesson/scenario.h"

@@ -1,8 +1,8 @@
 // Headless tests of the lab views: the temperature sweep plot, the pattern gallery and the permutation
 // experiment, driven by clicks and drags on the rects they record, asserting on AppState and the engine.
 #include "app/gui/app_actions.h"
-#include "app/gui/lab_compute.h"
-#include "app/gui/patterns.h"
+#include "app/gui/compute/lab_compute.h"
+#include "app/gui/compute/patterns.h"
 #include "core/lesson/scenario.h"
 #include "tests/support/headless_imgui.h"
 

@@ -2,9 +2,9 @@
 // (query, key), the inspector's numbers are the engine's, the hand example recomputes when dragged,
 // and the formula and the stages light each other.
 #include "app/gui/app_actions.h"
-#include "app/gui/cell_inspection.h"
-#include "app/gui/panels/views.h"
-#include "app/gui/pipeline_stages.h"
+#include "app/gui/compute/cell_inspection.h"
+#include "app/gui/views/views.h"
+#include "app/gui/compute/pipeline_stages.h"
 #include "core/lesson/scenario.h"
 #include "tests/support/headless_imgui.h"
 

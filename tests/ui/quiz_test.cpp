@@ -1,7 +1,7 @@
 // Predict, then reveal: the pure quiz logic, and the quiz view driven through clicks. The weights must
 // never be drawn, in any view, between the question and the Reveal.
 #include "app/gui/app_actions.h"
-#include "app/gui/quiz.h"
+#include "app/gui/compute/quiz.h"
 #include "core/lesson/lesson_model.h"
 #include "core/lesson/scenario.h"
 #include "tests/support/headless_imgui.h"

@@ -1,9 +1,9 @@
 // The run is the single source of what was computed: the config the engine ran with and the labels of
 // its queries and keys travel with the result, so no view rebuilds them (and gets them wrong).
 #include "app/gui/app_actions.h"
-#include "app/gui/cell_inspection.h"
-#include "app/gui/lab_compute.h"
-#include "app/gui/pipeline_stages.h"
+#include "app/gui/compute/cell_inspection.h"
+#include "app/gui/compute/lab_compute.h"
+#include "app/gui/compute/pipeline_stages.h"
 #include "core/lesson/scenario.h"
 #include "tests/support/headless_imgui.h"
 

@@ -2,10 +2,10 @@
 // heatmap shader into an offscreen texture that ImGui shows as an image. Re-renders only on change.
 #pragma once
 
-#include "app/gui/colormap.h"
+#include "app/gui/style/colormap.h"
 #include "app/gui/gfx/gl.h"
-#include "app/gui/heatmap_cells.h"
-#include "app/gui/theme.h"
+#include "app/gui/compute/heatmap_cells.h"
+#include "app/gui/style/theme.h"
 #include "core/base/expected.h"
 
 #include <imgui.h>
