@@ -52,7 +52,7 @@ void draw_temperature(AppState& s) {
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("uniform: every visible key gets the same weight");
     if (!s.temperature_message.empty()) {
         ImGui::PushTextWrapPos();
-        ImGui::TextColored(ImVec4(1.0f, 0.45f, 0.35f, 1.0f), "%s", s.temperature_message.c_str());
+        ImGui::TextColored(text_color(palette(s.view.theme).error), "%s", s.temperature_message.c_str());
         ImGui::PopTextWrapPos();
     }
 }

@@ -35,7 +35,7 @@ void draw_query_readout(AppState& s) {
     const auto qi = static_cast<std::size_t>(q);
     const int n_visible = head.rows.n_visible[qi];
     if (n_visible == 0) {
-        ImGui::TextColored(ImVec4(1.0f, 0.5f, 0.4f, 1.0f), "sees no key: every weight is 0");
+        ImGui::TextColored(text_color(palette(s.view.theme).error), "sees no key: every weight is 0");
         return;
     }
     std::vector<int> keys;

@@ -73,7 +73,7 @@ float draw_sentence_bar(AppState& s, ImVec2 pos, float width) {
     if (ImGui::InputTextWithHint("##sentence", "Type a sentence", &sentence)) set_sentence(s, std::move(sentence));
 
     if (has_notes) {
-        const ImVec4 warn(0.95f, 0.75f, 0.25f, 1.0f);
+        const ImVec4 warn = text_color(palette(s.view.theme).warning);
         std::string line = s.derived.status;
         for (const std::string& n : s.derived.notices) line += (line.empty() ? "" : "  \xC2\xB7  ") + n;
         for (const std::string* m : {&s.load_message, &s.status_message}) {

@@ -20,7 +20,13 @@ struct Palette {
     ImU32 panel_bg;
     ImU32 masked_cell;    ///< legend swatch of masked heatmap cells (the shader hatches them)
     ImU32 empty_row;      ///< legend swatch of rows with no visible key
+    ImU32 error;          ///< refused input, engine errors, a query that sees no key
+    ImU32 warning;        ///< notices, the quiz's hidden-weights banner
+    ImU32 success;        ///< a right answer, a check that holds
 };
+
+/// A palette colour as ImGui::TextColored takes it.
+inline ImVec4 text_color(ImU32 c) { return ImGui::ColorConvertU32ToFloat4(c); }
 
 /// Applies the ImGui style of a theme scaled by font_scale (sizes and paddings follow the font).
 void apply_theme(Theme theme, float size_scale);

@@ -273,7 +273,7 @@ void draw_check(AppState& s) {
     }
     ImGui::TextWrapped("max |P_flash - P_ref| = %.2g, max |O_flash - O_ref| = %.2g (all heads)",
                 static_cast<double>(f.max_weight_diff), static_cast<double>(f.max_output_diff));
-    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(f.max_weight_diff <= 1e-5f ? pal.accent : IM_COL32(240, 110, 90, 255)),
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(f.max_weight_diff <= 1e-5f ? pal.accent : pal.error),
                        f.max_weight_diff <= 1e-5f ? "exact to 1e-5: the same attention, tile by tile" : "differs by more than 1e-5");
     // The difference of the traced head, cell by cell (white = larger).
     const int n_q = static_cast<int>(f.weight_diff.rows());

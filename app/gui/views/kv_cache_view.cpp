@@ -263,7 +263,7 @@ void draw_bars(AppState& s, ImVec2 size) {
     const Palette& pal = palette(s.view.theme);
     const KvCalculatorState& k = s.kv_calc;
     if (!s.derived.kv_cache) {
-        ImGui::TextColored(ImVec4(1.0f, 0.45f, 0.35f, 1.0f), "%s", s.derived.kv_cache_error.c_str());
+        ImGui::TextColored(text_color(palette(s.view.theme).error), "%s", s.derived.kv_cache_error.c_str());
         return;
     }
     const KvCacheComparison& c = *s.derived.kv_cache;

@@ -136,7 +136,7 @@ void draw_permutation_view(AppState& s) {
 
     const PermutationCheck& c = d.lab.permutation;
     if (!c.valid) {
-        ImGui::TextColored(ImVec4(1.0f, 0.5f, 0.4f, 1.0f), "%s", c.message.c_str());
+        ImGui::TextColored(text_color(palette(s.view.theme).error), "%s", c.message.c_str());
         return;
     }
     // The verdict, large.
@@ -144,7 +144,7 @@ void draw_permutation_view(AppState& s) {
     char verdict[160];
     std::snprintf(verdict, sizeof verdict, "max |difference| over all heads = %.2g", static_cast<double>(c.max_diff));
     ImGui::SetWindowFontScale(1.4f);
-    ImGui::TextColored(same ? ImVec4(0.35f, 0.8f, 0.45f, 1.0f) : ImVec4(0.95f, 0.6f, 0.1f, 1.0f), "%s", verdict);
+    ImGui::TextColored(same ? text_color(palette(s.view.theme).success) : text_color(palette(s.view.theme).warning), "%s", verdict);
     ImGui::SetWindowFontScale(1.0f);
     const char* why = same ? "The outputs are the original outputs, permuted the same way (the difference is float rounding)."
                       : s.settings.use_positions

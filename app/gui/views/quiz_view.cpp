@@ -95,7 +95,7 @@ void draw_number_input(AppState& s) {
     s.layout.quiz_number_input = Rect{ImGui::GetItemRectMin(), ImGui::GetItemRectMax()};
     if (!s.quiz.typed.empty() && !s.quiz.answered) {
         ImGui::SameLine();
-        ImGui::TextColored(ImVec4(1.0f, 0.45f, 0.35f, 1.0f), "type a number");
+        ImGui::TextColored(text_color(palette(s.view.theme).error), "type a number");
     }
 }
 
@@ -135,11 +135,11 @@ void draw_verdict(AppState& s) {
     const QuizState& q = s.quiz;
     ImGui::PushFont(display_font());
     if (!q.answered) {
-        ImGui::TextColored(ImVec4(0.95f, 0.75f, 0.3f, 1.0f), "No answer given. The answer: %s", q.question.answer.c_str());
+        ImGui::TextColored(text_color(palette(s.view.theme).warning), "No answer given. The answer: %s", q.question.answer.c_str());
     } else if (q.correct) {
-        ImGui::TextColored(ImVec4(0.35f, 0.85f, 0.45f, 1.0f), "Right! %s", q.question.answer.c_str());
+        ImGui::TextColored(text_color(palette(s.view.theme).success), "Right! %s", q.question.answer.c_str());
     } else {
-        ImGui::TextColored(ImVec4(1.0f, 0.45f, 0.35f, 1.0f), "Not quite: you said %s; the answer is %s", your_answer(s).c_str(),
+        ImGui::TextColored(text_color(palette(s.view.theme).error), "Not quite: you said %s; the answer is %s", your_answer(s).c_str(),
                            q.question.answer.c_str());
     }
     ImGui::PopFont();

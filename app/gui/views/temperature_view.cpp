@@ -491,7 +491,7 @@ void draw_temperature_view(AppState& s) {
     ImGui::SameLine();
     ImGui::TextDisabled("click a word under the bars to make it the query; \xE2\x86\x90/\xE2\x86\x92 query, H head");
     if (head.rows.n_visible[static_cast<std::size_t>(q)] == 0) {
-        ImGui::TextColored(ImVec4(1.0f, 0.5f, 0.4f, 1.0f), "this query sees no key: every weight is 0");
+        ImGui::TextColored(text_color(palette(s.view.theme).error), "this query sees no key: every weight is 0");
         return;
     }
     draw_lesson_line(s, head, q);

@@ -7,15 +7,15 @@ namespace attnviz::gui {
 
 const std::vector<ViewInfo>& views() {
     static const std::vector<ViewInfo> kViews = {
-        {MainView::kAttention, "attention", "Attention", draw_attention_view},
-        {MainView::kPipeline, "pipeline", "Pipeline", draw_pipeline_view},
-        {MainView::kTemperature, "temperature", "Temperature", draw_temperature_view},
-        {MainView::kGallery, "gallery", "Patterns", draw_gallery_view},
-        {MainView::kPermutation, "permutation", "Permutation", draw_permutation_view},
-        {MainView::kKvCache, "kv-cache", "GQA & KV cache", draw_kv_cache_view},
-        {MainView::kFlash, "flash", "Flash attention", draw_flash_view},
-        {MainView::kCross, "cross", "Cross-attention", draw_cross_view},
-        {MainView::kQuiz, "quiz", "Quiz", draw_quiz_view},
+        {MainView::kAttention, "attention", "Attention", draw_attention_view, true},
+        {MainView::kPipeline, "pipeline", "Pipeline", draw_pipeline_view, false},
+        {MainView::kTemperature, "temperature", "Temperature", draw_temperature_view, false},
+        {MainView::kGallery, "gallery", "Patterns", draw_gallery_view, false},
+        {MainView::kPermutation, "permutation", "Permutation", draw_permutation_view, false},
+        {MainView::kKvCache, "kv-cache", "GQA & KV cache", draw_kv_cache_view, true},
+        {MainView::kFlash, "flash", "Flash attention", draw_flash_view, false},
+        {MainView::kCross, "cross", "Cross-attention", draw_cross_view, false},
+        {MainView::kQuiz, "quiz", "Quiz", draw_quiz_view, true},
     };
     return kViews;
 }

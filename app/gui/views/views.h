@@ -15,6 +15,7 @@ struct ViewInfo {
     const char* name;       ///< for --panel, lower case, no spaces
     const char* tab_label;  ///< shown on the tab
     void (*draw)(AppState& s);  ///< draws the view into the current window's remaining space
+    bool hides_weights;     ///< it hides weights itself while a quiz question is open (s.view.weights_alpha)
 };
 
 /// Every view, in tab order.

@@ -66,9 +66,9 @@ void cell_tooltip(const AppState& s, int row, int col) {
     ImGui::Text("raw score q\xC2\xB7k        %.4f", static_cast<double>(h.raw_scores(row, col)));
     ImGui::Text("scaled \xC3\x97 %.4f      %.4f", static_cast<double>(r.scale), static_cast<double>(h.scores(row, col)));
     if (h.rows.n_visible[static_cast<std::size_t>(row)] == 0) {
-        ImGui::TextColored(ImVec4(1, 0.5f, 0.4f, 1), "this query sees no key: weight 0");
+        ImGui::TextColored(text_color(palette(s.view.theme).error), "this query sees no key: weight 0");
     } else if (!r.visible(row, col)) {
-        ImGui::TextColored(ImVec4(0.7f, 0.7f, 0.7f, 1), "masked: weight exactly 0");
+        ImGui::TextColored(text_color(palette(s.view.theme).text_dim), "masked: weight exactly 0");
     } else {
         ImGui::Text("weight              %.4f", static_cast<double>(h.weights(row, col)));
     }

@@ -258,7 +258,7 @@ void draw_token_strip(AppState& s, ImVec2 size) {
         }
     }
     if (head != nullptr && shown >= 0 && ranked.empty()) {
-        dl->AddText(ImVec2(origin.x + fs * 0.5f, origin.y + fs * 0.3f), IM_COL32(240, 120, 100, 255),
+        dl->AddText(ImVec2(origin.x + fs * 0.5f, origin.y + fs * 0.3f), pal.error,
                     "this query sees no key: all its weights are 0");
     }
     ImGui::PopFont();
