@@ -11,6 +11,7 @@
 #include "core/lesson/scenario.h"
 
 #include <algorithm>
+#include <cmath>
 #include <chrono>
 
 namespace attnviz::gui {
@@ -157,7 +158,7 @@ void recompute_flash(AppState& s) {
     Derived& d = s.derived;
     FlashDerived& f = d.flash;
     f = FlashDerived{};
-    f.version = d.version;
+    f.version = d.result_version;
     if (!d.result() || !d.forward() || !d.config()) {
         f.status = d.status.empty() ? "nothing to compute yet" : d.status;
         return;
@@ -196,6 +197,22 @@ void recompute_flash(AppState& s) {
     p.step = std::clamp(p.step, 0, static_cast<int>(f.result->trace->steps.size()));
 }
 
+void advance_flash_playback(AppState& s, double now) {
+    FlashPlayback& p = s.flash;
+    const FlashDerived& f = s.derived.flash;
+    s.animating = false;
+    if (!p.playing || s.view.main_view != MainView::kFlash || !f.result || !f.result->trace) return;
+    s.animating = true;  // the main loop keeps drawing without waiting for input
+    const int n_steps = static_cast<int>(f.result->trace->steps.size());
+    const double per_step = 1.0 / static_cast<double>(p.steps_per_second);
+    const auto due = static_cast<int>(std::min(1e6, std::floor((now - p.last_step_time) / per_step)));
+    if (due >= 1) {
+        p.last_step_time += due * per_step;
+        p.step = std::min(n_steps, p.step + due);
+        if (p.step >= n_steps) p.playing = false;
+    }
+}
+
 void update(AppState& s) {
     if (s.dirty) {
         s.dirty = false;
@@ -209,11 +226,16 @@ void update(AppState& s) {
         ++s.derived.version;
     }
     const FlashDerived& f = s.derived.flash;
+    // Keyed on the engine's result, not on the cells: a colour change re-runs nothing in the engine.
     if (s.view.main_view == MainView::kFlash &&
-        (f.version != s.derived.version || f.block_q != s.flash.block_q || f.block_k != s.flash.block_k ||
+        (f.version != s.derived.result_version || f.block_q != s.flash.block_q || f.block_k != s.flash.block_k ||
          (f.result && f.head != s.selection.focus_head))) {
         recompute_flash(s);
     }
+    advance_flash_playback(s, ImGui::GetTime());
+    IoHardware hw;
+    hw.sram_bytes = static_cast<double>(s.flash.io_sram_mb) * 1e6;
+    s.derived.flash_io = estimate_attention_io(std::int64_t{1} << s.flash.io_log2_tokens, s.flash.io_head_dim, hw);
     update_lab(s);
     compute_kv_cache(s);
     build_quiz_question(s);
@@ -250,7 +272,7 @@ void handle_shortcuts(AppState& s) {
         if (pressed(kKeyEqual) || pressed(kKeyKpAdd)) set_font_scale(s, s.view.font_scale * 1.1f);
         if (pressed(kKeyMinus) || pressed(kKeyKpSubtract)) set_font_scale(s, s.view.font_scale / 1.1f);
         if (pressed(kKey0)) set_font_scale(s, 1.0f);
-        if (pressed(kKeyQ)) s.quit_requested = true;
+        if (pressed(kKeyQ)) request_quit(s);
         if (pressed(kKeyS)) request_screenshot(s);
         return;
     }
@@ -259,8 +281,8 @@ void handle_shortcuts(AppState& s) {
     if (pressed(kKeyM)) set_causal(s, !s.settings.causal);
     if (pressed(kKeyH)) next_head(s);
     if (pressed(kKeyT)) step_temperature(s, io.KeyShift ? 1.0 / 1.5 : 1.5);
-    if (pressed(kKeyF1)) s.view.show_help = !s.view.show_help;
-    if (pressed(kKeyF11)) s.view.fullscreen = !s.view.fullscreen;
+    if (pressed(kKeyF1)) set_show_help(s, !s.view.show_help);
+    if (pressed(kKeyF11)) toggle_fullscreen(s);
 }
 
 }  // namespace attnviz::gui

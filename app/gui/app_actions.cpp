@@ -82,7 +82,7 @@ void request_screenshot(AppState& s) {
     const std::time_t now = std::time(nullptr);
     char stamp[32];
     std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::localtime(&now));
-    s.screenshot_request = "attnviz-" + (s.scenario_name.empty() ? std::string("sentence") : s.scenario_name) + "-" + stamp + ".png";
+    s.requests.screenshot = "attnviz-" + (s.scenario_name.empty() ? std::string("sentence") : s.scenario_name) + "-" + stamp + ".png";
 }
 
 void set_query(AppState& s, int index) {
@@ -428,5 +428,69 @@ void reveal_quiz(AppState& s, double now) {
 void end_quiz(AppState& s) { s.quiz = QuizState{}; }
 
 void set_font_scale(AppState& s, float scale) { s.view.font_scale = std::clamp(scale, 0.6f, 3.0f); }
+
+void set_theme(AppState& s, Theme theme) { s.view.theme = theme; }
+
+void toggle_fullscreen(AppState& s) { s.view.fullscreen = !s.view.fullscreen; }
+
+void set_show_help(AppState& s, bool show) { s.view.show_help = show; }
+
+// [SECTION] requests
+
+void show_view(AppState& s, MainView view) {
+    s.view.main_view = view;
+    s.requests.view = view;
+}
+
+void set_main_view(AppState& s, MainView view) { s.view.main_view = view; }
+
+void request_open_scenario(AppState& s) { s.requests.open_scenario = true; }
+
+void request_quit(AppState& s) { s.requests.quit = true; }
+
+// [SECTION] heatmap zoom
+
+void set_heatmap_view(AppState& s, float zoom, float pan_x, float pan_y) {
+    HeatmapViewState& v = s.view.heatmap;
+    v.zoom = std::clamp(zoom, 1.0f, kMaxHeatmapZoom);
+    const float span = 1.0f / v.zoom;
+    v.pan_x = std::clamp(pan_x, 0.0f, 1.0f - span);
+    v.pan_y = std::clamp(pan_y, 0.0f, 1.0f - span);
+}
+
+void reset_heatmap_zoom(AppState& s) { set_heatmap_view(s, 1.0f, 0.0f, 0.0f); }
+
+// [SECTION] flash playback
+
+namespace {
+
+int flash_steps(const AppState& s) {
+    const FlashDerived& f = s.derived.flash;
+    return f.result && f.result->trace ? static_cast<int>(f.result->trace->steps.size()) : 0;
+}
+
+}  // namespace
+
+void set_flash_blocks(AppState& s, int block_q, int block_k) {
+    s.flash.block_q = std::max(1, block_q);
+    s.flash.block_k = std::max(1, block_k);
+}
+
+void set_flash_step(AppState& s, int step) { s.flash.step = std::clamp(step, 0, flash_steps(s)); }
+
+void toggle_flash_playback(AppState& s, double now) {
+    FlashPlayback& p = s.flash;
+    if (!p.playing && p.step >= flash_steps(s)) p.step = 0;
+    p.playing = !p.playing;
+    p.last_step_time = now;
+}
+
+void set_flash_speed(AppState& s, float steps_per_second) { s.flash.steps_per_second = std::clamp(steps_per_second, 0.5f, 2000.0f); }
+
+void set_flash_io(AppState& s, int log2_tokens, int head_dim, float sram_mb) {
+    s.flash.io_log2_tokens = std::clamp(log2_tokens, 7, 20);
+    s.flash.io_head_dim = std::clamp(head_dim, 16, 256);
+    s.flash.io_sram_mb = std::clamp(sram_mb, 0.1f, 200.0f);
+}
 
 }  // namespace attnviz::gui

@@ -121,5 +121,37 @@ void end_quiz(AppState& s);
 
 /// Interface size: clamped to [0.6, 3].
 void set_font_scale(AppState& s, float scale);
+void set_theme(AppState& s, Theme theme);
+void toggle_fullscreen(AppState& s);
+void set_show_help(AppState& s, bool show);
+
+// Requests to the next frame or the main loop (s.requests).
+
+/// Selects a view's tab on the next frame (the command line's --panel, links between views).
+void show_view(AppState& s, MainView view);
+/// The tab a person clicked: the view drawn from now on.
+void set_main_view(AppState& s, MainView view);
+void request_open_scenario(AppState& s);
+void request_quit(AppState& s);
+
+// The heatmap's zoom window.
+
+/// Zoom >= 1 (clamped to kMaxHeatmapZoom) with the window's top-left at (pan_x, pan_y) of the matrix,
+/// clamped so the window stays inside it.
+void set_heatmap_view(AppState& s, float zoom, float pan_x, float pan_y);
+void reset_heatmap_zoom(AppState& s);
+inline constexpr float kMaxHeatmapZoom = 64.0f;
+
+// Flash-attention playback (advanced by update(), see advance_flash_playback in app.h).
+
+/// Tile sizes B_q and B_k (at least 1; update() clamps them to the run's rows).
+void set_flash_blocks(AppState& s, int block_q, int block_k);
+/// The tile on screen: tiles [0, step) are done; clamped to [0, number of tiles].
+void set_flash_step(AppState& s, int step);
+/// Play from where it stands (from the start when it is at the end), or pause; `now` is ImGui time.
+void toggle_flash_playback(AppState& s, double now);
+void set_flash_speed(AppState& s, float steps_per_second);
+/// The IO comparison's inputs: N = 2^log2_tokens (7..20), head dim (16..256), SRAM in MB (0.1..200).
+void set_flash_io(AppState& s, int log2_tokens, int head_dim, float sram_mb);
 
 }  // namespace attnviz::gui

@@ -8,6 +8,7 @@
 #include "app/gui/compute/heatmap_cells.h"
 #include "app/gui/compute/quiz.h"
 #include "core/attention/attention.h"
+#include "core/lab/io_model.h"
 #include "core/lab/kv_cache.h"
 #include "core/lesson/hand_model.h"
 #include "core/lesson/lesson_model.h"
@@ -98,7 +99,6 @@ struct ViewState {
     bool fullscreen = false;     ///< requested; the platform applies it
     MainView main_view = MainView::kAttention;
     float weights_alpha = 1.0f;  ///< opacity of every weight drawn this frame (0 while a quiz hides them)
-    bool main_view_requested = false;  ///< select main_view's tab on the next frame (--panel, links)
     HeatmapViewState heatmap;
     TemperatureLabState temperature_lab;
     PipelineViewState pipeline;
@@ -180,6 +180,7 @@ struct Derived {
     std::string kv_cache_error;                 ///< why the calculator has no numbers
     std::uint64_t version = 0;             ///< changes whenever results or cells change (textures follow)
     FlashDerived flash;                    ///< the flash view's numbers (computed while it is shown)
+    IoEstimate flash_io;                   ///< the IO comparison at the flash view's N, d and SRAM
     std::uint64_t result_version = 0;      ///< changes whenever the engine recomputed
     LabDerived lab;
 };
@@ -241,6 +242,14 @@ struct Textures {
     std::vector<ImTextureID> head_thumbnails;
 };
 
+/// What a frame asks of the next frame or of the main loop; each is cleared where it is carried out.
+struct Requests {
+    bool open_scenario = false;     ///< open the File > Open scenario dialog on the next frame
+    std::string screenshot;         ///< a PNG path the main loop writes after this frame renders
+    bool quit = false;              ///< the main loop ends after this frame
+    std::optional<MainView> view;   ///< select this view's tab on the next frame (--panel, links, tests)
+};
+
 struct AppState {
     std::string sentence;
     std::string key_sentence;  ///< non-empty: cross-attention, K and V come from this sentence
@@ -257,8 +266,7 @@ struct AppState {
     std::string temperature_message;  ///< why the last typed temperature was refused, shown inline
     std::string load_message;         ///< result of the last scenario load (error or warnings)
     std::string open_scenario_path;   ///< the path typed into File > Open scenario
-    bool open_scenario_requested = false;  ///< open that dialog on the next frame
-    std::string screenshot_request;   ///< a PNG path the main loop writes after this frame renders
+    Requests requests;
     std::string status_message;       ///< a passing remark for the sentence bar ("saved shot.png")
     PermutationState permutation;
 
@@ -274,7 +282,6 @@ struct AppState {
     Textures textures;
     FlashPlayback flash;
     bool animating = false;  ///< a view is animating: the main loop keeps drawing without waiting
-    bool quit_requested = false;
 };
 
 }  // namespace attnviz::gui

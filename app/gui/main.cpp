@@ -96,7 +96,7 @@ int main(int argc, char** argv) {
     std::vector<double> frame_ms;
     std::vector<double> compute_ms;
     int frame = 0;
-    while (!platform.should_close() && !state.quit_requested) {
+    while (!platform.should_close() && !state.requests.quit) {
         const bool timed_run = options.frames > 0;
         // Wait for input when nothing is pending, and always while minimised (no busy spin).
         const bool minimized = platform.minimized() && !timed_run;
@@ -114,14 +114,13 @@ int main(int argc, char** argv) {
         update(state);
         if (recomputing) compute_ms.push_back(state.derived.compute_ms);
         prepare_view_textures(state, renderer);
-        state.animating = false;
         draw(state);
         const ImVec4 bg = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
         platform.render(bg.x, bg.y, bg.z);
 
-        if (!state.screenshot_request.empty()) {
-            const std::string path = state.screenshot_request;
-            state.screenshot_request.clear();
+        if (!state.requests.screenshot.empty()) {
+            const std::string path = state.requests.screenshot;
+            state.requests.screenshot.clear();
             const int w = platform.framebuffer_width();
             const int h = platform.framebuffer_height();
             const attnviz::Status s = write_png(path, read_framebuffer_rgba(w, h), w, h);

@@ -33,8 +33,7 @@ Status configure_from_options(AppState& s, const GuiOptions& o) {
     if (!o.panel.empty()) {
         const std::optional<MainView> view = find_view(o.panel);
         if (!view) return "attnviz: --panel " + o.panel + " is not a view; views: " + view_names();
-        s.view.main_view = *view;
-        s.view.main_view_requested = true;
+        show_view(s, *view);
     }
     return error;
 }

@@ -52,4 +52,30 @@ TEST(Layering, AttentionIncludesOnlyBaseAndItself) {
     EXPECT_GT(includes, 10);
 }
 
+// Panels (app/gui/chrome, views, widgets) draw and call actions: no GL or GLFW (gfx/ holds every GL
+// call) and no engine call (update() makes those once per frame).
+TEST(Layering, GuiPanelsCallNoGlAndNoEngine) {
+    const std::filesystem::path gui = std::filesystem::path(ATTNVIZ_SOURCE_DIR) / "app" / "gui";
+    const std::regex gl_include(R"(^\s*#\s*include\s*[<"](app/gui/gfx/|glad|GLFW|GL/))");
+    const std::regex engine_call(
+        R"(\b(compute_attention|compute_flash_attention|run_lesson|run_hand_example|run_attention_source|hand_forward|)"
+        R"(sweep_temperature|scaling_stats|scaling_curve|compare_kv_cache|estimate_attention_io|tokenize)\s*\(|\bforward\((?!\)))");
+    int files = 0;
+    for (const char* folder : {"chrome", "views", "widgets"}) {
+        ASSERT_TRUE(std::filesystem::is_directory(gui / folder)) << (gui / folder);
+        for (const auto& entry : std::filesystem::recursive_directory_iterator(gui / folder)) {
+            ++files;
+            std::ifstream in(entry.path());
+            std::string line;
+            int line_no = 0;
+            while (std::getline(in, line)) {
+                ++line_no;
+                EXPECT_FALSE(std::regex_search(line, gl_include)) << entry.path().string() << ":" << line_no << ": " << line;
+                EXPECT_FALSE(std::regex_search(line, engine_call)) << entry.path().string() << ":" << line_no << ": " << line;
+            }
+        }
+    }
+    EXPECT_GT(files, 15);
+}
+
 }  // namespace

@@ -20,8 +20,7 @@ class KvCacheView : public ::testing::Test {
 protected:
     void SetUp() override {
         apply_scenario(s, *find_builtin_scenario("pod"));
-        s.view.main_view = MainView::kKvCache;
-        s.view.main_view_requested = true;
+        show_view(s, MainView::kKvCache);
         ui.frames(s, 3);
         ASSERT_EQ(s.view.main_view, MainView::kKvCache);
     }

@@ -20,8 +20,7 @@ class LabViews : public ::testing::Test {
 protected:
     void SetUp() override { ASSERT_TRUE(testing::open_lesson(ui, s, "pod")); }
     void open(MainView v) {
-        s.view.main_view = v;
-        s.view.main_view_requested = true;
+        show_view(s, v);
         ui.frames(s, 3);
         ASSERT_EQ(s.view.main_view, v);
     }

@@ -34,8 +34,7 @@ protected:
         const Scenario* sc = find_builtin_scenario(scenario);
         ASSERT_NE(sc, nullptr);
         apply_scenario(s, *sc);
-        s.view.main_view = *find_view("pipeline");
-        s.view.main_view_requested = true;
+        show_view(s, *find_view("pipeline"));
         ui.frames(s, 4);
         ASSERT_TRUE(s.derived.result() != nullptr) << s.derived.status;
         ASSERT_EQ(s.view.main_view, MainView::kPipeline);
@@ -95,8 +94,7 @@ TEST_F(Pipeline, ClickingTheRawScoreStageAndTheMainHeatmapSelectTheSameWay) {
     EXPECT_EQ(s.selection.selected_cell_col, 1);
 
     // The Attention view's heatmap: a click there selects the cell too.
-    s.view.main_view = MainView::kAttention;
-    s.view.main_view_requested = true;
+    show_view(s, MainView::kAttention);
     ui.frames(s, 3);
     const Rect hm = s.layout.heatmap;
     ASSERT_GT(hm.max.x - hm.min.x, 20.0f);

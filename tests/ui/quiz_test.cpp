@@ -88,8 +88,7 @@ protected:
     void SetUp() override {
         apply_scenario(s, *find_builtin_scenario("pod"));
         ui.frames(s, 2);
-        s.view.main_view = MainView::kQuiz;
-        s.view.main_view_requested = true;
+        show_view(s, MainView::kQuiz);
         ui.frames(s, 3);
         ASSERT_EQ(s.view.main_view, MainView::kQuiz);
         ASSERT_TRUE(s.quiz.active);
@@ -121,8 +120,7 @@ TEST_F(QuizView, ClickingTheRightChipMarksCorrectButRevealsNothing) {
     EXPECT_FALSE(s.layout.weight_text_drawn);
 
     // The other views hide the weights too while the question is open.
-    s.view.main_view = MainView::kAttention;
-    s.view.main_view_requested = true;
+    show_view(s, MainView::kAttention);
     ui.frames(s, 3);
     EXPECT_EQ(s.view.main_view, MainView::kAttention);
     EXPECT_FALSE(s.layout.weight_text_drawn);
@@ -130,8 +128,7 @@ TEST_F(QuizView, ClickingTheRightChipMarksCorrectButRevealsNothing) {
     ui.click(s, s.layout.token_chips[0].center());
     EXPECT_EQ(s.selection.query, it) << "the question's query stays put while hidden";
 
-    s.view.main_view = MainView::kQuiz;
-    s.view.main_view_requested = true;
+    show_view(s, MainView::kQuiz);
     ui.frames(s, 2);
     ui.click(s, s.layout.quiz_reveal.center());
     EXPECT_TRUE(s.quiz.revealed);
@@ -226,8 +223,7 @@ TEST_F(QuizView, HeadRoleQuestionIsMultipleChoice) {
 
 TEST_F(QuizView, EndQuizShowsTheWeightsAgain) {
     end_quiz(s);
-    s.view.main_view = MainView::kAttention;
-    s.view.main_view_requested = true;
+    show_view(s, MainView::kAttention);
     ui.frames(s, 3);
     EXPECT_FALSE(s.quiz.hidden);
     EXPECT_TRUE(s.layout.weight_text_drawn);
@@ -241,13 +237,11 @@ TEST_F(QuizView, ATeachersOwnScenarioFileAsksItsOwnQuestion) {
                  "quiz": {"question": "Which animal does it refer to?", "answer": "dog", "explanation": "dogs get bored"}})";
     }
     end_quiz(s);
-    s.view.main_view = MainView::kAttention;
-    s.view.main_view_requested = true;
+    show_view(s, MainView::kAttention);
     ui.frames(s, 2);
     ASSERT_TRUE(load_scenario_from_file(s, path)) << s.load_message;
     std::filesystem::remove(path);
-    s.view.main_view = MainView::kQuiz;
-    s.view.main_view_requested = true;
+    show_view(s, MainView::kQuiz);
     ui.frames(s, 4);
     ASSERT_TRUE(s.quiz.active);
     EXPECT_EQ(s.quiz.scenario, -1);
@@ -260,8 +254,7 @@ TEST_F(QuizView, ATeachersOwnScenarioFileAsksItsOwnQuestion) {
 }
 
 TEST_F(QuizView, TypingAnotherSentenceEndsTheQuestion) {
-    s.view.main_view = MainView::kAttention;
-    s.view.main_view_requested = true;
+    show_view(s, MainView::kAttention);
     ui.frames(s, 2);
     ASSERT_TRUE(s.quiz.hidden);
     set_sentence(s, "a completely different sentence");

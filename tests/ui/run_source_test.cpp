@@ -19,8 +19,7 @@ namespace {
 using testing::HeadlessImGui;
 
 void open_view(HeadlessImGui& ui, AppState& s, MainView v) {
-    s.view.main_view = v;
-    s.view.main_view_requested = true;
+    show_view(s, v);
     ui.frames(s, 3);
 }
 

@@ -11,8 +11,7 @@ namespace {
 using testing::HeadlessImGui;
 
 void open_view(AppState& s, MainView v) {
-    s.view.main_view = v;
-    s.view.main_view_requested = true;
+    show_view(s, v);
 }
 
 TEST(FlashView, TraceCoversTheMatrixAndEndsEqualToTheReference) {
@@ -79,6 +78,23 @@ TEST(FlashView, BlockSizesAndFocusRetraceAndPlaybackAdvances) {
     ui.frames(s, 3);
     EXPECT_EQ(s.flash.step, n_steps);
     EXPECT_FALSE(s.flash.playing);
+}
+
+TEST(FlashView, AColourChangeRecomputesNothingInTheEngine) {
+    HeadlessImGui ui;
+    AppState s;
+    ASSERT_TRUE(testing::open_lesson(ui, s, "pod"));
+    show_view(s, MainView::kFlash);
+    ui.frames(s, 3);
+    ASSERT_TRUE(s.derived.flash.result.has_value());
+    const std::uint64_t result_version = s.derived.result_version;
+    const std::uint64_t flash_version = s.derived.flash.version;
+    const std::uint64_t cells_version = s.derived.version;
+    set_colormap(s, Colormap::kMagma);
+    ui.frames(s, 2);
+    EXPECT_GT(s.derived.version, cells_version) << "the cells follow the colormap";
+    EXPECT_EQ(s.derived.result_version, result_version);
+    EXPECT_EQ(s.derived.flash.version, flash_version) << "the traced flash path is not re-run";
 }
 
 TEST(CrossView, SecondSentenceGivesRectangularUnmaskedAttention) {

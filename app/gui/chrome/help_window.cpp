@@ -1,4 +1,5 @@
 // Help: every keyboard shortcut and mouse action, and the terms the views use.
+#include "app/gui/app_actions.h"
 #include "app/gui/panels.h"
 
 #include <imgui.h>
@@ -26,7 +27,10 @@ void draw_help_window(AppState& s) {
     const float fs = ImGui::GetFontSize();
     ImGui::SetNextWindowSize(ImVec2(fs * 34.0f, fs * 26.0f), ImGuiCond_Appearing);
     ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
-    if (!ImGui::Begin("Help: shortcuts and terms", &s.view.show_help, ImGuiWindowFlags_NoSavedSettings)) {
+    bool open = true;
+    const bool visible = ImGui::Begin("Help: shortcuts and terms", &open, ImGuiWindowFlags_NoSavedSettings);
+    if (!open) set_show_help(s, false);
+    if (!visible) {
         ImGui::End();
         return;
     }

@@ -14,9 +14,9 @@ void draw_main_view(AppState& s, ImVec2 pos, ImVec2 size) {
     begin_fixed_window("##main_view", pos, size, ImGuiWindowFlags_NoTitleBar);
     if (ImGui::BeginTabBar("##views")) {
         for (const ViewInfo& v : views()) {
-            const bool select = s.view.main_view_requested && s.view.main_view == v.id;
+            const bool select = s.requests.view == v.id;
             if (ImGui::BeginTabItem(v.tab_label, nullptr, select ? ImGuiTabItemFlags_SetSelected : 0)) {
-                if (!s.view.main_view_requested) s.view.main_view = v.id;
+                if (!s.requests.view) set_main_view(s, v.id);
                 if (s.quiz.hidden && v.id != MainView::kQuiz) {
                     // Predict, then reveal: no view shows weights while a question is open.
                     ImGui::TextColored(text_color(palette(s.view.theme).warning), "Quiz open: weights hidden until Reveal (Quiz tab).");
@@ -28,7 +28,7 @@ void draw_main_view(AppState& s, ImVec2 pos, ImVec2 size) {
                 ImGui::EndTabItem();
             }
         }
-        s.view.main_view_requested = false;
+        s.requests.view.reset();
         ImGui::EndTabBar();
     }
     ImGui::End();

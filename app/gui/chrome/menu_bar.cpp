@@ -11,26 +11,26 @@ float draw_menu_bar(AppState& s) {
     float height = 0.0f;
     if (ImGui::BeginMainMenuBar()) {
         if (ImGui::BeginMenu("File")) {
-            if (ImGui::MenuItem("Open scenario file\xE2\x80\xA6")) s.open_scenario_requested = true;
+            if (ImGui::MenuItem("Open scenario file\xE2\x80\xA6")) request_open_scenario(s);
             if (ImGui::IsItemHovered()) ImGui::SetTooltip("or drop a scenario .json file on the window");
             if (ImGui::MenuItem("Save screenshot", "Ctrl+S")) request_screenshot(s);
             ImGui::Separator();
-            if (ImGui::MenuItem("Quit", "Ctrl+Q")) s.quit_requested = true;
+            if (ImGui::MenuItem("Quit", "Ctrl+Q")) request_quit(s);
             ImGui::EndMenu();
         }
         if (ImGui::BeginMenu("View")) {
-            if (ImGui::MenuItem("Dark theme", nullptr, s.view.theme == Theme::kDark)) s.view.theme = Theme::kDark;
-            if (ImGui::MenuItem("Light theme", nullptr, s.view.theme == Theme::kLight)) s.view.theme = Theme::kLight;
+            if (ImGui::MenuItem("Dark theme", nullptr, s.view.theme == Theme::kDark)) set_theme(s, Theme::kDark);
+            if (ImGui::MenuItem("Light theme", nullptr, s.view.theme == Theme::kLight)) set_theme(s, Theme::kLight);
             ImGui::Separator();
             if (ImGui::MenuItem("Larger text", "Ctrl +")) set_font_scale(s, s.view.font_scale * 1.1f);
             if (ImGui::MenuItem("Smaller text", "Ctrl -")) set_font_scale(s, s.view.font_scale / 1.1f);
             if (ImGui::MenuItem("Reset text size", "Ctrl 0")) set_font_scale(s, 1.0f);
             ImGui::Separator();
-            if (ImGui::MenuItem("Full screen", "F11", s.view.fullscreen)) s.view.fullscreen = !s.view.fullscreen;
+            if (ImGui::MenuItem("Full screen", "F11", s.view.fullscreen)) toggle_fullscreen(s);
             ImGui::EndMenu();
         }
         if (ImGui::BeginMenu("Help")) {
-            if (ImGui::MenuItem("Shortcuts and terms", "F1", s.view.show_help)) s.view.show_help = !s.view.show_help;
+            if (ImGui::MenuItem("Shortcuts and terms", "F1", s.view.show_help)) set_show_help(s, !s.view.show_help);
             ImGui::EndMenu();
         }
         // Text size at hand for a teacher, at the right end of the bar.
@@ -49,9 +49,9 @@ float draw_menu_bar(AppState& s) {
         ImGui::EndMainMenuBar();
     }
 
-    if (s.open_scenario_requested) {
+    if (s.requests.open_scenario) {
         ImGui::OpenPopup("Open scenario file");
-        s.open_scenario_requested = false;
+        s.requests.open_scenario = false;
     }
     ImGui::SetNextWindowSize(ImVec2(ImGui::GetFontSize() * 36.0f, 0.0f));
     if (ImGui::BeginPopupModal("Open scenario file", nullptr, ImGuiWindowFlags_NoSavedSettings)) {

@@ -5,7 +5,6 @@
 #include "app/gui/panels.h"
 #include "app/gui/widgets/widgets.h"
 #include "app/gui/style/theme.h"
-#include "core/lab/io_model.h"
 
 #include <imgui.h>
 
@@ -37,47 +36,36 @@ std::string format_float(float v) {
 }
 
 void draw_controls(AppState& s, int n_steps, int n_skipped) {
-    FlashPlayback& p = s.flash;
+    const FlashPlayback& p = s.flash;
     const Derived& d = s.derived;
     const float fs = ImGui::GetFontSize();
+    int block_q = p.block_q;
+    int block_k = p.block_k;
     ImGui::SetNextItemWidth(fs * 7.0f);
-    ImGui::SliderInt("B_q (query rows)", &p.block_q, 1, std::max(1, d.result() ? d.result()->n_q : 1));
+    bool blocks = ImGui::SliderInt("B_q (query rows)", &block_q, 1, std::max(1, d.result() ? d.result()->n_q : 1));
     ImGui::SameLine();
     ImGui::SetNextItemWidth(fs * 7.0f);
-    ImGui::SliderInt("B_k (key rows)", &p.block_k, 1, std::max(1, d.result() ? d.result()->n_k : 1));
+    blocks |= ImGui::SliderInt("B_k (key rows)", &block_k, 1, std::max(1, d.result() ? d.result()->n_k : 1));
+    if (blocks) set_flash_blocks(s, block_q, block_k);
     ImGui::SameLine();
-    if (ImGui::Button("|<")) p.step = 0;
+    if (ImGui::Button("|<")) set_flash_step(s, 0);
     ImGui::SameLine();
-    if (ImGui::Button("<")) p.step = std::max(0, p.step - 1);
+    if (ImGui::Button("<")) set_flash_step(s, p.step - 1);
     ImGui::SameLine();
-    if (ImGui::Button(p.playing ? "Pause" : "Play", ImVec2(fs * 4.0f, 0))) {
-        if (!p.playing && p.step >= n_steps) p.step = 0;
-        p.playing = !p.playing;
-        p.last_step_time = ImGui::GetTime();
-    }
+    if (ImGui::Button(p.playing ? "Pause" : "Play", ImVec2(fs * 4.0f, 0))) toggle_flash_playback(s, ImGui::GetTime());
     ImGui::SameLine();
-    if (ImGui::Button(">")) p.step = std::min(n_steps, p.step + 1);
+    if (ImGui::Button(">")) set_flash_step(s, p.step + 1);
     ImGui::SameLine();
-    if (ImGui::Button(">|")) p.step = n_steps;
+    if (ImGui::Button(">|")) set_flash_step(s, n_steps);
     ImGui::SameLine();
     ImGui::SetNextItemWidth(fs * 6.0f);
     // Up to 2000 tiles a second (several per frame): 512 tokens in small tiles are tens of thousands.
-    ImGui::SliderFloat("##speed", &p.steps_per_second, 0.5f, 2000.0f, "%.1f tiles/s", ImGuiSliderFlags_Logarithmic);
+    float speed = p.steps_per_second;
+    if (ImGui::SliderFloat("##speed", &speed, 0.5f, 2000.0f, "%.1f tiles/s", ImGuiSliderFlags_Logarithmic)) set_flash_speed(s, speed);
     if (p.step < n_steps) {
         ImGui::Text("tile %d of %d  (%d skipped by the mask)", p.step + 1, n_steps, n_skipped);
     } else {
         ImGui::Text("done: %d tiles, %d skipped by the mask", n_steps, n_skipped);
-    }
-    if (p.playing) {
-        s.animating = true;
-        const double now = ImGui::GetTime();
-        const double per_step = 1.0 / static_cast<double>(p.steps_per_second);
-        const auto due = static_cast<int>(std::min(1e6, std::floor((now - p.last_step_time) / per_step)));
-        if (due >= 1) {
-            p.last_step_time += due * per_step;
-            p.step = std::min(n_steps, p.step + due);
-            if (p.step >= n_steps) p.playing = false;
-        }
     }
 }
 
@@ -88,8 +76,7 @@ void draw_tiled_heatmap(AppState& s, const FlashTrace& trace, ImVec2 size) {
     const float fs = ImGui::GetFontSize();
     const int n_q = d.result()->n_q;
     const int n_k = d.result()->n_k;
-    s.view.heatmap.zoom = 1.0f;  // the playback shows the whole matrix
-    s.view.heatmap.pan_x = s.view.heatmap.pan_y = 0.0f;
+    reset_heatmap_zoom(s);  // the playback shows the whole matrix
     const float label_w = fs * 5.0f;
     const float cell = std::max(1.0f, std::min((size.x - label_w) / static_cast<float>(n_k), (size.y - fs * 1.5f) / static_cast<float>(n_q)));
     const ImVec2 origin = ImGui::GetCursorScreenPos();
@@ -298,7 +285,7 @@ void draw_check(AppState& s) {
 
 void draw_memory_and_io(AppState& s) {
     const FlashDerived& f = s.derived.flash;
-    FlashPlayback& p = s.flash;
+    const FlashPlayback& p = s.flash;
     const float fs = ImGui::GetFontSize();
     ImGui::Separator();
     ImGui::TextUnformatted("Memory on this sentence");
@@ -309,18 +296,20 @@ void draw_memory_and_io(AppState& s) {
     ImGui::Separator();
     ImGui::TextUnformatted("HBM traffic of one head (FlashAttention paper, Theorem 2)");
     ImGui::SetNextItemWidth(fs * 8.0f);
-    ImGui::SliderInt("##n", &p.io_log2_tokens, 7, 20, "");
+    int log2_tokens = p.io_log2_tokens;
+    int head_dim = p.io_head_dim;
+    float sram_mb = p.io_sram_mb;
+    bool io = ImGui::SliderInt("##n", &log2_tokens, 7, 20, "");
     ImGui::SameLine();
     ImGui::Text("N = %d", 1 << p.io_log2_tokens);
     ImGui::SameLine();
     ImGui::SetNextItemWidth(fs * 6.0f);
-    ImGui::SliderInt("d", &p.io_head_dim, 16, 256);
+    io |= ImGui::SliderInt("d", &head_dim, 16, 256);
     ImGui::SameLine();
     ImGui::SetNextItemWidth(fs * 7.0f);
-    ImGui::SliderFloat("SRAM M", &p.io_sram_mb, 0.1f, 200.0f, "%.1f MB", ImGuiSliderFlags_Logarithmic);
-    IoHardware hw;
-    hw.sram_bytes = static_cast<double>(p.io_sram_mb) * 1e6;
-    const IoEstimate e = estimate_attention_io(std::int64_t{1} << p.io_log2_tokens, p.io_head_dim, hw);
+    io |= ImGui::SliderFloat("SRAM M", &sram_mb, 0.1f, 200.0f, "%.1f MB", ImGuiSliderFlags_Logarithmic);
+    if (io) set_flash_io(s, log2_tokens, head_dim, sram_mb);
+    const IoEstimate& e = s.derived.flash_io;
     const double top = std::max(e.standard_hbm_bytes, e.flash_hbm_bytes);
     const float bar_w = std::max(fs * 4.0f, ImGui::GetContentRegionAvail().x - fs * 21.0f);
     const auto bar = [&](const char* name, double bytes, double seconds, ImU32 col) {

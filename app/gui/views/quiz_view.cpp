@@ -170,7 +170,7 @@ void draw_quiz_view(AppState& s) {
     const auto& all = builtin_scenarios();
     QuizState& q = s.quiz;
     // Leaving the tab this frame (another view requested): do not ask a question on the way out.
-    if (s.view.main_view_requested && s.view.main_view != MainView::kQuiz) return;
+    if (s.requests.view && *s.requests.view != MainView::kQuiz) return;
     if (!q.active) {
         // Opening the tab asks the first question (the current lesson's if it has one).
         int first = -1;

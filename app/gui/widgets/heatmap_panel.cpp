@@ -14,7 +14,6 @@ namespace attnviz::gui {
 
 namespace {
 
-constexpr float kMaxZoom = 64.0f;
 
 void draw_options(AppState& s) {
     const float fs = ImGui::GetFontSize();
@@ -43,18 +42,10 @@ void draw_options(AppState& s) {
     }
     if (s.view.heatmap.zoom > 1.0f) {
         ImGui::SameLine();
-        if (ImGui::SmallButton("reset zoom")) {
-            s.view.heatmap.zoom = 1.0f;
-            s.view.heatmap.pan_x = s.view.heatmap.pan_y = 0.0f;
-        }
+        if (ImGui::SmallButton("reset zoom")) reset_heatmap_zoom(s);
     }
 }
 
-void clamp_pan(HeatmapViewState& v) {
-    const float span = 1.0f / v.zoom;
-    v.pan_x = std::clamp(v.pan_x, 0.0f, 1.0f - span);
-    v.pan_y = std::clamp(v.pan_y, 0.0f, 1.0f - span);
-}
 
 void cell_tooltip(const AppState& s, int row, int col) {
     const AttentionResult& r = *s.derived.result();
@@ -103,7 +94,7 @@ void draw_heatmap_panel(AppState& s, ImVec2 size) {
     draw_options(s);
 
     // Geometry: labels left and on top, legend on the right, square cells.
-    HeatmapViewState& view = s.view.heatmap;
+    const HeatmapViewState& view = s.view.heatmap;
     const ImVec2 origin = ImGui::GetCursorScreenPos();
     const ImVec2 avail = ImGui::GetContentRegionAvail();
     float label_w = 0.0f;
@@ -175,26 +166,19 @@ void draw_heatmap_panel(AppState& s, ImVec2 size) {
         dl->AddRect(ImVec2(col_x(col), row_y(row)), ImVec2(col_x(col) + cell, row_y(row) + cell), IM_COL32(255, 255, 255, 230), 0.0f, 0, 2.0f);
         cell_tooltip(s, row, col);
         if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) select_cell(s, row, col);
-        if (ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left)) {
-            view.zoom = 1.0f;
-            view.pan_x = view.pan_y = 0.0f;
-        }
+        if (ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left)) reset_heatmap_zoom(s);
         const float wheel = ImGui::GetIO().MouseWheel;
         if (wheel != 0.0f) {
             // Zoom about the mouse: the matrix point under it stays put.
             const float mu = view.pan_x + (m.x - img_min.x) / img_size.x * span;
             const float mv = view.pan_y + (m.y - img_min.y) / img_size.y * span;
-            view.zoom = std::clamp(view.zoom * (wheel > 0 ? 1.25f : 0.8f), 1.0f, kMaxZoom);
-            const float new_span = 1.0f / view.zoom;
-            view.pan_x = mu - (m.x - img_min.x) / img_size.x * new_span;
-            view.pan_y = mv - (m.y - img_min.y) / img_size.y * new_span;
-            clamp_pan(view);
+            const float zoom = std::clamp(view.zoom * (wheel > 0 ? 1.25f : 0.8f), 1.0f, kMaxHeatmapZoom);
+            const float new_span = 1.0f / zoom;
+            set_heatmap_view(s, zoom, mu - (m.x - img_min.x) / img_size.x * new_span, mv - (m.y - img_min.y) / img_size.y * new_span);
         }
         if (ImGui::IsMouseDragging(ImGuiMouseButton_Right)) {
             const ImVec2 delta = ImGui::GetIO().MouseDelta;
-            view.pan_x -= delta.x / img_size.x * span;
-            view.pan_y -= delta.y / img_size.y * span;
-            clamp_pan(view);
+            set_heatmap_view(s, view.zoom, view.pan_x - delta.x / img_size.x * span, view.pan_y - delta.y / img_size.y * span);
         }
     }
     dl->PopClipRect();
