@@ -135,9 +135,9 @@ void build_quiz_question(AppState& s) {
     }
     const int n_heads = static_cast<int>(d.result()->heads.size());
     QuizKind kind = q.kind;
-    if (kind == QuizKind::kScenario && !s.scenario_quiz) kind = QuizKind::kTemperature;
+    if (kind == QuizKind::kScenario && !(s.lesson && s.lesson->quiz)) kind = QuizKind::kTemperature;
     if (kind == QuizKind::kScenario) {
-        q.question = scenario_question(*s.scenario_quiz, names);
+        q.question = scenario_question(*s.lesson->quiz, names);
     } else if (kind == QuizKind::kHeadRole) {
         q.question = head_role_question(q.round % std::max(1, n_heads), short_names, roles);
         focus_head(s, q.question.head);  // the pattern to judge

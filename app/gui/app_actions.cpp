@@ -16,10 +16,7 @@ namespace attnviz::gui {
 void set_sentence(AppState& s, std::string sentence) {
     if (sentence == s.sentence) return;
     s.sentence = std::move(sentence);
-    s.scenario_name.clear();  // a typed sentence is no longer the lesson
-    s.scenario_title.clear();
-    s.scenario_explanation.clear();
-    s.scenario_quiz.reset();
+    s.lesson.reset();  // a typed sentence is no longer the lesson
     s.permutation.active = false;  // a typed sentence ends the permutation experiment
     leave_hand_example(s);
     s.dirty = true;
@@ -43,10 +40,7 @@ void set_key_sentence(AppState& s, std::string key_sentence) {
 void apply_scenario(AppState& s, const Scenario& sc) {
     s.sentence = sc.sentence;
     s.key_sentence = sc.key_sentence;
-    s.scenario_name = sc.name;
-    s.scenario_title = sc.title;
-    s.scenario_explanation = sc.explanation;
-    s.scenario_quiz = sc.quiz;
+    s.lesson = LessonIdentity{sc.name, sc.title, sc.explanation, sc.quiz};
     s.settings.n_heads = sc.n_heads;
     s.settings.n_kv_heads = sc.n_kv_heads;
     s.settings.temperature = sc.temperature;
@@ -82,7 +76,7 @@ void request_screenshot(AppState& s) {
     const std::time_t now = std::time(nullptr);
     char stamp[32];
     std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::localtime(&now));
-    s.requests.screenshot = "attnviz-" + (s.scenario_name.empty() ? std::string("sentence") : s.scenario_name) + "-" + stamp + ".png";
+    s.requests.screenshot = "attnviz-" + (s.lesson && !s.lesson->name.empty() ? s.lesson->name : std::string("sentence")) + "-" + stamp + ".png";
 }
 
 void set_query(AppState& s, int index) {
@@ -213,10 +207,10 @@ void apply_pattern(AppState& s, Pattern p) {
     }
     if (!t.sentence.empty() && t.sentence != s.sentence) {
         s.sentence = t.sentence;
-        s.scenario_name.clear();
-        s.scenario_title = "Induction: A B ... A -> B";
-        s.scenario_explanation = "The second \"cat\" looks at \"sat\", the token that followed \"cat\" the first time: "
-                                 "an induction head predicts that the pattern repeats.";
+        s.lesson = LessonIdentity{"", "Induction: A B ... A -> B",
+                                  "The second \"cat\" looks at \"sat\", the token that followed \"cat\" the first time: "
+                                  "an induction head predicts that the pattern repeats.",
+                                  s.lesson ? s.lesson->quiz : std::nullopt};
         s.permutation.active = false;
         s.dirty = true;
     }

@@ -242,6 +242,14 @@ struct Textures {
     std::vector<ImTextureID> head_thumbnails;
 };
 
+/// Which lesson is on screen: one value, set by a scenario or a pattern card, gone when a sentence is typed.
+struct LessonIdentity {
+    std::string name;         ///< the scenario's name ("pod"); empty for a card that is no scenario file
+    std::string title;
+    std::string explanation;
+    std::optional<ScenarioQuiz> quiz;  ///< the lesson's own question, if its file has one
+};
+
 /// What a frame asks of the next frame or of the main loop; each is cleared where it is carried out.
 struct Requests {
     bool open_scenario = false;     ///< open the File > Open scenario dialog on the next frame
@@ -256,10 +264,7 @@ struct AppState {
     /// The hand example's explicit embeddings and W matrices (scenario "hand_model"); when set, update()
     /// computes one head from them instead of the lesson model. Edited live in the pipeline view.
     std::optional<HandModel> hand_model;
-    std::string scenario_name;
-    std::string scenario_title;
-    std::string scenario_explanation;
-    std::optional<ScenarioQuiz> scenario_quiz;  ///< the lesson's own question, if its file has one
+    std::optional<LessonIdentity> lesson;  ///< the lesson on screen; none once the sentence is one's own
     EngineSettings settings;
     Selection selection;
     ViewState view;

@@ -99,7 +99,8 @@ protected:
 };
 
 TEST_F(QuizView, AsksTheLessonQuestionWithEveryWeightHidden) {
-    EXPECT_EQ(s.scenario_name, "pod");
+    ASSERT_TRUE(s.lesson.has_value());
+    EXPECT_EQ(s.lesson->name, "pod");
     EXPECT_EQ(s.quiz.question.question, find_builtin_scenario("pod")->quiz->question);
     EXPECT_TRUE(s.quiz.hidden);
     EXPECT_FALSE(s.quiz.revealed);
@@ -168,7 +169,8 @@ TEST_F(QuizView, NextQuestionMovesToTheNextScenarioWithAQuiz) {
     EXPECT_NE(s.quiz.scenario, before);
     EXPECT_TRUE(s.quiz.hidden);
     EXPECT_FALSE(s.quiz.answered);
-    EXPECT_EQ(s.scenario_name, builtin_scenarios()[static_cast<std::size_t>(s.quiz.scenario)].name);
+    ASSERT_TRUE(s.lesson.has_value());
+    EXPECT_EQ(s.lesson->name, builtin_scenarios()[static_cast<std::size_t>(s.quiz.scenario)].name);
 }
 
 TEST_F(QuizView, NumericAnswersAreTyped) {

@@ -109,7 +109,7 @@ TEST(RunSource, TypingASentenceEndsThePermutationExperiment) {
     ui.type_into(s, "##sentence_bar", "##sentence", "the dog barked");
     ASSERT_EQ(s.sentence, "the dog barked");
     EXPECT_FALSE(s.permutation.active);
-    EXPECT_TRUE(s.scenario_name.empty()) << "a typed sentence is no longer the lesson";
+    EXPECT_FALSE(s.lesson.has_value()) << "a typed sentence is no longer the lesson";
     shuffle_tokens(s);
     ui.frames(s, 2);
     std::vector<std::string> shuffled;

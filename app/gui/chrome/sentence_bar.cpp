@@ -15,15 +15,16 @@ namespace attnviz::gui {
 float draw_sentence_bar(AppState& s, ImVec2 pos, float width) {
     const float fs = ImGui::GetFontSize();
     const ImGuiStyle& style = ImGui::GetStyle();
+    const LessonIdentity lesson = s.lesson.value_or(LessonIdentity{});
     const bool has_notes = !s.derived.notices.empty() || !s.derived.status.empty() || !s.status_message.empty() ||
                            !s.load_message.empty();
     // The lesson's explanation wraps beside the picker; the bar grows with it so the sentence field
     // below always stays visible.
     const float picker_right = style.WindowPadding.x + ImGui::CalcTextSize("Lesson").x + style.ItemSpacing.x * 2.0f + fs * 16.0f;
     const float explanation_h =
-        s.scenario_explanation.empty() || s.quiz.hidden
+        lesson.explanation.empty() || s.quiz.hidden
             ? 0.0f
-            : ImGui::CalcTextSize(s.scenario_explanation.c_str(), nullptr, false, std::max(fs * 10.0f, width - picker_right - style.WindowPadding.x)).y;
+            : ImGui::CalcTextSize(lesson.explanation.c_str(), nullptr, false, std::max(fs * 10.0f, width - picker_right - style.WindowPadding.x)).y;
     const float first_row_h = std::max(ImGui::GetFrameHeight(), explanation_h);
     const float height = first_row_h + ImGui::GetFrameHeight() + style.ItemSpacing.y + style.WindowPadding.y * 2.0f +
                          (has_notes ? ImGui::GetTextLineHeightWithSpacing() : 0.0f);
@@ -35,13 +36,13 @@ float draw_sentence_bar(AppState& s, ImVec2 pos, float width) {
     ImGui::SetNextItemWidth(fs * 16.0f);
     // A lesson's title and explanation often give the quiz's answer away ("it" finds "pod"): hidden with the weights.
     const bool hidden = s.quiz.hidden;
-    const std::string preview = hidden ? "(quiz: predict first)" : s.scenario_title.empty() ? "(your own sentence)" : s.scenario_title;
+    const std::string preview = hidden ? "(quiz: predict first)" : lesson.title.empty() ? "(your own sentence)" : lesson.title;
     if (ImGui::BeginCombo("##scenario", preview.c_str())) {
         int number = 0;
         for (const Scenario& sc : builtin_scenarios()) {
             // During a quiz the titles would give answers away: lessons are listed by number.
             const std::string label = hidden ? "lesson " + std::to_string(++number) : sc.title;
-            if (ImGui::Selectable(label.c_str(), sc.name == s.scenario_name)) apply_scenario(s, sc);
+            if (ImGui::Selectable(label.c_str(), s.lesson && sc.name == s.lesson->name)) apply_scenario(s, sc);
             if (!hidden && ImGui::IsItemHovered() && !sc.explanation.empty()) {
                 ImGui::BeginTooltip();
                 ImGui::PushTextWrapPos(fs * 30.0f);
@@ -56,11 +57,11 @@ float draw_sentence_bar(AppState& s, ImVec2 pos, float width) {
         ImGui::SameLine();
         ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(palette(s.view.theme).text_dim), "%s",
                            "Quiz: the lesson's explanation appears after Reveal.");
-    } else if (!s.scenario_explanation.empty()) {
+    } else if (!lesson.explanation.empty()) {
         ImGui::SameLine();
         ImGui::PushTextWrapPos(width - style.WindowPadding.x);
         ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(palette(s.view.theme).text_dim), "%s",
-                           s.scenario_explanation.c_str());
+                           lesson.explanation.c_str());
         ImGui::PopTextWrapPos();
     }
 

@@ -146,7 +146,7 @@ void draw_verdict(AppState& s) {
     ImGui::PushTextWrapPos();
     ImGui::TextUnformatted(q.question.explanation.c_str());
     ImGui::PopTextWrapPos();
-    if (!s.scenario_title.empty()) ImGui::TextDisabled("lesson: %s", s.scenario_title.c_str());
+    if (s.lesson && !s.lesson->title.empty()) ImGui::TextDisabled("lesson: %s", s.lesson->title.c_str());
     const Derived& d = s.derived;
     const int query = s.selection.query;
     if (d.result() && query >= 0 && query < d.result()->n_q && !s.dirty) {
@@ -175,9 +175,9 @@ void draw_quiz_view(AppState& s) {
         // Opening the tab asks the first question (the current lesson's if it has one).
         int first = -1;
         for (std::size_t i = 0; i < all.size(); ++i) {
-            if (all[i].name == s.scenario_name && all[i].quiz) first = static_cast<int>(i);
+            if (s.lesson && all[i].name == s.lesson->name && all[i].quiz) first = static_cast<int>(i);
         }
-        if (first < 0 && s.scenario_quiz) {
+        if (first < 0 && s.lesson && s.lesson->quiz) {
             start_quiz(s, -1, QuizKind::kScenario);  // a teacher's own lesson file with its question
         } else {
             start_quiz(s, first >= 0 ? first : next_quiz_scenario(all, -1), QuizKind::kScenario);
