@@ -98,16 +98,7 @@ void rebuild_cells(AppState& s) {
 }
 
 void compute_kv_cache(AppState& s) {
-    const KvCalculatorState& k = s.kv_calc;
-    KvCacheShape shape;
-    shape.n_layers = k.n_layers;
-    shape.n_kv_heads = k.n_kv_heads;
-    shape.head_dim = k.head_dim;
-    shape.seq_len = k.seq_len;
-    shape.batch = k.batch;
-    shape.dtype = k.dtype;
-    shape.window = k.window;
-    Expected<KvCacheComparison> c = compare_kv_cache(shape, k.n_heads);
+    Expected<KvCacheComparison> c = compare_kv_cache(s.kv_calc.shape, s.kv_calc.n_heads);
     s.derived.kv_cache.reset();
     s.derived.kv_cache_error.clear();
     if (c) {

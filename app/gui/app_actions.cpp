@@ -320,11 +320,11 @@ void apply_kv_preset(AppState& s, int index) {
     const ModelPreset& p = presets[static_cast<std::size_t>(index)];
     KvCalculatorState& k = s.kv_calc;
     k.preset = index;
-    k.n_layers = p.n_attention_layers;
+    k.shape.n_layers = p.n_attention_layers;
     k.n_heads = p.n_heads;
-    k.n_kv_heads = p.n_kv_heads;
-    k.head_dim = p.head_dim;
-    k.window = p.window;
+    k.shape.n_kv_heads = p.n_kv_heads;
+    k.shape.head_dim = p.head_dim;
+    k.shape.window = p.window;
 }
 
 void set_kv_calc_dims(AppState& s, std::int64_t n_layers, std::int64_t n_heads, std::int64_t head_dim) {
@@ -333,26 +333,26 @@ void set_kv_calc_dims(AppState& s, std::int64_t n_layers, std::int64_t n_heads, 
     n_layers = std::clamp<std::int64_t>(n_layers, 1, kMax);
     n_heads = std::clamp<std::int64_t>(n_heads, 1, kMax);
     head_dim = std::clamp<std::int64_t>(head_dim, 1, kMax);
-    if (n_layers == k.n_layers && n_heads == k.n_heads && head_dim == k.head_dim) return;
-    k.n_layers = n_layers;
+    if (n_layers == k.shape.n_layers && n_heads == k.n_heads && head_dim == k.shape.head_dim) return;
+    k.shape.n_layers = n_layers;
     k.n_heads = n_heads;
-    k.head_dim = head_dim;
-    std::int64_t kv = std::min(k.n_kv_heads, n_heads);
+    k.shape.head_dim = head_dim;
+    std::int64_t kv = std::min(k.shape.n_kv_heads, n_heads);
     while (n_heads % kv != 0) --kv;
-    k.n_kv_heads = kv;
+    k.shape.n_kv_heads = kv;
     k.preset = -1;
 }
 
-void set_kv_seq(AppState& s, std::int64_t seq_len) { s.kv_calc.seq_len = std::clamp<std::int64_t>(seq_len, 1, 1 << 20); }
+void set_kv_seq(AppState& s, std::int64_t seq_len) { s.kv_calc.shape.seq_len = std::clamp<std::int64_t>(seq_len, 1, 1 << 20); }
 
-void set_kv_batch(AppState& s, std::int64_t batch) { s.kv_calc.batch = std::clamp<std::int64_t>(batch, 1, 4096); }
+void set_kv_batch(AppState& s, std::int64_t batch) { s.kv_calc.shape.batch = std::clamp<std::int64_t>(batch, 1, 4096); }
 
-void set_kv_dtype(AppState& s, KvDtype dtype) { s.kv_calc.dtype = dtype; }
+void set_kv_dtype(AppState& s, KvDtype dtype) { s.kv_calc.shape.dtype = dtype; }
 
 void set_kv_calc_kv_heads(AppState& s, std::int64_t n_kv_heads) {
     if (n_kv_heads < 1 || n_kv_heads > s.kv_calc.n_heads || s.kv_calc.n_heads % n_kv_heads != 0) return;
-    if (n_kv_heads == s.kv_calc.n_kv_heads) return;
-    s.kv_calc.n_kv_heads = n_kv_heads;
+    if (n_kv_heads == s.kv_calc.shape.n_kv_heads) return;
+    s.kv_calc.shape.n_kv_heads = n_kv_heads;
     s.kv_calc.preset = -1;
 }
 

@@ -138,14 +138,10 @@ struct LabDerived {
 /// The KV-cache calculator's inputs (a model shape, not the lesson model's): edited through app_actions.h.
 struct KvCalculatorState {
     int preset = 0;                    ///< index into model_presets(), -1 once a field is edited by hand
-    std::int64_t n_layers = 32;        ///< layers with a KV cache
-    std::int64_t n_heads = 32;         ///< query heads
-    std::int64_t n_kv_heads = 8;       ///< the chosen GQA
-    std::int64_t head_dim = 128;
-    std::int64_t window = 0;           ///< sliding window, 0 = none
-    std::int64_t seq_len = 131072;
-    std::int64_t batch = 1;
-    KvDtype dtype = KvDtype::kFp16;
+    /// The cache the numbers are for (core/lab/kv_cache.h): 32 layers, 8 KV heads (the chosen GQA) of
+    /// dim 128, 131072 tokens, batch 1, fp16, no sliding window.
+    KvCacheShape shape{32, 8, 128, 131072, 1, KvDtype::kFp16, 0};
+    std::int64_t n_heads = 32;         ///< query heads (the shape's KV heads divide them)
 };
 
 /// The calculator's three number fields while a person types in them: a value is applied when its

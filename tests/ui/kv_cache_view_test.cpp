@@ -59,7 +59,7 @@ TEST_F(KvCacheView, KvButtonsRegroupMhaGqaMqa) {
 // keystroke: typing 64 passes through 6, which would regroup the KV heads (6 % 8 != 0).
 TEST_F(KvCacheView, CalculatorFieldsApplyWhenLeftNotWhileTyping) {
     ASSERT_EQ(s.kv_calc.n_heads, 32);
-    ASSERT_EQ(s.kv_calc.n_kv_heads, 8);
+    ASSERT_EQ(s.kv_calc.shape.n_kv_heads, 8);
     const auto type = [&](const char* text) {
         for (const char* c = text; *c != '\0'; ++c) {
             ImGui::GetIO().AddInputCharacter(static_cast<unsigned>(*c));
@@ -69,19 +69,19 @@ TEST_F(KvCacheView, CalculatorFieldsApplyWhenLeftNotWhileTyping) {
     ui.click(s, s.layout.kv_fields[1].center());  // query heads; the field selects its text
     type("6");
     EXPECT_EQ(s.kv_calc.n_heads, 32) << "nothing is applied while typing";
-    EXPECT_EQ(s.kv_calc.n_kv_heads, 8);
+    EXPECT_EQ(s.kv_calc.shape.n_kv_heads, 8);
     type("4");
     // Leaving by a click on empty space applies it (the old field dropped it unless Enter was pressed).
     ui.click(s, ImVec2(s.layout.kv_fields[1].max.x + 200.0f, s.layout.kv_fields[1].center().y));
     EXPECT_EQ(s.kv_calc.n_heads, 64);
-    EXPECT_EQ(s.kv_calc.n_kv_heads, 8) << "64 still divides into 8 KV heads";
+    EXPECT_EQ(s.kv_calc.shape.n_kv_heads, 8) << "64 still divides into 8 KV heads";
     EXPECT_EQ(s.kv_calc.preset, -1);
     // Enter applies too; the layers field then shows the applied value.
     ui.click(s, s.layout.kv_fields[0].center());
     type("48");
-    EXPECT_EQ(s.kv_calc.n_layers, 32);
+    EXPECT_EQ(s.kv_calc.shape.n_layers, 32);
     ui.key(s, 257);  // Enter at its GLFW code
-    EXPECT_EQ(s.kv_calc.n_layers, 48);
+    EXPECT_EQ(s.kv_calc.shape.n_layers, 48);
     EXPECT_EQ(s.kv_field_edits.values[0], 48);
 }
 
@@ -137,9 +137,9 @@ TEST_F(KvCacheView, SequenceSliderIsLogarithmicUpTo1M) {
     const Rect r = s.layout.kv_seq_slider;
     ASSERT_GT(r.max.x - r.min.x, 50.0f);
     ui.drag(s, r.center(), ImVec2(r.max.x + 40.0f, r.center().y));
-    EXPECT_EQ(s.kv_calc.seq_len, std::int64_t{1} << 20);
+    EXPECT_EQ(s.kv_calc.shape.seq_len, std::int64_t{1} << 20);
     ui.drag(s, r.center(), ImVec2(r.min.x - 40.0f, r.center().y));
-    EXPECT_EQ(s.kv_calc.seq_len, 1);
+    EXPECT_EQ(s.kv_calc.shape.seq_len, 1);
 }
 
 }  // namespace

@@ -184,7 +184,7 @@ void draw_inputs(AppState& s) {
     // Each field shows the calculator's value unless a person is typing in it; what they typed is
     // applied when they leave the field (KvFieldEdits).
     KvFieldEdits& edits = s.kv_field_edits;
-    const std::int64_t applied[3] = {k.n_layers, k.n_heads, k.head_dim};
+    const std::int64_t applied[3] = {k.shape.n_layers, k.n_heads, k.shape.head_dim};
     const float field_w = fs * 6.0f;
     bool left_edited = false;
     const auto field = [&](int i, const char* label, const char* id, const char* tip) {
@@ -208,9 +208,9 @@ void draw_inputs(AppState& s) {
     ImGui::TextUnformatted("KV heads");
     ImGui::SameLine(fs * 7.5f);
     ImGui::SetNextItemWidth(field_w * 1.6f);
-    if (ImGui::BeginCombo("##kv_calc_kv", kv_choice_label(static_cast<int>(k.n_kv_heads), static_cast<int>(k.n_heads)).c_str())) {
+    if (ImGui::BeginCombo("##kv_calc_kv", kv_choice_label(static_cast<int>(k.shape.n_kv_heads), static_cast<int>(k.n_heads)).c_str())) {
         for (int kv : kv_head_choices(static_cast<int>(k.n_heads))) {
-            if (ImGui::Selectable(kv_choice_label(kv, static_cast<int>(k.n_heads)).c_str(), kv == k.n_kv_heads)) set_kv_calc_kv_heads(s, kv);
+            if (ImGui::Selectable(kv_choice_label(kv, static_cast<int>(k.n_heads)).c_str(), kv == k.shape.n_kv_heads)) set_kv_calc_kv_heads(s, kv);
         }
         ImGui::EndCombo();
     }
@@ -219,9 +219,9 @@ void draw_inputs(AppState& s) {
     ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted("Tokens");
     ImGui::SameLine(fs * 7.5f);
-    float e = static_cast<float>(std::log2(static_cast<double>(k.seq_len)));
+    float e = static_cast<float>(std::log2(static_cast<double>(k.shape.seq_len)));
     char seq_label[64];
-    std::snprintf(seq_label, sizeof seq_label, "%s tokens", format_tokens(k.seq_len).c_str());
+    std::snprintf(seq_label, sizeof seq_label, "%s tokens", format_tokens(k.shape.seq_len).c_str());
     ImGui::SetNextItemWidth(-1.0f);
     if (ImGui::SliderFloat("##kv_seq", &e, 0.0f, 20.0f, seq_label)) {
         // Whole powers of two snap (the lessons' 4K, 128K, 1M); between them, three significant digits.
@@ -242,7 +242,7 @@ void draw_inputs(AppState& s) {
     ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted("Batch");
     ImGui::SameLine(fs * 7.5f);
-    std::int64_t batch = k.batch;
+    std::int64_t batch = k.shape.batch;
     ImGui::SetNextItemWidth(field_w);
     const std::int64_t one = 1;
     if (ImGui::InputScalar("##kv_batch", ImGuiDataType_S64, &batch, &one, nullptr, "%lld")) set_kv_batch(s, batch);
@@ -250,9 +250,9 @@ void draw_inputs(AppState& s) {
     ImGui::TextUnformatted("  dtype");
     ImGui::SameLine();
     ImGui::SetNextItemWidth(fs * 4.5f);
-    if (ImGui::BeginCombo("##kv_dtype", kv_dtype_name(k.dtype))) {
+    if (ImGui::BeginCombo("##kv_dtype", kv_dtype_name(k.shape.dtype))) {
         for (KvDtype d : {KvDtype::kFp32, KvDtype::kFp16, KvDtype::kBf16, KvDtype::kFp8, KvDtype::kInt8}) {
-            if (ImGui::Selectable(kv_dtype_name(d), d == k.dtype)) set_kv_dtype(s, d);
+            if (ImGui::Selectable(kv_dtype_name(d), d == k.shape.dtype)) set_kv_dtype(s, d);
         }
         ImGui::EndCombo();
     }
@@ -268,10 +268,10 @@ void draw_bars(AppState& s, ImVec2 size) {
     }
     const KvCacheComparison& c = *s.derived.kv_cache;
     ImGui::PushFont(display_font());
-    if (k.n_kv_heads == k.n_heads) {
+    if (k.shape.n_kv_heads == k.n_heads) {
         ImGui::Text("MHA: %s", format_bytes(static_cast<double>(c.bytes)).c_str());
     } else {
-        ImGui::Text("%s: %s smaller than MHA", kv_layout_name(k.n_kv_heads, k.n_heads), format_saving(c.saving).c_str());
+        ImGui::Text("%s: %s smaller than MHA", kv_layout_name(k.shape.n_kv_heads, k.n_heads), format_saving(c.saving).c_str());
     }
     ImGui::PopFont();
 
@@ -283,12 +283,12 @@ void draw_bars(AppState& s, ImVec2 size) {
         ImU32 color;
     };
     char gqa_name[48];
-    std::snprintf(gqa_name, sizeof gqa_name, "%s  %lld KV", kv_layout_name(k.n_kv_heads, k.n_heads), static_cast<long long>(k.n_kv_heads));
+    std::snprintf(gqa_name, sizeof gqa_name, "%s  %lld KV", kv_layout_name(k.shape.n_kv_heads, k.n_heads), static_cast<long long>(k.shape.n_kv_heads));
     char mha_name[48];
     std::snprintf(mha_name, sizeof mha_name, "MHA  %lld KV", static_cast<long long>(k.n_heads));
     const Bar bars[] = {
         {mha_name, c.mha_bytes, c.mha_bytes_per_token, "one K,V per head", group_color(5)},
-        {gqa_name, c.bytes, c.bytes_per_token, k.n_kv_heads == k.n_heads ? "the chosen layout" : format_saving(c.saving) + " smaller", group_color(1)},
+        {gqa_name, c.bytes, c.bytes_per_token, k.shape.n_kv_heads == k.n_heads ? "the chosen layout" : format_saving(c.saving) + " smaller", group_color(1)},
         {"MQA  1 KV", c.mqa_bytes, c.mqa_bytes_per_token, format_saving(static_cast<double>(k.n_heads)) + " smaller", group_color(2)},
     };
     ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -315,13 +315,13 @@ void draw_bars(AppState& s, ImVec2 size) {
 
     char formula[256];
     std::snprintf(formula, sizeof formula, "= 2 (K and V) \xC3\x97 %lld layers \xC3\x97 %lld KV heads \xC3\x97 %lld dims \xC3\x97 %lld tokens \xC3\x97 %lld batch \xC3\x97 %d bytes (%s) = %llu bytes",
-                  static_cast<long long>(k.n_layers), static_cast<long long>(k.n_kv_heads), static_cast<long long>(k.head_dim),
-                  static_cast<long long>(k.window > 0 ? std::min(k.window, k.seq_len) : k.seq_len), static_cast<long long>(k.batch),
-                  kv_dtype_bytes(k.dtype), kv_dtype_name(k.dtype), static_cast<unsigned long long>(c.bytes));
+                  static_cast<long long>(k.shape.n_layers), static_cast<long long>(k.shape.n_kv_heads), static_cast<long long>(k.shape.head_dim),
+                  static_cast<long long>(k.shape.window > 0 ? std::min(k.shape.window, k.shape.seq_len) : k.shape.seq_len), static_cast<long long>(k.shape.batch),
+                  kv_dtype_bytes(k.shape.dtype), kv_dtype_name(k.shape.dtype), static_cast<unsigned long long>(c.bytes));
     ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + size.x);
     ImGui::TextDisabled("%s %s", gqa_name, formula);
-    if (k.window > 0 && k.window < k.seq_len) {
-        ImGui::Text("Sliding window: the rolling cache keeps only the last %lld tokens.", static_cast<long long>(k.window));
+    if (k.shape.window > 0 && k.shape.window < k.shape.seq_len) {
+        ImGui::Text("Sliding window: the rolling cache keeps only the last %lld tokens.", static_cast<long long>(k.shape.window));
     }
     if (k.preset >= 0) {
         const ModelPreset& p = model_presets()[static_cast<std::size_t>(k.preset)];
