@@ -112,11 +112,11 @@ void compute_kv_cache(AppState& s) {
 void build_quiz_question(AppState& s) {
     QuizState& q = s.quiz;
     const Derived& d = s.derived;
-    if (q.active && !q.revealed && s.sentence != q.sentence) {
+    if (q.active() && !q.revealed() && s.sentence != q.sentence) {
         end_quiz(s);  // someone typed another sentence: the question no longer applies
         return;
     }
-    if (!q.active || !q.needs_question || !d.result() || !d.forward()) return;
+    if (!q.active() || !q.needs_question() || !d.result() || !d.forward()) return;
     const std::vector<LessonHeadInfo> infos = LessonModel::instance().heads();
     std::vector<std::string> names, short_names, roles;
     for (std::size_t h = 0; h < infos.size() && h < d.result()->heads.size(); ++h) {
@@ -139,7 +139,7 @@ void build_quiz_question(AppState& s) {
         const int h = std::min(head, n_heads - 1);
         q.question = temperature_question(d.tokens, *d.result(), h, query, names[static_cast<std::size_t>(h)]);
     }
-    q.needs_question = false;
+    q.phase = QuizPhase::kAsking;
 }
 
 }  // namespace

@@ -80,7 +80,7 @@ void request_screenshot(AppState& s) {
 }
 
 void set_query(AppState& s, int index) {
-    if (s.quiz.hidden) return;  // the question is about this query: it stays put until the reveal
+    if (s.quiz.hidden()) return;  // the question is about this query: it stays put until the reveal
     const int n = static_cast<int>(s.derived.tokens.tokens.size());
     if (n == 0) return;
     s.selection.query = std::clamp(index, 0, n - 1);
@@ -366,11 +366,8 @@ void start_quiz(AppState& s, int scenario, QuizKind kind) {
     const int round = q.round + 1;
     q = QuizState{};
     q.round = round;
-    q.active = true;
     // A role is guessed from the pattern, so that question shows the weights and hides the names instead.
-    q.hidden = kind != QuizKind::kHeadRole;
-    q.names_hidden = kind == QuizKind::kHeadRole;
-    q.needs_question = true;
+    q.phase = QuizPhase::kPreparing;
     q.scenario = scenario;
     q.sentence = s.sentence;
     q.kind = kind;
@@ -383,37 +380,33 @@ void next_quiz(AppState& s) {
 
 void answer_quiz_token(AppState& s, int token) {
     QuizState& q = s.quiz;
-    if (!q.active || q.revealed || q.needs_question || q.question.mode != QuizAnswerMode::kToken) return;
+    if (!q.active() || q.revealed() || q.needs_question() || q.question.mode != QuizAnswerMode::kToken) return;
     if (token < 0 || token >= static_cast<int>(s.derived.tokens.tokens.size())) return;
     q.chosen_token = token;
-    q.answered = true;
-    q.correct = check_token_answer(q.question, s.derived.tokens, token);
+    q.verdict = check_token_answer(q.question, s.derived.tokens, token) ? QuizVerdict::kRight : QuizVerdict::kWrong;
 }
 
 void answer_quiz_number(AppState& s, const std::string& typed) {
     QuizState& q = s.quiz;
-    if (!q.active || q.revealed || q.needs_question || q.question.mode != QuizAnswerMode::kNumber) return;
+    if (!q.active() || q.revealed() || q.needs_question() || q.question.mode != QuizAnswerMode::kNumber) return;
     q.typed = typed;
-    q.answered = is_number(typed);
-    q.correct = check_number_answer(q.question, typed);
+    q.verdict = !is_number(typed)                         ? QuizVerdict::kUnanswered
+                : check_number_answer(q.question, typed) ? QuizVerdict::kRight
+                                                         : QuizVerdict::kWrong;
 }
 
 void answer_quiz_choice(AppState& s, int choice) {
     QuizState& q = s.quiz;
-    if (!q.active || q.revealed || q.needs_question || q.question.mode != QuizAnswerMode::kChoice) return;
+    if (!q.active() || q.revealed() || q.needs_question() || q.question.mode != QuizAnswerMode::kChoice) return;
     if (choice < 0 || choice >= static_cast<int>(q.question.choices.size())) return;
     q.chosen_choice = choice;
-    q.answered = true;
-    q.correct = check_choice_answer(q.question, choice);
+    q.verdict = check_choice_answer(q.question, choice) ? QuizVerdict::kRight : QuizVerdict::kWrong;
 }
 
 void reveal_quiz(AppState& s, double now) {
     QuizState& q = s.quiz;
-    if (!q.active || q.revealed || q.needs_question) return;
-    q.revealed = true;
-    q.fade_in = q.hidden;
-    q.hidden = false;
-    q.names_hidden = false;
+    if (!q.active() || q.revealed() || q.needs_question()) return;
+    q.phase = QuizPhase::kRevealed;
     q.reveal_time = now;
     if (q.question.head >= 0) focus_head(s, q.question.head);
     if (q.kind == QuizKind::kTemperature) set_temperature(s, 0.1);

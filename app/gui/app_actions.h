@@ -102,7 +102,7 @@ void set_kv_dtype(AppState& s, KvDtype dtype);
 /// The calculator's chosen KV-head count; refused unless it divides its query heads.
 void set_kv_calc_kv_heads(AppState& s, std::int64_t n_kv_heads);
 
-// Quiz: predict, then reveal. Weights stay hidden (s.quiz.hidden) from start_quiz until reveal_quiz.
+// Quiz: predict, then reveal. Weights stay hidden (s.quiz.hidden()) from start_quiz until reveal_quiz.
 
 /// Opens a question of `kind` on builtin_scenarios()[scenario] (applied first), or on the lesson loaded
 /// now when scenario is -1 (a teacher's own scenario file); the question itself is built by update() once

@@ -64,11 +64,11 @@ TEST(QuizLogic, EveryBuiltinQuizIsReachableInOrder) {
 
 TEST(QuizLogic, FadeGoesFromZeroToOneAfterTheReveal) {
     QuizState q;
-    q.active = q.hidden = true;
+    q.phase = QuizPhase::kAsking;
+    ASSERT_TRUE(q.hidden());
     EXPECT_EQ(quiz_weights_alpha(q, 100.0), 0.0f);
-    q.hidden = false;
-    q.revealed = true;
-    q.fade_in = true;
+    q.phase = QuizPhase::kRevealed;
+    ASSERT_TRUE(q.fade_in());
     q.reveal_time = 10.0;
     EXPECT_EQ(quiz_weights_alpha(q, 10.0), 0.0f);
     EXPECT_NEAR(quiz_weights_alpha(q, 10.3), 0.5f, 1e-5f);
@@ -91,8 +91,8 @@ protected:
         show_view(s, MainView::kQuiz);
         ui.frames(s, 3);
         ASSERT_EQ(s.view.main_view, MainView::kQuiz);
-        ASSERT_TRUE(s.quiz.active);
-        ASSERT_FALSE(s.quiz.needs_question) << s.derived.status;
+        ASSERT_TRUE(s.quiz.active());
+        ASSERT_FALSE(s.quiz.needs_question()) << s.derived.status;
     }
     HeadlessImGui ui;
     AppState s;
@@ -102,8 +102,8 @@ TEST_F(QuizView, AsksTheLessonQuestionWithEveryWeightHidden) {
     ASSERT_TRUE(s.lesson.has_value());
     EXPECT_EQ(s.lesson->name, "pod");
     EXPECT_EQ(s.quiz.question.question, find_builtin_scenario("pod")->quiz->question);
-    EXPECT_TRUE(s.quiz.hidden);
-    EXPECT_FALSE(s.quiz.revealed);
+    EXPECT_TRUE(s.quiz.hidden());
+    EXPECT_FALSE(s.quiz.revealed());
     EXPECT_EQ(s.view.weights_alpha, 0.0f);
     EXPECT_FALSE(s.layout.weight_text_drawn) << "no weight, arc or readout drawn before the reveal";
     EXPECT_EQ(s.layout.quiz_chips.size(), s.derived.tokens.tokens.size());
@@ -115,9 +115,9 @@ TEST_F(QuizView, ClickingTheRightChipMarksCorrectButRevealsNothing) {
     ASSERT_GE(pod, 0);
     ui.click(s, s.layout.quiz_chips[static_cast<std::size_t>(pod)].center());
     EXPECT_EQ(s.quiz.chosen_token, pod);
-    EXPECT_TRUE(s.quiz.answered);
-    EXPECT_TRUE(s.quiz.correct);
-    EXPECT_TRUE(s.quiz.hidden) << "the click answers; only Reveal reveals";
+    EXPECT_TRUE(s.quiz.answered());
+    EXPECT_TRUE(s.quiz.correct());
+    EXPECT_TRUE(s.quiz.hidden()) << "the click answers; only Reveal reveals";
     EXPECT_FALSE(s.layout.weight_text_drawn);
 
     // The other views hide the weights too while the question is open.
@@ -132,8 +132,8 @@ TEST_F(QuizView, ClickingTheRightChipMarksCorrectButRevealsNothing) {
     show_view(s, MainView::kQuiz);
     ui.frames(s, 2);
     ui.click(s, s.layout.quiz_reveal.center());
-    EXPECT_TRUE(s.quiz.revealed);
-    EXPECT_FALSE(s.quiz.hidden);
+    EXPECT_TRUE(s.quiz.revealed());
+    EXPECT_FALSE(s.quiz.hidden());
     EXPECT_TRUE(s.layout.weight_text_drawn);
     // The coreference head is the one the question names: the reveal focuses it.
     const auto infos = LessonModel::instance().heads();
@@ -155,11 +155,11 @@ TEST_F(QuizView, ClickingTheRightChipMarksCorrectButRevealsNothing) {
 
 TEST_F(QuizView, AWrongChipIsMarkedWrong) {
     ui.click(s, s.layout.quiz_chips[0].center());
-    EXPECT_TRUE(s.quiz.answered);
-    EXPECT_FALSE(s.quiz.correct);
+    EXPECT_TRUE(s.quiz.answered());
+    EXPECT_FALSE(s.quiz.correct());
     ui.click(s, s.layout.quiz_reveal.center());
-    EXPECT_TRUE(s.quiz.revealed);
-    EXPECT_FALSE(s.quiz.correct);
+    EXPECT_TRUE(s.quiz.revealed());
+    EXPECT_FALSE(s.quiz.correct());
 }
 
 TEST_F(QuizView, NextQuestionMovesToTheNextScenarioWithAQuiz) {
@@ -167,8 +167,8 @@ TEST_F(QuizView, NextQuestionMovesToTheNextScenarioWithAQuiz) {
     ui.click(s, s.layout.quiz_next.center());
     EXPECT_EQ(s.quiz.scenario, next_quiz_scenario(builtin_scenarios(), before));
     EXPECT_NE(s.quiz.scenario, before);
-    EXPECT_TRUE(s.quiz.hidden);
-    EXPECT_FALSE(s.quiz.answered);
+    EXPECT_TRUE(s.quiz.hidden());
+    EXPECT_FALSE(s.quiz.answered());
     ASSERT_TRUE(s.lesson.has_value());
     EXPECT_EQ(s.lesson->name, builtin_scenarios()[static_cast<std::size_t>(s.quiz.scenario)].name);
 }
@@ -178,10 +178,10 @@ TEST_F(QuizView, NumericAnswersAreTyped) {
     ui.frames(s, 3);
     ASSERT_EQ(s.quiz.question.mode, QuizAnswerMode::kNumber);
     answer_quiz_number(s, "3");
-    EXPECT_FALSE(s.quiz.correct);
+    EXPECT_FALSE(s.quiz.correct());
     answer_quiz_number(s, "4");
-    EXPECT_TRUE(s.quiz.correct);
-    EXPECT_TRUE(s.quiz.hidden);
+    EXPECT_TRUE(s.quiz.correct());
+    EXPECT_TRUE(s.quiz.hidden());
 }
 
 TEST_F(QuizView, TemperatureQuestionAnswerIsTheEnginesTopKeyAtT01) {
@@ -190,12 +190,12 @@ TEST_F(QuizView, TemperatureQuestionAnswerIsTheEnginesTopKeyAtT01) {
     ASSERT_NE(it, s.layout.quiz_kind_buttons.end());
     ui.click(s, it->second.center());
     ASSERT_EQ(s.quiz.kind, QuizKind::kTemperature);
-    ASSERT_FALSE(s.quiz.needs_question);
+    ASSERT_FALSE(s.quiz.needs_question());
     const int answer = s.quiz.question.answer_token;
     ASSERT_GE(answer, 0);
-    EXPECT_TRUE(s.quiz.hidden);
+    EXPECT_TRUE(s.quiz.hidden());
     ui.click(s, s.layout.quiz_chips[static_cast<std::size_t>(answer)].center());
-    EXPECT_TRUE(s.quiz.correct);
+    EXPECT_TRUE(s.quiz.correct());
     ui.click(s, s.layout.quiz_reveal.center());
     EXPECT_DOUBLE_EQ(s.settings.temperature, 0.1);
     const int q = s.selection.query;
@@ -211,15 +211,15 @@ TEST_F(QuizView, HeadRoleQuestionIsMultipleChoice) {
     const auto right = std::find(s.quiz.question.choices.begin(), s.quiz.question.choices.end(), s.quiz.question.answer);
     ASSERT_NE(right, s.quiz.question.choices.end());
     // The role is read off the pattern: the asked head is focused, its weights shown, its name withheld.
-    EXPECT_FALSE(s.quiz.hidden);
-    EXPECT_TRUE(s.quiz.names_hidden);
+    EXPECT_FALSE(s.quiz.hidden());
+    EXPECT_TRUE(s.quiz.names_hidden());
     EXPECT_EQ(s.selection.focus_head, s.quiz.question.head);
     EXPECT_TRUE(s.layout.weight_text_drawn);
     ui.click(s, s.layout.quiz_choices[static_cast<std::size_t>(right - s.quiz.question.choices.begin())].center());
-    EXPECT_TRUE(s.quiz.correct);
+    EXPECT_TRUE(s.quiz.correct());
     ui.click(s, s.layout.quiz_reveal.center());
-    EXPECT_TRUE(s.quiz.revealed);
-    EXPECT_FALSE(s.quiz.names_hidden);
+    EXPECT_TRUE(s.quiz.revealed());
+    EXPECT_FALSE(s.quiz.names_hidden());
     EXPECT_EQ(s.view.weights_alpha, 1.0f) << "weights that were never hidden do not fade";
 }
 
@@ -227,7 +227,7 @@ TEST_F(QuizView, EndQuizShowsTheWeightsAgain) {
     end_quiz(s);
     show_view(s, MainView::kAttention);
     ui.frames(s, 3);
-    EXPECT_FALSE(s.quiz.hidden);
+    EXPECT_FALSE(s.quiz.hidden());
     EXPECT_TRUE(s.layout.weight_text_drawn);
 }
 
@@ -245,24 +245,24 @@ TEST_F(QuizView, ATeachersOwnScenarioFileAsksItsOwnQuestion) {
     std::filesystem::remove(path);
     show_view(s, MainView::kQuiz);
     ui.frames(s, 4);
-    ASSERT_TRUE(s.quiz.active);
+    ASSERT_TRUE(s.quiz.active());
     EXPECT_EQ(s.quiz.scenario, -1);
     EXPECT_EQ(s.quiz.question.question, "Which animal does it refer to?");
-    EXPECT_TRUE(s.quiz.hidden);
+    EXPECT_TRUE(s.quiz.hidden());
     const int dog = token_index(s, "dog");
     ASSERT_GE(dog, 0);
     ui.click(s, s.layout.quiz_chips[static_cast<std::size_t>(dog)].center());
-    EXPECT_TRUE(s.quiz.correct);
+    EXPECT_TRUE(s.quiz.correct());
 }
 
 TEST_F(QuizView, TypingAnotherSentenceEndsTheQuestion) {
     show_view(s, MainView::kAttention);
     ui.frames(s, 2);
-    ASSERT_TRUE(s.quiz.hidden);
+    ASSERT_TRUE(s.quiz.hidden());
     set_sentence(s, "a completely different sentence");
     ui.frames(s, 3);
-    EXPECT_FALSE(s.quiz.active);
-    EXPECT_FALSE(s.quiz.hidden);
+    EXPECT_FALSE(s.quiz.active());
+    EXPECT_FALSE(s.quiz.hidden());
     EXPECT_TRUE(s.layout.weight_text_drawn);
 }
 

@@ -17,14 +17,14 @@ void draw_main_view(AppState& s, ImVec2 pos, ImVec2 size) {
             const bool select = s.requests.view == v.id;
             if (ImGui::BeginTabItem(v.tab_label, nullptr, select ? ImGuiTabItemFlags_SetSelected : 0)) {
                 if (!s.requests.view) set_main_view(s, v.id);
-                if (s.quiz.hidden && v.id != MainView::kQuiz) {
+                if (s.quiz.hidden() && v.id != MainView::kQuiz) {
                     // Predict, then reveal: no view shows weights while a question is open.
                     ImGui::TextColored(text_color(palette(s.view.theme).warning), "Quiz open: weights hidden until Reveal (Quiz tab).");
                     ImGui::SameLine();
                     if (ImGui::SmallButton("End quiz")) end_quiz(s);
                 }
                 // Views that hide weights themselves draw; the others wait for the reveal.
-                if (!s.quiz.hidden || v.hides_weights) v.draw(s);
+                if (!s.quiz.hidden() || v.hides_weights) v.draw(s);
                 ImGui::EndTabItem();
             }
         }

@@ -21,7 +21,7 @@ void draw_query_readout(AppState& s) {
         ImGui::TextDisabled("no query selected");
         return;
     }
-    if (s.quiz.hidden) {
+    if (s.quiz.hidden()) {
         ImGui::TextWrapped("Weights hidden until the quiz's Reveal.");
         return;
     }
@@ -29,7 +29,7 @@ void draw_query_readout(AppState& s) {
     const int h = s.selection.focus_head;
     const HeadResult& head = d.result()->heads[static_cast<std::size_t>(h)];
     const std::string head_name =
-        s.quiz.names_hidden ? "?" : d.forward() && h < static_cast<int>(d.forward()->head_names.size()) ? d.forward()->head_names[static_cast<std::size_t>(h)] : "";
+        s.quiz.names_hidden() ? "?" : d.forward() && h < static_cast<int>(d.forward()->head_names.size()) ? d.forward()->head_names[static_cast<std::size_t>(h)] : "";
     ImGui::TextWrapped("\"%s\" looking, head %d (%s)", shorten(token_label(s, q), 16).c_str(), h, head_name.c_str());
 
     const auto qi = static_cast<std::size_t>(q);

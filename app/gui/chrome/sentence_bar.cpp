@@ -22,7 +22,7 @@ float draw_sentence_bar(AppState& s, ImVec2 pos, float width) {
     // below always stays visible.
     const float picker_right = style.WindowPadding.x + ImGui::CalcTextSize("Lesson").x + style.ItemSpacing.x * 2.0f + fs * 16.0f;
     const float explanation_h =
-        lesson.explanation.empty() || s.quiz.hidden
+        lesson.explanation.empty() || s.quiz.hidden()
             ? 0.0f
             : ImGui::CalcTextSize(lesson.explanation.c_str(), nullptr, false, std::max(fs * 10.0f, width - picker_right - style.WindowPadding.x)).y;
     const float first_row_h = std::max(ImGui::GetFrameHeight(), explanation_h);
@@ -35,7 +35,7 @@ float draw_sentence_bar(AppState& s, ImVec2 pos, float width) {
     ImGui::SameLine();
     ImGui::SetNextItemWidth(fs * 16.0f);
     // A lesson's title and explanation often give the quiz's answer away ("it" finds "pod"): hidden with the weights.
-    const bool hidden = s.quiz.hidden;
+    const bool hidden = s.quiz.hidden();
     const std::string preview = hidden ? "(quiz: predict first)" : lesson.title.empty() ? "(your own sentence)" : lesson.title;
     if (ImGui::BeginCombo("##scenario", preview.c_str())) {
         int number = 0;

@@ -27,8 +27,8 @@ std::string trim(const std::string& s) {
 }  // namespace
 
 float quiz_weights_alpha(const QuizState& q, double now) {
-    if (q.hidden) return 0.0f;
-    if (!q.revealed || !q.fade_in) return 1.0f;
+    if (q.hidden()) return 0.0f;
+    if (!q.revealed() || !q.fade_in()) return 1.0f;
     const double t = (now - q.reveal_time) / kRevealFadeSeconds;
     return static_cast<float>(std::clamp(t, 0.0, 1.0));
 }

@@ -31,15 +31,36 @@ struct QuizQuestion {
     int head = -1;            ///< the head the question is about (focused on reveal), -1 = unchanged
 };
 
-/// The state of the quiz. `hidden` is what every panel checks: while it is true no weight, arc, bar,
+/// Where a question stands: closed -> preparing (start_quiz) -> asking (update() built the question)
+/// -> revealed (reveal_quiz) -> closed (end_quiz).
+enum class QuizPhase {
+    kClosed,     ///< no question open
+    kPreparing,  ///< started: update() builds the question once the engine has a result
+    kAsking,     ///< the question is open; weights (a role question: the heads' names) hidden
+    kRevealed,   ///< right / wrong, the answer and the weights are shown
+};
+
+/// The student's answer so far.
+enum class QuizVerdict { kUnanswered, kRight, kWrong };
+
+/// The state of the quiz. `hidden()` is what every panel checks: while it is true no weight, arc, bar,
 /// number or heatmap may be drawn anywhere.
 struct QuizState {
-    bool active = false;     ///< a question is open (the quiz view started one)
-    bool hidden = false;     ///< weights hidden: from the start of a question until Reveal
-    bool revealed = false;
-    bool names_hidden = false;  ///< a role question: the weights show, the heads' names do not (until Reveal)
-    bool fade_in = false;       ///< the reveal uncovered hidden weights: they fade in
-    bool needs_question = false;  ///< update() builds the question once the engine has a result
+    QuizPhase phase = QuizPhase::kClosed;
+    QuizVerdict verdict = QuizVerdict::kUnanswered;
+
+    bool active() const { return phase != QuizPhase::kClosed; }
+    bool needs_question() const { return phase == QuizPhase::kPreparing; }
+    bool revealed() const { return phase == QuizPhase::kRevealed; }
+    /// Weights hidden: from the start of a question until Reveal (a role question shows them).
+    bool hidden() const { return (phase == QuizPhase::kPreparing || phase == QuizPhase::kAsking) && kind != QuizKind::kHeadRole; }
+    /// A role question: the weights show, the heads' names do not (until Reveal).
+    bool names_hidden() const { return (phase == QuizPhase::kPreparing || phase == QuizPhase::kAsking) && kind == QuizKind::kHeadRole; }
+    /// The reveal uncovered hidden weights: they fade in.
+    bool fade_in() const { return phase == QuizPhase::kRevealed && kind != QuizKind::kHeadRole; }
+    bool answered() const { return verdict != QuizVerdict::kUnanswered; }
+    bool correct() const { return verdict == QuizVerdict::kRight; }
+
     int scenario = -1;       ///< index into builtin_scenarios(); -1 = the lesson loaded now (e.g. a teacher's file)
     std::string sentence;    ///< the sentence asked about: editing it ends the question
     QuizKind kind = QuizKind::kScenario;
@@ -47,8 +68,6 @@ struct QuizState {
     int chosen_token = -1;   ///< the chip the student clicked
     int chosen_choice = -1;  ///< kChoice: the button the student picked
     std::string typed;       ///< kNumber: what the student typed
-    bool answered = false;
-    bool correct = false;
     double reveal_time = 0.0;  ///< ImGui time of the reveal (the weights fade in from it)
     int round = 0;           ///< questions asked so far (picks the head a role question asks about)
 };

@@ -116,7 +116,7 @@ void draw_gqa_diagram(AppState& s, ImVec2 size) {
         ImGui::SetCursorScreenPos(p);
         ImGui::PushID(h);
         // The pooled heads' patterns: the thumbnails the heads grid uses (the gfx layer renders them).
-        if (!s.quiz.hidden && hu < s.textures.head_thumbnails.size() && s.textures.head_thumbnails[hu] != nullptr) {
+        if (!s.quiz.hidden() && hu < s.textures.head_thumbnails.size() && s.textures.head_thumbnails[hu] != nullptr) {
             ImGui::Image(s.textures.head_thumbnails[hu], ImVec2(box, box), ImVec2(0, 0), ImVec2(1, 1),
                          ImVec4(1, 1, 1, s.view.weights_alpha));
         } else {
@@ -125,7 +125,7 @@ void draw_gqa_diagram(AppState& s, ImVec2 size) {
         if (ImGui::IsItemClicked()) focus_head(s, h);
         if (ImGui::IsItemHovered()) {
             ImGui::SetTooltip("query head %d (%s) reads KV head %d%s\nclick to focus it", h,
-                              s.quiz.names_hidden ? "?" : hu < infos.size() ? infos[hu].name.c_str() : "", g,
+                              s.quiz.names_hidden() ? "?" : hu < infos.size() ? infos[hu].name.c_str() : "", g,
                               group > 1 ? ", shared with its group" : "");
         }
         ImGui::PopID();
@@ -133,7 +133,7 @@ void draw_gqa_diagram(AppState& s, ImVec2 size) {
         if (h == s.selection.focus_head) {
             dl->AddRect(ImVec2(r.min.x - 5, r.min.y - 5), ImVec2(r.max.x + 5, r.max.y + 5), pal.accent, 3.0f, 0, 2.0f);
         }
-        const std::string label = shorten("Q" + std::to_string(h) + " " + (s.quiz.names_hidden ? "?" : hu < infos.size() ? infos[hu].short_name : ""),
+        const std::string label = shorten("Q" + std::to_string(h) + " " + (s.quiz.names_hidden() ? "?" : hu < infos.size() ? infos[hu].short_name : ""),
                                           std::max(3, static_cast<int>(box / (fs * 0.55f))));
         dl->AddText(ImVec2(r.min.x, r.max.y + 3.0f), pal.text, label.c_str());
         // The link: from under the label to the KV box, at this head's x inside it.

@@ -93,7 +93,7 @@ void draw_number_input(AppState& s) {
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8.0f);
     if (ImGui::InputText("##quiz_number", buf, sizeof buf, ImGuiInputTextFlags_CharsScientific)) answer_quiz_number(s, buf);
     s.layout.quiz_number_input = Rect{ImGui::GetItemRectMin(), ImGui::GetItemRectMax()};
-    if (!s.quiz.typed.empty() && !s.quiz.answered) {
+    if (!s.quiz.typed.empty() && !s.quiz.answered()) {
         ImGui::SameLine();
         ImGui::TextColored(text_color(palette(s.view.theme).error), "type a number");
     }
@@ -121,7 +121,7 @@ void draw_choices(AppState& s) {
 
 std::string your_answer(const AppState& s) {
     const QuizState& q = s.quiz;
-    if (!q.answered) return "";
+    if (!q.answered()) return "";
     switch (q.question.mode) {
         case QuizAnswerMode::kToken: return "\"" + token_label(s, q.chosen_token) + "\"";
         case QuizAnswerMode::kNumber: return q.typed;
@@ -134,9 +134,9 @@ std::string your_answer(const AppState& s) {
 void draw_verdict(AppState& s) {
     const QuizState& q = s.quiz;
     ImGui::PushFont(display_font());
-    if (!q.answered) {
+    if (!q.answered()) {
         ImGui::TextColored(text_color(palette(s.view.theme).warning), "No answer given. The answer: %s", q.question.answer.c_str());
-    } else if (q.correct) {
+    } else if (q.correct()) {
         ImGui::TextColored(text_color(palette(s.view.theme).success), "Right! %s", q.question.answer.c_str());
     } else {
         ImGui::TextColored(text_color(palette(s.view.theme).error), "Not quite: you said %s; the answer is %s", your_answer(s).c_str(),
@@ -171,7 +171,7 @@ void draw_quiz_view(AppState& s) {
     QuizState& q = s.quiz;
     // Leaving the tab this frame (another view requested): do not ask a question on the way out.
     if (s.requests.view && *s.requests.view != MainView::kQuiz) return;
-    if (!q.active) {
+    if (!q.active()) {
         // Opening the tab asks the first question (the current lesson's if it has one).
         int first = -1;
         for (std::size_t i = 0; i < all.size(); ++i) {
@@ -182,7 +182,7 @@ void draw_quiz_view(AppState& s) {
         } else {
             start_quiz(s, first >= 0 ? first : next_quiz_scenario(all, -1), QuizKind::kScenario);
         }
-        if (!q.active) {
+        if (!q.active()) {
             ImGui::TextDisabled("No built-in lesson has a quiz.");
             return;
         }
@@ -190,7 +190,7 @@ void draw_quiz_view(AppState& s) {
     const float fs = ImGui::GetFontSize();
     draw_kind_buttons(s);
     ImGui::Separator();
-    if (q.needs_question) {
+    if (q.needs_question()) {
         ImGui::TextDisabled("%s", s.derived.status.empty() ? "Preparing the question\xE2\x80\xA6" : s.derived.status.c_str());
         return;
     }
@@ -202,22 +202,22 @@ void draw_quiz_view(AppState& s) {
     ImGui::PopFont();
     ImGui::Spacing();
 
-    if (!q.revealed) {
+    if (!q.revealed()) {
         switch (q.question.mode) {
             case QuizAnswerMode::kToken: draw_answer_chips(s); break;
             case QuizAnswerMode::kNumber: draw_number_input(s); break;
             case QuizAnswerMode::kChoice: draw_choices(s); break;
         }
         ImGui::Spacing();
-        if (q.answered) {
+        if (q.answered()) {
             ImGui::Text("Your prediction: %s", your_answer(s).c_str());
         } else {
-            ImGui::TextDisabled(q.hidden ? "Predict first: the weights stay hidden until you press Reveal."
+            ImGui::TextDisabled(q.hidden() ? "Predict first: the weights stay hidden until you press Reveal."
                                          : "Predict first: the heads' names stay hidden until you press Reveal.");
         }
         ImGui::Spacing();
     }
-    if (!q.revealed) {
+    if (!q.revealed()) {
         if (ImGui::Button("Reveal", ImVec2(fs * 7.0f, fs * 1.8f))) reveal_quiz(s, ImGui::GetTime());
         s.layout.quiz_reveal = Rect{ImGui::GetItemRectMin(), ImGui::GetItemRectMax()};
         ImGui::SameLine();
@@ -226,13 +226,13 @@ void draw_quiz_view(AppState& s) {
     }
     if (ImGui::Button("Next question", ImVec2(fs * 9.0f, fs * 1.8f))) next_quiz(s);
     s.layout.quiz_next = Rect{ImGui::GetItemRectMin(), ImGui::GetItemRectMax()};
-    if (!q.revealed && q.question.mode == QuizAnswerMode::kChoice) {
+    if (!q.revealed() && q.question.mode == QuizAnswerMode::kChoice) {
         // A role is read off the pattern: the asked head's matrix, its name withheld.
         const ImVec2 avail = ImGui::GetContentRegionAvail();
         if (avail.y > fs * 6.0f) draw_heatmap_panel(s, avail);
         return;
     }
-    if (!q.revealed) {
+    if (!q.revealed()) {
         // Where the weights will appear: an empty frame, so the class sees that something is withheld.
         const ImVec2 avail = ImGui::GetContentRegionAvail();
         if (avail.y > fs * 4.0f) {

@@ -61,7 +61,7 @@ void draw_heads_grid(AppState& s, ImVec2 size) {
                        origin.y + 3.0f + static_cast<float>(row) * (side + 6.0f + label_h + sp));
         ImGui::SetCursorScreenPos(p);
         ImGui::PushID(h);
-        if (!s.quiz.hidden && hu < s.textures.head_thumbnails.size() && s.textures.head_thumbnails[hu] != nullptr) {
+        if (!s.quiz.hidden() && hu < s.textures.head_thumbnails.size() && s.textures.head_thumbnails[hu] != nullptr) {
             ImGui::Image(s.textures.head_thumbnails[hu], ImVec2(side, side), ImVec2(0, 0), ImVec2(1, 1),
                          ImVec4(1, 1, 1, s.view.weights_alpha));
         } else {
@@ -77,13 +77,13 @@ void draw_heads_grid(AppState& s, ImVec2 size) {
         dl->AddRect(ImVec2(p.x - 3, p.y - 3), ImVec2(p.x + side + 3, p.y + side + 3), group_color(g), 2.0f, 0, 3.0f);
         if (focused) dl->AddRect(ImVec2(p.x - 6, p.y - 6), ImVec2(p.x + side + 6, p.y + side + 6), pal.accent, 3.0f, 0, 2.0f);
         const auto& infos = LessonModel::instance().heads();
-        const std::string label = std::to_string(h) + " " + (s.quiz.names_hidden ? "?" : hu < infos.size() ? infos[hu].short_name : d.forward()->head_names[hu]);
+        const std::string label = std::to_string(h) + " " + (s.quiz.names_hidden() ? "?" : hu < infos.size() ? infos[hu].short_name : d.forward()->head_names[hu]);
         std::string shown = label;
         for (int chars = static_cast<int>(label.size()); chars > 3 && ImGui::CalcTextSize(shown.c_str()).x > side + 8.0f; --chars) {
             shown = shorten(label, chars);
         }
         dl->AddText(ImVec2(p.x - 2, p.y + side + 4), focused ? pal.accent : pal.text, shown.c_str());
-        if (hovered && !s.quiz.names_hidden) {
+        if (hovered && !s.quiz.names_hidden()) {
             ImGui::BeginTooltip();
             ImGui::Text("head %d: %s", h, d.forward()->head_names[hu].c_str());
             if (hu < infos.size()) {

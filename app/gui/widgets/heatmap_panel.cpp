@@ -79,7 +79,7 @@ void draw_heatmap_panel(AppState& s, ImVec2 size) {
         ImGui::EndChild();
         return;
     }
-    if (s.quiz.hidden) {
+    if (s.quiz.hidden()) {
         ImGui::TextDisabled("Weights hidden: answer the quiz question, then press Reveal.");
         ImGui::EndChild();
         return;
@@ -87,7 +87,7 @@ void draw_heatmap_panel(AppState& s, ImVec2 size) {
     s.layout.weight_text_drawn = true;
     const int h = s.selection.focus_head;
     const AttentionResult& r = *d.result();
-    const std::string name = s.quiz.names_hidden ? "?" : d.forward() ? d.forward()->head_names[static_cast<std::size_t>(h)] : "";
+    const std::string name = s.quiz.names_hidden() ? "?" : d.forward() ? d.forward()->head_names[static_cast<std::size_t>(h)] : "";
     ImGui::Text("Head %d \xC2\xB7 %s", h, name.c_str());
     ImGui::SameLine();
     ImGui::TextDisabled("  rows: queries (looking) \xC2\xB7 columns: keys (looked at)");

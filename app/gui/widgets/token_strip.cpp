@@ -181,7 +181,7 @@ void draw_token_strip(AppState& s, ImVec2 size) {
     const int shown = hovered >= 0 ? hovered : s.selection.query;
     const HeadResult* head = nullptr;
     // While a quiz hides the weights there is no head to draw from: no arcs, numbers or bars.
-    if (!s.quiz.hidden && s.derived.result() && s.selection.focus_head < static_cast<int>(s.derived.result()->heads.size())) {
+    if (!s.quiz.hidden() && s.derived.result() && s.selection.focus_head < static_cast<int>(s.derived.result()->heads.size())) {
         head = &s.derived.result()->heads[static_cast<std::size_t>(s.selection.focus_head)];
     }
 
