@@ -411,6 +411,19 @@ private:
                 }
                 continue;
             }
+            if (c >= 0x80) {  // a multi-byte sequence: only valid UTF-8 (RFC 8259 section 8.1)
+                const std::size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+                int n_invalid = 0;
+                const std::u32string cps = decode_utf8(std::string_view(m_text).substr(m_pos, len), &n_invalid);
+                if (n_invalid > 0 || cps.size() != 1) {
+                    char buf[64];
+                    std::snprintf(buf, sizeof buf, "invalid UTF-8 in string (byte 0x%02X); save the file as UTF-8", c);
+                    return set_error(buf);
+                }
+                out.append(m_text, m_pos, len);
+                m_pos += len;
+                continue;
+            }
             out += static_cast<char>(c);
             ++m_pos;
         }

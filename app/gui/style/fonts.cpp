@@ -2,6 +2,7 @@
 #include "app/gui/style/fonts.h"
 
 #include "core/io/file_io.h"
+#include "core/io/utf8.h"
 
 #include <algorithm>
 #include <set>
@@ -45,45 +46,11 @@ const ImWchar kMainRanges[] = {
 
 }  // namespace
 
-std::vector<unsigned> utf8_codepoints(const std::string& text) {
-    std::vector<unsigned> out;
-    for (std::size_t i = 0; i < text.size();) {
-        const auto c = static_cast<unsigned char>(text[i]);
-        int len = 1;
-        unsigned cp = c;
-        if (c >= 0xF0) {
-            len = 4;
-            cp = c & 0x07;
-        } else if (c >= 0xE0) {
-            len = 3;
-            cp = c & 0x0F;
-        } else if (c >= 0xC0) {
-            len = 2;
-            cp = c & 0x1F;
-        } else if (c >= 0x80) {
-            ++i;
-            continue;
-        }
-        if (i + static_cast<std::size_t>(len) > text.size()) break;
-        for (int k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(text[i + static_cast<std::size_t>(k)]) & 0x3F);
-        out.push_back(cp);
-        i += static_cast<std::size_t>(len);
-    }
-    return out;
-}
-
-bool is_cjk_codepoint(unsigned cp) {
-    return (cp >= 0x3000 && cp <= 0x30FF) ||   // CJK punctuation, hiragana, katakana
-           (cp >= 0x3400 && cp <= 0x4DBF) ||   // extension A
-           (cp >= 0x4E00 && cp <= 0x9FFF) ||   // unified ideographs
-           (cp >= 0xAC00 && cp <= 0xD7AF) ||   // hangul
-           (cp >= 0xF900 && cp <= 0xFAFF) ||   // compatibility ideographs
-           (cp >= 0xFF00 && cp <= 0xFFEF);     // full-width forms
-}
+bool is_cjk_codepoint(char32_t cp) { return find_cjk_block(cp) != nullptr; }
 
 bool FontLibrary::needs_rebuild(const std::string& text_in_use) const {
     if (m_cjk_path.empty() && m_searched) return false;
-    for (unsigned cp : utf8_codepoints(text_in_use)) {
+    for (const char32_t cp : decode_utf8(text_in_use)) {
         if (cp > 0xFFFF || !is_cjk_codepoint(cp)) continue;  // 16-bit ImWchar: no astral glyphs
         if (!std::binary_search(m_cjk_codepoints.begin(), m_cjk_codepoints.end(), cp)) return true;
     }
@@ -114,7 +81,7 @@ std::vector<std::string> FontLibrary::build(ImFontAtlas& atlas, float pixel_size
 
     // CJK: only the characters in use, merged into each font.
     std::set<unsigned> wanted;
-    for (unsigned cp : utf8_codepoints(text_in_use)) {
+    for (const char32_t cp : decode_utf8(text_in_use)) {
         if (cp <= 0xFFFF && is_cjk_codepoint(cp)) wanted.insert(cp);
     }
     if (!m_searched) {

@@ -38,10 +38,7 @@ private:
 /// The display font when the atlas has one (font 1), else the body font.
 ImFont* display_font();
 
-/// Code points of a UTF-8 string (invalid bytes are skipped).
-std::vector<unsigned> utf8_codepoints(const std::string& text);
-
-/// Han, kana, hangul and CJK punctuation: characters that need a CJK font.
-bool is_cjk_codepoint(unsigned cp);
+/// Han, kana, hangul and CJK punctuation (core/io/utf8.h's kCjkBlocks): characters that need a CJK font.
+bool is_cjk_codepoint(char32_t cp);
 
 }  // namespace attnviz::gui

@@ -4,6 +4,7 @@
 #include "app/gui/app_actions.h"
 #include "app/gui/panels.h"
 #include "app/gui/widgets/widgets.h"
+#include "core/lab/kv_cache.h"
 #include "app/gui/style/theme.h"
 
 #include <imgui.h>
@@ -15,18 +16,6 @@
 namespace attnviz::gui {
 
 namespace {
-
-std::string format_bytes(double bytes) {
-    const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
-    int u = 0;
-    while (bytes >= 1024.0 && u < 5) {
-        bytes /= 1024.0;
-        ++u;
-    }
-    char buf[32];
-    std::snprintf(buf, sizeof buf, u == 0 ? "%.0f %s" : "%.1f %s", bytes, units[u]);
-    return buf;
-}
 
 std::string format_float(float v) {
     if (std::isinf(v)) return v < 0 ? "-inf" : "inf";
