@@ -2,8 +2,8 @@
 #include "app/gui/app.h"
 
 #include "app/gui/app_actions.h"
-#include "app/gui/keys.h"
 #include "app/gui/compute/lab_compute.h"
+#include "app/gui/keys.h"
 #include "app/gui/panels.h"
 #include "core/attention/attention.h"
 #include "core/attention/flash_attention.h"
@@ -11,8 +11,8 @@
 #include "core/lesson/scenario.h"
 
 #include <algorithm>
-#include <cmath>
 #include <chrono>
+#include <cmath>
 
 namespace attnviz::gui {
 
@@ -35,7 +35,8 @@ void recompute(AppState& s) {
     d.run.reset();
     d.tokens = tokenize(s.sentence, kDefaultTokenCap);
     if (d.tokens.n_invalid_bytes > 0) {
-        d.notices.push_back(std::to_string(d.tokens.n_invalid_bytes) + " invalid UTF-8 byte(s) replaced by \xEF\xBF\xBD");
+        d.notices.push_back(std::to_string(d.tokens.n_invalid_bytes) +
+                            " invalid UTF-8 byte(s) replaced by \xEF\xBF\xBD");
         s.sentence = d.tokens.text;  // the editor only ever holds valid UTF-8
     }
     if (d.tokens.truncated()) {
@@ -47,10 +48,11 @@ void recompute(AppState& s) {
         key_tokens = tokenize(s.key_sentence, kDefaultTokenCap);
         if (key_tokens.n_invalid_bytes > 0) s.key_sentence = key_tokens.text;
         if (key_tokens.truncated()) {
-            d.notices.push_back("keys: showing the first " + std::to_string(key_tokens.tokens.size()) + " of " +
-                                std::to_string(key_tokens.n_tokens_total) + " tokens");
+            d.notices.push_back("keys: showing the first " + std::to_string(key_tokens.tokens.size()) +
+                                " of " + std::to_string(key_tokens.n_tokens_total) + " tokens");
         }
-        if (key_tokens.tokens.empty()) d.notices.push_back("the key sentence is empty: showing self-attention");
+        if (key_tokens.tokens.empty())
+            d.notices.push_back("the key sentence is empty: showing self-attention");
     }
     const int n = static_cast<int>(d.tokens.tokens.size());
     if (n == 0) {
@@ -85,7 +87,8 @@ void recompute(AppState& s) {
     if (sel.selected_cell_row >= d.result()->n_q || sel.selected_cell_col >= d.result()->n_k) {
         sel.selected_cell_row = sel.selected_cell_col = -1;
     }
-    d.compute_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    d.compute_ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
 }
 
 void rebuild_cells(AppState& s) {
@@ -135,9 +138,12 @@ void build_quiz_question(AppState& s) {
     } else {
         const int query = s.selection.query;
         const int head = std::max(0, head_named_in("coreference head", names));
-        if (query < 0 || query >= d.result()->n_q || d.result()->heads[0].rows.n_visible[static_cast<std::size_t>(query)] == 0) return;
+        if (query < 0 || query >= d.result()->n_q ||
+            d.result()->heads[0].rows.n_visible[static_cast<std::size_t>(query)] == 0)
+            return;
         const int h = std::min(head, n_heads - 1);
-        q.question = temperature_question(d.tokens, *d.result(), h, query, names[static_cast<std::size_t>(h)]);
+        q.question =
+            temperature_question(d.tokens, *d.result(), h, query, names[static_cast<std::size_t>(h)]);
     }
     q.phase = QuizPhase::kAsking;
 }
@@ -178,13 +184,15 @@ void recompute_flash(AppState& s) {
         const auto hi = static_cast<int>(h);
         const MatrixRM wd = (f.result->weights->mat(hi) - ref.weights).cwiseAbs();
         f.max_weight_diff = std::max(f.max_weight_diff, wd.maxCoeff());
-        f.max_output_diff = std::max(f.max_output_diff, (f.result->output.mat(hi) - ref.output).cwiseAbs().maxCoeff());
+        f.max_output_diff =
+            std::max(f.max_output_diff, (f.result->output.mat(hi) - ref.output).cwiseAbs().maxCoeff());
         if (hi == f.head) f.weight_diff = wd;
     }
     const auto n_heads = static_cast<double>(d.result()->heads.size());
     f.reference_bytes = 3.0 * n_heads * n_q * n_k * sizeof(float);  // raw scores, scores, weights
     f.flash_scratch_bytes = 2.0 * p.block_q * p.block_k * sizeof(float);
-    f.flash_packed_key_bytes = static_cast<double>(d.config()->n_kv_heads) * n_k * d.config()->head_dim * sizeof(float);
+    f.flash_packed_key_bytes =
+        static_cast<double>(d.config()->n_kv_heads) * n_k * d.config()->head_dim * sizeof(float);
     p.step = std::clamp(p.step, 0, static_cast<int>(f.result->trace->steps.size()));
 }
 
@@ -219,14 +227,15 @@ void update(AppState& s) {
     const FlashDerived& f = s.derived.flash;
     // Keyed on the engine's result, not on the cells: a colour change re-runs nothing in the engine.
     if (s.view.main_view == MainView::kFlash &&
-        (f.version != s.derived.result_version || f.block_q != s.flash.block_q || f.block_k != s.flash.block_k ||
-         (f.result && f.head != s.selection.focus_head))) {
+        (f.version != s.derived.result_version || f.block_q != s.flash.block_q ||
+         f.block_k != s.flash.block_k || (f.result && f.head != s.selection.focus_head))) {
         recompute_flash(s);
     }
     advance_flash_playback(s, ImGui::GetTime());
     IoHardware hw;
     hw.sram_bytes = static_cast<double>(s.flash.io_sram_mb) * 1e6;
-    s.derived.flash_io = estimate_attention_io(std::int64_t{1} << s.flash.io_log2_tokens, s.flash.io_head_dim, hw);
+    s.derived.flash_io =
+        estimate_attention_io(std::int64_t{1} << s.flash.io_log2_tokens, s.flash.io_head_dim, hw);
     update_lab(s);
     compute_kv_cache(s);
     build_quiz_question(s);

@@ -11,8 +11,9 @@
 namespace attnviz::gui {
 
 /// Replaces the sentence (any bytes; invalid UTF-8 is replaced when tokenized). Keeps settings; the
-/// sentence is no longer the lesson's and the permutation experiment ends. A new sentence leaves the hand example (its embeddings belong to its own 4 tokens): back to the
-/// lesson model, with a notice in s.status_message.
+/// sentence is no longer the lesson's and the permutation experiment ends. A new sentence leaves the hand
+/// example (its embeddings belong to its own 4 tokens): back to the lesson model, with a notice in
+/// s.status_message.
 void set_sentence(AppState& s, std::string sentence);
 
 /// Back from the hand example to the lesson model (the sentence was edited), with a notice; no-op

@@ -2,13 +2,13 @@
 // (in the order of imgui v1.86's example_glfw_opengl3): events, new frame, update, draw, render.
 #include "app/gui/app.h"
 #include "app/gui/app_actions.h"
-#include "app/gui/style/fonts.h"
 #include "app/gui/gfx/heatmap_renderer.h"
+#include "app/gui/gfx/platform_glfw.h"
 #include "app/gui/gfx/screenshot.h"
 #include "app/gui/gfx/view_textures.h"
 #include "app/gui/gui_options.h"
-#include "app/gui/gfx/platform_glfw.h"
 #include "app/gui/startup.h"
+#include "app/gui/style/fonts.h"
 #include "app/gui/style/theme.h"
 
 #include <imgui.h>
@@ -40,7 +40,8 @@ struct AppearanceTracker {
         const float cs = platform.content_scale();
         const std::string text = text_in_use(s);
         if (s.view.font_scale != font_scale || cs != content_scale || fonts.needs_rebuild(text)) {
-            for (const std::string& w : fonts.build(*ImGui::GetIO().Fonts, kBaseFontPixels * s.view.font_scale * cs, text)) {
+            for (const std::string& w :
+                 fonts.build(*ImGui::GetIO().Fonts, kBaseFontPixels * s.view.font_scale * cs, text)) {
                 std::fprintf(stderr, "attnviz: %s\n", w.c_str());
             }
             platform.reload_font_texture();
@@ -131,7 +132,8 @@ int main(int argc, char** argv) {
         if (last && !options.screenshot.empty()) {
             const int w = platform.framebuffer_width();
             const int h = platform.framebuffer_height();
-            if (attnviz::Status s = write_png(options.screenshot, read_framebuffer_rgba(w, h), w, h); !s.empty()) {
+            if (attnviz::Status s = write_png(options.screenshot, read_framebuffer_rgba(w, h), w, h);
+                !s.empty()) {
                 std::fprintf(stderr, "attnviz: %s\n", s.c_str());
                 renderer.shutdown();
                 platform.shutdown();
@@ -139,7 +141,8 @@ int main(int argc, char** argv) {
             }
         }
         platform.swap();
-        frame_ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+        frame_ms.push_back(
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
         if (last) break;
     }
     renderer.shutdown();

@@ -20,8 +20,8 @@ Status configure_from_options(AppState& s, const GuiOptions& o) {
         if (loaded) {
             apply_scenario(s, *loaded);
         } else {
-            error = "attnviz: --scenario " + o.scenario + " is neither a built-in lesson (" + builtin_scenario_names() +
-                    ") nor a readable scenario file: " + loaded.error();
+            error = "attnviz: --scenario " + o.scenario + " is neither a built-in lesson (" +
+                    builtin_scenario_names() + ") nor a readable scenario file: " + loaded.error();
             if (const Scenario* fallback = find_builtin_scenario("pod")) apply_scenario(s, *fallback);
         }
     }

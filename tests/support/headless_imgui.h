@@ -18,7 +18,7 @@
 namespace attnviz::testing {
 
 class HeadlessImGui {
-public:
+  public:
     explicit HeadlessImGui(float width = 1280.0f, float height = 800.0f) {
         ImGui::CreateContext();
         ImGuiIO& io = ImGui::GetIO();
@@ -118,7 +118,8 @@ public:
             const ImVector<ImDrawVert>& v = data->CmdLists[l]->VtxBuffer;
             for (int k = 0; k + 3 < v.Size; ++k) {
                 const auto it = by_uv.find(std::make_pair(v[k].uv.x, v[k].uv.y));
-                if (it == by_uv.end() || v[k + 2].uv.x != it->second->U1 || v[k + 2].uv.y != it->second->V1) continue;
+                if (it == by_uv.end() || v[k + 2].uv.x != it->second->U1 || v[k + 2].uv.y != it->second->V1)
+                    continue;
                 char utf8[5] = {};
                 ImTextCharToUtf8(utf8, it->second->Codepoint);
                 out += utf8;

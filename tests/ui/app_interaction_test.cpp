@@ -16,7 +16,7 @@ using testing::HeadlessImGui;
 using testing::token_index;
 
 class AppInteraction : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override { ASSERT_TRUE(testing::open_lesson(ui, s, "pod")); }
     HeadlessImGui ui;
     AppState s;
@@ -50,14 +50,16 @@ TEST_F(AppInteraction, HoverPreviewsWithoutChangingTheLockedQuery) {
 
 TEST_F(AppInteraction, DraggingTemperatureChangesConfigAndRecomputes) {
     const std::uint64_t before = s.derived.version;
-    const float before_entropy = s.derived.result()->heads[0].rows.entropy[static_cast<std::size_t>(s.selection.query)];
+    const float before_entropy =
+        s.derived.result()->heads[0].rows.entropy[static_cast<std::size_t>(s.selection.query)];
     const Rect r = s.layout.temperature_slider;
     ASSERT_GT(r.max.x - r.min.x, 50.0f);
     ui.drag(s, r.center(), ImVec2(r.max.x - 3.0f, r.center().y));
     EXPECT_GT(s.settings.temperature, 5.0);
     EXPECT_GT(s.derived.version, before);
     EXPECT_FALSE(s.dirty);
-    const float after_entropy = s.derived.result()->heads[0].rows.entropy[static_cast<std::size_t>(s.selection.query)];
+    const float after_entropy =
+        s.derived.result()->heads[0].rows.entropy[static_cast<std::size_t>(s.selection.query)];
     EXPECT_GT(after_entropy, before_entropy) << "a warmer softmax spreads the query row";
 }
 
@@ -214,7 +216,8 @@ TEST(AppRobustness, LongTextIsCappedWithANoticeAndStillDraws) {
     ASSERT_TRUE(s.derived.result() != nullptr) << s.derived.status;
     EXPECT_EQ(s.derived.result()->n_q, 512);
     bool noticed = false;
-    for (const std::string& n : s.derived.notices) noticed = noticed || n.find("of 700 tokens") != std::string::npos;
+    for (const std::string& n : s.derived.notices)
+        noticed = noticed || n.find("of 700 tokens") != std::string::npos;
     EXPECT_TRUE(noticed);
     EXPECT_EQ(s.sentence, text) << "the full text stays in the editor";
 }
@@ -226,7 +229,8 @@ TEST(AppRobustness, InvalidUtf8IsReplacedAndCounted) {
     ui.frames(s, 3);
     ASSERT_TRUE(s.derived.result() != nullptr);
     bool noticed = false;
-    for (const std::string& n : s.derived.notices) noticed = noticed || n.find("invalid UTF-8") != std::string::npos;
+    for (const std::string& n : s.derived.notices)
+        noticed = noticed || n.find("invalid UTF-8") != std::string::npos;
     EXPECT_TRUE(noticed);
     EXPECT_EQ(s.sentence.find('\xFF'), std::string::npos);
 }

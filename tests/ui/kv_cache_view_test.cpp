@@ -17,7 +17,7 @@ namespace {
 using testing::HeadlessImGui;
 
 class KvCacheView : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         apply_scenario(s, *find_builtin_scenario("pod"));
         show_view(s, MainView::kKvCache);
@@ -100,8 +100,9 @@ TEST_F(KvCacheView, CalculatorEqualsTheCliForEveryPreset) {
         set_kv_dtype(s, KvDtype::kBf16);
         ui.frames(s, 2);
         ASSERT_TRUE(s.derived.kv_cache.has_value()) << s.derived.kv_cache_error;
-        const testing::CliRun r = testing::run_cli(cli::run_kv_cache, {"kv-cache", "--preset", presets[i].name, "--seq", "128k",
-                                                                       "--batch", "2", "--dtype", "bf16", "--json"});
+        const testing::CliRun r =
+            testing::run_cli(cli::run_kv_cache, {"kv-cache", "--preset", presets[i].name, "--seq", "128k",
+                                                 "--batch", "2", "--dtype", "bf16", "--json"});
         ASSERT_EQ(r.code, 0) << r.err;
         Expected<JsonValue> j = parse_json(r.out, "stdout");
         ASSERT_TRUE(j.ok()) << j.error();

@@ -3,8 +3,8 @@
 // and the formula and the stages light each other.
 #include "app/gui/app_actions.h"
 #include "app/gui/compute/cell_inspection.h"
-#include "app/gui/views/views.h"
 #include "app/gui/compute/pipeline_stages.h"
+#include "app/gui/views/views.h"
 #include "core/lesson/scenario.h"
 #include "tests/support/headless_imgui.h"
 
@@ -23,13 +23,16 @@ ImVec2 cell_center(const AppState& s, PipelineStage stage, int row, int col, int
     const Rect r = s.layout.stage_grids.at(static_cast<std::size_t>(stage));
     const float w = (r.max.x - r.min.x) / static_cast<float>(n_cols);
     const float h = (r.max.y - r.min.y) / static_cast<float>(n_rows);
-    return ImVec2(r.min.x + (static_cast<float>(col) + 0.5f) * w, r.min.y + (static_cast<float>(row) + 0.5f) * h);
+    return ImVec2(r.min.x + (static_cast<float>(col) + 0.5f) * w,
+                  r.min.y + (static_cast<float>(row) + 0.5f) * h);
 }
 
-bool on_screen(ImVec2 p) { return p.x > 0 && p.y > 0 && p.x < 1280 && p.y < 800; }
+bool on_screen(ImVec2 p) {
+    return p.x > 0 && p.y > 0 && p.x < 1280 && p.y < 800;
+}
 
 class Pipeline : public ::testing::Test {
-protected:
+  protected:
     void open(const char* scenario) {
         const Scenario* sc = find_builtin_scenario(scenario);
         ASSERT_NE(sc, nullptr);
@@ -266,7 +269,8 @@ TEST(PipelineStages, StageMatricesAreTheEnginesOwn) {
     EXPECT_EQ(x.col_names, LessonModel::instance().embedding_dim_names());
     EXPECT_FALSE(x.editable.has_value());
     const StageMatrix masked = stage_matrix(s, PipelineStage::kMasked);
-    EXPECT_TRUE(std::isinf(masked.values(0, 1)) && masked.values(0, 1) < 0) << "causal: key 1 hidden from query 0";
+    EXPECT_TRUE(std::isinf(masked.values(0, 1)) && masked.values(0, 1) < 0)
+        << "causal: key 1 hidden from query 0";
 }
 
 }  // namespace

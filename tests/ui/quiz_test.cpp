@@ -1,7 +1,7 @@
 // Predict, then reveal: the pure quiz logic, and the quiz view driven through clicks. The weights must
 // never be drawn, in any view, between the question and the Reveal.
-#include "app/gui/app_actions.h"
 #include "app/gui/compute/quiz.h"
+#include "app/gui/app_actions.h"
 #include "core/lesson/lesson_model.h"
 #include "core/lesson/scenario.h"
 #include "tests/support/headless_imgui.h"
@@ -18,7 +18,6 @@ namespace {
 
 using testing::HeadlessImGui;
 using testing::token_index;
-
 
 int scenario_index(const std::string& name) {
     const auto& all = builtin_scenarios();
@@ -84,7 +83,7 @@ TEST(QuizLogic, HeadNamedInTheQuestion) {
 // [SECTION] the quiz view
 
 class QuizView : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         apply_scenario(s, *find_builtin_scenario("pod"));
         ui.frames(s, 2);
@@ -137,7 +136,8 @@ TEST_F(QuizView, ClickingTheRightChipMarksCorrectButRevealsNothing) {
     EXPECT_TRUE(s.layout.weight_text_drawn);
     // The coreference head is the one the question names: the reveal focuses it.
     const auto infos = LessonModel::instance().heads();
-    const auto coref = std::find_if(infos.begin(), infos.end(), [](const LessonHeadInfo& h) { return h.name == "coreference"; });
+    const auto coref = std::find_if(infos.begin(), infos.end(),
+                                    [](const LessonHeadInfo& h) { return h.name == "coreference"; });
     ASSERT_NE(coref, infos.end());
     EXPECT_EQ(s.selection.focus_head, static_cast<int>(coref - infos.begin()));
     // The weights fade in over ~0.6 s of ImGui time (60 frames of 1/60 s here).
@@ -208,14 +208,16 @@ TEST_F(QuizView, HeadRoleQuestionIsMultipleChoice) {
     ui.frames(s, 3);
     ASSERT_EQ(s.quiz.question.mode, QuizAnswerMode::kChoice);
     ASSERT_EQ(s.layout.quiz_choices.size(), s.quiz.question.choices.size());
-    const auto right = std::find(s.quiz.question.choices.begin(), s.quiz.question.choices.end(), s.quiz.question.answer);
+    const auto right =
+        std::find(s.quiz.question.choices.begin(), s.quiz.question.choices.end(), s.quiz.question.answer);
     ASSERT_NE(right, s.quiz.question.choices.end());
     // The role is read off the pattern: the asked head is focused, its weights shown, its name withheld.
     EXPECT_FALSE(s.quiz.hidden());
     EXPECT_TRUE(s.quiz.names_hidden());
     EXPECT_EQ(s.selection.focus_head, s.quiz.question.head);
     EXPECT_TRUE(s.layout.weight_text_drawn);
-    ui.click(s, s.layout.quiz_choices[static_cast<std::size_t>(right - s.quiz.question.choices.begin())].center());
+    ui.click(
+        s, s.layout.quiz_choices[static_cast<std::size_t>(right - s.quiz.question.choices.begin())].center());
     EXPECT_TRUE(s.quiz.correct());
     ui.click(s, s.layout.quiz_reveal.center());
     EXPECT_TRUE(s.quiz.revealed());

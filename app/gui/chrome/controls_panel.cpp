@@ -2,8 +2,8 @@
 // then the query row's readout.
 #include "app/gui/app_actions.h"
 #include "app/gui/panels.h"
-#include "app/gui/widgets/widgets.h"
 #include "app/gui/style/theme.h"
+#include "app/gui/widgets/widgets.h"
 #include "core/lesson/lesson_model.h"
 
 #include <imgui.h>
@@ -40,7 +40,9 @@ void draw_temperature(AppState& s) {
     }
     s.layout.temperature_slider = Rect{ImGui::GetItemRectMin(), ImGui::GetItemRectMax()};
     if (ImGui::IsItemHovered()) {
-        ImGui::SetTooltip("softmax((s - max) / T): low T sharpens, high T flattens.\nCtrl+click to type a value (0 and inf allowed).");
+        ImGui::SetTooltip(
+            "softmax((s - max) / T): low T sharpens, high T flattens.\nCtrl+click to type a value (0 and inf "
+            "allowed).");
     }
     const float third = (ImGui::GetContentRegionAvail().x - 2.0f * ImGui::GetStyle().ItemSpacing.x) / 3.0f;
     if (ImGui::Button("T = 0", ImVec2(third, 0))) set_temperature(s, 0.0);
@@ -48,7 +50,8 @@ void draw_temperature(AppState& s) {
     ImGui::SameLine();
     if (ImGui::Button("T = 1", ImVec2(third, 0))) set_temperature(s, 1.0);
     ImGui::SameLine();
-    if (ImGui::Button("T = \xE2\x88\x9E", ImVec2(third, 0))) set_temperature(s, std::numeric_limits<double>::infinity());
+    if (ImGui::Button("T = \xE2\x88\x9E", ImVec2(third, 0)))
+        set_temperature(s, std::numeric_limits<double>::infinity());
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("uniform: every visible key gets the same weight");
     if (!s.temperature_message.empty()) {
         ImGui::PushTextWrapPos();
@@ -61,7 +64,9 @@ void draw_masks(AppState& s) {
     section("Masks");
     if (is_cross(s)) {
         ImGui::PushTextWrapPos(0.0f);
-        ImGui::TextDisabled("Cross-attention: every query sees the whole other sentence; causal and window masks do not apply.");
+        ImGui::TextDisabled(
+            "Cross-attention: every query sees the whole other sentence; causal and window masks do not "
+            "apply.");
         ImGui::PopTextWrapPos();
         return;
     }
@@ -76,13 +81,19 @@ void draw_masks(AppState& s) {
     if (windowed) {
         int w = s.settings.window;
         ImGui::SetNextItemWidth(-1.0f);
-        if (ImGui::SliderInt("##window", &w, 1, std::max(n_tokens, s.settings.window), "W = %d keys")) set_window(s, w);
-        ImGui::TextDisabled(s.settings.causal ? "sees itself and the W-1 tokens before it" : "sees tokens closer than W");
+        if (ImGui::SliderInt("##window", &w, 1, std::max(n_tokens, s.settings.window), "W = %d keys"))
+            set_window(s, w);
+        ImGui::TextDisabled(s.settings.causal ? "sees itself and the W-1 tokens before it"
+                                              : "sees tokens closer than W");
     }
     bool scale = s.settings.scale;
-    const int d = s.derived.forward() ? s.derived.forward()->inputs.q.n_cols() : LessonModel::instance().head_dim();
+    const int d =
+        s.derived.forward() ? s.derived.forward()->inputs.q.n_cols() : LessonModel::instance().head_dim();
     char label[64];
-    std::snprintf(label, sizeof label, "Scale scores by 1/\xE2\x88\x9A" "d  (d = %d)", d);
+    std::snprintf(label, sizeof label,
+                  "Scale scores by 1/\xE2\x88\x9A"
+                  "d  (d = %d)",
+                  d);
     if (ImGui::Checkbox(label, &scale)) set_scale(s, scale);
 }
 
@@ -118,8 +129,9 @@ void draw_heads(AppState& s) {
         ImGui::EndCombo();
     }
     if (combo_hovered && !open) {
-        ImGui::SetTooltip("Query heads that share a KV head use the mean of their K and V projections\n"
-                          "(as when a multi-head model is converted to GQA): their patterns blur together.");
+        ImGui::SetTooltip(
+            "Query heads that share a KV head use the mean of their K and V projections\n"
+            "(as when a multi-head model is converted to GQA): their patterns blur together.");
     }
 }
 

@@ -47,10 +47,12 @@ void draw_help_window(AppState& s) {
     ImGui::Spacing();
     ImGui::TextWrapped(
         "Rows are queries (the token that is looking); columns are keys (the tokens looked at). Each row of "
-        "weights sums to 1. Masked cells are hatched: the query may not see that key. A row with no visible key "
+        "weights sums to 1. Masked cells are hatched: the query may not see that key. A row with no visible "
+        "key "
         "is drawn dark red and has weight 0 everywhere.");
     ImGui::TextWrapped(
-        "The heads come from the lesson model: designed heads built to show patterns trained models are known "
+        "The heads come from the lesson model: designed heads built to show patterns trained models are "
+        "known "
         "for. It is not a trained LLM.");
     ImGui::End();
 }

@@ -19,7 +19,8 @@ void draw_main_view(AppState& s, ImVec2 pos, ImVec2 size) {
                 if (!s.requests.view) set_main_view(s, v.id);
                 if (s.quiz.hidden() && v.id != MainView::kQuiz) {
                     // Predict, then reveal: no view shows weights while a question is open.
-                    ImGui::TextColored(text_color(palette(s.view.theme).warning), "Quiz open: weights hidden until Reveal (Quiz tab).");
+                    ImGui::TextColored(text_color(palette(s.view.theme).warning),
+                                       "Quiz open: weights hidden until Reveal (Quiz tab).");
                     ImGui::SameLine();
                     if (ImGui::SmallButton("End quiz")) end_quiz(s);
                 }

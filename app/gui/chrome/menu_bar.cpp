@@ -19,8 +19,10 @@ float draw_menu_bar(AppState& s) {
             ImGui::EndMenu();
         }
         if (ImGui::BeginMenu("View")) {
-            if (ImGui::MenuItem("Dark theme", nullptr, s.view.theme == Theme::kDark)) set_theme(s, Theme::kDark);
-            if (ImGui::MenuItem("Light theme", nullptr, s.view.theme == Theme::kLight)) set_theme(s, Theme::kLight);
+            if (ImGui::MenuItem("Dark theme", nullptr, s.view.theme == Theme::kDark))
+                set_theme(s, Theme::kDark);
+            if (ImGui::MenuItem("Light theme", nullptr, s.view.theme == Theme::kLight))
+                set_theme(s, Theme::kLight);
             ImGui::Separator();
             if (ImGui::MenuItem("Larger text", "Ctrl +")) set_font_scale(s, s.view.font_scale * 1.1f);
             if (ImGui::MenuItem("Smaller text", "Ctrl -")) set_font_scale(s, s.view.font_scale / 1.1f);
@@ -30,14 +32,15 @@ float draw_menu_bar(AppState& s) {
             ImGui::EndMenu();
         }
         if (ImGui::BeginMenu("Help")) {
-            if (ImGui::MenuItem("Shortcuts and terms", "F1", s.view.show_help)) set_show_help(s, !s.view.show_help);
+            if (ImGui::MenuItem("Shortcuts and terms", "F1", s.view.show_help))
+                set_show_help(s, !s.view.show_help);
             ImGui::EndMenu();
         }
         // Text size at hand for a teacher, at the right end of the bar.
         const ImGuiStyle& st = ImGui::GetStyle();
-        const float needed = ImGui::CalcTextSize("Text").x + ImGui::CalcTextSize(" A- ").x + ImGui::CalcTextSize("100%").x +
-                             ImGui::CalcTextSize(" A+ ").x + 4.0f * st.FramePadding.x + 4.0f * st.ItemSpacing.x +
-                             st.WindowPadding.x;
+        const float needed = ImGui::CalcTextSize("Text").x + ImGui::CalcTextSize(" A- ").x +
+                             ImGui::CalcTextSize("100%").x + ImGui::CalcTextSize(" A+ ").x +
+                             4.0f * st.FramePadding.x + 4.0f * st.ItemSpacing.x + st.WindowPadding.x;
         ImGui::SameLine(ImGui::GetWindowWidth() - needed);
         ImGui::TextDisabled("Text");
         if (ImGui::SmallButton(" A- ")) set_font_scale(s, s.view.font_scale / 1.1f);
@@ -57,7 +60,8 @@ float draw_menu_bar(AppState& s) {
     if (ImGui::BeginPopupModal("Open scenario file", nullptr, ImGuiWindowFlags_NoSavedSettings)) {
         ImGui::TextWrapped("Path of a scenario .json file (see the README for the format):");
         ImGui::SetNextItemWidth(-1.0f);
-        const bool enter = ImGui::InputText("##path", &s.open_scenario_path, ImGuiInputTextFlags_EnterReturnsTrue);
+        const bool enter =
+            ImGui::InputText("##path", &s.open_scenario_path, ImGuiInputTextFlags_EnterReturnsTrue);
         if (!s.load_message.empty()) ImGui::TextWrapped("%s", s.load_message.c_str());
         if (ImGui::Button("Open") || enter) {
             if (load_scenario_from_file(s, s.open_scenario_path)) ImGui::CloseCurrentPopup();

@@ -1,7 +1,7 @@
 // The query row in numbers: keys ranked by weight, entropy, effective number of keys, compute time.
 #include "app/gui/panels.h"
-#include "app/gui/widgets/widgets.h"
 #include "app/gui/style/theme.h"
+#include "app/gui/widgets/widgets.h"
 
 #include <imgui.h>
 
@@ -28,9 +28,12 @@ void draw_query_readout(AppState& s) {
     s.layout.weight_text_drawn = true;
     const int h = s.selection.focus_head;
     const HeadResult& head = d.result()->heads[static_cast<std::size_t>(h)];
-    const std::string head_name =
-        s.quiz.names_hidden() ? "?" : d.forward() && h < static_cast<int>(d.forward()->head_names.size()) ? d.forward()->head_names[static_cast<std::size_t>(h)] : "";
-    ImGui::TextWrapped("\"%s\" looking, head %d (%s)", shorten(token_label(s, q), 16).c_str(), h, head_name.c_str());
+    const std::string head_name = s.quiz.names_hidden() ? "?"
+                                  : d.forward() && h < static_cast<int>(d.forward()->head_names.size())
+                                      ? d.forward()->head_names[static_cast<std::size_t>(h)]
+                                      : "";
+    ImGui::TextWrapped("\"%s\" looking, head %d (%s)", shorten(token_label(s, q), 16).c_str(), h,
+                       head_name.c_str());
 
     const auto qi = static_cast<std::size_t>(q);
     const int n_visible = head.rows.n_visible[qi];
@@ -42,7 +45,8 @@ void draw_query_readout(AppState& s) {
     for (int j = 0; j < d.result()->n_k; ++j) {
         if (d.result()->visible(q, j)) keys.push_back(j);
     }
-    std::stable_sort(keys.begin(), keys.end(), [&](int a, int b) { return head.weights(q, a) > head.weights(q, b); });
+    std::stable_sort(keys.begin(), keys.end(),
+                     [&](int a, int b) { return head.weights(q, a) > head.weights(q, b); });
 
     const float fs = ImGui::GetFontSize();
     const float label_w = fs * 6.0f;
@@ -54,7 +58,8 @@ void draw_query_readout(AppState& s) {
         ImGui::SameLine(label_w);
         ImGui::ProgressBar(w, ImVec2(-1.0f, 0.0f), format_weight(w).c_str());
     }
-    if (static_cast<int>(keys.size()) > shown) ImGui::TextDisabled("\xE2\x80\xA6 %d more keys", static_cast<int>(keys.size()) - shown);
+    if (static_cast<int>(keys.size()) > shown)
+        ImGui::TextDisabled("\xE2\x80\xA6 %d more keys", static_cast<int>(keys.size()) - shown);
 
     const float entropy = head.rows.entropy[qi];
     const float effective = head.rows.effective_keys[qi];

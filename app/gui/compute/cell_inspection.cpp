@@ -21,9 +21,11 @@ std::vector<float> row_of(const Eigen::Ref<const MatrixRM>& m, int i) {
 std::pair<int, int> inspected_cell_index(const AppState& s) {
     const Derived& d = s.derived;
     const Selection& sel = s.selection;
-    if (!d.result() || sel.focus_head < 0 || sel.focus_head >= static_cast<int>(d.result()->heads.size())) return {-1, -1};
+    if (!d.result() || sel.focus_head < 0 || sel.focus_head >= static_cast<int>(d.result()->heads.size()))
+        return {-1, -1};
     const AttentionResult& r = *d.result();
-    if (sel.selected_cell_row >= 0 && sel.selected_cell_col >= 0 && sel.selected_cell_row < r.n_q && sel.selected_cell_col < r.n_k) {
+    if (sel.selected_cell_row >= 0 && sel.selected_cell_col >= 0 && sel.selected_cell_row < r.n_q &&
+        sel.selected_cell_col < r.n_k) {
         return {sel.selected_cell_row, sel.selected_cell_col};
     }
     if (sel.selected_cell_col >= 0 || sel.query < 0 || sel.query >= r.n_q) return {-1, -1};
@@ -43,7 +45,9 @@ InspectedCell inspect_cell(const AppState& s) {
     const int h = s.selection.focus_head;
     const auto [i, j] = inspected_cell_index(s);
     if (i < 0 || j < 0) {
-        c.why_not = "Click a cell of Q K^T, the scores or the weights (here or in the Attention heatmap) to see every number its weight comes from.";
+        c.why_not =
+            "Click a cell of Q K^T, the scores or the weights (here or in the Attention heatmap) to see "
+            "every number its weight comes from.";
         return c;
     }
     const HeadResult& head = r.heads[static_cast<std::size_t>(h)];
@@ -78,7 +82,8 @@ InspectedCell inspect_cell(const AppState& s) {
     c.row_sum = head.rows.sum[row];
     c.row_lse = head.rows.lse[row];
     if (c.visible && c.n_visible > 0) {
-        if (c.regime == TemperatureRegime::kFinite) c.exponent = (c.scaled_score - c.row_max) / static_cast<float>(c.temperature);
+        if (c.regime == TemperatureRegime::kFinite)
+            c.exponent = (c.scaled_score - c.row_max) / static_cast<float>(c.temperature);
         c.numerator = softmax_numerator(c.scaled_score, c.row_max, c.temperature);
         c.weight_rebuilt = c.numerator / c.row_sum;
     }
@@ -90,16 +95,21 @@ InspectedCell inspect_cell(const AppState& s) {
     c.output = row_of(head.output, i);
 
     if (c.n_visible == 0) {
-        c.verdict = "\"" + c.query_label + "\" sees no key at all: its whole row of weights is 0 and its output is 0.";
+        c.verdict = "\"" + c.query_label +
+                    "\" sees no key at all: its whole row of weights is 0 and its output is 0.";
     } else if (!c.visible) {
-        c.verdict = "masked: \"" + c.query_label + "\" may not look at \"" + c.key_label + "\", so the score becomes -\xE2\x88\x9E and the weight is exactly 0.";
+        c.verdict = "masked: \"" + c.query_label + "\" may not look at \"" + c.key_label +
+                    "\", so the score becomes -\xE2\x88\x9E and the weight is exactly 0.";
     } else if (c.regime == TemperatureRegime::kArgmax) {
-        c.verdict = c.numerator > 0.0f ? "T = 0 (argmax): this key has the row's highest score, so it shares all the weight with the " +
-                                             std::to_string(static_cast<int>(c.row_sum)) + " key(s) tied at the max."
-                                       : "T = 0 (argmax): this key's score is below the row's max, so its weight is exactly 0.";
+        c.verdict =
+            c.numerator > 0.0f
+                ? "T = 0 (argmax): this key has the row's highest score, so it shares all the weight with "
+                  "the " +
+                      std::to_string(static_cast<int>(c.row_sum)) + " key(s) tied at the max."
+                : "T = 0 (argmax): this key's score is below the row's max, so its weight is exactly 0.";
     } else if (c.regime == TemperatureRegime::kUniform) {
-        c.verdict = "T = \xE2\x88\x9E (uniform): scores no longer matter; each of the " + std::to_string(c.n_visible) +
-                    " visible keys gets 1/" + std::to_string(c.n_visible) + ".";
+        c.verdict = "T = \xE2\x88\x9E (uniform): scores no longer matter; each of the " +
+                    std::to_string(c.n_visible) + " visible keys gets 1/" + std::to_string(c.n_visible) + ".";
     } else {
         c.verdict = "visible: weight = exp((s - m) / T) / S.";
     }

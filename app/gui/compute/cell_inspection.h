@@ -13,11 +13,11 @@ namespace attnviz::gui {
 
 struct InspectedCell {
     bool valid = false;
-    std::string why_not;        ///< when not valid: what to do ("click a cell of any stage")
+    std::string why_not;  ///< when not valid: what to do ("click a cell of any stage")
     int head = 0;
     int kv_head = 0;
-    int row = -1;               ///< query i
-    int col = -1;               ///< key j
+    int row = -1;                    ///< query i
+    int col = -1;                    ///< key j
     bool chosen_by_default = false;  ///< no cell selected: the query row's strongest key is shown
     std::string query_label;
     std::string key_label;
@@ -31,15 +31,15 @@ struct InspectedCell {
     float scaled_score = 0.0f;    ///< engine: scores(i, j) = raw * s
     double temperature = 1.0;
     TemperatureRegime regime = TemperatureRegime::kFinite;
-    bool visible = true;          ///< engine mask: may query i see key j?
-    int n_visible = 0;            ///< keys row i sees
-    float row_max = 0.0f;         ///< engine RowStats: m_i
-    float row_sum = 0.0f;         ///< engine RowStats: S_i
-    float row_lse = 0.0f;         ///< engine RowStats: lse_i
-    float exponent = 0.0f;        ///< (s_ij - m_i) / T, finite T and visible only
-    float numerator = 0.0f;       ///< exp((s_ij - m_i) / T) (its T = 0 / inf limit); 0 when masked
-    float weight_rebuilt = 0.0f;  ///< numerator / S_i
-    float weight = 0.0f;          ///< engine: weights(i, j)
+    bool visible = true;              ///< engine mask: may query i see key j?
+    int n_visible = 0;                ///< keys row i sees
+    float row_max = 0.0f;             ///< engine RowStats: m_i
+    float row_sum = 0.0f;             ///< engine RowStats: S_i
+    float row_lse = 0.0f;             ///< engine RowStats: lse_i
+    float exponent = 0.0f;            ///< (s_ij - m_i) / T, finite T and visible only
+    float numerator = 0.0f;           ///< exp((s_ij - m_i) / T) (its T = 0 / inf limit); 0 when masked
+    float weight_rebuilt = 0.0f;      ///< numerator / S_i
+    float weight = 0.0f;              ///< engine: weights(i, j)
     std::vector<float> v;             ///< v_j [d_v]
     std::vector<float> contribution;  ///< weight * v_j [d_v]
     std::vector<float> output;        ///< engine: output row i [d_v] (sum of all contributions)

@@ -12,29 +12,36 @@ namespace {
 // Log scale floor: four decades below the maximum.
 constexpr float kLogDecades = 4.0f;
 
-bool cell_visible(const MaskMatrix* visible, int i, int j) { return visible == nullptr || (*visible)(i, j) != 0; }
+bool cell_visible(const MaskMatrix* visible, int i, int j) {
+    return visible == nullptr || (*visible)(i, j) != 0;
+}
 
 }  // namespace
 
 const char* color_scale_name(ColorScale scale) {
     switch (scale) {
-        case ColorScale::kLinear: return "linear";
-        case ColorScale::kLog: return "log";
-        case ColorScale::kRank: return "rank";
+        case ColorScale::kLinear:
+            return "linear";
+        case ColorScale::kLog:
+            return "log";
+        case ColorScale::kRank:
+            return "rank";
     }
     return "linear";
 }
 
 float normalise_value(float v, const ScaleRange& r, ColorScale scale) {
     if (scale == ColorScale::kLog) {
-        if (!(v > r.vmin) || !(r.vmax > r.vmin) || r.vmin <= 0.0f) return v >= r.vmax && r.vmax > 0.0f ? 1.0f : 0.0f;
+        if (!(v > r.vmin) || !(r.vmax > r.vmin) || r.vmin <= 0.0f)
+            return v >= r.vmax && r.vmax > 0.0f ? 1.0f : 0.0f;
         return std::clamp(std::log(v / r.vmin) / std::log(r.vmax / r.vmin), 0.0f, 1.0f);
     }
     if (!(r.vmax > r.vmin)) return v > r.vmin ? 1.0f : (v < r.vmin ? 0.0f : 1.0f);
     return std::clamp((v - r.vmin) / (r.vmax - r.vmin), 0.0f, 1.0f);
 }
 
-HeatmapCells make_heatmap_cells(const MatrixRM& values, const MaskMatrix* visible, const ColorScaleSettings& s) {
+HeatmapCells make_heatmap_cells(const MatrixRM& values, const MaskMatrix* visible,
+                                const ColorScaleSettings& s) {
     HeatmapCells cells;
     cells.n_rows = static_cast<int>(values.rows());
     cells.n_cols = static_cast<int>(values.cols());
@@ -73,7 +80,9 @@ HeatmapCells make_heatmap_cells(const MatrixRM& values, const MaskMatrix* visibl
         bool any_visible = false;
         for (int j = 0; j < cells.n_cols; ++j) any_visible = any_visible || cell_visible(visible, i, j);
         for (int j = 0; j < cells.n_cols; ++j) {
-            float* cell = &cells.data[2 * (static_cast<std::size_t>(i) * static_cast<std::size_t>(cells.n_cols) + static_cast<std::size_t>(j))];
+            float* cell =
+                &cells.data[2 * (static_cast<std::size_t>(i) * static_cast<std::size_t>(cells.n_cols) +
+                                 static_cast<std::size_t>(j))];
             if (!any_visible) {
                 cell[1] = static_cast<float>(CellState::kEmptyRow);
                 continue;

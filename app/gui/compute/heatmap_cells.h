@@ -36,9 +36,15 @@ struct HeatmapCells {
     std::vector<float> data;
     ScaleRange range;
 
-    float t(int row, int col) const { return data[2 * (static_cast<std::size_t>(row) * static_cast<std::size_t>(n_cols) + static_cast<std::size_t>(col))]; }
+    float t(int row, int col) const {
+        return data[2 * (static_cast<std::size_t>(row) * static_cast<std::size_t>(n_cols) +
+                         static_cast<std::size_t>(col))];
+    }
     CellState state(int row, int col) const {
-        return static_cast<CellState>(static_cast<int>(data[2 * (static_cast<std::size_t>(row) * static_cast<std::size_t>(n_cols) + static_cast<std::size_t>(col)) + 1]));
+        return static_cast<CellState>(
+            static_cast<int>(data[2 * (static_cast<std::size_t>(row) * static_cast<std::size_t>(n_cols) +
+                                       static_cast<std::size_t>(col)) +
+                                  1]));
     }
 };
 
@@ -46,7 +52,8 @@ struct HeatmapCells {
 /// cell become kEmptyRow, invisible cells kMasked; only visible cells decide the range.
 /// Log scale spans at most four decades below the maximum (smaller values sit at the bottom colour);
 /// rank scale places each value by its rank among the visible cells.
-HeatmapCells make_heatmap_cells(const MatrixRM& values, const MaskMatrix* visible, const ColorScaleSettings& settings);
+HeatmapCells make_heatmap_cells(const MatrixRM& values, const MaskMatrix* visible,
+                                const ColorScaleSettings& settings);
 
 /// Normalised position in [0, 1] of a value for linear and log scales (the legend's tick marks).
 float normalise_value(float v, const ScaleRange& range, ColorScale scale);

@@ -38,17 +38,21 @@ void update_sweep(AppState& s) {
     // The engine's own scaled scores of the row and the mask it ran with: only T varies.
     const Mask mask(s.derived.config()->mask, r->n_q, r->n_k);
     const float* row = r->heads[static_cast<std::size_t>(h)].scores.row(q).data();
-    lab.sweep = sweep_temperature(row, r->n_k, mask.position_range(q), nullptr, log_spaced_temperatures(kSweepTMin, kSweepTMax, kSweepSteps));
-    lab.lesson_points = sweep_temperature(row, r->n_k, mask.position_range(q), nullptr, {kLessonTLow, 1.0, kLessonTHigh});
+    lab.sweep = sweep_temperature(row, r->n_k, mask.position_range(q), nullptr,
+                                  log_spaced_temperatures(kSweepTMin, kSweepTMax, kSweepSteps));
+    lab.lesson_points =
+        sweep_temperature(row, r->n_k, mask.position_range(q), nullptr, {kLessonTLow, 1.0, kLessonTHigh});
 }
 
 // [SECTION] the 1/sqrt(d) lesson
 
 void update_scaling(AppState& s) {
     LabDerived& lab = s.derived.lab;
-    if (lab.scaling_curve.empty()) lab.scaling_curve = scaling_curve(1024, kScalingKeys, kScalingQueries, kScalingSeed);
+    if (lab.scaling_curve.empty())
+        lab.scaling_curve = scaling_curve(1024, kScalingKeys, kScalingQueries, kScalingSeed);
     const int d = s.view.temperature_lab.scaling_d;
-    if (!lab.scaling_at_d || lab.scaling_at_d->d != d) lab.scaling_at_d = scaling_stats(d, kScalingKeys, kScalingQueries, kScalingSeed);
+    if (!lab.scaling_at_d || lab.scaling_at_d->d != d)
+        lab.scaling_at_d = scaling_stats(d, kScalingKeys, kScalingQueries, kScalingSeed);
 }
 
 // [SECTION] gallery previews
@@ -73,7 +77,8 @@ void update_gallery(AppState& s) {
             // Global + window: the engine has no global-token mask, so the preview overlays the local
             // head and the sink head (each cell the larger of the two weights).
             if (info.id == Pattern::kGlobalWindow && static_cast<int>(run->result.heads.size()) > kHeadSink) {
-                p.weights = p.weights.cwiseMax(run->result.heads[static_cast<std::size_t>(kHeadSink)].weights);
+                p.weights =
+                    p.weights.cwiseMax(run->result.heads[static_cast<std::size_t>(kHeadSink)].weights);
             }
         }
         lab.gallery.push_back(std::move(p));
@@ -115,10 +120,12 @@ void update_permutation(AppState& s) {
     for (std::size_t h = 0; h < r->heads.size(); ++h) {
         c.original_outputs.push_back(orig->result.heads[h].output);
         for (int i = 0; i < n; ++i) {
-            const float d = (r->heads[h].output.row(i) - orig->result.heads[h].output.row(p.perm[static_cast<std::size_t>(i)]))
+            const float d = (r->heads[h].output.row(i) -
+                             orig->result.heads[h].output.row(p.perm[static_cast<std::size_t>(i)]))
                                 .cwiseAbs()
                                 .maxCoeff();
-            c.token_diff[static_cast<std::size_t>(i)] = std::max(c.token_diff[static_cast<std::size_t>(i)], d);
+            c.token_diff[static_cast<std::size_t>(i)] =
+                std::max(c.token_diff[static_cast<std::size_t>(i)], d);
         }
     }
     c.max_diff = *std::max_element(c.token_diff.begin(), c.token_diff.end());

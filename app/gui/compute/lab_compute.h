@@ -14,7 +14,8 @@ LessonRunSettings lesson_run_settings(const EngineSettings& e);
 inline constexpr double kSweepTMin = 0.05;
 inline constexpr double kSweepTMax = 20.0;
 inline constexpr int kSweepSteps = 161;
-/// The temperatures the lesson text uses (seeds/001): "At T=0.1 the highest logit dominates ... at T=5.0 ... flattens".
+/// The temperatures the lesson text uses (seeds/001): "At T=0.1 the highest logit dominates ... at T=5.0 ...
+/// flattens".
 inline constexpr double kLessonTLow = 0.1;
 inline constexpr double kLessonTHigh = 5.0;
 /// The 1/sqrt(d) lesson: random keys per query, queries averaged, seed.

@@ -8,17 +8,16 @@ namespace attnviz::gui {
 
 const std::vector<PatternInfo>& patterns() {
     static const std::vector<PatternInfo> kPatterns = {
-        {Pattern::kCausal, "Causal",
-         "Each token sees itself and the tokens before it, never the future.",
+        {Pattern::kCausal, "Causal", "Each token sees itself and the tokens before it, never the future.",
          "Every GPT-style decoder (GPT, Llama, Mistral) when it generates text."},
         {Pattern::kSlidingWindow, "Sliding window (W = 3)",
          "Each token sees only the last W tokens: cost grows like n W, not n^2.",
          "Mistral 7B (W = 4096), Gemma 2 local layers, Longformer's local part."},
         {Pattern::kGlobalWindow, "Global + window",
          "A few global tokens seen by all, plus a local window (Longformer, BigBird).",
-         "Approximation: the engine has no global-token mask; shown as the local head plus the sink head (token 0 acts global)."},
-        {Pattern::kSink, "Attention sink",
-         "Heads park weight they do not need on the first token.",
+         "Approximation: the engine has no global-token mask; shown as the local head plus the sink head "
+         "(token 0 acts global)."},
+        {Pattern::kSink, "Attention sink", "Heads park weight they do not need on the first token.",
          "StreamingLLM (Xiao et al. 2023) keeps these sink tokens in its KV cache."},
         {Pattern::kPreviousToken, "Previous token",
          "Each token looks at the one just before it: position only.",
@@ -26,8 +25,7 @@ const std::vector<PatternInfo>& patterns() {
         {Pattern::kInduction, "Induction (A B ... A -> B)",
          "The repeated token looks at what followed it last time: copying from context.",
          "Olsson et al. 2022: the mechanism behind in-context learning."},
-        {Pattern::kBidirectional, "Bidirectional",
-         "No mask: every token sees every token, both directions.",
+        {Pattern::kBidirectional, "Bidirectional", "No mask: every token sees every token, both directions.",
          "BERT and other encoders; the encoder side of translation models."},
     };
     return kPatterns;

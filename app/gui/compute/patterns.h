@@ -9,7 +9,15 @@
 
 namespace attnviz::gui {
 
-enum class Pattern { kCausal, kSlidingWindow, kGlobalWindow, kSink, kPreviousToken, kInduction, kBidirectional };
+enum class Pattern {
+    kCausal,
+    kSlidingWindow,
+    kGlobalWindow,
+    kSink,
+    kPreviousToken,
+    kInduction,
+    kBidirectional
+};
 
 struct PatternInfo {
     Pattern id;
@@ -36,9 +44,9 @@ inline constexpr const char* kInductionSentence = "the cat sat on the mat and th
 /// What a card changes, computed from the current state (it keeps whatever it does not name).
 struct PatternTarget {
     EngineSettings settings;
-    int focus_head = -1;       ///< -1: keep the focused head
-    std::string sentence;      ///< empty: keep the sentence
-    bool query_last = false;   ///< select the last token (the repeat of the induction sentence)
+    int focus_head = -1;      ///< -1: keep the focused head
+    std::string sentence;     ///< empty: keep the sentence
+    bool query_last = false;  ///< select the last token (the repeat of the induction sentence)
 };
 PatternTarget pattern_target(Pattern p, const AppState& s);
 

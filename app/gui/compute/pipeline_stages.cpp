@@ -2,8 +2,8 @@
 #include "app/gui/compute/pipeline_stages.h"
 
 #include "app/gui/widgets/widgets.h"
-#include "core/lesson/lesson_model.h"
 #include "core/attention/softmax.h"
+#include "core/lesson/lesson_model.h"
 
 #include <cmath>
 #include <limits>
@@ -14,7 +14,9 @@ namespace {
 
 constexpr float kNegInf = -std::numeric_limits<float>::infinity();
 
-unsigned bit(FormulaPart p) { return 1u << static_cast<unsigned>(p); }
+unsigned bit(FormulaPart p) {
+    return 1u << static_cast<unsigned>(p);
+}
 
 std::vector<std::string> query_names(const AppState& s, int n) {
     std::vector<std::string> out;
@@ -38,58 +40,97 @@ std::vector<std::string> numbered(const char* prefix, int n) {
 
 const char* stage_title(PipelineStage stage) {
     switch (stage) {
-        case PipelineStage::kX: return "X";
-        case PipelineStage::kWq: return "W_q";
-        case PipelineStage::kWk: return "W_k";
-        case PipelineStage::kWv: return "W_v";
-        case PipelineStage::kQ: return "Q = X W_q";
-        case PipelineStage::kK: return "K = X W_k";
-        case PipelineStage::kV: return "V = X W_v";
-        case PipelineStage::kRaw: return "Q K^T";
-        case PipelineStage::kScaled: return "\xC3\x97 1/\xE2\x88\x9A" "d";
-        case PipelineStage::kMasked: return "mask";
-        case PipelineStage::kTempered: return "/ T";
-        case PipelineStage::kWeights: return "softmax = P";
-        case PipelineStage::kOutput: return "P V = output";
+        case PipelineStage::kX:
+            return "X";
+        case PipelineStage::kWq:
+            return "W_q";
+        case PipelineStage::kWk:
+            return "W_k";
+        case PipelineStage::kWv:
+            return "W_v";
+        case PipelineStage::kQ:
+            return "Q = X W_q";
+        case PipelineStage::kK:
+            return "K = X W_k";
+        case PipelineStage::kV:
+            return "V = X W_v";
+        case PipelineStage::kRaw:
+            return "Q K^T";
+        case PipelineStage::kScaled:
+            return "\xC3\x97 1/\xE2\x88\x9A"
+                   "d";
+        case PipelineStage::kMasked:
+            return "mask";
+        case PipelineStage::kTempered:
+            return "/ T";
+        case PipelineStage::kWeights:
+            return "softmax = P";
+        case PipelineStage::kOutput:
+            return "P V = output";
         case PipelineStage::kNone:
-        case PipelineStage::kCount: break;
+        case PipelineStage::kCount:
+            break;
     }
     return "";
 }
 
 const char* stage_caption(PipelineStage stage) {
     switch (stage) {
-        case PipelineStage::kX: return "token embeddings";
-        case PipelineStage::kWq: return "query projection";
-        case PipelineStage::kWk: return "key projection";
-        case PipelineStage::kWv: return "value projection";
-        case PipelineStage::kQ: return "what each token looks for";
-        case PipelineStage::kK: return "what each token offers";
-        case PipelineStage::kV: return "what each token carries";
-        case PipelineStage::kRaw: return "raw scores q\xC2\xB7k";
-        case PipelineStage::kScaled: return "scaled scores";
-        case PipelineStage::kMasked: return "hidden keys set to -\xE2\x88\x9E";
-        case PipelineStage::kTempered: return "divided by the temperature";
-        case PipelineStage::kWeights: return "weights, rows sum to 1";
-        case PipelineStage::kOutput: return "weighted sum of values";
+        case PipelineStage::kX:
+            return "token embeddings";
+        case PipelineStage::kWq:
+            return "query projection";
+        case PipelineStage::kWk:
+            return "key projection";
+        case PipelineStage::kWv:
+            return "value projection";
+        case PipelineStage::kQ:
+            return "what each token looks for";
+        case PipelineStage::kK:
+            return "what each token offers";
+        case PipelineStage::kV:
+            return "what each token carries";
+        case PipelineStage::kRaw:
+            return "raw scores q\xC2\xB7k";
+        case PipelineStage::kScaled:
+            return "scaled scores";
+        case PipelineStage::kMasked:
+            return "hidden keys set to -\xE2\x88\x9E";
+        case PipelineStage::kTempered:
+            return "divided by the temperature";
+        case PipelineStage::kWeights:
+            return "weights, rows sum to 1";
+        case PipelineStage::kOutput:
+            return "weighted sum of values";
         case PipelineStage::kNone:
-        case PipelineStage::kCount: break;
+        case PipelineStage::kCount:
+            break;
     }
     return "";
 }
 
 const char* formula_part_text(FormulaPart part) {
     switch (part) {
-        case FormulaPart::kSoftmax: return "softmax(";
-        case FormulaPart::kMask: return "mask(";
-        case FormulaPart::kQ: return "Q";
-        case FormulaPart::kKt: return "K^T";
-        case FormulaPart::kScale: return "/ \xE2\x88\x9A" "d_k )";
-        case FormulaPart::kTemperature: return "/ T )";
-        case FormulaPart::kV: return "V";
-        case FormulaPart::kOutput: return "output =";
+        case FormulaPart::kSoftmax:
+            return "softmax(";
+        case FormulaPart::kMask:
+            return "mask(";
+        case FormulaPart::kQ:
+            return "Q";
+        case FormulaPart::kKt:
+            return "K^T";
+        case FormulaPart::kScale:
+            return "/ \xE2\x88\x9A"
+                   "d_k )";
+        case FormulaPart::kTemperature:
+            return "/ T )";
+        case FormulaPart::kV:
+            return "V";
+        case FormulaPart::kOutput:
+            return "output =";
         case FormulaPart::kNone:
-        case FormulaPart::kCount: break;
+        case FormulaPart::kCount:
+            break;
     }
     return "";
 }
@@ -97,36 +138,55 @@ const char* formula_part_text(FormulaPart part) {
 unsigned stage_formula_parts(PipelineStage stage) {
     switch (stage) {
         case PipelineStage::kWq:
-        case PipelineStage::kQ: return bit(FormulaPart::kQ);
+        case PipelineStage::kQ:
+            return bit(FormulaPart::kQ);
         case PipelineStage::kWk:
-        case PipelineStage::kK: return bit(FormulaPart::kKt);
+        case PipelineStage::kK:
+            return bit(FormulaPart::kKt);
         case PipelineStage::kWv:
-        case PipelineStage::kV: return bit(FormulaPart::kV);
-        case PipelineStage::kRaw: return bit(FormulaPart::kQ) | bit(FormulaPart::kKt);
-        case PipelineStage::kScaled: return bit(FormulaPart::kScale);
-        case PipelineStage::kMasked: return bit(FormulaPart::kMask);
-        case PipelineStage::kTempered: return bit(FormulaPart::kTemperature);
-        case PipelineStage::kWeights: return bit(FormulaPart::kSoftmax);
-        case PipelineStage::kOutput: return bit(FormulaPart::kOutput);
+        case PipelineStage::kV:
+            return bit(FormulaPart::kV);
+        case PipelineStage::kRaw:
+            return bit(FormulaPart::kQ) | bit(FormulaPart::kKt);
+        case PipelineStage::kScaled:
+            return bit(FormulaPart::kScale);
+        case PipelineStage::kMasked:
+            return bit(FormulaPart::kMask);
+        case PipelineStage::kTempered:
+            return bit(FormulaPart::kTemperature);
+        case PipelineStage::kWeights:
+            return bit(FormulaPart::kSoftmax);
+        case PipelineStage::kOutput:
+            return bit(FormulaPart::kOutput);
         case PipelineStage::kX:
         case PipelineStage::kNone:
-        case PipelineStage::kCount: break;
+        case PipelineStage::kCount:
+            break;
     }
     return 0u;
 }
 
 PipelineStage formula_stage(FormulaPart part) {
     switch (part) {
-        case FormulaPart::kSoftmax: return PipelineStage::kWeights;
-        case FormulaPart::kMask: return PipelineStage::kMasked;
-        case FormulaPart::kQ: return PipelineStage::kQ;
-        case FormulaPart::kKt: return PipelineStage::kK;
-        case FormulaPart::kScale: return PipelineStage::kScaled;
-        case FormulaPart::kTemperature: return PipelineStage::kTempered;
-        case FormulaPart::kV: return PipelineStage::kV;
-        case FormulaPart::kOutput: return PipelineStage::kOutput;
+        case FormulaPart::kSoftmax:
+            return PipelineStage::kWeights;
+        case FormulaPart::kMask:
+            return PipelineStage::kMasked;
+        case FormulaPart::kQ:
+            return PipelineStage::kQ;
+        case FormulaPart::kKt:
+            return PipelineStage::kK;
+        case FormulaPart::kScale:
+            return PipelineStage::kScaled;
+        case FormulaPart::kTemperature:
+            return PipelineStage::kTempered;
+        case FormulaPart::kV:
+            return PipelineStage::kV;
+        case FormulaPart::kOutput:
+            return PipelineStage::kOutput;
         case FormulaPart::kNone:
-        case FormulaPart::kCount: break;
+        case FormulaPart::kCount:
+            break;
     }
     return PipelineStage::kNone;
 }
@@ -186,13 +246,17 @@ StageMatrix stage_matrix(const AppState& s, PipelineStage stage) {
         case PipelineStage::kWk:
         case PipelineStage::kWv: {
             const bool is_v = stage == PipelineStage::kWv;
-            m.values = stage == PipelineStage::kWq ? MatrixRM(f.w_q.mat(h)) : is_v ? MatrixRM(f.w_v.mat(g)) : MatrixRM(f.w_k.mat(g));
+            m.values = stage == PipelineStage::kWq ? MatrixRM(f.w_q.mat(h))
+                       : is_v                      ? MatrixRM(f.w_v.mat(g))
+                                                   : MatrixRM(f.w_k.mat(g));
             m.row_names = embedding_dim_labels(s);
             m.col_names = is_v ? value_dim_labels(s) : numbered("h", head_dim);
             m.row_axis = "embedding dim";
             m.col_axis = is_v ? "value dim" : "head dim";
             if (s.hand_model) {
-                m.editable = stage == PipelineStage::kWq ? HandMatrix::kWq : is_v ? HandMatrix::kWv : HandMatrix::kWk;
+                m.editable = stage == PipelineStage::kWq ? HandMatrix::kWq
+                             : is_v                      ? HandMatrix::kWv
+                                                         : HandMatrix::kWk;
             }
             break;
         }
@@ -222,7 +286,8 @@ StageMatrix stage_matrix(const AppState& s, PipelineStage stage) {
         case PipelineStage::kScaled:
             m.values = head.scores;
             attention_axes();
-            m.note = "s = " + std::to_string(r.scale).substr(0, 6) + (s.settings.scale ? "" : " (scaling off)");
+            m.note =
+                "s = " + std::to_string(r.scale).substr(0, 6) + (s.settings.scale ? "" : " (scaling off)");
             break;
         case PipelineStage::kMasked:
         case PipelineStage::kTempered: {
@@ -263,10 +328,13 @@ StageMatrix stage_matrix(const AppState& s, PipelineStage stage) {
             m.rows_are_queries = true;
             break;
         case PipelineStage::kNone:
-        case PipelineStage::kCount: break;
+        case PipelineStage::kCount:
+            break;
     }
-    if (static_cast<int>(m.col_names.size()) != m.values.cols()) m.col_names = numbered("c", static_cast<int>(m.values.cols()));
-    if (static_cast<int>(m.row_names.size()) != m.values.rows()) m.row_names = numbered("r", static_cast<int>(m.values.rows()));
+    if (static_cast<int>(m.col_names.size()) != m.values.cols())
+        m.col_names = numbered("c", static_cast<int>(m.values.cols()));
+    if (static_cast<int>(m.row_names.size()) != m.values.rows())
+        m.row_names = numbered("r", static_cast<int>(m.values.rows()));
     return m;
 }
 

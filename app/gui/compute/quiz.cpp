@@ -12,7 +12,8 @@ namespace {
 
 std::string lower_ascii(std::string s) {
     for (char& c : s) {
-        if (static_cast<unsigned char>(c) < 0x80) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (static_cast<unsigned char>(c) < 0x80)
+            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     }
     return s;
 }
@@ -79,8 +80,8 @@ QuizQuestion scenario_question(const ScenarioQuiz& quiz, const std::vector<std::
     return q;
 }
 
-QuizQuestion temperature_question(const Tokenization& tokens, const AttentionResult& result, int head, int query,
-                                  const std::string& head_name) {
+QuizQuestion temperature_question(const Tokenization& tokens, const AttentionResult& result, int head,
+                                  int query, const std::string& head_name) {
     QuizQuestion q;
     q.kind = QuizKind::kTemperature;
     q.mode = QuizAnswerMode::kToken;
@@ -96,9 +97,10 @@ QuizQuestion temperature_question(const Tokenization& tokens, const AttentionRes
                  std::to_string(head) + (head_name.empty() ? "" : " (" + head_name + ")") + "?";
     q.answer_token = best;
     q.answer = best >= 0 ? tokens.tokens[static_cast<std::size_t>(best)].text : "";
-    q.explanation = "Dividing every score by T = 0.1 keeps their order and multiplies the gaps by 10, so the key "
-                    "with the highest score takes most of the weight (nearly all of it unless another score is "
-                    "close). The readout shows the weights at T = 0.1.";
+    q.explanation =
+        "Dividing every score by T = 0.1 keeps their order and multiplies the gaps by 10, so the key "
+        "with the highest score takes most of the weight (nearly all of it unless another score is "
+        "close). The readout shows the weights at T = 0.1.";
     return q;
 }
 
@@ -112,14 +114,16 @@ QuizQuestion head_role_question(int head, const std::vector<std::string>& short_
     q.choices = short_names;
     const auto hu = static_cast<std::size_t>(head);
     q.answer = hu < short_names.size() ? short_names[hu] : "";
-    q.explanation = hu < roles.size() ? "Head " + std::to_string(head) + " (" + q.answer + "): " + roles[hu] : "";
+    q.explanation =
+        hu < roles.size() ? "Head " + std::to_string(head) + " (" + q.answer + "): " + roles[hu] : "";
     return q;
 }
 
 bool check_token_answer(const QuizQuestion& q, const Tokenization& tokens, int token) {
     if (token < 0 || token >= static_cast<int>(tokens.tokens.size())) return false;
     if (q.answer_token >= 0) return token == q.answer_token;
-    return lower_ascii(trim(tokens.tokens[static_cast<std::size_t>(token)].text)) == lower_ascii(trim(q.answer));
+    return lower_ascii(trim(tokens.tokens[static_cast<std::size_t>(token)].text)) ==
+           lower_ascii(trim(q.answer));
 }
 
 bool check_number_answer(const QuizQuestion& q, const std::string& typed) {

@@ -1,5 +1,5 @@
 // Predict, then reveal: the quiz's questions, answers and checks, with no ImGui in sight so tests can
-// drive it directly. The quiz view (panels/quiz_view.cpp) shows it; app_actions.h changes it.
+// drive it directly. The quiz view (views/quiz_view.cpp) shows it; app_actions.h changes it.
 #pragma once
 
 #include "core/attention/attention.h"
@@ -24,11 +24,11 @@ struct QuizQuestion {
     QuizKind kind = QuizKind::kScenario;
     QuizAnswerMode mode = QuizAnswerMode::kToken;
     std::string question;
-    std::string answer;       ///< token text, number, or the right choice's text
+    std::string answer;  ///< token text, number, or the right choice's text
     std::string explanation;
     std::vector<std::string> choices;  ///< kChoice only
-    int answer_token = -1;    ///< kToken when known from the engine (kTemperature); else matched by text
-    int head = -1;            ///< the head the question is about (focused on reveal), -1 = unchanged
+    int answer_token = -1;  ///< kToken when known from the engine (kTemperature); else matched by text
+    int head = -1;          ///< the head the question is about (focused on reveal), -1 = unchanged
 };
 
 /// Where a question stands: closed -> preparing (start_quiz) -> asking (update() built the question)
@@ -53,23 +53,28 @@ struct QuizState {
     bool needs_question() const { return phase == QuizPhase::kPreparing; }
     bool revealed() const { return phase == QuizPhase::kRevealed; }
     /// Weights hidden: from the start of a question until Reveal (a role question shows them).
-    bool hidden() const { return (phase == QuizPhase::kPreparing || phase == QuizPhase::kAsking) && kind != QuizKind::kHeadRole; }
+    bool hidden() const {
+        return (phase == QuizPhase::kPreparing || phase == QuizPhase::kAsking) && kind != QuizKind::kHeadRole;
+    }
     /// A role question: the weights show, the heads' names do not (until Reveal).
-    bool names_hidden() const { return (phase == QuizPhase::kPreparing || phase == QuizPhase::kAsking) && kind == QuizKind::kHeadRole; }
+    bool names_hidden() const {
+        return (phase == QuizPhase::kPreparing || phase == QuizPhase::kAsking) && kind == QuizKind::kHeadRole;
+    }
     /// The reveal uncovered hidden weights: they fade in.
     bool fade_in() const { return phase == QuizPhase::kRevealed && kind != QuizKind::kHeadRole; }
     bool answered() const { return verdict != QuizVerdict::kUnanswered; }
     bool correct() const { return verdict == QuizVerdict::kRight; }
 
-    int scenario = -1;       ///< index into builtin_scenarios(); -1 = the lesson loaded now (e.g. a teacher's file)
-    std::string sentence;    ///< the sentence asked about: editing it ends the question
+    int scenario =
+        -1;  ///< index into builtin_scenarios(); -1 = the lesson loaded now (e.g. a teacher's file)
+    std::string sentence;  ///< the sentence asked about: editing it ends the question
     QuizKind kind = QuizKind::kScenario;
     QuizQuestion question;
-    int chosen_token = -1;   ///< the chip the student clicked
-    int chosen_choice = -1;  ///< kChoice: the button the student picked
-    std::string typed;       ///< kNumber: what the student typed
+    int chosen_token = -1;     ///< the chip the student clicked
+    int chosen_choice = -1;    ///< kChoice: the button the student picked
+    std::string typed;         ///< kNumber: what the student typed
     double reveal_time = 0.0;  ///< ImGui time of the reveal (the weights fade in from it)
-    int round = 0;           ///< questions asked so far (picks the head a role question asks about)
+    int round = 0;             ///< questions asked so far (picks the head a role question asks about)
 };
 
 /// Seconds the weights take to fade in after Reveal.
@@ -91,8 +96,8 @@ QuizQuestion scenario_question(const ScenarioQuiz& quiz, const std::vector<std::
 
 /// "Which key takes the weight of <query> at T = 0.1?": the answer is the visible key with the highest
 /// score in `head` (softmax keeps the order of the scores at every T > 0). Needs a query with a visible key.
-QuizQuestion temperature_question(const Tokenization& tokens, const AttentionResult& result, int head, int query,
-                                  const std::string& head_name);
+QuizQuestion temperature_question(const Tokenization& tokens, const AttentionResult& result, int head,
+                                  int query, const std::string& head_name);
 
 /// "What does head h do?" with every head's role as a choice.
 QuizQuestion head_role_question(int head, const std::vector<std::string>& short_names,

@@ -48,7 +48,9 @@ const ContextVersion kContextVersions[] = {{3, 3, true}, {3, 2, true}, {3, 0, fa
 
 }  // namespace
 
-Platform::~Platform() { shutdown(); }
+Platform::~Platform() {
+    shutdown();
+}
 
 Status Platform::init(const PlatformOptions& options) {
     glfwSetErrorCallback(on_glfw_error);
@@ -101,7 +103,8 @@ Status Platform::init(const PlatformOptions& options) {
     m_imgui_context = true;
     ImGui::GetIO().IniFilename = nullptr;  // the layout is fixed; nothing worth saving between runs
     m_imgui_glfw = ImGui_ImplGlfw_InitForOpenGL(m_window, true);
-    m_imgui_gl = m_imgui_glfw && ImGui_ImplOpenGL3_Init(m_glsl_version == "#version 130" ? "#version 130" : "#version 330 core");
+    m_imgui_gl = m_imgui_glfw && ImGui_ImplOpenGL3_Init(
+                                     m_glsl_version == "#version 130" ? "#version 130" : "#version 330 core");
     if (!m_imgui_gl) {
         shutdown();
         return "the ImGui OpenGL backend could not start on " + m_gl_description;
@@ -114,7 +117,9 @@ Status Platform::init(const PlatformOptions& options) {
     return {};
 }
 
-bool Platform::should_close() const { return m_window == nullptr || glfwWindowShouldClose(m_window); }
+bool Platform::should_close() const {
+    return m_window == nullptr || glfwWindowShouldClose(m_window);
+}
 
 void Platform::request_close() {
     if (m_window) glfwSetWindowShouldClose(m_window, GLFW_TRUE);
@@ -130,7 +135,8 @@ void Platform::poll_events(bool wait, double timeout_s) {
 
 bool Platform::minimized() const {
     if (m_window == nullptr) return true;
-    return glfwGetWindowAttrib(m_window, GLFW_ICONIFIED) != 0 || framebuffer_width() < 1 || framebuffer_height() < 1;
+    return glfwGetWindowAttrib(m_window, GLFW_ICONIFIED) != 0 || framebuffer_width() < 1 ||
+           framebuffer_height() < 1;
 }
 
 void Platform::new_frame(bool ignore_pointer) {
@@ -148,7 +154,9 @@ void Platform::render(float r, float g, float b) {
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
 }
 
-void Platform::swap() { glfwSwapBuffers(m_window); }
+void Platform::swap() {
+    glfwSwapBuffers(m_window);
+}
 
 void Platform::set_fullscreen(bool fullscreen) {
     if (m_window == nullptr || fullscreen == m_fullscreen) return;

@@ -20,7 +20,7 @@ struct PlatformOptions {
 };
 
 class Platform {
-public:
+  public:
     Platform() = default;
     Platform(const Platform&) = delete;
     Platform& operator=(const Platform&) = delete;
@@ -65,7 +65,7 @@ public:
 
     void shutdown();
 
-private:
+  private:
     GLFWwindow* m_window = nullptr;
     bool m_imgui_context = false;
     bool m_imgui_glfw = false;

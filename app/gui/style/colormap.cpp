@@ -29,7 +29,9 @@ constexpr Poly6 kMagma = {{{-0.00213649f, -0.00074966f, -0.00538613f},
                            {-50.76852536f, 29.04658282f, 4.23415299f},
                            {18.65570507f, -11.48977352f, -5.60196151f}}};
 
-std::uint8_t to_byte(float x) { return static_cast<std::uint8_t>(std::lround(std::clamp(x, 0.0f, 1.0f) * 255.0f)); }
+std::uint8_t to_byte(float x) {
+    return static_cast<std::uint8_t>(std::lround(std::clamp(x, 0.0f, 1.0f) * 255.0f));
+}
 
 std::array<Rgb8, kColormapSize> sample(const Poly6& p) {
     std::array<Rgb8, kColormapSize> table{};
@@ -60,9 +62,12 @@ std::array<Rgb8, kColormapSize> grey_ramp() {
 
 const char* colormap_name(Colormap cmap) {
     switch (cmap) {
-        case Colormap::kViridis: return "viridis";
-        case Colormap::kMagma: return "magma";
-        case Colormap::kGrey: return "grey";
+        case Colormap::kViridis:
+            return "viridis";
+        case Colormap::kMagma:
+            return "magma";
+        case Colormap::kGrey:
+            return "grey";
     }
     return "viridis";
 }
@@ -72,9 +77,12 @@ const std::array<Rgb8, kColormapSize>& colormap_table(Colormap cmap) {
     static const std::array<Rgb8, kColormapSize> magma = sample(kMagma);
     static const std::array<Rgb8, kColormapSize> grey = grey_ramp();
     switch (cmap) {
-        case Colormap::kViridis: return viridis;
-        case Colormap::kMagma: return magma;
-        case Colormap::kGrey: return grey;
+        case Colormap::kViridis:
+            return viridis;
+        case Colormap::kMagma:
+            return magma;
+        case Colormap::kGrey:
+            return grey;
     }
     return viridis;
 }

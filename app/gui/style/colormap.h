@@ -25,6 +25,8 @@ const std::array<Rgb8, kColormapSize>& colormap_table(Colormap cmap);
 int colormap_index(float t);
 
 /// Colour of a normalised value t.
-inline Rgb8 colormap_color(Colormap cmap, float t) { return colormap_table(cmap)[static_cast<std::size_t>(colormap_index(t))]; }
+inline Rgb8 colormap_color(Colormap cmap, float t) {
+    return colormap_table(cmap)[static_cast<std::size_t>(colormap_index(t))];
+}
 
 }  // namespace attnviz::gui

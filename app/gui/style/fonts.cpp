@@ -46,7 +46,9 @@ const ImWchar kMainRanges[] = {
 
 }  // namespace
 
-bool is_cjk_codepoint(char32_t cp) { return find_cjk_block(cp) != nullptr; }
+bool is_cjk_codepoint(char32_t cp) {
+    return find_cjk_block(cp) != nullptr;
+}
 
 bool FontLibrary::needs_rebuild(const std::string& text_in_use) const {
     if (m_cjk_path.empty() && m_searched) return false;
@@ -62,7 +64,8 @@ ImFont* display_font() {
     return atlas->Fonts.Size > 1 ? atlas->Fonts[1] : atlas->Fonts[0];
 }
 
-std::vector<std::string> FontLibrary::build(ImFontAtlas& atlas, float pixel_size, const std::string& text_in_use) {
+std::vector<std::string> FontLibrary::build(ImFontAtlas& atlas, float pixel_size,
+                                            const std::string& text_in_use) {
     std::vector<std::string> warnings;
     atlas.Clear();
     if (m_main_bytes.empty()) {
@@ -75,8 +78,9 @@ std::vector<std::string> FontLibrary::build(ImFontAtlas& atlas, float pixel_size
         }
     }
     if (m_main_bytes.empty()) {
-        warnings.push_back("DejaVu Sans not found (install fonts-dejavu-core); using the built-in font: "
-                           "Greek letters, arrows and math symbols show as '?'");
+        warnings.push_back(
+            "DejaVu Sans not found (install fonts-dejavu-core); using the built-in font: "
+            "Greek letters, arrows and math symbols show as '?'");
     }
 
     // CJK: only the characters in use, merged into each font.
@@ -99,8 +103,9 @@ std::vector<std::string> FontLibrary::build(ImFontAtlas& atlas, float pixel_size
     m_cjk_codepoints.clear();
     const bool merge_cjk = !wanted.empty() && !m_cjk_path.empty();
     if (!wanted.empty() && m_cjk_path.empty()) {
-        warnings.push_back("Chinese/Japanese characters need a CJK font: install fonts-noto-cjk (or "
-                           "fonts-droid-fallback); they show as '?' until then");
+        warnings.push_back(
+            "Chinese/Japanese characters need a CJK font: install fonts-noto-cjk (or "
+            "fonts-droid-fallback); they show as '?' until then");
     }
     if (merge_cjk) {
         ImFontGlyphRangesBuilder builder;
@@ -115,7 +120,8 @@ std::vector<std::string> FontLibrary::build(ImFontAtlas& atlas, float pixel_size
             ImFontConfig cfg;
             cfg.FontDataOwnedByAtlas = false;
             cfg.OversampleH = 2;
-            atlas.AddFontFromMemoryTTF(m_main_bytes.data(), static_cast<int>(m_main_bytes.size()), size, &cfg, kMainRanges);
+            atlas.AddFontFromMemoryTTF(m_main_bytes.data(), static_cast<int>(m_main_bytes.size()), size, &cfg,
+                                       kMainRanges);
         } else {
             ImFontConfig cfg;
             cfg.SizePixels = size;
@@ -127,8 +133,8 @@ std::vector<std::string> FontLibrary::build(ImFontAtlas& atlas, float pixel_size
             cfg.FontDataOwnedByAtlas = false;
             cfg.FontNo = m_cjk_face;
             // Noto CJK draws about 20% smaller than DejaVu at the same nominal size.
-            atlas.AddFontFromMemoryTTF(m_cjk_bytes.data(), static_cast<int>(m_cjk_bytes.size()), size * 1.15f, &cfg,
-                                       m_cjk_ranges.Data);
+            atlas.AddFontFromMemoryTTF(m_cjk_bytes.data(), static_cast<int>(m_cjk_bytes.size()), size * 1.15f,
+                                       &cfg, m_cjk_ranges.Data);
         }
     }
     atlas.Build();

@@ -14,7 +14,7 @@ namespace attnviz::gui {
 constexpr float kDisplayFontRatio = 1.45f;
 
 class FontLibrary {
-public:
+  public:
     /// Clears `atlas` and adds the body font at pixel_size (atlas font 0) and the display font at
     /// kDisplayFontRatio times that (atlas font 1), each with CJK glyphs for the CJK characters of
     /// text_in_use. Returns warnings for a person (missing font files, scripts without glyphs).
@@ -25,7 +25,7 @@ public:
 
     bool has_cjk_font() const { return !m_cjk_path.empty(); }
 
-private:
+  private:
     std::string m_main_bytes;  ///< the main font file, kept alive for the atlas
     std::string m_cjk_bytes;
     std::string m_cjk_path;

@@ -43,8 +43,9 @@ const Palette& palette(Theme theme) {
 ImU32 group_color(int g, float alpha) {
     // Okabe & Ito (2008) colour-blind-safe qualitative palette, without black.
     static const ImVec4 kColors[] = {
-        {0.90f, 0.62f, 0.00f, 1}, {0.34f, 0.71f, 0.91f, 1}, {0.00f, 0.62f, 0.45f, 1}, {0.94f, 0.89f, 0.26f, 1},
-        {0.00f, 0.45f, 0.70f, 1}, {0.84f, 0.37f, 0.00f, 1}, {0.80f, 0.47f, 0.65f, 1}, {0.60f, 0.60f, 0.60f, 1},
+        {0.90f, 0.62f, 0.00f, 1}, {0.34f, 0.71f, 0.91f, 1}, {0.00f, 0.62f, 0.45f, 1},
+        {0.94f, 0.89f, 0.26f, 1}, {0.00f, 0.45f, 0.70f, 1}, {0.84f, 0.37f, 0.00f, 1},
+        {0.80f, 0.47f, 0.65f, 1}, {0.60f, 0.60f, 0.60f, 1},
     };
     ImVec4 c = kColors[static_cast<std::size_t>((g % 8 + 8) % 8)];
     c.w = alpha;

@@ -2,13 +2,13 @@
 // and a KV-cache calculator over real models' shapes with MHA / GQA / MQA bars (core/lab/kv_cache.h numbers,
 // the same as attnviz-cli kv-cache).
 #include "app/gui/app_actions.h"
-#include "app/gui/style/fonts.h"
 #include "app/gui/panels.h"
-#include "app/gui/widgets/widgets.h"
+#include "app/gui/style/fonts.h"
 #include "app/gui/style/theme.h"
+#include "app/gui/widgets/widgets.h"
 #include "core/lab/kv_cache.h"
-#include "core/lesson/lesson_model.h"
 #include "core/lab/model_presets.h"
+#include "core/lesson/lesson_model.h"
 
 #include <imgui.h>
 
@@ -82,9 +82,10 @@ void draw_gqa_diagram(AppState& s, ImVec2 size) {
     const float link_h = fs * 1.6f;
     // Above and below the query boxes: a caption line, the head names, the links, the KV row, the caption.
     const float fixed_h = label_h * 2.0f + fs * 0.9f + link_h + kv_h + caption_h;
-    const float box = std::clamp(std::min((avail.x - gap * static_cast<float>(n_heads - 1)) / static_cast<float>(n_heads),
-                                          avail.y - fixed_h),
-                                 fs * 2.0f, fs * 9.0f);
+    const float box =
+        std::clamp(std::min((avail.x - gap * static_cast<float>(n_heads - 1)) / static_cast<float>(n_heads),
+                            avail.y - fixed_h),
+                   fs * 2.0f, fs * 9.0f);
     const float row_w = box * static_cast<float>(n_heads) + gap * static_cast<float>(n_heads - 1);
     const float x0 = origin.x + std::max(0.0f, (avail.x - row_w) * 0.5f);
     const float q_y = origin.y + label_h + fs * 0.5f;
@@ -102,10 +103,12 @@ void draw_gqa_diagram(AppState& s, ImVec2 size) {
         s.layout.gqa_kv_boxes[static_cast<std::size_t>(g)] = r;
         dl->AddRectFilled(r.min, r.max, group_color(g, 0.85f), fs * 0.3f);
         char label[48];
-        std::snprintf(label, sizeof label, n_kv == 1 ? "K,V 0: shared by all %d heads" : "K,V %d", n_kv == 1 ? n_heads : g);
+        std::snprintf(label, sizeof label, n_kv == 1 ? "K,V 0: shared by all %d heads" : "K,V %d",
+                      n_kv == 1 ? n_heads : g);
         if (ImGui::CalcTextSize(label).x > gx1 - gx0 - fs * 0.3f) std::snprintf(label, sizeof label, "%d", g);
         const ImVec2 ts = ImGui::CalcTextSize(label);
-        dl->AddText(ImVec2(0.5f * (r.min.x + r.max.x - ts.x), 0.5f * (r.min.y + r.max.y - ts.y)), IM_COL32(20, 20, 20, 255), label);
+        dl->AddText(ImVec2(0.5f * (r.min.x + r.max.x - ts.x), 0.5f * (r.min.y + r.max.y - ts.y)),
+                    IM_COL32(20, 20, 20, 255), label);
     }
     for (int h = 0; h < n_heads; ++h) {
         const auto hu = static_cast<std::size_t>(h);
@@ -116,7 +119,8 @@ void draw_gqa_diagram(AppState& s, ImVec2 size) {
         ImGui::SetCursorScreenPos(p);
         ImGui::PushID(h);
         // The pooled heads' patterns: the thumbnails the heads grid uses (the gfx layer renders them).
-        if (!s.quiz.hidden() && hu < s.textures.head_thumbnails.size() && s.textures.head_thumbnails[hu] != nullptr) {
+        if (!s.quiz.hidden() && hu < s.textures.head_thumbnails.size() &&
+            s.textures.head_thumbnails[hu] != nullptr) {
             ImGui::Image(s.textures.head_thumbnails[hu], ImVec2(box, box), ImVec2(0, 0), ImVec2(1, 1),
                          ImVec4(1, 1, 1, s.view.weights_alpha));
         } else {
@@ -125,36 +129,49 @@ void draw_gqa_diagram(AppState& s, ImVec2 size) {
         if (ImGui::IsItemClicked()) focus_head(s, h);
         if (ImGui::IsItemHovered()) {
             ImGui::SetTooltip("query head %d (%s) reads KV head %d%s\nclick to focus it", h,
-                              s.quiz.names_hidden() ? "?" : hu < infos.size() ? infos[hu].name.c_str() : "", g,
-                              group > 1 ? ", shared with its group" : "");
+                              s.quiz.names_hidden() ? "?"
+                              : hu < infos.size()   ? infos[hu].name.c_str()
+                                                    : "",
+                              g, group > 1 ? ", shared with its group" : "");
         }
         ImGui::PopID();
-        dl->AddRect(ImVec2(r.min.x - 2, r.min.y - 2), ImVec2(r.max.x + 2, r.max.y + 2), group_color(g), 2.0f, 0, 3.0f);
+        dl->AddRect(ImVec2(r.min.x - 2, r.min.y - 2), ImVec2(r.max.x + 2, r.max.y + 2), group_color(g), 2.0f,
+                    0, 3.0f);
         if (h == s.selection.focus_head) {
-            dl->AddRect(ImVec2(r.min.x - 5, r.min.y - 5), ImVec2(r.max.x + 5, r.max.y + 5), pal.accent, 3.0f, 0, 2.0f);
+            dl->AddRect(ImVec2(r.min.x - 5, r.min.y - 5), ImVec2(r.max.x + 5, r.max.y + 5), pal.accent, 3.0f,
+                        0, 2.0f);
         }
-        const std::string label = shorten("Q" + std::to_string(h) + " " + (s.quiz.names_hidden() ? "?" : hu < infos.size() ? infos[hu].short_name : ""),
+        const std::string label = shorten("Q" + std::to_string(h) + " " +
+                                              (s.quiz.names_hidden() ? "?"
+                                               : hu < infos.size()   ? infos[hu].short_name
+                                                                     : ""),
                                           std::max(3, static_cast<int>(box / (fs * 0.55f))));
         dl->AddText(ImVec2(r.min.x, r.max.y + 3.0f), pal.text, label.c_str());
         // The link: from under the label to the KV box, at this head's x inside it.
         const float cx = 0.5f * (r.min.x + r.max.x);
-        dl->AddLine(ImVec2(cx, r.max.y + label_h + 5.0f), ImVec2(cx, kv_y), group_color(g), std::max(2.0f, fs * 0.15f));
+        dl->AddLine(ImVec2(cx, r.max.y + label_h + 5.0f), ImVec2(cx, kv_y), group_color(g),
+                    std::max(2.0f, fs * 0.15f));
     }
 
     // The caption: what the regrouping saves, from the same core function as the calculator.
     ImGui::SetCursorScreenPos(ImVec2(origin.x, kv_y + kv_h + fs * 0.6f));
     char caption[256];
     if (n_kv == n_heads) {
-        std::snprintf(caption, sizeof caption, "MHA: %d query heads, %d KV heads. Every head caches its own K and V.", n_heads, n_kv);
+        std::snprintf(caption, sizeof caption,
+                      "MHA: %d query heads, %d KV heads. Every head caches its own K and V.", n_heads, n_kv);
     } else {
-        std::snprintf(caption, sizeof caption, "%s: %d query heads read %d KV head%s (%d share each): the cache keeps %d K and %d V per layer instead of %d, %s smaller.",
-                      kv_layout_name(n_kv, n_heads), n_heads, n_kv, n_kv == 1 ? "" : "s", group, n_kv, n_kv, n_heads,
+        std::snprintf(caption, sizeof caption,
+                      "%s: %d query heads read %d KV head%s (%d share each): the cache keeps %d K and %d V "
+                      "per layer instead of %d, %s smaller.",
+                      kv_layout_name(n_kv, n_heads), n_heads, n_kv, n_kv == 1 ? "" : "s", group, n_kv, n_kv,
+                      n_heads,
                       format_saving(static_cast<double>(n_heads) / static_cast<double>(n_kv)).c_str());
     }
     ImGui::PushTextWrapPos(origin.x + avail.x);
     ImGui::TextUnformatted(caption);
     ImGui::PopTextWrapPos();
-    ImGui::TextDisabled("Heads in one group read the same K and V; their patterns differ only through their queries.");
+    ImGui::TextDisabled(
+        "Heads in one group read the same K and V; their patterns differ only through their queries.");
     ImGui::EndChild();
 }
 
@@ -168,12 +185,15 @@ void draw_inputs(AppState& s) {
     ImGui::TextUnformatted("Model");
     ImGui::SameLine(fs * 7.5f);
     ImGui::SetNextItemWidth(-1.0f);
-    const char* current = k.preset >= 0 ? presets[static_cast<std::size_t>(k.preset)].title.c_str() : "custom";
+    const char* current =
+        k.preset >= 0 ? presets[static_cast<std::size_t>(k.preset)].title.c_str() : "custom";
     s.layout.kv_preset_buttons.clear();
     if (ImGui::BeginCombo("##kv_preset", current)) {
         for (std::size_t i = 0; i < presets.size(); ++i) {
-            if (ImGui::Selectable(presets[i].title.c_str(), k.preset == static_cast<int>(i))) apply_kv_preset(s, static_cast<int>(i));
-            s.layout.kv_preset_buttons.push_back({static_cast<int>(i), Rect{ImGui::GetItemRectMin(), ImGui::GetItemRectMax()}});
+            if (ImGui::Selectable(presets[i].title.c_str(), k.preset == static_cast<int>(i)))
+                apply_kv_preset(s, static_cast<int>(i));
+            s.layout.kv_preset_buttons.push_back(
+                {static_cast<int>(i), Rect{ImGui::GetItemRectMin(), ImGui::GetItemRectMax()}});
         }
         ImGui::EndCombo();
     }
@@ -208,9 +228,13 @@ void draw_inputs(AppState& s) {
     ImGui::TextUnformatted("KV heads");
     ImGui::SameLine(fs * 7.5f);
     ImGui::SetNextItemWidth(field_w * 1.6f);
-    if (ImGui::BeginCombo("##kv_calc_kv", kv_choice_label(static_cast<int>(k.shape.n_kv_heads), static_cast<int>(k.n_heads)).c_str())) {
+    if (ImGui::BeginCombo(
+            "##kv_calc_kv",
+            kv_choice_label(static_cast<int>(k.shape.n_kv_heads), static_cast<int>(k.n_heads)).c_str())) {
         for (int kv : kv_head_choices(static_cast<int>(k.n_heads))) {
-            if (ImGui::Selectable(kv_choice_label(kv, static_cast<int>(k.n_heads)).c_str(), kv == k.shape.n_kv_heads)) set_kv_calc_kv_heads(s, kv);
+            if (ImGui::Selectable(kv_choice_label(kv, static_cast<int>(k.n_heads)).c_str(),
+                                  kv == k.shape.n_kv_heads))
+                set_kv_calc_kv_heads(s, kv);
         }
         ImGui::EndCombo();
     }
@@ -226,14 +250,17 @@ void draw_inputs(AppState& s) {
     if (ImGui::SliderFloat("##kv_seq", &e, 0.0f, 20.0f, seq_label)) {
         // Whole powers of two snap (the lessons' 4K, 128K, 1M); between them, three significant digits.
         const double v = std::pow(2.0, static_cast<double>(e));
-        const double snapped = std::abs(e - std::round(e)) < 0.06f ? std::pow(2.0, std::round(static_cast<double>(e))) : v;
+        const double snapped =
+            std::abs(e - std::round(e)) < 0.06f ? std::pow(2.0, std::round(static_cast<double>(e))) : v;
         set_kv_seq(s, static_cast<std::int64_t>(std::llround(snapped)));
     }
     s.layout.kv_seq_slider = Rect{ImGui::GetItemRectMin(), ImGui::GetItemRectMax()};
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("sequence length: tokens in the cache (log scale, up to 1M)");
+    if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("sequence length: tokens in the cache (log scale, up to 1M)");
     ImGui::NewLine();
     ImGui::SameLine(fs * 7.5f);
-    for (std::int64_t preset_seq : {std::int64_t{4096}, std::int64_t{32768}, std::int64_t{131072}, std::int64_t{1} << 20}) {
+    for (std::int64_t preset_seq :
+         {std::int64_t{4096}, std::int64_t{32768}, std::int64_t{131072}, std::int64_t{1} << 20}) {
         if (ImGui::SmallButton(format_tokens(preset_seq).c_str())) set_kv_seq(s, preset_seq);
         ImGui::SameLine();
     }
@@ -245,7 +272,8 @@ void draw_inputs(AppState& s) {
     std::int64_t batch = k.shape.batch;
     ImGui::SetNextItemWidth(field_w);
     const std::int64_t one = 1;
-    if (ImGui::InputScalar("##kv_batch", ImGuiDataType_S64, &batch, &one, nullptr, "%lld")) set_kv_batch(s, batch);
+    if (ImGui::InputScalar("##kv_batch", ImGuiDataType_S64, &batch, &one, nullptr, "%lld"))
+        set_kv_batch(s, batch);
     ImGui::SameLine();
     ImGui::TextUnformatted("  dtype");
     ImGui::SameLine();
@@ -271,7 +299,8 @@ void draw_bars(AppState& s, ImVec2 size) {
     if (k.shape.n_kv_heads == k.n_heads) {
         ImGui::Text("MHA: %s", format_bytes(static_cast<double>(c.bytes)).c_str());
     } else {
-        ImGui::Text("%s: %s smaller than MHA", kv_layout_name(k.shape.n_kv_heads, k.n_heads), format_saving(c.saving).c_str());
+        ImGui::Text("%s: %s smaller than MHA", kv_layout_name(k.shape.n_kv_heads, k.n_heads),
+                    format_saving(c.saving).c_str());
     }
     ImGui::PopFont();
 
@@ -283,13 +312,17 @@ void draw_bars(AppState& s, ImVec2 size) {
         ImU32 color;
     };
     char gqa_name[48];
-    std::snprintf(gqa_name, sizeof gqa_name, "%s  %lld KV", kv_layout_name(k.shape.n_kv_heads, k.n_heads), static_cast<long long>(k.shape.n_kv_heads));
+    std::snprintf(gqa_name, sizeof gqa_name, "%s  %lld KV", kv_layout_name(k.shape.n_kv_heads, k.n_heads),
+                  static_cast<long long>(k.shape.n_kv_heads));
     char mha_name[48];
     std::snprintf(mha_name, sizeof mha_name, "MHA  %lld KV", static_cast<long long>(k.n_heads));
     const Bar bars[] = {
         {mha_name, c.mha_bytes, c.mha_bytes_per_token, "one K,V per head", group_color(5)},
-        {gqa_name, c.bytes, c.bytes_per_token, k.shape.n_kv_heads == k.n_heads ? "the chosen layout" : format_saving(c.saving) + " smaller", group_color(1)},
-        {"MQA  1 KV", c.mqa_bytes, c.mqa_bytes_per_token, format_saving(static_cast<double>(k.n_heads)) + " smaller", group_color(2)},
+        {gqa_name, c.bytes, c.bytes_per_token,
+         k.shape.n_kv_heads == k.n_heads ? "the chosen layout" : format_saving(c.saving) + " smaller",
+         group_color(1)},
+        {"MQA  1 KV", c.mqa_bytes, c.mqa_bytes_per_token,
+         format_saving(static_cast<double>(k.n_heads)) + " smaller", group_color(2)},
     };
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const ImVec2 origin = ImGui::GetCursorScreenPos();
@@ -300,28 +333,39 @@ void draw_bars(AppState& s, ImVec2 size) {
     for (int i = 0; i < 3; ++i) {
         const Bar& b = bars[i];
         const float y = origin.y + static_cast<float>(i) * row_h;
-        dl->AddText(ImVec2(origin.x, y + (bar_h - ImGui::GetTextLineHeight()) * 0.5f), pal.text, b.name.c_str());
-        const float w = std::max(2.0f, max_w * static_cast<float>(static_cast<double>(b.bytes) / static_cast<double>(c.mha_bytes)));
-        dl->AddRectFilled(ImVec2(origin.x + name_w, y), ImVec2(origin.x + name_w + w, y + bar_h), b.color, fs * 0.2f);
+        dl->AddText(ImVec2(origin.x, y + (bar_h - ImGui::GetTextLineHeight()) * 0.5f), pal.text,
+                    b.name.c_str());
+        const float w = std::max(2.0f, max_w * static_cast<float>(static_cast<double>(b.bytes) /
+                                                                  static_cast<double>(c.mha_bytes)));
+        dl->AddRectFilled(ImVec2(origin.x + name_w, y), ImVec2(origin.x + name_w + w, y + bar_h), b.color,
+                          fs * 0.2f);
         const std::string text = format_bytes(static_cast<double>(b.bytes));
         const ImVec2 ts = ImGui::CalcTextSize(text.c_str());
         const bool inside = ts.x + fs < w;
-        dl->AddText(ImVec2(inside ? origin.x + name_w + fs * 0.4f : origin.x + name_w + w + fs * 0.4f, y + (bar_h - ts.y) * 0.5f),
+        dl->AddText(ImVec2(inside ? origin.x + name_w + fs * 0.4f : origin.x + name_w + w + fs * 0.4f,
+                           y + (bar_h - ts.y) * 0.5f),
                     inside ? IM_COL32(20, 20, 20, 255) : pal.text, text.c_str());
-        const std::string per = format_bytes(static_cast<double>(b.per_token)) + " per token  \xC2\xB7  " + b.note;
+        const std::string per =
+            format_bytes(static_cast<double>(b.per_token)) + " per token  \xC2\xB7  " + b.note;
         dl->AddText(ImVec2(origin.x + name_w, y + bar_h + fs * 0.1f), pal.text_dim, per.c_str());
     }
     ImGui::Dummy(ImVec2(size.x, row_h * 3.0f));
 
     char formula[256];
-    std::snprintf(formula, sizeof formula, "= 2 (K and V) \xC3\x97 %lld layers \xC3\x97 %lld KV heads \xC3\x97 %lld dims \xC3\x97 %lld tokens \xC3\x97 %lld batch \xC3\x97 %d bytes (%s) = %llu bytes",
-                  static_cast<long long>(k.shape.n_layers), static_cast<long long>(k.shape.n_kv_heads), static_cast<long long>(k.shape.head_dim),
-                  static_cast<long long>(k.shape.window > 0 ? std::min(k.shape.window, k.shape.seq_len) : k.shape.seq_len), static_cast<long long>(k.shape.batch),
-                  kv_dtype_bytes(k.shape.dtype), kv_dtype_name(k.shape.dtype), static_cast<unsigned long long>(c.bytes));
+    std::snprintf(formula, sizeof formula,
+                  "= 2 (K and V) \xC3\x97 %lld layers \xC3\x97 %lld KV heads \xC3\x97 %lld dims \xC3\x97 "
+                  "%lld tokens \xC3\x97 %lld batch \xC3\x97 %d bytes (%s) = %llu bytes",
+                  static_cast<long long>(k.shape.n_layers), static_cast<long long>(k.shape.n_kv_heads),
+                  static_cast<long long>(k.shape.head_dim),
+                  static_cast<long long>(k.shape.window > 0 ? std::min(k.shape.window, k.shape.seq_len)
+                                                            : k.shape.seq_len),
+                  static_cast<long long>(k.shape.batch), kv_dtype_bytes(k.shape.dtype),
+                  kv_dtype_name(k.shape.dtype), static_cast<unsigned long long>(c.bytes));
     ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + size.x);
     ImGui::TextDisabled("%s %s", gqa_name, formula);
     if (k.shape.window > 0 && k.shape.window < k.shape.seq_len) {
-        ImGui::Text("Sliding window: the rolling cache keeps only the last %lld tokens.", static_cast<long long>(k.shape.window));
+        ImGui::Text("Sliding window: the rolling cache keeps only the last %lld tokens.",
+                    static_cast<long long>(k.shape.window));
     }
     if (k.preset >= 0) {
         const ModelPreset& p = model_presets()[static_cast<std::size_t>(k.preset)];
@@ -351,7 +395,8 @@ void draw_kv_cache_view(AppState& s) {
     draw_inputs(s);
     ImGui::EndChild();
     ImGui::SameLine();
-    ImGui::BeginChild("##kv_bars", ImVec2(avail.x - inputs_w - ImGui::GetStyle().ItemSpacing.x, rest_h), true);
+    ImGui::BeginChild("##kv_bars", ImVec2(avail.x - inputs_w - ImGui::GetStyle().ItemSpacing.x, rest_h),
+                      true);
     ImGui::TextUnformatted("Bytes in the cache");
     ImGui::SameLine();
     ImGui::TextDisabled("\xC2\xB7 the same numbers as attnviz-cli kv-cache");

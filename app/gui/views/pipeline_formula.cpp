@@ -1,7 +1,7 @@
 // The formula softmax(mask(Q K^T / sqrt(d_k)) / T) V as separate items: hovering a part lights the stage
 // it computes, and a hovered stage lights its part (PipelineViewState holds both hovers).
-#include "app/gui/panels.h"
 #include "app/gui/compute/pipeline_stages.h"
+#include "app/gui/panels.h"
 #include "app/gui/style/theme.h"
 
 #include <imgui.h>
@@ -15,21 +15,25 @@ void draw_pipeline_formula(AppState& s) {
     s.layout.formula_parts.assign(static_cast<std::size_t>(FormulaPart::kCount), Rect{});
     FormulaPart hovered = FormulaPart::kNone;
     ImGui::SetWindowFontScale(1.3f);
-    const FormulaPart order[] = {FormulaPart::kOutput, FormulaPart::kSoftmax, FormulaPart::kMask, FormulaPart::kQ, FormulaPart::kKt,
-                                 FormulaPart::kScale, FormulaPart::kTemperature, FormulaPart::kV};
+    const FormulaPart order[] = {FormulaPart::kOutput,      FormulaPart::kSoftmax, FormulaPart::kMask,
+                                 FormulaPart::kQ,           FormulaPart::kKt,      FormulaPart::kScale,
+                                 FormulaPart::kTemperature, FormulaPart::kV};
     for (FormulaPart p : order) {
         if (p != FormulaPart::kOutput) ImGui::SameLine(0.0f, fs * 0.35f);
         const bool lit = formula_part_highlighted(v, p);
         const ImVec2 pos = ImGui::GetCursorScreenPos();
         const ImVec2 size = ImGui::CalcTextSize(formula_part_text(p));
         if (lit) {
-            ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(pos.x - 3.0f, pos.y - 2.0f), ImVec2(pos.x + size.x + 3.0f, pos.y + size.y + 2.0f),
+            ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(pos.x - 3.0f, pos.y - 2.0f),
+                                                      ImVec2(pos.x + size.x + 3.0f, pos.y + size.y + 2.0f),
                                                       pal.accent, fs * 0.25f);
         }
-        ImGui::PushStyleColor(ImGuiCol_Text, lit ? ImVec4(0.08f, 0.08f, 0.08f, 1.0f) : ImGui::GetStyleColorVec4(ImGuiCol_Text));
+        ImGui::PushStyleColor(
+            ImGuiCol_Text, lit ? ImVec4(0.08f, 0.08f, 0.08f, 1.0f) : ImGui::GetStyleColorVec4(ImGuiCol_Text));
         ImGui::TextUnformatted(formula_part_text(p));
         ImGui::PopStyleColor();
-        s.layout.formula_parts[static_cast<std::size_t>(p)] = Rect{ImGui::GetItemRectMin(), ImGui::GetItemRectMax()};
+        s.layout.formula_parts[static_cast<std::size_t>(p)] =
+            Rect{ImGui::GetItemRectMin(), ImGui::GetItemRectMax()};
         if (ImGui::IsItemHovered()) {
             hovered = p;
             ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);

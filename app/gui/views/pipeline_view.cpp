@@ -4,11 +4,11 @@
 // cells can be dragged to new values.
 #include "app/gui/app_actions.h"
 #include "app/gui/compute/cell_inspection.h"
-#include "app/gui/widgets/matrix_grid.h"
-#include "app/gui/panels.h"
-#include "app/gui/widgets/widgets.h"
 #include "app/gui/compute/pipeline_stages.h"
+#include "app/gui/panels.h"
 #include "app/gui/style/theme.h"
+#include "app/gui/widgets/matrix_grid.h"
+#include "app/gui/widgets/widgets.h"
 
 #include <imgui.h>
 
@@ -50,7 +50,8 @@ bool draw_stage(AppState& s, PipelineStage stage, float height) {
     ImGui::SetWindowFontScale(1.0f);
     ImGui::SameLine();
     ImGui::TextDisabled("%s", stage_caption(stage));
-    ImGui::TextDisabled("%s", m.note.empty() ? (m.editable ? "drag a number: left / right" : " ") : m.note.c_str());
+    ImGui::TextDisabled("%s",
+                        m.note.empty() ? (m.editable ? "drag a number: left / right" : " ") : m.note.c_str());
 
     MatrixGridOptions o;
     o.colormap = s.view.heatmap.colormap;
@@ -80,9 +81,11 @@ bool draw_stage(AppState& s, PipelineStage stage, float height) {
     o.cell = max_cell;
     for (int pass = 0; pass < 2; ++pass) {
         const ImVec2 full = matrix_grid_size(m.values, o);
-        const ImVec2 labels(full.x - o.cell * static_cast<float>(m.values.cols()), full.y - o.cell * static_cast<float>(m.values.rows()));
-        o.cell = fit_cell_size(static_cast<int>(m.values.rows()), static_cast<int>(m.values.cols()),
-                               ImVec2((m.values.cols() > 24 ? fs * 30.0f : fs * 20.0f) - labels.x, grid_h - labels.y), max_cell);
+        const ImVec2 labels(full.x - o.cell * static_cast<float>(m.values.cols()),
+                            full.y - o.cell * static_cast<float>(m.values.rows()));
+        o.cell = fit_cell_size(
+            static_cast<int>(m.values.rows()), static_cast<int>(m.values.cols()),
+            ImVec2((m.values.cols() > 24 ? fs * 30.0f : fs * 20.0f) - labels.x, grid_h - labels.y), max_cell);
     }
     const MatrixGridResult res = draw_matrix_grid("##grid", m.values, o);
     if (s.layout.stage_grids.size() != static_cast<std::size_t>(PipelineStage::kCount)) {
@@ -104,16 +107,18 @@ void draw_stage_strip(AppState& s, ImVec2 size) {
     const float height = ImGui::GetContentRegionAvail().y;
     PipelineStage hovered = PipelineStage::kNone;
     // W_q, W_k, W_v sit in one column, as do Q, K, V: the three projections side by side would be wide.
-    const PipelineStage order[] = {PipelineStage::kX, PipelineStage::kWq, PipelineStage::kWk, PipelineStage::kWv,
-                                   PipelineStage::kQ, PipelineStage::kK, PipelineStage::kV, PipelineStage::kRaw,
-                                   PipelineStage::kScaled, PipelineStage::kMasked, PipelineStage::kTempered,
-                                   PipelineStage::kWeights, PipelineStage::kOutput};
+    const PipelineStage order[] = {PipelineStage::kX,      PipelineStage::kWq,       PipelineStage::kWk,
+                                   PipelineStage::kWv,     PipelineStage::kQ,        PipelineStage::kK,
+                                   PipelineStage::kV,      PipelineStage::kRaw,      PipelineStage::kScaled,
+                                   PipelineStage::kMasked, PipelineStage::kTempered, PipelineStage::kWeights,
+                                   PipelineStage::kOutput};
     bool first = true;
     for (PipelineStage st : order) {
         if (!first) {
             ImGui::SameLine(0.0f, fs * 0.4f);
             const ImVec2 p = ImGui::GetCursorScreenPos();
-            ImGui::GetWindowDrawList()->AddText(ImVec2(p.x, p.y + height * 0.45f), pal.text_dim, "\xE2\x86\x92");
+            ImGui::GetWindowDrawList()->AddText(ImVec2(p.x, p.y + height * 0.45f), pal.text_dim,
+                                                "\xE2\x86\x92");
             ImGui::Dummy(ImVec2(fs * 1.0f, 1.0f));
             ImGui::SameLine(0.0f, fs * 0.4f);
         }
@@ -135,13 +140,15 @@ void draw_pipeline_view(AppState& s) {
     const int h = s.selection.focus_head;
     ImGui::Text("Head %d \xC2\xB7 %s", h, d.forward()->head_names[static_cast<std::size_t>(h)].c_str());
     ImGui::SameLine();
-    ImGui::TextDisabled(s.hand_model ? "  hand example: drag the numbers of X and W to change them" : "  every number below is the engine's own");
+    ImGui::TextDisabled(s.hand_model ? "  hand example: drag the numbers of X and W to change them"
+                                     : "  every number below is the engine's own");
     draw_pipeline_formula(s);
     const ImVec2 avail = ImGui::GetContentRegionAvail();
     const float spacing = ImGui::GetStyle().ItemSpacing.y;
     // Tall enough for the tallest stage at full cell size (the hand example needs little), at most 60%.
     const float fs = ImGui::GetFontSize();
-    const auto rows = static_cast<float>(std::max<Eigen::Index>(d.forward()->x_query.rows(), d.forward()->x_query.cols()));
+    const auto rows =
+        static_cast<float>(std::max<Eigen::Index>(d.forward()->x_query.rows(), d.forward()->x_query.cols()));
     const float wanted = fs * (2.5f * rows + 6.5f) + ImGui::GetStyle().ScrollbarSize;
     const float strip_h = std::max(120.0f, std::min(avail.y * 0.6f, wanted));
     draw_stage_strip(s, ImVec2(avail.x, strip_h));

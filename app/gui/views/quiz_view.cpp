@@ -2,10 +2,10 @@
 // clicks a token (or types a number, or picks a head's role); Reveal says right or wrong, explains, and
 // fades the weights in. The questions and checks live in app/gui/quiz.h.
 #include "app/gui/app_actions.h"
-#include "app/gui/style/fonts.h"
 #include "app/gui/panels.h"
-#include "app/gui/widgets/widgets.h"
+#include "app/gui/style/fonts.h"
 #include "app/gui/style/theme.h"
+#include "app/gui/widgets/widgets.h"
 #include "core/lesson/scenario.h"
 
 #include <imgui.h>
@@ -20,9 +20,12 @@ namespace {
 
 const char* kind_label(QuizKind k) {
     switch (k) {
-        case QuizKind::kScenario: return "Lesson question";
-        case QuizKind::kHeadRole: return "Which role has this head?";
-        case QuizKind::kTemperature: return "What will T = 0.1 do?";
+        case QuizKind::kScenario:
+            return "Lesson question";
+        case QuizKind::kHeadRole:
+            return "Which role has this head?";
+        case QuizKind::kTemperature:
+            return "What will T = 0.1 do?";
     }
     return "";
 }
@@ -91,7 +94,8 @@ void draw_number_input(AppState& s) {
     ImGui::TextUnformatted("Your answer:");
     ImGui::SameLine();
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8.0f);
-    if (ImGui::InputText("##quiz_number", buf, sizeof buf, ImGuiInputTextFlags_CharsScientific)) answer_quiz_number(s, buf);
+    if (ImGui::InputText("##quiz_number", buf, sizeof buf, ImGuiInputTextFlags_CharsScientific))
+        answer_quiz_number(s, buf);
     s.layout.quiz_number_input = Rect{ImGui::GetItemRectMin(), ImGui::GetItemRectMax()};
     if (!s.quiz.typed.empty() && !s.quiz.answered()) {
         ImGui::SameLine();
@@ -123,9 +127,12 @@ std::string your_answer(const AppState& s) {
     const QuizState& q = s.quiz;
     if (!q.answered()) return "";
     switch (q.question.mode) {
-        case QuizAnswerMode::kToken: return "\"" + token_label(s, q.chosen_token) + "\"";
-        case QuizAnswerMode::kNumber: return q.typed;
-        case QuizAnswerMode::kChoice: return q.question.choices[static_cast<std::size_t>(q.chosen_choice)];
+        case QuizAnswerMode::kToken:
+            return "\"" + token_label(s, q.chosen_token) + "\"";
+        case QuizAnswerMode::kNumber:
+            return q.typed;
+        case QuizAnswerMode::kChoice:
+            return q.question.choices[static_cast<std::size_t>(q.chosen_choice)];
     }
     return "";
 }
@@ -135,11 +142,13 @@ void draw_verdict(AppState& s) {
     const QuizState& q = s.quiz;
     ImGui::PushFont(display_font());
     if (!q.answered()) {
-        ImGui::TextColored(text_color(palette(s.view.theme).warning), "No answer given. The answer: %s", q.question.answer.c_str());
+        ImGui::TextColored(text_color(palette(s.view.theme).warning), "No answer given. The answer: %s",
+                           q.question.answer.c_str());
     } else if (q.correct()) {
         ImGui::TextColored(text_color(palette(s.view.theme).success), "Right! %s", q.question.answer.c_str());
     } else {
-        ImGui::TextColored(text_color(palette(s.view.theme).error), "Not quite: you said %s; the answer is %s", your_answer(s).c_str(),
+        ImGui::TextColored(text_color(palette(s.view.theme).error),
+                           "Not quite: you said %s; the answer is %s", your_answer(s).c_str(),
                            q.question.answer.c_str());
     }
     ImGui::PopFont();
@@ -153,12 +162,13 @@ void draw_verdict(AppState& s) {
         const HeadResult& h = d.result()->heads[static_cast<std::size_t>(s.selection.focus_head)];
         int best = -1;
         for (int j = 0; j < d.result()->n_k; ++j) {
-            if (d.result()->visible(query, j) && (best < 0 || h.weights(query, j) > h.weights(query, best))) best = j;
+            if (d.result()->visible(query, j) && (best < 0 || h.weights(query, j) > h.weights(query, best)))
+                best = j;
         }
         if (best >= 0) {
-            ImGui::Text("Engine: \"%s\" gives its largest weight, %s, to \"%s\" (head %d, T = %.3g).", token_label(s, query).c_str(),
-                        format_weight(h.weights(query, best)).c_str(), token_label(s, best).c_str(), s.selection.focus_head,
-                        s.settings.temperature);
+            ImGui::Text("Engine: \"%s\" gives its largest weight, %s, to \"%s\" (head %d, T = %.3g).",
+                        token_label(s, query).c_str(), format_weight(h.weights(query, best)).c_str(),
+                        token_label(s, best).c_str(), s.selection.focus_head, s.settings.temperature);
             s.layout.weight_text_drawn = true;
         }
     }
@@ -191,7 +201,8 @@ void draw_quiz_view(AppState& s) {
     draw_kind_buttons(s);
     ImGui::Separator();
     if (q.needs_question()) {
-        ImGui::TextDisabled("%s", s.derived.status.empty() ? "Preparing the question\xE2\x80\xA6" : s.derived.status.c_str());
+        ImGui::TextDisabled(
+            "%s", s.derived.status.empty() ? "Preparing the question\xE2\x80\xA6" : s.derived.status.c_str());
         return;
     }
 
@@ -204,16 +215,23 @@ void draw_quiz_view(AppState& s) {
 
     if (!q.revealed()) {
         switch (q.question.mode) {
-            case QuizAnswerMode::kToken: draw_answer_chips(s); break;
-            case QuizAnswerMode::kNumber: draw_number_input(s); break;
-            case QuizAnswerMode::kChoice: draw_choices(s); break;
+            case QuizAnswerMode::kToken:
+                draw_answer_chips(s);
+                break;
+            case QuizAnswerMode::kNumber:
+                draw_number_input(s);
+                break;
+            case QuizAnswerMode::kChoice:
+                draw_choices(s);
+                break;
         }
         ImGui::Spacing();
         if (q.answered()) {
             ImGui::Text("Your prediction: %s", your_answer(s).c_str());
         } else {
-            ImGui::TextDisabled(q.hidden() ? "Predict first: the weights stay hidden until you press Reveal."
-                                         : "Predict first: the heads' names stay hidden until you press Reveal.");
+            ImGui::TextDisabled(q.hidden()
+                                    ? "Predict first: the weights stay hidden until you press Reveal."
+                                    : "Predict first: the heads' names stay hidden until you press Reveal.");
         }
         ImGui::Spacing();
     }

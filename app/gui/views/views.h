@@ -12,10 +12,10 @@ namespace attnviz::gui {
 
 struct ViewInfo {
     MainView id;
-    const char* name;       ///< for --panel, lower case, no spaces
-    const char* tab_label;  ///< shown on the tab
+    const char* name;           ///< for --panel, lower case, no spaces
+    const char* tab_label;      ///< shown on the tab
     void (*draw)(AppState& s);  ///< draws the view into the current window's remaining space
-    bool hides_weights;     ///< it hides weights itself while a quiz question is open (s.view.weights_alpha)
+    bool hides_weights;  ///< it hides weights itself while a quiz question is open (s.view.weights_alpha)
 };
 
 /// Every view, in tab order.

@@ -2,8 +2,8 @@
 // focus it in the heatmap, the arcs and the readout.
 #include "app/gui/app_actions.h"
 #include "app/gui/panels.h"
-#include "app/gui/widgets/widgets.h"
 #include "app/gui/style/theme.h"
+#include "app/gui/widgets/widgets.h"
 #include "core/lesson/lesson_model.h"
 
 #include <imgui.h>
@@ -22,7 +22,9 @@ void draw_heads_grid(AppState& s, ImVec2 size) {
     ImGui::SameLine();
     ImGui::TextDisabled("\xC2\xB7 %s", kLessonModelLabel);
     if (ImGui::IsItemHovered()) {
-        ImGui::SetTooltip("Each head is built by hand to show a pattern trained models are known for.\nIt is not a trained LLM.");
+        ImGui::SetTooltip(
+            "Each head is built by hand to show a pattern trained models are known for.\nIt is not a trained "
+            "LLM.");
     }
     if (!d.result() || !d.forward()) {
         ImGui::EndChild();
@@ -39,8 +41,9 @@ void draw_heads_grid(AppState& s, ImVec2 size) {
     int cols = 1;
     for (int c = 1; c <= n; ++c) {
         const int rows = (n + c - 1) / c;
-        const float side = std::min((avail.x - sp * static_cast<float>(c - 1)) / static_cast<float>(c),
-                                    (avail.y - static_cast<float>(rows) * (label_h + sp)) / static_cast<float>(rows));
+        const float side =
+            std::min((avail.x - sp * static_cast<float>(c - 1)) / static_cast<float>(c),
+                     (avail.y - static_cast<float>(rows) * (label_h + sp)) / static_cast<float>(rows));
         if (side > best) {
             best = side;
             cols = c;
@@ -61,7 +64,8 @@ void draw_heads_grid(AppState& s, ImVec2 size) {
                        origin.y + 3.0f + static_cast<float>(row) * (side + 6.0f + label_h + sp));
         ImGui::SetCursorScreenPos(p);
         ImGui::PushID(h);
-        if (!s.quiz.hidden() && hu < s.textures.head_thumbnails.size() && s.textures.head_thumbnails[hu] != nullptr) {
+        if (!s.quiz.hidden() && hu < s.textures.head_thumbnails.size() &&
+            s.textures.head_thumbnails[hu] != nullptr) {
             ImGui::Image(s.textures.head_thumbnails[hu], ImVec2(side, side), ImVec2(0, 0), ImVec2(1, 1),
                          ImVec4(1, 1, 1, s.view.weights_alpha));
         } else {
@@ -74,12 +78,19 @@ void draw_heads_grid(AppState& s, ImVec2 size) {
 
         const int g = h / group;
         const bool focused = h == s.selection.focus_head;
-        dl->AddRect(ImVec2(p.x - 3, p.y - 3), ImVec2(p.x + side + 3, p.y + side + 3), group_color(g), 2.0f, 0, 3.0f);
-        if (focused) dl->AddRect(ImVec2(p.x - 6, p.y - 6), ImVec2(p.x + side + 6, p.y + side + 6), pal.accent, 3.0f, 0, 2.0f);
+        dl->AddRect(ImVec2(p.x - 3, p.y - 3), ImVec2(p.x + side + 3, p.y + side + 3), group_color(g), 2.0f, 0,
+                    3.0f);
+        if (focused)
+            dl->AddRect(ImVec2(p.x - 6, p.y - 6), ImVec2(p.x + side + 6, p.y + side + 6), pal.accent, 3.0f, 0,
+                        2.0f);
         const auto& infos = LessonModel::instance().heads();
-        const std::string label = std::to_string(h) + " " + (s.quiz.names_hidden() ? "?" : hu < infos.size() ? infos[hu].short_name : d.forward()->head_names[hu]);
+        const std::string label = std::to_string(h) + " " +
+                                  (s.quiz.names_hidden() ? "?"
+                                   : hu < infos.size()   ? infos[hu].short_name
+                                                         : d.forward()->head_names[hu]);
         std::string shown = label;
-        for (int chars = static_cast<int>(label.size()); chars > 3 && ImGui::CalcTextSize(shown.c_str()).x > side + 8.0f; --chars) {
+        for (int chars = static_cast<int>(label.size());
+             chars > 3 && ImGui::CalcTextSize(shown.c_str()).x > side + 8.0f; --chars) {
             shown = shorten(label, chars);
         }
         dl->AddText(ImVec2(p.x - 2, p.y + side + 4), focused ? pal.accent : pal.text, shown.c_str());
@@ -92,7 +103,8 @@ void draw_heads_grid(AppState& s, ImVec2 size) {
                 ImGui::PopTextWrapPos();
             }
             if (group > 1) {
-                ImGui::Text("reads KV head %d, shared with heads %d\xE2\x80\x93%d", g, g * group, g * group + group - 1);
+                ImGui::Text("reads KV head %d, shared with heads %d\xE2\x80\x93%d", g, g * group,
+                            g * group + group - 1);
             } else {
                 ImGui::Text("has its own KV head %d", g);
             }

@@ -15,7 +15,7 @@
 namespace attnviz::gui {
 
 struct MatrixGridOptions {
-    float cell = 0.0f;             ///< cell side in pixels; 0 = 2.8 x the font size
+    float cell = 0.0f;  ///< cell side in pixels; 0 = 2.8 x the font size
     Colormap colormap = Colormap::kViridis;
     Theme theme = Theme::kDark;
     const std::vector<std::string>* row_labels = nullptr;  ///< [n_rows], drawn left; nullptr = none
@@ -23,26 +23,26 @@ struct MatrixGridOptions {
     const char* row_axis = "row";  ///< names used in the tooltip ("query", "embedding dim")
     const char* col_axis = "column";
     const MaskMatrix* visible = nullptr;  ///< [n_rows, n_cols]; zeros are drawn hatched grey ("masked")
-    int mark_row = -1;             ///< a row outlined in the accent colour (the query)
-    int mark_col = -1;             ///< a column outlined (the selected key)
-    int selected_row = -1;         ///< one cell outlined boldly (the inspected cell)
+    int mark_row = -1;                    ///< a row outlined in the accent colour (the query)
+    int mark_col = -1;                    ///< a column outlined (the selected key)
+    int selected_row = -1;                ///< one cell outlined boldly (the inspected cell)
     int selected_col = -1;
-    bool highlighted = false;      ///< frame the whole grid (linked to the formula)
-    bool editable = false;         ///< drag left/right on a cell to change its value
-    float drag_speed = 0.01f;      ///< value change per pixel dragged
-    int decimals = 2;              ///< digits after the point in cells and tooltips
+    bool highlighted = false;  ///< frame the whole grid (linked to the formula)
+    bool editable = false;     ///< drag left/right on a cell to change its value
+    float drag_speed = 0.01f;  ///< value change per pixel dragged
+    int decimals = 2;          ///< digits after the point in cells and tooltips
     /// Colour range; when vmin >= vmax the range of the finite, visible values is used.
     float vmin = 0.0f;
     float vmax = 0.0f;
 };
 
 struct MatrixGridResult {
-    Rect cells;              ///< where the cells are (labels excluded), screen coordinates
-    int hover_row = -1;      ///< cell under the mouse, -1 = none
+    Rect cells;          ///< where the cells are (labels excluded), screen coordinates
+    int hover_row = -1;  ///< cell under the mouse, -1 = none
     int hover_col = -1;
-    int clicked_row = -1;    ///< cell clicked this frame, -1 = none
+    int clicked_row = -1;  ///< cell clicked this frame, -1 = none
     int clicked_col = -1;
-    bool edited = false;     ///< an editable cell was dragged this frame: its new value
+    bool edited = false;  ///< an editable cell was dragged this frame: its new value
     int edit_row = -1;
     int edit_col = -1;
     float edit_value = 0.0f;

@@ -1,10 +1,10 @@
 // The sentence as token chips, attention arcs from the query to every key it can see (thickness and
 // opacity follow the weight, the strongest carry their numbers), and a weight bar under each chip.
 #include "app/gui/app_actions.h"
-#include "app/gui/style/fonts.h"
 #include "app/gui/panels.h"
-#include "app/gui/widgets/widgets.h"
+#include "app/gui/style/fonts.h"
 #include "app/gui/style/theme.h"
+#include "app/gui/widgets/widgets.h"
 #include "core/lesson/lesson_model.h"
 
 #include <imgui.h>
@@ -23,8 +23,8 @@ constexpr int kLabelledArcs = 3;
 
 struct StripGeometry {
     float chip_h;
-    float chip_y;   // top of the chip row
-    float bar_h;    // tallest weight bar under the chips
+    float chip_y;               // top of the chip row
+    float bar_h;                // tallest weight bar under the chips
     std::vector<float> x0, x1;  // chip spans
 };
 
@@ -45,16 +45,18 @@ struct ArcShape {
 ArcShape arc_shape(float xa, float xb, float base_y, float max_h, float max_span) {
     const float fs = ImGui::GetFontSize();
     const float d = std::abs(xb - xa);
-    const float h = d < 1.0f ? fs * 1.65f : fs * 0.9f + (max_h - fs * 0.9f) * std::min(1.0f, d / std::max(1.0f, max_span));
+    const float h = d < 1.0f ? fs * 1.65f
+                             : fs * 0.9f + (max_h - fs * 0.9f) * std::min(1.0f, d / std::max(1.0f, max_span));
     return ArcShape{xa, xb, base_y, h};
 }
 
 void draw_arc(ImDrawList* dl, const ArcShape& a, ImU32 col, float thickness) {
     const float fs = ImGui::GetFontSize();
     if (std::abs(a.xb - a.xa) < 1.0f) {  // a token attending to itself: a small loop
-        dl->AddBezierCubic(ImVec2(a.xa - fs * 0.35f, a.base_y), ImVec2(a.xa - fs * 1.3f, a.base_y - fs * 2.2f),
-                           ImVec2(a.xa + fs * 1.3f, a.base_y - fs * 2.2f), ImVec2(a.xa + fs * 0.35f, a.base_y), col,
-                           thickness, 24);
+        dl->AddBezierCubic(ImVec2(a.xa - fs * 0.35f, a.base_y),
+                           ImVec2(a.xa - fs * 1.3f, a.base_y - fs * 2.2f),
+                           ImVec2(a.xa + fs * 1.3f, a.base_y - fs * 2.2f),
+                           ImVec2(a.xa + fs * 0.35f, a.base_y), col, thickness, 24);
         return;
     }
     const float c = a.height * 1.333f;  // a cubic with both control points at 4/3 h peaks at h halfway
@@ -65,7 +67,8 @@ void draw_arc(ImDrawList* dl, const ArcShape& a, ImU32 col, float thickness) {
 void chip_tooltip(const AppState& s, int i, int shown_query, const HeadResult* head) {
     const Token& tok = s.derived.tokens.tokens[static_cast<std::size_t>(i)];
     ImGui::BeginTooltip();
-    ImGui::Text("\"%s\"  token %d, bytes %zu..%zu", token_display_label(tok.text).c_str(), i, tok.byte_begin, tok.byte_end);
+    ImGui::Text("\"%s\"  token %d, bytes %zu..%zu", token_display_label(tok.text).c_str(), i, tok.byte_begin,
+                tok.byte_end);
     std::string codepoints;
     for (unsigned char c : tok.text) {
         if (c >= 0x80) {
@@ -80,7 +83,8 @@ void chip_tooltip(const AppState& s, int i, int shown_query, const HeadResult* h
             const int len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : 4;
             unsigned cp = len == 1 ? c : c & (0xFF >> (len + 1));
             for (int b = 1; b < len && k + static_cast<std::size_t>(b) < tok.text.size(); ++b) {
-                cp = (cp << 6) | (static_cast<unsigned char>(tok.text[k + static_cast<std::size_t>(b)]) & 0x3F);
+                cp = (cp << 6) |
+                     (static_cast<unsigned char>(tok.text[k + static_cast<std::size_t>(b)]) & 0x3F);
             }
             char buf[16];
             std::snprintf(buf, sizeof buf, "U+%04X ", cp);
@@ -95,7 +99,8 @@ void chip_tooltip(const AppState& s, int i, int shown_query, const HeadResult* h
             ImGui::Text("weight from \"%s\": %s", token_label(s, shown_query).c_str(),
                         format_weight(head->weights(shown_query, i)).c_str());
         } else {
-            ImGui::TextDisabled("masked: \"%s\" may not look at this token", token_label(s, shown_query).c_str());
+            ImGui::TextDisabled("masked: \"%s\" may not look at this token",
+                                token_label(s, shown_query).c_str());
         }
     }
     ImGui::TextDisabled("click: make it the query");
@@ -110,7 +115,8 @@ void draw_token_strip(AppState& s, ImVec2 size) {
     const int n = static_cast<int>(tokens.size());
     const Palette& pal = palette(s.view.theme);
     if (n == 0) {
-        ImGui::TextDisabled("%s", s.derived.status.empty() ? "Type a sentence above." : s.derived.status.c_str());
+        ImGui::TextDisabled("%s",
+                            s.derived.status.empty() ? "Type a sentence above." : s.derived.status.c_str());
         ImGui::EndChild();
         s.selection.hover_token = -1;
         return;
@@ -125,7 +131,9 @@ void draw_token_strip(AppState& s, ImVec2 size) {
     const auto strip_width = [&](float font_size) {
         float total = 0.0f;
         for (int i = 0; i < n; ++i) {
-            total += std::max(font_size * 1.5f, ImGui::CalcTextSize(labels[static_cast<std::size_t>(i)].c_str()).x + 0.9f * font_size) +
+            total += std::max(font_size * 1.5f,
+                              ImGui::CalcTextSize(labels[static_cast<std::size_t>(i)].c_str()).x +
+                                  0.9f * font_size) +
                      (i ? 0.35f * font_size : 0.0f);
         }
         return total;
@@ -147,7 +155,8 @@ void draw_token_strip(AppState& s, ImVec2 size) {
     const float total = strip_width(fs);
     float x = origin.x + std::max(0.0f, (avail.x - total) * 0.5f);
     for (int i = 0; i < n; ++i) {
-        const float w = std::max(fs * 1.5f, ImGui::CalcTextSize(labels[static_cast<std::size_t>(i)].c_str()).x + 2.0f * pad);
+        const float w = std::max(
+            fs * 1.5f, ImGui::CalcTextSize(labels[static_cast<std::size_t>(i)].c_str()).x + 2.0f * pad);
         g.x0.push_back(x);
         g.x1.push_back(x + w);
         x += w + gap;
@@ -181,7 +190,8 @@ void draw_token_strip(AppState& s, ImVec2 size) {
     const int shown = hovered >= 0 ? hovered : s.selection.query;
     const HeadResult* head = nullptr;
     // While a quiz hides the weights there is no head to draw from: no arcs, numbers or bars.
-    if (!s.quiz.hidden() && s.derived.result() && s.selection.focus_head < static_cast<int>(s.derived.result()->heads.size())) {
+    if (!s.quiz.hidden() && s.derived.result() &&
+        s.selection.focus_head < static_cast<int>(s.derived.result()->heads.size())) {
         head = &s.derived.result()->heads[static_cast<std::size_t>(s.selection.focus_head)];
     }
 
@@ -201,11 +211,13 @@ void draw_token_strip(AppState& s, ImVec2 size) {
         for (int j = 0; j < n; ++j) {
             if (s.derived.result()->visible(shown, j)) ranked.push_back(j);
         }
-        std::stable_sort(ranked.begin(), ranked.end(), [&](int a, int b) { return head->weights(shown, a) > head->weights(shown, b); });
+        std::stable_sort(ranked.begin(), ranked.end(),
+                         [&](int a, int b) { return head->weights(shown, a) > head->weights(shown, b); });
         const auto su = static_cast<std::size_t>(shown);
         const float xq = 0.5f * (g.x0[su] + g.x1[su]);
         // The farthest chip from this query gets the tallest arc.
-        const float max_span = std::max({xq - 0.5f * (g.x0.front() + g.x1.front()), 0.5f * (g.x0.back() + g.x1.back()) - xq, fs * 4.0f});
+        const float max_span = std::max(
+            {xq - 0.5f * (g.x0.front() + g.x1.front()), 0.5f * (g.x0.back() + g.x1.back()) - xq, fs * 4.0f});
         // Draw weakest first so strong arcs sit on top.
         for (auto it = ranked.rbegin(); it != ranked.rend(); ++it) {
             const float w = head->weights(shown, *it);
@@ -214,7 +226,8 @@ void draw_token_strip(AppState& s, ImVec2 size) {
             const float xk = 0.5f * (g.x0[ju] + g.x1[ju]);
             ImVec4 c = ImGui::ColorConvertU32ToFloat4(pal.arc);
             c.w = (0.18f + 0.82f * std::min(1.0f, w * 1.4f)) * alpha;
-            draw_arc(dl, arc_shape(xq, xk, base_y, max_arc_h, max_span), ImGui::ColorConvertFloat4ToU32(c), 1.2f + 11.0f * w);
+            draw_arc(dl, arc_shape(xq, xk, base_y, max_arc_h, max_span), ImGui::ColorConvertFloat4ToU32(c),
+                     1.2f + 11.0f * w);
         }
         for (int r = 0; r < std::min<int>(kLabelledArcs, static_cast<int>(ranked.size())); ++r) {
             const int j = ranked[static_cast<std::size_t>(r)];
@@ -225,10 +238,12 @@ void draw_token_strip(AppState& s, ImVec2 size) {
             const std::string text = format_weight(w);
             const ImVec2 ts = ImGui::CalcTextSize(text.c_str());
             // On the arc near its key end, where arcs to different keys are apart.
-            const ImVec2 on_arc = std::abs(xk - xq) < 1.0f ? ImVec2(xk, base_y - fs * 1.65f)
-                                                           : arc_shape(xq, xk, base_y, max_arc_h, max_span).point(0.82f);
+            const ImVec2 on_arc = std::abs(xk - xq) < 1.0f
+                                      ? ImVec2(xk, base_y - fs * 1.65f)
+                                      : arc_shape(xq, xk, base_y, max_arc_h, max_span).point(0.82f);
             const ImVec2 p(on_arc.x - ts.x * 0.5f, on_arc.y - ts.y * 0.5f);
-            dl->AddRectFilled(ImVec2(p.x - 3, p.y - 1), ImVec2(p.x + ts.x + 3, p.y + ts.y + 1), faded(pal.panel_bg), 3.0f);
+            dl->AddRectFilled(ImVec2(p.x - 3, p.y - 1), ImVec2(p.x + ts.x + 3, p.y + ts.y + 1),
+                              faded(pal.panel_bg), 3.0f);
             dl->AddText(p, faded(pal.text), text.c_str());
         }
     }
@@ -243,10 +258,12 @@ void draw_token_strip(AppState& s, ImVec2 size) {
         if (i == hovered) bg = pal.chip_hover;
         if (is_query) bg = pal.chip_query;
         dl->AddRectFilled(r.min, r.max, bg, fs * 0.3f);
-        dl->AddRect(r.min, r.max, i == shown ? pal.accent : pal.chip_border, fs * 0.3f, 0, i == shown ? 2.5f : 1.0f);
+        dl->AddRect(r.min, r.max, i == shown ? pal.accent : pal.chip_border, fs * 0.3f, 0,
+                    i == shown ? 2.5f : 1.0f);
         const ImVec2 ts = ImGui::CalcTextSize(labels[iu].c_str());
         const ImU32 text_col = is_query ? IM_COL32(20, 20, 20, 255) : (masked ? pal.text_dim : pal.text);
-        dl->AddText(ImVec2(0.5f * (r.min.x + r.max.x - ts.x), 0.5f * (r.min.y + r.max.y - ts.y)), text_col, labels[iu].c_str());
+        dl->AddText(ImVec2(0.5f * (r.min.x + r.max.x - ts.x), 0.5f * (r.min.y + r.max.y - ts.y)), text_col,
+                    labels[iu].c_str());
 
         if (head != nullptr && shown >= 0 && !masked) {
             const float w = head->weights(shown, i);

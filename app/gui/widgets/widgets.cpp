@@ -30,8 +30,8 @@ void add_text_vertical(ImDrawList* dl, ImVec2 pos, ImU32 col, const char* text) 
     }
 }
 
-void draw_legend(ImDrawList* dl, ImVec2 pos, ImVec2 size, Colormap cmap, const ScaleRange& range, ColorScale scale,
-                 Theme theme) {
+void draw_legend(ImDrawList* dl, ImVec2 pos, ImVec2 size, Colormap cmap, const ScaleRange& range,
+                 ColorScale scale, Theme theme) {
     const Palette& pal = palette(theme);
     const float fs = ImGui::GetFontSize();
     const float bar_w = std::min(size.x * 0.35f, fs * 1.2f);
@@ -45,7 +45,8 @@ void draw_legend(ImDrawList* dl, ImVec2 pos, ImVec2 size, Colormap cmap, const S
         const Rgb8 c = table[static_cast<std::size_t>(colormap_index(t0))];
         const float y0 = bar_min.y + bar_h * static_cast<float>(i) / kSteps;
         const float y1 = bar_min.y + bar_h * static_cast<float>(i + 1) / kSteps;
-        dl->AddRectFilled(ImVec2(bar_min.x, y0), ImVec2(bar_min.x + bar_w, y1 + 1.0f), IM_COL32(c.r, c.g, c.b, 255));
+        dl->AddRectFilled(ImVec2(bar_min.x, y0), ImVec2(bar_min.x + bar_w, y1 + 1.0f),
+                          IM_COL32(c.r, c.g, c.b, 255));
     }
     dl->AddRect(bar_min, ImVec2(bar_min.x + bar_w, bar_min.y + bar_h), pal.chip_border);
     char hi[32], lo[32];
@@ -83,9 +84,13 @@ std::string token_label(const AppState& s, int index) {
     return token_display_label(toks[static_cast<std::size_t>(index)].text);
 }
 
-bool is_cross(const AppState& s) { return s.derived.run && s.derived.run->cross(); }
+bool is_cross(const AppState& s) {
+    return s.derived.run && s.derived.run->cross();
+}
 
-std::string key_label(const AppState& s, int index) { return s.derived.run ? s.derived.run->key_label(index) : "?"; }
+std::string key_label(const AppState& s, int index) {
+    return s.derived.run ? s.derived.run->key_label(index) : "?";
+}
 
 std::string shorten(const std::string& text, int max_chars) {
     int count = 0;

@@ -2,8 +2,8 @@
 #pragma once
 
 #include "app/gui/app_state.h"
-#include "app/gui/style/colormap.h"
 #include "app/gui/compute/heatmap_cells.h"
+#include "app/gui/style/colormap.h"
 
 #include <imgui.h>
 
@@ -19,8 +19,8 @@ void add_text_vertical(ImDrawList* dl, ImVec2 pos, ImU32 col, const char* text);
 
 /// A vertical colour bar for a colormap over [range], with the scale's name and end values, and
 /// swatches for masked cells and rows with no visible key.
-void draw_legend(ImDrawList* dl, ImVec2 pos, ImVec2 size, Colormap cmap, const ScaleRange& range, ColorScale scale,
-                 Theme theme);
+void draw_legend(ImDrawList* dl, ImVec2 pos, ImVec2 size, Colormap cmap, const ScaleRange& range,
+                 ColorScale scale, Theme theme);
 
 /// A query token (a row) as the run labels it: visible symbols for control characters.
 std::string token_label(const AppState& s, int index);
