@@ -2,9 +2,9 @@
 #include "app/gui/app.h"
 
 #include "app/gui/app_actions.h"
+#include "app/gui/compute/lab_compute.h"
 #include "app/gui/keys.h"
-#include "app/gui/lab_compute.h"
-#include "app/gui/panels/panels.h"
+#include "app/gui/panels.h"
 #include "core/attention/attention.h"
 #include "core/attention/flash_attention.h"
 #include "core/lesson/lesson_run.h"
@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 
 namespace attnviz::gui {
 
@@ -31,26 +32,27 @@ void recompute(AppState& s) {
     Derived& d = s.derived;
     d.notices.clear();
     d.status.clear();
-    d.result.reset();
-    d.forward.reset();
+    d.run.reset();
     d.tokens = tokenize(s.sentence, kDefaultTokenCap);
     if (d.tokens.n_invalid_bytes > 0) {
-        d.notices.push_back(std::to_string(d.tokens.n_invalid_bytes) + " invalid UTF-8 byte(s) replaced by \xEF\xBF\xBD");
+        d.notices.push_back(std::to_string(d.tokens.n_invalid_bytes) +
+                            " invalid UTF-8 byte(s) replaced by \xEF\xBF\xBD");
         s.sentence = d.tokens.text;  // the editor only ever holds valid UTF-8
     }
     if (d.tokens.truncated()) {
         d.notices.push_back("showing the first " + std::to_string(d.tokens.tokens.size()) + " of " +
                             std::to_string(d.tokens.n_tokens_total) + " tokens");
     }
-    d.key_tokens = Tokenization{};
+    Tokenization key_tokens;
     if (!s.key_sentence.empty()) {
-        d.key_tokens = tokenize(s.key_sentence, kDefaultTokenCap);
-        if (d.key_tokens.n_invalid_bytes > 0) s.key_sentence = d.key_tokens.text;
-        if (d.key_tokens.truncated()) {
-            d.notices.push_back("keys: showing the first " + std::to_string(d.key_tokens.tokens.size()) + " of " +
-                                std::to_string(d.key_tokens.n_tokens_total) + " tokens");
+        key_tokens = tokenize(s.key_sentence, kDefaultTokenCap);
+        if (key_tokens.n_invalid_bytes > 0) s.key_sentence = key_tokens.text;
+        if (key_tokens.truncated()) {
+            d.notices.push_back("keys: showing the first " + std::to_string(key_tokens.tokens.size()) +
+                                " of " + std::to_string(key_tokens.n_tokens_total) + " tokens");
         }
-        if (d.key_tokens.tokens.empty()) d.notices.push_back("the key sentence is empty: showing self-attention");
+        if (key_tokens.tokens.empty())
+            d.notices.push_back("the key sentence is empty: showing self-attention");
     }
     const int n = static_cast<int>(d.tokens.tokens.size());
     if (n == 0) {
@@ -69,42 +71,37 @@ void recompute(AppState& s) {
     if (s.selection.query < 0 || s.selection.query >= n) s.selection.query = n - 1;
     s.selection.focus_head = std::clamp(s.selection.focus_head, 0, s.settings.n_heads - 1);
 
-    const LessonRunSettings ls = lesson_run_settings(s.settings);
-    Expected<LessonRun> run = s.hand_model ? run_hand_example(d.tokens, *s.hand_model, ls) : run_lesson(d.tokens, d.key_tokens, ls);
+    SourceInputs in;
+    in.tokens = &d.tokens;
+    in.key_tokens = &key_tokens;
+    in.hand_model = s.hand_model ? &*s.hand_model : nullptr;
+    in.settings = lesson_run_settings(s.settings);
+    Expected<AttentionRun> run = run_attention_source(in);
     if (!run) {
         d.status = run.error();
         return;
     }
-    d.forward = std::move(run->forward);
-    d.result = std::move(run->result);
-    d.config = lesson_attention_config(ls, run->cross());
+    d.run = std::move(run).value();
+    d.layer = std::clamp(s.selection.layer, 0, d.run->n_layers() - 1);
     Selection& sel = s.selection;
-    if (sel.selected_cell_row >= d.result->n_q || sel.selected_cell_col >= d.result->n_k) {
+    if (sel.selected_cell_row >= d.result()->n_q || sel.selected_cell_col >= d.result()->n_k) {
         sel.selected_cell_row = sel.selected_cell_col = -1;
     }
-    d.compute_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    d.compute_ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
 }
 
 void rebuild_cells(AppState& s) {
     Derived& d = s.derived;
     d.head_cells.clear();
-    if (!d.result) return;
-    for (const HeadResult& h : d.result->heads) {
-        d.head_cells.push_back(make_heatmap_cells(h.weights, &d.result->visible, s.view.heatmap.color));
+    if (!d.result()) return;
+    for (const HeadResult& h : d.result()->heads) {
+        d.head_cells.push_back(make_heatmap_cells(h.weights, &d.result()->visible, s.view.heatmap.color));
     }
 }
 
 void compute_kv_cache(AppState& s) {
-    const KvCalculatorState& k = s.kv_calc;
-    KvCacheShape shape;
-    shape.n_layers = k.n_layers;
-    shape.n_kv_heads = k.n_kv_heads;
-    shape.head_dim = k.head_dim;
-    shape.seq_len = k.seq_len;
-    shape.batch = k.batch;
-    shape.dtype = k.dtype;
-    shape.window = k.window;
-    Expected<KvCacheComparison> c = compare_kv_cache(shape, k.n_heads);
+    Expected<KvCacheComparison> c = compare_kv_cache(s.kv_calc.shape, s.kv_calc.n_heads);
     s.derived.kv_cache.reset();
     s.derived.kv_cache_error.clear();
     if (c) {
@@ -118,34 +115,37 @@ void compute_kv_cache(AppState& s) {
 void build_quiz_question(AppState& s) {
     QuizState& q = s.quiz;
     const Derived& d = s.derived;
-    if (q.active && !q.revealed && s.sentence != q.sentence) {
+    if (q.active() && !q.revealed() && s.sentence != q.sentence) {
         end_quiz(s);  // someone typed another sentence: the question no longer applies
         return;
     }
-    if (!q.active || !q.needs_question || !d.result || !d.forward) return;
+    if (!q.active() || !q.needs_question() || !d.result() || !d.forward()) return;
     const std::vector<LessonHeadInfo> infos = LessonModel::instance().heads();
     std::vector<std::string> names, short_names, roles;
-    for (std::size_t h = 0; h < infos.size() && h < d.result->heads.size(); ++h) {
+    for (std::size_t h = 0; h < infos.size() && h < d.result()->heads.size(); ++h) {
         names.push_back(infos[h].name);
         short_names.push_back(infos[h].short_name);
         roles.push_back(infos[h].role);
     }
-    const int n_heads = static_cast<int>(d.result->heads.size());
+    const int n_heads = static_cast<int>(d.result()->heads.size());
     QuizKind kind = q.kind;
-    if (kind == QuizKind::kScenario && !s.scenario_quiz) kind = QuizKind::kTemperature;
+    if (kind == QuizKind::kScenario && !(s.lesson && s.lesson->quiz)) kind = QuizKind::kTemperature;
     if (kind == QuizKind::kScenario) {
-        q.question = scenario_question(*s.scenario_quiz, names);
+        q.question = scenario_question(*s.lesson->quiz, names);
     } else if (kind == QuizKind::kHeadRole) {
         q.question = head_role_question(q.round % std::max(1, n_heads), short_names, roles);
         focus_head(s, q.question.head);  // the pattern to judge
     } else {
         const int query = s.selection.query;
         const int head = std::max(0, head_named_in("coreference head", names));
-        if (query < 0 || query >= d.result->n_q || d.result->heads[0].rows.n_visible[static_cast<std::size_t>(query)] == 0) return;
+        if (query < 0 || query >= d.result()->n_q ||
+            d.result()->heads[0].rows.n_visible[static_cast<std::size_t>(query)] == 0)
+            return;
         const int h = std::min(head, n_heads - 1);
-        q.question = temperature_question(d.tokens, *d.result, h, query, names[static_cast<std::size_t>(h)]);
+        q.question =
+            temperature_question(d.tokens, *d.result(), h, query, names[static_cast<std::size_t>(h)]);
     }
-    q.needs_question = false;
+    q.phase = QuizPhase::kAsking;
 }
 
 }  // namespace
@@ -155,43 +155,61 @@ void recompute_flash(AppState& s) {
     Derived& d = s.derived;
     FlashDerived& f = d.flash;
     f = FlashDerived{};
-    f.version = d.version;
-    if (!d.result || !d.forward || !d.config) {
+    f.version = d.result_version;
+    if (!d.result() || !d.forward() || !d.config()) {
         f.status = d.status.empty() ? "nothing to compute yet" : d.status;
         return;
     }
-    const int n_q = d.result->n_q;
-    const int n_k = d.result->n_k;
+    const int n_q = d.result()->n_q;
+    const int n_k = d.result()->n_k;
     FlashPlayback& p = s.flash;
     p.block_q = std::clamp(p.block_q, 1, std::max(1, n_q));
     p.block_k = std::clamp(p.block_k, 1, std::max(1, n_k));
     f.block_q = p.block_q;
     f.block_k = p.block_k;
-    f.head = std::clamp(s.selection.focus_head, 0, static_cast<int>(d.result->heads.size()) - 1);
+    f.head = std::clamp(s.selection.focus_head, 0, static_cast<int>(d.result()->heads.size()) - 1);
     FlashOptions options;
     options.block_q = p.block_q;
     options.block_k = p.block_k;
     options.rebuild_weights = true;
     options.trace_head = f.head;
-    Expected<FlashResult> r = compute_flash_attention(*d.config, d.forward->inputs, options);
+    Expected<FlashResult> r = compute_flash_attention(*d.config(), d.forward()->inputs, options);
     if (!r) {
         f.status = r.error();
         return;
     }
     f.result = std::move(r).value();
-    for (std::size_t h = 0; h < d.result->heads.size(); ++h) {
-        const HeadResult& ref = d.result->heads[h];
+    for (std::size_t h = 0; h < d.result()->heads.size(); ++h) {
+        const HeadResult& ref = d.result()->heads[h];
         const auto hi = static_cast<int>(h);
         const MatrixRM wd = (f.result->weights->mat(hi) - ref.weights).cwiseAbs();
         f.max_weight_diff = std::max(f.max_weight_diff, wd.maxCoeff());
-        f.max_output_diff = std::max(f.max_output_diff, (f.result->output.mat(hi) - ref.output).cwiseAbs().maxCoeff());
+        f.max_output_diff =
+            std::max(f.max_output_diff, (f.result->output.mat(hi) - ref.output).cwiseAbs().maxCoeff());
         if (hi == f.head) f.weight_diff = wd;
     }
-    const auto n_heads = static_cast<double>(d.result->heads.size());
+    const auto n_heads = static_cast<double>(d.result()->heads.size());
     f.reference_bytes = 3.0 * n_heads * n_q * n_k * sizeof(float);  // raw scores, scores, weights
     f.flash_scratch_bytes = 2.0 * p.block_q * p.block_k * sizeof(float);
-    f.flash_packed_key_bytes = static_cast<double>(d.config->n_kv_heads) * n_k * d.config->head_dim * sizeof(float);
+    f.flash_packed_key_bytes =
+        static_cast<double>(d.config()->n_kv_heads) * n_k * d.config()->head_dim * sizeof(float);
     p.step = std::clamp(p.step, 0, static_cast<int>(f.result->trace->steps.size()));
+}
+
+void advance_flash_playback(AppState& s, double now) {
+    FlashPlayback& p = s.flash;
+    const FlashDerived& f = s.derived.flash;
+    s.animating = false;
+    if (!p.playing || s.view.main_view != MainView::kFlash || !f.result || !f.result->trace) return;
+    s.animating = true;  // the main loop keeps drawing without waiting for input
+    const int n_steps = static_cast<int>(f.result->trace->steps.size());
+    const double per_step = 1.0 / static_cast<double>(p.steps_per_second);
+    const auto due = static_cast<int>(std::min(1e6, std::floor((now - p.last_step_time) / per_step)));
+    if (due >= 1) {
+        p.last_step_time += due * per_step;
+        p.step = std::min(n_steps, p.step + due);
+        if (p.step >= n_steps) p.playing = false;
+    }
 }
 
 void update(AppState& s) {
@@ -207,11 +225,17 @@ void update(AppState& s) {
         ++s.derived.version;
     }
     const FlashDerived& f = s.derived.flash;
+    // Keyed on the engine's result, not on the cells: a colour change re-runs nothing in the engine.
     if (s.view.main_view == MainView::kFlash &&
-        (f.version != s.derived.version || f.block_q != s.flash.block_q || f.block_k != s.flash.block_k ||
-         (f.result && f.head != s.selection.focus_head))) {
+        (f.version != s.derived.result_version || f.block_q != s.flash.block_q ||
+         f.block_k != s.flash.block_k || (f.result && f.head != s.selection.focus_head))) {
         recompute_flash(s);
     }
+    advance_flash_playback(s, ImGui::GetTime());
+    IoHardware hw;
+    hw.sram_bytes = static_cast<double>(s.flash.io_sram_mb) * 1e6;
+    s.derived.flash_io =
+        estimate_attention_io(std::int64_t{1} << s.flash.io_log2_tokens, s.flash.io_head_dim, hw);
     update_lab(s);
     compute_kv_cache(s);
     build_quiz_question(s);
@@ -248,7 +272,7 @@ void handle_shortcuts(AppState& s) {
         if (pressed(kKeyEqual) || pressed(kKeyKpAdd)) set_font_scale(s, s.view.font_scale * 1.1f);
         if (pressed(kKeyMinus) || pressed(kKeyKpSubtract)) set_font_scale(s, s.view.font_scale / 1.1f);
         if (pressed(kKey0)) set_font_scale(s, 1.0f);
-        if (pressed(kKeyQ)) s.quit_requested = true;
+        if (pressed(kKeyQ)) request_quit(s);
         if (pressed(kKeyS)) request_screenshot(s);
         return;
     }
@@ -257,8 +281,8 @@ void handle_shortcuts(AppState& s) {
     if (pressed(kKeyM)) set_causal(s, !s.settings.causal);
     if (pressed(kKeyH)) next_head(s);
     if (pressed(kKeyT)) step_temperature(s, io.KeyShift ? 1.0 / 1.5 : 1.5);
-    if (pressed(kKeyF1)) s.view.show_help = !s.view.show_help;
-    if (pressed(kKeyF11)) s.view.fullscreen = !s.view.fullscreen;
+    if (pressed(kKeyF1)) set_show_help(s, !s.view.show_help);
+    if (pressed(kKeyF11)) toggle_fullscreen(s);
 }
 
 }  // namespace attnviz::gui

@@ -10,6 +10,10 @@ namespace attnviz::gui {
 /// the heatmap cells. Resolves a pending query token. Cheap when nothing changed.
 void update(AppState& s);
 
+/// Moves the flash playback on by the tiles due at `now` (ImGui time) while it plays and its view is
+/// shown (update() calls it each frame; s.animating says whether to keep drawing).
+void advance_flash_playback(AppState& s, double now);
+
 /// Draws the whole interface for this frame in its fixed layout.
 void draw(AppState& s);
 

@@ -3,8 +3,8 @@
 
 #include "core/attention/attention_config.h"
 #include "core/base/seeded_random.h"
-#include "core/lesson/lesson_model.h"
 #include "core/lab/model_presets.h"
+#include "core/lesson/lesson_model.h"
 
 #include <algorithm>
 #include <cmath>
@@ -16,6 +16,7 @@ namespace attnviz::gui {
 void set_sentence(AppState& s, std::string sentence) {
     if (sentence == s.sentence) return;
     s.sentence = std::move(sentence);
+    s.lesson.reset();              // a typed sentence is no longer the lesson
     s.permutation.active = false;  // a typed sentence ends the permutation experiment
     leave_hand_example(s);
     s.dirty = true;
@@ -39,10 +40,7 @@ void set_key_sentence(AppState& s, std::string key_sentence) {
 void apply_scenario(AppState& s, const Scenario& sc) {
     s.sentence = sc.sentence;
     s.key_sentence = sc.key_sentence;
-    s.scenario_name = sc.name;
-    s.scenario_title = sc.title;
-    s.scenario_explanation = sc.explanation;
-    s.scenario_quiz = sc.quiz;
+    s.lesson = LessonIdentity{sc.name, sc.title, sc.explanation, sc.quiz};
     s.settings.n_heads = sc.n_heads;
     s.settings.n_kv_heads = sc.n_kv_heads;
     s.settings.temperature = sc.temperature;
@@ -78,21 +76,24 @@ void request_screenshot(AppState& s) {
     const std::time_t now = std::time(nullptr);
     char stamp[32];
     std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::localtime(&now));
-    s.screenshot_request = "attnviz-" + (s.scenario_name.empty() ? std::string("sentence") : s.scenario_name) + "-" + stamp + ".png";
+    s.requests.screenshot = "attnviz-" +
+                            (s.lesson && !s.lesson->name.empty() ? s.lesson->name : std::string("sentence")) +
+                            "-" + stamp + ".png";
 }
 
 void set_query(AppState& s, int index) {
-    if (s.quiz.hidden) return;  // the question is about this query: it stays put until the reveal
+    if (s.quiz.hidden()) return;  // the question is about this query: it stays put until the reveal
     const int n = static_cast<int>(s.derived.tokens.tokens.size());
     if (n == 0) return;
     s.selection.query = std::clamp(index, 0, n - 1);
     s.selection.pending_query.clear();
-    if (s.selection.selected_cell_col >= 0) s.selection.selected_cell_row = s.selection.query;  // the inspector follows
+    if (s.selection.selected_cell_col >= 0)
+        s.selection.selected_cell_row = s.selection.query;  // the inspector follows
 }
 
 bool select_cell(AppState& s, int row, int col) {
-    if (!s.derived.result) return false;
-    if (row < 0 || row >= s.derived.result->n_q || col < 0 || col >= s.derived.result->n_k) return false;
+    if (!s.derived.result()) return false;
+    if (row < 0 || row >= s.derived.result()->n_q || col < 0 || col >= s.derived.result()->n_k) return false;
     s.selection.selected_cell_row = row;
     s.selection.selected_cell_col = col;
     set_query(s, row);
@@ -105,19 +106,30 @@ bool set_hand_value(AppState& s, HandMatrix which, int row, int col, float value
     HandModel& m = *s.hand_model;
     MatrixRM* target = nullptr;
     switch (which) {
-        case HandMatrix::kX: target = &m.x; break;
-        case HandMatrix::kWq: target = &m.w_q; break;
-        case HandMatrix::kWk: target = &m.w_k; break;
-        case HandMatrix::kWv: target = &m.w_v; break;
+        case HandMatrix::kX:
+            target = &m.x;
+            break;
+        case HandMatrix::kWq:
+            target = &m.w_q;
+            break;
+        case HandMatrix::kWk:
+            target = &m.w_k;
+            break;
+        case HandMatrix::kWv:
+            target = &m.w_v;
+            break;
     }
-    if (target == nullptr || row < 0 || row >= target->rows() || col < 0 || col >= target->cols()) return false;
+    if (target == nullptr || row < 0 || row >= target->rows() || col < 0 || col >= target->cols())
+        return false;
     if ((*target)(row, col) == value) return true;
     (*target)(row, col) = value;
     s.dirty = true;
     return true;
 }
 
-void move_query(AppState& s, int delta) { set_query(s, (s.selection.query < 0 ? 0 : s.selection.query) + delta); }
+void move_query(AppState& s, int delta) {
+    set_query(s, (s.selection.query < 0 ? 0 : s.selection.query) + delta);
+}
 
 bool set_temperature(AppState& s, double t) {
     if (Status err = validate_temperature(t); !err.empty()) {
@@ -202,17 +214,19 @@ void set_use_positions(AppState& s, bool use_positions) {
 void apply_pattern(AppState& s, Pattern p) {
     const PatternTarget t = pattern_target(p, s);
     const EngineSettings& e = t.settings;
-    if (e.n_heads != s.settings.n_heads || e.n_kv_heads != s.settings.n_kv_heads || e.causal != s.settings.causal ||
-        e.window != s.settings.window || e.use_positions != s.settings.use_positions) {
+    if (e.n_heads != s.settings.n_heads || e.n_kv_heads != s.settings.n_kv_heads ||
+        e.causal != s.settings.causal || e.window != s.settings.window ||
+        e.use_positions != s.settings.use_positions) {
         s.settings = e;
         s.dirty = true;
     }
     if (!t.sentence.empty() && t.sentence != s.sentence) {
         s.sentence = t.sentence;
-        s.scenario_name.clear();
-        s.scenario_title = "Induction: A B ... A -> B";
-        s.scenario_explanation = "The second \"cat\" looks at \"sat\", the token that followed \"cat\" the first time: "
-                                 "an induction head predicts that the pattern repeats.";
+        s.lesson = LessonIdentity{
+            "", "Induction: A B ... A -> B",
+            "The second \"cat\" looks at \"sat\", the token that followed \"cat\" the first time: "
+            "an induction head predicts that the pattern repeats.",
+            s.lesson ? s.lesson->quiz : std::nullopt};
         s.permutation.active = false;
         s.dirty = true;
     }
@@ -221,7 +235,8 @@ void apply_pattern(AppState& s, Pattern p) {
         s.selection.pending_query.clear();
         s.dirty = true;
     }
-    if (t.focus_head >= 0) s.selection.focus_head = t.focus_head;  // update() clamps it to the heads there are
+    if (t.focus_head >= 0)
+        s.selection.focus_head = t.focus_head;  // update() clamps it to the heads there are
 }
 
 namespace {
@@ -281,20 +296,25 @@ void restore_permutation(AppState& s) {
     s.sentence = s.permutation.original_text;  // as typed (the experiment compares space-joined tokens)
     s.settings.causal = s.permutation.causal_before;
     const int q = s.selection.query;
-    if (q >= 0 && q < static_cast<int>(s.permutation.perm.size())) s.selection.query = s.permutation.perm[static_cast<std::size_t>(q)];
+    if (q >= 0 && q < static_cast<int>(s.permutation.perm.size()))
+        s.selection.query = s.permutation.perm[static_cast<std::size_t>(q)];
     s.permutation.active = false;
     s.permutation.perm.clear();
     s.dirty = true;
 }
 
-void set_scaling_d(AppState& s, int d) { s.view.temperature_lab.scaling_d = std::clamp(d, 1, 1024); }
+void set_scaling_d(AppState& s, int d) {
+    s.view.temperature_lab.scaling_d = std::clamp(d, 1, 1024);
+}
 
 void focus_head(AppState& s, int head) {
     if (head < 0 || head >= s.settings.n_heads) return;
     s.selection.focus_head = head;
 }
 
-void next_head(AppState& s) { focus_head(s, (s.selection.focus_head + 1) % std::max(1, s.settings.n_heads)); }
+void next_head(AppState& s) {
+    focus_head(s, (s.selection.focus_head + 1) % std::max(1, s.settings.n_heads));
+}
 
 void set_colormap(AppState& s, Colormap cmap) {
     if (cmap == s.view.heatmap.colormap) return;
@@ -322,11 +342,11 @@ void apply_kv_preset(AppState& s, int index) {
     const ModelPreset& p = presets[static_cast<std::size_t>(index)];
     KvCalculatorState& k = s.kv_calc;
     k.preset = index;
-    k.n_layers = p.n_attention_layers;
+    k.shape.n_layers = p.n_attention_layers;
     k.n_heads = p.n_heads;
-    k.n_kv_heads = p.n_kv_heads;
-    k.head_dim = p.head_dim;
-    k.window = p.window;
+    k.shape.n_kv_heads = p.n_kv_heads;
+    k.shape.head_dim = p.head_dim;
+    k.shape.window = p.window;
 }
 
 void set_kv_calc_dims(AppState& s, std::int64_t n_layers, std::int64_t n_heads, std::int64_t head_dim) {
@@ -335,26 +355,32 @@ void set_kv_calc_dims(AppState& s, std::int64_t n_layers, std::int64_t n_heads, 
     n_layers = std::clamp<std::int64_t>(n_layers, 1, kMax);
     n_heads = std::clamp<std::int64_t>(n_heads, 1, kMax);
     head_dim = std::clamp<std::int64_t>(head_dim, 1, kMax);
-    if (n_layers == k.n_layers && n_heads == k.n_heads && head_dim == k.head_dim) return;
-    k.n_layers = n_layers;
+    if (n_layers == k.shape.n_layers && n_heads == k.n_heads && head_dim == k.shape.head_dim) return;
+    k.shape.n_layers = n_layers;
     k.n_heads = n_heads;
-    k.head_dim = head_dim;
-    std::int64_t kv = std::min(k.n_kv_heads, n_heads);
+    k.shape.head_dim = head_dim;
+    std::int64_t kv = std::min(k.shape.n_kv_heads, n_heads);
     while (n_heads % kv != 0) --kv;
-    k.n_kv_heads = kv;
+    k.shape.n_kv_heads = kv;
     k.preset = -1;
 }
 
-void set_kv_seq(AppState& s, std::int64_t seq_len) { s.kv_calc.seq_len = std::clamp<std::int64_t>(seq_len, 1, 1 << 20); }
+void set_kv_seq(AppState& s, std::int64_t seq_len) {
+    s.kv_calc.shape.seq_len = std::clamp<std::int64_t>(seq_len, 1, 1 << 20);
+}
 
-void set_kv_batch(AppState& s, std::int64_t batch) { s.kv_calc.batch = std::clamp<std::int64_t>(batch, 1, 4096); }
+void set_kv_batch(AppState& s, std::int64_t batch) {
+    s.kv_calc.shape.batch = std::clamp<std::int64_t>(batch, 1, 4096);
+}
 
-void set_kv_dtype(AppState& s, KvDtype dtype) { s.kv_calc.dtype = dtype; }
+void set_kv_dtype(AppState& s, KvDtype dtype) {
+    s.kv_calc.shape.dtype = dtype;
+}
 
 void set_kv_calc_kv_heads(AppState& s, std::int64_t n_kv_heads) {
     if (n_kv_heads < 1 || n_kv_heads > s.kv_calc.n_heads || s.kv_calc.n_heads % n_kv_heads != 0) return;
-    if (n_kv_heads == s.kv_calc.n_kv_heads) return;
-    s.kv_calc.n_kv_heads = n_kv_heads;
+    if (n_kv_heads == s.kv_calc.shape.n_kv_heads) return;
+    s.kv_calc.shape.n_kv_heads = n_kv_heads;
     s.kv_calc.preset = -1;
 }
 
@@ -368,11 +394,8 @@ void start_quiz(AppState& s, int scenario, QuizKind kind) {
     const int round = q.round + 1;
     q = QuizState{};
     q.round = round;
-    q.active = true;
     // A role is guessed from the pattern, so that question shows the weights and hides the names instead.
-    q.hidden = kind != QuizKind::kHeadRole;
-    q.names_hidden = kind == QuizKind::kHeadRole;
-    q.needs_question = true;
+    q.phase = QuizPhase::kPreparing;
     q.scenario = scenario;
     q.sentence = s.sentence;
     q.kind = kind;
@@ -385,44 +408,130 @@ void next_quiz(AppState& s) {
 
 void answer_quiz_token(AppState& s, int token) {
     QuizState& q = s.quiz;
-    if (!q.active || q.revealed || q.needs_question || q.question.mode != QuizAnswerMode::kToken) return;
+    if (!q.active() || q.revealed() || q.needs_question() || q.question.mode != QuizAnswerMode::kToken)
+        return;
     if (token < 0 || token >= static_cast<int>(s.derived.tokens.tokens.size())) return;
     q.chosen_token = token;
-    q.answered = true;
-    q.correct = check_token_answer(q.question, s.derived.tokens, token);
+    q.verdict =
+        check_token_answer(q.question, s.derived.tokens, token) ? QuizVerdict::kRight : QuizVerdict::kWrong;
 }
 
 void answer_quiz_number(AppState& s, const std::string& typed) {
     QuizState& q = s.quiz;
-    if (!q.active || q.revealed || q.needs_question || q.question.mode != QuizAnswerMode::kNumber) return;
+    if (!q.active() || q.revealed() || q.needs_question() || q.question.mode != QuizAnswerMode::kNumber)
+        return;
     q.typed = typed;
-    q.answered = is_number(typed);
-    q.correct = check_number_answer(q.question, typed);
+    q.verdict = !is_number(typed)                        ? QuizVerdict::kUnanswered
+                : check_number_answer(q.question, typed) ? QuizVerdict::kRight
+                                                         : QuizVerdict::kWrong;
 }
 
 void answer_quiz_choice(AppState& s, int choice) {
     QuizState& q = s.quiz;
-    if (!q.active || q.revealed || q.needs_question || q.question.mode != QuizAnswerMode::kChoice) return;
+    if (!q.active() || q.revealed() || q.needs_question() || q.question.mode != QuizAnswerMode::kChoice)
+        return;
     if (choice < 0 || choice >= static_cast<int>(q.question.choices.size())) return;
     q.chosen_choice = choice;
-    q.answered = true;
-    q.correct = check_choice_answer(q.question, choice);
+    q.verdict = check_choice_answer(q.question, choice) ? QuizVerdict::kRight : QuizVerdict::kWrong;
 }
 
 void reveal_quiz(AppState& s, double now) {
     QuizState& q = s.quiz;
-    if (!q.active || q.revealed || q.needs_question) return;
-    q.revealed = true;
-    q.fade_in = q.hidden;
-    q.hidden = false;
-    q.names_hidden = false;
+    if (!q.active() || q.revealed() || q.needs_question()) return;
+    q.phase = QuizPhase::kRevealed;
     q.reveal_time = now;
     if (q.question.head >= 0) focus_head(s, q.question.head);
     if (q.kind == QuizKind::kTemperature) set_temperature(s, 0.1);
 }
 
-void end_quiz(AppState& s) { s.quiz = QuizState{}; }
+void end_quiz(AppState& s) {
+    s.quiz = QuizState{};
+}
 
-void set_font_scale(AppState& s, float scale) { s.view.font_scale = std::clamp(scale, 0.6f, 3.0f); }
+void set_font_scale(AppState& s, float scale) {
+    s.view.font_scale = std::clamp(scale, 0.6f, 3.0f);
+}
+
+void set_theme(AppState& s, Theme theme) {
+    s.view.theme = theme;
+}
+
+void toggle_fullscreen(AppState& s) {
+    s.view.fullscreen = !s.view.fullscreen;
+}
+
+void set_show_help(AppState& s, bool show) {
+    s.view.show_help = show;
+}
+
+// [SECTION] requests
+
+void show_view(AppState& s, MainView view) {
+    s.view.main_view = view;
+    s.requests.view = view;
+}
+
+void set_main_view(AppState& s, MainView view) {
+    s.view.main_view = view;
+}
+
+void request_open_scenario(AppState& s) {
+    s.requests.open_scenario = true;
+}
+
+void request_quit(AppState& s) {
+    s.requests.quit = true;
+}
+
+// [SECTION] heatmap zoom
+
+void set_heatmap_view(AppState& s, float zoom, float pan_x, float pan_y) {
+    HeatmapViewState& v = s.view.heatmap;
+    v.zoom = std::clamp(zoom, 1.0f, kMaxHeatmapZoom);
+    const float span = 1.0f / v.zoom;
+    v.pan_x = std::clamp(pan_x, 0.0f, 1.0f - span);
+    v.pan_y = std::clamp(pan_y, 0.0f, 1.0f - span);
+}
+
+void reset_heatmap_zoom(AppState& s) {
+    set_heatmap_view(s, 1.0f, 0.0f, 0.0f);
+}
+
+// [SECTION] flash playback
+
+namespace {
+
+int flash_steps(const AppState& s) {
+    const FlashDerived& f = s.derived.flash;
+    return f.result && f.result->trace ? static_cast<int>(f.result->trace->steps.size()) : 0;
+}
+
+}  // namespace
+
+void set_flash_blocks(AppState& s, int block_q, int block_k) {
+    s.flash.block_q = std::max(1, block_q);
+    s.flash.block_k = std::max(1, block_k);
+}
+
+void set_flash_step(AppState& s, int step) {
+    s.flash.step = std::clamp(step, 0, flash_steps(s));
+}
+
+void toggle_flash_playback(AppState& s, double now) {
+    FlashPlayback& p = s.flash;
+    if (!p.playing && p.step >= flash_steps(s)) p.step = 0;
+    p.playing = !p.playing;
+    p.last_step_time = now;
+}
+
+void set_flash_speed(AppState& s, float steps_per_second) {
+    s.flash.steps_per_second = std::clamp(steps_per_second, 0.5f, 2000.0f);
+}
+
+void set_flash_io(AppState& s, int log2_tokens, int head_dim, float sram_mb) {
+    s.flash.io_log2_tokens = std::clamp(log2_tokens, 7, 20);
+    s.flash.io_head_dim = std::clamp(head_dim, 16, 256);
+    s.flash.io_sram_mb = std::clamp(sram_mb, 0.1f, 200.0f);
+}
 
 }  // namespace attnviz::gui

@@ -3,16 +3,17 @@
 #pragma once
 
 #include "app/gui/app_state.h"
-#include "app/gui/patterns.h"
+#include "app/gui/compute/patterns.h"
 #include "core/lesson/scenario.h"
 
 #include <string>
 
 namespace attnviz::gui {
 
-/// Replaces the sentence (any bytes; invalid UTF-8 is replaced when tokenized). Keeps settings.
-/// A new sentence leaves the hand example (its embeddings belong to its own 4 tokens): back to the
-/// lesson model, with a notice in s.status_message.
+/// Replaces the sentence (any bytes; invalid UTF-8 is replaced when tokenized). Keeps settings; the
+/// sentence is no longer the lesson's and the permutation experiment ends. A new sentence leaves the hand
+/// example (its embeddings belong to its own 4 tokens): back to the lesson model, with a notice in
+/// s.status_message.
 void set_sentence(AppState& s, std::string sentence);
 
 /// Back from the hand example to the lesson model (the sentence was edited), with a notice; no-op
@@ -102,7 +103,7 @@ void set_kv_dtype(AppState& s, KvDtype dtype);
 /// The calculator's chosen KV-head count; refused unless it divides its query heads.
 void set_kv_calc_kv_heads(AppState& s, std::int64_t n_kv_heads);
 
-// Quiz: predict, then reveal. Weights stay hidden (s.quiz.hidden) from start_quiz until reveal_quiz.
+// Quiz: predict, then reveal. Weights stay hidden (s.quiz.hidden()) from start_quiz until reveal_quiz.
 
 /// Opens a question of `kind` on builtin_scenarios()[scenario] (applied first), or on the lesson loaded
 /// now when scenario is -1 (a teacher's own scenario file); the question itself is built by update() once
@@ -121,5 +122,37 @@ void end_quiz(AppState& s);
 
 /// Interface size: clamped to [0.6, 3].
 void set_font_scale(AppState& s, float scale);
+void set_theme(AppState& s, Theme theme);
+void toggle_fullscreen(AppState& s);
+void set_show_help(AppState& s, bool show);
+
+// Requests to the next frame or the main loop (s.requests).
+
+/// Selects a view's tab on the next frame (the command line's --panel, links between views).
+void show_view(AppState& s, MainView view);
+/// The tab a person clicked: the view drawn from now on.
+void set_main_view(AppState& s, MainView view);
+void request_open_scenario(AppState& s);
+void request_quit(AppState& s);
+
+// The heatmap's zoom window.
+
+/// Zoom >= 1 (clamped to kMaxHeatmapZoom) with the window's top-left at (pan_x, pan_y) of the matrix,
+/// clamped so the window stays inside it.
+void set_heatmap_view(AppState& s, float zoom, float pan_x, float pan_y);
+void reset_heatmap_zoom(AppState& s);
+inline constexpr float kMaxHeatmapZoom = 64.0f;
+
+// Flash-attention playback (advanced by update(), see advance_flash_playback in app.h).
+
+/// Tile sizes B_q and B_k (at least 1; update() clamps them to the run's rows).
+void set_flash_blocks(AppState& s, int block_q, int block_k);
+/// The tile on screen: tiles [0, step) are done; clamped to [0, number of tiles].
+void set_flash_step(AppState& s, int step);
+/// Play from where it stands (from the start when it is at the end), or pause; `now` is ImGui time.
+void toggle_flash_playback(AppState& s, double now);
+void set_flash_speed(AppState& s, float steps_per_second);
+/// The IO comparison's inputs: N = 2^log2_tokens (7..20), head dim (16..256), SRAM in MB (0.1..200).
+void set_flash_io(AppState& s, int log2_tokens, int head_dim, float sram_mb);
 
 }  // namespace attnviz::gui

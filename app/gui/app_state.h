@@ -2,16 +2,18 @@
 // Panels read it and change it through app_actions.h; update() (app.h) recomputes what is derived.
 #pragma once
 
-#include "app/gui/colormap.h"
+#include "app/gui/attention_run.h"
+#include "app/gui/compute/heatmap_cells.h"
+#include "app/gui/compute/quiz.h"
 #include "app/gui/flash_playback.h"
-#include "app/gui/heatmap_cells.h"
-#include "app/gui/quiz.h"
+#include "app/gui/style/colormap.h"
 #include "core/attention/attention.h"
+#include "core/lab/io_model.h"
 #include "core/lab/kv_cache.h"
-#include "core/lesson/hand_model.h"
-#include "core/lesson/lesson_model.h"
 #include "core/lab/scaling_demo.h"
 #include "core/lab/temperature_sweep.h"
+#include "core/lesson/hand_model.h"
+#include "core/lesson/lesson_model.h"
 #include "core/lesson/scenario.h"
 #include "core/lesson/tokenizer.h"
 
@@ -27,8 +29,18 @@ namespace attnviz::gui {
 
 enum class Theme { kDark, kLight };
 
-/// The tabs of the main view area (see panels/views.h for their names and panels).
-enum class MainView { kAttention, kPipeline, kTemperature, kGallery, kPermutation, kKvCache, kFlash, kCross, kQuiz };
+/// The tabs of the main view area (see views/views.h for their names and draw functions).
+enum class MainView {
+    kAttention,
+    kPipeline,
+    kTemperature,
+    kGallery,
+    kPermutation,
+    kKvCache,
+    kFlash,
+    kCross,
+    kQuiz
+};
 
 /// What the engine computes from. Panels edit it and mark the state dirty.
 struct EngineSettings {
@@ -36,18 +48,19 @@ struct EngineSettings {
     int n_kv_heads = 8;
     double temperature = 1.0;  ///< 0 = argmax, +inf = uniform
     bool causal = true;
-    int window = 0;  ///< 0 = no sliding window
-    bool scale = true;  ///< multiply scores by 1/sqrt(head_dim)
+    int window = 0;             ///< 0 = no sliding window
+    bool scale = true;          ///< multiply scores by 1/sqrt(head_dim)
     bool use_positions = true;  ///< the lesson model adds positional encodings (off: order is invisible)
 };
 
 /// Who is selected: one selection shared by every view.
 struct Selection {
-    int query = -1;              ///< locked query token (a heatmap row); -1 until update() picks one
-    std::string pending_query;   ///< token text or index to resolve after the next tokenization
-    int hover_token = -1;        ///< token under the mouse this frame (a preview), -1 = none
-    int focus_head = 0;          ///< the head shown in the heatmap and the arcs
-    int hover_cell_row = -1;     ///< heatmap cell under the mouse, -1 = none
+    int query = -1;             ///< locked query token (a heatmap row); -1 until update() picks one
+    std::string pending_query;  ///< token text or index to resolve after the next tokenization
+    int hover_token = -1;       ///< token under the mouse this frame (a preview), -1 = none
+    int layer = 0;              ///< the layer shown (the lesson sources have one)
+    int focus_head = 0;         ///< the head shown in the heatmap and the arcs
+    int hover_cell_row = -1;    ///< heatmap cell under the mouse, -1 = none
     int hover_cell_col = -1;
     int selected_cell_row = -1;  ///< the (query, key) cell the inspector explains; -1 = none
     int selected_cell_col = -1;
@@ -57,10 +70,26 @@ struct Selection {
 enum class FormulaPart { kNone = -1, kSoftmax, kMask, kQ, kKt, kScale, kTemperature, kV, kOutput, kCount };
 
 /// The stages of the pipeline view, left to right.
-enum class PipelineStage { kNone = -1, kX, kWq, kWk, kWv, kQ, kK, kV, kRaw, kScaled, kMasked, kTempered, kWeights, kOutput, kCount };
+enum class PipelineStage {
+    kNone = -1,
+    kX,
+    kWq,
+    kWk,
+    kWv,
+    kQ,
+    kK,
+    kV,
+    kRaw,
+    kScaled,
+    kMasked,
+    kTempered,
+    kWeights,
+    kOutput,
+    kCount
+};
 
 struct PipelineViewState {
-    FormulaPart hover_formula = FormulaPart::kNone;  ///< formula part under the mouse (last frame)
+    FormulaPart hover_formula = FormulaPart::kNone;    ///< formula part under the mouse (last frame)
     PipelineStage hover_stage = PipelineStage::kNone;  ///< stage under the mouse (last frame)
     PipelineStage scroll_to = PipelineStage::kNone;    ///< bring this stage into view (a formula click)
 };
@@ -68,7 +97,7 @@ struct PipelineViewState {
 struct HeatmapViewState {
     Colormap colormap = Colormap::kViridis;
     ColorScaleSettings color;
-    float zoom = 1.0f;  ///< >= 1; how many times the matrix is magnified in the heatmap panel
+    float zoom = 1.0f;   ///< >= 1; how many times the matrix is magnified in the heatmap panel
     float pan_x = 0.0f;  ///< top-left of the visible window, in [0, 1 - 1/zoom] of the matrix
     float pan_y = 0.0f;
 };
@@ -80,23 +109,22 @@ struct TemperatureLabState {
 
 /// The permutation experiment (issue 7): the sentence before shuffling and how it was shuffled.
 struct PermutationState {
-    bool active = false;            ///< the sentence on screen is a shuffle of original_sentence
-    std::string original_sentence;  ///< the tokens before shuffling, joined by spaces
-    std::string original_text;      ///< the sentence exactly as it was typed, restored at the end
+    bool active = false;                       ///< the sentence on screen is a shuffle of original_sentence
+    std::string original_sentence;             ///< the tokens before shuffling, joined by spaces
+    std::string original_text;                 ///< the sentence exactly as it was typed, restored at the end
     std::vector<std::string> original_tokens;  ///< [n_tokens] their texts, in the original order
-    std::vector<int> perm;          ///< [n_tokens] shuffled token i is original token perm[i]
-    std::uint64_t seed = 1;         ///< the next shuffle's seed (each click takes the next one)
-    bool causal_before = true;      ///< the causal setting to restore
+    std::vector<int> perm;                     ///< [n_tokens] shuffled token i is original token perm[i]
+    std::uint64_t seed = 1;                    ///< the next shuffle's seed (each click takes the next one)
+    bool causal_before = true;                 ///< the causal setting to restore
 };
 
 struct ViewState {
     Theme theme = Theme::kDark;
-    float font_scale = 1.0f;     ///< the platform rebuilds the font atlas when it changes
+    float font_scale = 1.0f;  ///< the platform rebuilds the font atlas when it changes
     bool show_help = false;
-    bool fullscreen = false;     ///< requested; the platform applies it
+    bool fullscreen = false;  ///< requested; the platform applies it
     MainView main_view = MainView::kAttention;
     float weights_alpha = 1.0f;  ///< opacity of every weight drawn this frame (0 while a quiz hides them)
-    bool main_view_requested = false;  ///< select main_view's tab on the next frame (--panel, links)
     HeatmapViewState heatmap;
     TemperatureLabState temperature_lab;
     PipelineViewState pipeline;
@@ -111,19 +139,19 @@ struct PatternPreview {
 /// The permutation experiment's check: the original order run beside the shuffled one on screen.
 struct PermutationCheck {
     bool valid = false;
-    std::string message;               ///< why there is no check (token counts differ, engine error)
+    std::string message;                     ///< why there is no check (token counts differ, engine error)
     std::vector<MatrixRM> original_outputs;  ///< [n_heads][n, d_v], rows in the original order
-    std::vector<float> token_diff;     ///< [n] max over heads and dims |O_shuffled[i] - O_original[perm[i]]|
-    float max_diff = 0.0f;             ///< the max of token_diff
+    std::vector<float> token_diff;  ///< [n] max over heads and dims |O_shuffled[i] - O_original[perm[i]]|
+    float max_diff = 0.0f;          ///< the max of token_diff
 };
 
 /// What the lab views show besides the main result, computed by update() (lab_compute.h).
 struct LabDerived {
-    std::optional<TemperatureSweep> sweep;  ///< the focused head's query row over T (log 0.05..20)
+    std::optional<TemperatureSweep> sweep;          ///< the focused head's query row over T (log 0.05..20)
     std::optional<TemperatureSweep> lesson_points;  ///< the same row at the lesson's T = 0.1, 1, 5
-    std::vector<ScalingStats> scaling_curve;  ///< d = 1, 2, 4, ..., 1024
-    std::optional<ScalingStats> scaling_at_d;  ///< at view.temperature_lab.scaling_d
-    std::vector<PatternPreview> gallery;       ///< [patterns()], empty until the gallery is shown
+    std::vector<ScalingStats> scaling_curve;        ///< d = 1, 2, 4, ..., 1024
+    std::optional<ScalingStats> scaling_at_d;       ///< at view.temperature_lab.scaling_d
+    std::vector<PatternPreview> gallery;            ///< [patterns()], empty until the gallery is shown
     PermutationCheck permutation;
     // What they were computed from, so update() recomputes only on change.
     std::uint64_t sweep_version = 0;
@@ -135,15 +163,11 @@ struct LabDerived {
 
 /// The KV-cache calculator's inputs (a model shape, not the lesson model's): edited through app_actions.h.
 struct KvCalculatorState {
-    int preset = 0;                    ///< index into model_presets(), -1 once a field is edited by hand
-    std::int64_t n_layers = 32;        ///< layers with a KV cache
-    std::int64_t n_heads = 32;         ///< query heads
-    std::int64_t n_kv_heads = 8;       ///< the chosen GQA
-    std::int64_t head_dim = 128;
-    std::int64_t window = 0;           ///< sliding window, 0 = none
-    std::int64_t seq_len = 131072;
-    std::int64_t batch = 1;
-    KvDtype dtype = KvDtype::kFp16;
+    int preset = 0;  ///< index into model_presets(), -1 once a field is edited by hand
+    /// The cache the numbers are for (core/lab/kv_cache.h): 32 layers, 8 KV heads (the chosen GQA) of
+    /// dim 128, 131072 tokens, batch 1, fp16, no sliding window.
+    KvCacheShape shape{32, 8, 128, 131072, 1, KvDtype::kFp16, 0};
+    std::int64_t n_heads = 32;  ///< query heads (the shape's KV heads divide them)
 };
 
 /// The calculator's three number fields while a person types in them: a value is applied when its
@@ -156,20 +180,32 @@ struct KvFieldEdits {
 
 /// Results of the last update(); never edited by panels.
 struct Derived {
-    Tokenization tokens;      ///< the queries' sentence (and the keys', for self-attention)
-    Tokenization key_tokens;  ///< cross-attention only: the keys' sentence
-    std::optional<LessonForward> forward;
-    std::optional<AttentionResult> result;
+    Tokenization tokens;  ///< the sentence as tokenized (its chips show even when the engine fails)
+    /// What the engine computed, with the config it ran with and the labels of its queries and keys:
+    /// the single source every view reads (attention_run.h).
+    std::optional<AttentionRun> run;
+    int layer = 0;  ///< the layer the accessors below return: Selection::layer, kept in range by update()
+
+    /// The shown layer of the run, or null when nothing is computed.
+    const LayerRun* shown_layer() const {
+        return run && layer >= 0 && layer < run->n_layers() ? &run->layers[static_cast<std::size_t>(layer)]
+                                                            : nullptr;
+    }
+    const AttentionResult* result() const { return shown_layer() ? &shown_layer()->result : nullptr; }
+    const LessonForward* forward() const { return shown_layer() ? &shown_layer()->forward : nullptr; }
+    const AttentionConfig* config() const { return shown_layer() ? &shown_layer()->config : nullptr; }
+
     std::vector<HeatmapCells> head_cells;  ///< [n_heads] under the current colour settings
     std::string status;                    ///< why nothing is drawn ("Type a sentence", an engine error)
     std::vector<std::string> notices;      ///< non-fatal remarks (invalid bytes replaced, token cap)
     double compute_ms = 0.0;               ///< time of the last recompute (tokenize + model + attention)
-    std::optional<KvCacheComparison> kv_cache;  ///< the calculator's MHA / GQA / MQA sizes (core/lab/kv_cache.h)
-    std::string kv_cache_error;                 ///< why the calculator has no numbers
-    std::uint64_t version = 0;             ///< changes whenever results or cells change (textures follow)
-    std::optional<AttentionConfig> config;  ///< the config the result was computed with
-    FlashDerived flash;                    ///< the flash view's numbers (computed while it is shown)
-    std::uint64_t result_version = 0;      ///< changes whenever the engine recomputed
+    std::optional<KvCacheComparison>
+        kv_cache;                      ///< the calculator's MHA / GQA / MQA sizes (core/lab/kv_cache.h)
+    std::string kv_cache_error;        ///< why the calculator has no numbers
+    std::uint64_t version = 0;         ///< changes whenever results or cells change (textures follow)
+    FlashDerived flash;                ///< the flash view's numbers (computed while it is shown)
+    IoEstimate flash_io;               ///< the IO comparison at the flash view's N, d and SRAM
+    std::uint64_t result_version = 0;  ///< changes whenever the engine recomputed
     LabDerived lab;
 };
 
@@ -181,12 +217,12 @@ struct Rect {
 
 /// Where panels drew things this frame: for hit tests, and for tests that click on them.
 struct FrameLayout {
-    std::vector<Rect> token_chips;     ///< [n_tokens], in screen coordinates
-    std::vector<Rect> head_thumbnails; ///< [n_heads]
-    Rect heatmap;                      ///< the matrix image (the visible window of it when zoomed)
-    ImVec2 heatmap_pixels{0, 0};       ///< size the heatmap texture should have (framebuffer pixels)
+    std::vector<Rect> token_chips;      ///< [n_tokens], in screen coordinates
+    std::vector<Rect> head_thumbnails;  ///< [n_heads]
+    Rect heatmap;                       ///< the matrix image (the visible window of it when zoomed)
+    ImVec2 heatmap_pixels{0, 0};        ///< size the heatmap texture should have (framebuffer pixels)
     ImVec2 thumbnail_pixels{0, 0};
-    int strip_scrolled_to = -1;        ///< the query the token strip last scrolled into view
+    int strip_scrolled_to = -1;  ///< the query the token strip last scrolled into view
     Rect temperature_slider;
     Rect causal_checkbox;
     Rect kv_heads_combo;
@@ -194,34 +230,37 @@ struct FrameLayout {
     /// the formula's parts ([FormulaPart::kCount]).
     std::vector<Rect> stage_grids;
     std::vector<Rect> formula_parts;
-    int inspector_row = -1;          ///< the cell the inspector panel showed this frame, -1 = none
+    int inspector_row = -1;  ///< the cell the inspector panel showed this frame, -1 = none
     int inspector_col = -1;
-    float inspector_weight = 0.0f;   ///< the weight it showed as P_ij
+    float inspector_weight = 0.0f;  ///< the weight it showed as P_ij
     /// The KV-head counts the open combo offers, with where each is drawn.
     std::vector<std::pair<int, Rect>> kv_heads_choices;
-    Rect sweep_plot;                   ///< temperature lab: the weights-vs-T plot area (log T on x)
+    Rect sweep_plot;  ///< temperature lab: the weights-vs-T plot area (log T on x)
     Rect scaling_d_slider;
-    std::vector<Rect> logit_bars;      ///< [shown keys] temperature lab: the logit bar of each key
-    std::vector<Rect> logit_labels;    ///< [shown keys] the token under each logit bar (click: make it the query)
-    std::vector<Rect> gallery_cards;   ///< [patterns()]
+    std::vector<Rect> logit_bars;  ///< [shown keys] temperature lab: the logit bar of each key
+    std::vector<Rect>
+        logit_labels;  ///< [shown keys] the token under each logit bar (click: make it the query)
+    std::vector<Rect> gallery_cards;  ///< [patterns()]
     Rect shuffle_button;
     Rect positions_checkbox;
     Rect restore_button;
     // GQA & KV cache view
     std::vector<Rect> gqa_query_boxes;  ///< [n_heads]
     std::vector<Rect> gqa_kv_boxes;     ///< [n_kv_heads]
-    std::vector<std::pair<int, Rect>> gqa_kv_buttons;  ///< KV-head counts offered in the view, with their buttons
+    std::vector<std::pair<int, Rect>>
+        gqa_kv_buttons;  ///< KV-head counts offered in the view, with their buttons
     std::vector<std::pair<int, Rect>> kv_preset_buttons;  ///< preset index and its button
     Rect kv_seq_slider;
     Rect kv_fields[3];  ///< the layers, query heads and head dim fields
     // Quiz view
-    std::vector<Rect> quiz_chips;       ///< [n_tokens] answer chips (kToken questions)
-    std::vector<Rect> quiz_choices;     ///< answer buttons (kChoice questions)
+    std::vector<Rect> quiz_chips;    ///< [n_tokens] answer chips (kToken questions)
+    std::vector<Rect> quiz_choices;  ///< answer buttons (kChoice questions)
     Rect quiz_number_input;
     Rect quiz_reveal;
     Rect quiz_next;
     std::vector<std::pair<QuizKind, Rect>> quiz_kind_buttons;
-    bool weight_text_drawn = false;     ///< a weight number or arc was drawn this frame (tests: never while hidden)
+    bool weight_text_drawn =
+        false;  ///< a weight number or arc was drawn this frame (tests: never while hidden)
 };
 
 /// GPU images the panels show; set by the gfx layer each frame, null without GL (headless tests).
@@ -230,25 +269,37 @@ struct Textures {
     std::vector<ImTextureID> head_thumbnails;
 };
 
+/// Which lesson is on screen: one value, set by a scenario or a pattern card, gone when a sentence is typed.
+struct LessonIdentity {
+    std::string name;  ///< the scenario's name ("pod"); empty for a card that is no scenario file
+    std::string title;
+    std::string explanation;
+    std::optional<ScenarioQuiz> quiz;  ///< the lesson's own question, if its file has one
+};
+
+/// What a frame asks of the next frame or of the main loop; each is cleared where it is carried out.
+struct Requests {
+    bool open_scenario = false;    ///< open the File > Open scenario dialog on the next frame
+    std::string screenshot;        ///< a PNG path the main loop writes after this frame renders
+    bool quit = false;             ///< the main loop ends after this frame
+    std::optional<MainView> view;  ///< select this view's tab on the next frame (--panel, links, tests)
+};
+
 struct AppState {
     std::string sentence;
     std::string key_sentence;  ///< non-empty: cross-attention, K and V come from this sentence
     /// The hand example's explicit embeddings and W matrices (scenario "hand_model"); when set, update()
     /// computes one head from them instead of the lesson model. Edited live in the pipeline view.
     std::optional<HandModel> hand_model;
-    std::string scenario_name;
-    std::string scenario_title;
-    std::string scenario_explanation;
-    std::optional<ScenarioQuiz> scenario_quiz;  ///< the lesson's own question, if its file has one
+    std::optional<LessonIdentity> lesson;  ///< the lesson on screen; none once the sentence is one's own
     EngineSettings settings;
     Selection selection;
     ViewState view;
     std::string temperature_message;  ///< why the last typed temperature was refused, shown inline
     std::string load_message;         ///< result of the last scenario load (error or warnings)
     std::string open_scenario_path;   ///< the path typed into File > Open scenario
-    bool open_scenario_requested = false;  ///< open that dialog on the next frame
-    std::string screenshot_request;   ///< a PNG path the main loop writes after this frame renders
-    std::string status_message;       ///< a passing remark for the sentence bar ("saved shot.png")
+    Requests requests;
+    std::string status_message;  ///< a passing remark for the sentence bar ("saved shot.png")
     PermutationState permutation;
 
     bool dirty = true;        ///< engine inputs changed: update() recomputes everything
@@ -263,7 +314,6 @@ struct AppState {
     Textures textures;
     FlashPlayback flash;
     bool animating = false;  ///< a view is animating: the main loop keeps drawing without waiting
-    bool quit_requested = false;
 };
 
 }  // namespace attnviz::gui

@@ -2,7 +2,7 @@
 #include "app/gui/gui_options.h"
 
 #include "app/common/args.h"
-#include "app/gui/panels/views.h"
+#include "app/gui/views/views.h"
 
 #include <cmath>
 
@@ -23,7 +23,8 @@ const char kUsage[] =
 cmdline::ArgParser make_parser() {
     cmdline::ArgParser p("attnviz", kUsage);
     p.option("sentence", "TEXT", "start with this sentence instead of a lesson");
-    p.option("scenario", "NAME|FILE", "a built-in lesson (see attnviz-cli scenarios) or a scenario .json file");
+    p.option("scenario", "NAME|FILE",
+             "a built-in lesson (see attnviz-cli scenarios) or a scenario .json file");
     p.option("query", "TOKEN|INDEX", "the query token to select (its text or its index)");
     p.option("font-scale", "F", "interface size, 0.6 to 3 (default 1); Ctrl +/- change it live");
     p.option("theme", "NAME", "dark (default) or light");
@@ -39,7 +40,9 @@ cmdline::ArgParser make_parser() {
 
 }  // namespace
 
-std::string gui_usage() { return make_parser().help_text(); }
+std::string gui_usage() {
+    return make_parser().help_text();
+}
 
 Expected<GuiOptions> parse_gui_options(int argc, char** argv) {
     cmdline::ArgParser p = make_parser();
@@ -55,11 +58,13 @@ Expected<GuiOptions> parse_gui_options(int argc, char** argv) {
     if (auto v = p.get("font-scale")) {
         Expected<double> f = cmdline::parse_number(*v, "--font-scale");
         if (!f) return Error{"attnviz: " + f.error()};
-        if (!std::isfinite(*f) || *f < 0.6 || *f > 3.0) return Error{p.error("font-scale", "must be between 0.6 and 3")};
+        if (!std::isfinite(*f) || *f < 0.6 || *f > 3.0)
+            return Error{p.error("font-scale", "must be between 0.6 and 3")};
         o.font_scale = static_cast<float>(*f);
     }
     if (auto v = p.get("theme")) {
-        if (*v != "dark" && *v != "light") return Error{p.error("theme", "'" + *v + "' is not dark or light")};
+        if (*v != "dark" && *v != "light")
+            return Error{p.error("theme", "'" + *v + "' is not dark or light")};
         o.theme = *v;
     }
     o.fullscreen = p.has("fullscreen");
@@ -74,9 +79,12 @@ Expected<GuiOptions> parse_gui_options(int argc, char** argv) {
     o.recompute_every_frame = p.has("recompute-every-frame");
     if (auto v = p.get("size")) {
         const std::size_t x = v->find('x');
-        Expected<long long> w = cmdline::parse_count(x == std::string::npos ? *v : v->substr(0, x), "--size width", 200, 16384);
-        Expected<long long> h = cmdline::parse_count(x == std::string::npos ? "" : v->substr(x + 1), "--size height", 150, 16384);
-        if (x == std::string::npos || !w || !h) return Error{p.error("size", "'" + *v + "' is not WxH, e.g. 1280x800")};
+        Expected<long long> w =
+            cmdline::parse_count(x == std::string::npos ? *v : v->substr(0, x), "--size width", 200, 16384);
+        Expected<long long> h =
+            cmdline::parse_count(x == std::string::npos ? "" : v->substr(x + 1), "--size height", 150, 16384);
+        if (x == std::string::npos || !w || !h)
+            return Error{p.error("size", "'" + *v + "' is not WxH, e.g. 1280x800")};
         o.width = static_cast<int>(*w);
         o.height = static_cast<int>(*h);
     }

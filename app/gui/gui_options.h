@@ -8,21 +8,21 @@
 namespace attnviz::gui {
 
 struct GuiOptions {
-    std::string sentence;        ///< --sentence (used when has_sentence)
+    std::string sentence;  ///< --sentence (used when has_sentence)
     bool has_sentence = false;
     std::string scenario = "pod";  ///< --scenario NAME|FILE
-    std::string query;           ///< --query TOKEN|INDEX
+    std::string query;             ///< --query TOKEN|INDEX
     float font_scale = 1.0f;
     std::string theme = "dark";
     bool fullscreen = false;
-    int frames = 0;              ///< 0 = run until closed
-    std::string screenshot;      ///< PNG path written after the last frame
+    int frames = 0;          ///< 0 = run until closed
+    std::string screenshot;  ///< PNG path written after the last frame
     bool stats = false;
     bool recompute_every_frame = false;  ///< benchmark: recompute as if a slider moved every frame
-    std::string panel;           ///< --panel NAME: the view to open ("" = attention)
+    std::string panel;                   ///< --panel NAME: the view to open ("" = attention)
     int width = 1280;
     int height = 800;
-    bool show_help = false;      ///< --help was given: print usage and exit 0
+    bool show_help = false;  ///< --help was given: print usage and exit 0
 };
 
 /// Parses argv. Errors are one line for stderr.

@@ -10,11 +10,11 @@ constexpr int kKeyT = 'T';
 constexpr int kKeyQ = 'Q';
 constexpr int kKeyS = 'S';
 constexpr int kKey0 = '0';
-constexpr int kKeyEqual = 61;     // GLFW_KEY_EQUAL ('=' / '+')
-constexpr int kKeyMinus = 45;     // GLFW_KEY_MINUS
-constexpr int kKeyKpAdd = 334;    // GLFW_KEY_KP_ADD
+constexpr int kKeyEqual = 61;        // GLFW_KEY_EQUAL ('=' / '+')
+constexpr int kKeyMinus = 45;        // GLFW_KEY_MINUS
+constexpr int kKeyKpAdd = 334;       // GLFW_KEY_KP_ADD
 constexpr int kKeyKpSubtract = 333;  // GLFW_KEY_KP_SUBTRACT
-constexpr int kKeyF1 = 290;       // GLFW_KEY_F1
-constexpr int kKeyF11 = 300;      // GLFW_KEY_F11
+constexpr int kKeyF1 = 290;          // GLFW_KEY_F1
+constexpr int kKeyF11 = 300;         // GLFW_KEY_F11
 
 }  // namespace attnviz::gui

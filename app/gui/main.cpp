@@ -2,14 +2,14 @@
 // (in the order of imgui v1.86's example_glfw_opengl3): events, new frame, update, draw, render.
 #include "app/gui/app.h"
 #include "app/gui/app_actions.h"
-#include "app/gui/fonts.h"
 #include "app/gui/gfx/heatmap_renderer.h"
+#include "app/gui/gfx/platform_glfw.h"
 #include "app/gui/gfx/screenshot.h"
 #include "app/gui/gfx/view_textures.h"
 #include "app/gui/gui_options.h"
-#include "app/gui/platform_glfw.h"
 #include "app/gui/startup.h"
-#include "app/gui/theme.h"
+#include "app/gui/style/fonts.h"
+#include "app/gui/style/theme.h"
 
 #include <imgui.h>
 
@@ -40,7 +40,8 @@ struct AppearanceTracker {
         const float cs = platform.content_scale();
         const std::string text = text_in_use(s);
         if (s.view.font_scale != font_scale || cs != content_scale || fonts.needs_rebuild(text)) {
-            for (const std::string& w : fonts.build(*ImGui::GetIO().Fonts, kBaseFontPixels * s.view.font_scale * cs, text)) {
+            for (const std::string& w :
+                 fonts.build(*ImGui::GetIO().Fonts, kBaseFontPixels * s.view.font_scale * cs, text)) {
                 std::fprintf(stderr, "attnviz: %s\n", w.c_str());
             }
             platform.reload_font_texture();
@@ -96,7 +97,7 @@ int main(int argc, char** argv) {
     std::vector<double> frame_ms;
     std::vector<double> compute_ms;
     int frame = 0;
-    while (!platform.should_close() && !state.quit_requested) {
+    while (!platform.should_close() && !state.requests.quit) {
         const bool timed_run = options.frames > 0;
         // Wait for input when nothing is pending, and always while minimised (no busy spin).
         const bool minimized = platform.minimized() && !timed_run;
@@ -114,14 +115,13 @@ int main(int argc, char** argv) {
         update(state);
         if (recomputing) compute_ms.push_back(state.derived.compute_ms);
         prepare_view_textures(state, renderer);
-        state.animating = false;
         draw(state);
         const ImVec4 bg = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
         platform.render(bg.x, bg.y, bg.z);
 
-        if (!state.screenshot_request.empty()) {
-            const std::string path = state.screenshot_request;
-            state.screenshot_request.clear();
+        if (!state.requests.screenshot.empty()) {
+            const std::string path = state.requests.screenshot;
+            state.requests.screenshot.clear();
             const int w = platform.framebuffer_width();
             const int h = platform.framebuffer_height();
             const attnviz::Status s = write_png(path, read_framebuffer_rgba(w, h), w, h);
@@ -132,7 +132,8 @@ int main(int argc, char** argv) {
         if (last && !options.screenshot.empty()) {
             const int w = platform.framebuffer_width();
             const int h = platform.framebuffer_height();
-            if (attnviz::Status s = write_png(options.screenshot, read_framebuffer_rgba(w, h), w, h); !s.empty()) {
+            if (attnviz::Status s = write_png(options.screenshot, read_framebuffer_rgba(w, h), w, h);
+                !s.empty()) {
                 std::fprintf(stderr, "attnviz: %s\n", s.c_str());
                 renderer.shutdown();
                 platform.shutdown();
@@ -140,7 +141,8 @@ int main(int argc, char** argv) {
             }
         }
         platform.swap();
-        frame_ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+        frame_ms.push_back(
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
         if (last) break;
     }
     renderer.shutdown();

@@ -2,7 +2,7 @@
 #include "app/gui/startup.h"
 
 #include "app/gui/app_actions.h"
-#include "app/gui/panels/views.h"
+#include "app/gui/views/views.h"
 #include "core/lesson/scenario.h"
 
 namespace attnviz::gui {
@@ -20,25 +20,20 @@ Status configure_from_options(AppState& s, const GuiOptions& o) {
         if (loaded) {
             apply_scenario(s, *loaded);
         } else {
-            error = "attnviz: --scenario " + o.scenario + " is neither a built-in lesson (" + builtin_scenario_names() +
-                    ") nor a readable scenario file: " + loaded.error();
+            error = "attnviz: --scenario " + o.scenario + " is neither a built-in lesson (" +
+                    builtin_scenario_names() + ") nor a readable scenario file: " + loaded.error();
             if (const Scenario* fallback = find_builtin_scenario("pod")) apply_scenario(s, *fallback);
         }
     }
     if (o.has_sentence) {
         set_sentence(s, o.sentence);
-        s.scenario_name.clear();
-        s.scenario_title.clear();
-        s.scenario_explanation.clear();
-        s.scenario_quiz.reset();
         s.selection.pending_query.clear();
     }
     if (!o.query.empty()) s.selection.pending_query = o.query;
     if (!o.panel.empty()) {
         const std::optional<MainView> view = find_view(o.panel);
         if (!view) return "attnviz: --panel " + o.panel + " is not a view; views: " + view_names();
-        s.view.main_view = *view;
-        s.view.main_view_requested = true;
+        show_view(s, *view);
     }
     return error;
 }

@@ -37,7 +37,8 @@ Expected<LessonRun> run_lesson(Tokenization tokens, Tokenization key_tokens, con
                                                   : LessonModel::instance().forward(run.tokens, settings.model);
         if (!fwd) return Error{fwd.error()};
         run.forward = std::move(fwd).value();
-        Expected<AttentionResult> r = compute_attention(lesson_attention_config(settings, run.cross()), run.forward.inputs, options);
+        run.config = lesson_attention_config(settings, run.cross());
+        Expected<AttentionResult> r = compute_attention(run.config, run.forward.inputs, options);
         if (!r) return Error{r.error()};
         run.result = std::move(r).value();
     } catch (const std::bad_alloc&) {
@@ -58,7 +59,7 @@ Expected<LessonRun> run_hand_example(Tokenization tokens, const HandModel& model
     Expected<LessonForward> fwd = hand_forward(model);
     if (!fwd) return Error{fwd.error()};
     run.forward = std::move(fwd).value();
-    AttentionConfig config;
+    AttentionConfig& config = run.config;
     config.n_heads = 1;
     config.n_kv_heads = 1;
     config.head_dim = static_cast<int>(model.w_q.cols());

@@ -24,6 +24,7 @@ struct LessonRun {
     Tokenization tokens;      ///< the queries (and the keys, for self-attention)
     Tokenization key_tokens;  ///< cross-attention only: the keys' sentence; empty otherwise
     LessonForward forward;
+    AttentionConfig config;   ///< what the engine ran with (views never rebuild it)
     AttentionResult result;
 
     bool cross() const { return !key_tokens.tokens.empty(); }

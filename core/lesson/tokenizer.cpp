@@ -6,12 +6,10 @@ namespace {
 
 constexpr char32_t kReplacement = 0xFFFD;
 
+/// Kana and ideographs: written without spaces, one token each.
 bool is_cjk(char32_t c) {
-    return (c >= 0x3040 && c <= 0x30FF) ||    // Hiragana, Katakana
-           (c >= 0x3400 && c <= 0x4DBF) ||    // CJK Extension A
-           (c >= 0x4E00 && c <= 0x9FFF) ||    // CJK Unified Ideographs
-           (c >= 0xF900 && c <= 0xFAFF) ||    // Compatibility Ideographs
-           (c >= 0x20000 && c <= 0x3134F);    // Extensions B..G
+    const CjkBlock* b = find_cjk_block(c);
+    return b != nullptr && b->one_token_per_char;
 }
 
 bool is_space_or_control(char32_t c) {

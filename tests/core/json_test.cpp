@@ -45,6 +45,32 @@ TEST(Json, ErrorsCarryLineAndColumn) {
     expect_error("\"a\nb\"", "control character");
 }
 
+TEST(Json, UnicodeEscapesPairSurrogates) {
+    Expected<JsonValue> v = parse_json("[\"\\u00e9\\u20AC\\ud83d\\ude00\"]", "s.json");
+    ASSERT_TRUE(v.ok()) << v.error();
+    EXPECT_EQ(v->items()[0].as_string(), "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80") << "U+00E9, U+20AC, U+1F600";
+    expect_error("[\"\\ud83d\"]", "s.json:1:9: unpaired surrogate");        // a high surrogate alone
+    expect_error("[\"\\ud83dx\"]", "unpaired surrogate");                    // followed by a plain character
+    expect_error("[\"\\ud83d\\u0041\"]", "unpaired surrogate");             // followed by a non-surrogate
+    expect_error("[\"\\ud83d\\ud83d\"]", "unpaired surrogate");             // two high surrogates
+    expect_error("[\"\\ude00\"]", "unpaired surrogate");                     // a low surrogate alone
+    expect_error("[\"\\u12\"]", "four hex digits");
+    expect_error("[\"\\u12G4\"]", "four hex digits");
+}
+
+TEST(Json, InvalidUtf8InStringsIsRejectedWithItsPosition) {
+    Expected<JsonValue> ok = parse_json("[\"\xe2\x82\xac \xf0\x9f\x98\x80\"]", "s.json");
+    ASSERT_TRUE(ok.ok()) << ok.error();
+    EXPECT_EQ(ok->items()[0].as_string(), "\xe2\x82\xac \xf0\x9f\x98\x80");
+    expect_error("[\"ab\xff\"]", "s.json:1:5: invalid UTF-8 (byte 0xFF) in a string");
+    expect_error("[\"\x80\"]", "s.json:1:3: invalid UTF-8");               // a continuation byte alone
+    expect_error("[\"\xc0\xaf\"]", "invalid UTF-8");                      // overlong '/'
+    expect_error("[\"\xed\xa0\x80\"]", "invalid UTF-8");                  // an encoded surrogate
+    expect_error("[\"\xf4\x90\x80\x80\"]", "invalid UTF-8");              // above U+10FFFF
+    expect_error("[\"\xe2\x82\"]", "invalid UTF-8");                      // truncated by the closing quote
+    expect_error("{\"k\xe9y\": 1}", "s.json:1:4: invalid UTF-8");         // Latin-1 in a key
+}
+
 TEST(Json, DeepNestingIsRejectedNotOverflowed) {
     const std::string deep(100000, '[');
     expect_error(deep, "nesting deeper than 64");

@@ -3,29 +3,38 @@
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <regex>
 #include <string>
 
 namespace {
 
-TEST(Layering, CoreIncludesNoUiGlOrAppHeaders) {
-    const std::filesystem::path core = std::filesystem::path(ATTNVIZ_SOURCE_DIR) / "core";
-    ASSERT_TRUE(std::filesystem::is_directory(core)) << core;
-    const std::regex forbidden(R"(^\s*#\s*include\s*[<"](imgui|GLFW|glad|GL/|backends/|app/|stb_image))",
-                               std::regex::icase);
+/// Calls check(where, line) for every line of the .h and .cpp files below dir ("file:line" in where);
+/// returns how many files it read.
+int for_each_source_line(
+    const std::filesystem::path& dir,
+    const std::function<void(const std::string& where, const std::string& line)>& check) {
     int files = 0;
-    for (const auto& entry : std::filesystem::recursive_directory_iterator(core)) {
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
         const std::string ext = entry.path().extension().string();
         if (ext != ".h" && ext != ".cpp") continue;
         ++files;
         std::ifstream in(entry.path());
         std::string line;
         int line_no = 0;
-        while (std::getline(in, line)) {
-            ++line_no;
-            EXPECT_FALSE(std::regex_search(line, forbidden)) << entry.path().string() << ":" << line_no << ": " << line;
-        }
+        while (std::getline(in, line)) check(entry.path().string() + ":" + std::to_string(++line_no), line);
     }
+    return files;
+}
+
+TEST(Layering, CoreIncludesNoUiGlOrAppHeaders) {
+    const std::filesystem::path core = std::filesystem::path(ATTNVIZ_SOURCE_DIR) / "core";
+    ASSERT_TRUE(std::filesystem::is_directory(core)) << core;
+    const std::regex forbidden(R"(^\s*#\s*include\s*[<"](imgui|GLFW|glad|GL/|backends/|app/|stb_image))",
+                               std::regex::icase);
+    const int files = for_each_source_line(core, [&](const std::string& where, const std::string& line) {
+        EXPECT_FALSE(std::regex_search(line, forbidden)) << where << ": " << line;
+    });
     EXPECT_GT(files, 5);
 }
 
@@ -37,19 +46,32 @@ TEST(Layering, AttentionIncludesOnlyBaseAndItself) {
     const std::regex project_include(R"re(^\s*#\s*include\s*"([^"]+)")re");
     const std::regex allowed(R"(^core/(attention|base)/)");
     int includes = 0;
-    for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
-        std::ifstream in(entry.path());
-        std::string line;
-        int line_no = 0;
-        while (std::getline(in, line)) {
-            ++line_no;
-            std::smatch m;
-            if (!std::regex_search(line, m, project_include)) continue;
-            ++includes;
-            EXPECT_TRUE(std::regex_search(m[1].str(), allowed)) << entry.path().string() << ":" << line_no << ": " << line;
-        }
-    }
+    for_each_source_line(dir, [&](const std::string& where, const std::string& line) {
+        std::smatch m;
+        if (!std::regex_search(line, m, project_include)) return;
+        ++includes;
+        EXPECT_TRUE(std::regex_search(m[1].str(), allowed)) << where << ": " << line;
+    });
     EXPECT_GT(includes, 10);
+}
+
+// Panels (app/gui/chrome, views, widgets) draw and call actions: no GL or GLFW (gfx/ holds every GL
+// call) and no engine call (update() makes those once per frame).
+TEST(Layering, GuiPanelsCallNoGlAndNoEngine) {
+    const std::filesystem::path gui = std::filesystem::path(ATTNVIZ_SOURCE_DIR) / "app" / "gui";
+    const std::regex gl_include(R"(^\s*#\s*include\s*[<"](app/gui/gfx/|glad|GLFW|GL/))");
+    const std::regex engine_call(
+        R"(\b(compute_attention|compute_flash_attention|run_lesson|run_hand_example|run_attention_source|hand_forward|)"
+        R"(sweep_temperature|scaling_stats|scaling_curve|compare_kv_cache|estimate_attention_io|tokenize)\s*\(|\bforward\((?!\)))");
+    int files = 0;
+    for (const char* folder : {"chrome", "views", "widgets"}) {
+        ASSERT_TRUE(std::filesystem::is_directory(gui / folder)) << (gui / folder);
+        files += for_each_source_line(gui / folder, [&](const std::string& where, const std::string& line) {
+            EXPECT_FALSE(std::regex_search(line, gl_include)) << where << ": " << line;
+            EXPECT_FALSE(std::regex_search(line, engine_call)) << where << ": " << line;
+        });
+    }
+    EXPECT_GT(files, 15);
 }
 
 }  // namespace

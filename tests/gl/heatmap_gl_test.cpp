@@ -1,9 +1,9 @@
 // GL tests (run under Xvfb): shaders compile, and the heatmap shader paints exactly the CPU colormap.
-#include "app/gui/colormap.h"
+#include "app/gui/style/colormap.h"
 #include "app/gui/gfx/heatmap_renderer.h"
 #include "app/gui/gfx/shader_program.h"
-#include "app/gui/platform_glfw.h"
-#include "app/gui/theme.h"
+#include "app/gui/gfx/platform_glfw.h"
+#include "app/gui/style/theme.h"
 
 #include <gtest/gtest.h>
 

@@ -9,8 +9,11 @@
 
 #include <gtest/gtest.h>
 #include <imgui.h>
+#include <imgui_internal.h>
 
+#include <map>
 #include <string>
+#include <utility>
 
 namespace attnviz::testing {
 
@@ -99,6 +102,46 @@ class HeadlessImGui {
         frames(s, 2);
     }
 
+    /// The text drawn by the last frame, every window in draw order, read back from the glyph quads of
+    /// its draw lists (so text drawn through ImDrawList::AddText counts too). Spaces draw nothing and are
+    /// missing: "for \"cat\"" reads for"cat".
+    static std::string drawn_text() {
+        std::map<std::pair<float, float>, const ImFontGlyph*> by_uv;
+        for (const ImFont* font : ImGui::GetIO().Fonts->Fonts) {
+            for (const ImFontGlyph& g : font->Glyphs) {
+                if (g.Visible) by_uv.emplace(std::make_pair(g.U0, g.V0), &g);
+            }
+        }
+        std::string out;
+        const ImDrawData* data = ImGui::GetDrawData();
+        for (int l = 0; data != nullptr && l < data->CmdListsCount; ++l) {
+            const ImVector<ImDrawVert>& v = data->CmdLists[l]->VtxBuffer;
+            for (int k = 0; k + 3 < v.Size; ++k) {
+                const auto it = by_uv.find(std::make_pair(v[k].uv.x, v[k].uv.y));
+                if (it == by_uv.end() || v[k + 2].uv.x != it->second->U1 || v[k + 2].uv.y != it->second->V1)
+                    continue;
+                char utf8[5] = {};
+                ImTextCharToUtf8(utf8, it->second->Codepoint);
+                out += utf8;
+                k += 3;
+            }
+        }
+        return out;
+    }
+
+    /// Types into the text field `item` of window `window` (their ImGui names): the field is activated
+    /// by its ImGui id, as keyboard navigation would, so its whole text is selected and replaced.
+    void type_into(gui::AppState& s, const char* window, const char* item, const std::string& text) {
+        const ImGuiID id = ImHashStr(item, 0, ImHashStr(window, 0, 0));
+        ImGui::ActivateItem(id);
+        GImGui->NavNextActivateFlags = ImGuiActivateFlags_PreferInput;  // as Enter on a focused field
+        frames(s, 2);
+        ImGui::GetIO().AddInputCharactersUTF8(text.c_str());
+        frames(s, 2);
+        ImGui::ClearActiveID();
+        frames(s, 2);
+    }
+
     void mouse_away() { ImGui::GetIO().MousePos = ImVec2(-FLT_MAX, -FLT_MAX); }
 };
 
@@ -109,7 +152,7 @@ inline ::testing::AssertionResult open_lesson(HeadlessImGui& ui, gui::AppState& 
     if (lesson == nullptr) return ::testing::AssertionFailure() << "no built-in lesson \"" << name << "\"";
     gui::apply_scenario(s, *lesson);
     ui.frames(s, 3);
-    if (!s.derived.result.has_value()) return ::testing::AssertionFailure() << s.derived.status;
+    if (s.derived.result() == nullptr) return ::testing::AssertionFailure() << s.derived.status;
     return ::testing::AssertionSuccess();
 }
 

@@ -16,7 +16,7 @@ using testing::HeadlessImGui;
 using testing::token_index;
 
 class AppInteraction : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override { ASSERT_TRUE(testing::open_lesson(ui, s, "pod")); }
     HeadlessImGui ui;
     AppState s;
@@ -26,7 +26,7 @@ TEST_F(AppInteraction, DefaultLessonSelectsIt) {
     const int it = token_index(s, "it");
     ASSERT_GE(it, 0);
     EXPECT_EQ(s.selection.query, it);
-    EXPECT_EQ(s.settings.n_heads, static_cast<int>(s.derived.result->heads.size()));
+    EXPECT_EQ(s.settings.n_heads, static_cast<int>(s.derived.result()->heads.size()));
 }
 
 TEST_F(AppInteraction, ClickingTheChipItSelectsIt) {
@@ -50,21 +50,23 @@ TEST_F(AppInteraction, HoverPreviewsWithoutChangingTheLockedQuery) {
 
 TEST_F(AppInteraction, DraggingTemperatureChangesConfigAndRecomputes) {
     const std::uint64_t before = s.derived.version;
-    const float before_entropy = s.derived.result->heads[0].rows.entropy[static_cast<std::size_t>(s.selection.query)];
+    const float before_entropy =
+        s.derived.result()->heads[0].rows.entropy[static_cast<std::size_t>(s.selection.query)];
     const Rect r = s.layout.temperature_slider;
     ASSERT_GT(r.max.x - r.min.x, 50.0f);
     ui.drag(s, r.center(), ImVec2(r.max.x - 3.0f, r.center().y));
     EXPECT_GT(s.settings.temperature, 5.0);
     EXPECT_GT(s.derived.version, before);
     EXPECT_FALSE(s.dirty);
-    const float after_entropy = s.derived.result->heads[0].rows.entropy[static_cast<std::size_t>(s.selection.query)];
+    const float after_entropy =
+        s.derived.result()->heads[0].rows.entropy[static_cast<std::size_t>(s.selection.query)];
     EXPECT_GT(after_entropy, before_entropy) << "a warmer softmax spreads the query row";
 }
 
 TEST_F(AppInteraction, MaskToggleRecomputesTheUpperTriangle) {
     ASSERT_TRUE(s.settings.causal);
     const auto upper_sum = [&] {
-        const MatrixRM& w = s.derived.result->heads[0].weights;
+        const MatrixRM& w = s.derived.result()->heads[0].weights;
         double sum = 0.0;
         for (int i = 0; i < w.rows(); ++i) {
             for (int j = i + 1; j < w.cols(); ++j) sum += static_cast<double>(w(i, j));
@@ -94,7 +96,7 @@ TEST_F(AppInteraction, KvHeadsComboOffersOnlyDivisors) {
     ASSERT_NE(mqa, s.layout.kv_heads_choices.end());
     ui.click(s, mqa->second.center());
     EXPECT_EQ(s.settings.n_kv_heads, 1);
-    for (const HeadResult& h : s.derived.result->heads) EXPECT_EQ(h.kv_head, 0);
+    for (const HeadResult& h : s.derived.result()->heads) EXPECT_EQ(h.kv_head, 0);
 }
 
 TEST(KvHeadChoices, AreTheDivisorsLargestFirst) {
@@ -136,7 +138,7 @@ TEST_F(AppInteraction, TemperatureShortcutStepsAndReachesTheLimits) {
     for (int i = 0; i < 12; ++i) ui.key(s, kKeyT, false, true);
     EXPECT_EQ(s.settings.temperature, 0.0);
     const int q = s.selection.query;
-    const HeadResult& h = s.derived.result->heads[0];
+    const HeadResult& h = s.derived.result()->heads[0];
     float top = 0.0f;
     for (int j = 0; j < h.weights.cols(); ++j) top = std::max(top, h.weights(q, j));
     EXPECT_GE(top, 0.5f) << "T = 0 is the argmax: all weight on the top key (or shared by ties)";
@@ -152,7 +154,7 @@ TEST_F(AppInteraction, TypedNanOrNegativeTemperatureIsRefusedWithAMessage) {
     EXPECT_TRUE(s.temperature_message.empty());
     ui.frames(s, 2);
     const int q = s.selection.query;
-    const HeadResult& h = s.derived.result->heads[0];
+    const HeadResult& h = s.derived.result()->heads[0];
     for (int j = 0; j <= q; ++j) EXPECT_FLOAT_EQ(h.weights(q, j), 1.0f / static_cast<float>(q + 1));
 }
 
@@ -187,7 +189,7 @@ TEST(AppRobustness, EmptyAndWhitespaceSentencesShowAPlaceholder) {
         AppState s;
         set_sentence(s, text);
         ui.frames(s, 3);
-        EXPECT_FALSE(s.derived.result.has_value());
+        EXPECT_FALSE(s.derived.result() != nullptr);
         EXPECT_NE(s.derived.status.find("Type a sentence"), std::string::npos);
     }
 }
@@ -199,8 +201,8 @@ TEST(AppRobustness, OneTokenHasWeightOne) {
         s.settings.causal = causal;
         set_sentence(s, "hello");
         ui.frames(s, 3);
-        ASSERT_TRUE(s.derived.result.has_value()) << s.derived.status;
-        for (const HeadResult& h : s.derived.result->heads) EXPECT_EQ(h.weights(0, 0), 1.0f);
+        ASSERT_TRUE(s.derived.result() != nullptr) << s.derived.status;
+        for (const HeadResult& h : s.derived.result()->heads) EXPECT_EQ(h.weights(0, 0), 1.0f);
     }
 }
 
@@ -211,10 +213,11 @@ TEST(AppRobustness, LongTextIsCappedWithANoticeAndStillDraws) {
     for (int i = 0; i < 700; ++i) text += "word" + std::to_string(i % 50) + " ";
     set_sentence(s, text);
     ui.frames(s, 3);
-    ASSERT_TRUE(s.derived.result.has_value()) << s.derived.status;
-    EXPECT_EQ(s.derived.result->n_q, 512);
+    ASSERT_TRUE(s.derived.result() != nullptr) << s.derived.status;
+    EXPECT_EQ(s.derived.result()->n_q, 512);
     bool noticed = false;
-    for (const std::string& n : s.derived.notices) noticed = noticed || n.find("of 700 tokens") != std::string::npos;
+    for (const std::string& n : s.derived.notices)
+        noticed = noticed || n.find("of 700 tokens") != std::string::npos;
     EXPECT_TRUE(noticed);
     EXPECT_EQ(s.sentence, text) << "the full text stays in the editor";
 }
@@ -224,9 +227,10 @@ TEST(AppRobustness, InvalidUtf8IsReplacedAndCounted) {
     AppState s;
     set_sentence(s, std::string("the pod \xFF\x80 crashed"));
     ui.frames(s, 3);
-    ASSERT_TRUE(s.derived.result.has_value());
+    ASSERT_TRUE(s.derived.result() != nullptr);
     bool noticed = false;
-    for (const std::string& n : s.derived.notices) noticed = noticed || n.find("invalid UTF-8") != std::string::npos;
+    for (const std::string& n : s.derived.notices)
+        noticed = noticed || n.find("invalid UTF-8") != std::string::npos;
     EXPECT_TRUE(noticed);
     EXPECT_EQ(s.sentence.find('\xFF'), std::string::npos);
 }

@@ -1,6 +1,6 @@
 // Heatmap normalisation (linear, log, rank, ignore-first-key) and the colormap tables.
-#include "app/gui/colormap.h"
-#include "app/gui/heatmap_cells.h"
+#include "app/gui/compute/heatmap_cells.h"
+#include "app/gui/style/colormap.h"
 
 #include <gtest/gtest.h>
 

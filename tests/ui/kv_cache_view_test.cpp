@@ -2,7 +2,7 @@
 // attnviz-cli kv-cache for every preset (one core function, two clients).
 #include "app/cli/commands.h"
 #include "app/gui/app_actions.h"
-#include "app/gui/panels/views.h"
+#include "app/gui/views/views.h"
 #include "core/io/json.h"
 #include "core/lab/model_presets.h"
 #include "core/lesson/scenario.h"
@@ -17,11 +17,10 @@ namespace {
 using testing::HeadlessImGui;
 
 class KvCacheView : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         apply_scenario(s, *find_builtin_scenario("pod"));
-        s.view.main_view = MainView::kKvCache;
-        s.view.main_view_requested = true;
+        show_view(s, MainView::kKvCache);
         ui.frames(s, 3);
         ASSERT_EQ(s.view.main_view, MainView::kKvCache);
     }
@@ -42,12 +41,12 @@ TEST_F(KvCacheView, KvButtonsRegroupMhaGqaMqa) {
         ASSERT_NE(it, s.layout.gqa_kv_buttons.end()) << kv;
         ui.click(s, it->second.center());
         EXPECT_EQ(s.settings.n_kv_heads, kv);
-        ASSERT_TRUE(s.derived.result.has_value());
+        ASSERT_TRUE(s.derived.result() != nullptr);
         ASSERT_EQ(s.layout.gqa_kv_boxes.size(), static_cast<std::size_t>(kv));
         // Head h sits over KV head h / (n_heads / n_kv_heads), as the engine pooled it.
         const int group = 8 / kv;
         for (int h = 0; h < 8; ++h) {
-            EXPECT_EQ(s.derived.result->heads[static_cast<std::size_t>(h)].kv_head, h / group);
+            EXPECT_EQ(s.derived.result()->heads[static_cast<std::size_t>(h)].kv_head, h / group);
             const Rect& q = s.layout.gqa_query_boxes[static_cast<std::size_t>(h)];
             const Rect& k = s.layout.gqa_kv_boxes[static_cast<std::size_t>(h / group)];
             EXPECT_GE(q.center().x, k.min.x);
@@ -60,7 +59,7 @@ TEST_F(KvCacheView, KvButtonsRegroupMhaGqaMqa) {
 // keystroke: typing 64 passes through 6, which would regroup the KV heads (6 % 8 != 0).
 TEST_F(KvCacheView, CalculatorFieldsApplyWhenLeftNotWhileTyping) {
     ASSERT_EQ(s.kv_calc.n_heads, 32);
-    ASSERT_EQ(s.kv_calc.n_kv_heads, 8);
+    ASSERT_EQ(s.kv_calc.shape.n_kv_heads, 8);
     const auto type = [&](const char* text) {
         for (const char* c = text; *c != '\0'; ++c) {
             ImGui::GetIO().AddInputCharacter(static_cast<unsigned>(*c));
@@ -70,19 +69,19 @@ TEST_F(KvCacheView, CalculatorFieldsApplyWhenLeftNotWhileTyping) {
     ui.click(s, s.layout.kv_fields[1].center());  // query heads; the field selects its text
     type("6");
     EXPECT_EQ(s.kv_calc.n_heads, 32) << "nothing is applied while typing";
-    EXPECT_EQ(s.kv_calc.n_kv_heads, 8);
+    EXPECT_EQ(s.kv_calc.shape.n_kv_heads, 8);
     type("4");
     // Leaving by a click on empty space applies it (the old field dropped it unless Enter was pressed).
     ui.click(s, ImVec2(s.layout.kv_fields[1].max.x + 200.0f, s.layout.kv_fields[1].center().y));
     EXPECT_EQ(s.kv_calc.n_heads, 64);
-    EXPECT_EQ(s.kv_calc.n_kv_heads, 8) << "64 still divides into 8 KV heads";
+    EXPECT_EQ(s.kv_calc.shape.n_kv_heads, 8) << "64 still divides into 8 KV heads";
     EXPECT_EQ(s.kv_calc.preset, -1);
     // Enter applies too; the layers field then shows the applied value.
     ui.click(s, s.layout.kv_fields[0].center());
     type("48");
-    EXPECT_EQ(s.kv_calc.n_layers, 32);
+    EXPECT_EQ(s.kv_calc.shape.n_layers, 32);
     ui.key(s, 257);  // Enter at its GLFW code
-    EXPECT_EQ(s.kv_calc.n_layers, 48);
+    EXPECT_EQ(s.kv_calc.shape.n_layers, 48);
     EXPECT_EQ(s.kv_field_edits.values[0], 48);
 }
 
@@ -101,8 +100,9 @@ TEST_F(KvCacheView, CalculatorEqualsTheCliForEveryPreset) {
         set_kv_dtype(s, KvDtype::kBf16);
         ui.frames(s, 2);
         ASSERT_TRUE(s.derived.kv_cache.has_value()) << s.derived.kv_cache_error;
-        const testing::CliRun r = testing::run_cli(cli::run_kv_cache, {"kv-cache", "--preset", presets[i].name, "--seq", "128k",
-                                                                       "--batch", "2", "--dtype", "bf16", "--json"});
+        const testing::CliRun r =
+            testing::run_cli(cli::run_kv_cache, {"kv-cache", "--preset", presets[i].name, "--seq", "128k",
+                                                 "--batch", "2", "--dtype", "bf16", "--json"});
         ASSERT_EQ(r.code, 0) << r.err;
         Expected<JsonValue> j = parse_json(r.out, "stdout");
         ASSERT_TRUE(j.ok()) << j.error();
@@ -138,9 +138,9 @@ TEST_F(KvCacheView, SequenceSliderIsLogarithmicUpTo1M) {
     const Rect r = s.layout.kv_seq_slider;
     ASSERT_GT(r.max.x - r.min.x, 50.0f);
     ui.drag(s, r.center(), ImVec2(r.max.x + 40.0f, r.center().y));
-    EXPECT_EQ(s.kv_calc.seq_len, std::int64_t{1} << 20);
+    EXPECT_EQ(s.kv_calc.shape.seq_len, std::int64_t{1} << 20);
     ui.drag(s, r.center(), ImVec2(r.min.x - 40.0f, r.center().y));
-    EXPECT_EQ(s.kv_calc.seq_len, 1);
+    EXPECT_EQ(s.kv_calc.shape.seq_len, 1);
 }
 
 }  // namespace

@@ -1,8 +1,8 @@
 // Headless tests of the lab views: the temperature sweep plot, the pattern gallery and the permutation
 // experiment, driven by clicks and drags on the rects they record, asserting on AppState and the engine.
 #include "app/gui/app_actions.h"
-#include "app/gui/lab_compute.h"
-#include "app/gui/patterns.h"
+#include "app/gui/compute/lab_compute.h"
+#include "app/gui/compute/patterns.h"
 #include "core/lesson/scenario.h"
 #include "tests/support/headless_imgui.h"
 
@@ -17,15 +17,16 @@ namespace {
 using testing::HeadlessImGui;
 
 class LabViews : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override { ASSERT_TRUE(testing::open_lesson(ui, s, "pod")); }
     void open(MainView v) {
-        s.view.main_view = v;
-        s.view.main_view_requested = true;
+        show_view(s, v);
         ui.frames(s, 3);
         ASSERT_EQ(s.view.main_view, v);
     }
-    const HeadResult& focused() const { return s.derived.result->heads[static_cast<std::size_t>(s.selection.focus_head)]; }
+    const HeadResult& focused() const {
+        return s.derived.result()->heads[static_cast<std::size_t>(s.selection.focus_head)];
+    }
     HeadlessImGui ui;
     AppState s;
 };
@@ -37,11 +38,12 @@ TEST_F(LabViews, DraggingOnTheSweepPlotSetsTAndRecomputes) {
     const std::uint64_t before = s.derived.result_version;
     const float x = r.min.x + 0.75f * (r.max.x - r.min.x);
     ui.drag(s, r.center(), ImVec2(x, r.center().y));
-    const double expected = std::exp(std::log(kSweepTMin) + 0.75 * (std::log(kSweepTMax) - std::log(kSweepTMin)));
+    const double expected =
+        std::exp(std::log(kSweepTMin) + 0.75 * (std::log(kSweepTMax) - std::log(kSweepTMin)));
     EXPECT_NEAR(s.settings.temperature, expected, expected * 0.03);
     EXPECT_GT(s.derived.result_version, before);
     EXPECT_FALSE(s.dirty);
-    EXPECT_EQ(s.derived.result->temperature, s.settings.temperature) << "the engine ran at the plot's T";
+    EXPECT_EQ(s.derived.result()->temperature, s.settings.temperature) << "the engine ran at the plot's T";
     // The readout's engine numbers follow: a warm T spreads "it"'s row.
     EXPECT_GT(focused().rows.effective_keys[static_cast<std::size_t>(s.selection.query)], 2.0f);
     // A click at the left end cools it down to the plot's minimum.
@@ -59,7 +61,8 @@ TEST_F(LabViews, SweepRowAtCurrentTEqualsTheEngineRow) {
     const int mid = kSweepSteps / 2;
     ASSERT_NEAR(sw.temperatures[static_cast<std::size_t>(mid)], 1.0, 1e-9);
     const int q = s.selection.query;
-    for (int j = 0; j < s.derived.result->n_k; ++j) EXPECT_NEAR(sw.weights(mid, j), focused().weights(q, j), 1e-7f);
+    for (int j = 0; j < s.derived.result()->n_k; ++j)
+        EXPECT_NEAR(sw.weights(mid, j), focused().weights(q, j), 1e-7f);
 }
 
 TEST_F(LabViews, LimitMarkersMatchTheEngineAtTZeroAndInfinity) {
@@ -69,17 +72,21 @@ TEST_F(LabViews, LimitMarkersMatchTheEngineAtTZeroAndInfinity) {
     const std::vector<float> uniform = s.derived.lab.sweep->uniform_limit;
     set_temperature(s, 0.0);
     ui.frames(s, 2);
-    for (int j = 0; j < s.derived.result->n_k; ++j) EXPECT_EQ(argmax[static_cast<std::size_t>(j)], focused().weights(q, j)) << j;
+    for (int j = 0; j < s.derived.result()->n_k; ++j)
+        EXPECT_EQ(argmax[static_cast<std::size_t>(j)], focused().weights(q, j)) << j;
     set_temperature(s, std::numeric_limits<double>::infinity());
     ui.frames(s, 2);
-    for (int j = 0; j < s.derived.result->n_k; ++j) EXPECT_EQ(uniform[static_cast<std::size_t>(j)], focused().weights(q, j)) << j;
-    EXPECT_FLOAT_EQ(uniform[0], 1.0f / static_cast<float>(q + 1)) << "causal: the query sees itself and the tokens before";
+    for (int j = 0; j < s.derived.result()->n_k; ++j)
+        EXPECT_EQ(uniform[static_cast<std::size_t>(j)], focused().weights(q, j)) << j;
+    EXPECT_FLOAT_EQ(uniform[0], 1.0f / static_cast<float>(q + 1))
+        << "causal: the query sees itself and the tokens before";
 }
 
 TEST_F(LabViews, ClickingAWordUnderTheBarsMakesItTheQueryEverywhere) {
     open(MainView::kTemperature);
     const int q = s.selection.query;
-    ASSERT_EQ(s.layout.logit_labels.size(), static_cast<std::size_t>(q + 1)) << "causal: the query sees itself and the earlier words";
+    ASSERT_EQ(s.layout.logit_labels.size(), static_cast<std::size_t>(q + 1))
+        << "causal: the query sees itself and the earlier words";
     ASSERT_EQ(s.layout.logit_bars.size(), s.layout.logit_labels.size());
     ui.click(s, s.layout.logit_labels[1].center());
     EXPECT_EQ(s.selection.query, 1);
@@ -96,7 +103,8 @@ TEST_F(LabViews, ScalingSliderMovesTheChosenD) {
     ui.drag(s, r.center(), ImVec2(r.max.x - 2.0f, r.center().y));
     EXPECT_GT(s.view.temperature_lab.scaling_d, 500);
     EXPECT_EQ(s.derived.lab.scaling_at_d->d, s.view.temperature_lab.scaling_d);
-    EXPECT_GT(s.derived.lab.scaling_at_d->max_weight_unscaled, 0.9) << "large d without the scale: softmax saturates";
+    EXPECT_GT(s.derived.lab.scaling_at_d->max_weight_unscaled, 0.9)
+        << "large d without the scale: softmax saturates";
 }
 
 TEST_F(LabViews, EachGalleryCardSetsItsSettingsAndHead) {
@@ -111,9 +119,12 @@ TEST_F(LabViews, EachGalleryCardSetsItsSettingsAndHead) {
         int head;  // -1: unchanged
     };
     const Expect expects[] = {
-        {Pattern::kSlidingWindow, true, kGalleryWindow, kHeadLocal}, {Pattern::kCausal, true, 0, -1},
-        {Pattern::kGlobalWindow, true, 0, kHeadLocal},                {Pattern::kSink, true, 0, kHeadSink},
-        {Pattern::kPreviousToken, true, 0, kHeadPrevious},            {Pattern::kBidirectional, false, 0, -1},
+        {Pattern::kSlidingWindow, true, kGalleryWindow, kHeadLocal},
+        {Pattern::kCausal, true, 0, -1},
+        {Pattern::kGlobalWindow, true, 0, kHeadLocal},
+        {Pattern::kSink, true, 0, kHeadSink},
+        {Pattern::kPreviousToken, true, 0, kHeadPrevious},
+        {Pattern::kBidirectional, false, 0, -1},
         {Pattern::kInduction, true, 0, kHeadInduction},
     };
     for (const Expect& e : expects) {
@@ -126,9 +137,10 @@ TEST_F(LabViews, EachGalleryCardSetsItsSettingsAndHead) {
         EXPECT_EQ(s.settings.window, e.window);
         EXPECT_EQ(s.selection.focus_head, e.head >= 0 ? e.head : head_before);
         EXPECT_FALSE(s.dirty);
-        ASSERT_TRUE(s.derived.result.has_value());
+        ASSERT_TRUE(s.derived.result() != nullptr);
         if (e.head >= 0) {
-            EXPECT_EQ(s.settings.n_kv_heads, s.settings.n_heads) << "the designed head itself, not a pooled group";
+            EXPECT_EQ(s.settings.n_kv_heads, s.settings.n_heads)
+                << "the designed head itself, not a pooled group";
         }
     }
     // The induction card: "the cat sat ... the cat", the last "cat" looks at "sat".
@@ -140,7 +152,9 @@ TEST_F(LabViews, EachGalleryCardSetsItsSettingsAndHead) {
     EXPECT_EQ(s.derived.tokens.tokens[static_cast<std::size_t>(best)].text, "sat");
 }
 
-float max_diff(const AppState& s) { return s.derived.lab.permutation.max_diff; }
+float max_diff(const AppState& s) {
+    return s.derived.lab.permutation.max_diff;
+}
 
 TEST_F(LabViews, PermutationWithoutPositionsPermutesTheOutputs) {
     open(MainView::kPermutation);
@@ -152,12 +166,14 @@ TEST_F(LabViews, PermutationWithoutPositionsPermutesTheOutputs) {
     ASSERT_TRUE(s.permutation.active);
     EXPECT_FALSE(s.settings.causal) << "the experiment needs the mask off";
     EXPECT_NE(s.sentence, original);
-    EXPECT_EQ(s.derived.tokens.tokens[static_cast<std::size_t>(s.selection.query)].text, "it") << "the selected word moves with it";
+    EXPECT_EQ(s.derived.tokens.tokens[static_cast<std::size_t>(s.selection.query)].text, "it")
+        << "the selected word moves with it";
     ASSERT_TRUE(s.derived.lab.permutation.valid) << s.derived.lab.permutation.message;
     EXPECT_LT(max_diff(s), 1e-5f);
     // Independently of the view's bookkeeping: token i of the shuffle is original token perm[i].
     for (std::size_t i = 0; i < s.permutation.perm.size(); ++i) {
-        EXPECT_EQ(s.derived.tokens.tokens[i].text, s.permutation.original_tokens[static_cast<std::size_t>(s.permutation.perm[i])]);
+        EXPECT_EQ(s.derived.tokens.tokens[i].text,
+                  s.permutation.original_tokens[static_cast<std::size_t>(s.permutation.perm[i])]);
     }
     // Positions back on: order matters again.
     ui.click(s, s.layout.positions_checkbox.center());

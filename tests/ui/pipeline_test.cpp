@@ -2,9 +2,9 @@
 // (query, key), the inspector's numbers are the engine's, the hand example recomputes when dragged,
 // and the formula and the stages light each other.
 #include "app/gui/app_actions.h"
-#include "app/gui/cell_inspection.h"
-#include "app/gui/panels/views.h"
-#include "app/gui/pipeline_stages.h"
+#include "app/gui/compute/cell_inspection.h"
+#include "app/gui/compute/pipeline_stages.h"
+#include "app/gui/views/views.h"
 #include "core/lesson/scenario.h"
 #include "tests/support/headless_imgui.h"
 
@@ -23,21 +23,23 @@ ImVec2 cell_center(const AppState& s, PipelineStage stage, int row, int col, int
     const Rect r = s.layout.stage_grids.at(static_cast<std::size_t>(stage));
     const float w = (r.max.x - r.min.x) / static_cast<float>(n_cols);
     const float h = (r.max.y - r.min.y) / static_cast<float>(n_rows);
-    return ImVec2(r.min.x + (static_cast<float>(col) + 0.5f) * w, r.min.y + (static_cast<float>(row) + 0.5f) * h);
+    return ImVec2(r.min.x + (static_cast<float>(col) + 0.5f) * w,
+                  r.min.y + (static_cast<float>(row) + 0.5f) * h);
 }
 
-bool on_screen(ImVec2 p) { return p.x > 0 && p.y > 0 && p.x < 1280 && p.y < 800; }
+bool on_screen(ImVec2 p) {
+    return p.x > 0 && p.y > 0 && p.x < 1280 && p.y < 800;
+}
 
 class Pipeline : public ::testing::Test {
-protected:
+  protected:
     void open(const char* scenario) {
         const Scenario* sc = find_builtin_scenario(scenario);
         ASSERT_NE(sc, nullptr);
         apply_scenario(s, *sc);
-        s.view.main_view = *find_view("pipeline");
-        s.view.main_view_requested = true;
+        show_view(s, *find_view("pipeline"));
         ui.frames(s, 4);
-        ASSERT_TRUE(s.derived.result.has_value()) << s.derived.status;
+        ASSERT_TRUE(s.derived.result() != nullptr) << s.derived.status;
         ASSERT_EQ(s.view.main_view, MainView::kPipeline);
         ASSERT_EQ(s.layout.stage_grids.size(), static_cast<std::size_t>(PipelineStage::kCount));
     }
@@ -51,7 +53,7 @@ constexpr float kRebuildTol = 1e-6f;
 
 TEST_F(Pipeline, ClickingAWeightCellSelectsItAndTheInspectorShowsTheEnginesNumbers) {
     open("pod");
-    const int n = s.derived.result->n_q;
+    const int n = s.derived.result()->n_q;
     // The strip scrolls: clicking "softmax(" in the formula brings the weights stage into view.
     ui.click(s, s.layout.formula_parts[static_cast<std::size_t>(FormulaPart::kSoftmax)].center());
     ui.frames(s, 2);
@@ -68,7 +70,7 @@ TEST_F(Pipeline, ClickingAWeightCellSelectsItAndTheInspectorShowsTheEnginesNumbe
 
     const InspectedCell c = inspect_cell(s);
     ASSERT_TRUE(c.valid) << c.why_not;
-    const HeadResult& h = s.derived.result->heads[static_cast<std::size_t>(s.selection.focus_head)];
+    const HeadResult& h = s.derived.result()->heads[static_cast<std::size_t>(s.selection.focus_head)];
     EXPECT_EQ(c.raw_score, h.raw_scores(6, 3));
     EXPECT_EQ(c.scaled_score, h.scores(6, 3));
     EXPECT_EQ(c.weight, h.weights(6, 3));
@@ -84,7 +86,7 @@ TEST_F(Pipeline, ClickingAWeightCellSelectsItAndTheInspectorShowsTheEnginesNumbe
 
 TEST_F(Pipeline, ClickingTheRawScoreStageAndTheMainHeatmapSelectTheSameWay) {
     open("hand-example");
-    const int n = s.derived.result->n_q;
+    const int n = s.derived.result()->n_q;
     ASSERT_EQ(n, 4);
     s.view.pipeline.scroll_to = PipelineStage::kRaw;
     ui.frames(s, 2);
@@ -95,8 +97,7 @@ TEST_F(Pipeline, ClickingTheRawScoreStageAndTheMainHeatmapSelectTheSameWay) {
     EXPECT_EQ(s.selection.selected_cell_col, 1);
 
     // The Attention view's heatmap: a click there selects the cell too.
-    s.view.main_view = MainView::kAttention;
-    s.view.main_view_requested = true;
+    show_view(s, MainView::kAttention);
     ui.frames(s, 3);
     const Rect hm = s.layout.heatmap;
     ASSERT_GT(hm.max.x - hm.min.x, 20.0f);
@@ -149,7 +150,7 @@ TEST_F(Pipeline, TheInspectorExplainsMaskedCellsAndTheTemperatureLimits) {
 TEST_F(Pipeline, DraggingAnEmbeddingValueRecomputesTheWeights) {
     open("hand-example");
     ASSERT_TRUE(s.hand_model.has_value());
-    const MatrixRM before = s.derived.result->heads[0].weights;
+    const MatrixRM before = s.derived.result()->heads[0].weights;
     const float x_before = s.hand_model->x(1, 2);
     const int n = 4;
     const int d = static_cast<int>(s.hand_model->x.cols());
@@ -171,8 +172,8 @@ TEST_F(Pipeline, DraggingAnEmbeddingValueRecomputesTheWeights) {
     ui.frames(s, 2);
     EXPECT_FALSE(s.dirty);
     EXPECT_GT(s.hand_model->x(1, 2), x_before + 0.2f) << "dragged right by 40 px at 0.01 per px";
-    EXPECT_FLOAT_EQ(s.derived.forward->x_query(1, 2), s.hand_model->x(1, 2));
-    const MatrixRM& after = s.derived.result->heads[0].weights;
+    EXPECT_FLOAT_EQ(s.derived.forward()->x_query(1, 2), s.hand_model->x(1, 2));
+    const MatrixRM& after = s.derived.result()->heads[0].weights;
     EXPECT_GT((after - before).cwiseAbs().maxCoeff(), 1e-3f) << "the weights follow the embedding";
 }
 
@@ -183,8 +184,8 @@ TEST_F(Pipeline, EditingTheSentenceLeavesTheHandExample) {
     ui.frames(s, 2);
     EXPECT_FALSE(s.hand_model.has_value());
     EXPECT_NE(s.status_message.find("left the hand example"), std::string::npos);
-    ASSERT_TRUE(s.derived.result.has_value());
-    EXPECT_GT(s.derived.result->heads.size(), 1u) << "the lesson model's heads again";
+    ASSERT_TRUE(s.derived.result() != nullptr);
+    EXPECT_GT(s.derived.result()->heads.size(), 1u) << "the lesson model's heads again";
     EXPECT_FALSE(set_hand_value(s, HandMatrix::kX, 0, 0, 1.0f));
 }
 
@@ -227,7 +228,7 @@ TEST(PipelineStages, TheTemperatureStageDividesOrNamesTheLimit) {
     set_causal(s, true);
     set_temperature(s, 2.0);
     ui.frames(s, 3);
-    const HeadResult& h = s.derived.result->heads[0];
+    const HeadResult& h = s.derived.result()->heads[0];
     StageMatrix t = stage_matrix(s, PipelineStage::kTempered);
     EXPECT_EQ(t.values(3, 1), h.scores(3, 1) / 2.0f);
     EXPECT_TRUE(std::isinf(t.values(1, 3))) << "masked: -inf";
@@ -236,7 +237,7 @@ TEST(PipelineStages, TheTemperatureStageDividesOrNamesTheLimit) {
     ui.frames(s, 2);
     t = stage_matrix(s, PipelineStage::kTempered);
     EXPECT_NE(t.note.find("T = 0"), std::string::npos);
-    EXPECT_EQ(t.values(3, 1), s.derived.result->heads[0].scores(3, 1)) << "no division at T = 0";
+    EXPECT_EQ(t.values(3, 1), s.derived.result()->heads[0].scores(3, 1)) << "no division at T = 0";
     set_temperature(s, std::numeric_limits<double>::infinity());
     ui.frames(s, 2);
     EXPECT_NE(stage_matrix(s, PipelineStage::kTempered).note.find("every visible key"), std::string::npos);
@@ -258,17 +259,18 @@ TEST(PipelineStages, StageMatricesAreTheEnginesOwn) {
     ui.frames(s, 3);
     focus_head(s, 2);
     ui.frames(s, 1);
-    const HeadResult& h = s.derived.result->heads[2];
+    const HeadResult& h = s.derived.result()->heads[2];
     EXPECT_EQ(stage_matrix(s, PipelineStage::kRaw).values, h.raw_scores);
     EXPECT_EQ(stage_matrix(s, PipelineStage::kScaled).values, h.scores);
     EXPECT_EQ(stage_matrix(s, PipelineStage::kWeights).values, h.weights);
     EXPECT_EQ(stage_matrix(s, PipelineStage::kOutput).values, h.output);
-    EXPECT_EQ(stage_matrix(s, PipelineStage::kQ).values, MatrixRM(s.derived.forward->inputs.q.mat(2)));
+    EXPECT_EQ(stage_matrix(s, PipelineStage::kQ).values, MatrixRM(s.derived.forward()->inputs.q.mat(2)));
     const StageMatrix x = stage_matrix(s, PipelineStage::kX);
     EXPECT_EQ(x.col_names, LessonModel::instance().embedding_dim_names());
     EXPECT_FALSE(x.editable.has_value());
     const StageMatrix masked = stage_matrix(s, PipelineStage::kMasked);
-    EXPECT_TRUE(std::isinf(masked.values(0, 1)) && masked.values(0, 1) < 0) << "causal: key 1 hidden from query 0";
+    EXPECT_TRUE(std::isinf(masked.values(0, 1)) && masked.values(0, 1) < 0)
+        << "causal: key 1 hidden from query 0";
 }
 
 }  // namespace

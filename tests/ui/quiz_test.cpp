@@ -1,7 +1,7 @@
 // Predict, then reveal: the pure quiz logic, and the quiz view driven through clicks. The weights must
 // never be drawn, in any view, between the question and the Reveal.
+#include "app/gui/compute/quiz.h"
 #include "app/gui/app_actions.h"
-#include "app/gui/quiz.h"
 #include "core/lesson/lesson_model.h"
 #include "core/lesson/scenario.h"
 #include "tests/support/headless_imgui.h"
@@ -18,7 +18,6 @@ namespace {
 
 using testing::HeadlessImGui;
 using testing::token_index;
-
 
 int scenario_index(const std::string& name) {
     const auto& all = builtin_scenarios();
@@ -64,11 +63,11 @@ TEST(QuizLogic, EveryBuiltinQuizIsReachableInOrder) {
 
 TEST(QuizLogic, FadeGoesFromZeroToOneAfterTheReveal) {
     QuizState q;
-    q.active = q.hidden = true;
+    q.phase = QuizPhase::kAsking;
+    ASSERT_TRUE(q.hidden());
     EXPECT_EQ(quiz_weights_alpha(q, 100.0), 0.0f);
-    q.hidden = false;
-    q.revealed = true;
-    q.fade_in = true;
+    q.phase = QuizPhase::kRevealed;
+    ASSERT_TRUE(q.fade_in());
     q.reveal_time = 10.0;
     EXPECT_EQ(quiz_weights_alpha(q, 10.0), 0.0f);
     EXPECT_NEAR(quiz_weights_alpha(q, 10.3), 0.5f, 1e-5f);
@@ -84,26 +83,26 @@ TEST(QuizLogic, HeadNamedInTheQuestion) {
 // [SECTION] the quiz view
 
 class QuizView : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         apply_scenario(s, *find_builtin_scenario("pod"));
         ui.frames(s, 2);
-        s.view.main_view = MainView::kQuiz;
-        s.view.main_view_requested = true;
+        show_view(s, MainView::kQuiz);
         ui.frames(s, 3);
         ASSERT_EQ(s.view.main_view, MainView::kQuiz);
-        ASSERT_TRUE(s.quiz.active);
-        ASSERT_FALSE(s.quiz.needs_question) << s.derived.status;
+        ASSERT_TRUE(s.quiz.active());
+        ASSERT_FALSE(s.quiz.needs_question()) << s.derived.status;
     }
     HeadlessImGui ui;
     AppState s;
 };
 
 TEST_F(QuizView, AsksTheLessonQuestionWithEveryWeightHidden) {
-    EXPECT_EQ(s.scenario_name, "pod");
+    ASSERT_TRUE(s.lesson.has_value());
+    EXPECT_EQ(s.lesson->name, "pod");
     EXPECT_EQ(s.quiz.question.question, find_builtin_scenario("pod")->quiz->question);
-    EXPECT_TRUE(s.quiz.hidden);
-    EXPECT_FALSE(s.quiz.revealed);
+    EXPECT_TRUE(s.quiz.hidden());
+    EXPECT_FALSE(s.quiz.revealed());
     EXPECT_EQ(s.view.weights_alpha, 0.0f);
     EXPECT_FALSE(s.layout.weight_text_drawn) << "no weight, arc or readout drawn before the reveal";
     EXPECT_EQ(s.layout.quiz_chips.size(), s.derived.tokens.tokens.size());
@@ -115,14 +114,13 @@ TEST_F(QuizView, ClickingTheRightChipMarksCorrectButRevealsNothing) {
     ASSERT_GE(pod, 0);
     ui.click(s, s.layout.quiz_chips[static_cast<std::size_t>(pod)].center());
     EXPECT_EQ(s.quiz.chosen_token, pod);
-    EXPECT_TRUE(s.quiz.answered);
-    EXPECT_TRUE(s.quiz.correct);
-    EXPECT_TRUE(s.quiz.hidden) << "the click answers; only Reveal reveals";
+    EXPECT_TRUE(s.quiz.answered());
+    EXPECT_TRUE(s.quiz.correct());
+    EXPECT_TRUE(s.quiz.hidden()) << "the click answers; only Reveal reveals";
     EXPECT_FALSE(s.layout.weight_text_drawn);
 
     // The other views hide the weights too while the question is open.
-    s.view.main_view = MainView::kAttention;
-    s.view.main_view_requested = true;
+    show_view(s, MainView::kAttention);
     ui.frames(s, 3);
     EXPECT_EQ(s.view.main_view, MainView::kAttention);
     EXPECT_FALSE(s.layout.weight_text_drawn);
@@ -130,16 +128,16 @@ TEST_F(QuizView, ClickingTheRightChipMarksCorrectButRevealsNothing) {
     ui.click(s, s.layout.token_chips[0].center());
     EXPECT_EQ(s.selection.query, it) << "the question's query stays put while hidden";
 
-    s.view.main_view = MainView::kQuiz;
-    s.view.main_view_requested = true;
+    show_view(s, MainView::kQuiz);
     ui.frames(s, 2);
     ui.click(s, s.layout.quiz_reveal.center());
-    EXPECT_TRUE(s.quiz.revealed);
-    EXPECT_FALSE(s.quiz.hidden);
+    EXPECT_TRUE(s.quiz.revealed());
+    EXPECT_FALSE(s.quiz.hidden());
     EXPECT_TRUE(s.layout.weight_text_drawn);
     // The coreference head is the one the question names: the reveal focuses it.
     const auto infos = LessonModel::instance().heads();
-    const auto coref = std::find_if(infos.begin(), infos.end(), [](const LessonHeadInfo& h) { return h.name == "coreference"; });
+    const auto coref = std::find_if(infos.begin(), infos.end(),
+                                    [](const LessonHeadInfo& h) { return h.name == "coreference"; });
     ASSERT_NE(coref, infos.end());
     EXPECT_EQ(s.selection.focus_head, static_cast<int>(coref - infos.begin()));
     // The weights fade in over ~0.6 s of ImGui time (60 frames of 1/60 s here).
@@ -147,9 +145,9 @@ TEST_F(QuizView, ClickingTheRightChipMarksCorrectButRevealsNothing) {
     ui.frames(s, 60);
     EXPECT_EQ(s.view.weights_alpha, 1.0f);
     // And the engine agrees with the answer: "pod" is the top key of "it" in that head.
-    const HeadResult& h = s.derived.result->heads[static_cast<std::size_t>(s.selection.focus_head)];
+    const HeadResult& h = s.derived.result()->heads[static_cast<std::size_t>(s.selection.focus_head)];
     int best = 0;
-    for (int j = 0; j < s.derived.result->n_k; ++j) {
+    for (int j = 0; j < s.derived.result()->n_k; ++j) {
         if (h.weights(it, j) > h.weights(it, best)) best = j;
     }
     EXPECT_EQ(best, pod);
@@ -157,11 +155,11 @@ TEST_F(QuizView, ClickingTheRightChipMarksCorrectButRevealsNothing) {
 
 TEST_F(QuizView, AWrongChipIsMarkedWrong) {
     ui.click(s, s.layout.quiz_chips[0].center());
-    EXPECT_TRUE(s.quiz.answered);
-    EXPECT_FALSE(s.quiz.correct);
+    EXPECT_TRUE(s.quiz.answered());
+    EXPECT_FALSE(s.quiz.correct());
     ui.click(s, s.layout.quiz_reveal.center());
-    EXPECT_TRUE(s.quiz.revealed);
-    EXPECT_FALSE(s.quiz.correct);
+    EXPECT_TRUE(s.quiz.revealed());
+    EXPECT_FALSE(s.quiz.correct());
 }
 
 TEST_F(QuizView, NextQuestionMovesToTheNextScenarioWithAQuiz) {
@@ -169,9 +167,10 @@ TEST_F(QuizView, NextQuestionMovesToTheNextScenarioWithAQuiz) {
     ui.click(s, s.layout.quiz_next.center());
     EXPECT_EQ(s.quiz.scenario, next_quiz_scenario(builtin_scenarios(), before));
     EXPECT_NE(s.quiz.scenario, before);
-    EXPECT_TRUE(s.quiz.hidden);
-    EXPECT_FALSE(s.quiz.answered);
-    EXPECT_EQ(s.scenario_name, builtin_scenarios()[static_cast<std::size_t>(s.quiz.scenario)].name);
+    EXPECT_TRUE(s.quiz.hidden());
+    EXPECT_FALSE(s.quiz.answered());
+    ASSERT_TRUE(s.lesson.has_value());
+    EXPECT_EQ(s.lesson->name, builtin_scenarios()[static_cast<std::size_t>(s.quiz.scenario)].name);
 }
 
 TEST_F(QuizView, NumericAnswersAreTyped) {
@@ -179,10 +178,10 @@ TEST_F(QuizView, NumericAnswersAreTyped) {
     ui.frames(s, 3);
     ASSERT_EQ(s.quiz.question.mode, QuizAnswerMode::kNumber);
     answer_quiz_number(s, "3");
-    EXPECT_FALSE(s.quiz.correct);
+    EXPECT_FALSE(s.quiz.correct());
     answer_quiz_number(s, "4");
-    EXPECT_TRUE(s.quiz.correct);
-    EXPECT_TRUE(s.quiz.hidden);
+    EXPECT_TRUE(s.quiz.correct());
+    EXPECT_TRUE(s.quiz.hidden());
 }
 
 TEST_F(QuizView, TemperatureQuestionAnswerIsTheEnginesTopKeyAtT01) {
@@ -191,17 +190,17 @@ TEST_F(QuizView, TemperatureQuestionAnswerIsTheEnginesTopKeyAtT01) {
     ASSERT_NE(it, s.layout.quiz_kind_buttons.end());
     ui.click(s, it->second.center());
     ASSERT_EQ(s.quiz.kind, QuizKind::kTemperature);
-    ASSERT_FALSE(s.quiz.needs_question);
+    ASSERT_FALSE(s.quiz.needs_question());
     const int answer = s.quiz.question.answer_token;
     ASSERT_GE(answer, 0);
-    EXPECT_TRUE(s.quiz.hidden);
+    EXPECT_TRUE(s.quiz.hidden());
     ui.click(s, s.layout.quiz_chips[static_cast<std::size_t>(answer)].center());
-    EXPECT_TRUE(s.quiz.correct);
+    EXPECT_TRUE(s.quiz.correct());
     ui.click(s, s.layout.quiz_reveal.center());
     EXPECT_DOUBLE_EQ(s.settings.temperature, 0.1);
     const int q = s.selection.query;
-    const HeadResult& h = s.derived.result->heads[static_cast<std::size_t>(s.selection.focus_head)];
-    for (int j = 0; j < s.derived.result->n_k; ++j) EXPECT_LE(h.weights(q, j), h.weights(q, answer));
+    const HeadResult& h = s.derived.result()->heads[static_cast<std::size_t>(s.selection.focus_head)];
+    for (int j = 0; j < s.derived.result()->n_k; ++j) EXPECT_LE(h.weights(q, j), h.weights(q, answer));
 }
 
 TEST_F(QuizView, HeadRoleQuestionIsMultipleChoice) {
@@ -209,27 +208,28 @@ TEST_F(QuizView, HeadRoleQuestionIsMultipleChoice) {
     ui.frames(s, 3);
     ASSERT_EQ(s.quiz.question.mode, QuizAnswerMode::kChoice);
     ASSERT_EQ(s.layout.quiz_choices.size(), s.quiz.question.choices.size());
-    const auto right = std::find(s.quiz.question.choices.begin(), s.quiz.question.choices.end(), s.quiz.question.answer);
+    const auto right =
+        std::find(s.quiz.question.choices.begin(), s.quiz.question.choices.end(), s.quiz.question.answer);
     ASSERT_NE(right, s.quiz.question.choices.end());
     // The role is read off the pattern: the asked head is focused, its weights shown, its name withheld.
-    EXPECT_FALSE(s.quiz.hidden);
-    EXPECT_TRUE(s.quiz.names_hidden);
+    EXPECT_FALSE(s.quiz.hidden());
+    EXPECT_TRUE(s.quiz.names_hidden());
     EXPECT_EQ(s.selection.focus_head, s.quiz.question.head);
     EXPECT_TRUE(s.layout.weight_text_drawn);
-    ui.click(s, s.layout.quiz_choices[static_cast<std::size_t>(right - s.quiz.question.choices.begin())].center());
-    EXPECT_TRUE(s.quiz.correct);
+    ui.click(
+        s, s.layout.quiz_choices[static_cast<std::size_t>(right - s.quiz.question.choices.begin())].center());
+    EXPECT_TRUE(s.quiz.correct());
     ui.click(s, s.layout.quiz_reveal.center());
-    EXPECT_TRUE(s.quiz.revealed);
-    EXPECT_FALSE(s.quiz.names_hidden);
+    EXPECT_TRUE(s.quiz.revealed());
+    EXPECT_FALSE(s.quiz.names_hidden());
     EXPECT_EQ(s.view.weights_alpha, 1.0f) << "weights that were never hidden do not fade";
 }
 
 TEST_F(QuizView, EndQuizShowsTheWeightsAgain) {
     end_quiz(s);
-    s.view.main_view = MainView::kAttention;
-    s.view.main_view_requested = true;
+    show_view(s, MainView::kAttention);
     ui.frames(s, 3);
-    EXPECT_FALSE(s.quiz.hidden);
+    EXPECT_FALSE(s.quiz.hidden());
     EXPECT_TRUE(s.layout.weight_text_drawn);
 }
 
@@ -241,33 +241,30 @@ TEST_F(QuizView, ATeachersOwnScenarioFileAsksItsOwnQuestion) {
                  "quiz": {"question": "Which animal does it refer to?", "answer": "dog", "explanation": "dogs get bored"}})";
     }
     end_quiz(s);
-    s.view.main_view = MainView::kAttention;
-    s.view.main_view_requested = true;
+    show_view(s, MainView::kAttention);
     ui.frames(s, 2);
     ASSERT_TRUE(load_scenario_from_file(s, path)) << s.load_message;
     std::filesystem::remove(path);
-    s.view.main_view = MainView::kQuiz;
-    s.view.main_view_requested = true;
+    show_view(s, MainView::kQuiz);
     ui.frames(s, 4);
-    ASSERT_TRUE(s.quiz.active);
+    ASSERT_TRUE(s.quiz.active());
     EXPECT_EQ(s.quiz.scenario, -1);
     EXPECT_EQ(s.quiz.question.question, "Which animal does it refer to?");
-    EXPECT_TRUE(s.quiz.hidden);
+    EXPECT_TRUE(s.quiz.hidden());
     const int dog = token_index(s, "dog");
     ASSERT_GE(dog, 0);
     ui.click(s, s.layout.quiz_chips[static_cast<std::size_t>(dog)].center());
-    EXPECT_TRUE(s.quiz.correct);
+    EXPECT_TRUE(s.quiz.correct());
 }
 
 TEST_F(QuizView, TypingAnotherSentenceEndsTheQuestion) {
-    s.view.main_view = MainView::kAttention;
-    s.view.main_view_requested = true;
+    show_view(s, MainView::kAttention);
     ui.frames(s, 2);
-    ASSERT_TRUE(s.quiz.hidden);
+    ASSERT_TRUE(s.quiz.hidden());
     set_sentence(s, "a completely different sentence");
     ui.frames(s, 3);
-    EXPECT_FALSE(s.quiz.active);
-    EXPECT_FALSE(s.quiz.hidden);
+    EXPECT_FALSE(s.quiz.active());
+    EXPECT_FALSE(s.quiz.hidden());
     EXPECT_TRUE(s.layout.weight_text_drawn);
 }
 

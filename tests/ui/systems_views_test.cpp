@@ -11,8 +11,7 @@ namespace {
 using testing::HeadlessImGui;
 
 void open_view(AppState& s, MainView v) {
-    s.view.main_view = v;
-    s.view.main_view_requested = true;
+    show_view(s, v);
 }
 
 TEST(FlashView, TraceCoversTheMatrixAndEndsEqualToTheReference) {
@@ -34,7 +33,7 @@ TEST(FlashView, TraceCoversTheMatrixAndEndsEqualToTheReference) {
     EXPECT_LE(f.max_weight_diff, 1e-5f);
     EXPECT_LE(f.max_output_diff, 1e-5f);
     // The last visited tile of every query block leaves M and S equal to the reference's row max and sum.
-    const HeadResult& ref = s.derived.result->heads[static_cast<std::size_t>(f.head)];
+    const HeadResult& ref = s.derived.result()->heads[static_cast<std::size_t>(f.head)];
     for (std::size_t k = 0; k < t.steps.size(); ++k) {
         const bool last_of_block = k + 1 == t.steps.size() || t.steps[k + 1].q_begin != t.steps[k].q_begin;
         if (!last_of_block) continue;
@@ -81,19 +80,36 @@ TEST(FlashView, BlockSizesAndFocusRetraceAndPlaybackAdvances) {
     EXPECT_FALSE(s.flash.playing);
 }
 
+TEST(FlashView, AColourChangeRecomputesNothingInTheEngine) {
+    HeadlessImGui ui;
+    AppState s;
+    ASSERT_TRUE(testing::open_lesson(ui, s, "pod"));
+    show_view(s, MainView::kFlash);
+    ui.frames(s, 3);
+    ASSERT_TRUE(s.derived.flash.result.has_value());
+    const std::uint64_t result_version = s.derived.result_version;
+    const std::uint64_t flash_version = s.derived.flash.version;
+    const std::uint64_t cells_version = s.derived.version;
+    set_colormap(s, Colormap::kMagma);
+    ui.frames(s, 2);
+    EXPECT_GT(s.derived.version, cells_version) << "the cells follow the colormap";
+    EXPECT_EQ(s.derived.result_version, result_version);
+    EXPECT_EQ(s.derived.flash.version, flash_version) << "the traced flash path is not re-run";
+}
+
 TEST(CrossView, SecondSentenceGivesRectangularUnmaskedAttention) {
     HeadlessImGui ui;
     AppState s;
     apply_scenario(s, *find_builtin_scenario("cross-attention"));
     open_view(s, MainView::kCross);
     ui.frames(s, 3);
-    ASSERT_TRUE(s.derived.result.has_value()) << s.derived.status;
-    EXPECT_FALSE(s.derived.key_tokens.tokens.empty());
+    ASSERT_TRUE(s.derived.result() != nullptr) << s.derived.status;
+    EXPECT_TRUE(s.derived.run->cross());
     set_key_sentence(s, "the cat sleeps on the big sofa");
     ui.frames(s, 2);
-    EXPECT_EQ(s.derived.result->n_q, 6);
-    EXPECT_EQ(s.derived.result->n_k, 7);
-    EXPECT_EQ(s.derived.result->visible.cast<int>().sum(), 42) << "no causal mask across sentences";
+    EXPECT_EQ(s.derived.result()->n_q, 6);
+    EXPECT_EQ(s.derived.result()->n_k, 7);
+    EXPECT_EQ(s.derived.result()->visible.cast<int>().sum(), 42) << "no causal mask across sentences";
     EXPECT_EQ(s.selection.focus_head, 5) << "the scenario focuses the aligning head";
     // Clicking a query chip selects it.
     ASSERT_EQ(s.layout.token_chips.size(), 6u);
@@ -101,15 +117,15 @@ TEST(CrossView, SecondSentenceGivesRectangularUnmaskedAttention) {
     EXPECT_EQ(s.selection.query, 1);
     // The local-window head aligns chat -> cat.
     Eigen::Index best = 0;
-    s.derived.result->heads[5].weights.row(1).maxCoeff(&best);
+    s.derived.result()->heads[5].weights.row(1).maxCoeff(&best);
     EXPECT_EQ(best, 1);
     set_key_sentence(s, "");
     ui.frames(s, 2);
-    EXPECT_TRUE(s.derived.key_tokens.tokens.empty());
-    EXPECT_EQ(s.derived.result->n_k, 6);
+    EXPECT_FALSE(s.derived.run->cross());
+    EXPECT_EQ(s.derived.result()->n_k, 6);
     set_causal(s, true);
     ui.frames(s, 2);
-    EXPECT_EQ(s.derived.result->visible(0, 5), 0) << "in self-attention the causal mask applies again";
+    EXPECT_EQ(s.derived.result()->visible(0, 5), 0) << "in self-attention the causal mask applies again";
 }
 
 }  // namespace

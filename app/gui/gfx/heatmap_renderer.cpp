@@ -9,7 +9,9 @@ namespace attnviz::gui {
 
 namespace {
 
-ImTextureID to_imgui(GLuint texture) { return reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(texture)); }
+ImTextureID to_imgui(GLuint texture) {
+    return reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(texture));
+}
 
 void set_rgb(GLint location, ImU32 c) {
     const ImVec4 v = ImGui::ColorConvertU32ToFloat4(c);
@@ -18,7 +20,9 @@ void set_rgb(GLint location, ImU32 c) {
 
 }  // namespace
 
-HeatmapRenderer::~HeatmapRenderer() { shutdown(); }
+HeatmapRenderer::~HeatmapRenderer() {
+    shutdown();
+}
 
 Status HeatmapRenderer::init(const std::string& version_line) {
     Expected<GLuint> program = build_program(version_line, "fullscreen_quad.vert", "heatmap.frag");
@@ -55,7 +59,8 @@ void HeatmapRenderer::upload_cells(Slot& slot, const HeatmapCells& cells) {
     glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
     glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
     glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
-    glTexImage2D(GL_TEXTURE_2D, 0, GL_RG32F, cells.n_cols, cells.n_rows, 0, GL_RG, GL_FLOAT, cells.data.data());
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_RG32F, cells.n_cols, cells.n_rows, 0, GL_RG, GL_FLOAT,
+                 cells.data.data());
     slot.n_rows = cells.n_rows;
     slot.n_cols = cells.n_cols;
 }
@@ -81,7 +86,8 @@ ImTextureID HeatmapRenderer::render(int slot_index, const HeatmapRequest& req) {
         req.width_px < 1 || req.height_px < 1 || slot_index < 0) {
         return nullptr;
     }
-    if (static_cast<std::size_t>(slot_index) >= m_slots.size()) m_slots.resize(static_cast<std::size_t>(slot_index) + 1);
+    if (static_cast<std::size_t>(slot_index) >= m_slots.size())
+        m_slots.resize(static_cast<std::size_t>(slot_index) + 1);
     Slot& slot = m_slots[static_cast<std::size_t>(slot_index)];
 
     bool dirty = false;

@@ -2,10 +2,10 @@
 // heatmap shader into an offscreen texture that ImGui shows as an image. Re-renders only on change.
 #pragma once
 
-#include "app/gui/colormap.h"
+#include "app/gui/compute/heatmap_cells.h"
 #include "app/gui/gfx/gl.h"
-#include "app/gui/heatmap_cells.h"
-#include "app/gui/theme.h"
+#include "app/gui/style/colormap.h"
+#include "app/gui/style/theme.h"
 #include "core/base/expected.h"
 
 #include <imgui.h>
@@ -23,13 +23,13 @@ struct HeatmapRequest {
     std::uint64_t cells_version = 0;      ///< changes whenever the cells' contents change
     Colormap colormap = Colormap::kViridis;
     Theme theme = Theme::kDark;
-    int width_px = 0;                     ///< size of the image on screen, framebuffer pixels
+    int width_px = 0;  ///< size of the image on screen, framebuffer pixels
     int height_px = 0;
     std::array<float, 4> window{0.0f, 0.0f, 1.0f, 1.0f};  ///< visible part of the matrix (zoom)
 };
 
 class HeatmapRenderer {
-public:
+  public:
     HeatmapRenderer() = default;
     HeatmapRenderer(const HeatmapRenderer&) = delete;
     HeatmapRenderer& operator=(const HeatmapRenderer&) = delete;
@@ -47,7 +47,7 @@ public:
     /// Frees every GL object; call while the context is still current.
     void shutdown();
 
-private:
+  private:
     struct Slot {
         GLuint cells_texture = 0;
         GLuint framebuffer = 0;

@@ -27,13 +27,15 @@ std::vector<std::uint8_t> read_framebuffer_rgba(int width, int height) {
 namespace {
 
 void append_bytes(void* context, void* data, int size) {
-    static_cast<std::string*>(context)->append(static_cast<const char*>(data), static_cast<std::size_t>(size));
+    static_cast<std::string*>(context)->append(static_cast<const char*>(data),
+                                               static_cast<std::size_t>(size));
 }
 
 }  // namespace
 
 Status write_png(const std::string& path, const std::vector<std::uint8_t>& rgba, int width, int height) {
-    if (width < 1 || height < 1 || rgba.size() != static_cast<std::size_t>(width) * static_cast<std::size_t>(height) * 4) {
+    if (width < 1 || height < 1 ||
+        rgba.size() != static_cast<std::size_t>(width) * static_cast<std::size_t>(height) * 4) {
         return "cannot write " + path + ": the image is empty";
     }
     std::string png;

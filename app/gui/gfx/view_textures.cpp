@@ -28,13 +28,16 @@ void prepare_view_textures(AppState& s, HeatmapRenderer& renderer) {
         main.colormap = v.colormap;
         main.theme = s.view.theme;
         // Before the first layout, render at a guess; the next frame has the real size.
-        main.width_px = std::max(1, static_cast<int>(s.layout.heatmap_pixels.x > 0 ? s.layout.heatmap_pixels.x : 400));
-        main.height_px = std::max(1, static_cast<int>(s.layout.heatmap_pixels.y > 0 ? s.layout.heatmap_pixels.y : 400));
+        main.width_px =
+            std::max(1, static_cast<int>(s.layout.heatmap_pixels.x > 0 ? s.layout.heatmap_pixels.x : 400));
+        main.height_px =
+            std::max(1, static_cast<int>(s.layout.heatmap_pixels.y > 0 ? s.layout.heatmap_pixels.y : 400));
         const float span = 1.0f / v.zoom;
         main.window = {v.pan_x, v.pan_y, v.pan_x + span, v.pan_y + span};
         s.textures.heatmap = renderer.render(kMainSlot, main);
     }
-    const int thumb = std::max(16, static_cast<int>(s.layout.thumbnail_pixels.x > 0 ? s.layout.thumbnail_pixels.x : 96));
+    const int thumb =
+        std::max(16, static_cast<int>(s.layout.thumbnail_pixels.x > 0 ? s.layout.thumbnail_pixels.x : 96));
     for (std::size_t h = 0; h < d.head_cells.size(); ++h) {
         HeatmapRequest t;
         t.cells = &d.head_cells[h];

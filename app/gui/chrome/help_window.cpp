@@ -1,0 +1,60 @@
+// Help: every keyboard shortcut and mouse action, and the terms the views use.
+#include "app/gui/app_actions.h"
+#include "app/gui/panels.h"
+
+#include <imgui.h>
+
+namespace attnviz::gui {
+
+namespace {
+
+const char* const kShortcuts[][2] = {
+    {"\xE2\x86\x90 / \xE2\x86\x92", "move the query to the previous / next token"},
+    {"click a token", "lock it as the query (hover previews another)"},
+    {"M", "causal mask on / off"},
+    {"H", "next head"},
+    {"T / Shift+T", "temperature warmer / cooler (past the ends: T = \xE2\x88\x9E or T = 0)"},
+    {"Ctrl + / Ctrl - / Ctrl 0", "larger / smaller / normal text"},
+    {"F11", "full screen"},
+    {"F1", "this help"},
+    {"Ctrl+Q", "quit"},
+    {"mouse wheel on the heatmap", "zoom; right-drag pans; double-click resets"},
+};
+
+}  // namespace
+
+void draw_help_window(AppState& s) {
+    const float fs = ImGui::GetFontSize();
+    ImGui::SetNextWindowSize(ImVec2(fs * 34.0f, fs * 26.0f), ImGuiCond_Appearing);
+    ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
+    bool open = true;
+    const bool visible = ImGui::Begin("Help: shortcuts and terms", &open, ImGuiWindowFlags_NoSavedSettings);
+    if (!open) set_show_help(s, false);
+    if (!visible) {
+        ImGui::End();
+        return;
+    }
+    if (ImGui::BeginTable("shortcuts", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV)) {
+        for (const auto& row : kShortcuts) {
+            ImGui::TableNextRow();
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(row[0]);
+            ImGui::TableNextColumn();
+            ImGui::TextWrapped("%s", row[1]);
+        }
+        ImGui::EndTable();
+    }
+    ImGui::Spacing();
+    ImGui::TextWrapped(
+        "Rows are queries (the token that is looking); columns are keys (the tokens looked at). Each row of "
+        "weights sums to 1. Masked cells are hatched: the query may not see that key. A row with no visible "
+        "key "
+        "is drawn dark red and has weight 0 everywhere.");
+    ImGui::TextWrapped(
+        "The heads come from the lesson model: designed heads built to show patterns trained models are "
+        "known "
+        "for. It is not a trained LLM.");
+    ImGui::End();
+}
+
+}  // namespace attnviz::gui

@@ -1,0 +1,76 @@
+// The main menu bar: File (open scenario, quit), View (theme, text size, full screen), Help.
+#include "app/gui/app_actions.h"
+#include "app/gui/panels.h"
+
+#include <imgui.h>
+#include <imgui_stdlib.h>
+
+namespace attnviz::gui {
+
+float draw_menu_bar(AppState& s) {
+    float height = 0.0f;
+    if (ImGui::BeginMainMenuBar()) {
+        if (ImGui::BeginMenu("File")) {
+            if (ImGui::MenuItem("Open scenario file\xE2\x80\xA6")) request_open_scenario(s);
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip("or drop a scenario .json file on the window");
+            if (ImGui::MenuItem("Save screenshot", "Ctrl+S")) request_screenshot(s);
+            ImGui::Separator();
+            if (ImGui::MenuItem("Quit", "Ctrl+Q")) request_quit(s);
+            ImGui::EndMenu();
+        }
+        if (ImGui::BeginMenu("View")) {
+            if (ImGui::MenuItem("Dark theme", nullptr, s.view.theme == Theme::kDark))
+                set_theme(s, Theme::kDark);
+            if (ImGui::MenuItem("Light theme", nullptr, s.view.theme == Theme::kLight))
+                set_theme(s, Theme::kLight);
+            ImGui::Separator();
+            if (ImGui::MenuItem("Larger text", "Ctrl +")) set_font_scale(s, s.view.font_scale * 1.1f);
+            if (ImGui::MenuItem("Smaller text", "Ctrl -")) set_font_scale(s, s.view.font_scale / 1.1f);
+            if (ImGui::MenuItem("Reset text size", "Ctrl 0")) set_font_scale(s, 1.0f);
+            ImGui::Separator();
+            if (ImGui::MenuItem("Full screen", "F11", s.view.fullscreen)) toggle_fullscreen(s);
+            ImGui::EndMenu();
+        }
+        if (ImGui::BeginMenu("Help")) {
+            if (ImGui::MenuItem("Shortcuts and terms", "F1", s.view.show_help))
+                set_show_help(s, !s.view.show_help);
+            ImGui::EndMenu();
+        }
+        // Text size at hand for a teacher, at the right end of the bar.
+        const ImGuiStyle& st = ImGui::GetStyle();
+        const float needed = ImGui::CalcTextSize("Text").x + ImGui::CalcTextSize(" A- ").x +
+                             ImGui::CalcTextSize("100%").x + ImGui::CalcTextSize(" A+ ").x +
+                             4.0f * st.FramePadding.x + 4.0f * st.ItemSpacing.x + st.WindowPadding.x;
+        ImGui::SameLine(ImGui::GetWindowWidth() - needed);
+        ImGui::TextDisabled("Text");
+        if (ImGui::SmallButton(" A- ")) set_font_scale(s, s.view.font_scale / 1.1f);
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("smaller text (Ctrl -)");
+        ImGui::Text("%3.0f%%", static_cast<double>(s.view.font_scale) * 100.0);
+        if (ImGui::SmallButton(" A+ ")) set_font_scale(s, s.view.font_scale * 1.1f);
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("larger text (Ctrl +)");
+        height = ImGui::GetWindowSize().y;
+        ImGui::EndMainMenuBar();
+    }
+
+    if (s.requests.open_scenario) {
+        ImGui::OpenPopup("Open scenario file");
+        s.requests.open_scenario = false;
+    }
+    ImGui::SetNextWindowSize(ImVec2(ImGui::GetFontSize() * 36.0f, 0.0f));
+    if (ImGui::BeginPopupModal("Open scenario file", nullptr, ImGuiWindowFlags_NoSavedSettings)) {
+        ImGui::TextWrapped("Path of a scenario .json file (see the README for the format):");
+        ImGui::SetNextItemWidth(-1.0f);
+        const bool enter =
+            ImGui::InputText("##path", &s.open_scenario_path, ImGuiInputTextFlags_EnterReturnsTrue);
+        if (!s.load_message.empty()) ImGui::TextWrapped("%s", s.load_message.c_str());
+        if (ImGui::Button("Open") || enter) {
+            if (load_scenario_from_file(s, s.open_scenario_path)) ImGui::CloseCurrentPopup();
+        }
+        ImGui::SameLine();
+        if (ImGui::Button("Cancel")) ImGui::CloseCurrentPopup();
+        ImGui::EndPopup();
+    }
+    return height;
+}
+
+}  // namespace attnviz::gui

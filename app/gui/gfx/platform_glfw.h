@@ -1,0 +1,80 @@
+// The window, the GL context (with a fallback through older versions), glad, and the ImGui GLFW and
+// OpenGL3 backends. Nothing else in attnviz touches GLFW.
+#pragma once
+
+#include "core/base/expected.h"
+
+#include <string>
+#include <vector>
+
+struct GLFWwindow;
+
+namespace attnviz::gui {
+
+struct PlatformOptions {
+    int width = 1280;
+    int height = 800;
+    bool fullscreen = false;
+    bool vsync = true;
+    std::string title = "attnviz";
+};
+
+class Platform {
+  public:
+    Platform() = default;
+    Platform(const Platform&) = delete;
+    Platform& operator=(const Platform&) = delete;
+    ~Platform();
+
+    /// Opens the window and sets up GL and ImGui. On failure a message for a person (no display, no
+    /// usable OpenGL) and nothing to clean up.
+    Status init(const PlatformOptions& options);
+
+    bool should_close() const;
+    void request_close();
+
+    /// Waits for input when idle (never busy-spins; returns at least every timeout_s), else polls.
+    void poll_events(bool wait, double timeout_s);
+    /// A minimised or zero-sized window: skip rendering.
+    bool minimized() const;
+
+    /// Starts an ImGui frame. With ignore_pointer the mouse reads as absent (unattended timed runs,
+    /// where a virtual display's parked pointer would otherwise hover something).
+    void new_frame(bool ignore_pointer = false);
+    /// Renders ImGui's draw data over a cleared background.
+    void render(float clear_r, float clear_g, float clear_b);
+    void swap();
+
+    /// Switches to or from full screen on the current monitor.
+    void set_fullscreen(bool fullscreen);
+    bool fullscreen() const { return m_fullscreen; }
+
+    /// Paths of files dropped on the window since the last call.
+    std::vector<std::string> take_dropped_paths();
+
+    /// Re-uploads the ImGui font atlas after it was rebuilt.
+    void reload_font_texture();
+
+    int framebuffer_width() const;
+    int framebuffer_height() const;
+    /// The monitor's content scale (1 on a standard display, 1.5-2 on HiDPI).
+    float content_scale() const;
+
+    const std::string& glsl_version_line() const { return m_glsl_version; }
+    const std::string& gl_description() const { return m_gl_description; }
+
+    void shutdown();
+
+  private:
+    GLFWwindow* m_window = nullptr;
+    bool m_imgui_context = false;
+    bool m_imgui_glfw = false;
+    bool m_imgui_gl = false;
+    bool m_fullscreen = false;
+    int m_windowed_pos[2] = {100, 100};
+    int m_windowed_size[2] = {1280, 800};
+    std::string m_glsl_version;
+    std::string m_gl_description;
+};
+
+}  // namespace attnviz::gui

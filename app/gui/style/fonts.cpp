@@ -1,0 +1,144 @@
+// FontLibrary: reads font files itself (imgui 1.86 asserts on a missing file), merges CJK on demand.
+#include "app/gui/style/fonts.h"
+
+#include "core/io/file_io.h"
+#include "core/io/utf8.h"
+
+#include <algorithm>
+#include <set>
+
+namespace attnviz::gui {
+
+namespace {
+
+const char* const kMainFontPaths[] = {
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+};
+struct CjkFont {
+    const char* path;
+    int face;  // a .ttc collection holds several faces; Noto's face 2 is Simplified Chinese
+};
+const CjkFont kCjkFonts[] = {
+    {"/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2},
+    {"/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc", 2},
+    {"/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf", 0},
+};
+constexpr std::int64_t kMaxFontBytes = 64LL << 20;
+
+// Latin, Greek and Cyrillic text; the symbols the lessons use (arrows, sqrt, infinity, dot
+// operator); control pictures for invisible characters; the replacement character.
+const ImWchar kMainRanges[] = {
+    0x0020, 0x024F,  // Basic Latin, Latin-1, Latin Extended-A/B
+    0x0300, 0x036F,  // combining diacritics
+    0x0370, 0x03FF,  // Greek
+    0x0400, 0x04FF,  // Cyrillic
+    0x2000, 0x206F,  // general punctuation
+    0x2070, 0x209F,  // super- and subscripts
+    0x2100, 0x214F,  // letterlike symbols
+    0x2190, 0x21FF,  // arrows
+    0x2200, 0x22FF,  // mathematical operators
+    0x2300, 0x23FF,  // miscellaneous technical
+    0x2400, 0x243F,  // control pictures
+    0x2500, 0x25FF,  // box drawing, blocks, geometric shapes
+    0xFFFD, 0xFFFD,  // replacement character
+    0,
+};
+
+}  // namespace
+
+bool is_cjk_codepoint(char32_t cp) {
+    return find_cjk_block(cp) != nullptr;
+}
+
+bool FontLibrary::needs_rebuild(const std::string& text_in_use) const {
+    if (m_cjk_path.empty() && m_searched) return false;
+    for (const char32_t cp : decode_utf8(text_in_use)) {
+        if (cp > 0xFFFF || !is_cjk_codepoint(cp)) continue;  // 16-bit ImWchar: no astral glyphs
+        if (!std::binary_search(m_cjk_codepoints.begin(), m_cjk_codepoints.end(), cp)) return true;
+    }
+    return false;
+}
+
+ImFont* display_font() {
+    ImFontAtlas* atlas = ImGui::GetIO().Fonts;
+    return atlas->Fonts.Size > 1 ? atlas->Fonts[1] : atlas->Fonts[0];
+}
+
+std::vector<std::string> FontLibrary::build(ImFontAtlas& atlas, float pixel_size,
+                                            const std::string& text_in_use) {
+    std::vector<std::string> warnings;
+    atlas.Clear();
+    if (m_main_bytes.empty()) {
+        for (const char* path : kMainFontPaths) {
+            Expected<std::string> bytes = read_file_bytes(path, kMaxFontBytes);
+            if (bytes) {
+                m_main_bytes = std::move(bytes.value());
+                break;
+            }
+        }
+    }
+    if (m_main_bytes.empty()) {
+        warnings.push_back(
+            "DejaVu Sans not found (install fonts-dejavu-core); using the built-in font: "
+            "Greek letters, arrows and math symbols show as '?'");
+    }
+
+    // CJK: only the characters in use, merged into each font.
+    std::set<unsigned> wanted;
+    for (const char32_t cp : decode_utf8(text_in_use)) {
+        if (cp <= 0xFFFF && is_cjk_codepoint(cp)) wanted.insert(cp);
+    }
+    if (!m_searched) {
+        m_searched = true;
+        for (const CjkFont& f : kCjkFonts) {
+            Expected<std::string> bytes = read_file_bytes(f.path, kMaxFontBytes);
+            if (bytes) {
+                m_cjk_bytes = std::move(bytes.value());
+                m_cjk_path = f.path;
+                m_cjk_face = f.face;
+                break;
+            }
+        }
+    }
+    m_cjk_codepoints.clear();
+    const bool merge_cjk = !wanted.empty() && !m_cjk_path.empty();
+    if (!wanted.empty() && m_cjk_path.empty()) {
+        warnings.push_back(
+            "Chinese/Japanese characters need a CJK font: install fonts-noto-cjk (or "
+            "fonts-droid-fallback); they show as '?' until then");
+    }
+    if (merge_cjk) {
+        ImFontGlyphRangesBuilder builder;
+        for (unsigned cp : wanted) builder.AddChar(static_cast<ImWchar>(cp));
+        m_cjk_ranges.clear();
+        builder.BuildRanges(&m_cjk_ranges);
+        m_cjk_codepoints.assign(wanted.begin(), wanted.end());
+    }
+
+    for (const float size : {pixel_size, pixel_size * kDisplayFontRatio}) {
+        if (!m_main_bytes.empty()) {
+            ImFontConfig cfg;
+            cfg.FontDataOwnedByAtlas = false;
+            cfg.OversampleH = 2;
+            atlas.AddFontFromMemoryTTF(m_main_bytes.data(), static_cast<int>(m_main_bytes.size()), size, &cfg,
+                                       kMainRanges);
+        } else {
+            ImFontConfig cfg;
+            cfg.SizePixels = size;
+            atlas.AddFontDefault(&cfg);
+        }
+        if (merge_cjk) {
+            ImFontConfig cfg;
+            cfg.MergeMode = true;
+            cfg.FontDataOwnedByAtlas = false;
+            cfg.FontNo = m_cjk_face;
+            // Noto CJK draws about 20% smaller than DejaVu at the same nominal size.
+            atlas.AddFontFromMemoryTTF(m_cjk_bytes.data(), static_cast<int>(m_cjk_bytes.size()), size * 1.15f,
+                                       &cfg, m_cjk_ranges.Data);
+        }
+    }
+    atlas.Build();
+    return warnings;
+}
+
+}  // namespace attnviz::gui

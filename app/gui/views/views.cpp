@@ -1,0 +1,36 @@
+// The list of main-area views.
+#include "app/gui/views/views.h"
+
+#include "app/gui/panels.h"
+
+namespace attnviz::gui {
+
+const std::vector<ViewInfo>& views() {
+    static const std::vector<ViewInfo> kViews = {
+        {MainView::kAttention, "attention", "Attention", draw_attention_view, true},
+        {MainView::kPipeline, "pipeline", "Pipeline", draw_pipeline_view, false},
+        {MainView::kTemperature, "temperature", "Temperature", draw_temperature_view, false},
+        {MainView::kGallery, "gallery", "Patterns", draw_gallery_view, false},
+        {MainView::kPermutation, "permutation", "Permutation", draw_permutation_view, false},
+        {MainView::kKvCache, "kv-cache", "GQA & KV cache", draw_kv_cache_view, true},
+        {MainView::kFlash, "flash", "Flash attention", draw_flash_view, false},
+        {MainView::kCross, "cross", "Cross-attention", draw_cross_view, false},
+        {MainView::kQuiz, "quiz", "Quiz", draw_quiz_view, true},
+    };
+    return kViews;
+}
+
+std::optional<MainView> find_view(std::string_view name) {
+    for (const ViewInfo& v : views()) {
+        if (name == v.name) return v.id;
+    }
+    return std::nullopt;
+}
+
+std::string view_names() {
+    std::string out;
+    for (const ViewInfo& v : views()) out += (out.empty() ? "" : ", ") + std::string(v.name);
+    return out;
+}
+
+}  // namespace attnviz::gui

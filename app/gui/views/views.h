@@ -1,0 +1,30 @@
+// The registry of main-area views: one entry per tab, with the name `attnviz --panel NAME` uses.
+// A new view is a MainView value, a draw function in its own file, and a line in kViews (views.cpp).
+#pragma once
+
+#include "app/gui/app_state.h"
+
+#include <optional>
+#include <string_view>
+#include <vector>
+
+namespace attnviz::gui {
+
+struct ViewInfo {
+    MainView id;
+    const char* name;           ///< for --panel, lower case, no spaces
+    const char* tab_label;      ///< shown on the tab
+    void (*draw)(AppState& s);  ///< draws the view into the current window's remaining space
+    bool hides_weights;  ///< it hides weights itself while a quiz question is open (s.view.weights_alpha)
+};
+
+/// Every view, in tab order.
+const std::vector<ViewInfo>& views();
+
+/// The view --panel NAME names, if any.
+std::optional<MainView> find_view(std::string_view name);
+
+/// "attention, pipeline, ...", for messages.
+std::string view_names();
+
+}  // namespace attnviz::gui

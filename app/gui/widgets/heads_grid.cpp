@@ -1,0 +1,118 @@
+// Small multiples of every head's weights, framed in the colour of the KV head they read; click one to
+// focus it in the heatmap, the arcs and the readout.
+#include "app/gui/app_actions.h"
+#include "app/gui/panels.h"
+#include "app/gui/style/theme.h"
+#include "app/gui/widgets/widgets.h"
+#include "core/lesson/lesson_model.h"
+
+#include <imgui.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace attnviz::gui {
+
+void draw_heads_grid(AppState& s, ImVec2 size) {
+    ImGui::BeginChild("##heads_grid", size, true);
+    const Derived& d = s.derived;
+    const float fs = ImGui::GetFontSize();
+    const Palette& pal = palette(s.view.theme);
+    ImGui::TextUnformatted("Heads");
+    ImGui::SameLine();
+    ImGui::TextDisabled("\xC2\xB7 %s", kLessonModelLabel);
+    if (ImGui::IsItemHovered()) {
+        ImGui::SetTooltip(
+            "Each head is built by hand to show a pattern trained models are known for.\nIt is not a trained "
+            "LLM.");
+    }
+    if (!d.result() || !d.forward()) {
+        ImGui::EndChild();
+        return;
+    }
+    const int n = static_cast<int>(d.result()->heads.size());
+    const int group = std::max(1, s.settings.n_heads / std::max(1, s.settings.n_kv_heads));
+
+    // The column count that makes the thumbnails largest.
+    const ImVec2 avail = ImGui::GetContentRegionAvail();
+    const float sp = ImGui::GetStyle().ItemSpacing.x;
+    const float label_h = ImGui::GetTextLineHeightWithSpacing();
+    float best = 0.0f;
+    int cols = 1;
+    for (int c = 1; c <= n; ++c) {
+        const int rows = (n + c - 1) / c;
+        const float side =
+            std::min((avail.x - sp * static_cast<float>(c - 1)) / static_cast<float>(c),
+                     (avail.y - static_cast<float>(rows) * (label_h + sp)) / static_cast<float>(rows));
+        if (side > best) {
+            best = side;
+            cols = c;
+        }
+    }
+    const float side = std::max(fs * 2.0f, std::floor(best) - 6.0f);
+    const ImVec2 fb = ImGui::GetIO().DisplayFramebufferScale;
+    s.layout.thumbnail_pixels = ImVec2(std::round(side * fb.x), std::round(side * fb.y));
+    s.layout.head_thumbnails.assign(static_cast<std::size_t>(n), Rect{});
+
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const ImVec2 origin = ImGui::GetCursorScreenPos();
+    for (int h = 0; h < n; ++h) {
+        const auto hu = static_cast<std::size_t>(h);
+        const int col = h % cols;
+        const int row = h / cols;
+        const ImVec2 p(origin.x + 3.0f + static_cast<float>(col) * (side + 6.0f + sp),
+                       origin.y + 3.0f + static_cast<float>(row) * (side + 6.0f + label_h + sp));
+        ImGui::SetCursorScreenPos(p);
+        ImGui::PushID(h);
+        if (!s.quiz.hidden() && hu < s.textures.head_thumbnails.size() &&
+            s.textures.head_thumbnails[hu] != nullptr) {
+            ImGui::Image(s.textures.head_thumbnails[hu], ImVec2(side, side), ImVec2(0, 0), ImVec2(1, 1),
+                         ImVec4(1, 1, 1, s.view.weights_alpha));
+        } else {
+            ImGui::Dummy(ImVec2(side, side));
+        }
+        const bool hovered = ImGui::IsItemHovered();
+        if (ImGui::IsItemClicked()) focus_head(s, h);
+        ImGui::PopID();
+        s.layout.head_thumbnails[hu] = Rect{p, ImVec2(p.x + side, p.y + side)};
+
+        const int g = h / group;
+        const bool focused = h == s.selection.focus_head;
+        dl->AddRect(ImVec2(p.x - 3, p.y - 3), ImVec2(p.x + side + 3, p.y + side + 3), group_color(g), 2.0f, 0,
+                    3.0f);
+        if (focused)
+            dl->AddRect(ImVec2(p.x - 6, p.y - 6), ImVec2(p.x + side + 6, p.y + side + 6), pal.accent, 3.0f, 0,
+                        2.0f);
+        const auto& infos = LessonModel::instance().heads();
+        const std::string label = std::to_string(h) + " " +
+                                  (s.quiz.names_hidden() ? "?"
+                                   : hu < infos.size()   ? infos[hu].short_name
+                                                         : d.forward()->head_names[hu]);
+        std::string shown = label;
+        for (int chars = static_cast<int>(label.size());
+             chars > 3 && ImGui::CalcTextSize(shown.c_str()).x > side + 8.0f; --chars) {
+            shown = shorten(label, chars);
+        }
+        dl->AddText(ImVec2(p.x - 2, p.y + side + 4), focused ? pal.accent : pal.text, shown.c_str());
+        if (hovered && !s.quiz.names_hidden()) {
+            ImGui::BeginTooltip();
+            ImGui::Text("head %d: %s", h, d.forward()->head_names[hu].c_str());
+            if (hu < infos.size()) {
+                ImGui::PushTextWrapPos(fs * 24.0f);
+                ImGui::TextDisabled("%s", infos[hu].role.c_str());
+                ImGui::PopTextWrapPos();
+            }
+            if (group > 1) {
+                ImGui::Text("reads KV head %d, shared with heads %d\xE2\x80\x93%d", g, g * group,
+                            g * group + group - 1);
+            } else {
+                ImGui::Text("has its own KV head %d", g);
+            }
+            ImGui::TextDisabled("click to focus");
+            ImGui::EndTooltip();
+        }
+    }
+    ImGui::EndChild();
+}
+
+}  // namespace attnviz::gui

@@ -1,0 +1,113 @@
+// Shared drawing helpers for panels.
+#include "app/gui/widgets/widgets.h"
+
+#include "app/gui/style/theme.h"
+
+#include <cstdio>
+
+namespace attnviz::gui {
+
+bool begin_fixed_window(const char* name, ImVec2 pos, ImVec2 size, ImGuiWindowFlags extra) {
+    ImGui::SetNextWindowPos(pos);
+    ImGui::SetNextWindowSize(size);
+    // The fixed windows tile the screen, and the frame is cleared to their background colour: skipping
+    // their background saves a full-screen fill per frame (the software renderer is fill-bound).
+    return ImGui::Begin(name, nullptr,
+                        ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse |
+                            ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus |
+                            ImGuiWindowFlags_NoBackground | extra);
+}
+
+void add_text_vertical(ImDrawList* dl, ImVec2 pos, ImU32 col, const char* text) {
+    // Draw the text normally, then rotate its new vertices by -90 degrees around pos.
+    const int first = dl->VtxBuffer.Size;
+    dl->AddText(pos, col, text);
+    for (int i = first; i < dl->VtxBuffer.Size; ++i) {
+        ImDrawVert& v = dl->VtxBuffer[i];
+        const float dx = v.pos.x - pos.x;
+        const float dy = v.pos.y - pos.y;
+        v.pos = ImVec2(pos.x + dy, pos.y - dx);
+    }
+}
+
+void draw_legend(ImDrawList* dl, ImVec2 pos, ImVec2 size, Colormap cmap, const ScaleRange& range,
+                 ColorScale scale, Theme theme) {
+    const Palette& pal = palette(theme);
+    const float fs = ImGui::GetFontSize();
+    const float bar_w = std::min(size.x * 0.35f, fs * 1.2f);
+    const float bar_h = std::max(10.0f, size.y - fs * 5.5f);
+    const ImVec2 bar_min(pos.x, pos.y + fs * 0.6f);
+    const auto& table = colormap_table(cmap);
+    constexpr int kSteps = 64;
+    for (int i = 0; i < kSteps; ++i) {
+        // top = highest value
+        const float t0 = 1.0f - static_cast<float>(i) / kSteps;
+        const Rgb8 c = table[static_cast<std::size_t>(colormap_index(t0))];
+        const float y0 = bar_min.y + bar_h * static_cast<float>(i) / kSteps;
+        const float y1 = bar_min.y + bar_h * static_cast<float>(i + 1) / kSteps;
+        dl->AddRectFilled(ImVec2(bar_min.x, y0), ImVec2(bar_min.x + bar_w, y1 + 1.0f),
+                          IM_COL32(c.r, c.g, c.b, 255));
+    }
+    dl->AddRect(bar_min, ImVec2(bar_min.x + bar_w, bar_min.y + bar_h), pal.chip_border);
+    char hi[32], lo[32];
+    if (scale == ColorScale::kRank) {
+        std::snprintf(hi, sizeof hi, "top");
+        std::snprintf(lo, sizeof lo, "bottom");
+    } else {
+        std::snprintf(hi, sizeof hi, "%.3g", static_cast<double>(range.vmax));
+        std::snprintf(lo, sizeof lo, "%.3g", static_cast<double>(range.vmin));
+    }
+    const float tx = bar_min.x + bar_w + fs * 0.3f;
+    dl->AddText(ImVec2(tx, bar_min.y - fs * 0.5f), pal.text, hi);
+    dl->AddText(ImVec2(tx, bar_min.y + bar_h - fs * 0.5f), pal.text, lo);
+    dl->AddText(ImVec2(tx, bar_min.y + bar_h * 0.5f - fs * 0.5f), pal.text_dim, color_scale_name(scale));
+
+    // swatches below the bar
+    float y = bar_min.y + bar_h + fs * 0.8f;
+    const float sw = fs * 0.9f;
+    const ImVec2 m0(pos.x, y);
+    dl->AddRectFilled(m0, ImVec2(m0.x + sw, m0.y + sw), pal.masked_cell);
+    for (float k = 0; k < sw * 2; k += 4.0f) {
+        dl->AddLine(ImVec2(m0.x + std::max(0.0f, k - sw), m0.y + std::min(sw, k)),
+                    ImVec2(m0.x + std::min(sw, k), m0.y + std::max(0.0f, k - sw)), pal.text_dim);
+    }
+    dl->AddText(ImVec2(m0.x + sw + fs * 0.3f, y - fs * 0.1f), pal.text_dim, "masked");
+    y += fs * 1.4f;
+    dl->AddRectFilled(ImVec2(pos.x, y), ImVec2(pos.x + sw, y + sw), pal.empty_row);
+    dl->AddText(ImVec2(pos.x + sw + fs * 0.3f, y - fs * 0.1f), pal.text_dim, "no key");
+}
+
+std::string token_label(const AppState& s, int index) {
+    if (s.derived.run) return s.derived.run->query_label(index);
+    const auto& toks = s.derived.tokens.tokens;  // no run (an engine error): the sentence's own chips
+    if (index < 0 || index >= static_cast<int>(toks.size())) return "?";
+    return token_display_label(toks[static_cast<std::size_t>(index)].text);
+}
+
+bool is_cross(const AppState& s) {
+    return s.derived.run && s.derived.run->cross();
+}
+
+std::string key_label(const AppState& s, int index) {
+    return s.derived.run ? s.derived.run->key_label(index) : "?";
+}
+
+std::string shorten(const std::string& text, int max_chars) {
+    int count = 0;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
+            if (count == max_chars) return text.substr(0, i) + "\xE2\x80\xA6";
+            ++count;
+        }
+    }
+    return text;
+}
+
+std::string format_weight(float w) {
+    char buf[16];
+    if (w > 0.0f && w < 0.005f) return "<0.01";
+    std::snprintf(buf, sizeof buf, "%.2f", static_cast<double>(w));
+    return buf;
+}
+
+}  // namespace attnviz::gui

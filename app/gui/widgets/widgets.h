@@ -1,0 +1,40 @@
+// Small drawing helpers shared by panels: fixed windows, rotated labels, legends, token text.
+#pragma once
+
+#include "app/gui/app_state.h"
+#include "app/gui/compute/heatmap_cells.h"
+#include "app/gui/style/colormap.h"
+
+#include <imgui.h>
+
+#include <string>
+
+namespace attnviz::gui {
+
+/// Begins a window pinned at pos with size (no move, resize or collapse). Always pair with ImGui::End().
+bool begin_fixed_window(const char* name, ImVec2 pos, ImVec2 size, ImGuiWindowFlags extra = 0);
+
+/// Text drawn at pos rotated by -90 degrees (reading upwards), so column labels fit narrow columns.
+void add_text_vertical(ImDrawList* dl, ImVec2 pos, ImU32 col, const char* text);
+
+/// A vertical colour bar for a colormap over [range], with the scale's name and end values, and
+/// swatches for masked cells and rows with no visible key.
+void draw_legend(ImDrawList* dl, ImVec2 pos, ImVec2 size, Colormap cmap, const ScaleRange& range,
+                 ColorScale scale, Theme theme);
+
+/// A query token (a row) as the run labels it: visible symbols for control characters.
+std::string token_label(const AppState& s, int index);
+
+/// A key (a column) as the run labels it: from the keys' sentence in cross-attention.
+std::string key_label(const AppState& s, int index);
+
+/// True when keys come from a second sentence (cross-attention).
+bool is_cross(const AppState& s);
+
+/// Label shortened to at most max_chars code points with an ellipsis.
+std::string shorten(const std::string& text, int max_chars);
+
+/// "0.71", "0.05", "<0.01": weights as a student reads them.
+std::string format_weight(float w);
+
+}  // namespace attnviz::gui
