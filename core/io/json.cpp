@@ -496,4 +496,24 @@ Expected<JsonValue> parse_json(const std::string& text, const std::string& name)
     return Parser(text, name).parse_document();
 }
 
+const char* json_type_name(const JsonValue& v) {
+    switch (v.type()) {
+        case JsonValue::Type::kNull:
+            return "null";
+        case JsonValue::Type::kBool:
+            return "a boolean";
+        case JsonValue::Type::kInt:
+            return "an integer";
+        case JsonValue::Type::kNumber:
+            return "a number";
+        case JsonValue::Type::kString:
+            return "a string";
+        case JsonValue::Type::kArray:
+            return "an array";
+        case JsonValue::Type::kObject:
+            return "an object";
+    }
+    return "a value";
+}
+
 }  // namespace attnviz

@@ -69,6 +69,10 @@ private:
     std::vector<Member> m_members;
 };
 
+/// What a value is, for messages: "null", "a boolean", "an integer", "a number", "a string", "an array",
+/// "an object".
+const char* json_type_name(const JsonValue& v);
+
 /// Deepest nesting of arrays and objects parse_json accepts.
 constexpr int kJsonMaxDepth = 64;
 

@@ -15,26 +15,6 @@ namespace {
 
 constexpr double kPi = 3.14159265358979323846;
 
-const char* json_type_name(const JsonValue& v) {
-    switch (v.type()) {
-        case JsonValue::Type::kNull:
-            return "null";
-        case JsonValue::Type::kBool:
-            return "a boolean";
-        case JsonValue::Type::kInt:
-            return "an integer";
-        case JsonValue::Type::kNumber:
-            return "a number";
-        case JsonValue::Type::kString:
-            return "a string";
-        case JsonValue::Type::kArray:
-            return "an array";
-        case JsonValue::Type::kObject:
-            return "an object";
-    }
-    return "a value";
-}
-
 // Reads typed keys of one JSON object and remembers the first problem, so parse_model_config can read
 // every key in sequence and report once. A key that is absent or null takes the default (Hugging Face's
 // configs write null for "not set"), any other wrong type is an error naming the key and its line.

@@ -399,25 +399,6 @@ std::string quoted(const std::string& s) {
     return out + "\"";
 }
 
-const char* type_name(const JsonValue& v) {
-    switch (v.type()) {
-        case JsonValue::Type::kNull:
-            return "null";
-        case JsonValue::Type::kBool:
-            return "a boolean";
-        case JsonValue::Type::kInt:
-        case JsonValue::Type::kNumber:
-            return "a number";
-        case JsonValue::Type::kString:
-            return "a string";
-        case JsonValue::Type::kArray:
-            return "an array";
-        case JsonValue::Type::kObject:
-            return "an object";
-    }
-    return "a value";
-}
-
 class ConfigReader {
 public:
     explicit ConfigReader(std::string name) : m_name(std::move(name)) {}
@@ -439,7 +420,7 @@ public:
         const JsonValue* v = field(obj, key);
         if (v == nullptr) return true;
         if (!v->is_bool())
-            return fail(path + "." + key, std::string("expected true or false, found ") + type_name(*v));
+            return fail(path + "." + key, std::string("expected true or false, found ") + json_type_name(*v));
         out = v->as_bool();
         return true;
     }
@@ -449,7 +430,7 @@ public:
         const JsonValue* v = field(obj, key);
         if (v == nullptr) return required ? fail(path + "." + key, "missing (a string is required)") : true;
         if (!v->is_string())
-            return fail(path + "." + key, std::string("expected a string, found ") + type_name(*v));
+            return fail(path + "." + key, std::string("expected a string, found ") + json_type_name(*v));
         out = v->as_string();
         return true;
     }
@@ -463,7 +444,7 @@ public:
 
     bool get_int_value(const JsonValue& v, const std::string& path, std::int64_t lo, std::int64_t hi,
                        std::int64_t& out) {
-        if (!v.is_int()) return fail(path, std::string("expected an integer, found ") + type_name(v));
+        if (!v.is_int()) return fail(path, std::string("expected an integer, found ") + json_type_name(v));
         if (v.as_int() < lo || v.as_int() > hi) {
             return fail(path, std::to_string(v.as_int()) + " is out of range [" + std::to_string(lo) + ", " +
                                   std::to_string(hi) + "]");
@@ -473,7 +454,7 @@ public:
     }
 
     bool expect_object(const JsonValue& v, const std::string& path) {
-        if (!v.is_object()) return fail(path, std::string("expected an object, found ") + type_name(v));
+        if (!v.is_object()) return fail(path, std::string("expected an object, found ") + json_type_name(v));
         return true;
     }
 
@@ -498,13 +479,13 @@ public:
         if (!expect_object(*p, ppath)) return false;
         if (const JsonValue* s = field(*p, "String")) {
             if (!s->is_string())
-                return fail(ppath + ".String", std::string("expected a string, found ") + type_name(*s));
+                return fail(ppath + ".String", std::string("expected a string, found ") + json_type_name(*s));
             if (s->as_string().empty()) return fail(ppath + ".String", "the pattern is empty");
             return compile(s->as_string(), true, ppath + ".String", out);
         }
         if (const JsonValue* r = field(*p, "Regex")) {
             if (!r->is_string())
-                return fail(ppath + ".Regex", std::string("expected a string, found ") + type_name(*r));
+                return fail(ppath + ".Regex", std::string("expected a string, found ") + json_type_name(*r));
             return compile(r->as_string(), false, ppath + ".Regex", out);
         }
         return fail(ppath, "expected {\"String\": ...} or {\"Regex\": ...}");
@@ -516,7 +497,7 @@ public:
         const JsonValue* a = field(obj, key);
         const std::string apath = path + "." + key;
         if (a == nullptr) return fail(apath, "missing (an array is required)");
-        if (!a->is_array()) return fail(apath, std::string("expected an array, found ") + type_name(*a));
+        if (!a->is_array()) return fail(apath, std::string("expected an array, found ") + json_type_name(*a));
         for (std::size_t k = 0; k < a->items().size(); ++k) {
             T item;
             if (!parse_one(a->items()[k], apath + "[" + std::to_string(k) + "]", item)) return false;
@@ -761,12 +742,12 @@ public:
         if (const JsonValue* dropout = field(v, "dropout")) {
             if (!dropout->is_number())
                 return fail(path + ".dropout",
-                            std::string("expected a number, found ") + type_name(*dropout));
+                            std::string("expected a number, found ") + json_type_name(*dropout));
         }
         const JsonValue* merges = field(v, "merges");
         if (merges == nullptr) return fail(path + ".merges", "missing (an array is required)");
         if (!merges->is_array())
-            return fail(path + ".merges", std::string("expected an array, found ") + type_name(*merges));
+            return fail(path + ".merges", std::string("expected an array, found ") + json_type_name(*merges));
         for (std::size_t k = 0; k < merges->items().size(); ++k) {
             const JsonValue& item = merges->items()[k];
             const std::string ipath = path + ".merges[" + std::to_string(k) + "]";
@@ -786,7 +767,7 @@ public:
                 b = item.items()[1].as_string();
             } else {
                 return fail(ipath,
-                            std::string("expected \"a b\" or [\"a\", \"b\"], found ") + type_name(item));
+                            std::string("expected \"a b\" or [\"a\", \"b\"], found ") + json_type_name(item));
             }
             if (!add_merge(m, a, b, static_cast<int>(k), ipath)) return false;
         }
@@ -795,7 +776,7 @@ public:
 
     bool vocab_object(const JsonValue& vocab, const std::string& path, BpeModel& m) {
         if (!vocab.is_object())
-            return fail(path, std::string("expected an object {token: id}, found ") + type_name(vocab));
+            return fail(path, std::string("expected an object {token: id}, found ") + json_type_name(vocab));
         std::int64_t max_id = -1;
         m.vocab.reserve(vocab.members().size());
         for (const auto& [token, idv] : vocab.members()) {
@@ -979,7 +960,7 @@ Expected<std::shared_ptr<const Tokenizer>> parse_tokenizer_json(const std::strin
     auto t = std::make_shared<HfTokenizer>();
     const auto failed = [&]() { return Error{r.error() + " (fix or replace the tokenizer file)"}; };
     if (!root.is_object()) {
-        r.fail("(top level)", std::string("expected an object, found ") + type_name(root));
+        r.fail("(top level)", std::string("expected an object, found ") + json_type_name(root));
         return failed();
     }
     const JsonValue* model = ConfigReader::field(root, "model");
@@ -1008,7 +989,7 @@ Expected<std::shared_ptr<const Tokenizer>> parse_tokenizer_json(const std::strin
     }
     if (const JsonValue* a = ConfigReader::field(root, "added_tokens")) {
         if (!a->is_array()) {
-            r.fail("added_tokens", std::string("expected an array, found ") + type_name(*a));
+            r.fail("added_tokens", std::string("expected an array, found ") + json_type_name(*a));
             return failed();
         }
         for (std::size_t k = 0; k < a->items().size(); ++k) {
