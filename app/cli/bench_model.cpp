@@ -62,7 +62,9 @@ std::string safetensors_image(const std::vector<TensorSpec>& tensors) {
         JsonValue entry = JsonValue::object();
         entry.set("dtype", JsonValue::string("F32"));
         entry.set("shape", std::move(shape));
-        entry.set("data_offsets", JsonValue::array().push(JsonValue::integer(offset)).push(JsonValue::integer(offset + 4 * numel)));
+        entry.set(
+            "data_offsets",
+            JsonValue::array().push(JsonValue::integer(offset)).push(JsonValue::integer(offset + 4 * numel)));
         header.set(t.name, std::move(entry));
         offset += 4 * numel;
     }
@@ -119,7 +121,8 @@ using Clock = std::chrono::steady_clock;
 
 }  // namespace
 
-Expected<std::vector<ModelBenchResult>> run_model_bench(const ModelShape& shape, const std::vector<int>& sizes, int max_runs) {
+Expected<std::vector<ModelBenchResult>> run_model_bench(const ModelShape& shape,
+                                                        const std::vector<int>& sizes, int max_runs) {
     const std::string image = safetensors_image(gpt2_tensors(shape));
     const std::string config = gpt2_config(shape);
     model::InMemoryModel source;

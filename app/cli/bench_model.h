@@ -25,13 +25,14 @@ struct ModelBenchResult {
     int n = 0;
     bool keep_attention = false;
     double ms = 0.0;
-    double gflops = 0.0;          ///< useful FLOP of the forward (see model_forward_flops) per second
+    double gflops = 0.0;  ///< useful FLOP of the forward (see model_forward_flops) per second
     double tokens_per_s = 0.0;
 };
 
 /// Builds a GPT-2-shaped model (random float32 weights) in memory,
 /// loads it as a checkpoint, and times run_forward at each n with every attention matrix kept and with
 /// the flash path, logits of the last position only. Median of up to `max_runs` runs.
-Expected<std::vector<ModelBenchResult>> run_model_bench(const ModelShape& shape, const std::vector<int>& sizes, int max_runs);
+Expected<std::vector<ModelBenchResult>> run_model_bench(const ModelShape& shape,
+                                                        const std::vector<int>& sizes, int max_runs);
 
 }  // namespace attnviz::cli

@@ -25,7 +25,8 @@ const char kUsage[] =
     "       attnviz-cli model --model DIR --info [--json]\n"
     "\n"
     "Runs a real model (GPT-2, Llama, Mistral, Qwen2, Qwen3 in the Hugging Face layout; DIR may also be a\n"
-    "Hugging Face cache folder models--ORG--NAME, or stories260K for the model built into attnviz) and prints\n"
+    "Hugging Face cache folder models--ORG--NAME, or stories260K for the model built into attnviz) and "
+    "prints\n"
     "the tokens, the most probable next tokens, and for each layer the key each head attends to most from\n"
     "the last token. Interventions change the attention of every layer exactly: --temperature (0 = argmax,\n"
     "inf = uniform), --no-causal (every token sees the future), --window W (W most recent keys), --ablate\n"
@@ -68,14 +69,17 @@ int print_info(const model::Checkpoint& m, const std::string& source, bool json)
         return kExitOk;
     }
     std::printf("model:        %s\n", source.c_str());
-    std::printf("architecture: %s (model_type %s)\n", model::architecture_name(c.architecture), c.model_type.c_str());
+    std::printf("architecture: %s (model_type %s)\n", model::architecture_name(c.architecture),
+                c.model_type.c_str());
     std::printf("layers:       %d\n", c.n_layers);
-    std::printf("heads:        %d query, %d KV (%s", c.n_heads, c.n_kv_heads, attention_kind_name(c.n_heads, c.n_kv_heads));
+    std::printf("heads:        %d query, %d KV (%s", c.n_heads, c.n_kv_heads,
+                attention_kind_name(c.n_heads, c.n_kv_heads));
     if (c.n_heads != c.n_kv_heads) std::printf(", %d query heads per KV head", c.n_heads / c.n_kv_heads);
     std::printf(")\n");
     std::printf("head dim:     %d   (model width %d, MLP %d)\n", c.head_dim, c.d_model, c.d_ff);
     std::printf("vocabulary:   %d   context: %d tokens\n", c.vocab_size, c.n_ctx);
-    std::printf("parameters:   %lld (%.2f M)\n", static_cast<long long>(m.n_parameters), static_cast<double>(m.n_parameters) / 1e6);
+    std::printf("parameters:   %lld (%.2f M)\n", static_cast<long long>(m.n_parameters),
+                static_cast<double>(m.n_parameters) / 1e6);
     std::printf("dtype:        %s\n", m.dtype.c_str());
     std::printf("memory:       %s owned (float32 copies) + %s mapped from the files in place\n",
                 format_bytes_mib(m.resident_bytes).c_str(), format_bytes_mib(m.mapped_bytes).c_str());
@@ -110,7 +114,8 @@ int run_model_command(int argc, char** argv) {
     p.option("text", "TEXT", "the text to run (tokenized with the model's tokenizer, special tokens added)");
     p.option("token-ids", "1,2,3", "token ids to run instead of a text");
     p.flag("info", "describe the model: architecture, layers, heads, KV heads, head dim, parameters, memory");
-    p.option("temperature", "T", "attention temperature of every head, 0 (argmax) to inf (uniform), default 1");
+    p.option("temperature", "T",
+             "attention temperature of every head, 0 (argmax) to inf (uniform), default 1");
     p.flag("no-causal", "let every token attend to later tokens too");
     p.option("window", "W", "sliding window: each token sees its W most recent keys (0 = none)");
     p.option("ablate", "L.H,...", "heads switched off (output zeroed), as layer.head");
@@ -123,7 +128,8 @@ int run_model_command(int argc, char** argv) {
     const std::optional<std::string> dir = p.get("model");
     if (!dir) return usage_error(p.command() + ": --model DIR is required (see --help)");
     if (!p.has("info") && p.has("text") == p.has("token-ids")) {
-        return usage_error(p.command() + ": give exactly one of --text or --token-ids (or --info; see --help)");
+        return usage_error(p.command() +
+                           ": give exactly one of --text or --token-ids (or --info; see --help)");
     }
 
     // Every argument is checked before the model is read, so a typo costs nothing.
@@ -181,9 +187,11 @@ int run_model_command(int argc, char** argv) {
     }
     if (static_cast<int>(ids.size()) > m.config.n_ctx) {
         return usage_error(p.command() + ": " + std::to_string(ids.size()) + " tokens, but " + *dir +
-                           " has a context of " + std::to_string(m.config.n_ctx) + " tokens; shorten the text");
+                           " has a context of " + std::to_string(m.config.n_ctx) +
+                           " tokens; shorten the text");
     }
-    if (Status s = model::validate_interventions(interventions, m.config); !s.empty()) return usage_error(p.command() + ": " + s);
+    if (Status s = model::validate_interventions(interventions, m.config); !s.empty())
+        return usage_error(p.command() + ": " + s);
 
     model::ForwardOptions options;
     options.keep_attention = true;
@@ -198,18 +206,24 @@ int run_model_command(int argc, char** argv) {
         std::vector<float> all;
         all.reserve(static_cast<std::size_t>(m.config.n_layers) * static_cast<std::size_t>(m.config.n_heads) *
                     static_cast<std::size_t>(n * n));
-        for (const model::LayerAttention& layer : run->layers) all.insert(all.end(), layer.weights.data(), layer.weights.data() + layer.weights.size());
-        if (Status s = write_npy(*path, {m.config.n_layers, m.config.n_heads, n, n}, all.data()); !s.empty()) {
+        for (const model::LayerAttention& layer : run->layers)
+            all.insert(all.end(), layer.weights.data(), layer.weights.data() + layer.weights.size());
+        if (Status s = write_npy(*path, {m.config.n_layers, m.config.n_heads, n, n}, all.data());
+            !s.empty()) {
             return usage_error(p.command() + ": " + s);
         }
     }
     if (auto path = p.get("out-logits")) {
-        if (Status s = write_npy(*path, {n, m.config.vocab_size}, run->logits.data()); !s.empty()) return usage_error(p.command() + ": " + s);
+        if (Status s = write_npy(*path, {n, m.config.vocab_size}, run->logits.data()); !s.empty())
+            return usage_error(p.command() + ": " + s);
     }
 
-    const float* last_logits = run->logits.data() + static_cast<std::ptrdiff_t>(run->logits.rows() - 1) * run->logits.cols();
+    const float* last_logits =
+        run->logits.data() + static_cast<std::ptrdiff_t>(run->logits.rows() - 1) * run->logits.cols();
     const std::vector<model::TokenProbability> next = model::top_k(last_logits, m.config.vocab_size, top_k);
-    const auto label = [&](int id) { return tokenizer ? (*tokenizer)->display(id) : "#" + std::to_string(id); };
+    const auto label = [&](int id) {
+        return tokenizer ? (*tokenizer)->display(id) : "#" + std::to_string(id);
+    };
 
     if (p.has("json")) {
         JsonValue root = JsonValue::object();
@@ -247,18 +261,23 @@ int run_model_command(int argc, char** argv) {
     const model::ModelConfig& c = m.config;
     std::printf("%s  |  %s, %d layers, %d heads / %d KV heads  |  T = %s  |  %s%s%s\n", dir->c_str(),
                 model::architecture_name(c.architecture), c.n_layers, c.n_heads, c.n_kv_heads,
-                format_number(interventions.temperature).c_str(), interventions.causal ? "causal" : "no causal mask",
+                format_number(interventions.temperature).c_str(),
+                interventions.causal ? "causal" : "no causal mask",
                 interventions.window > 0 ? (", window " + std::to_string(interventions.window)).c_str() : "",
-                interventions.ablated.empty() ? "" : (", " + std::to_string(interventions.ablated.size()) + " head(s) off").c_str());
+                interventions.ablated.empty()
+                    ? ""
+                    : (", " + std::to_string(interventions.ablated.size()) + " head(s) off").c_str());
     std::printf("tokens (%zu):\n", tokens.size());
     for (std::size_t i = 0; i < tokens.size(); ++i) {
         std::printf("  %4zu  %s id %d\n", i, pad_label(tokens[i].display, 16).c_str(), tokens[i].id);
     }
     std::printf("\nnext token after \"%s\":\n", tokens.back().display.c_str());
     for (std::size_t r = 0; r < next.size(); ++r) {
-        std::printf("  %2zu. %s p = %.4f   (id %d)\n", r + 1, pad_label(label(next[r].id), 16).c_str(), static_cast<double>(next[r].probability), next[r].id);
+        std::printf("  %2zu. %s p = %.4f   (id %d)\n", r + 1, pad_label(label(next[r].id), 16).c_str(),
+                    static_cast<double>(next[r].probability), next[r].id);
     }
-    std::printf("\nthe key each head attends to most from the last token (\"%s\"):\n", tokens.back().display.c_str());
+    std::printf("\nthe key each head attends to most from the last token (\"%s\"):\n",
+                tokens.back().display.c_str());
     for (std::size_t l = 0; l < run->layers.size(); ++l) {
         std::printf("  layer %2zu:", l);
         const std::vector<StrongestKey> keys = strongest_keys(run->layers[l]);

@@ -17,8 +17,10 @@ Expected<std::vector<std::string>> split_list(const std::string& text) {
     std::size_t begin = 0;
     while (true) {
         const std::size_t comma = text.find(',', begin);
-        const std::string item = text.substr(begin, comma == std::string::npos ? std::string::npos : comma - begin);
-        if (item.empty()) return Error{"empty item in \"" + text + "\" (write items separated by single commas)"};
+        const std::string item =
+            text.substr(begin, comma == std::string::npos ? std::string::npos : comma - begin);
+        if (item.empty())
+            return Error{"empty item in \"" + text + "\" (write items separated by single commas)"};
         items.push_back(item);
         if (comma == std::string::npos) break;
         begin = comma + 1;
@@ -57,7 +59,8 @@ Expected<std::vector<model::HeadRef>> parse_head_list(const std::string& text) {
     std::vector<model::HeadRef> heads;
     for (const std::string& item : *items) {
         const std::size_t dot = item.find('.');
-        if (dot == std::string::npos) return Error{"\"" + item + "\" is not layer.head (for example 0.3: layer 0, head 3)"};
+        if (dot == std::string::npos)
+            return Error{"\"" + item + "\" is not layer.head (for example 0.3: layer 0, head 3)"};
         Expected<int> layer = parse_index(item.substr(0, dot), "layer");
         if (!layer) return Error{layer.error()};
         Expected<int> head = parse_index(item.substr(dot + 1), "head");

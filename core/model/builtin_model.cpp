@@ -11,15 +11,19 @@
 #endif
 
 // Each file: a 64-byte aligned start symbol and an end symbol, in read-only data.
-#define ATTNVIZ_INCBIN(symbol, file)                                                   \
-    __asm__(".section .rodata\n"                                                      \
-            ".balign 64\n"                                                            \
-            ".global " #symbol "_begin\n" #symbol "_begin:\n"                         \
-            ".incbin \"" ATTNVIZ_BUILTIN_MODEL_DIR "/" file "\"\n"                    \
-            ".global " #symbol "_end\n" #symbol "_end:\n"                             \
-            ".byte 0\n"                                                               \
-            ".previous\n");                                                           \
-    extern "C" const char symbol##_begin[];                                          \
+#define ATTNVIZ_INCBIN(symbol, file)                    \
+    __asm__(                                            \
+        ".section .rodata\n"                            \
+        ".balign 64\n"                                  \
+        ".global " #symbol "_begin\n" #symbol           \
+        "_begin:\n"                                     \
+        ".incbin \"" ATTNVIZ_BUILTIN_MODEL_DIR "/" file \
+        "\"\n"                                          \
+        ".global " #symbol "_end\n" #symbol             \
+        "_end:\n"                                       \
+        ".byte 0\n"                                     \
+        ".previous\n");                                 \
+    extern "C" const char symbol##_begin[];             \
     extern "C" const char symbol##_end[];
 
 ATTNVIZ_INCBIN(attnviz_builtin_config, "config.json")
@@ -51,11 +55,13 @@ Expected<std::shared_ptr<const Checkpoint>> load_builtin_model(const LoadOptions
 }
 
 Expected<std::shared_ptr<const Tokenizer>> load_builtin_tokenizer() {
-    return parse_tokenizer_json(std::string(span(attnviz_builtin_tokenizer_begin, attnviz_builtin_tokenizer_end)),
-                                std::string("built-in ") + kBuiltinModelName + "/tokenizer.json");
+    return parse_tokenizer_json(
+        std::string(span(attnviz_builtin_tokenizer_begin, attnviz_builtin_tokenizer_end)),
+        std::string("built-in ") + kBuiltinModelName + "/tokenizer.json");
 }
 
-Expected<std::shared_ptr<const Checkpoint>> open_model(const std::string& dir_or_builtin, const LoadOptions& options) {
+Expected<std::shared_ptr<const Checkpoint>> open_model(const std::string& dir_or_builtin,
+                                                       const LoadOptions& options) {
     if (is_builtin_model_name(dir_or_builtin)) return load_builtin_model(options);
     return load_checkpoint(dir_or_builtin, options);
 }

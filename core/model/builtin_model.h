@@ -25,7 +25,8 @@ Expected<std::shared_ptr<const Checkpoint>> load_builtin_model(const LoadOptions
 Expected<std::shared_ptr<const Tokenizer>> load_builtin_tokenizer();
 
 /// A model by what a person typed: the built-in model's name, or a folder (see load_checkpoint).
-Expected<std::shared_ptr<const Checkpoint>> open_model(const std::string& dir_or_builtin, const LoadOptions& options = {});
+Expected<std::shared_ptr<const Checkpoint>> open_model(const std::string& dir_or_builtin,
+                                                       const LoadOptions& options = {});
 /// The tokenizer of open_model's model.
 Expected<std::shared_ptr<const Tokenizer>> open_tokenizer(const std::string& dir_or_builtin);
 
