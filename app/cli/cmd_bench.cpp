@@ -6,6 +6,7 @@
 #include "core/attention/attention.h"
 #include "core/attention/flash_attention.h"
 #include "core/io/json.h"
+#include "core/model/linear.h"
 #include "core/base/parallel.h"
 
 #include <Eigen/Core>
@@ -119,6 +120,23 @@ double gemm_ceiling_gflops(int n, int n_threads) {
     return best;
 }
 
+/// The real models' product path (core/model/linear.h: OpenBLAS when linked, else Eigen) on one n x n by
+/// n x n float product split over n_threads, useful FLOP/s of the best of three.
+double model_product_gflops(int n, int n_threads) {
+    const MatrixRM x = MatrixRM::Random(n, n);
+    const MatrixRM w = MatrixRM::Random(n, n);
+    model::Linear linear;
+    linear.weight = {w.data(), n, n, n};
+    MatrixRM y;
+    double best = 0.0;
+    for (int run = 0; run < 3; ++run) {
+        const Clock::time_point t0 = Clock::now();
+        model::matmul_linear(x, linear, y, n_threads);
+        best = std::max(best, 2.0 * n * n * static_cast<double>(n) / seconds_since(t0) * 1e-9);
+    }
+    return best;
+}
+
 AttentionInputs bench_inputs(const BenchCase& c) {
     std::mt19937 rng(1);
     std::normal_distribution<float> dist(0.0f, 1.0f);
@@ -219,7 +237,7 @@ std::vector<BenchCase> bench_cases(bool quick) {
     return cases;
 }
 
-JsonValue to_json(const FmaPeak& peak, double gemm_gflops, const std::vector<BenchResult>& results,
+JsonValue to_json(const FmaPeak& peak, double gemm_gflops, double model_gemm_gflops, const std::vector<BenchResult>& results,
                   const std::vector<ModelBenchResult>& models) {
     JsonValue cases = JsonValue::array();
     for (const BenchResult& r : results) {
@@ -253,6 +271,8 @@ JsonValue to_json(const FmaPeak& peak, double gemm_gflops, const std::vector<Ben
     root.set("fma_peak_gflops", JsonValue::number(peak.all_threads_gflops));
     root.set("fma_peak_one_thread_gflops", JsonValue::number(peak.one_thread_gflops));
     root.set("gemm_gflops", JsonValue::number(gemm_gflops));
+    root.set("model_gemm_gflops", JsonValue::number(model_gemm_gflops));
+    root.set("model_gemm_backend", JsonValue::string(model::matmul_backend_name()));
     root.set("cases", std::move(cases));
     root.set("models", std::move(model_cases));
     return root;
@@ -270,11 +290,15 @@ int run_bench(int argc, char** argv) {
     const int n_threads = default_thread_count();
     const FmaPeak peak = measure_fma_peak(n_threads, quick ? 0.02 : 0.5);
     const double gemm = gemm_ceiling_gflops(quick ? 256 : 2048, n_threads);
+    const double model_gemm = model_product_gflops(quick ? 256 : 2048, n_threads);
     if (!json) {
         std::printf("FMA peak: %.1f GFLOP/s on %d threads, %.1f on one (%d-float FMA, register-only loop)\n",
                     peak.all_threads_gflops, n_threads, peak.one_thread_gflops, peak.vector_floats);
-        std::printf("Eigen GEMM: %.1f GFLOP/s (%d threads, one %d^3 float product each; %.0f%% of the peak)\n\n",
+        std::printf("Eigen GEMM: %.1f GFLOP/s (%d threads, one %d^3 float product each; %.0f%% of the peak)\n",
                     gemm, n_threads, quick ? 256 : 2048, 100.0 * gemm / peak.all_threads_gflops);
+        std::printf("Model products (%s): %.1f GFLOP/s (one %d^3 product over %d threads; %.0f%% of the peak)\n\n",
+                    model::matmul_backend_name(), model_gemm, quick ? 256 : 2048, n_threads,
+                    100.0 * model_gemm / peak.all_threads_gflops);
         std::printf(
             "| impl      |     n |   d | heads | kv | causal |       ms | GFLOP/s | of peak | peak extra MiB "
             "|  cold ms |\n");
@@ -317,7 +341,7 @@ int run_bench(int argc, char** argv) {
                         100.0 * r.gflops / peak.all_threads_gflops);
         }
     }
-    if (json) std::printf("%s\n", to_json(peak, gemm, results, *models).dump().c_str());
+    if (json) std::printf("%s\n", to_json(peak, gemm, model_gemm, results, *models).dump().c_str());
     return kExitOk;
 }
 

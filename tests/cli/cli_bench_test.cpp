@@ -20,8 +20,11 @@ TEST(CliBench, QuickJsonHasTheDocumentedShape) {
     Expected<JsonValue> j = parse_json(r.out, "bench output");
     ASSERT_TRUE(j.ok()) << j.error() << "\n" << r.out;
     ASSERT_TRUE(j->is_object());
-    ASSERT_EQ(j->members().size(), 5u);
-    for (const char* k : {"fma_peak_gflops", "fma_peak_one_thread_gflops", "gemm_gflops"}) {
+    ASSERT_EQ(j->members().size(), 7u);
+    ASSERT_NE(j->find("model_gemm_backend"), nullptr);
+    const std::string backend = j->find("model_gemm_backend")->as_string();
+    EXPECT_TRUE(backend == "OpenBLAS" || backend == "Eigen") << backend;
+    for (const char* k : {"fma_peak_gflops", "fma_peak_one_thread_gflops", "gemm_gflops", "model_gemm_gflops"}) {
         const JsonValue* v = j->find(k);
         ASSERT_NE(v, nullptr) << k;
         ASSERT_TRUE(v->is_number()) << k;
