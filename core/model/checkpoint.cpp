@@ -3,6 +3,8 @@
 // checked finite (robustness M1-M5, M9-M11).
 #include "core/model/checkpoint.h"
 
+#include "core/base/system_memory.h"
+
 #include "core/base/parallel.h"
 #include "core/io/file_io.h"
 #include "core/model/model_folder.h"
@@ -91,19 +93,6 @@ std::string megabytes(std::int64_t bytes) {
         os << static_cast<double>(bytes) / static_cast<double>(1 << 20) << " MB";
     }
     return os.str();
-}
-
-// MemAvailable from /proc/meminfo in bytes, or -1 when the kernel does not say.
-std::int64_t available_memory_bytes() {
-    std::ifstream in("/proc/meminfo");
-    std::string key;
-    std::int64_t value = 0;
-    std::string unit;
-    while (in >> key >> value) {
-        std::getline(in, unit);
-        if (key == "MemAvailable:") return value * 1024;
-    }
-    return -1;
 }
 
 Expected<std::string_view> map_file(const std::string& path, Checkpoint::Storage& storage) {

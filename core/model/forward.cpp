@@ -17,6 +17,8 @@
 //   eager / sdpa mask has always been W keys.)
 #include "core/model/forward.h"
 
+#include "core/base/system_memory.h"
+
 #include "core/attention/attention.h"
 #include "core/attention/flash_attention.h"
 #include "core/base/parallel.h"
@@ -461,19 +463,6 @@ std::int64_t forward_memory_bytes(const ModelConfig& c, int n_new, int n_cached,
 
 namespace {
 
-/// MemAvailable of /proc/meminfo in bytes, or -1 when the kernel does not say.
-std::int64_t available_memory() {
-    std::ifstream in("/proc/meminfo");
-    std::string key;
-    std::int64_t kib = 0;
-    std::string rest;
-    while (in >> key >> kib) {
-        std::getline(in, rest);
-        if (key == "MemAvailable:") return kib * 1024;
-    }
-    return -1;
-}
-
 std::string gib_text(std::int64_t bytes) {
     std::ostringstream os;
     os.precision(1);
@@ -487,7 +476,7 @@ namespace detail {
 
 Status check_memory(const ModelConfig& config, int n_new, int n_cached, const ForwardOptions& options) {
     const std::int64_t need = forward_memory_bytes(config, n_new, n_cached, options);
-    const std::int64_t available = available_memory();
+    const std::int64_t available = available_memory_bytes();
     if (available < 0 || need <= available) return {};
     return "the forward pass of " + std::to_string(n_new + n_cached) + " tokens needs about " +
            gib_text(need) + " (attention weights of " + std::to_string(config.n_layers) + " layers x " +
