@@ -128,6 +128,11 @@ int main(int argc, char** argv) {
             state.status_message = s.empty() ? "saved " + path : s;
         }
         ++frame;
+        // A timed run (screenshots, --stats) shows what it asked for: the last frame waits for a model
+        // that is still loading or computing, then draws its result.
+        if (timed_run && frame + 1 == options.frames && state.model.job && !options.stats) {
+            state.model.job->wait_until_idle();
+        }
         const bool last = timed_run && frame >= options.frames;
         if (last && !options.screenshot.empty()) {
             const int w = platform.framebuffer_width();
