@@ -18,8 +18,8 @@ namespace attnviz::gui {
 void set_sentence(AppState& s, std::string sentence) {
     if (sentence == s.sentence) return;
     s.sentence = std::move(sentence);
-    s.lesson.reset();              // a typed sentence is no longer the lesson
-    s.permutation.active = false;  // a typed sentence ends the permutation experiment
+    s.lesson.reset();               // a typed sentence is no longer the lesson
+    s.permutation.active = false;   // a typed sentence ends the permutation experiment
     s.model.generated_ids.clear();  // generated tokens continued the old text
     s.model.kv_session.reset();
     leave_hand_example(s);

@@ -121,12 +121,14 @@ void set_model_window(AppState& s, int window) {
 
 bool head_ablated(const AppState& s, int layer, int head) {
     const auto& a = s.model.interventions.ablated;
-    return std::any_of(a.begin(), a.end(), [&](const model::HeadRef& r) { return r.layer == layer && r.head == head; });
+    return std::any_of(a.begin(), a.end(),
+                       [&](const model::HeadRef& r) { return r.layer == layer && r.head == head; });
 }
 
 void toggle_head_ablation(AppState& s, int layer, int head) {
     const model::ModelConfig* config = open_config(s);
-    if (config == nullptr || layer < 0 || layer >= config->n_layers || head < 0 || head >= config->n_heads) return;
+    if (config == nullptr || layer < 0 || layer >= config->n_layers || head < 0 || head >= config->n_heads)
+        return;
     auto& a = s.model.interventions.ablated;
     if (head_ablated(s, layer, head)) {
         a.erase(std::remove_if(a.begin(), a.end(),
@@ -147,7 +149,8 @@ void reset_interventions(AppState& s) {
 
 void focus_model_head(AppState& s, int layer, int head) {
     const model::ModelConfig* config = open_config(s);
-    if (config == nullptr || layer < 0 || layer >= config->n_layers || head < 0 || head >= config->n_heads) return;
+    if (config == nullptr || layer < 0 || layer >= config->n_layers || head < 0 || head >= config->n_heads)
+        return;
     s.selection.layer = layer;
     s.selection.focus_head = head;
     if (s.model.aggregate == ModelAggregate::kHead) return;
@@ -211,7 +214,8 @@ void generate_token(AppState& s) {
         const double max = static_cast<double>(*std::max_element(logits, logits + vocab));
         std::vector<double> p(static_cast<std::size_t>(vocab));
         double sum = 0.0;
-        for (int v = 0; v < vocab; ++v) sum += p[static_cast<std::size_t>(v)] = std::exp((static_cast<double>(logits[v]) - max) / t);
+        for (int v = 0; v < vocab; ++v)
+            sum += p[static_cast<std::size_t>(v)] = std::exp((static_cast<double>(logits[v]) - max) / t);
         SeededRandom rng(s.model.sample_seed++);
         double u = rng.uniform() * sum;
         next = vocab - 1;
@@ -225,7 +229,7 @@ void generate_token(AppState& s) {
     }
     s.model.generated_ids.push_back(next);
     s.model.decode_requested = s.model.interventions.causal;  // a KV cache needs the causal mask
-    s.selection.query = -1;  // follow the new last row
+    s.selection.query = -1;                                   // follow the new last row
     s.dirty = true;
 }
 

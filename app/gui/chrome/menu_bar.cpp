@@ -13,7 +13,8 @@ float draw_menu_bar(AppState& s) {
     if (ImGui::BeginMainMenuBar()) {
         if (ImGui::BeginMenu("File")) {
             if (ImGui::MenuItem("Open model\xE2\x80\xA6", "Ctrl+O")) s.requests.open_model = true;
-            if (ImGui::IsItemHovered()) ImGui::SetTooltip("a Hugging Face model folder, the built-in model, or the cache");
+            if (ImGui::IsItemHovered())
+                ImGui::SetTooltip("a Hugging Face model folder, the built-in model, or the cache");
             if (ImGui::MenuItem("Lesson model", nullptr, !model_open(s))) close_model(s);
             ImGui::Separator();
             if (ImGui::MenuItem("Open scenario file\xE2\x80\xA6")) request_open_scenario(s);

@@ -74,8 +74,10 @@ void draw_quick_picks(AppState& s) {
     }
     ImGui::Spacing();
     const model::HfCacheScan& cache = s.model.browser.cache;
-    ImGui::TextDisabled("Hugging Face cache  %s", cache.hub_dir.empty() ? "(no HOME)" : cache.hub_dir.c_str());
-    if (!cache.error.empty()) ImGui::TextColored(text_color(palette(s.view.theme).error), "%s", cache.error.c_str());
+    ImGui::TextDisabled("Hugging Face cache  %s",
+                        cache.hub_dir.empty() ? "(no HOME)" : cache.hub_dir.c_str());
+    if (!cache.error.empty())
+        ImGui::TextColored(text_color(palette(s.view.theme).error), "%s", cache.error.c_str());
     if (cache.models.empty()) {
         ImGui::PushTextWrapPos(fs * 30.0f);
         ImGui::TextDisabled(
@@ -126,7 +128,8 @@ void draw_folder_browser(AppState& s) {
                 browse_folder(s, f.path);
             }
         }
-        if (f.looks_like_model && ImGui::IsItemHovered()) ImGui::SetTooltip("looks like a model: double-click to open");
+        if (f.looks_like_model && ImGui::IsItemHovered())
+            ImGui::SetTooltip("looks like a model: double-click to open");
         ImGui::PopID();
     }
     ImGui::EndChild();
@@ -151,7 +154,8 @@ void draw_model_browser(AppState& s) {
     }
     const ImVec2 display = ImGui::GetIO().DisplaySize;
     ImGui::SetNextWindowSize(ImVec2(std::min(display.x * 0.9f, ImGui::GetFontSize() * 46.0f), 0.0f));
-    ImGui::SetNextWindowPos(ImVec2(display.x * 0.5f, display.y * 0.5f), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
+    ImGui::SetNextWindowPos(ImVec2(display.x * 0.5f, display.y * 0.5f), ImGuiCond_Appearing,
+                            ImVec2(0.5f, 0.5f));
     if (!ImGui::BeginPopupModal(kPopup, nullptr, ImGuiWindowFlags_NoSavedSettings)) return;
     rescan(s);
     draw_quick_picks(s);
@@ -160,11 +164,13 @@ void draw_model_browser(AppState& s) {
     draw_folder_browser(s);
     if (!s.model.load_error.empty()) {
         ImGui::PushTextWrapPos(0.0f);
-        ImGui::TextColored(text_color(palette(s.view.theme).error), "Last load failed: %s", s.model.load_error.c_str());
+        ImGui::TextColored(text_color(palette(s.view.theme).error), "Last load failed: %s",
+                           s.model.load_error.c_str());
         ImGui::PopTextWrapPos();
     }
     ImGui::Separator();
-    if (ImGui::Button("Close") || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) ImGui::CloseCurrentPopup();
+    if (ImGui::Button("Close") || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape)))
+        ImGui::CloseCurrentPopup();
     ImGui::EndPopup();
 }
 

@@ -66,7 +66,8 @@ void draw_model_header(AppState& s) {
         ImGui::SameLine();
         if (ImGui::SmallButton("Cancel")) cancel_model_jobs(s);
     }
-    if (!s.model.load_error.empty()) wrapped_colored(pal.error, "Could not open the model: " + s.model.load_error);
+    if (!s.model.load_error.empty())
+        wrapped_colored(pal.error, "Could not open the model: " + s.model.load_error);
     if (!s.derived.model.compute_error.empty())
         wrapped_colored(pal.error, "The run failed: " + s.derived.model.compute_error);
 }
@@ -88,7 +89,8 @@ void draw_interventions(AppState& s) {
                            ImGuiSliderFlags_Logarithmic)) {
         set_model_temperature(s, static_cast<double>(value), s.model.temperature_scope);
     }
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("softmax(scores / T) in the heads chosen below (T key: all)");
+    if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("softmax(scores / T) in the heads chosen below (T key: all)");
     const InterventionScope scopes[] = {InterventionScope::kAllLayers, InterventionScope::kThisLayer,
                                         InterventionScope::kThisHead};
     const std::string scope_labels[] = {"all layers", "layer " + std::to_string(layer), head_name};
@@ -103,7 +105,8 @@ void draw_interventions(AppState& s) {
     bool causal = iv.causal;
     if (ImGui::Checkbox("Causal mask  (M)", &causal)) set_model_causal(s, causal);
     if (ImGui::IsItemHovered()) {
-        ImGui::SetTooltip("off: every position also sees the tokens after it,\nwhich the model never saw in training");
+        ImGui::SetTooltip(
+            "off: every position also sees the tokens after it,\nwhich the model never saw in training");
     }
     bool windowed = iv.window > 0;
     const int n = std::max(1, static_cast<int>(s.derived.tokens.tokens.size()));
@@ -111,7 +114,8 @@ void draw_interventions(AppState& s) {
     if (windowed) {
         int w = iv.window;
         ImGui::SetNextItemWidth(-1.0f);
-        if (ImGui::SliderInt("##model_window", &w, 1, std::max(n, iv.window), "W = %d keys")) set_model_window(s, w);
+        if (ImGui::SliderInt("##model_window", &w, 1, std::max(n, iv.window), "W = %d keys"))
+            set_model_window(s, w);
     } else if (c.sliding_window > 0) {
         ImGui::SameLine();
         ImGui::TextDisabled("(model's own: %d)", c.sliding_window);
@@ -126,7 +130,8 @@ void draw_interventions(AppState& s) {
         for (std::size_t i = 0; i < iv.ablated.size(); ++i) {
             const model::HeadRef r = iv.ablated[i];
             ImGui::PushID(static_cast<int>(i));
-            const std::string label = "L" + std::to_string(r.layer) + " H" + std::to_string(r.head) + " \xC3\x97";
+            const std::string label =
+                "L" + std::to_string(r.layer) + " H" + std::to_string(r.head) + " \xC3\x97";
             if (ImGui::SmallButton(label.c_str())) toggle_head_ablation(s, r.layer, r.head);
             if (ImGui::IsItemHovered()) ImGui::SetTooltip("switch it on again");
             ImGui::PopID();
@@ -176,15 +181,17 @@ void draw_prediction(AppState& s) {
         } else {
             ImGui::Text("%-14s %.3f", label.c_str(), c.probability);
         }
-        if (dropped && ImGui::IsItemHovered()) ImGui::SetTooltip("in the unmodified run's top 10, pushed out");
+        if (dropped && ImGui::IsItemHovered())
+            ImGui::SetTooltip("in the unmodified run's top 10, pushed out");
     };
     for (const model::PredictionChange& c : p.top) row_of(c, false);
     if (changed) {
         for (const model::PredictionChange& c : p.dropped) row_of(c, true);
         ImGui::Text("KL(unmodified \xE2\x80\x96 now) = %.4f nats", p.kl_base_new);
         if (ImGui::IsItemHovered()) {
-            ImGui::SetTooltip("how much worse the changed model predicts what the unmodified one predicts\n"
-                              "(the bar's tick marks the unmodified probability)");
+            ImGui::SetTooltip(
+                "how much worse the changed model predicts what the unmodified one predicts\n"
+                "(the bar's tick marks the unmodified probability)");
         }
     } else {
         ImGui::TextDisabled("change the attention to compare with this run");
@@ -202,11 +209,13 @@ void draw_generate(AppState& s) {
     if (!greedy) {
         float t = static_cast<float>(s.model.output_temperature);
         ImGui::SetNextItemWidth(-1.0f);
-        if (ImGui::SliderFloat("##output_t", &t, 0.05f, 5.0f, "output T = %.2f", ImGuiSliderFlags_Logarithmic))
+        if (ImGui::SliderFloat("##output_t", &t, 0.05f, 5.0f, "output T = %.2f",
+                               ImGuiSliderFlags_Logarithmic))
             set_output_temperature(s, static_cast<double>(t));
         if (ImGui::IsItemHovered()) {
-            ImGui::SetTooltip("divides the output logits before sampling the next token;\n"
-                              "a different knob from the attention temperature above");
+            ImGui::SetTooltip(
+                "divides the output logits before sampling the next token;\n"
+                "a different knob from the attention temperature above");
         }
     }
     if (!s.model.generated_ids.empty()) {

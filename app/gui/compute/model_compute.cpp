@@ -39,8 +39,9 @@ void apply_load(AppState& s, model::ModelJob::LoadOutcome outcome) {
     s.key_sentence.clear();
     s.permutation.active = false;
     const model::ModelConfig& c = loaded.model->config;
-    s.status_message = "opened " + model::model_display_name(loaded.source) + ": " + std::to_string(c.n_layers) +
-                       " layers \xC3\x97 " + std::to_string(c.n_heads) + " heads";
+    s.status_message = "opened " + model::model_display_name(loaded.source) + ": " +
+                       std::to_string(c.n_layers) + " layers \xC3\x97 " + std::to_string(c.n_heads) +
+                       " heads";
     s.dirty = true;
 }
 
@@ -217,7 +218,8 @@ void submit_model_compute(AppState& s) {
         tokens.push_back(std::move(t));
     }
     if (tokens.size() > cap) {
-        d.notices.push_back("showing the first " + std::to_string(cap) + " of " + std::to_string(tokens.size()) +
+        d.notices.push_back("showing the first " + std::to_string(cap) + " of " +
+                            std::to_string(tokens.size()) +
                             " tokens (the model's context or the view's limit)");
         tokens.resize(cap);
     }
@@ -235,8 +237,7 @@ void submit_model_compute(AppState& s) {
     request.options.keep_attention = true;
     request.options.keep_qkv = true;
     request.options.keep_residual = true;
-    request.options.all_logits =
-        static_cast<std::int64_t>(tokens.size()) * c.vocab_size <= kMaxKeptLogits;
+    request.options.all_logits = static_cast<std::int64_t>(tokens.size()) * c.vocab_size <= kMaxKeptLogits;
     request.with_base = true;
     request.analytics = true;
     const std::shared_ptr<const model::ForwardResult> previous =
@@ -259,10 +260,12 @@ void update_model(AppState& s) {
     if (!s.model.job) return;
     model::ModelJob& job = *s.model.job;
     if (std::optional<model::ModelJob::LoadOutcome> load = job.poll_load()) apply_load(s, std::move(*load));
-    if (std::optional<model::ModelJob::ComputeOutcome> done = job.poll_compute()) apply_compute(s, std::move(*done));
+    if (std::optional<model::ModelJob::ComputeOutcome> done = job.poll_compute())
+        apply_compute(s, std::move(*done));
     if (!model_open(s)) return;
     const ModelDerived& m = s.derived.model;
-    if (m.result && s.derived.run && s.derived.run->real_model() && s.derived.run->model_layer != s.selection.layer)
+    if (m.result && s.derived.run && s.derived.run->real_model() &&
+        s.derived.run->model_layer != s.selection.layer)
         show_model_layer(s);
     update_prediction(s);
     update_preview(s);

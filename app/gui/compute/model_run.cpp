@@ -18,8 +18,8 @@ MaskMatrix layer_visibility(const model::LayerAttention& layer, int n) {
     return Mask(layer.config.mask, n, n).build_matrix();
 }
 
-Expected<AttentionRun> model_layer_run(const model::ForwardResult& run, const std::vector<model::Token>& tokens,
-                                       int layer) {
+Expected<AttentionRun> model_layer_run(const model::ForwardResult& run,
+                                       const std::vector<model::Token>& tokens, int layer) {
     if (layer < 0 || layer >= static_cast<int>(run.layers.size())) {
         return Error{"layer " + std::to_string(layer) + " is not a layer of this model"};
     }
@@ -42,14 +42,16 @@ Expected<AttentionRun> model_layer_run(const model::ForwardResult& run, const st
 
     // Heads at different temperatures (an intervention on one head) run once per temperature.
     std::map<double, std::vector<int>> by_temperature;
-    for (int h = 0; h < n_heads; ++h) by_temperature[run.interventions.temperature_for(layer, h)].push_back(h);
+    for (int h = 0; h < n_heads; ++h)
+        by_temperature[run.interventions.temperature_for(layer, h)].push_back(h);
     out.result.heads.resize(static_cast<std::size_t>(n_heads));
     for (const auto& [temperature, heads] : by_temperature) {
         AttentionConfig config = la.config;
         config.temperature = temperature;
         Expected<AttentionResult> r = compute_attention(config, out.forward.inputs);
         if (!r) return Error{r.error()};
-        for (int h : heads) out.result.heads[static_cast<std::size_t>(h)] = std::move(r->heads[static_cast<std::size_t>(h)]);
+        for (int h : heads)
+            out.result.heads[static_cast<std::size_t>(h)] = std::move(r->heads[static_cast<std::size_t>(h)]);
         if (heads.front() == 0 || out.result.n_q == 0) {
             out.result.n_q = r->n_q;
             out.result.n_k = r->n_k;

@@ -20,8 +20,8 @@ std::string model_head_name(int layer, int head);
 /// run again through the reference engine, every head at the temperature the forward pass gave it, so
 /// its weights are the forward pass's own and every stage (raw scores, scaled, masked) is there.
 /// tokens: [n] the run's tokens (labels). Errors: the run kept no q/k/v, the layer is out of range.
-Expected<AttentionRun> model_layer_run(const model::ForwardResult& run, const std::vector<model::Token>& tokens,
-                                       int layer);
+Expected<AttentionRun> model_layer_run(const model::ForwardResult& run,
+                                       const std::vector<model::Token>& tokens, int layer);
 
 /// A weight matrix [n, n] and its visibility averaged down to at most max_cells a side (blocks of
 /// ceil(n / max_cells) rows and columns; a block with no visible cell stays masked), as heatmap cells.

@@ -22,8 +22,8 @@ void prepare_model_textures(AppState& s, HeatmapRenderer& renderer) {
     s.textures.model_thumbnails.assign(m.thumbnails.size(), nullptr);
     s.textures.model_preview = nullptr;
     const HeatmapViewState& v = s.view.heatmap;
-    const int thumb = std::max(16, static_cast<int>(s.layout.model_thumb_pixels.x > 0 ? s.layout.model_thumb_pixels.x
-                                                                                      : 64));
+    const int thumb = std::max(
+        16, static_cast<int>(s.layout.model_thumb_pixels.x > 0 ? s.layout.model_thumb_pixels.x : 64));
     for (const auto& [index, rect] : s.layout.model_thumbs) {
         static_cast<void>(rect);
         const auto iu = static_cast<std::size_t>(index);
@@ -43,11 +43,10 @@ void prepare_model_textures(AppState& s, HeatmapRenderer& renderer) {
         p.cells_version = m.preview_version;
         p.colormap = v.colormap;
         p.theme = s.view.theme;
-        p.width_px = std::max(1, static_cast<int>(s.layout.model_preview_pixels.x > 0 ? s.layout.model_preview_pixels.x
-                                                                                       : 400));
-        p.height_px = std::max(1, static_cast<int>(s.layout.model_preview_pixels.y > 0
-                                                       ? s.layout.model_preview_pixels.y
-                                                       : 400));
+        p.width_px = std::max(
+            1, static_cast<int>(s.layout.model_preview_pixels.x > 0 ? s.layout.model_preview_pixels.x : 400));
+        p.height_px = std::max(
+            1, static_cast<int>(s.layout.model_preview_pixels.y > 0 ? s.layout.model_preview_pixels.y : 400));
         s.textures.model_preview = renderer.render(kModelPreviewSlot, p);
     }
 }

@@ -59,11 +59,13 @@ void draw_no_model(AppState& s) {
 
 void draw_toolbar(AppState& s) {
     const char* shows[] = {"Focused head", "Layer mean", "Rollout"};
-    const ModelAggregate aggregates[] = {ModelAggregate::kHead, ModelAggregate::kLayerMean, ModelAggregate::kRollout};
+    const ModelAggregate aggregates[] = {ModelAggregate::kHead, ModelAggregate::kLayerMean,
+                                         ModelAggregate::kRollout};
     ImGui::TextUnformatted("Show");
     for (int i = 0; i < 3; ++i) {
         ImGui::SameLine();
-        if (ImGui::RadioButton(shows[i], s.model.aggregate == aggregates[i])) set_model_aggregate(s, aggregates[i]);
+        if (ImGui::RadioButton(shows[i], s.model.aggregate == aggregates[i]))
+            set_model_aggregate(s, aggregates[i]);
     }
     if (ImGui::IsItemHovered()) {
         ImGui::SetTooltip(
@@ -90,10 +92,11 @@ void draw_toolbar(AppState& s) {
     if (m.result && m.result->scores && s.model.badge == model::HeadBadge::kInduction) {
         ImGui::SameLine();
         ImGui::TextDisabled(m.result->scores->induction_from_probe ? "(on a repeated random probe)"
-                                                                     : "(on your text)");
+                                                                   : "(on your text)");
         if (ImGui::IsItemHovered()) {
             ImGui::SetTooltip(
-                "Induction needs a text that repeats. When yours has fewer than %d repeated pairs, the score\n"
+                "Induction needs a text that repeats. When yours has fewer than %d repeated pairs, the "
+                "score\n"
                 "is measured on a built-in probe: 20 random tokens, then the same 20 again.",
                 model::kMinRepeatedBigrams);
         }
@@ -122,7 +125,8 @@ void draw_thumbnail(AppState& s, const model::HeadRef& r, ImVec2 p, float side, 
     const bool off = head_ablated(s, r.layer, r.head);
     ImGui::SetCursorScreenPos(p);
     ImGui::PushID(index);
-    const ImTextureID tex = iu < s.textures.model_thumbnails.size() ? s.textures.model_thumbnails[iu] : nullptr;
+    const ImTextureID tex =
+        iu < s.textures.model_thumbnails.size() ? s.textures.model_thumbnails[iu] : nullptr;
     if (tex != nullptr) {
         ImGui::Image(tex, ImVec2(side, side), ImVec2(0, 0), ImVec2(1, 1), ImVec4(1, 1, 1, off ? 0.3f : 1.0f));
     } else {
@@ -142,10 +146,12 @@ void draw_thumbnail(AppState& s, const model::HeadRef& r, ImVec2 p, float side, 
 
     // KV group frame, then the focus outline outside it in the accent colour and a heavier line.
     const int g = r.head / std::max(1, group);
-    dl->AddRect(ImVec2(p.x - 2, p.y - 2), ImVec2(p.x + side + 2, p.y + side + 2), group_color(g), 0.0f, 0, 2.5f);
+    dl->AddRect(ImVec2(p.x - 2, p.y - 2), ImVec2(p.x + side + 2, p.y + side + 2), group_color(g), 0.0f, 0,
+                2.5f);
     const bool focused = r.layer == s.selection.layer && r.head == s.selection.focus_head;
     if (focused) {
-        dl->AddRect(ImVec2(p.x - 5, p.y - 5), ImVec2(p.x + side + 5, p.y + side + 5), pal.accent, 3.0f, 0, 3.0f);
+        dl->AddRect(ImVec2(p.x - 5, p.y - 5), ImVec2(p.x + side + 5, p.y + side + 5), pal.accent, 3.0f, 0,
+                    3.0f);
     }
     if (off) {
         dl->AddLine(p, ImVec2(p.x + side, p.y + side), pal.error, 2.5f);
@@ -181,15 +187,16 @@ void draw_grid(AppState& s, ImVec2 size) {
     const float sp = ImGui::GetStyle().ItemSpacing.x;
     const int group = std::max(1, c.n_heads / std::max(1, c.n_kv_heads));
     const std::vector<model::HeadRef> order = grid_order(s, c.n_layers, c.n_heads);
-    const bool ranked = s.model.sort_by_badge && order.size() == static_cast<std::size_t>(c.n_layers * c.n_heads);
+    const bool ranked =
+        s.model.sort_by_badge && order.size() == static_cast<std::size_t>(c.n_layers * c.n_heads);
 
     // In layer order a row is a layer; ranked, rows are filled left to right, best first.
     const float label_w = ranked ? 0.0f : ImGui::CalcTextSize("L00").x + sp;
     const float avail = ImGui::GetContentRegionAvail().x - label_w;
     const int cols = ranked ? std::max(1, static_cast<int>(avail / (fs * 4.0f))) : c.n_heads;
     const float side =
-        std::clamp(std::floor((avail - (sp + 8.0f) * static_cast<float>(cols)) / static_cast<float>(cols)), fs * 1.6f,
-                   fs * 9.0f);
+        std::clamp(std::floor((avail - (sp + 8.0f) * static_cast<float>(cols)) / static_cast<float>(cols)),
+                   fs * 1.6f, fs * 9.0f);
     const float cell_w = side + 8.0f + sp;
     const float row_h = side + fs + 12.0f;
     const int n_rows = (static_cast<int>(order.size()) + cols - 1) / cols;
@@ -242,11 +249,14 @@ void draw_preview(AppState& s, ImVec2 size) {
     }
     if (ImGui::IsItemHovered() && m.preview.n_rows > 0) {
         const ImVec2 mouse = ImGui::GetIO().MousePos;
-        const int i = std::clamp(static_cast<int>((mouse.y - p.y) / side * static_cast<float>(m.preview.n_rows)), 0,
-                                 m.preview.n_rows - 1);
-        const int j = std::clamp(static_cast<int>((mouse.x - p.x) / side * static_cast<float>(m.preview.n_cols)), 0,
-                                 m.preview.n_cols - 1);
-        ImGui::SetTooltip("query \"%s\" \xE2\x86\x92 key \"%s\"", token_label(s, i).c_str(), key_label(s, j).c_str());
+        const int i =
+            std::clamp(static_cast<int>((mouse.y - p.y) / side * static_cast<float>(m.preview.n_rows)), 0,
+                       m.preview.n_rows - 1);
+        const int j =
+            std::clamp(static_cast<int>((mouse.x - p.x) / side * static_cast<float>(m.preview.n_cols)), 0,
+                       m.preview.n_cols - 1);
+        ImGui::SetTooltip("query \"%s\" \xE2\x86\x92 key \"%s\"", token_label(s, i).c_str(),
+                          key_label(s, j).c_str());
     }
     draw_legend(ImGui::GetWindowDrawList(), ImVec2(p.x + side + fs * 0.8f, p.y), ImVec2(legend_w - fs, side),
                 s.view.heatmap.colormap, m.preview.range, s.view.heatmap.color.scale, s.view.theme);
@@ -267,8 +277,8 @@ void draw_model_view(AppState& s) {
     draw_grid(s, ImVec2(avail.x - heat_w - gap, avail.y));
     ImGui::SameLine();
     const ModelDerived& m = s.derived.model;
-    const bool preview = m.preview_key >= 0 &&
-                         (s.model.hover_layer >= 0 || s.model.aggregate != ModelAggregate::kHead);
+    const bool preview =
+        m.preview_key >= 0 && (s.model.hover_layer >= 0 || s.model.aggregate != ModelAggregate::kHead);
     if (preview) {
         draw_preview(s, ImVec2(heat_w, avail.y));
     } else {
