@@ -122,8 +122,7 @@ void draw_interventions(AppState& s) {
     }
 
     ImGui::TextUnformatted("Heads switched off");
-    ImGui::SameLine();
-    ImGui::TextDisabled("Alt+click a thumbnail");
+    ImGui::TextDisabled("Alt+click a thumbnail (Layers \xC3\x97 heads)");
     if (iv.ablated.empty()) {
         ImGui::TextDisabled("none");
     } else {
@@ -175,11 +174,12 @@ void draw_prediction(AppState& s) {
             const float xb = pos.x + bar_w * static_cast<float>(c.base_probability);
             dl->AddLine(ImVec2(xb, pos.y), ImVec2(xb, pos.y + h), pal.text_dim, 2.0f);
         }
-        const std::string label = shorten(tok.display(c.id), 14);
+        ImGui::TextUnformatted(shorten(tok.display(c.id), 12).c_str());
+        ImGui::SameLine(ImGui::GetFontSize() * 6.0f);
         if (changed) {
-            ImGui::Text("%-14s %.3f \xE2\x86\x92 %.3f", label.c_str(), c.base_probability, c.probability);
+            ImGui::Text("%.3f \xE2\x86\x92 %.3f", c.base_probability, c.probability);
         } else {
-            ImGui::Text("%-14s %.3f", label.c_str(), c.probability);
+            ImGui::Text("%.3f", c.probability);
         }
         if (dropped && ImGui::IsItemHovered())
             ImGui::SetTooltip("in the unmodified run's top 10, pushed out");

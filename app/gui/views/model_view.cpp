@@ -27,9 +27,10 @@ constexpr model::HeadBadge kBadges[] = {model::HeadBadge::kFirstToken, model::He
 
 std::string score_text(double v) {
     if (std::isnan(v)) return "\xE2\x80\x93";
+    if (v >= 0.995) return "1";
     char buf[16];
     std::snprintf(buf, sizeof buf, "%.2f", v);
-    return buf;
+    return buf + 1;  // ".83": the leading 0 costs width on a small thumbnail
 }
 
 void draw_no_model(AppState& s) {
@@ -115,7 +116,7 @@ std::vector<model::HeadRef> grid_order(const AppState& s, int n_layers, int n_he
     return out;
 }
 
-void draw_thumbnail(AppState& s, const model::HeadRef& r, ImVec2 p, float side, int group) {
+void draw_thumbnail(AppState& s, const model::HeadRef& r, ImVec2 p, float side, int group, bool ranked) {
     const ModelDerived& m = s.derived.model;
     const model::ModelConfig& c = s.model.open->model->config;
     const Palette& pal = palette(s.view.theme);
@@ -157,12 +158,15 @@ void draw_thumbnail(AppState& s, const model::HeadRef& r, ImVec2 p, float side, 
         dl->AddLine(p, ImVec2(p.x + side, p.y + side), pal.error, 2.5f);
         dl->AddLine(ImVec2(p.x + side, p.y), ImVec2(p.x, p.y + side), pal.error, 2.5f);
     }
-    std::string label = "L" + std::to_string(r.layer) + "H" + std::to_string(r.head);
+    // "H5 .83": the head (its layer is the row's; ranked, "L2H5") and the shown badge's score.
+    std::string label =
+        (ranked ? "L" + std::to_string(r.layer) : std::string()) + "H" + std::to_string(r.head);
     if (m.result && m.result->scores && index < static_cast<int>(m.result->scores->scores.size())) {
         label += " " + score_text(m.result->scores->at(r.layer, r.head).get(s.model.badge));
     }
-    const std::string shown = ImGui::CalcTextSize(label.c_str()).x > side + 6.0f ? shorten(label, 6) : label;
-    dl->AddText(ImVec2(p.x, p.y + side + 3.0f), focused ? pal.accent : pal.text, shown.c_str());
+    const float scale = std::min(1.0f, (side + 6.0f) / std::max(1.0f, ImGui::CalcTextSize(label.c_str()).x));
+    dl->AddText(ImGui::GetFont(), ImGui::GetFontSize() * std::max(0.7f, scale),
+                ImVec2(p.x, p.y + side + 3.0f), focused ? pal.accent : pal.text, label.c_str());
 
     if (hovered) {
         hover_model_head(s, r.layer, r.head);
@@ -219,7 +223,7 @@ void draw_grid(AppState& s, ImVec2 size) {
                 const auto k = static_cast<std::size_t>(row * cols + col);
                 if (k >= order.size()) break;
                 const ImVec2 p(origin.x + label_w + 5.0f + static_cast<float>(col) * cell_w, origin.y + 5.0f);
-                draw_thumbnail(s, order[k], p, side, group);
+                draw_thumbnail(s, order[k], p, side, group, ranked);
             }
             ImGui::SetCursorScreenPos(origin);
             ImGui::Dummy(ImVec2(label_w + static_cast<float>(cols) * cell_w, row_h));
