@@ -31,6 +31,9 @@ void apply_load(AppState& s, model::ModelJob::LoadOutcome outcome) {
     s.model.generated_ids.clear();
     s.model.kv_session.reset();
     s.derived.model = ModelDerived{};
+    s.derived.run.reset();  // nothing of the lesson under the model's name while its first run computes
+    s.derived.status = "computing " + model::model_display_name(loaded.source) + "'s attention\xE2\x80\xA6";
+    s.cells_dirty = true;
     s.selection.layer = 0;
     s.selection.focus_head = 0;
     s.selection.query = -1;

@@ -12,6 +12,7 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
 #include <cstdio>
 #include <string>
@@ -158,15 +159,25 @@ void draw_thumbnail(AppState& s, const model::HeadRef& r, ImVec2 p, float side, 
         dl->AddLine(p, ImVec2(p.x + side, p.y + side), pal.error, 2.5f);
         dl->AddLine(ImVec2(p.x + side, p.y), ImVec2(p.x, p.y + side), pal.error, 2.5f);
     }
-    // "H5 .83": the head (its layer is the row's; ranked, "L2H5") and the shown badge's score.
-    std::string label =
-        (ranked ? "L" + std::to_string(r.layer) : std::string()) + "H" + std::to_string(r.head);
+    // The shown badge's score inside the thumbnail's bottom edge (ranked: "L2H5 .83", the order is no
+    // longer the grid's), on a dark band so it reads over any colour.
+    std::string label = ranked ? "L" + std::to_string(r.layer) + "H" + std::to_string(r.head) : std::string();
     if (m.result && m.result->scores && index < static_cast<int>(m.result->scores->scores.size())) {
-        label += " " + score_text(m.result->scores->at(r.layer, r.head).get(s.model.badge));
+        label +=
+            (label.empty() ? "" : " ") + score_text(m.result->scores->at(r.layer, r.head).get(s.model.badge));
     }
-    const float scale = std::min(1.0f, (side + 6.0f) / std::max(1.0f, ImGui::CalcTextSize(label.c_str()).x));
-    dl->AddText(ImGui::GetFont(), ImGui::GetFontSize() * std::max(0.7f, scale),
-                ImVec2(p.x, p.y + side + 3.0f), focused ? pal.accent : pal.text, label.c_str());
+    if (!label.empty()) {
+        const float size = std::min(ImGui::GetFontSize() * 0.8f, side * 0.45f);
+        const ImVec2 ts = ImGui::GetFont()->CalcTextSizeA(size, FLT_MAX, 0.0f, label.c_str());
+        const ImVec2 at(p.x + 1.0f, p.y + side - ts.y - 1.0f);
+        dl->AddRectFilled(ImVec2(at.x - 1.0f, at.y),
+                          ImVec2(std::min(p.x + side, at.x + ts.x + 2.0f), p.y + side),
+                          IM_COL32(0, 0, 0, 170));
+        dl->PushClipRect(p, ImVec2(p.x + side, p.y + side), true);
+        dl->AddText(ImGui::GetFont(), size, at, focused ? pal.accent : IM_COL32(255, 255, 255, 255),
+                    label.c_str());
+        dl->PopClipRect();
+    }
 
     if (hovered) {
         hover_model_head(s, r.layer, r.head);
@@ -185,7 +196,7 @@ void draw_thumbnail(AppState& s, const model::HeadRef& r, ImVec2 p, float side, 
 }
 
 void draw_grid(AppState& s, ImVec2 size) {
-    ImGui::BeginChild("##model_grid", size, true);
+    ImGui::BeginChild("##model_grid", size, true, ImGuiWindowFlags_HorizontalScrollbar);
     const model::ModelConfig& c = s.model.open->model->config;
     const float fs = ImGui::GetFontSize();
     const float sp = ImGui::GetStyle().ItemSpacing.x;
@@ -194,15 +205,25 @@ void draw_grid(AppState& s, ImVec2 size) {
     const bool ranked =
         s.model.sort_by_badge && order.size() == static_cast<std::size_t>(c.n_layers * c.n_heads);
 
-    // In layer order a row is a layer; ranked, rows are filled left to right, best first.
+    // In layer order a row is a layer and a column a head; ranked, rows fill left to right, best first.
+    const float gap = 7.0f;
     const float label_w = ranked ? 0.0f : ImGui::CalcTextSize("L00").x + sp;
-    const float avail = ImGui::GetContentRegionAvail().x - label_w;
-    const int cols = ranked ? std::max(1, static_cast<int>(avail / (fs * 4.0f))) : c.n_heads;
-    const float side =
-        std::clamp(std::floor((avail - (sp + 8.0f) * static_cast<float>(cols)) / static_cast<float>(cols)),
-                   fs * 1.6f, fs * 9.0f);
-    const float cell_w = side + 8.0f + sp;
-    const float row_h = side + fs + 12.0f;
+    const float avail = ImGui::GetContentRegionAvail().x - label_w - ImGui::GetStyle().ScrollbarSize;
+    const int cols = ranked ? std::max(1, static_cast<int>(avail / (fs * 3.6f))) : c.n_heads;
+    const float side = std::clamp(std::floor(avail / static_cast<float>(cols) - gap), fs * 1.3f, fs * 9.0f);
+    const float cell_w = side + gap;
+    const float row_h = side + gap;
+    if (!ranked) {
+        // Column headers: the head index, thinned out when the columns are narrow.
+        const ImVec2 origin = ImGui::GetCursorScreenPos();
+        const int step = std::max(1, static_cast<int>(std::ceil(fs * 1.6f / cell_w)));
+        for (int h = 0; h < cols; h += step) {
+            ImGui::GetWindowDrawList()->AddText(
+                ImVec2(origin.x + label_w + 4.0f + static_cast<float>(h) * cell_w, origin.y),
+                palette(s.view.theme).text_dim, ("H" + std::to_string(h)).c_str());
+        }
+        ImGui::Dummy(ImVec2(1.0f, fs));
+    }
     const int n_rows = (static_cast<int>(order.size()) + cols - 1) / cols;
     const ImVec2 fb = ImGui::GetIO().DisplayFramebufferScale;
     s.layout.model_thumb_pixels = ImVec2(std::round(side * fb.x), std::round(side * fb.y));
@@ -222,7 +243,7 @@ void draw_grid(AppState& s, ImVec2 size) {
             for (int col = 0; col < cols; ++col) {
                 const auto k = static_cast<std::size_t>(row * cols + col);
                 if (k >= order.size()) break;
-                const ImVec2 p(origin.x + label_w + 5.0f + static_cast<float>(col) * cell_w, origin.y + 5.0f);
+                const ImVec2 p(origin.x + label_w + 4.0f + static_cast<float>(col) * cell_w, origin.y + 4.0f);
                 draw_thumbnail(s, order[k], p, side, group, ranked);
             }
             ImGui::SetCursorScreenPos(origin);
@@ -277,7 +298,7 @@ void draw_model_view(AppState& s) {
     draw_toolbar(s);
     const ImVec2 avail = ImGui::GetContentRegionAvail();
     const float gap = ImGui::GetStyle().ItemSpacing.x;
-    const float heat_w = std::clamp(avail.y * 1.1f, avail.x * 0.38f, avail.x * 0.55f);
+    const float heat_w = std::clamp(avail.y * 0.95f, avail.x * 0.36f, avail.x * 0.5f);
     draw_grid(s, ImVec2(avail.x - heat_w - gap, avail.y));
     ImGui::SameLine();
     const ModelDerived& m = s.derived.model;
