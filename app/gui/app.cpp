@@ -75,7 +75,7 @@ void recompute(AppState& s) {
     in.tokens = &d.tokens;
     in.key_tokens = &key_tokens;
     in.hand_model = s.hand_model ? &*s.hand_model : nullptr;
-    in.settings = lesson_run_settings(s.settings);
+    in.settings = s.settings;
     Expected<AttentionRun> run = run_attention_source(in);
     if (!run) {
         d.status = run.error();

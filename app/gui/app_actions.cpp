@@ -25,7 +25,7 @@ void set_sentence(AppState& s, std::string sentence) {
 void leave_hand_example(AppState& s) {
     if (!s.hand_model) return;
     s.hand_model.reset();
-    s.settings.n_heads = s.settings.n_kv_heads = EngineSettings{}.n_heads;
+    s.settings.n_heads = s.settings.n_kv_heads = LessonRunSettings{}.n_heads;
     s.selection.selected_cell_row = s.selection.selected_cell_col = -1;
     s.status_message = "left the hand example: a new sentence is computed by the lesson model";
     s.dirty = true;
@@ -41,13 +41,7 @@ void apply_scenario(AppState& s, const Scenario& sc) {
     s.sentence = sc.sentence;
     s.key_sentence = sc.key_sentence;
     s.lesson = LessonIdentity{sc.name, sc.title, sc.explanation, sc.quiz};
-    s.settings.n_heads = sc.n_heads;
-    s.settings.n_kv_heads = sc.n_kv_heads;
-    s.settings.temperature = sc.temperature;
-    s.settings.causal = sc.causal;
-    s.settings.window = sc.window;
-    s.settings.scale = sc.scale;
-    s.settings.use_positions = true;
+    s.settings = sc.settings;
     s.permutation.active = false;
     s.hand_model = sc.hand_model;
     s.selection.selected_cell_row = s.selection.selected_cell_col = -1;
@@ -213,7 +207,7 @@ void set_use_positions(AppState& s, bool use_positions) {
 
 void apply_pattern(AppState& s, Pattern p) {
     const PatternTarget t = pattern_target(p, s);
-    const EngineSettings& e = t.settings;
+    const LessonRunSettings& e = t.settings;
     if (e.n_heads != s.settings.n_heads || e.n_kv_heads != s.settings.n_kv_heads ||
         e.causal != s.settings.causal || e.window != s.settings.window ||
         e.use_positions != s.settings.use_positions) {

@@ -14,6 +14,7 @@
 #include "core/lab/temperature_sweep.h"
 #include "core/lesson/hand_model.h"
 #include "core/lesson/lesson_model.h"
+#include "core/lesson/lesson_run.h"
 #include "core/lesson/scenario.h"
 #include "core/lesson/tokenizer.h"
 
@@ -40,17 +41,6 @@ enum class MainView {
     kFlash,
     kCross,
     kQuiz
-};
-
-/// What the engine computes from. Panels edit it and mark the state dirty.
-struct EngineSettings {
-    int n_heads = 8;
-    int n_kv_heads = 8;
-    double temperature = 1.0;  ///< 0 = argmax, +inf = uniform
-    bool causal = true;
-    int window = 0;             ///< 0 = no sliding window
-    bool scale = true;          ///< multiply scores by 1/sqrt(head_dim)
-    bool use_positions = true;  ///< the lesson model adds positional encodings (off: order is invisible)
 };
 
 /// Who is selected: one selection shared by every view.
@@ -292,7 +282,8 @@ struct AppState {
     /// computes one head from them instead of the lesson model. Edited live in the pipeline view.
     std::optional<HandModel> hand_model;
     std::optional<LessonIdentity> lesson;  ///< the lesson on screen; none once the sentence is one's own
-    EngineSettings settings;
+    /// What the engine computes from: the one settings struct of scenario files and attnviz-cli lesson.
+    LessonRunSettings settings;
     Selection selection;
     ViewState view;
     std::string temperature_message;  ///< why the last typed temperature was refused, shown inline

@@ -183,6 +183,27 @@ TEST_F(AppInteraction, FontShortcutsScaleTheInterface) {
     EXPECT_EQ(s.view.font_scale, 1.0f);
 }
 
+// Scenario files, the CLI and the GUI hold one settings struct: every setting a file gives reaches the
+// engine's config, none is dropped by a field-by-field copy.
+TEST(ScenarioSettings, EveryOneReachesTheEngine) {
+    Expected<Scenario> sc = parse_scenario(R"({"sentence": "a b c d", "settings": {"heads": 4, "kv_heads": 2,
+        "temperature": 0.5, "causal": false, "window": 2, "scale": false}})",
+                                           "all.json");
+    ASSERT_TRUE(sc.ok()) << sc.error();
+    HeadlessImGui ui;
+    AppState s;
+    apply_scenario(s, *sc);
+    ui.frames(s, 2);
+    ASSERT_NE(s.derived.config(), nullptr) << s.derived.status;
+    const AttentionConfig& c = *s.derived.config();
+    EXPECT_EQ(c.n_heads, 4);
+    EXPECT_EQ(c.n_kv_heads, 2);
+    EXPECT_EQ(c.temperature, 0.5);
+    EXPECT_FALSE(c.mask.causal);
+    EXPECT_EQ(c.mask.window, 2);
+    EXPECT_EQ(c.scale_mode, ScaleMode::kNone);
+}
+
 TEST(AppRobustness, EmptyAndWhitespaceSentencesShowAPlaceholder) {
     HeadlessImGui ui;
     for (const char* text : {"", "   \t\n  "}) {

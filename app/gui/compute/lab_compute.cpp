@@ -7,18 +7,6 @@
 
 namespace attnviz::gui {
 
-LessonRunSettings lesson_run_settings(const EngineSettings& e) {
-    LessonRunSettings ls;
-    ls.model.n_heads = e.n_heads;
-    ls.model.n_kv_heads = e.n_kv_heads;
-    ls.model.use_positions = e.use_positions;
-    ls.temperature = e.temperature;
-    ls.causal = e.causal;
-    ls.window = e.window;
-    ls.scale = e.scale;
-    return ls;
-}
-
 namespace {
 
 // [SECTION] temperature sweep of the focused head's query row
@@ -65,7 +53,7 @@ void update_gallery(AppState& s) {
     lab.gallery.clear();
     for (const PatternInfo& info : patterns()) {
         const PatternTarget t = pattern_target(info.id, s);
-        LessonRunSettings ls = lesson_run_settings(t.settings);
+        LessonRunSettings ls = t.settings;
         ls.max_tokens = kPreviewTokens;
         const Expected<LessonRun> run = run_lesson(t.sentence.empty() ? s.sentence : t.sentence, "", ls);
         PatternPreview p;
@@ -106,7 +94,7 @@ void update_permutation(AppState& s) {
         return;
     }
     // The original order, with the same settings: the second run the comparison needs.
-    const Expected<LessonRun> orig = run_lesson(p.original_sentence, "", lesson_run_settings(s.settings));
+    const Expected<LessonRun> orig = run_lesson(p.original_sentence, "", s.settings);
     if (!orig) {
         c.message = orig.error();
         return;
