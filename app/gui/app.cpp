@@ -213,16 +213,16 @@ void advance_flash_playback(AppState& s, double now) {
 }
 
 void update(AppState& s) {
-    if (s.dirty) {
-        s.dirty = false;
+    Derived& d = s.derived;
+    const bool result_stale = d.result_version != s.inputs_version;
+    if (result_stale) {
+        d.result_version = s.inputs_version;  // first: an input recompute() adjusts asks for another run
         recompute(s);
-        ++s.derived.result_version;
-        s.cells_dirty = true;
     }
-    if (s.cells_dirty) {
-        s.cells_dirty = false;
+    if (result_stale || d.colour_version != s.colour_version) {
+        d.colour_version = s.colour_version;
         rebuild_cells(s);
-        ++s.derived.version;
+        ++d.version;
     }
     const FlashDerived& f = s.derived.flash;
     // Keyed on the engine's result, not on the cells: a colour change re-runs nothing in the engine.

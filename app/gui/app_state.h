@@ -192,10 +192,11 @@ struct Derived {
     std::optional<KvCacheComparison>
         kv_cache;                      ///< the calculator's MHA / GQA / MQA sizes (core/lab/kv_cache.h)
     std::string kv_cache_error;        ///< why the calculator has no numbers
-    std::uint64_t version = 0;         ///< changes whenever results or cells change (textures follow)
+    std::uint64_t version = 0;         ///< grows whenever results or cells change (textures follow)
     FlashDerived flash;                ///< the flash view's numbers (computed while it is shown)
     IoEstimate flash_io;               ///< the IO comparison at the flash view's N, d and SRAM
-    std::uint64_t result_version = 0;  ///< changes whenever the engine recomputed
+    std::uint64_t result_version = 0;  ///< the AppState::inputs_version the run was computed from
+    std::uint64_t colour_version = 0;  ///< the AppState::colour_version head_cells were built with
     LabDerived lab;
 };
 
@@ -293,8 +294,16 @@ struct AppState {
     std::string status_message;  ///< a passing remark for the sentence bar ("saved shot.png")
     PermutationState permutation;
 
-    bool dirty = true;        ///< engine inputs changed: update() recomputes everything
-    bool cells_dirty = true;  ///< only colour settings changed: update() rebuilds the cells
+    /// What changed, as counters that only grow. Actions bump them; whatever update() derives records
+    /// the version it was computed from and is recomputed when the two differ (the one way it decides).
+    std::uint64_t inputs_version = 1;  ///< engine inputs: sentences, settings, hand model
+    std::uint64_t colour_version = 0;  ///< colour settings only: the engine re-runs nothing
+    /// The sentence, a setting or the hand model changed: update() re-runs the engine.
+    void inputs_changed() { ++inputs_version; }
+    /// Only how weights are coloured changed: update() rebuilds the cells and nothing else.
+    void colours_changed() { ++colour_version; }
+    /// update() has not computed the latest inputs yet (the main loop does not wait for input then).
+    bool recompute_pending() const { return derived.result_version != inputs_version; }
 
     KvCalculatorState kv_calc;
     KvFieldEdits kv_field_edits;

@@ -57,7 +57,7 @@ TEST_F(AppInteraction, DraggingTemperatureChangesConfigAndRecomputes) {
     ui.drag(s, r.center(), ImVec2(r.max.x - 3.0f, r.center().y));
     EXPECT_GT(s.settings.temperature, 5.0);
     EXPECT_GT(s.derived.version, before);
-    EXPECT_FALSE(s.dirty);
+    EXPECT_FALSE(s.recompute_pending());
     const float after_entropy =
         s.derived.result()->heads[0].rows.entropy[static_cast<std::size_t>(s.selection.query)];
     EXPECT_GT(after_entropy, before_entropy) << "a warmer softmax spreads the query row";
