@@ -85,7 +85,7 @@ void recompute(AppState& s) {
     in.tokens = &d.tokens;
     in.key_tokens = &key_tokens;
     in.hand_model = s.hand_model ? &*s.hand_model : nullptr;
-    in.settings = lesson_run_settings(s.settings);
+    in.settings = s.settings;
     Expected<AttentionRun> run = run_attention_source(in);
     if (!run) {
         d.status = run.error();
@@ -178,7 +178,7 @@ void recompute_flash(AppState& s) {
     Derived& d = s.derived;
     FlashDerived& f = d.flash;
     f = FlashDerived{};
-    f.version = d.result_version;
+    f.version = d.run_version;
     if (!d.result() || !d.forward() || !d.config()) {
         f.status = d.status.empty() ? "nothing to compute yet" : d.status;
         return;
@@ -236,23 +236,24 @@ void advance_flash_playback(AppState& s, double now) {
 }
 
 void update(AppState& s) {
-    update_model(s);
-    if (s.dirty) {
-        s.dirty = false;
+    update_model(s);  // a real model's delivered run (or another shown layer) replaces the run
+    Derived& d = s.derived;
+    if (d.result_version != s.inputs_version) {
+        d.result_version = s.inputs_version;  // first: an input recompute() adjusts asks for another run
         recompute(s);
-        ++s.derived.result_version;
-        s.cells_dirty = true;
+        ++d.run_version;
     }
-    if (s.cells_dirty) {
-        s.cells_dirty = false;
+    if (d.cells_run_version != d.run_version || d.colour_version != s.colour_version) {
+        d.cells_run_version = d.run_version;
+        d.colour_version = s.colour_version;
         rebuild_cells(s);
-        ++s.derived.version;
+        ++d.version;
     }
     const FlashDerived& f = s.derived.flash;
     // Keyed on the engine's result, not on the cells: a colour change re-runs nothing in the engine.
     if (s.view.main_view == MainView::kFlash &&
-        (f.version != s.derived.result_version || f.block_q != s.flash.block_q ||
-         f.block_k != s.flash.block_k || (f.result && f.head != s.selection.focus_head))) {
+        (f.version != s.derived.run_version || f.block_q != s.flash.block_q || f.block_k != s.flash.block_k ||
+         (f.result && f.head != s.selection.focus_head))) {
         recompute_flash(s);
     }
     advance_flash_playback(s, ImGui::GetTime());

@@ -15,6 +15,7 @@
 #include "core/lab/temperature_sweep.h"
 #include "core/lesson/hand_model.h"
 #include "core/lesson/lesson_model.h"
+#include "core/lesson/lesson_run.h"
 #include "core/lesson/scenario.h"
 #include "core/lesson/tokenizer.h"
 
@@ -42,17 +43,6 @@ enum class MainView {
     kCross,
     kQuiz,
     kModel
-};
-
-/// What the engine computes from. Panels edit it and mark the state dirty.
-struct EngineSettings {
-    int n_heads = 8;
-    int n_kv_heads = 8;
-    double temperature = 1.0;  ///< 0 = argmax, +inf = uniform
-    bool causal = true;
-    int window = 0;             ///< 0 = no sliding window
-    bool scale = true;          ///< multiply scores by 1/sqrt(head_dim)
-    bool use_positions = true;  ///< the lesson model adds positional encodings (off: order is invisible)
 };
 
 /// Who is selected: one selection shared by every view.
@@ -204,10 +194,15 @@ struct Derived {
     std::optional<KvCacheComparison>
         kv_cache;                      ///< the calculator's MHA / GQA / MQA sizes (core/lab/kv_cache.h)
     std::string kv_cache_error;        ///< why the calculator has no numbers
-    std::uint64_t version = 0;         ///< changes whenever results or cells change (textures follow)
+    std::uint64_t version = 0;         ///< grows whenever results or cells change (textures follow)
     FlashDerived flash;                ///< the flash view's numbers (computed while it is shown)
     IoEstimate flash_io;               ///< the IO comparison at the flash view's N, d and SRAM
-    std::uint64_t result_version = 0;  ///< changes whenever the engine recomputed
+    std::uint64_t result_version = 0;  ///< the AppState::inputs_version the run was computed from
+    /// Grows whenever `run` is replaced: a lesson recompute, a real model's delivered run or another of
+    /// its layers shown (a model computes in the background, so its runs arrive between input changes).
+    std::uint64_t run_version = 0;
+    std::uint64_t cells_run_version = 0;  ///< the run_version head_cells were built from
+    std::uint64_t colour_version = 0;     ///< the AppState::colour_version head_cells were built with
     LabDerived lab;
     ModelDerived model;  ///< the open real model's last run (empty while the lesson model is the source)
 };
@@ -302,7 +297,8 @@ struct AppState {
     /// computes one head from them instead of the lesson model. Edited live in the pipeline view.
     std::optional<HandModel> hand_model;
     std::optional<LessonIdentity> lesson;  ///< the lesson on screen; none once the sentence is one's own
-    EngineSettings settings;
+    /// What the engine computes from: the one settings struct of scenario files and attnviz-cli lesson.
+    LessonRunSettings settings;
     Selection selection;
     ViewState view;
     std::string temperature_message;  ///< why the last typed temperature was refused, shown inline
@@ -312,8 +308,16 @@ struct AppState {
     std::string status_message;  ///< a passing remark for the sentence bar ("saved shot.png")
     PermutationState permutation;
 
-    bool dirty = true;        ///< engine inputs changed: update() recomputes everything
-    bool cells_dirty = true;  ///< only colour settings changed: update() rebuilds the cells
+    /// What changed, as counters that only grow. Actions bump them; whatever update() derives records
+    /// the version it was computed from and is recomputed when the two differ (the one way it decides).
+    std::uint64_t inputs_version = 1;  ///< engine inputs: sentences, settings, hand model
+    std::uint64_t colour_version = 0;  ///< colour settings only: the engine re-runs nothing
+    /// The sentence, a setting or the hand model changed: update() re-runs the engine.
+    void inputs_changed() { ++inputs_version; }
+    /// Only how weights are coloured changed: update() rebuilds the cells and nothing else.
+    void colours_changed() { ++colour_version; }
+    /// update() has not computed the latest inputs yet (the main loop does not wait for input then).
+    bool recompute_pending() const { return derived.result_version != inputs_version; }
 
     ModelState model;  ///< the real model, when one is open (else the lesson sources above)
 

@@ -102,7 +102,8 @@ int main(int argc, char** argv) {
         const bool timed_run = options.frames > 0;
         // Wait for input when nothing is pending, and always while minimised (no busy spin).
         const bool minimized = platform.minimized() && !timed_run;
-        platform.poll_events(minimized || (!timed_run && !state.dirty && !state.animating), 0.5);
+        platform.poll_events(minimized || (!timed_run && !state.recompute_pending() && !state.animating),
+                             0.5);
         if (minimized) continue;
         const auto start = std::chrono::steady_clock::now();
 
@@ -111,8 +112,8 @@ int main(int argc, char** argv) {
         platform.set_fullscreen(state.view.fullscreen);
         platform.new_frame(timed_run);
         handle_shortcuts(state);
-        if (options.recompute_every_frame) state.dirty = true;
-        const bool recomputing = state.dirty;
+        if (options.recompute_every_frame) state.inputs_changed();
+        const bool recomputing = state.recompute_pending();
         update(state);
         if (recomputing) compute_ms.push_back(state.derived.compute_ms);
         prepare_view_textures(state, renderer);
@@ -133,7 +134,7 @@ int main(int argc, char** argv) {
         // measure the frames as they come).
         const bool model_pending =
             state.model.job && (state.model.job->loading() || state.model.job->computing() ||
-                                state.derived.model.submitted != 0 || state.dirty);
+                                state.derived.model.submitted != 0 || state.recompute_pending());
         if (timed_run && !options.stats && frame + 1 >= options.frames && model_pending &&
             settle_frames < 50) {
             ++settle_frames;

@@ -15,7 +15,7 @@ namespace {
 /// Something the computation depends on changed: recompute, and the KV cache no longer matches.
 void interventions_changed(AppState& s) {
     s.model.kv_session.reset();
-    s.dirty = true;
+    s.inputs_changed();
 }
 
 const model::ModelConfig* open_config(const AppState& s) {
@@ -56,7 +56,7 @@ void close_model(AppState& s) {
     s.selection.layer = 0;
     s.selection.focus_head = 0;
     s.selection.query = -1;
-    s.dirty = true;
+    s.inputs_changed();
 }
 
 void cancel_model_jobs(AppState& s) {
@@ -230,14 +230,14 @@ void generate_token(AppState& s) {
     s.model.generated_ids.push_back(next);
     s.model.decode_requested = s.model.interventions.causal;  // a KV cache needs the causal mask
     s.selection.query = -1;                                   // follow the new last row
-    s.dirty = true;
+    s.inputs_changed();
 }
 
 void clear_generated(AppState& s) {
     if (s.model.generated_ids.empty()) return;
     s.model.generated_ids.clear();
     s.model.kv_session.reset();
-    s.dirty = true;
+    s.inputs_changed();
 }
 
 void browse_folder(AppState& s, const std::string& path) {

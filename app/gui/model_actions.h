@@ -1,5 +1,5 @@
 // The changes a person can make to the real-model source: open and close a model, the interventions on its
-// attention, focus, Generate. Like app_actions.h: each validates, edits AppState and marks it dirty;
+// attention, focus, Generate. Like app_actions.h: each validates, edits AppState and bumps its input version;
 // the background job is started by update() (compute/model_compute.h), never here, except for loads.
 #pragma once
 

@@ -52,7 +52,8 @@ void settle(HeadlessImGui& ui, AppState& s) {
     for (int i = 0; i < 40; ++i) {
         if (s.model.job) s.model.job->wait_until_idle();
         ui.frame(s);
-        const bool busy = s.dirty || (s.model.job && (s.model.job->loading() || s.model.job->computing())) ||
+        const bool busy = s.recompute_pending() ||
+                          (s.model.job && (s.model.job->loading() || s.model.job->computing())) ||
                           s.derived.model.submitted != 0;
         if (!busy) break;
     }

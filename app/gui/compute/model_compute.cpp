@@ -32,8 +32,8 @@ void apply_load(AppState& s, model::ModelJob::LoadOutcome outcome) {
     s.model.kv_session.reset();
     s.derived.model = ModelDerived{};
     s.derived.run.reset();  // nothing of the lesson under the model's name while its first run computes
+    ++s.derived.run_version;
     s.derived.status = "computing " + model::model_display_name(loaded.source) + "'s attention\xE2\x80\xA6";
-    s.cells_dirty = true;
     s.selection.layer = 0;
     s.selection.focus_head = 0;
     s.selection.query = -1;
@@ -45,7 +45,7 @@ void apply_load(AppState& s, model::ModelJob::LoadOutcome outcome) {
     s.status_message = "opened " + model::model_display_name(loaded.source) + ": " +
                        std::to_string(c.n_layers) + " layers \xC3\x97 " + std::to_string(c.n_heads) +
                        " heads";
-    s.dirty = true;
+    s.inputs_changed();
 }
 
 /// The token a person names ("it" finds "·it": the leading-space mark is ignored), else -1.
@@ -70,6 +70,7 @@ void show_model_layer(AppState& s) {
     if (!run) {
         d.status = run.error();
         d.run.reset();
+        ++d.run_version;
         return;
     }
     d.status.clear();
@@ -85,8 +86,7 @@ void show_model_layer(AppState& s) {
     s.selection.focus_head = std::clamp(s.selection.focus_head, 0, n_heads - 1);
     if (s.selection.selected_cell_row >= n || s.selection.selected_cell_col >= n)
         s.selection.selected_cell_row = s.selection.selected_cell_col = -1;
-    ++d.result_version;
-    s.cells_dirty = true;
+    ++d.run_version;
 }
 
 std::string decode_message(const model::ComputeResult& r) {
