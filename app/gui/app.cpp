@@ -131,7 +131,12 @@ void build_quiz_question(AppState& s) {
     QuizKind kind = q.kind;
     if (kind == QuizKind::kScenario && !(s.lesson && s.lesson->quiz)) kind = QuizKind::kTemperature;
     if (kind == QuizKind::kScenario) {
-        q.question = scenario_question(*s.lesson->quiz, names);
+        const ScenarioQuiz& authored = *s.lesson->quiz;
+        if (!authored.query.empty()) {  // the question is about another token than the lesson's
+            if (const std::optional<int> i = find_token(d.tokens.tokens, authored.query)) s.selection.query = *i;
+        }
+        q.question = scenario_question(authored, names);
+        derive_answer_from_engine(q.question, d.tokens, *d.result(), s.selection.query);
     } else if (kind == QuizKind::kHeadRole) {
         q.question = head_role_question(q.round % std::max(1, n_heads), short_names, roles);
         focus_head(s, q.question.head);  // the pattern to judge

@@ -38,6 +38,7 @@ void set_key_sentence(AppState& s, std::string key_sentence) {
 }
 
 void apply_scenario(AppState& s, const Scenario& sc) {
+    end_quiz(s);  // another lesson: the open question is about the old one (the quiz view asks anew)
     s.sentence = sc.sentence;
     s.key_sentence = sc.key_sentence;
     s.lesson = LessonIdentity{sc.name, sc.title, sc.explanation, sc.quiz};
@@ -389,10 +390,32 @@ void set_kv_calc_kv_heads(AppState& s, std::int64_t n_kv_heads) {
 void start_quiz(AppState& s, int scenario, QuizKind kind) {
     const auto& all = builtin_scenarios();
     if (scenario < -1 || scenario >= static_cast<int>(all.size())) return;
+    const int round = s.quiz.round + 1;
+    end_quiz(s);  // puts back the temperature a revealed T = 0.1 question changed
     if (scenario >= 0) apply_scenario(s, all[static_cast<std::size_t>(scenario)]);
+    if (kind == QuizKind::kHeadRole) {
+        // A role is read off the pattern: every head separate (no pooled K/V) on a sentence that shows
+        // the asked head's role (the induction head needs a repeated word).
+        const std::vector<LessonHeadInfo> infos = LessonModel::instance().heads();
+        const int n = static_cast<int>(infos.size());
+        const int head = round % std::max(1, n);
+        s.settings.n_heads = s.settings.n_kv_heads = n;
+        s.settings.temperature = 1.0;
+        s.settings.causal = true;
+        s.settings.window = 0;
+        s.settings.use_positions = true;
+        s.hand_model.reset();
+        s.key_sentence.clear();
+        const std::string sentence = role_question_sentence(infos[static_cast<std::size_t>(head)].short_name);
+        if (sentence != s.sentence) {
+            s.sentence = sentence;
+            s.lesson.reset();
+            s.selection.query = -1;  // update() picks the last token
+            s.selection.pending_query.clear();
+        }
+        s.dirty = true;
+    }
     QuizState& q = s.quiz;
-    const int round = q.round + 1;
-    q = QuizState{};
     q.round = round;
     // A role is guessed from the pattern, so that question shows the weights and hides the names instead.
     q.phase = QuizPhase::kPreparing;
@@ -441,11 +464,17 @@ void reveal_quiz(AppState& s, double now) {
     q.phase = QuizPhase::kRevealed;
     q.reveal_time = now;
     if (q.question.head >= 0) focus_head(s, q.question.head);
-    if (q.kind == QuizKind::kTemperature) set_temperature(s, 0.1);
+    if (q.kind == QuizKind::kTemperature) {
+        q.temperature_before = s.settings.temperature;
+        set_temperature(s, 0.1);
+    }
 }
 
 void end_quiz(AppState& s) {
+    const double before = s.quiz.temperature_before;
     s.quiz = QuizState{};
+    // The T = 0.1 reveal was a look, not a setting: the temperature the question found comes back.
+    if (!std::isnan(before) && s.settings.temperature == 0.1) set_temperature(s, before);
 }
 
 void set_font_scale(AppState& s, float scale) {
