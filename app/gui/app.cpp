@@ -133,7 +133,8 @@ void build_quiz_question(AppState& s) {
     if (kind == QuizKind::kScenario) {
         const ScenarioQuiz& authored = *s.lesson->quiz;
         if (!authored.query.empty()) {  // the question is about another token than the lesson's
-            if (const std::optional<int> i = find_token(d.tokens.tokens, authored.query)) s.selection.query = *i;
+            if (const std::optional<int> i = find_token(d.tokens.tokens, authored.query))
+                s.selection.query = *i;
         }
         q.question = scenario_question(authored, names);
         derive_answer_from_engine(q.question, d.tokens, *d.result(), s.selection.query);

@@ -262,6 +262,15 @@ void shuffle_tokens(AppState& s) {
         s.permutation.original_text = s.sentence;
         s.permutation.causal_before = s.settings.causal;
         s.permutation.active = true;
+        if (s.lesson) {
+            // The lesson's title and explanation describe the words in their order: not the shuffle.
+            s.permutation.lesson_title_before = s.lesson->title;
+            s.permutation.lesson_explanation_before = s.lesson->explanation;
+            s.lesson->title = "Shuffled words of: " + s.lesson->title;
+            s.lesson->explanation =
+                "The words are shuffled (Permutation view); the lesson's explanation is about their original "
+                "order and comes back with \"Positions on + original sentence\".";
+        }
     }
     // The selected word stays selected wherever it moves.
     int selected = s.selection.query;
@@ -301,6 +310,12 @@ void restore_permutation(AppState& s) {
         s.selection.query = s.permutation.perm[static_cast<std::size_t>(q)];
     s.permutation.active = false;
     s.permutation.perm.clear();
+    if (s.lesson && !s.permutation.lesson_title_before.empty()) {
+        s.lesson->title = s.permutation.lesson_title_before;
+        s.lesson->explanation = s.permutation.lesson_explanation_before;
+    }
+    s.permutation.lesson_title_before.clear();
+    s.permutation.lesson_explanation_before.clear();
     s.dirty = true;
 }
 

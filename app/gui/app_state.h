@@ -116,6 +116,8 @@ struct PermutationState {
     std::vector<int> perm;                     ///< [n_tokens] shuffled token i is original token perm[i]
     std::uint64_t seed = 1;                    ///< the next shuffle's seed (each click takes the next one)
     bool causal_before = true;                 ///< the causal setting to restore
+    std::string lesson_title_before;           ///< the lesson's title and explanation while shuffled
+    std::string lesson_explanation_before;
 };
 
 struct ViewState {

@@ -268,7 +268,6 @@ TEST_F(QuizView, TypingAnotherSentenceEndsTheQuestion) {
     EXPECT_TRUE(s.layout.weight_text_drawn);
 }
 
-
 // [SECTION] the quiz is right, always (issue 15 §2)
 
 /// The query a lesson question is about: its own "query", else the lesson's.

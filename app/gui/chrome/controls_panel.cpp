@@ -102,13 +102,14 @@ void draw_heads(AppState& s) {
     const int max_heads = LessonModel::instance().max_heads();
     int n = s.settings.n_heads;
     ImGui::SetNextItemWidth(-1.0f);
-    if (ImGui::SliderInt("##heads", &n, 1, max_heads, "%d query heads")) set_heads(s, n, max_heads);
+    if (ImGui::SliderInt("##heads", &n, 1, max_heads, n == 1 ? "%d query head" : "%d query heads"))
+        set_heads(s, n, max_heads);
 
     const auto kv_label = [&](int kv) {
         char buf[96];
         const int r = s.settings.n_heads / kv;
         if (kv == s.settings.n_heads) {
-            std::snprintf(buf, sizeof buf, "%d KV heads (MHA)", kv);
+            std::snprintf(buf, sizeof buf, "%s (MHA)", count_of(kv, "KV head").c_str());
         } else if (kv == 1) {
             std::snprintf(buf, sizeof buf, "1 KV head (MQA: all %d share it)", s.settings.n_heads);
         } else {

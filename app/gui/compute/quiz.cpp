@@ -83,7 +83,8 @@ QuizQuestion scenario_question(const ScenarioQuiz& quiz, const std::vector<std::
 }
 
 int engine_top_key(const AttentionResult& result, int head, int query) {
-    if (head < 0 || head >= static_cast<int>(result.heads.size()) || query < 0 || query >= result.n_q) return -1;
+    if (head < 0 || head >= static_cast<int>(result.heads.size()) || query < 0 || query >= result.n_q)
+        return -1;
     const HeadResult& h = result.heads[static_cast<std::size_t>(head)];
     int best = -1;
     for (int j = 0; j < result.n_k; ++j) {
@@ -92,8 +93,8 @@ int engine_top_key(const AttentionResult& result, int head, int query) {
     return best;
 }
 
-std::string derive_answer_from_engine(QuizQuestion& q, const Tokenization& tokens, const AttentionResult& result,
-                                      int query) {
+std::string derive_answer_from_engine(QuizQuestion& q, const Tokenization& tokens,
+                                      const AttentionResult& result, int query) {
     if (q.mode != QuizAnswerMode::kToken || q.head < 0) return "";
     const int best = engine_top_key(result, q.head, query);
     if (best < 0 || best >= static_cast<int>(tokens.tokens.size())) return "";

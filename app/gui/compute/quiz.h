@@ -105,8 +105,8 @@ int engine_top_key(const AttentionResult& result, int head, int query);
 /// Makes a token question agree with the engine: when it names a head (q.head >= 0), the answer is
 /// that head's top key for `query`, whatever the lesson file says. Returns the authored answer when
 /// it disagreed (the explanation then says so), empty when it agreed or nothing was derived.
-std::string derive_answer_from_engine(QuizQuestion& q, const Tokenization& tokens, const AttentionResult& result,
-                                      int query);
+std::string derive_answer_from_engine(QuizQuestion& q, const Tokenization& tokens,
+                                      const AttentionResult& result, int query);
 
 /// The sentence a role question about the head with this short name is asked on, so that its pattern
 /// shows the role: a repeat "A B ... A" for the induction head, a pronoun, verbs, a noun with its

@@ -90,7 +90,10 @@ void draw_gqa_diagram(AppState& s, ImVec2 size) {
     const float x0 = origin.x + std::max(0.0f, (avail.x - row_w) * 0.5f);
     const float q_y = origin.y + label_h + fs * 0.5f;
     const float kv_y = q_y + box + label_h + fs * 0.4f + link_h;
-    const auto& infos = LessonModel::instance().heads();
+    // The designed heads' names belong to the lesson model, not to the hand example's one head.
+    const std::vector<LessonHeadInfo> infos = s.derived.run && s.derived.run->kind != SourceKind::kHandExample
+                                                  ? LessonModel::instance().heads()
+                                                  : std::vector<LessonHeadInfo>{};
 
     s.layout.gqa_query_boxes.assign(static_cast<std::size_t>(n_heads), Rect{});
     s.layout.gqa_kv_boxes.assign(static_cast<std::size_t>(n_kv), Rect{});
@@ -157,8 +160,8 @@ void draw_gqa_diagram(AppState& s, ImVec2 size) {
     ImGui::SetCursorScreenPos(ImVec2(origin.x, kv_y + kv_h + fs * 0.6f));
     char caption[256];
     if (n_kv == n_heads) {
-        std::snprintf(caption, sizeof caption,
-                      "MHA: %d query heads, %d KV heads. Every head caches its own K and V.", n_heads, n_kv);
+        std::snprintf(caption, sizeof caption, "MHA: %s, %s. Every head caches its own K and V.",
+                      count_of(n_heads, "query head").c_str(), count_of(n_kv, "KV head").c_str());
     } else {
         std::snprintf(caption, sizeof caption,
                       "%s: %d query heads read %d KV head%s (%d share each): the cache keeps %d K and %d V "
@@ -353,10 +356,10 @@ void draw_bars(AppState& s, ImVec2 size) {
 
     char formula[256];
     std::snprintf(formula, sizeof formula,
-                  "= 2 (K and V) \xC3\x97 %lld layers \xC3\x97 %lld KV heads \xC3\x97 %lld dims \xC3\x97 "
+                  "= 2 (K and V) \xC3\x97 %s \xC3\x97 %s \xC3\x97 %s \xC3\x97 "
                   "%lld tokens \xC3\x97 %lld batch \xC3\x97 %d bytes (%s) = %llu bytes",
-                  static_cast<long long>(k.shape.n_layers), static_cast<long long>(k.shape.n_kv_heads),
-                  static_cast<long long>(k.shape.head_dim),
+                  count_of(k.shape.n_layers, "layer").c_str(),
+                  count_of(k.shape.n_kv_heads, "KV head").c_str(), count_of(k.shape.head_dim, "dim").c_str(),
                   static_cast<long long>(k.shape.window > 0 ? std::min(k.shape.window, k.shape.seq_len)
                                                             : k.shape.seq_len),
                   static_cast<long long>(k.shape.batch), kv_dtype_bytes(k.shape.dtype),

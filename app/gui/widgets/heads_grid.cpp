@@ -83,7 +83,10 @@ void draw_heads_grid(AppState& s, ImVec2 size) {
         if (focused)
             dl->AddRect(ImVec2(p.x - 6, p.y - 6), ImVec2(p.x + side + 6, p.y + side + 6), pal.accent, 3.0f, 0,
                         2.0f);
-        const auto& infos = LessonModel::instance().heads();
+        // The designed heads' short names and roles belong to the lesson model, not to the hand example.
+        const bool designed = d.run && d.run->kind != SourceKind::kHandExample;
+        const std::vector<LessonHeadInfo> infos =
+            designed ? LessonModel::instance().heads() : std::vector<LessonHeadInfo>{};
         const std::string label = std::to_string(h) + " " +
                                   (s.quiz.names_hidden() ? "?"
                                    : hu < infos.size()   ? infos[hu].short_name

@@ -110,4 +110,8 @@ std::string format_weight(float w) {
     return buf;
 }
 
+std::string count_of(long long n, const std::string& noun) {
+    return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
+}
+
 }  // namespace attnviz::gui
