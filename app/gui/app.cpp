@@ -64,10 +64,20 @@ void recompute(AppState& s) {
     set_heads(s, s.settings.n_heads, s.hand_model ? 1 : model.max_heads());
     if (!s.selection.pending_query.empty()) {
         std::string notice;
-        s.selection.query = resolve_query(d.tokens, s.selection.pending_query, notice);
+        if (const int fallback = s.selection.pending_query_fallback; fallback >= 0) {
+            // An edited sentence: the same word if it is still there, else the same place.
+            const auto fu = static_cast<std::size_t>(fallback);
+            const std::optional<int> i = fallback < n && d.tokens.tokens[fu].text == s.selection.pending_query
+                                             ? std::optional<int>(fallback)
+                                             : find_token(d.tokens.tokens, s.selection.pending_query);
+            s.selection.query = i ? *i : std::min(fallback, n - 1);
+        } else {
+            s.selection.query = resolve_query(d.tokens, s.selection.pending_query, notice);
+        }
         if (!notice.empty()) d.notices.push_back(notice);
         s.selection.pending_query.clear();
     }
+    s.selection.pending_query_fallback = -1;
     if (s.selection.query < 0 || s.selection.query >= n) s.selection.query = n - 1;
     s.selection.focus_head = std::clamp(s.selection.focus_head, 0, s.settings.n_heads - 1);
 
@@ -223,6 +233,7 @@ void update(AppState& s) {
         s.dirty = false;
         recompute(s);
         ++s.derived.result_version;
+        if (s.derived.result_version > s.status_version) s.status_message.clear();  // about an older result
         s.cells_dirty = true;
     }
     if (s.cells_dirty) {
@@ -284,9 +295,13 @@ void handle_shortcuts(AppState& s) {
     }
     if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_LeftArrow))) move_query(s, -1);
     if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_RightArrow))) move_query(s, +1);
-    if (pressed(kKeyM)) set_causal(s, !s.settings.causal);
-    if (pressed(kKeyH)) next_head(s);
-    if (pressed(kKeyT)) step_temperature(s, io.KeyShift ? 1.0 / 1.5 : 1.5);
+    // Letters follow the character typed, not the key's US position (M is M on AZERTY too).
+    for (const ImWchar c : io.InputQueueCharacters) {
+        if (c == 'm' || c == 'M') set_causal(s, !s.settings.causal);
+        if (c == 'h' || c == 'H') next_head(s);
+        if (c == 't') step_temperature(s, 1.5);
+        if (c == 'T') step_temperature(s, 1.0 / 1.5);
+    }
     if (pressed(kKeyF1)) set_show_help(s, !s.view.show_help);
     if (pressed(kKeyF11)) toggle_fullscreen(s);
 }

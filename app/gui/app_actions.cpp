@@ -7,15 +7,28 @@
 #include "core/lesson/lesson_model.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <ctime>
+#include <filesystem>
 #include <limits>
 
 namespace attnviz::gui {
 
 void set_sentence(AppState& s, std::string sentence) {
     if (sentence == s.sentence) return;
+    // The query stays on its word where the new sentence still has it, else on its index (clamped).
+    const int q = s.selection.query;
+    const auto& toks = s.derived.tokens.tokens;
+    if (s.selection.pending_query.empty() && q >= 0 && q < static_cast<int>(toks.size())) {
+        s.selection.pending_query = toks[static_cast<std::size_t>(q)].text;
+        s.selection.pending_query_fallback = q;
+    }
     s.sentence = std::move(sentence);
+    s.status_message.clear();      // a remark about the old sentence
+    reset_heatmap_zoom(s);         // a zoom window into the old matrix could hide the query row
     s.lesson.reset();              // a typed sentence is no longer the lesson
     s.permutation.active = false;  // a typed sentence ends the permutation experiment
     leave_hand_example(s);
@@ -27,8 +40,14 @@ void leave_hand_example(AppState& s) {
     s.hand_model.reset();
     s.settings.n_heads = s.settings.n_kv_heads = EngineSettings{}.n_heads;
     s.selection.selected_cell_row = s.selection.selected_cell_col = -1;
-    s.status_message = "left the hand example: a new sentence is computed by the lesson model";
-    s.dirty = true;
+    s.dirty = true;  // first: the remark is about the result this change computes
+    set_status(s, "left the hand example: a new sentence is computed by the lesson model");
+}
+
+void set_status(AppState& s, std::string message) {
+    s.status_message = std::move(message);
+    // It describes the result being computed now (or already shown): the next change clears it.
+    s.status_version = s.derived.result_version + (s.dirty ? 1 : 0);
 }
 
 void set_key_sentence(AppState& s, std::string key_sentence) {
@@ -54,10 +73,12 @@ void apply_scenario(AppState& s, const Scenario& sc) {
     s.selection.selected_cell_row = s.selection.selected_cell_col = -1;
     s.selection.query = -1;
     s.selection.pending_query = sc.query;
+    s.selection.pending_query_fallback = -1;
     s.selection.focus_head = sc.focus_head;
     s.temperature_message.clear();
     s.load_message.clear();
     s.status_message.clear();
+    reset_heatmap_zoom(s);
     s.dirty = true;
 }
 
@@ -77,9 +98,23 @@ void request_screenshot(AppState& s) {
     const std::time_t now = std::time(nullptr);
     char stamp[32];
     std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::localtime(&now));
-    s.requests.screenshot = "attnviz-" +
-                            (s.lesson && !s.lesson->name.empty() ? s.lesson->name : std::string("sentence")) +
-                            "-" + stamp + ".png";
+    const std::string name =
+        "attnviz-" + (s.lesson && !s.lesson->name.empty() ? s.lesson->name : std::string("sentence")) + "-" +
+        stamp + ".png";
+    s.requests.screenshot = (std::filesystem::path(screenshot_folder()) / name).string();
+    s.requests.screenshot_wait_frames = 1;
+}
+
+std::string screenshot_folder() {
+    const char* pictures = std::getenv("XDG_PICTURES_DIR");
+    if (pictures != nullptr && pictures[0] == '/')
+        return (std::filesystem::path(pictures) / "attnviz").string();
+    const char* home = std::getenv("HOME");
+    if (home != nullptr && home[0] == '/')
+        return (std::filesystem::path(home) / "Pictures" / "attnviz").string();
+    std::error_code ec;
+    const std::filesystem::path cwd = std::filesystem::current_path(ec);
+    return ec ? std::string(".") : cwd.string();
 }
 
 void set_query(AppState& s, int index) {
@@ -132,9 +167,16 @@ void move_query(AppState& s, int delta) {
     set_query(s, (s.selection.query < 0 ? 0 : s.selection.query) + delta);
 }
 
+std::string format_temperature(double t) {
+    if (std::isinf(t)) return "inf";
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", t);
+    return buf;
+}
+
 bool set_temperature(AppState& s, double t) {
     if (Status err = validate_temperature(t); !err.empty()) {
-        s.temperature_message = err + "; kept T = " + std::to_string(s.settings.temperature);
+        s.temperature_message = err + "; kept T = " + format_temperature(s.settings.temperature);
         return false;
     }
     s.temperature_message.clear();
@@ -142,6 +184,28 @@ bool set_temperature(AppState& s, double t) {
     s.settings.temperature = t;
     s.dirty = true;
     return true;
+}
+
+bool set_temperature_text(AppState& s, const std::string& typed) {
+    const auto b = typed.find_first_not_of(" \t");
+    const auto e = typed.find_last_not_of(" \t");
+    const std::string t = b == std::string::npos ? "" : typed.substr(b, e - b + 1);
+    std::string lower = t;
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const auto refuse = [&](const std::string& why) {
+        s.temperature_message =
+            "T = \"" + t + "\" " + why + "; kept T = " + format_temperature(s.settings.temperature);
+        return false;
+    };
+    if (lower == "inf" || lower == "infinity" || lower == "+inf" || t == "\xE2\x88\x9E")
+        return set_temperature(s, std::numeric_limits<double>::infinity());
+    if (t.empty()) return refuse("is empty: type a number >= 0 or inf");
+    if (t[0] == '-') return refuse("is negative: T must be >= 0 (0 = argmax, inf = uniform)");
+    char* end = nullptr;
+    const double v = std::strtod(t.c_str(), &end);
+    if (end != t.c_str() + t.size() || std::isnan(v))
+        return refuse("is not a number: type e.g. 0.5, 2 or inf");
+    return set_temperature(s, v);
 }
 
 void step_temperature(AppState& s, double factor) {

@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <vector>
 
 namespace {
@@ -119,13 +120,18 @@ int main(int argc, char** argv) {
         const ImVec4 bg = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
         platform.render(bg.x, bg.y, bg.z);
 
-        if (!state.requests.screenshot.empty()) {
+        if (!state.requests.screenshot.empty() && state.requests.screenshot_wait_frames > 0) {
+            --state.requests.screenshot_wait_frames;  // the menu that asked is still in this frame
+        } else if (!state.requests.screenshot.empty()) {
             const std::string path = state.requests.screenshot;
             state.requests.screenshot.clear();
+            std::error_code ec;
+            const std::filesystem::path folder = std::filesystem::path(path).parent_path();
+            if (!folder.empty()) std::filesystem::create_directories(folder, ec);
             const int w = platform.framebuffer_width();
             const int h = platform.framebuffer_height();
             const attnviz::Status s = write_png(path, read_framebuffer_rgba(w, h), w, h);
-            state.status_message = s.empty() ? "saved " + path : s;
+            set_status(state, s.empty() ? "saved " + path : s);
         }
         ++frame;
         const bool last = timed_run && frame >= options.frames;

@@ -4,6 +4,7 @@
 #include "app/gui/compute/patterns.h"
 #include "app/gui/compute/quiz.h"
 #include "app/gui/gui_options.h"
+#include "app/gui/keys.h"
 #include "app/gui/widgets/widgets.h"
 #include "core/lab/model_presets.h"
 #include "core/lesson/scenario.h"
@@ -11,6 +12,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <regex>
@@ -133,6 +135,134 @@ TEST(Wording, ASizeTooSmallSaysWhichNumberAndTheRange) {
     const Expected<GuiOptions> ok = parse({"--size", "1024x768"});
     ASSERT_TRUE(ok) << ok.error();
     EXPECT_EQ(ok->width, 1024);
+}
+
+}  // namespace
+}  // namespace attnviz::gui
+
+namespace attnviz::gui {
+namespace {
+
+// [SECTION] smaller things a user hit (§4)
+
+class Classroom : public ::testing::Test {
+  protected:
+    void SetUp() override { ASSERT_TRUE(testing::open_lesson(ui, s, "pod")); }
+    HeadlessImGui ui;
+    AppState s;
+};
+
+TEST_F(Classroom, ANewSentenceOrLessonResetsTheHeatmapZoom) {
+    set_heatmap_view(s, 4.0f, 0.5f, 0.5f);
+    set_sentence(s, "the cat sat on the mat");
+    ui.frames(s, 2);
+    EXPECT_EQ(s.view.heatmap.zoom, 1.0f);
+    EXPECT_EQ(s.view.heatmap.pan_y, 0.0f);
+    set_heatmap_view(s, 4.0f, 0.5f, 0.5f);
+    apply_scenario(s, *find_builtin_scenario("cat-it"));
+    ui.frames(s, 2);
+    EXPECT_EQ(s.view.heatmap.zoom, 1.0f);
+}
+
+TEST_F(Classroom, ATypedNegativeTemperatureIsRefusedAndTheOldValueKept) {
+    set_temperature(s, 2.0);
+    ui.frames(s, 2);
+    const auto type_t = [&](const char* text) {
+        ui.click(s, s.layout.temperature_field.center());
+        for (const char* c = text; *c != 0; ++c) {  // keystroke by keystroke, as a person types
+            ImGui::GetIO().AddInputCharacter(static_cast<unsigned>(*c));
+            ui.frame(s);
+        }
+        ui.key(s, 257);  // Enter at its GLFW code
+    };
+    // Typed in the field, keystroke by keystroke it passes through "-0": nothing may apply before it is left.
+    type_t("-0.5");
+    EXPECT_DOUBLE_EQ(s.settings.temperature, 2.0);
+    EXPECT_NE(s.temperature_message.find("kept T = 2"), std::string::npos) << s.temperature_message;
+    EXPECT_FALSE(set_temperature_text(s, "-0"));
+    EXPECT_DOUBLE_EQ(s.settings.temperature, 2.0);
+    type_t("inf");
+    EXPECT_TRUE(std::isinf(s.settings.temperature)) << s.temperature_message;
+    EXPECT_TRUE(s.temperature_message.empty());
+    type_t("0.25");
+    EXPECT_DOUBLE_EQ(s.settings.temperature, 0.25);
+    EXPECT_FALSE(set_temperature_text(s, "warm"));
+    EXPECT_DOUBLE_EQ(s.settings.temperature, 0.25);
+}
+
+TEST_F(Classroom, LetterShortcutsFollowTheTypedCharacterNotTheKeyPosition) {
+    ASSERT_TRUE(s.settings.causal);
+    // AZERTY: the key at the US "M" position types ','; M sits where US has ';'.
+    ImGuiIO& io = ImGui::GetIO();
+    io.KeysDown[kKeyM] = true;
+    io.AddInputCharacter(',');
+    ui.frame(s);
+    io.KeysDown[kKeyM] = false;
+    ui.frames(s, 2);
+    EXPECT_TRUE(s.settings.causal) << "the US-M key position typed ',' on this layout";
+    ui.character(s, 'm');
+    EXPECT_FALSE(s.settings.causal);
+    ui.character(s, 'M');
+    EXPECT_TRUE(s.settings.causal);
+}
+
+TEST_F(Classroom, TheQueryKeepsItsWordOrPlaceAfterANewSentence) {
+    ASSERT_EQ(s.selection.query, token_index(s, "it"));
+    set_sentence(s, "after lunch it ran out of memory");
+    ui.frames(s, 2);
+    EXPECT_EQ(s.selection.query, token_index(s, "it")) << "the same word";
+    set_query(s, 3);  // "ran"
+    set_sentence(s, "a b c d e f g");
+    ui.frames(s, 2);
+    EXPECT_EQ(s.selection.query, 3) << "no such word: the same place";
+    set_query(s, 6);
+    set_sentence(s, "a b");
+    ui.frames(s, 2);
+    EXPECT_EQ(s.selection.query, 1) << "clamped to the tokens there are";
+}
+
+TEST_F(Classroom, AStatusMessageGoesWithTheNextChange) {
+    set_status(s, "saved /tmp/x.png");
+    ui.frames(s, 2);
+    EXPECT_EQ(s.status_message, "saved /tmp/x.png");
+    set_temperature(s, 3.0);
+    ui.frames(s, 2);
+    EXPECT_TRUE(s.status_message.empty()) << "an unrelated edit clears the old remark";
+    // A remark made with the change it describes stays for that change's result.
+    ASSERT_TRUE(testing::open_lesson(ui, s, "hand-example"));
+    set_sentence(s, "the dog barked");
+    ui.frames(s, 2);
+    EXPECT_NE(s.status_message.find("hand example"), std::string::npos);
+    set_causal(s, !s.settings.causal);
+    ui.frames(s, 2);
+    EXPECT_TRUE(s.status_message.empty());
+}
+
+TEST_F(Classroom, PatternPreviewsAreDrawnAtTEquals1) {
+    show_view(s, MainView::kGallery);
+    ui.frames(s, 3);
+    ASSERT_FALSE(s.derived.lab.gallery.empty());
+    const MatrixRM at_one = s.derived.lab.gallery[0].weights;
+    set_temperature(s, 18.0);
+    ui.frames(s, 3);
+    ASSERT_FALSE(s.derived.lab.gallery.empty());
+    EXPECT_TRUE(s.derived.lab.gallery[0].weights.isApprox(at_one)) << "a card shows its pattern, not T = 18";
+}
+
+TEST_F(Classroom, AScreenshotGoesToTheDocumentedFolderAfterTheMenuCloses) {
+    const char* home = std::getenv("HOME");
+    const char* pictures = std::getenv("XDG_PICTURES_DIR");
+    const std::string old_home = home ? home : "", old_pictures = pictures ? pictures : "";
+    setenv("XDG_PICTURES_DIR", "/tmp/attnviz-pictures", 1);
+    request_screenshot(s);
+    EXPECT_EQ(s.requests.screenshot.rfind("/tmp/attnviz-pictures/attnviz/attnviz-pod-", 0), 0u)
+        << s.requests.screenshot;
+    EXPECT_EQ(s.requests.screenshot_wait_frames, 1) << "the frame with the open menu is not the picture";
+    unsetenv("XDG_PICTURES_DIR");
+    setenv("HOME", "/home/teacher", 1);
+    EXPECT_EQ(screenshot_folder(), "/home/teacher/Pictures/attnviz");
+    if (home) setenv("HOME", old_home.c_str(), 1);
+    if (pictures) setenv("XDG_PICTURES_DIR", old_pictures.c_str(), 1);
 }
 
 }  // namespace

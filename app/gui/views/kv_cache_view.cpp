@@ -97,7 +97,15 @@ void draw_gqa_diagram(AppState& s, ImVec2 size) {
 
     s.layout.gqa_query_boxes.assign(static_cast<std::size_t>(n_heads), Rect{});
     s.layout.gqa_kv_boxes.assign(static_cast<std::size_t>(n_kv), Rect{});
-    dl->AddText(ImVec2(origin.x, origin.y), pal.text_dim, "query heads (each its own Q)");
+    dl->AddText(
+        ImVec2(origin.x, origin.y), pal.text_dim,
+        "query heads (each its own Q) \xC2\xB7 frame colour = KV head \xC2\xB7 focused head: this frame");
+    {
+        const ImVec2 ts = ImGui::CalcTextSize(
+            "query heads (each its own Q) \xC2\xB7 frame colour = KV head \xC2\xB7 focused head: this frame");
+        dl->AddRect(ImVec2(origin.x + ts.x + fs * 0.4f, origin.y + 1.0f),
+                    ImVec2(origin.x + ts.x + fs * 1.4f, origin.y + ts.y - 1.0f), pal.focus, 2.0f, 0, 2.5f);
+    }
     for (int g = 0; g < n_kv; ++g) {
         // A KV box spans its group's query heads.
         const float gx0 = x0 + static_cast<float>(g * group) * (box + gap);
@@ -141,8 +149,8 @@ void draw_gqa_diagram(AppState& s, ImVec2 size) {
         dl->AddRect(ImVec2(r.min.x - 2, r.min.y - 2), ImVec2(r.max.x + 2, r.max.y + 2), group_color(g), 2.0f,
                     0, 3.0f);
         if (h == s.selection.focus_head) {
-            dl->AddRect(ImVec2(r.min.x - 5, r.min.y - 5), ImVec2(r.max.x + 5, r.max.y + 5), pal.accent, 3.0f,
-                        0, 2.0f);
+            dl->AddRect(ImVec2(r.min.x - 5, r.min.y - 5), ImVec2(r.max.x + 5, r.max.y + 5), pal.focus, 3.0f,
+                        0, 2.5f);
         }
         const std::string label = shorten("Q" + std::to_string(h) + " " +
                                               (s.quiz.names_hidden() ? "?"
@@ -175,6 +183,17 @@ void draw_gqa_diagram(AppState& s, ImVec2 size) {
     ImGui::PopTextWrapPos();
     ImGui::TextDisabled(
         "Heads in one group read the same K and V; their patterns differ only through their queries.");
+    if (n_kv < n_heads) {
+        // Both true, for different models: say which one this view shows (issue 15 §3).
+        ImGui::PushTextWrapPos(origin.x + avail.x);
+        ImGui::TextColored(
+            text_color(pal.warning), "%s",
+            "Why the patterns blur here: the lesson model mean-pools each group's K and V from a "
+            "multi-head model, as when a trained model is converted to GQA; such a model loses "
+            "quality until it is trained further. Models trained with GQA from the start "
+            "(Llama 3, Mistral, MiniMind) lose almost nothing.");
+        ImGui::PopTextWrapPos();
+    }
     ImGui::EndChild();
 }
 

@@ -32,6 +32,11 @@ void draw_heads_grid(AppState& s, ImVec2 size) {
     }
     const int n = static_cast<int>(d.result()->heads.size());
     const int group = std::max(1, s.settings.n_heads / std::max(1, s.settings.n_kv_heads));
+    if (group > 1) {
+        ImGui::TextDisabled("frame colour = KV head");
+        ImGui::SameLine();
+        ImGui::TextColored(text_color(pal.focus), "%s", "focused head = this colour");
+    }
 
     // The column count that makes the thumbnails largest.
     const ImVec2 avail = ImGui::GetContentRegionAvail();
@@ -81,8 +86,8 @@ void draw_heads_grid(AppState& s, ImVec2 size) {
         dl->AddRect(ImVec2(p.x - 3, p.y - 3), ImVec2(p.x + side + 3, p.y + side + 3), group_color(g), 2.0f, 0,
                     3.0f);
         if (focused)
-            dl->AddRect(ImVec2(p.x - 6, p.y - 6), ImVec2(p.x + side + 6, p.y + side + 6), pal.accent, 3.0f, 0,
-                        2.0f);
+            dl->AddRect(ImVec2(p.x - 6, p.y - 6), ImVec2(p.x + side + 6, p.y + side + 6), pal.focus, 3.0f, 0,
+                        2.5f);
         // The designed heads' short names and roles belong to the lesson model, not to the hand example.
         const bool designed = d.run && d.run->kind != SourceKind::kHandExample;
         const std::vector<LessonHeadInfo> infos =
@@ -96,7 +101,7 @@ void draw_heads_grid(AppState& s, ImVec2 size) {
              chars > 3 && ImGui::CalcTextSize(shown.c_str()).x > side + 8.0f; --chars) {
             shown = shorten(label, chars);
         }
-        dl->AddText(ImVec2(p.x - 2, p.y + side + 4), focused ? pal.accent : pal.text, shown.c_str());
+        dl->AddText(ImVec2(p.x - 2, p.y + side + 4), focused ? pal.focus : pal.text_dim, shown.c_str());
         if (hovered && !s.quiz.names_hidden()) {
             ImGui::BeginTooltip();
             ImGui::Text("head %d: %s", h, d.forward()->head_names[hu].c_str());
