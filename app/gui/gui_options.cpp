@@ -61,11 +61,13 @@ Expected<GuiOptions> parse_gui_options(int argc, char** argv) {
         if (!std::isfinite(*f) || *f < 0.6 || *f > 3.0)
             return Error{p.error("font-scale", "must be between 0.6 and 3")};
         o.font_scale = static_cast<float>(*f);
+        o.has_font_scale = true;
     }
     if (auto v = p.get("theme")) {
         if (*v != "dark" && *v != "light")
             return Error{p.error("theme", "'" + *v + "' is not dark or light")};
         o.theme = *v;
+        o.has_theme = true;
     }
     o.fullscreen = p.has("fullscreen");
     if (auto v = p.get("frames")) {

@@ -77,6 +77,15 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "%s\n", s.c_str());
         return 2;
     }
+    // Text size and theme are remembered between interactive runs; timed runs (--frames, screenshots)
+    // neither read nor write them, so their pictures do not depend on the last session.
+    const bool remember = options.frames == 0;
+    const std::string settings_path = remember ? SettingsFile::default_path() : std::string();
+    SettingsFile settings = SettingsFile::load(settings_path);
+    for (const std::string& w : settings.warnings()) std::fprintf(stderr, "attnviz: %s\n", w.c_str());
+    apply_saved_appearance(state, settings, options);
+    const ViewState appearance_at_start = state.view;
+    bool appearance_changed = false;
 
     Platform platform;
     PlatformOptions popts;
@@ -132,6 +141,15 @@ int main(int argc, char** argv) {
             const int h = platform.framebuffer_height();
             const attnviz::Status s = write_png(path, read_framebuffer_rgba(w, h), w, h);
             set_status(state, s.empty() ? "saved " + path : s);
+        }
+        // Saved once a person changes them (not for what the command line set).
+        appearance_changed = appearance_changed || state.view.theme != appearance_at_start.theme ||
+                             state.view.font_scale != appearance_at_start.font_scale;
+        if (remember && appearance_changed) {
+            if (store_appearance(state, settings)) {
+                if (attnviz::Status s = settings.save(settings_path); !s.empty())
+                    set_status(state, "text size and theme not remembered: " + s);
+            }
         }
         ++frame;
         const bool last = timed_run && frame >= options.frames;
