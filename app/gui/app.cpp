@@ -273,7 +273,8 @@ void draw(AppState& s) {
 
     const float bar_h = draw_sentence_bar(s, origin, size.x);
     const float top = origin.y + bar_h;
-    const float left_w = std::clamp(fs * 19.0f, 240.0f, size.x * 0.34f);
+    // The controls scroll; at large text they take less of the width so the picture keeps it.
+    const float left_w = std::clamp(fs * 19.0f, 240.0f, size.x * (fs > 20.0f ? 0.26f : 0.34f));
     draw_controls_panel(s, ImVec2(origin.x, top), ImVec2(left_w, size.y - bar_h));
     draw_main_view(s, ImVec2(origin.x + left_w, top), ImVec2(size.x - left_w, size.y - bar_h));
     if (s.view.show_help) draw_help_window(s);

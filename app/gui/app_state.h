@@ -225,7 +225,10 @@ struct FrameLayout {
     Rect heatmap;                       ///< the matrix image (the visible window of it when zoomed)
     ImVec2 heatmap_pixels{0, 0};        ///< size the heatmap texture should have (framebuffer pixels)
     ImVec2 thumbnail_pixels{0, 0};
-    int strip_scrolled_to = -1;  ///< the query the token strip last scrolled into view
+    int strip_scrolled_to = -1;   ///< the query the token strip last scrolled into view
+    Rect main_area;               ///< the main view's window (tabs or selector and the view)
+    std::vector<Rect> view_tabs;  ///< [views()] each tab, when tabs are drawn (empty: the selector)
+    Rect view_selector;           ///< the view selector, when the tabs do not fit
     Rect temperature_slider;
     Rect temperature_field;  ///< the typed-T field
     Rect causal_checkbox;

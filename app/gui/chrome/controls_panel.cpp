@@ -49,12 +49,14 @@ void draw_temperature(AppState& s) {
             "below (0 and inf allowed).");
     }
     const float third = (ImGui::GetContentRegionAvail().x - 2.0f * ImGui::GetStyle().ItemSpacing.x) / 3.0f;
-    if (ImGui::Button("T = 0", ImVec2(third, 0))) set_temperature(s, 0.0);
+    // Narrow (large text): "0", "1", "inf" rather than cut labels.
+    const bool narrow = ImGui::CalcTextSize("T = 1").x + ImGui::GetStyle().FramePadding.x * 2.0f > third;
+    if (ImGui::Button(narrow ? "0" : "T = 0", ImVec2(third, 0))) set_temperature(s, 0.0);
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("argmax: the top key(s) share all the weight");
     ImGui::SameLine();
-    if (ImGui::Button("T = 1", ImVec2(third, 0))) set_temperature(s, 1.0);
+    if (ImGui::Button(narrow ? "1" : "T = 1", ImVec2(third, 0))) set_temperature(s, 1.0);
     ImGui::SameLine();
-    if (ImGui::Button("T = \xE2\x88\x9E", ImVec2(third, 0)))
+    if (ImGui::Button(narrow ? "\xE2\x88\x9E" : "T = \xE2\x88\x9E", ImVec2(third, 0)))
         set_temperature(s, std::numeric_limits<double>::infinity());
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("uniform: every visible key gets the same weight");
     ImGui::SetNextItemWidth(-1.0f);
