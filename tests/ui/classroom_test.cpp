@@ -267,3 +267,26 @@ TEST_F(Classroom, AScreenshotGoesToTheDocumentedFolderAfterTheMenuCloses) {
 
 }  // namespace
 }  // namespace attnviz::gui
+
+namespace attnviz::gui {
+namespace {
+
+TEST(GqaView, SaysVisiblyWhyPooledHeadsBlurAndThatTrainedGqaDoesNot) {
+    for (const auto& [w, h] : {std::pair<float, float>{1280, 800}, {1024, 768}}) {
+        HeadlessImGui ui(w, h);
+        AppState s;
+        ASSERT_TRUE(testing::open_lesson(ui, s, "gqa-minimind"));
+        show_view(s, MainView::kKvCache);
+        ui.frames(s, 3);
+        const std::string text = HeadlessImGui::drawn_text();  // clipped lines are not drawn
+        EXPECT_NE(text.find("mean-pooled"), std::string::npos) << w << "x" << h;
+        EXPECT_NE(text.find("trainedwithGQAfromthestart"), std::string::npos) << w << "x" << h;
+        EXPECT_NE(text.find("nothing."), std::string::npos) << w << "x" << h << ": the whole note shows";
+        set_kv_heads(s, 8);
+        ui.frames(s, 3);
+        EXPECT_EQ(HeadlessImGui::drawn_text().find("mean-pooled"), std::string::npos) << "MHA pools nothing";
+    }
+}
+
+}  // namespace
+}  // namespace attnviz::gui

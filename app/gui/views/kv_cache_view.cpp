@@ -75,7 +75,8 @@ void draw_gqa_diagram(AppState& s, ImVec2 size) {
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const ImVec2 origin = ImGui::GetCursorScreenPos();
     const ImVec2 avail = ImGui::GetContentRegionAvail();
-    const float caption_h = ImGui::GetTextLineHeightWithSpacing() * 2.4f;
+    // The caption, and under GQA the note on pooled K/V (two more lines): the boxes give way to them.
+    const float caption_h = ImGui::GetTextLineHeightWithSpacing() * (n_kv < n_heads ? 4.8f : 2.4f);
     const float gap = fs * 0.6f;
     const float label_h = ImGui::GetTextLineHeight();
     const float kv_h = fs * 1.7f;
@@ -178,20 +179,19 @@ void draw_gqa_diagram(AppState& s, ImVec2 size) {
                       n_heads,
                       format_saving(static_cast<double>(n_heads) / static_cast<double>(n_kv)).c_str());
     }
-    ImGui::PushTextWrapPos(origin.x + avail.x);
+    ImGui::PushTextWrapPos(0.0f);
     ImGui::TextUnformatted(caption);
     ImGui::PopTextWrapPos();
     ImGui::TextDisabled(
         "Heads in one group read the same K and V; their patterns differ only through their queries.");
     if (n_kv < n_heads) {
         // Both true, for different models: say which one this view shows (issue 15 §3).
-        ImGui::PushTextWrapPos(origin.x + avail.x);
+        ImGui::PushTextWrapPos(0.0f);
         ImGui::TextColored(
             text_color(pal.warning), "%s",
-            "Why the patterns blur here: the lesson model mean-pools each group's K and V from a "
-            "multi-head model, as when a trained model is converted to GQA; such a model loses "
-            "quality until it is trained further. Models trained with GQA from the start "
-            "(Llama 3, Mistral, MiniMind) lose almost nothing.");
+            "Why the patterns blur: this K and V are mean-pooled from a multi-head model, as when a "
+            "trained model is converted to GQA, which loses quality until it is trained further. "
+            "Models trained with GQA from the start (Llama 3, Mistral, MiniMind) lose almost nothing.");
         ImGui::PopTextWrapPos();
     }
     ImGui::EndChild();
@@ -406,7 +406,10 @@ void draw_bars(AppState& s, ImVec2 size) {
 void draw_kv_cache_view(AppState& s) {
     const ImVec2 avail = ImGui::GetContentRegionAvail();
     const float fs = ImGui::GetFontSize();
-    const float top_h = std::clamp(avail.y * 0.47f, fs * 13.0f, fs * 22.0f);
+    // Under GQA the diagram carries a two-line note on pooled K/V: its area grows by them.
+    const float note_h =
+        s.settings.n_kv_heads < s.settings.n_heads ? ImGui::GetTextLineHeightWithSpacing() * 2.2f : 0.0f;
+    const float top_h = std::clamp(avail.y * 0.47f + note_h, fs * 13.0f + note_h, fs * 22.0f + note_h);
     draw_gqa_diagram(s, ImVec2(avail.x, top_h));
 
     const float rest_h = std::max(50.0f, avail.y - top_h - ImGui::GetStyle().ItemSpacing.y);
