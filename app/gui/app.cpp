@@ -74,10 +74,20 @@ void recompute(AppState& s) {
     set_heads(s, s.settings.n_heads, s.hand_model ? 1 : model.max_heads());
     if (!s.selection.pending_query.empty()) {
         std::string notice;
-        s.selection.query = resolve_query(d.tokens, s.selection.pending_query, notice);
+        if (const int fallback = s.selection.pending_query_fallback; fallback >= 0) {
+            // An edited sentence: the same word if it is still there, else the same place.
+            const auto fu = static_cast<std::size_t>(fallback);
+            const std::optional<int> i = fallback < n && d.tokens.tokens[fu].text == s.selection.pending_query
+                                             ? std::optional<int>(fallback)
+                                             : find_token(d.tokens.tokens, s.selection.pending_query);
+            s.selection.query = i ? *i : std::min(fallback, n - 1);
+        } else {
+            s.selection.query = resolve_query(d.tokens, s.selection.pending_query, notice);
+        }
         if (!notice.empty()) d.notices.push_back(notice);
         s.selection.pending_query.clear();
     }
+    s.selection.pending_query_fallback = -1;
     if (s.selection.query < 0 || s.selection.query >= n) s.selection.query = n - 1;
     s.selection.focus_head = std::clamp(s.selection.focus_head, 0, s.settings.n_heads - 1);
 
@@ -154,7 +164,13 @@ void build_quiz_question(AppState& s) {
     QuizKind kind = q.kind;
     if (kind == QuizKind::kScenario && !(s.lesson && s.lesson->quiz)) kind = QuizKind::kTemperature;
     if (kind == QuizKind::kScenario) {
-        q.question = scenario_question(*s.lesson->quiz, names);
+        const ScenarioQuiz& authored = *s.lesson->quiz;
+        if (!authored.query.empty()) {  // the question is about another token than the lesson's
+            if (const std::optional<int> i = find_token(d.tokens.tokens, authored.query))
+                s.selection.query = *i;
+        }
+        q.question = scenario_question(authored, names);
+        derive_answer_from_engine(q.question, d.tokens, *d.result(), s.selection.query);
     } else if (kind == QuizKind::kHeadRole) {
         q.question = head_role_question(q.round % std::max(1, n_heads), short_names, roles);
         focus_head(s, q.question.head);  // the pattern to judge
@@ -242,6 +258,9 @@ void update(AppState& s) {
         d.result_version = s.inputs_version;  // first: an input recompute() adjusts asks for another run
         recompute(s);
         ++d.run_version;
+        // A remark about an older result goes; one made with the change just computed stays once.
+        if (!s.status_for_pending_run) s.status_message.clear();
+        s.status_for_pending_run = false;
     }
     if (d.cells_run_version != d.run_version || d.colour_version != s.colour_version) {
         d.cells_run_version = d.run_version;
@@ -281,7 +300,8 @@ void draw(AppState& s) {
 
     const float bar_h = draw_sentence_bar(s, origin, size.x);
     const float top = origin.y + bar_h;
-    const float left_w = std::clamp(fs * 19.0f, 240.0f, size.x * 0.34f);
+    // The controls scroll; at large text they take less of the width so the picture keeps it.
+    const float left_w = std::clamp(fs * 19.0f, 240.0f, size.x * (fs > 20.0f ? 0.26f : 0.34f));
     draw_controls_panel(s, ImVec2(origin.x, top), ImVec2(left_w, size.y - bar_h));
     draw_main_view(s, ImVec2(origin.x + left_w, top), ImVec2(size.x - left_w, size.y - bar_h));
     if (s.view.show_help) draw_help_window(s);
@@ -304,10 +324,15 @@ void handle_shortcuts(AppState& s) {
     }
     if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_LeftArrow))) move_query(s, -1);
     if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_RightArrow))) move_query(s, +1);
-    if (pressed(kKeyM)) set_causal(s, !(model_open(s) ? s.model.interventions.causal : s.settings.causal));
-    if (pressed(kKeyG) && model_open(s)) generate_token(s);
-    if (pressed(kKeyH)) next_head(s);
-    if (pressed(kKeyT)) step_temperature(s, io.KeyShift ? 1.0 / 1.5 : 1.5);
+    // Letters follow the character typed, not the key's US position (M is M on AZERTY too).
+    for (const ImWchar c : io.InputQueueCharacters) {
+        if (c == 'm' || c == 'M')
+            set_causal(s, !(model_open(s) ? s.model.interventions.causal : s.settings.causal));
+        if ((c == 'g' || c == 'G') && model_open(s)) generate_token(s);
+        if (c == 'h' || c == 'H') next_head(s);
+        if (c == 't') step_temperature(s, 1.5);
+        if (c == 'T') step_temperature(s, 1.0 / 1.5);
+    }
     if (pressed(kKeyF1)) set_show_help(s, !s.view.show_help);
     if (pressed(kKeyF11)) toggle_fullscreen(s);
 }

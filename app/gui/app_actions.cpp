@@ -9,15 +9,28 @@
 #include "core/lesson/lesson_model.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <ctime>
+#include <filesystem>
 #include <limits>
 
 namespace attnviz::gui {
 
 void set_sentence(AppState& s, std::string sentence) {
     if (sentence == s.sentence) return;
+    // The query stays on its word where the new sentence still has it, else on its index (clamped).
+    const int q = s.selection.query;
+    const auto& toks = s.derived.tokens.tokens;
+    if (s.selection.pending_query.empty() && q >= 0 && q < static_cast<int>(toks.size())) {
+        s.selection.pending_query = toks[static_cast<std::size_t>(q)].text;
+        s.selection.pending_query_fallback = q;
+    }
     s.sentence = std::move(sentence);
+    s.status_message.clear();       // a remark about the old sentence
+    reset_heatmap_zoom(s);          // a zoom window into the old matrix could hide the query row
     s.lesson.reset();               // a typed sentence is no longer the lesson
     s.permutation.active = false;   // a typed sentence ends the permutation experiment
     s.model.generated_ids.clear();  // generated tokens continued the old text
@@ -31,8 +44,14 @@ void leave_hand_example(AppState& s) {
     s.hand_model.reset();
     s.settings.n_heads = s.settings.n_kv_heads = LessonRunSettings{}.n_heads;
     s.selection.selected_cell_row = s.selection.selected_cell_col = -1;
-    s.status_message = "left the hand example: a new sentence is computed by the lesson model";
-    s.inputs_changed();
+    s.inputs_changed();  // first: the remark is about the result this change computes
+    set_status(s, "left the hand example: a new sentence is computed by the lesson model");
+}
+
+void set_status(AppState& s, std::string message) {
+    s.status_message = std::move(message);
+    // It describes the result being computed now (or already shown): the next change clears it.
+    s.status_for_pending_run = s.recompute_pending();
 }
 
 void set_key_sentence(AppState& s, std::string key_sentence) {
@@ -42,6 +61,7 @@ void set_key_sentence(AppState& s, std::string key_sentence) {
 }
 
 void apply_scenario(AppState& s, const Scenario& sc) {
+    end_quiz(s);  // another lesson: the open question is about the old one (the quiz view asks anew)
     s.sentence = sc.sentence;
     s.key_sentence = sc.key_sentence;
     s.lesson = LessonIdentity{sc.name, sc.title, sc.explanation, sc.quiz};
@@ -51,10 +71,12 @@ void apply_scenario(AppState& s, const Scenario& sc) {
     s.selection.selected_cell_row = s.selection.selected_cell_col = -1;
     s.selection.query = -1;
     s.selection.pending_query = sc.query;
+    s.selection.pending_query_fallback = -1;
     s.selection.focus_head = sc.focus_head;
     s.temperature_message.clear();
     s.load_message.clear();
     s.status_message.clear();
+    reset_heatmap_zoom(s);
     s.inputs_changed();
 }
 
@@ -74,9 +96,23 @@ void request_screenshot(AppState& s) {
     const std::time_t now = std::time(nullptr);
     char stamp[32];
     std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::localtime(&now));
-    s.requests.screenshot = "attnviz-" +
-                            (s.lesson && !s.lesson->name.empty() ? s.lesson->name : std::string("sentence")) +
-                            "-" + stamp + ".png";
+    const std::string name =
+        "attnviz-" + (s.lesson && !s.lesson->name.empty() ? s.lesson->name : std::string("sentence")) + "-" +
+        stamp + ".png";
+    s.requests.screenshot = (std::filesystem::path(screenshot_folder()) / name).string();
+    s.requests.screenshot_wait_frames = 1;
+}
+
+std::string screenshot_folder() {
+    const char* pictures = std::getenv("XDG_PICTURES_DIR");
+    if (pictures != nullptr && pictures[0] == '/')
+        return (std::filesystem::path(pictures) / "attnviz").string();
+    const char* home = std::getenv("HOME");
+    if (home != nullptr && home[0] == '/')
+        return (std::filesystem::path(home) / "Pictures" / "attnviz").string();
+    std::error_code ec;
+    const std::filesystem::path cwd = std::filesystem::current_path(ec);
+    return ec ? std::string(".") : cwd.string();
 }
 
 void set_query(AppState& s, int index) {
@@ -129,10 +165,17 @@ void move_query(AppState& s, int delta) {
     set_query(s, (s.selection.query < 0 ? 0 : s.selection.query) + delta);
 }
 
+std::string format_temperature(double t) {
+    if (std::isinf(t)) return "inf";
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", t);
+    return buf;
+}
+
 bool set_temperature(AppState& s, double t) {
     if (model_open(s)) return set_model_temperature(s, t, InterventionScope::kAllLayers);
     if (Status err = validate_temperature(t); !err.empty()) {
-        s.temperature_message = err + "; kept T = " + std::to_string(s.settings.temperature);
+        s.temperature_message = err + "; kept T = " + format_temperature(s.settings.temperature);
         return false;
     }
     s.temperature_message.clear();
@@ -140,6 +183,28 @@ bool set_temperature(AppState& s, double t) {
     s.settings.temperature = t;
     s.inputs_changed();
     return true;
+}
+
+bool set_temperature_text(AppState& s, const std::string& typed) {
+    const auto b = typed.find_first_not_of(" \t");
+    const auto e = typed.find_last_not_of(" \t");
+    const std::string t = b == std::string::npos ? "" : typed.substr(b, e - b + 1);
+    std::string lower = t;
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const auto refuse = [&](const std::string& why) {
+        s.temperature_message =
+            "T = \"" + t + "\" " + why + "; kept T = " + format_temperature(s.settings.temperature);
+        return false;
+    };
+    if (lower == "inf" || lower == "infinity" || lower == "+inf" || t == "\xE2\x88\x9E")
+        return set_temperature(s, std::numeric_limits<double>::infinity());
+    if (t.empty()) return refuse("is empty: type a number >= 0 or inf");
+    if (t[0] == '-') return refuse("is negative: T must be >= 0 (0 = argmax, inf = uniform)");
+    char* end = nullptr;
+    const double v = std::strtod(t.c_str(), &end);
+    if (end != t.c_str() + t.size() || std::isnan(v))
+        return refuse("is not a number: type e.g. 0.5, 2 or inf");
+    return set_temperature(s, v);
 }
 
 void step_temperature(AppState& s, double factor) {
@@ -261,6 +326,15 @@ void shuffle_tokens(AppState& s) {
         s.permutation.original_text = s.sentence;
         s.permutation.causal_before = s.settings.causal;
         s.permutation.active = true;
+        if (s.lesson) {
+            // The lesson's title and explanation describe the words in their order: not the shuffle.
+            s.permutation.lesson_title_before = s.lesson->title;
+            s.permutation.lesson_explanation_before = s.lesson->explanation;
+            s.lesson->title = "Shuffled words of: " + s.lesson->title;
+            s.lesson->explanation =
+                "The words are shuffled (Permutation view); the lesson's explanation is about their original "
+                "order and comes back with \"Positions on + original sentence\".";
+        }
     }
     // The selected word stays selected wherever it moves.
     int selected = s.selection.query;
@@ -300,6 +374,12 @@ void restore_permutation(AppState& s) {
         s.selection.query = s.permutation.perm[static_cast<std::size_t>(q)];
     s.permutation.active = false;
     s.permutation.perm.clear();
+    if (s.lesson && !s.permutation.lesson_title_before.empty()) {
+        s.lesson->title = s.permutation.lesson_title_before;
+        s.lesson->explanation = s.permutation.lesson_explanation_before;
+    }
+    s.permutation.lesson_title_before.clear();
+    s.permutation.lesson_explanation_before.clear();
     s.inputs_changed();
 }
 
@@ -391,10 +471,32 @@ void set_kv_calc_kv_heads(AppState& s, std::int64_t n_kv_heads) {
 void start_quiz(AppState& s, int scenario, QuizKind kind) {
     const auto& all = builtin_scenarios();
     if (scenario < -1 || scenario >= static_cast<int>(all.size())) return;
+    const int round = s.quiz.round + 1;
+    end_quiz(s);  // puts back the temperature a revealed T = 0.1 question changed
     if (scenario >= 0) apply_scenario(s, all[static_cast<std::size_t>(scenario)]);
+    if (kind == QuizKind::kHeadRole) {
+        // A role is read off the pattern: every head separate (no pooled K/V) on a sentence that shows
+        // the asked head's role (the induction head needs a repeated word).
+        const std::vector<LessonHeadInfo> infos = LessonModel::instance().heads();
+        const int n = static_cast<int>(infos.size());
+        const int head = round % std::max(1, n);
+        s.settings.n_heads = s.settings.n_kv_heads = n;
+        s.settings.temperature = 1.0;
+        s.settings.causal = true;
+        s.settings.window = 0;
+        s.settings.use_positions = true;
+        s.hand_model.reset();
+        s.key_sentence.clear();
+        const std::string sentence = role_question_sentence(infos[static_cast<std::size_t>(head)].short_name);
+        if (sentence != s.sentence) {
+            s.sentence = sentence;
+            s.lesson.reset();
+            s.selection.query = -1;  // update() picks the last token
+            s.selection.pending_query.clear();
+        }
+        s.inputs_changed();
+    }
     QuizState& q = s.quiz;
-    const int round = q.round + 1;
-    q = QuizState{};
     q.round = round;
     // A role is guessed from the pattern, so that question shows the weights and hides the names instead.
     q.phase = QuizPhase::kPreparing;
@@ -443,11 +545,17 @@ void reveal_quiz(AppState& s, double now) {
     q.phase = QuizPhase::kRevealed;
     q.reveal_time = now;
     if (q.question.head >= 0) focus_head(s, q.question.head);
-    if (q.kind == QuizKind::kTemperature) set_temperature(s, 0.1);
+    if (q.kind == QuizKind::kTemperature) {
+        q.temperature_before = s.settings.temperature;
+        set_temperature(s, 0.1);
+    }
 }
 
 void end_quiz(AppState& s) {
+    const double before = s.quiz.temperature_before;
     s.quiz = QuizState{};
+    // The T = 0.1 reveal was a look, not a setting: the temperature the question found comes back.
+    if (!std::isnan(before) && s.settings.temperature == 0.1) set_temperature(s, before);
 }
 
 void set_font_scale(AppState& s, float scale) {

@@ -17,6 +17,10 @@ namespace attnviz::gui {
 /// s.status_message.
 void set_sentence(AppState& s, std::string sentence);
 
+/// A passing remark in the sentence bar ("saved ...", "left the hand example"); it stays until the
+/// next change that recomputes the engine.
+void set_status(AppState& s, std::string message);
+
 /// Back from the hand example to the lesson model (the sentence was edited), with a notice; no-op
 /// outside the hand example.
 void leave_hand_example(AppState& s);
@@ -28,7 +32,12 @@ void apply_scenario(AppState& s, const Scenario& scenario);
 /// Returns whether it was applied.
 bool load_scenario_from_file(AppState& s, const std::string& path);
 
-/// Asks the main loop to save the next rendered frame as a PNG named after the lesson and the time.
+/// Where File > Save screenshot writes: $XDG_PICTURES_DIR/attnviz, else $HOME/Pictures/attnviz, else
+/// the working directory (an absolute path unless neither variable is set).
+std::string screenshot_folder();
+
+/// Asks the main loop to save a frame as a PNG in screenshot_folder(), named after the lesson and the
+/// time: the frame after this one, so a menu that asked for it has closed and is not in the picture.
 void request_screenshot(AppState& s);
 
 /// Locks token `index` as the query (clamped to the tokens there are).
@@ -36,9 +45,15 @@ void set_query(AppState& s, int index);
 /// Moves the locked query by delta tokens (arrow keys).
 void move_query(AppState& s, int delta);
 
+/// "0.3", "1", "inf": a temperature as the messages print it.
+std::string format_temperature(double t);
 /// Sets the temperature after checking it (NaN or negative: refused, the old value kept, and
 /// s.temperature_message says why). 0 and +inf are valid. Returns whether it was applied.
 bool set_temperature(AppState& s, double temperature);
+/// A temperature typed as text: a number >= 0, or "inf" / "infinity" / "\u221E" for the uniform limit.
+/// Anything else (a negative number, "-0", text) is refused with the old value kept and a message in
+/// s.temperature_message. Returns whether it was applied.
+bool set_temperature_text(AppState& s, const std::string& typed);
 /// One log step warmer (factor > 1) or cooler (factor < 1), leaving T = 0 and T = inf sensibly.
 void step_temperature(AppState& s, double factor);
 

@@ -47,12 +47,13 @@ enum class MainView {
 
 /// Who is selected: one selection shared by every view.
 struct Selection {
-    int query = -1;             ///< locked query token (a heatmap row); -1 until update() picks one
-    std::string pending_query;  ///< token text or index to resolve after the next tokenization
-    int hover_token = -1;       ///< token under the mouse this frame (a preview), -1 = none
-    int layer = 0;              ///< the layer shown (the lesson sources have one)
-    int focus_head = 0;         ///< the head shown in the heatmap and the arcs
-    int hover_cell_row = -1;    ///< heatmap cell under the mouse, -1 = none
+    int query = -1;                   ///< locked query token (a heatmap row); -1 until update() picks one
+    std::string pending_query;        ///< token text or index to resolve after the next tokenization
+    int pending_query_fallback = -1;  ///< when pending_query is no token: this index (clamped), not the last
+    int hover_token = -1;             ///< token under the mouse this frame (a preview), -1 = none
+    int layer = 0;                    ///< the layer shown (the lesson sources have one)
+    int focus_head = 0;               ///< the head shown in the heatmap and the arcs
+    int hover_cell_row = -1;          ///< heatmap cell under the mouse, -1 = none
     int hover_cell_col = -1;
     int selected_cell_row = -1;  ///< the (query, key) cell the inspector explains; -1 = none
     int selected_cell_col = -1;
@@ -108,6 +109,8 @@ struct PermutationState {
     std::vector<int> perm;                     ///< [n_tokens] shuffled token i is original token perm[i]
     std::uint64_t seed = 1;                    ///< the next shuffle's seed (each click takes the next one)
     bool causal_before = true;                 ///< the causal setting to restore
+    std::string lesson_title_before;           ///< the lesson's title and explanation while shuffled
+    std::string lesson_explanation_before;
 };
 
 struct ViewState {
@@ -220,8 +223,12 @@ struct FrameLayout {
     Rect heatmap;                       ///< the matrix image (the visible window of it when zoomed)
     ImVec2 heatmap_pixels{0, 0};        ///< size the heatmap texture should have (framebuffer pixels)
     ImVec2 thumbnail_pixels{0, 0};
-    int strip_scrolled_to = -1;  ///< the query the token strip last scrolled into view
+    int strip_scrolled_to = -1;   ///< the query the token strip last scrolled into view
+    Rect main_area;               ///< the main view's window (tabs or selector and the view)
+    std::vector<Rect> view_tabs;  ///< [views()] each tab, when tabs are drawn (empty: the selector)
+    Rect view_selector;           ///< the view selector, when the tabs do not fit
     Rect temperature_slider;
+    Rect temperature_field;  ///< the typed-T field
     Rect causal_checkbox;
     Rect kv_heads_combo;
     /// Pipeline view: each stage's matrix cells ([PipelineStage::kCount], empty when not drawn) and
@@ -283,11 +290,12 @@ struct LessonIdentity {
 
 /// What a frame asks of the next frame or of the main loop; each is cleared where it is carried out.
 struct Requests {
-    bool open_scenario = false;    ///< open the File > Open scenario dialog on the next frame
-    bool open_model = false;       ///< open the File > Open model dialog on the next frame
-    std::string screenshot;        ///< a PNG path the main loop writes after this frame renders
-    bool quit = false;             ///< the main loop ends after this frame
-    std::optional<MainView> view;  ///< select this view's tab on the next frame (--panel, links, tests)
+    bool open_scenario = false;      ///< open the File > Open scenario dialog on the next frame
+    bool open_model = false;         ///< open the File > Open model dialog on the next frame
+    std::string screenshot;          ///< a PNG path the main loop writes once screenshot_wait_frames is 0
+    int screenshot_wait_frames = 0;  ///< frames to render first (the menu that asked closes in one)
+    bool quit = false;               ///< the main loop ends after this frame
+    std::optional<MainView> view;    ///< select this view's tab on the next frame (--panel, links, tests)
 };
 
 struct AppState {
@@ -302,10 +310,13 @@ struct AppState {
     Selection selection;
     ViewState view;
     std::string temperature_message;  ///< why the last typed temperature was refused, shown inline
+    std::string temperature_typed;    ///< the typed-T field's text while a person types in it
     std::string load_message;         ///< result of the last scenario load (error or warnings)
     std::string open_scenario_path;   ///< the path typed into File > Open scenario
     Requests requests;
-    std::string status_message;  ///< a passing remark for the sentence bar ("saved shot.png")
+    std::string status_message;  ///< a passing remark for the sentence bar ("saved shot.png"): set_status
+    bool status_for_pending_run =
+        false;  ///< the remark is about the recompute pending now: it survives that one
     PermutationState permutation;
 
     /// What changed, as counters that only grow. Actions bump them; whatever update() derives records

@@ -65,11 +65,13 @@ Expected<GuiOptions> parse_gui_options(int argc, char** argv) {
         if (!std::isfinite(*f) || *f < 0.6 || *f > 3.0)
             return Error{p.error("font-scale", "must be between 0.6 and 3")};
         o.font_scale = static_cast<float>(*f);
+        o.has_font_scale = true;
     }
     if (auto v = p.get("theme")) {
         if (*v != "dark" && *v != "light")
             return Error{p.error("theme", "'" + *v + "' is not dark or light")};
         o.theme = *v;
+        o.has_theme = true;
     }
     o.fullscreen = p.has("fullscreen");
     if (auto v = p.get("frames")) {
@@ -91,8 +93,10 @@ Expected<GuiOptions> parse_gui_options(int argc, char** argv) {
             cmdline::parse_count(x == std::string::npos ? *v : v->substr(0, x), "--size width", 200, 16384);
         Expected<long long> h =
             cmdline::parse_count(x == std::string::npos ? "" : v->substr(x + 1), "--size height", 150, 16384);
-        if (x == std::string::npos || !w || !h)
-            return Error{p.error("size", "'" + *v + "' is not WxH, e.g. 1280x800")};
+        if (x == std::string::npos) return Error{p.error("size", "'" + *v + "' is not WxH, e.g. 1280x800")};
+        // Say which number is wrong and why ("--size width: 10 is outside 200..16384").
+        if (!w) return Error{"attnviz: " + w.error() + " (e.g. --size 1280x800)"};
+        if (!h) return Error{"attnviz: " + h.error() + " (e.g. --size 1280x800)"};
         o.width = static_cast<int>(*w);
         o.height = static_cast<int>(*h);
     }

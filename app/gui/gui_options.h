@@ -13,7 +13,9 @@ struct GuiOptions {
     std::string scenario = "pod";  ///< --scenario NAME|FILE
     std::string query;             ///< --query TOKEN|INDEX
     float font_scale = 1.0f;
+    bool has_font_scale = false;  ///< --font-scale was given (else the remembered size is used)
     std::string theme = "dark";
+    bool has_theme = false;  ///< --theme was given (else the remembered theme is used)
     bool fullscreen = false;
     int frames = 0;          ///< 0 = run until closed
     std::string screenshot;  ///< PNG path written after the last frame

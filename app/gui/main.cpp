@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <vector>
 
 namespace {
@@ -76,6 +77,15 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "%s\n", s.c_str());
         return 2;
     }
+    // Text size and theme are remembered between interactive runs; timed runs (--frames, screenshots)
+    // neither read nor write them, so their pictures do not depend on the last session.
+    const bool remember = options.frames == 0;
+    const std::string settings_path = remember ? SettingsFile::default_path() : std::string();
+    SettingsFile settings = SettingsFile::load(settings_path);
+    for (const std::string& w : settings.warnings()) std::fprintf(stderr, "attnviz: %s\n", w.c_str());
+    apply_saved_appearance(state, settings, options);
+    const ViewState appearance_at_start = state.view;
+    bool appearance_changed = false;
 
     Platform platform;
     PlatformOptions popts;
@@ -121,13 +131,27 @@ int main(int argc, char** argv) {
         const ImVec4 bg = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
         platform.render(bg.x, bg.y, bg.z);
 
-        if (!state.requests.screenshot.empty()) {
+        if (!state.requests.screenshot.empty() && state.requests.screenshot_wait_frames > 0) {
+            --state.requests.screenshot_wait_frames;  // the menu that asked is still in this frame
+        } else if (!state.requests.screenshot.empty()) {
             const std::string path = state.requests.screenshot;
             state.requests.screenshot.clear();
+            std::error_code ec;
+            const std::filesystem::path folder = std::filesystem::path(path).parent_path();
+            if (!folder.empty()) std::filesystem::create_directories(folder, ec);
             const int w = platform.framebuffer_width();
             const int h = platform.framebuffer_height();
             const attnviz::Status s = write_png(path, read_framebuffer_rgba(w, h), w, h);
-            state.status_message = s.empty() ? "saved " + path : s;
+            set_status(state, s.empty() ? "saved " + path : s);
+        }
+        // Saved once a person changes them (not for what the command line set).
+        appearance_changed = appearance_changed || state.view.theme != appearance_at_start.theme ||
+                             state.view.font_scale != appearance_at_start.font_scale;
+        if (remember && appearance_changed) {
+            if (store_appearance(state, settings)) {
+                if (attnviz::Status s = settings.save(settings_path); !s.empty())
+                    set_status(state, "text size and theme not remembered: " + s);
+            }
         }
         // A timed run for a screenshot shows what it asked for: its last frame waits for a model that is
         // still loading or computing, and frames are drawn until the result is on screen (--stats runs

@@ -1,6 +1,8 @@
 // The real-model actions (contracts in model_actions.h).
 #include "app/gui/model_actions.h"
 
+#include "app/gui/app_actions.h"
+
 #include "core/attention/attention_config.h"
 #include "core/base/seeded_random.h"
 
@@ -65,7 +67,7 @@ void cancel_model_jobs(AppState& s) {
     s.model.loading.clear();
     s.derived.model.submitted = 0;
     s.model.decode_requested = false;
-    s.status_message = "cancelled: the model and the run on screen stay";
+    set_status(s, "cancelled: the model and the run on screen stay");
 }
 
 bool set_model_temperature(AppState& s, double temperature, InterventionScope scope) {
@@ -194,13 +196,13 @@ void generate_token(AppState& s) {
     const model::ModelConfig* config = open_config(s);
     const ModelDerived& d = s.derived.model;
     if (config == nullptr || !d.result || !d.result->run || d.result->run->logits.rows() == 0) {
-        s.status_message = "Generate needs a finished run of the model first";
+        set_status(s, "Generate needs a finished run of the model first");
         return;
     }
     const model::ForwardResult& run = *d.result->run;
     if (static_cast<int>(run.token_ids.size()) >= std::min(config->n_ctx, kDefaultTokenCap)) {
-        s.status_message = "Generate: the text already fills the model's context (" +
-                           std::to_string(run.token_ids.size()) + " tokens)";
+        set_status(s, "Generate: the text already fills the model's context (" +
+                          std::to_string(run.token_ids.size()) + " tokens)");
         return;
     }
     const int vocab = static_cast<int>(run.logits.cols());

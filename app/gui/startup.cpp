@@ -6,6 +6,8 @@
 #include "app/gui/views/views.h"
 #include "core/lesson/scenario.h"
 
+#include <cstdio>
+
 namespace attnviz::gui {
 
 Status configure_from_options(AppState& s, const GuiOptions& o) {
@@ -41,6 +43,28 @@ Status configure_from_options(AppState& s, const GuiOptions& o) {
         show_view(s, *view);
     }
     return error;
+}
+
+void apply_saved_appearance(AppState& s, const SettingsFile& settings, const GuiOptions& options) {
+    if (!options.has_theme) {
+        const std::optional<std::string> theme = settings.get("theme");
+        if (theme == "light") set_theme(s, Theme::kLight);
+        if (theme == "dark") set_theme(s, Theme::kDark);
+    }
+    if (!options.has_font_scale) {
+        const std::optional<double> scale = settings.get_number("font_scale");
+        if (scale && *scale >= 0.6 && *scale <= 3.0) set_font_scale(s, static_cast<float>(*scale));
+    }
+}
+
+bool store_appearance(const AppState& s, SettingsFile& settings) {
+    char scale[32];
+    std::snprintf(scale, sizeof scale, "%.3g", static_cast<double>(s.view.font_scale));
+    const std::string theme = s.view.theme == Theme::kLight ? "light" : "dark";
+    if (settings.get("theme") == theme && settings.get("font_scale") == std::string(scale)) return false;
+    settings.set("theme", theme);
+    settings.set("font_scale", scale);
+    return true;
 }
 
 std::string text_in_use(const AppState& s) {

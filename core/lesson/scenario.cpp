@@ -195,6 +195,7 @@ Expected<Scenario> parse_scenario(const std::string& text, const std::string& na
         ATTNVIZ_TRY(r.string("question", true, q.question));
         ATTNVIZ_TRY(r.string("answer", true, q.answer));
         ATTNVIZ_TRY(r.string("explanation", false, q.explanation));
+        ATTNVIZ_TRY(r.string("query", false, q.query));
         r.warn_unknown();
         sc.quiz = std::move(q);
     }

@@ -16,6 +16,7 @@ struct ScenarioQuiz {
     std::string question;
     std::string answer;       ///< the token text that answers it, e.g. "pod"
     std::string explanation;  ///< shown after the student answers
+    std::string query;        ///< the token the question is about when not the lesson's (text or index)
 };
 
 struct Scenario {

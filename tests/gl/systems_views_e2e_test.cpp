@@ -56,7 +56,9 @@ TEST(SystemsViewsEndToEnd, KvCacheViewShowsGroupsAndBars) {
     ASSERT_EQ(s.w, 1280);
     EXPECT_GT(s.count_near(213, 94, 0, 12), 2000) << "the MHA bar (Okabe-Ito vermillion)";
     EXPECT_GT(s.count_near(87, 181, 232, 12), 2000) << "KV group 1 and the GQA bar (sky blue)";
-    EXPECT_GT(s.count_near(230, 158, 0, 12), 2000) << "KV group 0 (orange)";
+    // The focused head's frame is no longer KV group 0's orange (issue 15 §4), and the GQA note takes two
+    // lines from the boxes: fewer orange pixels than the old 2000.
+    EXPECT_GT(s.count_near(230, 158, 0, 12), 1000) << "KV group 0 (orange)";
 }
 
 TEST(SystemsViewsEndToEnd, QuizViewAsksWithTheWeightsHidden) {

@@ -102,6 +102,14 @@ class HeadlessImGui {
         frames(s, 2);
     }
 
+    /// Types one character with no text field active (a letter shortcut), as the platform's char
+    /// callback delivers it whatever the keyboard layout.
+    void character(gui::AppState& s, unsigned int c) {
+        ImGui::GetIO().AddInputCharacter(c);
+        frame(s);
+        frames(s, 2);
+    }
+
     /// The text drawn by the last frame, every window in draw order, read back from the glyph quads of
     /// its draw lists (so text drawn through ImDrawList::AddText counts too). Spaces draw nothing and are
     /// missing: "for \"cat\"" reads for"cat".

@@ -77,7 +77,7 @@ TEST_F(AppInteraction, MaskToggleRecomputesTheUpperTriangle) {
     ui.click(s, s.layout.causal_checkbox.center());
     EXPECT_FALSE(s.settings.causal);
     EXPECT_GT(upper_sum(), 0.0);
-    ui.key(s, kKeyM);  // and back with the shortcut
+    ui.character(s, 'm');  // and back with the shortcut
     EXPECT_TRUE(s.settings.causal);
     EXPECT_EQ(upper_sum(), 0.0);
 }
@@ -125,7 +125,7 @@ TEST_F(AppInteraction, ArrowKeysMoveTheQuery) {
 
 TEST_F(AppInteraction, HeadShortcutAndThumbnailClickFocusHeads) {
     EXPECT_EQ(s.selection.focus_head, 0);
-    ui.key(s, kKeyH);
+    ui.character(s, 'h');
     EXPECT_EQ(s.selection.focus_head, 1);
     ASSERT_GE(s.layout.head_thumbnails.size(), 3u);
     ui.click(s, s.layout.head_thumbnails[2].center());
@@ -133,9 +133,9 @@ TEST_F(AppInteraction, HeadShortcutAndThumbnailClickFocusHeads) {
 }
 
 TEST_F(AppInteraction, TemperatureShortcutStepsAndReachesTheLimits) {
-    ui.key(s, kKeyT);
+    ui.character(s, 't');
     EXPECT_NEAR(s.settings.temperature, 1.5, 1e-12);
-    for (int i = 0; i < 12; ++i) ui.key(s, kKeyT, false, true);
+    for (int i = 0; i < 12; ++i) ui.character(s, 'T');
     EXPECT_EQ(s.settings.temperature, 0.0);
     const int q = s.selection.query;
     const HeadResult& h = s.derived.result()->heads[0];

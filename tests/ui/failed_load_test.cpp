@@ -21,7 +21,7 @@ namespace fs = std::filesystem;
 struct Snapshot {
     std::string sentence;
     std::string key_sentence;
-    EngineSettings settings;
+    LessonRunSettings settings;
     std::string lesson_name;
     std::string lesson_title;
     bool has_hand_model = false;
@@ -122,7 +122,7 @@ TEST_F(FailedScenarioLoad, KeepsTheLessonSentenceAndSettingsAndSaysWhy) {
     s.settings.window = 3;
     s.settings.n_kv_heads = 2;
     s.selection.focus_head = 1;
-    s.dirty = true;
+    s.inputs_changed();
     ui.frames(s, 3);
     ASSERT_NE(s.derived.result(), nullptr) << s.derived.status;
     const Snapshot before = Snapshot::of(s);

@@ -268,5 +268,130 @@ TEST_F(QuizView, TypingAnotherSentenceEndsTheQuestion) {
     EXPECT_TRUE(s.layout.weight_text_drawn);
 }
 
+// [SECTION] the quiz is right, always (issue 15 §2)
+
+/// The query a lesson question is about: its own "query", else the lesson's.
+int question_query(const AppState& s, const Scenario& sc) {
+    const std::string& want = sc.quiz->query.empty() ? sc.query : sc.quiz->query;
+    const std::optional<int> i = find_token(s.derived.tokens.tokens, want);
+    return i ? *i : -1;
+}
+
+TEST(QuizTruth, EveryBuiltinQuestionNamingAHeadHasTheEnginesTopKeyAsItsAnswer) {
+    HeadlessImGui ui;
+    const auto infos = LessonModel::instance().heads();
+    std::vector<std::string> names;
+    for (const auto& h : infos) names.push_back(h.name);
+    int checked = 0;
+    for (const Scenario& sc : builtin_scenarios()) {
+        if (!sc.quiz || is_number(sc.quiz->answer) || !sc.key_sentence.empty()) continue;
+        const int head = head_named_in(sc.quiz->question, names);
+        if (head < 0) continue;
+        AppState s;
+        apply_scenario(s, sc);
+        ui.frames(s, 2);
+        ASSERT_NE(s.derived.result(), nullptr) << sc.name << ": " << s.derived.status;
+        const int query = question_query(s, sc);
+        ASSERT_GE(query, 0) << sc.name;
+        const int best = engine_top_key(*s.derived.result(), head, query);
+        ASSERT_GE(best, 0) << sc.name;
+        EXPECT_EQ(s.derived.tokens.tokens[static_cast<std::size_t>(best)].text, sc.quiz->answer)
+            << sc.name << ": the lesson file's answer is not what the engine shows";
+        ++checked;
+    }
+    EXPECT_GE(checked, 4);
+}
+
+TEST_F(QuizView, AnAuthoredAnswerTheEngineDisagreesWithFollowsTheEngine) {
+    const std::string path = (std::filesystem::temp_directory_path() / "attnviz_quiz_wrong.json").string();
+    {
+        std::ofstream f(path);
+        f << R"({"title": "wrong key", "sentence": "the pod crashed because it ran out of memory", "query": "it",
+                 "quiz": {"question": "In the coreference head, which token does it attend to most?",
+                          "answer": "because"}})";
+    }
+    end_quiz(s);
+    show_view(s, MainView::kAttention);
+    ui.frames(s, 2);
+    ASSERT_TRUE(load_scenario_from_file(s, path)) << s.load_message;
+    std::filesystem::remove(path);
+    show_view(s, MainView::kQuiz);
+    ui.frames(s, 4);
+    ASSERT_EQ(s.quiz.scenario, -1);
+    EXPECT_EQ(s.quiz.question.answer, "pod") << "the engine's top key, not the file's";
+    EXPECT_NE(s.quiz.question.explanation.find("because"), std::string::npos) << "says the file disagreed";
+    ui.click(s, s.layout.quiz_chips[static_cast<std::size_t>(token_index(s, "pod"))].center());
+    EXPECT_TRUE(s.quiz.correct());
+}
+
+TEST_F(QuizView, TheCatItQuestionMarksTheEnginesTopKeyRight) {
+    start_quiz(s, scenario_index("cat-it"), QuizKind::kScenario);
+    ui.frames(s, 3);
+    ASSERT_FALSE(s.quiz.needs_question());
+    const int answer = s.quiz.question.answer_token;
+    ASSERT_GE(answer, 0);
+    ASSERT_EQ(LessonModel::instance().heads()[0].name, "coreference");
+    EXPECT_EQ(answer, engine_top_key(*s.derived.result(), 0, s.selection.query));
+    ui.click(s, s.layout.quiz_chips[static_cast<std::size_t>(answer)].center());
+    EXPECT_TRUE(s.quiz.correct());
+}
+
+TEST_F(QuizView, TheCatSatQuestionAboutCatHighlightsCat) {
+    start_quiz(s, scenario_index("cat-sat"), QuizKind::kScenario);
+    ui.frames(s, 3);
+    ASSERT_FALSE(s.quiz.needs_question());
+    EXPECT_EQ(s.selection.query, token_index(s, "cat"));
+}
+
+TEST_F(QuizView, ChoosingAnotherLessonReplacesTheOpenQuestion) {
+    ASSERT_EQ(s.lesson->name, "pod");
+    // The temperature lesson has the same sentence as pod: only the lesson picker changed.
+    apply_scenario(s, *find_builtin_scenario("temperature"));
+    ui.frames(s, 4);
+    ASSERT_TRUE(s.quiz.active());
+    EXPECT_EQ(s.quiz.question.question, find_builtin_scenario("temperature")->quiz->question);
+    EXPECT_EQ(s.quiz.scenario, scenario_index("temperature"));
+}
+
+TEST_F(QuizView, LeavingTheTemperatureQuestionPutsTheTemperatureBack) {
+    ASSERT_DOUBLE_EQ(s.settings.temperature, 1.0);
+    start_quiz(s, -1, QuizKind::kTemperature);
+    ui.frames(s, 3);
+    reveal_quiz(s, 0.0);
+    ui.frames(s, 2);
+    EXPECT_DOUBLE_EQ(s.settings.temperature, 0.1);
+    end_quiz(s);
+    ui.frames(s, 2);
+    EXPECT_DOUBLE_EQ(s.settings.temperature, 1.0) << "the T the question found";
+}
+
+TEST_F(QuizView, EveryRoleQuestionIsAskedWhereTheHeadShowsItsRole) {
+    const auto infos = LessonModel::instance().heads();
+    bool saw_induction = false;
+    for (std::size_t r = 0; r < infos.size(); ++r) {
+        start_quiz(s, s.quiz.scenario, QuizKind::kHeadRole);
+        ui.frames(s, 3);
+        ASSERT_EQ(s.quiz.question.mode, QuizAnswerMode::kChoice);
+        EXPECT_EQ(s.settings.n_kv_heads, s.settings.n_heads) << "no pooled K/V blurring the pattern";
+        const int head = s.quiz.question.head;
+        if (infos[static_cast<std::size_t>(head)].short_name != "induction") continue;
+        saw_induction = true;
+        // A repeat "A B ... A": the last token's top key in the induction head is what followed A before.
+        const auto& toks = s.derived.tokens.tokens;
+        const int last = static_cast<int>(toks.size()) - 1;
+        ASSERT_EQ(s.selection.query, last);
+        int first = -1;
+        for (int j = 0; j < last; ++j) {
+            if (toks[static_cast<std::size_t>(j)].text == toks.back().text) {
+                first = j;
+                break;
+            }
+        }
+        ASSERT_GE(first, 0) << "the sentence repeats the query's word";
+        EXPECT_EQ(engine_top_key(*s.derived.result(), head, last), first + 1);
+    }
+    EXPECT_TRUE(saw_induction);
+}
+
 }  // namespace
 }  // namespace attnviz::gui

@@ -8,6 +8,7 @@
 #include "core/lesson/lesson_model.h"
 
 #include <imgui.h>
+#include <imgui_stdlib.h>
 
 #include <cmath>
 #include <cstdio>
@@ -36,24 +37,37 @@ void draw_temperature(AppState& s) {
     }
     float value = std::isinf(t) ? 20.0f : static_cast<float>(t);
     ImGui::SetNextItemWidth(-1.0f);
-    if (ImGui::SliderFloat("##temperature", &value, 0.05f, 20.0f, format, ImGuiSliderFlags_Logarithmic)) {
+    // Typing goes through the field below (applied when left, "inf" allowed), not Ctrl+click: the
+    // slider's own text input applies every keystroke ("-0" on the way to "-0.5" set T = 0).
+    if (ImGui::SliderFloat("##temperature", &value, 0.05f, 20.0f, format,
+                           ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_NoInput)) {
         set_temperature(s, static_cast<double>(value));
     }
     s.layout.temperature_slider = Rect{ImGui::GetItemRectMin(), ImGui::GetItemRectMax()};
     if (ImGui::IsItemHovered()) {
         ImGui::SetTooltip(
-            "softmax((s - max) / T): low T sharpens, high T flattens.\nCtrl+click to type a value (0 and inf "
-            "allowed).");
+            "softmax((s - max) / T): low T sharpens, high T flattens.\nType an exact value in the field "
+            "below (0 and inf allowed).");
     }
     const float third = (ImGui::GetContentRegionAvail().x - 2.0f * ImGui::GetStyle().ItemSpacing.x) / 3.0f;
-    if (ImGui::Button("T = 0", ImVec2(third, 0))) set_temperature(s, 0.0);
+    // Narrow (large text): "0", "1", "inf" rather than cut labels.
+    const bool narrow = ImGui::CalcTextSize("T = 1").x + ImGui::GetStyle().FramePadding.x * 2.0f > third;
+    if (ImGui::Button(narrow ? "0" : "T = 0", ImVec2(third, 0))) set_temperature(s, 0.0);
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("argmax: the top key(s) share all the weight");
     ImGui::SameLine();
-    if (ImGui::Button("T = 1", ImVec2(third, 0))) set_temperature(s, 1.0);
+    if (ImGui::Button(narrow ? "1" : "T = 1", ImVec2(third, 0))) set_temperature(s, 1.0);
     ImGui::SameLine();
-    if (ImGui::Button("T = \xE2\x88\x9E", ImVec2(third, 0)))
+    if (ImGui::Button(narrow ? "\xE2\x88\x9E" : "T = \xE2\x88\x9E", ImVec2(third, 0)))
         set_temperature(s, std::numeric_limits<double>::infinity());
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("uniform: every visible key gets the same weight");
+    ImGui::SetNextItemWidth(-1.0f);
+    ImGui::InputTextWithHint("##temperature_typed", "type T: 0.5, 2, inf", &s.temperature_typed);
+    s.layout.temperature_field = Rect{ImGui::GetItemRectMin(), ImGui::GetItemRectMax()};
+    if (ImGui::IsItemDeactivatedAfterEdit()) {
+        set_temperature_text(s, s.temperature_typed);
+        s.temperature_typed.clear();
+    }
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("an exact temperature, applied on Enter: >= 0, or inf");
     if (!s.temperature_message.empty()) {
         ImGui::PushTextWrapPos();
         ImGui::TextColored(text_color(palette(s.view.theme).error), "%s", s.temperature_message.c_str());
@@ -103,13 +117,14 @@ void draw_heads(AppState& s) {
     const int max_heads = LessonModel::instance().max_heads();
     int n = s.settings.n_heads;
     ImGui::SetNextItemWidth(-1.0f);
-    if (ImGui::SliderInt("##heads", &n, 1, max_heads, "%d query heads")) set_heads(s, n, max_heads);
+    if (ImGui::SliderInt("##heads", &n, 1, max_heads, n == 1 ? "%d query head" : "%d query heads"))
+        set_heads(s, n, max_heads);
 
     const auto kv_label = [&](int kv) {
         char buf[96];
         const int r = s.settings.n_heads / kv;
         if (kv == s.settings.n_heads) {
-            std::snprintf(buf, sizeof buf, "%d KV heads (MHA)", kv);
+            std::snprintf(buf, sizeof buf, "%s (MHA)", count_of(kv, "KV head").c_str());
         } else if (kv == 1) {
             std::snprintf(buf, sizeof buf, "1 KV head (MQA: all %d share it)", s.settings.n_heads);
         } else {

@@ -9,6 +9,8 @@
 
 #include <imgui.h>
 
+#include <algorithm>
+
 namespace attnviz::gui {
 
 namespace {
@@ -26,28 +28,74 @@ void draw_lesson_only_note(AppState& s) {
     ImGui::TextDisabled("the text stays");
 }
 
+/// Draws one view (or the quiz's notice in its place) into the rest of the window.
+void draw_view_body(AppState& s, const ViewInfo& v) {
+    if (s.quiz.hidden() && v.id != MainView::kQuiz) {
+        // Predict, then reveal: no view shows weights while a question is open.
+        ImGui::TextColored(text_color(palette(s.view.theme).warning),
+                           "Quiz open: weights hidden until Reveal (Quiz tab).");
+        ImGui::SameLine();
+        if (ImGui::SmallButton("End quiz")) end_quiz(s);
+    }
+    if (v.lesson_only && model_open(s)) {
+        draw_lesson_only_note(s);
+    } else if (!s.quiz.hidden() || v.hides_weights) {
+        // Views that hide weights themselves draw; the others wait for the reveal.
+        v.draw(s);
+    }
+}
+
+/// Whether every tab fits with its whole label on one row of this width.
+bool tabs_fit(float width) {
+    const ImGuiStyle& st = ImGui::GetStyle();
+    float need = 0.0f;
+    for (const ViewInfo& v : views())
+        need += ImGui::CalcTextSize(v.tab_label).x + st.FramePadding.x * 2.0f + st.ItemInnerSpacing.x;
+    return need <= width;
+}
+
 }  // namespace
 
 void draw_main_view(AppState& s, ImVec2 pos, ImVec2 size) {
     begin_fixed_window("##main_view", pos, size, ImGuiWindowFlags_NoTitleBar);
+    s.layout.main_area = Rect{pos, ImVec2(pos.x + size.x, pos.y + size.y)};
+    s.layout.view_tabs.clear();
+    s.layout.view_selector = Rect{};
+    if (s.requests.view) set_main_view(s, *s.requests.view);
+    if (!tabs_fit(ImGui::GetContentRegionAvail().x)) {
+        // Large text or a narrow window: a selector instead of tabs whose names would be cut.
+        const ViewInfo* shown = &views().front();
+        for (const ViewInfo& v : views()) {
+            if (v.id == s.view.main_view) shown = &v;
+        }
+        ImGui::AlignTextToFramePadding();
+        ImGui::TextUnformatted("View");
+        ImGui::SameLine();
+        ImGui::SetNextItemWidth(std::min(ImGui::GetContentRegionAvail().x, ImGui::GetFontSize() * 12.0f));
+        if (ImGui::BeginCombo("##view_selector", shown->tab_label)) {
+            for (const ViewInfo& v : views()) {
+                if (ImGui::Selectable(v.tab_label, v.id == s.view.main_view)) set_main_view(s, v.id);
+            }
+            ImGui::EndCombo();
+        }
+        s.layout.view_selector = Rect{ImGui::GetItemRectMin(), ImGui::GetItemRectMax()};
+        s.requests.view.reset();
+        ImGui::Separator();
+        for (const ViewInfo& v : views()) {
+            if (v.id == s.view.main_view) draw_view_body(s, v);
+        }
+        ImGui::End();
+        return;
+    }
     if (ImGui::BeginTabBar("##views")) {
         for (const ViewInfo& v : views()) {
             const bool select = s.requests.view == v.id;
-            if (ImGui::BeginTabItem(v.tab_label, nullptr, select ? ImGuiTabItemFlags_SetSelected : 0)) {
+            const bool open =
+                ImGui::BeginTabItem(v.tab_label, nullptr, select ? ImGuiTabItemFlags_SetSelected : 0);
+            s.layout.view_tabs.push_back(Rect{ImGui::GetItemRectMin(), ImGui::GetItemRectMax()});
+            if (open) {
                 if (!s.requests.view) set_main_view(s, v.id);
-                if (s.quiz.hidden() && v.id != MainView::kQuiz) {
-                    // Predict, then reveal: no view shows weights while a question is open.
-                    ImGui::TextColored(text_color(palette(s.view.theme).warning),
-                                       "Quiz open: weights hidden until Reveal (Quiz tab).");
-                    ImGui::SameLine();
-                    if (ImGui::SmallButton("End quiz")) end_quiz(s);
-                }
-                if (v.lesson_only && model_open(s)) {
-                    draw_lesson_only_note(s);
-                } else if (!s.quiz.hidden() || v.hides_weights) {
-                    // Views that hide weights themselves draw; the others wait for the reveal.
-                    v.draw(s);
-                }
+                draw_view_body(s, v);
                 ImGui::EndTabItem();
             }
         }

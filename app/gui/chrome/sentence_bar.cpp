@@ -18,26 +18,24 @@ float draw_sentence_bar(AppState& s, ImVec2 pos, float width) {
     const LessonIdentity lesson = s.lesson.value_or(LessonIdentity{});
     const bool has_notes = !s.derived.notices.empty() || !s.derived.status.empty() ||
                            !s.status_message.empty() || !s.load_message.empty();
-    // The lesson's explanation wraps beside the picker; the bar grows with it so the sentence field
-    // below always stays visible.
-    const float picker_right =
-        style.WindowPadding.x + ImGui::CalcTextSize("Lesson").x + style.ItemSpacing.x * 2.0f + fs * 16.0f;
-    const float explanation_h =
-        lesson.explanation.empty() || s.quiz.hidden()
-            ? 0.0f
-            : ImGui::CalcTextSize(lesson.explanation.c_str(), nullptr, false,
-                                  std::max(fs * 10.0f, width - picker_right - style.WindowPadding.x))
-                  .y;
-    const float first_row_h = std::max(ImGui::GetFrameHeight(), explanation_h);
+    // The bar's height never depends on what it shows (an explanation or a status line appearing would
+    // move every control below and a click would land on the wrong thing): the explanation gets a fixed
+    // number of lines (fewer at large text, so the picture keeps the screen) and scrolls when longer;
+    // the status line is always reserved.
+    const float picker_w = std::min(fs * 16.0f, width * 0.3f);
+    const float line_h = ImGui::GetTextLineHeight();
+    const float screen_h = ImGui::GetMainViewport()->WorkSize.y;
+    const int explanation_lines = std::clamp(static_cast<int>(screen_h * 0.11f / line_h), 2, 4);
+    const float first_row_h =
+        std::max(ImGui::GetFrameHeight(), line_h * static_cast<float>(explanation_lines));
     const float height = first_row_h + ImGui::GetFrameHeight() + style.ItemSpacing.y +
-                         style.WindowPadding.y * 2.0f +
-                         (has_notes ? ImGui::GetTextLineHeightWithSpacing() : 0.0f);
+                         style.WindowPadding.y * 2.0f + ImGui::GetTextLineHeightWithSpacing();
     begin_fixed_window("##sentence_bar", pos, ImVec2(width, height), ImGuiWindowFlags_NoTitleBar);
 
     ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted("Lesson");
     ImGui::SameLine();
-    ImGui::SetNextItemWidth(fs * 16.0f);
+    ImGui::SetNextItemWidth(picker_w);
     // A lesson's title and explanation often give the quiz's answer away ("it" finds "pod"): hidden with the
     // weights.
     const bool hidden = s.quiz.hidden();
@@ -67,10 +65,13 @@ float draw_sentence_bar(AppState& s, ImVec2 pos, float width) {
                            "Quiz: the lesson's explanation appears after Reveal.");
     } else if (!lesson.explanation.empty()) {
         ImGui::SameLine();
-        ImGui::PushTextWrapPos(width - style.WindowPadding.x);
+        const float x = ImGui::GetCursorPosX();
+        ImGui::BeginChild("##explanation", ImVec2(width - x - style.WindowPadding.x, first_row_h), false);
+        ImGui::PushTextWrapPos(0.0f);
         ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(palette(s.view.theme).text_dim), "%s",
                            lesson.explanation.c_str());
         ImGui::PopTextWrapPos();
+        ImGui::EndChild();
     }
 
     ImGui::SetCursorScreenPos(ImVec2(pos.x + style.WindowPadding.x,

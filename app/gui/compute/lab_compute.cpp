@@ -55,6 +55,7 @@ void update_gallery(AppState& s) {
         const PatternTarget t = pattern_target(info.id, s);
         LessonRunSettings ls = t.settings;
         ls.max_tokens = kPreviewTokens;
+        ls.temperature = 1.0;  // a card shows its pattern, not the current T (at T = 18 all would be flat)
         const Expected<LessonRun> run = run_lesson(t.sentence.empty() ? s.sentence : t.sentence, "", ls);
         PatternPreview p;
         if (run) {

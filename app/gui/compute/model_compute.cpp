@@ -1,6 +1,7 @@
 // The real model's part of update() (contracts in model_compute.h).
 #include "app/gui/compute/model_compute.h"
 
+#include "app/gui/app_actions.h"
 #include "app/gui/compute/model_run.h"
 #include "app/gui/model_actions.h"
 #include "core/model/aggregates.h"
@@ -42,10 +43,10 @@ void apply_load(AppState& s, model::ModelJob::LoadOutcome outcome) {
     s.key_sentence.clear();
     s.permutation.active = false;
     const model::ModelConfig& c = loaded.model->config;
-    s.status_message = "opened " + model::model_display_name(loaded.source) + ": " +
-                       std::to_string(c.n_layers) + " layers \xC3\x97 " + std::to_string(c.n_heads) +
-                       " heads";
-    s.inputs_changed();
+
+    s.inputs_changed();  // first: the remark is about the run this load starts
+    set_status(s, "opened " + model::model_display_name(loaded.source) + ": " + std::to_string(c.n_layers) +
+                      " layers \xC3\x97 " + std::to_string(c.n_heads) + " heads");
 }
 
 /// The token a person names ("it" finds "·it": the leading-space mark is ignored), else -1.

@@ -1,6 +1,8 @@
 // Quiz questions built from scenarios and from the engine's result, and the answer checks.
 #include "app/gui/compute/quiz.h"
 
+#include "app/gui/compute/patterns.h"
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -78,6 +80,37 @@ QuizQuestion scenario_question(const ScenarioQuiz& quiz, const std::vector<std::
     q.explanation = quiz.explanation;
     q.head = head_named_in(quiz.question, head_names);
     return q;
+}
+
+int engine_top_key(const AttentionResult& result, int head, int query) {
+    if (head < 0 || head >= static_cast<int>(result.heads.size()) || query < 0 || query >= result.n_q)
+        return -1;
+    const HeadResult& h = result.heads[static_cast<std::size_t>(head)];
+    int best = -1;
+    for (int j = 0; j < result.n_k; ++j) {
+        if (result.visible(query, j) && (best < 0 || h.weights(query, j) > h.weights(query, best))) best = j;
+    }
+    return best;
+}
+
+std::string derive_answer_from_engine(QuizQuestion& q, const Tokenization& tokens,
+                                      const AttentionResult& result, int query) {
+    if (q.mode != QuizAnswerMode::kToken || q.head < 0) return "";
+    const int best = engine_top_key(result, q.head, query);
+    if (best < 0 || best >= static_cast<int>(tokens.tokens.size())) return "";
+    const std::string engine = tokens.tokens[static_cast<std::size_t>(best)].text;
+    const std::string authored = q.answer;
+    q.answer_token = best;
+    q.answer = engine;
+    if (lower_ascii(trim(authored)) == lower_ascii(trim(engine))) return "";
+    q.explanation = "The engine's top key here is \"" + engine + "\" (the lesson file says \"" + authored +
+                    "\"): the answer follows what the engine shows. " + q.explanation;
+    return authored;
+}
+
+std::string role_question_sentence(const std::string& short_name) {
+    if (short_name == "induction") return kInductionSentence;
+    return "the pod crashed because it ran out of memory";
 }
 
 QuizQuestion temperature_question(const Tokenization& tokens, const AttentionResult& result, int head,

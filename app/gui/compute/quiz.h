@@ -6,6 +6,7 @@
 #include "core/lesson/scenario.h"
 #include "core/lesson/tokenizer.h"
 
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -75,6 +76,9 @@ struct QuizState {
     std::string typed;         ///< kNumber: what the student typed
     double reveal_time = 0.0;  ///< ImGui time of the reveal (the weights fade in from it)
     int round = 0;             ///< questions asked so far (picks the head a role question asks about)
+    /// The temperature the T = 0.1 question found: its reveal sets T = 0.1, leaving the question puts
+    /// this back. NaN when nothing is to be restored.
+    double temperature_before = std::numeric_limits<double>::quiet_NaN();
 };
 
 /// Seconds the weights take to fade in after Reveal.
@@ -93,6 +97,21 @@ bool is_number(const std::string& text);
 
 /// The scenario's own question; numeric answers are typed, others are clicked.
 QuizQuestion scenario_question(const ScenarioQuiz& quiz, const std::vector<std::string>& head_names);
+
+/// The visible key with the highest weight in `head` for `query` (ties: the first), or -1 when the
+/// query is out of range or sees no key. What every token question's answer is checked against.
+int engine_top_key(const AttentionResult& result, int head, int query);
+
+/// Makes a token question agree with the engine: when it names a head (q.head >= 0), the answer is
+/// that head's top key for `query`, whatever the lesson file says. Returns the authored answer when
+/// it disagreed (the explanation then says so), empty when it agreed or nothing was derived.
+std::string derive_answer_from_engine(QuizQuestion& q, const Tokenization& tokens,
+                                      const AttentionResult& result, int query);
+
+/// The sentence a role question about the head with this short name is asked on, so that its pattern
+/// shows the role: a repeat "A B ... A" for the induction head, a pronoun, verbs, a noun with its
+/// article and a conjunction for the others.
+std::string role_question_sentence(const std::string& short_name);
 
 /// "Which key takes the weight of <query> at T = 0.1?": the answer is the visible key with the highest
 /// score in `head` (softmax keeps the order of the scores at every T > 0). Needs a query with a visible key.

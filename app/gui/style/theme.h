@@ -23,6 +23,7 @@ struct Palette {
     ImU32 error;        ///< refused input, engine errors, a query that sees no key
     ImU32 warning;      ///< notices, the quiz's hidden-weights banner
     ImU32 success;      ///< a right answer, a check that holds
+    ImU32 focus;        ///< the focused head's frame: unlike every KV-group colour (group_color)
 };
 
 /// A palette colour as ImGui::TextColored takes it.
@@ -34,6 +35,10 @@ inline ImVec4 text_color(ImU32 c) {
 void apply_theme(Theme theme, float size_scale);
 
 const Palette& palette(Theme theme);
+
+/// WCAG 2 contrast ratio of two opaque colours, 1 (same luminance) to 21 (black on white).
+/// Readable text needs at least 4.5.
+float contrast_ratio(ImU32 a, ImU32 b);
 
 /// Colour of KV group g (query heads that share a KV head share it): Okabe-Ito, colour-blind safe.
 ImU32 group_color(int g, float alpha = 1.0f);

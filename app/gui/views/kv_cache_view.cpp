@@ -75,7 +75,8 @@ void draw_gqa_diagram(AppState& s, ImVec2 size) {
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const ImVec2 origin = ImGui::GetCursorScreenPos();
     const ImVec2 avail = ImGui::GetContentRegionAvail();
-    const float caption_h = ImGui::GetTextLineHeightWithSpacing() * 2.4f;
+    // The caption, and under GQA the note on pooled K/V (two more lines): the boxes give way to them.
+    const float caption_h = ImGui::GetTextLineHeightWithSpacing() * (n_kv < n_heads ? 4.8f : 2.4f);
     const float gap = fs * 0.6f;
     const float label_h = ImGui::GetTextLineHeight();
     const float kv_h = fs * 1.7f;
@@ -90,11 +91,22 @@ void draw_gqa_diagram(AppState& s, ImVec2 size) {
     const float x0 = origin.x + std::max(0.0f, (avail.x - row_w) * 0.5f);
     const float q_y = origin.y + label_h + fs * 0.5f;
     const float kv_y = q_y + box + label_h + fs * 0.4f + link_h;
-    const auto& infos = LessonModel::instance().heads();
+    // The designed heads' names belong to the lesson model, not to the hand example's one head.
+    const std::vector<LessonHeadInfo> infos = s.derived.run && s.derived.run->kind != SourceKind::kHandExample
+                                                  ? LessonModel::instance().heads()
+                                                  : std::vector<LessonHeadInfo>{};
 
     s.layout.gqa_query_boxes.assign(static_cast<std::size_t>(n_heads), Rect{});
     s.layout.gqa_kv_boxes.assign(static_cast<std::size_t>(n_kv), Rect{});
-    dl->AddText(ImVec2(origin.x, origin.y), pal.text_dim, "query heads (each its own Q)");
+    dl->AddText(
+        ImVec2(origin.x, origin.y), pal.text_dim,
+        "query heads (each its own Q) \xC2\xB7 frame colour = KV head \xC2\xB7 focused head: this frame");
+    {
+        const ImVec2 ts = ImGui::CalcTextSize(
+            "query heads (each its own Q) \xC2\xB7 frame colour = KV head \xC2\xB7 focused head: this frame");
+        dl->AddRect(ImVec2(origin.x + ts.x + fs * 0.4f, origin.y + 1.0f),
+                    ImVec2(origin.x + ts.x + fs * 1.4f, origin.y + ts.y - 1.0f), pal.focus, 2.0f, 0, 2.5f);
+    }
     for (int g = 0; g < n_kv; ++g) {
         // A KV box spans its group's query heads.
         const float gx0 = x0 + static_cast<float>(g * group) * (box + gap);
@@ -138,8 +150,8 @@ void draw_gqa_diagram(AppState& s, ImVec2 size) {
         dl->AddRect(ImVec2(r.min.x - 2, r.min.y - 2), ImVec2(r.max.x + 2, r.max.y + 2), group_color(g), 2.0f,
                     0, 3.0f);
         if (h == s.selection.focus_head) {
-            dl->AddRect(ImVec2(r.min.x - 5, r.min.y - 5), ImVec2(r.max.x + 5, r.max.y + 5), pal.accent, 3.0f,
-                        0, 2.0f);
+            dl->AddRect(ImVec2(r.min.x - 5, r.min.y - 5), ImVec2(r.max.x + 5, r.max.y + 5), pal.focus, 3.0f,
+                        0, 2.5f);
         }
         const std::string label = shorten("Q" + std::to_string(h) + " " +
                                               (s.quiz.names_hidden() ? "?"
@@ -157,8 +169,8 @@ void draw_gqa_diagram(AppState& s, ImVec2 size) {
     ImGui::SetCursorScreenPos(ImVec2(origin.x, kv_y + kv_h + fs * 0.6f));
     char caption[256];
     if (n_kv == n_heads) {
-        std::snprintf(caption, sizeof caption,
-                      "MHA: %d query heads, %d KV heads. Every head caches its own K and V.", n_heads, n_kv);
+        std::snprintf(caption, sizeof caption, "MHA: %s, %s. Every head caches its own K and V.",
+                      count_of(n_heads, "query head").c_str(), count_of(n_kv, "KV head").c_str());
     } else {
         std::snprintf(caption, sizeof caption,
                       "%s: %d query heads read %d KV head%s (%d share each): the cache keeps %d K and %d V "
@@ -167,11 +179,21 @@ void draw_gqa_diagram(AppState& s, ImVec2 size) {
                       n_heads,
                       format_saving(static_cast<double>(n_heads) / static_cast<double>(n_kv)).c_str());
     }
-    ImGui::PushTextWrapPos(origin.x + avail.x);
+    ImGui::PushTextWrapPos(0.0f);
     ImGui::TextUnformatted(caption);
     ImGui::PopTextWrapPos();
     ImGui::TextDisabled(
         "Heads in one group read the same K and V; their patterns differ only through their queries.");
+    if (n_kv < n_heads) {
+        // Both true, for different models: say which one this view shows (issue 15 §3).
+        ImGui::PushTextWrapPos(0.0f);
+        ImGui::TextColored(
+            text_color(pal.warning), "%s",
+            "Why the patterns blur: this K and V are mean-pooled from a multi-head model, as when a "
+            "trained model is converted to GQA, which loses quality until it is trained further. "
+            "Models trained with GQA from the start (Llama 3, Mistral, MiniMind) lose almost nothing.");
+        ImGui::PopTextWrapPos();
+    }
     ImGui::EndChild();
 }
 
@@ -353,10 +375,10 @@ void draw_bars(AppState& s, ImVec2 size) {
 
     char formula[256];
     std::snprintf(formula, sizeof formula,
-                  "= 2 (K and V) \xC3\x97 %lld layers \xC3\x97 %lld KV heads \xC3\x97 %lld dims \xC3\x97 "
+                  "= 2 (K and V) \xC3\x97 %s \xC3\x97 %s \xC3\x97 %s \xC3\x97 "
                   "%lld tokens \xC3\x97 %lld batch \xC3\x97 %d bytes (%s) = %llu bytes",
-                  static_cast<long long>(k.shape.n_layers), static_cast<long long>(k.shape.n_kv_heads),
-                  static_cast<long long>(k.shape.head_dim),
+                  count_of(k.shape.n_layers, "layer").c_str(),
+                  count_of(k.shape.n_kv_heads, "KV head").c_str(), count_of(k.shape.head_dim, "dim").c_str(),
                   static_cast<long long>(k.shape.window > 0 ? std::min(k.shape.window, k.shape.seq_len)
                                                             : k.shape.seq_len),
                   static_cast<long long>(k.shape.batch), kv_dtype_bytes(k.shape.dtype),
@@ -384,7 +406,10 @@ void draw_bars(AppState& s, ImVec2 size) {
 void draw_kv_cache_view(AppState& s) {
     const ImVec2 avail = ImGui::GetContentRegionAvail();
     const float fs = ImGui::GetFontSize();
-    const float top_h = std::clamp(avail.y * 0.47f, fs * 13.0f, fs * 22.0f);
+    // Under GQA the diagram carries a two-line note on pooled K/V: its area grows by them.
+    const float note_h =
+        s.settings.n_kv_heads < s.settings.n_heads ? ImGui::GetTextLineHeightWithSpacing() * 2.2f : 0.0f;
+    const float top_h = std::clamp(avail.y * 0.47f + note_h, fs * 13.0f + note_h, fs * 22.0f + note_h);
     draw_gqa_diagram(s, ImVec2(avail.x, top_h));
 
     const float rest_h = std::max(50.0f, avail.y - top_h - ImGui::GetStyle().ItemSpacing.y);

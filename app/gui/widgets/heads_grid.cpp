@@ -40,6 +40,11 @@ void draw_heads_grid(AppState& s, ImVec2 size) {
     }
     const int n = static_cast<int>(d.result()->heads.size());
     const int group = d.config() ? std::max(1, d.config()->group_size()) : 1;
+    if (group > 1) {
+        ImGui::TextDisabled("frame colour = KV head");
+        ImGui::SameLine();
+        ImGui::TextColored(text_color(pal.focus), "%s", "focused head = this colour");
+    }
 
     // The column count that makes the thumbnails largest.
     const ImVec2 avail = ImGui::GetContentRegionAvail();
@@ -95,10 +100,13 @@ void draw_heads_grid(AppState& s, ImVec2 size) {
         dl->AddRect(ImVec2(p.x - 3, p.y - 3), ImVec2(p.x + side + 3, p.y + side + 3), group_color(g), 2.0f, 0,
                     3.0f);
         if (focused)
-            dl->AddRect(ImVec2(p.x - 6, p.y - 6), ImVec2(p.x + side + 6, p.y + side + 6), pal.accent, 3.0f, 0,
-                        2.0f);
-        static const std::vector<LessonHeadInfo> kNoInfos;
-        const auto& infos = real_model ? kNoInfos : LessonModel::instance().heads();
+            dl->AddRect(ImVec2(p.x - 6, p.y - 6), ImVec2(p.x + side + 6, p.y + side + 6), pal.focus, 3.0f, 0,
+                        2.5f);
+        // The designed heads' short names and roles belong to the lesson model, not to the hand example
+        // or a real model.
+        const bool designed = d.run && d.run->kind != SourceKind::kHandExample && !real_model;
+        const std::vector<LessonHeadInfo> infos =
+            designed ? LessonModel::instance().heads() : std::vector<LessonHeadInfo>{};
         const std::string label =
             real_model ? "H" + std::to_string(h) + (head_ablated(s, d.run->model_layer, h) ? " off" : "")
                        : std::to_string(h) + " " +
@@ -110,7 +118,7 @@ void draw_heads_grid(AppState& s, ImVec2 size) {
              chars > 3 && ImGui::CalcTextSize(shown.c_str()).x > side + 8.0f; --chars) {
             shown = shorten(label, chars);
         }
-        dl->AddText(ImVec2(p.x - 2, p.y + side + 4), focused ? pal.accent : pal.text, shown.c_str());
+        dl->AddText(ImVec2(p.x - 2, p.y + side + 4), focused ? pal.focus : pal.text_dim, shown.c_str());
         if (hovered && !s.quiz.names_hidden()) {
             ImGui::BeginTooltip();
             ImGui::Text("head %d: %s", h, d.forward()->head_names[hu].c_str());

@@ -42,10 +42,6 @@ void draw_options(AppState& s) {
             "leave the first key column out of the colour range,\nso an attention sink does not wash out the "
             "rest");
     }
-    if (s.view.heatmap.zoom > 1.0f) {
-        ImGui::SameLine();
-        if (ImGui::SmallButton("reset zoom")) reset_heatmap_zoom(s);
-    }
 }
 
 void cell_tooltip(const AppState& s, int row, int col) {
@@ -93,10 +89,25 @@ void draw_heatmap_panel(AppState& s, ImVec2 size) {
     const std::string name = s.quiz.names_hidden() ? "?"
                              : d.forward()         ? d.forward()->head_names[static_cast<std::size_t>(h)]
                                                    : "";
+    // One header line: the head, the colour options behind a button, the axes hint where it fits (the
+    // matrix keeps the height at large text).
     ImGui::Text("Head %d \xC2\xB7 %s", h, name.c_str());
     ImGui::SameLine();
-    ImGui::TextDisabled("  rows: queries (looking) \xC2\xB7 columns: keys (looked at)");
-    draw_options(s);
+    if (ImGui::SmallButton("colours")) ImGui::OpenPopup("##heatmap_options");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("colormap, colour scale, first-token column");
+    if (ImGui::BeginPopup("##heatmap_options")) {
+        draw_options(s);
+        ImGui::EndPopup();
+    }
+    if (s.view.heatmap.zoom > 1.0f) {
+        ImGui::SameLine();
+        if (ImGui::SmallButton("reset zoom")) reset_heatmap_zoom(s);
+    }
+    const char* hint = "rows: queries (looking) \xC2\xB7 columns: keys (looked at)";
+    if (ImGui::CalcTextSize(hint).x + fs < ImGui::GetContentRegionAvail().x - ImGui::GetCursorPosX()) {
+        ImGui::SameLine();
+        ImGui::TextDisabled("%s", hint);
+    }
 
     // Geometry: labels left and on top, legend on the right, square cells.
     const HeatmapViewState& view = s.view.heatmap;
@@ -105,12 +116,12 @@ void draw_heatmap_panel(AppState& s, ImVec2 size) {
     float label_w = 0.0f;
     for (int i = 0; i < r.n_q; ++i)
         label_w = std::max(label_w, ImGui::CalcTextSize(shorten(token_label(s, i), 10).c_str()).x);
-    label_w = std::min(label_w, fs * 7.0f) + fs * 0.5f;
+    label_w = std::min(label_w, fs * 4.0f) + fs * 0.5f;
     float label_h = 0.0f;
     for (int j = 0; j < r.n_k; ++j)
         label_h = std::max(label_h, ImGui::CalcTextSize(shorten(key_label(s, j), 10).c_str()).x);
-    label_h = std::min(label_h, fs * 7.0f) + fs * 0.5f;
-    const float legend_w = fs * 5.5f;
+    label_h = std::min(label_h, fs * 4.0f) + fs * 0.5f;
+    const float legend_w = fs * 4.5f;
     const float span = 1.0f / view.zoom;
     const float vis_rows = static_cast<float>(r.n_q) * span;
     const float vis_cols = static_cast<float>(r.n_k) * span;

@@ -150,4 +150,8 @@ void draw_chip(ImDrawList* dl, const Rect& r, const std::string& label, ImU32 bg
                 label.c_str());
 }
 
+std::string count_of(long long n, const std::string& noun) {
+    return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
+}
+
 }  // namespace attnviz::gui

@@ -35,6 +35,10 @@ bool is_cross(const AppState& s);
 /// Label shortened to at most max_chars code points with an ellipsis.
 std::string shorten(const std::string& text, int max_chars);
 
+/// "1 query head", "8 query heads": a count with its noun in the right number (noun in the singular,
+/// plural by adding "s").
+std::string count_of(long long n, const std::string& noun);
+
 /// "0.71", "0.05", "<0.01": weights as a student reads them.
 std::string format_weight(float w);
 
