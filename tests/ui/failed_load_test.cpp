@@ -21,7 +21,7 @@ namespace fs = std::filesystem;
 struct Snapshot {
     std::string sentence;
     std::string key_sentence;
-    EngineSettings settings;
+    decltype(AppState::settings) settings;
     std::string lesson_name;
     std::string lesson_title;
     bool has_hand_model = false;
