@@ -68,8 +68,8 @@ void print_json(const LessonRun& run, const LessonRunSettings& settings, const s
     root.set("tokens", tokens_json(run.tokens));
     if (run.cross()) root.set("key_tokens", tokens_json(run.key_tokens));
     JsonValue s = JsonValue::object();
-    s.set("heads", JsonValue::integer(settings.model.n_heads));
-    s.set("kv_heads", JsonValue::integer(settings.model.n_kv_heads));
+    s.set("heads", JsonValue::integer(settings.n_heads));
+    s.set("kv_heads", JsonValue::integer(settings.n_kv_heads));
     s.set("temperature", std::isinf(settings.temperature) ? JsonValue::string("inf") : JsonValue::number(settings.temperature));
     s.set("causal", JsonValue::boolean(settings.causal && !run.cross()));
     s.set("window", JsonValue::integer(settings.window));
@@ -110,8 +110,8 @@ void print_json(const LessonRun& run, const LessonRunSettings& settings, const s
 }
 
 void print_table(const LessonRun& run, const LessonRunSettings& settings, int query, const std::vector<std::string>& notices) {
-    std::printf("%s  |  %d heads, %d KV heads (%s)  |  T = %s  |  %s%s\n", kLessonModelLabel, settings.model.n_heads,
-                settings.model.n_kv_heads, attention_kind_name(settings.model.n_heads, settings.model.n_kv_heads),
+    std::printf("%s  |  %d heads, %d KV heads (%s)  |  T = %s  |  %s%s\n", kLessonModelLabel, settings.n_heads,
+                settings.n_kv_heads, attention_kind_name(settings.n_heads, settings.n_kv_heads),
                 format_temperature(settings.temperature).c_str(),
                 run.cross() ? "cross-attention" : settings.causal ? "causal" : "no causal mask",
                 settings.window > 0 ? (", window " + std::to_string(settings.window)).c_str() : "");
@@ -178,25 +178,19 @@ int run_lesson_command(int argc, char** argv) {
     }
     if (auto k = p.get("key-sentence")) sc.key_sentence = *k;
 
-    LessonRunSettings settings;
-    settings.model.n_heads = sc.n_heads;
-    settings.model.n_kv_heads = sc.n_kv_heads;
-    settings.temperature = sc.temperature;
-    settings.causal = sc.causal;
-    settings.window = sc.window;
-    settings.scale = sc.scale;
+    LessonRunSettings settings = sc.settings;  // the options below override the scenario's
     if (auto h = p.get("heads")) {
         Expected<long long> v = parse_count(*h, "--heads", 1, LessonModel::instance().max_heads());
         if (!v) return usage_error(p.command() + ": " + v.error());
-        settings.model.n_heads = static_cast<int>(*v);
-        if (!p.has("kv-heads")) settings.model.n_kv_heads = settings.model.n_heads;
+        settings.n_heads = static_cast<int>(*v);
+        if (!p.has("kv-heads")) settings.n_kv_heads = settings.n_heads;
     }
     if (auto k = p.get("kv-heads")) {
         Expected<long long> v = parse_count(*k, "--kv-heads", 1, LessonModel::instance().max_heads());
         if (!v) return usage_error(p.command() + ": " + v.error());
-        settings.model.n_kv_heads = static_cast<int>(*v);
+        settings.n_kv_heads = static_cast<int>(*v);
     }
-    if (Status s = validate_lesson_settings(settings.model); !s.empty()) return usage_error(p.command() + ": " + s);
+    if (Status s = validate_lesson_settings(settings); !s.empty()) return usage_error(p.command() + ": " + s);
     if (auto t = p.get("temperature")) {
         Expected<double> v = parse_number(*t, "--temperature");
         if (!v) return usage_error(p.command() + ": " + v.error());

@@ -7,6 +7,7 @@
 #include "core/io/file_io.h"
 #include "core/io/json.h"
 #include "core/io/npy.h"
+#include "core/lab/kv_cache.h"
 #include "core/model/builtin_model.h"
 #include "core/model/forward.h"
 
@@ -38,12 +39,6 @@ std::string format_number(double v) {
     if (std::isinf(v)) return "inf";
     char buf[32];
     std::snprintf(buf, sizeof buf, "%g", v);
-    return buf;
-}
-
-std::string format_bytes_mib(std::int64_t bytes) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.1f MiB", static_cast<double>(bytes) / (1024.0 * 1024.0));
     return buf;
 }
 
@@ -83,7 +78,8 @@ int print_info(const model::Checkpoint& m, const std::string& source, bool json)
                 static_cast<double>(m.n_parameters) / 1e6);
     std::printf("dtype:        %s\n", m.dtype.c_str());
     std::printf("memory:       %s owned (float32 copies) + %s mapped from the files in place\n",
-                format_bytes_mib(m.resident_bytes).c_str(), format_bytes_mib(m.mapped_bytes).c_str());
+                format_bytes(static_cast<double>(m.resident_bytes)).c_str(),
+                format_bytes(static_cast<double>(m.mapped_bytes)).c_str());
     return kExitOk;
 }
 

@@ -6,8 +6,9 @@
 
 namespace attnviz::gui {
 
-/// Recomputes derived results when the state is dirty: tokenize, lesson model, attention (once), then
-/// the heatmap cells. Resolves a pending query token. Cheap when nothing changed.
+/// Recomputes what is older than the inputs it derives from (AppState::inputs_version, colour_version):
+/// tokenize, lesson model, attention (once), then the heatmap cells; the flash and lab views from the
+/// result's version. Resolves a pending query token. Cheap when nothing changed.
 void update(AppState& s);
 
 /// Moves the flash playback on by the tiles due at `now` (ImGui time) while it plays and its view is

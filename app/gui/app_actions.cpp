@@ -1,6 +1,8 @@
 // State changes with their validation, shared by panels and shortcuts.
 #include "app/gui/app_actions.h"
 
+#include "app/gui/model_actions.h"
+
 #include "core/attention/attention_config.h"
 #include "core/base/seeded_random.h"
 #include "core/lab/model_presets.h"
@@ -16,38 +18,34 @@ namespace attnviz::gui {
 void set_sentence(AppState& s, std::string sentence) {
     if (sentence == s.sentence) return;
     s.sentence = std::move(sentence);
-    s.lesson.reset();              // a typed sentence is no longer the lesson
-    s.permutation.active = false;  // a typed sentence ends the permutation experiment
+    s.lesson.reset();               // a typed sentence is no longer the lesson
+    s.permutation.active = false;   // a typed sentence ends the permutation experiment
+    s.model.generated_ids.clear();  // generated tokens continued the old text
+    s.model.kv_session.reset();
     leave_hand_example(s);
-    s.dirty = true;
+    s.inputs_changed();
 }
 
 void leave_hand_example(AppState& s) {
     if (!s.hand_model) return;
     s.hand_model.reset();
-    s.settings.n_heads = s.settings.n_kv_heads = EngineSettings{}.n_heads;
+    s.settings.n_heads = s.settings.n_kv_heads = LessonRunSettings{}.n_heads;
     s.selection.selected_cell_row = s.selection.selected_cell_col = -1;
     s.status_message = "left the hand example: a new sentence is computed by the lesson model";
-    s.dirty = true;
+    s.inputs_changed();
 }
 
 void set_key_sentence(AppState& s, std::string key_sentence) {
     if (key_sentence == s.key_sentence) return;
     s.key_sentence = std::move(key_sentence);
-    s.dirty = true;
+    s.inputs_changed();
 }
 
 void apply_scenario(AppState& s, const Scenario& sc) {
     s.sentence = sc.sentence;
     s.key_sentence = sc.key_sentence;
     s.lesson = LessonIdentity{sc.name, sc.title, sc.explanation, sc.quiz};
-    s.settings.n_heads = sc.n_heads;
-    s.settings.n_kv_heads = sc.n_kv_heads;
-    s.settings.temperature = sc.temperature;
-    s.settings.causal = sc.causal;
-    s.settings.window = sc.window;
-    s.settings.scale = sc.scale;
-    s.settings.use_positions = true;
+    s.settings = sc.settings;
     s.permutation.active = false;
     s.hand_model = sc.hand_model;
     s.selection.selected_cell_row = s.selection.selected_cell_col = -1;
@@ -57,7 +55,7 @@ void apply_scenario(AppState& s, const Scenario& sc) {
     s.temperature_message.clear();
     s.load_message.clear();
     s.status_message.clear();
-    s.dirty = true;
+    s.inputs_changed();
 }
 
 bool load_scenario_from_file(AppState& s, const std::string& path) {
@@ -123,7 +121,7 @@ bool set_hand_value(AppState& s, HandMatrix which, int row, int col, float value
         return false;
     if ((*target)(row, col) == value) return true;
     (*target)(row, col) = value;
-    s.dirty = true;
+    s.inputs_changed();
     return true;
 }
 
@@ -132,6 +130,7 @@ void move_query(AppState& s, int delta) {
 }
 
 bool set_temperature(AppState& s, double t) {
+    if (model_open(s)) return set_model_temperature(s, t, InterventionScope::kAllLayers);
     if (Status err = validate_temperature(t); !err.empty()) {
         s.temperature_message = err + "; kept T = " + std::to_string(s.settings.temperature);
         return false;
@@ -139,12 +138,12 @@ bool set_temperature(AppState& s, double t) {
     s.temperature_message.clear();
     if (t == s.settings.temperature) return true;
     s.settings.temperature = t;
-    s.dirty = true;
+    s.inputs_changed();
     return true;
 }
 
 void step_temperature(AppState& s, double factor) {
-    const double t = s.settings.temperature;
+    const double t = model_open(s) ? s.model.interventions.temperature : s.settings.temperature;
     // The log slider spans [0.05, 20]; stepping off either end lands on the exact limit.
     constexpr double kMin = 0.05, kMax = 20.0;
     double next = t;
@@ -161,22 +160,23 @@ void step_temperature(AppState& s, double factor) {
 }
 
 void set_causal(AppState& s, bool causal) {
+    if (model_open(s)) return set_model_causal(s, causal);
     if (causal == s.settings.causal) return;
     s.settings.causal = causal;
-    s.dirty = true;
+    s.inputs_changed();
 }
 
 void set_window(AppState& s, int window) {
     window = std::max(0, window);
     if (window == s.settings.window) return;
     s.settings.window = window;
-    s.dirty = true;
+    s.inputs_changed();
 }
 
 void set_scale(AppState& s, bool scale) {
     if (scale == s.settings.scale) return;
     s.settings.scale = scale;
-    s.dirty = true;
+    s.inputs_changed();
 }
 
 std::vector<int> kv_head_choices(int n_heads) {
@@ -195,30 +195,30 @@ void set_heads(AppState& s, int n_heads, int max_heads) {
     while (n_heads % kv != 0) --kv;
     s.settings.n_kv_heads = kv;
     s.selection.focus_head = std::min(s.selection.focus_head, n_heads - 1);
-    s.dirty = true;
+    s.inputs_changed();
 }
 
 void set_kv_heads(AppState& s, int n_kv_heads) {
     if (n_kv_heads < 1 || n_kv_heads > s.settings.n_heads || s.settings.n_heads % n_kv_heads != 0) return;
     if (n_kv_heads == s.settings.n_kv_heads) return;
     s.settings.n_kv_heads = n_kv_heads;
-    s.dirty = true;
+    s.inputs_changed();
 }
 
 void set_use_positions(AppState& s, bool use_positions) {
     if (use_positions == s.settings.use_positions) return;
     s.settings.use_positions = use_positions;
-    s.dirty = true;
+    s.inputs_changed();
 }
 
 void apply_pattern(AppState& s, Pattern p) {
     const PatternTarget t = pattern_target(p, s);
-    const EngineSettings& e = t.settings;
+    const LessonRunSettings& e = t.settings;
     if (e.n_heads != s.settings.n_heads || e.n_kv_heads != s.settings.n_kv_heads ||
         e.causal != s.settings.causal || e.window != s.settings.window ||
         e.use_positions != s.settings.use_positions) {
         s.settings = e;
-        s.dirty = true;
+        s.inputs_changed();
     }
     if (!t.sentence.empty() && t.sentence != s.sentence) {
         s.sentence = t.sentence;
@@ -228,12 +228,12 @@ void apply_pattern(AppState& s, Pattern p) {
             "an induction head predicts that the pattern repeats.",
             s.lesson ? s.lesson->quiz : std::nullopt};
         s.permutation.active = false;
-        s.dirty = true;
+        s.inputs_changed();
     }
     if (t.query_last) {
         s.selection.query = -1;  // update() picks the last token
         s.selection.pending_query.clear();
-        s.dirty = true;
+        s.inputs_changed();
     }
     if (t.focus_head >= 0)
         s.selection.focus_head = t.focus_head;  // update() clamps it to the heads there are
@@ -287,7 +287,7 @@ void shuffle_tokens(AppState& s) {
     }
     s.settings.causal = false;
     s.settings.window = 0;
-    s.dirty = true;
+    s.inputs_changed();
 }
 
 void restore_permutation(AppState& s) {
@@ -300,7 +300,7 @@ void restore_permutation(AppState& s) {
         s.selection.query = s.permutation.perm[static_cast<std::size_t>(q)];
     s.permutation.active = false;
     s.permutation.perm.clear();
-    s.dirty = true;
+    s.inputs_changed();
 }
 
 void set_scaling_d(AppState& s, int d) {
@@ -308,30 +308,32 @@ void set_scaling_d(AppState& s, int d) {
 }
 
 void focus_head(AppState& s, int head) {
-    if (head < 0 || head >= s.settings.n_heads) return;
+    const int n_heads = s.model.open ? s.model.open->model->config.n_heads : s.settings.n_heads;
+    if (head < 0 || head >= n_heads) return;
     s.selection.focus_head = head;
 }
 
 void next_head(AppState& s) {
-    focus_head(s, (s.selection.focus_head + 1) % std::max(1, s.settings.n_heads));
+    const int n_heads = s.model.open ? s.model.open->model->config.n_heads : s.settings.n_heads;
+    focus_head(s, (s.selection.focus_head + 1) % std::max(1, n_heads));
 }
 
 void set_colormap(AppState& s, Colormap cmap) {
     if (cmap == s.view.heatmap.colormap) return;
     s.view.heatmap.colormap = cmap;
-    s.cells_dirty = true;
+    s.colours_changed();
 }
 
 void set_color_scale(AppState& s, ColorScale scale) {
     if (scale == s.view.heatmap.color.scale) return;
     s.view.heatmap.color.scale = scale;
-    s.cells_dirty = true;
+    s.colours_changed();
 }
 
 void set_ignore_first_key(AppState& s, bool ignore) {
     if (ignore == s.view.heatmap.color.ignore_first_key) return;
     s.view.heatmap.color.ignore_first_key = ignore;
-    s.cells_dirty = true;
+    s.colours_changed();
 }
 
 // [SECTION] KV-cache calculator

@@ -1,5 +1,6 @@
 // The changes a person can make, shared by panels and keyboard shortcuts: each validates, edits
-// AppState and marks it dirty. No engine calls here (update() does those once per frame).
+// AppState and bumps its inputs or colour version. No engine calls here (update() does those once
+// per frame).
 #pragma once
 
 #include "app/gui/app_state.h"
@@ -78,7 +79,7 @@ bool select_cell(AppState& s, int row, int col);
 /// Which matrix of the hand model an edit changes.
 enum class HandMatrix { kX, kWq, kWk, kWv };
 /// Sets one entry of the hand model (refused when there is none, the index is outside the matrix, or
-/// the value is not finite or beyond kHandModelMaxAbs). Marks the state dirty. Returns whether applied.
+/// the value is not finite or beyond kHandModelMaxAbs). Bumps the inputs version. Returns whether applied.
 bool set_hand_value(AppState& s, HandMatrix which, int row, int col, float value);
 
 void focus_head(AppState& s, int head);

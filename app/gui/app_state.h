@@ -6,6 +6,7 @@
 #include "app/gui/compute/heatmap_cells.h"
 #include "app/gui/compute/quiz.h"
 #include "app/gui/flash_playback.h"
+#include "app/gui/model_state.h"
 #include "app/gui/style/colormap.h"
 #include "core/attention/attention.h"
 #include "core/lab/io_model.h"
@@ -14,6 +15,7 @@
 #include "core/lab/temperature_sweep.h"
 #include "core/lesson/hand_model.h"
 #include "core/lesson/lesson_model.h"
+#include "core/lesson/lesson_run.h"
 #include "core/lesson/scenario.h"
 #include "core/lesson/tokenizer.h"
 
@@ -39,18 +41,8 @@ enum class MainView {
     kKvCache,
     kFlash,
     kCross,
-    kQuiz
-};
-
-/// What the engine computes from. Panels edit it and mark the state dirty.
-struct EngineSettings {
-    int n_heads = 8;
-    int n_kv_heads = 8;
-    double temperature = 1.0;  ///< 0 = argmax, +inf = uniform
-    bool causal = true;
-    int window = 0;             ///< 0 = no sliding window
-    bool scale = true;          ///< multiply scores by 1/sqrt(head_dim)
-    bool use_positions = true;  ///< the lesson model adds positional encodings (off: order is invisible)
+    kQuiz,
+    kModel
 };
 
 /// Who is selected: one selection shared by every view.
@@ -202,11 +194,17 @@ struct Derived {
     std::optional<KvCacheComparison>
         kv_cache;                      ///< the calculator's MHA / GQA / MQA sizes (core/lab/kv_cache.h)
     std::string kv_cache_error;        ///< why the calculator has no numbers
-    std::uint64_t version = 0;         ///< changes whenever results or cells change (textures follow)
+    std::uint64_t version = 0;         ///< grows whenever results or cells change (textures follow)
     FlashDerived flash;                ///< the flash view's numbers (computed while it is shown)
     IoEstimate flash_io;               ///< the IO comparison at the flash view's N, d and SRAM
-    std::uint64_t result_version = 0;  ///< changes whenever the engine recomputed
+    std::uint64_t result_version = 0;  ///< the AppState::inputs_version the run was computed from
+    /// Grows whenever `run` is replaced: a lesson recompute, a real model's delivered run or another of
+    /// its layers shown (a model computes in the background, so its runs arrive between input changes).
+    std::uint64_t run_version = 0;
+    std::uint64_t cells_run_version = 0;  ///< the run_version head_cells were built from
+    std::uint64_t colour_version = 0;     ///< the AppState::colour_version head_cells were built with
     LabDerived lab;
+    ModelDerived model;  ///< the open real model's last run (empty while the lesson model is the source)
 };
 
 struct Rect {
@@ -259,6 +257,10 @@ struct FrameLayout {
     Rect quiz_reveal;
     Rect quiz_next;
     std::vector<std::pair<QuizKind, Rect>> quiz_kind_buttons;
+    /// Model view: the thumbnails drawn this frame (index layer * n_heads + head) and where.
+    std::vector<std::pair<int, Rect>> model_thumbs;
+    ImVec2 model_thumb_pixels{0, 0};
+    ImVec2 model_preview_pixels{0, 0};
     bool weight_text_drawn =
         false;  ///< a weight number or arc was drawn this frame (tests: never while hidden)
 };
@@ -267,6 +269,8 @@ struct FrameLayout {
 struct Textures {
     ImTextureID heatmap = nullptr;
     std::vector<ImTextureID> head_thumbnails;
+    std::vector<ImTextureID> model_thumbnails;  ///< [n_layers * n_heads], null where not on screen
+    ImTextureID model_preview = nullptr;        ///< the model view's preview / aggregate heatmap
 };
 
 /// Which lesson is on screen: one value, set by a scenario or a pattern card, gone when a sentence is typed.
@@ -280,6 +284,7 @@ struct LessonIdentity {
 /// What a frame asks of the next frame or of the main loop; each is cleared where it is carried out.
 struct Requests {
     bool open_scenario = false;    ///< open the File > Open scenario dialog on the next frame
+    bool open_model = false;       ///< open the File > Open model dialog on the next frame
     std::string screenshot;        ///< a PNG path the main loop writes after this frame renders
     bool quit = false;             ///< the main loop ends after this frame
     std::optional<MainView> view;  ///< select this view's tab on the next frame (--panel, links, tests)
@@ -292,7 +297,8 @@ struct AppState {
     /// computes one head from them instead of the lesson model. Edited live in the pipeline view.
     std::optional<HandModel> hand_model;
     std::optional<LessonIdentity> lesson;  ///< the lesson on screen; none once the sentence is one's own
-    EngineSettings settings;
+    /// What the engine computes from: the one settings struct of scenario files and attnviz-cli lesson.
+    LessonRunSettings settings;
     Selection selection;
     ViewState view;
     std::string temperature_message;  ///< why the last typed temperature was refused, shown inline
@@ -302,8 +308,18 @@ struct AppState {
     std::string status_message;  ///< a passing remark for the sentence bar ("saved shot.png")
     PermutationState permutation;
 
-    bool dirty = true;        ///< engine inputs changed: update() recomputes everything
-    bool cells_dirty = true;  ///< only colour settings changed: update() rebuilds the cells
+    /// What changed, as counters that only grow. Actions bump them; whatever update() derives records
+    /// the version it was computed from and is recomputed when the two differ (the one way it decides).
+    std::uint64_t inputs_version = 1;  ///< engine inputs: sentences, settings, hand model
+    std::uint64_t colour_version = 0;  ///< colour settings only: the engine re-runs nothing
+    /// The sentence, a setting or the hand model changed: update() re-runs the engine.
+    void inputs_changed() { ++inputs_version; }
+    /// Only how weights are coloured changed: update() rebuilds the cells and nothing else.
+    void colours_changed() { ++colour_version; }
+    /// update() has not computed the latest inputs yet (the main loop does not wait for input then).
+    bool recompute_pending() const { return derived.result_version != inputs_version; }
+
+    ModelState model;  ///< the real model, when one is open (else the lesson sources above)
 
     KvCalculatorState kv_calc;
     KvFieldEdits kv_field_edits;

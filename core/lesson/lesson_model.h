@@ -25,7 +25,7 @@ struct LessonHeadInfo {
 struct LessonSettings {
     int n_heads = 8;          ///< 1..max_heads(): the first n designed heads
     int n_kv_heads = 8;       ///< divides n_heads; fewer than n_heads mean-pools each group's K and V
-    bool use_positions = true;
+    bool use_positions = true;  ///< add positional encodings (off: the order of tokens is invisible)
 };
 
 struct LessonForward {

@@ -6,8 +6,8 @@ namespace attnviz {
 
 AttentionConfig lesson_attention_config(const LessonRunSettings& settings, bool cross) {
     AttentionConfig config;
-    config.n_heads = settings.model.n_heads;
-    config.n_kv_heads = settings.model.n_kv_heads;
+    config.n_heads = settings.n_heads;
+    config.n_kv_heads = settings.n_kv_heads;
     config.head_dim = LessonModel::instance().head_dim();
     config.scale_mode = settings.scale ? ScaleMode::kInvSqrtHeadDim : ScaleMode::kNone;
     config.temperature = settings.temperature;
@@ -33,8 +33,8 @@ Expected<LessonRun> run_lesson(Tokenization tokens, Tokenization key_tokens, con
     run.key_tokens = std::move(key_tokens);
     if (run.tokens.tokens.empty()) return Error{"the sentence has no tokens: type some words"};
     try {
-        Expected<LessonForward> fwd = run.cross() ? LessonModel::instance().forward(run.tokens, run.key_tokens, settings.model)
-                                                  : LessonModel::instance().forward(run.tokens, settings.model);
+        Expected<LessonForward> fwd = run.cross() ? LessonModel::instance().forward(run.tokens, run.key_tokens, settings)
+                                                  : LessonModel::instance().forward(run.tokens, settings);
         if (!fwd) return Error{fwd.error()};
         run.forward = std::move(fwd).value();
         run.config = lesson_attention_config(settings, run.cross());

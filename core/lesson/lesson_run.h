@@ -11,12 +11,14 @@
 
 namespace attnviz {
 
-struct LessonRunSettings {
-    LessonSettings model;      ///< heads, KV heads
-    double temperature = 1.0;  ///< 0..inf
+/// Everything a lesson run is computed with, held as this one struct by scenario files ("settings"),
+/// attnviz-cli lesson and the GUI's controls: a new setting is one line here. The model's own settings
+/// (heads, KV heads, positions) are the base, passed as they are to LessonModel::forward.
+struct LessonRunSettings : LessonSettings {
+    double temperature = 1.0;  ///< 0 = argmax, +inf = uniform
     bool causal = true;        ///< ignored for cross-attention (keys from another sentence)
-    int window = 0;            ///< 0: none
-    bool scale = true;         ///< 1/sqrt(head_dim)
+    int window = 0;            ///< 0: no sliding window
+    bool scale = true;         ///< multiply scores by 1/sqrt(head_dim)
     int max_tokens = kDefaultTokenCap;
 };
 

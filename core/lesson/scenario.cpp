@@ -170,22 +170,22 @@ Expected<Scenario> parse_scenario(const std::string& text, const std::string& na
     Status error;
     if (const JsonValue* settings = top.object("settings", error)) {
         ObjectReader s(*settings, name, "$.settings", sc.warnings);
-        ATTNVIZ_TRY(s.integer("heads", 1, lesson::kMaxHeads, sc.n_heads));
-        sc.n_kv_heads = sc.n_heads;
-        ATTNVIZ_TRY(s.integer("kv_heads", 1, lesson::kMaxHeads, sc.n_kv_heads));
-        ATTNVIZ_TRY(s.temperature("temperature", sc.temperature));
-        ATTNVIZ_TRY(s.boolean("causal", sc.causal));
-        ATTNVIZ_TRY(s.integer("window", 0, 1 << 20, sc.window));
-        ATTNVIZ_TRY(s.boolean("scale", sc.scale));
+        ATTNVIZ_TRY(s.integer("heads", 1, lesson::kMaxHeads, sc.settings.n_heads));
+        sc.settings.n_kv_heads = sc.settings.n_heads;
+        ATTNVIZ_TRY(s.integer("kv_heads", 1, lesson::kMaxHeads, sc.settings.n_kv_heads));
+        ATTNVIZ_TRY(s.temperature("temperature", sc.settings.temperature));
+        ATTNVIZ_TRY(s.boolean("causal", sc.settings.causal));
+        ATTNVIZ_TRY(s.integer("window", 0, 1 << 20, sc.settings.window));
+        ATTNVIZ_TRY(s.boolean("scale", sc.settings.scale));
         ATTNVIZ_TRY(s.integer("focus_head", 0, lesson::kMaxHeads - 1, sc.focus_head));
         s.warn_unknown();
-        if (sc.focus_head >= sc.n_heads) {
+        if (sc.focus_head >= sc.settings.n_heads) {
             return Error{where(name, *settings, "$.settings") + ": focus_head (" + std::to_string(sc.focus_head) +
-                         ") must be below heads (" + std::to_string(sc.n_heads) + ")"};
+                         ") must be below heads (" + std::to_string(sc.settings.n_heads) + ")"};
         }
-        if (sc.n_heads % sc.n_kv_heads != 0) {
-            return Error{where(name, *settings, "$.settings") + ": kv_heads (" + std::to_string(sc.n_kv_heads) +
-                         ") must divide heads (" + std::to_string(sc.n_heads) + ")"};
+        if (sc.settings.n_heads % sc.settings.n_kv_heads != 0) {
+            return Error{where(name, *settings, "$.settings") + ": kv_heads (" + std::to_string(sc.settings.n_kv_heads) +
+                         ") must divide heads (" + std::to_string(sc.settings.n_heads) + ")"};
         }
     }
     ATTNVIZ_TRY(error);

@@ -4,6 +4,7 @@
 
 #include "core/base/expected.h"
 #include "core/lesson/hand_model.h"
+#include "core/lesson/lesson_run.h"
 
 #include <optional>
 #include <string>
@@ -22,12 +23,7 @@ struct Scenario {
     std::string title;
     std::string sentence;
     std::string key_sentence;  ///< non-empty: cross-attention, keys and values from this sentence
-    int n_heads = 8;
-    int n_kv_heads = 8;
-    double temperature = 1.0;
-    bool causal = true;
-    int window = 0;            ///< 0: no sliding window
-    bool scale = true;         ///< multiply scores by 1/sqrt(head_dim)
+    LessonRunSettings settings;  ///< "settings": heads, kv_heads, temperature, causal, window, scale
     std::string query;         ///< the token selected first: its text, or its index as digits
     int focus_head = 0;        ///< the head shown first
     std::string explanation;

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,36 @@ TEST(ArgParse, CountsRejectWhatIsNotAWholeNumberInRange) {
     expect_count_error("1025k", "outside", 1, 1 << 20);
     expect_count_error("99999999999999999999", "outside");
     expect_count_error("9007199254740993M", "outside", 1, 1LL << 62);  // v * 2^20 would overflow
+}
+
+TEST(ArgParse, CountSuffixesMeetTheRangeEdgesExactly) {
+    EXPECT_EQ(count("1024k", 1, 1 << 20), 1 << 20);                     // == hi
+    EXPECT_EQ(count("1M", 1 << 20, 1 << 20), 1 << 20);                  // == lo == hi
+    expect_count_error("1023k", "outside 1048576..1048576", 1 << 20, 1 << 20);  // 1024 below lo
+    expect_count_error("8k", "8k is outside 1..8191", 1, 8191);          // one past hi
+    // lo / 1024 truncates towards zero: -2k is still checked against -2047 itself.
+    expect_count_error("-2k", "outside -2047..0", -2047, 0);
+    EXPECT_EQ(count("-1k", -2047, 0), -1024);
+    EXPECT_EQ(count("9223372036854775807", 1, std::numeric_limits<long long>::max()),
+              std::numeric_limits<long long>::max());
+    expect_count_error("8796093022208M", "outside", 1, std::numeric_limits<long long>::max());  // 2^63
+    expect_count_error("9007199254740992k", "outside", 1, std::numeric_limits<long long>::max());
+}
+
+TEST(ArgParse, CountErrorsNameTheOptionAndKeepTheTextAsTyped) {
+    Expected<long long> v = parse_count("2M", "--seq", 1, 1 << 20);
+    ASSERT_FALSE(v.ok());
+    EXPECT_EQ(v.error(), "--seq: 2M is outside 1..1048576");
+    v = parse_count("12 k", "--seq", 1, 1 << 20);
+    ASSERT_FALSE(v.ok());
+    EXPECT_EQ(v.error(), "--seq: '12 k' is not a whole number");
+    v = parse_count("", "--seq", 1, 8);
+    ASSERT_FALSE(v.ok());
+    EXPECT_EQ(v.error(), "--seq: empty value; expected a whole number");
+    expect_count_error("0x10", "is not a whole number");  // decimal only
+    expect_count_error("kk", "is not a whole number");
+    expect_count_error("1kk", "is not a whole number");
+    expect_count_error("1Mk", "is not a whole number");
 }
 
 TEST(ArgParse, NumbersAcceptInfinityAndRejectNaN) {

@@ -17,7 +17,7 @@ constexpr int kCoreference = 0, kPrevious = 1, kSink = 2, kVerbSubject = 3, kInd
 
 LessonRun run(const std::string& sentence, bool causal = true, int kv_heads = 8, double temperature = 1.0) {
     LessonRunSettings s;
-    s.model.n_kv_heads = kv_heads;
+    s.n_kv_heads = kv_heads;
     s.causal = causal;
     s.temperature = temperature;
     Expected<LessonRun> r = run_lesson(sentence, "", s);

@@ -22,7 +22,7 @@ float max_permuted_difference(bool use_positions) {
     }
     LessonRunSettings s;
     s.causal = false;
-    s.model.use_positions = use_positions;
+    s.use_positions = use_positions;
     const Expected<LessonRun> a = run_lesson(original, "", s);
     const Expected<LessonRun> b = run_lesson(shuffled, "", s);
     EXPECT_TRUE(a.ok() && b.ok());

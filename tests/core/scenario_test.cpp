@@ -18,7 +18,7 @@ TEST(Scenario, BuiltinsCoverTheLessonsPodFirst) {
     for (const char* name : {"pod", "cat-it", "xiao-ming", "cat-sat", "temperature", "gqa-minimind", "chinese"}) {
         EXPECT_NE(find_builtin_scenario(name), nullptr) << name;
     }
-    EXPECT_EQ(find_builtin_scenario("gqa-minimind")->n_kv_heads, 2);
+    EXPECT_EQ(find_builtin_scenario("gqa-minimind")->settings.n_kv_heads, 2);
     EXPECT_EQ(find_builtin_scenario("nope"), nullptr);
     EXPECT_EQ(builtin_scenario_names().rfind("pod, cat-it, ", 0), 0u) << builtin_scenario_names();
     for (const Scenario& sc : all) {
@@ -43,18 +43,18 @@ TEST(Scenario, ParsesAllFields) {
         "quiz": {"question": "Q?", "answer": "b"}, "future_field": 1})", "dir/my-lesson.json");
     ASSERT_TRUE(sc.ok()) << sc.error();
     EXPECT_EQ(sc->name, "my-lesson");
-    EXPECT_EQ(sc->n_heads, 4);
-    EXPECT_EQ(sc->n_kv_heads, 2);
-    EXPECT_TRUE(std::isinf(sc->temperature));
-    EXPECT_FALSE(sc->causal);
-    EXPECT_EQ(sc->window, 2);
-    EXPECT_FALSE(sc->scale);
+    EXPECT_EQ(sc->settings.n_heads, 4);
+    EXPECT_EQ(sc->settings.n_kv_heads, 2);
+    EXPECT_TRUE(std::isinf(sc->settings.temperature));
+    EXPECT_FALSE(sc->settings.causal);
+    EXPECT_EQ(sc->settings.window, 2);
+    EXPECT_FALSE(sc->settings.scale);
     ASSERT_TRUE(sc->quiz.has_value());
     EXPECT_EQ(sc->quiz->answer, "b");
     ASSERT_EQ(sc->warnings.size(), 1u);
     EXPECT_NE(sc->warnings[0].find("$.future_field"), std::string::npos);
     // heads alone sets kv_heads to match (MHA).
-    EXPECT_EQ(parse_scenario(R"({"sentence": "x", "settings": {"heads": 3}})", "s.json")->n_kv_heads, 3);
+    EXPECT_EQ(parse_scenario(R"({"sentence": "x", "settings": {"heads": 3}})", "s.json")->settings.n_kv_heads, 3);
 }
 
 TEST(Scenario, MalformedFilesSayWhereAndWhat) {

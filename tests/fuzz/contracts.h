@@ -75,12 +75,13 @@ inline std::string check_scenario(std::string_view bytes) {
     const Scenario& s = *sc;
     if (s.name != "fuzz") return "name is \"" + s.name + "\", not the file stem \"fuzz\"";
     if (s.sentence.find_first_not_of(" \t\r\n") == std::string::npos) return "accepted a blank sentence";
-    if (s.n_heads < 1 || s.n_heads > lesson::kMaxHeads)
-        return "heads out of range: " + std::to_string(s.n_heads);
-    if (s.n_kv_heads < 1 || s.n_heads % s.n_kv_heads != 0) return "kv_heads does not divide heads";
-    if (s.focus_head < 0 || s.focus_head >= s.n_heads) return "focus_head out of range";
-    if (Status bad = validate_temperature(s.temperature); !bad.empty()) return "invalid temperature: " + bad;
-    if (s.window < 0) return "negative window";
+    const LessonRunSettings& rs = s.settings;
+    if (rs.n_heads < 1 || rs.n_heads > lesson::kMaxHeads)
+        return "heads out of range: " + std::to_string(rs.n_heads);
+    if (rs.n_kv_heads < 1 || rs.n_heads % rs.n_kv_heads != 0) return "kv_heads does not divide heads";
+    if (s.focus_head < 0 || s.focus_head >= rs.n_heads) return "focus_head out of range";
+    if (Status bad = validate_temperature(rs.temperature); !bad.empty()) return "invalid temperature: " + bad;
+    if (rs.window < 0) return "negative window";
     if (s.quiz && (s.quiz->question.empty() || s.quiz->answer.empty()))
         return "quiz without question or answer";
     if (s.hand_model) {

@@ -57,7 +57,7 @@ TEST_F(AppInteraction, DraggingTemperatureChangesConfigAndRecomputes) {
     ui.drag(s, r.center(), ImVec2(r.max.x - 3.0f, r.center().y));
     EXPECT_GT(s.settings.temperature, 5.0);
     EXPECT_GT(s.derived.version, before);
-    EXPECT_FALSE(s.dirty);
+    EXPECT_FALSE(s.recompute_pending());
     const float after_entropy =
         s.derived.result()->heads[0].rows.entropy[static_cast<std::size_t>(s.selection.query)];
     EXPECT_GT(after_entropy, before_entropy) << "a warmer softmax spreads the query row";
@@ -181,6 +181,27 @@ TEST_F(AppInteraction, FontShortcutsScaleTheInterface) {
     EXPECT_LT(s.view.font_scale, 1.0f);
     ui.key(s, kKey0, true);
     EXPECT_EQ(s.view.font_scale, 1.0f);
+}
+
+// Scenario files, the CLI and the GUI hold one settings struct: every setting a file gives reaches the
+// engine's config, none is dropped by a field-by-field copy.
+TEST(ScenarioSettings, EveryOneReachesTheEngine) {
+    Expected<Scenario> sc = parse_scenario(R"({"sentence": "a b c d", "settings": {"heads": 4, "kv_heads": 2,
+        "temperature": 0.5, "causal": false, "window": 2, "scale": false}})",
+                                           "all.json");
+    ASSERT_TRUE(sc.ok()) << sc.error();
+    HeadlessImGui ui;
+    AppState s;
+    apply_scenario(s, *sc);
+    ui.frames(s, 2);
+    ASSERT_NE(s.derived.config(), nullptr) << s.derived.status;
+    const AttentionConfig& c = *s.derived.config();
+    EXPECT_EQ(c.n_heads, 4);
+    EXPECT_EQ(c.n_kv_heads, 2);
+    EXPECT_EQ(c.temperature, 0.5);
+    EXPECT_FALSE(c.mask.causal);
+    EXPECT_EQ(c.mask.window, 2);
+    EXPECT_EQ(c.scale_mode, ScaleMode::kNone);
 }
 
 TEST(AppRobustness, EmptyAndWhitespaceSentencesShowAPlaceholder) {

@@ -42,7 +42,7 @@ TEST_F(LabViews, DraggingOnTheSweepPlotSetsTAndRecomputes) {
         std::exp(std::log(kSweepTMin) + 0.75 * (std::log(kSweepTMax) - std::log(kSweepTMin)));
     EXPECT_NEAR(s.settings.temperature, expected, expected * 0.03);
     EXPECT_GT(s.derived.result_version, before);
-    EXPECT_FALSE(s.dirty);
+    EXPECT_FALSE(s.recompute_pending());
     EXPECT_EQ(s.derived.result()->temperature, s.settings.temperature) << "the engine ran at the plot's T";
     // The readout's engine numbers follow: a warm T spreads "it"'s row.
     EXPECT_GT(focused().rows.effective_keys[static_cast<std::size_t>(s.selection.query)], 2.0f);
@@ -136,7 +136,7 @@ TEST_F(LabViews, EachGalleryCardSetsItsSettingsAndHead) {
         EXPECT_EQ(s.settings.causal, e.causal);
         EXPECT_EQ(s.settings.window, e.window);
         EXPECT_EQ(s.selection.focus_head, e.head >= 0 ? e.head : head_before);
-        EXPECT_FALSE(s.dirty);
+        EXPECT_FALSE(s.recompute_pending());
         ASSERT_TRUE(s.derived.result() != nullptr);
         if (e.head >= 0) {
             EXPECT_EQ(s.settings.n_kv_heads, s.settings.n_heads)

@@ -165,12 +165,12 @@ TEST_F(Pipeline, DraggingAnEmbeddingValueRecomputesTheWeights) {
         io.MousePos = ImVec2(from.x + 10.0f * static_cast<float>(i), from.y);
         ui.frame(s);
         if (i == 4) {
-            EXPECT_TRUE(s.dirty) << "an edit marks the state dirty for the next update";
+            EXPECT_TRUE(s.recompute_pending()) << "an edit asks the next update for a run";
         }
     }
     io.MouseDown[0] = false;
     ui.frames(s, 2);
-    EXPECT_FALSE(s.dirty);
+    EXPECT_FALSE(s.recompute_pending());
     EXPECT_GT(s.hand_model->x(1, 2), x_before + 0.2f) << "dragged right by 40 px at 0.01 per px";
     EXPECT_FLOAT_EQ(s.derived.forward()->x_query(1, 2), s.hand_model->x(1, 2));
     const MatrixRM& after = s.derived.result()->heads[0].weights;
@@ -191,13 +191,13 @@ TEST_F(Pipeline, EditingTheSentenceLeavesTheHandExample) {
 
 TEST_F(Pipeline, HandValuesAreChecked) {
     open("hand-example");
-    s.dirty = false;
+    ASSERT_FALSE(s.recompute_pending());
     EXPECT_FALSE(set_hand_value(s, HandMatrix::kWq, 3, 0, 1.0f));  // W_q is 3 x 3
     EXPECT_FALSE(set_hand_value(s, HandMatrix::kX, 0, 0, std::numeric_limits<float>::quiet_NaN()));
     EXPECT_FALSE(set_hand_value(s, HandMatrix::kX, 0, 0, 1e6f));
-    EXPECT_FALSE(s.dirty);
+    EXPECT_FALSE(s.recompute_pending());
     EXPECT_TRUE(set_hand_value(s, HandMatrix::kWv, 2, 2, -0.5f));
-    EXPECT_TRUE(s.dirty);
+    EXPECT_TRUE(s.recompute_pending());
 }
 
 TEST_F(Pipeline, HoveringAFormulaPartLightsItsStageAndBack) {

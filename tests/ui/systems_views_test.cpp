@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
+
 namespace attnviz::gui {
 namespace {
 
@@ -89,12 +91,20 @@ TEST(FlashView, AColourChangeRecomputesNothingInTheEngine) {
     ASSERT_TRUE(s.derived.flash.result.has_value());
     const std::uint64_t result_version = s.derived.result_version;
     const std::uint64_t flash_version = s.derived.flash.version;
-    const std::uint64_t cells_version = s.derived.version;
-    set_colormap(s, Colormap::kMagma);
-    ui.frames(s, 2);
-    EXPECT_GT(s.derived.version, cells_version) << "the cells follow the colormap";
-    EXPECT_EQ(s.derived.result_version, result_version);
-    EXPECT_EQ(s.derived.flash.version, flash_version) << "the traced flash path is not re-run";
+    const std::function<void()> colour_changes[] = {
+        [&] { set_colormap(s, Colormap::kMagma); },
+        [&] { set_color_scale(s, ColorScale::kLog); },
+        [&] { set_ignore_first_key(s, !s.view.heatmap.color.ignore_first_key); },
+    };
+    for (const auto& change : colour_changes) {
+        const std::uint64_t cells_version = s.derived.version;
+        change();
+        EXPECT_FALSE(s.recompute_pending()) << "a colour is no engine input";
+        ui.frames(s, 2);
+        EXPECT_GT(s.derived.version, cells_version) << "the cells follow the colours";
+        EXPECT_EQ(s.derived.result_version, result_version);
+        EXPECT_EQ(s.derived.flash.version, flash_version) << "the traced flash path is not re-run";
+    }
 }
 
 TEST(CrossView, SecondSentenceGivesRectangularUnmaskedAttention) {

@@ -7,18 +7,6 @@
 
 namespace attnviz::gui {
 
-LessonRunSettings lesson_run_settings(const EngineSettings& e) {
-    LessonRunSettings ls;
-    ls.model.n_heads = e.n_heads;
-    ls.model.n_kv_heads = e.n_kv_heads;
-    ls.model.use_positions = e.use_positions;
-    ls.temperature = e.temperature;
-    ls.causal = e.causal;
-    ls.window = e.window;
-    ls.scale = e.scale;
-    return ls;
-}
-
 namespace {
 
 // [SECTION] temperature sweep of the focused head's query row
@@ -27,8 +15,8 @@ void update_sweep(AppState& s) {
     LabDerived& lab = s.derived.lab;
     const int q = s.selection.query;
     const int h = s.selection.focus_head;
-    if (lab.sweep_version == s.derived.result_version && lab.sweep_query == q && lab.sweep_head == h) return;
-    lab.sweep_version = s.derived.result_version;
+    if (lab.sweep_version == s.derived.run_version && lab.sweep_query == q && lab.sweep_head == h) return;
+    lab.sweep_version = s.derived.run_version;
     lab.sweep_query = q;
     lab.sweep_head = h;
     lab.sweep.reset();
@@ -60,12 +48,12 @@ void update_scaling(AppState& s) {
 void update_gallery(AppState& s) {
     LabDerived& lab = s.derived.lab;
     if (s.view.main_view != MainView::kGallery) return;
-    if (!lab.gallery.empty() && lab.gallery_version == s.derived.result_version) return;
-    lab.gallery_version = s.derived.result_version;
+    if (!lab.gallery.empty() && lab.gallery_version == s.derived.run_version) return;
+    lab.gallery_version = s.derived.run_version;
     lab.gallery.clear();
     for (const PatternInfo& info : patterns()) {
         const PatternTarget t = pattern_target(info.id, s);
-        LessonRunSettings ls = lesson_run_settings(t.settings);
+        LessonRunSettings ls = t.settings;
         ls.max_tokens = kPreviewTokens;
         const Expected<LessonRun> run = run_lesson(t.sentence.empty() ? s.sentence : t.sentence, "", ls);
         PatternPreview p;
@@ -89,8 +77,8 @@ void update_gallery(AppState& s) {
 
 void update_permutation(AppState& s) {
     LabDerived& lab = s.derived.lab;
-    if (lab.permutation_version == s.derived.result_version) return;
-    lab.permutation_version = s.derived.result_version;
+    if (lab.permutation_version == s.derived.run_version) return;
+    lab.permutation_version = s.derived.run_version;
     PermutationCheck& c = lab.permutation;
     c = PermutationCheck{};
     const PermutationState& p = s.permutation;
@@ -106,7 +94,7 @@ void update_permutation(AppState& s) {
         return;
     }
     // The original order, with the same settings: the second run the comparison needs.
-    const Expected<LessonRun> orig = run_lesson(p.original_sentence, "", lesson_run_settings(s.settings));
+    const Expected<LessonRun> orig = run_lesson(p.original_sentence, "", s.settings);
     if (!orig) {
         c.message = orig.error();
         return;

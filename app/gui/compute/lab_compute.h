@@ -7,9 +7,6 @@
 
 namespace attnviz::gui {
 
-/// The lesson-run settings the engine settings stand for (the one mapping update() uses everywhere).
-LessonRunSettings lesson_run_settings(const EngineSettings& e);
-
 /// The sweep plot's temperature range (log axis) and resolution.
 inline constexpr double kSweepTMin = 0.05;
 inline constexpr double kSweepTMax = 20.0;

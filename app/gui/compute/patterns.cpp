@@ -34,7 +34,7 @@ const std::vector<PatternInfo>& patterns() {
 PatternTarget pattern_target(Pattern p, const AppState& s) {
     PatternTarget t;
     t.settings = s.settings;
-    EngineSettings& e = t.settings;
+    LessonRunSettings& e = t.settings;
     // Head-specific cards want the designed head itself, not a pooled group: all heads, MHA.
     const auto want_head = [&](int head) {
         e.n_heads = std::max(e.n_heads, std::min(LessonModel::instance().max_heads(), head + 1));

@@ -15,46 +15,6 @@
 
 namespace attnviz::gui {
 
-namespace {
-
-struct ChipRow {
-    std::vector<std::string> labels;
-    std::vector<Rect> rects;
-};
-
-/// Lays a row of chips out centred in [x_min, x_min + width] at height y.
-ChipRow layout_row(std::vector<std::string> labels, float x_min, float width, float y) {
-    const float fs = ImGui::GetFontSize();
-    const float pad = fs * 0.45f;
-    const float gap = fs * 0.35f;
-    ChipRow row;
-    float total = 0.0f;
-    std::vector<float> widths;
-    for (const std::string& l : labels) {
-        widths.push_back(std::max(fs * 1.5f, ImGui::CalcTextSize(l.c_str()).x + 2.0f * pad));
-        total += widths.back() + (widths.size() > 1 ? gap : 0.0f);
-    }
-    float x = x_min + std::max(0.0f, (width - total) * 0.5f);
-    for (float w : widths) {
-        row.rects.push_back(Rect{ImVec2(x, y), ImVec2(x + w, y + fs * 1.7f)});
-        x += w + gap;
-    }
-    row.labels = std::move(labels);
-    return row;
-}
-
-void draw_chip(ImDrawList* dl, const Rect& r, const std::string& label, ImU32 bg, ImU32 border, ImU32 text,
-               float thickness) {
-    const float fs = ImGui::GetFontSize();
-    dl->AddRectFilled(r.min, r.max, bg, fs * 0.3f);
-    dl->AddRect(r.min, r.max, border, fs * 0.3f, 0, thickness);
-    const ImVec2 ts = ImGui::CalcTextSize(label.c_str());
-    dl->AddText(ImVec2(0.5f * (r.min.x + r.max.x - ts.x), 0.5f * (r.min.y + r.max.y - ts.y)), text,
-                label.c_str());
-}
-
-}  // namespace
-
 void draw_cross_strip(AppState& s, ImVec2 size) {
     ImGui::BeginChild("##cross_strip", size, true, ImGuiWindowFlags_HorizontalScrollbar);
     const Palette& pal = palette(s.view.theme);
@@ -76,21 +36,21 @@ void draw_cross_strip(AppState& s, ImVec2 size) {
     std::vector<std::string> k_labels;
     for (int i = 0; i < n_q; ++i) q_labels.push_back(shorten(token_label(s, i), 14));
     for (int j = 0; j < n_k; ++j) k_labels.push_back(shorten(key_label(s, j), 14));
-    const ChipRow queries =
-        layout_row(q_labels, origin.x + caption_w, avail.x - caption_w, origin.y + fs * 0.3f);
-    const ChipRow keys = layout_row(k_labels, origin.x + caption_w, avail.x - caption_w,
-                                    origin.y + std::max(fs * 4.5f, avail.y - fs * 2.1f));
+    const std::vector<Rect> q_chips =
+        chip_row(q_labels, origin.x + caption_w, avail.x - caption_w, origin.y + fs * 0.3f);
+    const std::vector<Rect> k_chips = chip_row(k_labels, origin.x + caption_w, avail.x - caption_w,
+                                               origin.y + std::max(fs * 4.5f, avail.y - fs * 2.1f));
 
     ImDrawList* dl = ImGui::GetWindowDrawList();
     ImGui::PushFont(ImGui::GetIO().Fonts->Fonts[0]);
-    dl->AddText(ImVec2(origin.x, queries.rects[0].min.y + fs * 0.2f), pal.text_dim, "queries (Q)");
-    dl->AddText(ImVec2(origin.x, keys.rects[0].min.y + fs * 0.2f), pal.text_dim, "keys, values");
+    dl->AddText(ImVec2(origin.x, q_chips[0].min.y + fs * 0.2f), pal.text_dim, "queries (Q)");
+    dl->AddText(ImVec2(origin.x, k_chips[0].min.y + fs * 0.2f), pal.text_dim, "keys, values");
     ImGui::PopFont();
 
     s.layout.token_chips.assign(static_cast<std::size_t>(n_q), Rect{});
     int hovered = -1;
     for (int i = 0; i < n_q; ++i) {
-        const Rect& r = queries.rects[static_cast<std::size_t>(i)];
+        const Rect& r = q_chips[static_cast<std::size_t>(i)];
         s.layout.token_chips[static_cast<std::size_t>(i)] = r;
         ImGui::SetCursorScreenPos(r.min);
         ImGui::PushID(i);
@@ -105,14 +65,14 @@ void draw_cross_strip(AppState& s, ImVec2 size) {
     const MatrixRM& w = s.derived.result()->heads[static_cast<std::size_t>(h)].weights;
 
     // Links from the shown query down to every key, weakest first so strong ones sit on top.
-    const Rect& qr = queries.rects[static_cast<std::size_t>(shown)];
+    const Rect& qr = q_chips[static_cast<std::size_t>(shown)];
     const ImVec2 from(0.5f * (qr.min.x + qr.max.x), qr.max.y + 2.0f);
     std::vector<int> order(static_cast<std::size_t>(n_k));
     for (int j = 0; j < n_k; ++j) order[static_cast<std::size_t>(j)] = j;
     std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return w(shown, a) < w(shown, b); });
     for (int j : order) {
         const float wj = w(shown, j);
-        const Rect& kr = keys.rects[static_cast<std::size_t>(j)];
+        const Rect& kr = k_chips[static_cast<std::size_t>(j)];
         const ImVec2 to(0.5f * (kr.min.x + kr.max.x), kr.min.y - 2.0f);
         ImVec4 c = ImGui::ColorConvertU32ToFloat4(pal.arc);
         c.w = 0.15f + 0.85f * std::min(1.0f, wj * 1.4f);
@@ -123,7 +83,7 @@ void draw_cross_strip(AppState& s, ImVec2 size) {
     for (int r = 0; r < std::min(3, n_k); ++r) {
         const int j = order[static_cast<std::size_t>(n_k - 1 - r)];
         if (w(shown, j) < 0.05f) break;
-        const Rect& kr = keys.rects[static_cast<std::size_t>(j)];
+        const Rect& kr = k_chips[static_cast<std::size_t>(j)];
         const std::string text = format_weight(w(shown, j));
         const ImVec2 ts = ImGui::CalcTextSize(text.c_str());
         const ImVec2 p(0.5f * (kr.min.x + kr.max.x) - ts.x * 0.5f, kr.min.y - ts.y - fs * 0.45f);
@@ -133,17 +93,17 @@ void draw_cross_strip(AppState& s, ImVec2 size) {
     }
     for (int i = 0; i < n_q; ++i) {
         const bool is_query = i == s.selection.query;
-        draw_chip(dl, queries.rects[static_cast<std::size_t>(i)], q_labels[static_cast<std::size_t>(i)],
+        draw_chip(dl, q_chips[static_cast<std::size_t>(i)], q_labels[static_cast<std::size_t>(i)],
                   is_query ? pal.chip_query : (i == hovered ? pal.chip_hover : pal.chip),
                   i == shown ? pal.accent : pal.chip_border, is_query ? IM_COL32(20, 20, 20, 255) : pal.text,
                   i == shown ? 2.5f : 1.0f);
     }
     for (int j = 0; j < n_k; ++j) {
-        draw_chip(dl, keys.rects[static_cast<std::size_t>(j)], k_labels[static_cast<std::size_t>(j)],
-                  pal.chip, pal.chip_border, pal.text, 1.0f);
+        draw_chip(dl, k_chips[static_cast<std::size_t>(j)], k_labels[static_cast<std::size_t>(j)], pal.chip,
+                  pal.chip_border, pal.text, 1.0f);
     }
-    ImGui::SetCursorScreenPos(ImVec2(origin.x, keys.rects[0].max.y + 2.0f));
-    ImGui::Dummy(ImVec2(std::max(keys.rects.back().max.x, queries.rects.back().max.x) - origin.x, 1.0f));
+    ImGui::SetCursorScreenPos(ImVec2(origin.x, k_chips[0].max.y + 2.0f));
+    ImGui::Dummy(ImVec2(std::max(k_chips.back().max.x, q_chips.back().max.x) - origin.x, 1.0f));
     ImGui::PopFont();
     ImGui::EndChild();
 }

@@ -158,7 +158,7 @@ void draw_verdict(AppState& s) {
     if (s.lesson && !s.lesson->title.empty()) ImGui::TextDisabled("lesson: %s", s.lesson->title.c_str());
     const Derived& d = s.derived;
     const int query = s.selection.query;
-    if (d.result() && query >= 0 && query < d.result()->n_q && !s.dirty) {
+    if (d.result() && query >= 0 && query < d.result()->n_q && !s.recompute_pending()) {
         const HeadResult& h = d.result()->heads[static_cast<std::size_t>(s.selection.focus_head)];
         int best = -1;
         for (int j = 0; j < d.result()->n_k; ++j) {

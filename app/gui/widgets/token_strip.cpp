@@ -5,6 +5,7 @@
 #include "app/gui/style/fonts.h"
 #include "app/gui/style/theme.h"
 #include "app/gui/widgets/widgets.h"
+#include "core/io/utf8.h"
 #include "core/lesson/lesson_model.h"
 
 #include <imgui.h>
@@ -25,7 +26,7 @@ struct StripGeometry {
     float chip_h;
     float chip_y;               // top of the chip row
     float bar_h;                // tallest weight bar under the chips
-    std::vector<float> x0, x1;  // chip spans
+    std::vector<float> x0, x1;  // chip spans (chip_row, widgets.h)
 };
 
 /// An arc from x_query to x_key above base_y. Heights grow with distance, scaled so that the longest
@@ -69,29 +70,15 @@ void chip_tooltip(const AppState& s, int i, int shown_query, const HeadResult* h
     ImGui::BeginTooltip();
     ImGui::Text("\"%s\"  token %d, bytes %zu..%zu", token_display_label(tok.text).c_str(), i, tok.byte_begin,
                 tok.byte_end);
-    std::string codepoints;
-    for (unsigned char c : tok.text) {
-        if (c >= 0x80) {
-            codepoints = "non-ASCII";
-            break;
-        }
-    }
-    if (!codepoints.empty()) {
-        std::string cps;
-        for (std::size_t k = 0; k < tok.text.size();) {
-            const auto c = static_cast<unsigned char>(tok.text[k]);
-            const int len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : 4;
-            unsigned cp = len == 1 ? c : c & (0xFF >> (len + 1));
-            for (int b = 1; b < len && k + static_cast<std::size_t>(b) < tok.text.size(); ++b) {
-                cp = (cp << 6) |
-                     (static_cast<unsigned char>(tok.text[k + static_cast<std::size_t>(b)]) & 0x3F);
-            }
+    const std::u32string cps = decode_utf8(tok.text);
+    if (std::any_of(cps.begin(), cps.end(), [](char32_t cp) { return cp >= 0x80; })) {
+        std::string list;
+        for (const char32_t cp : cps) {
             char buf[16];
-            std::snprintf(buf, sizeof buf, "U+%04X ", cp);
-            cps += buf;
-            k += static_cast<std::size_t>(len);
+            std::snprintf(buf, sizeof buf, "U+%04X ", static_cast<unsigned>(cp));
+            list += buf;
         }
-        ImGui::TextDisabled("code points: %s", cps.c_str());
+        ImGui::TextDisabled("code points: %s", list.c_str());
     }
     ImGui::TextDisabled("%s", LessonModel::instance().describe_token(tok.text).c_str());
     if (head != nullptr && shown_query >= 0 && i != shown_query) {
@@ -128,38 +115,22 @@ void draw_token_strip(AppState& s, ImVec2 size) {
     const ImVec2 avail = ImGui::GetContentRegionAvail();
     std::vector<std::string> labels(static_cast<std::size_t>(n));
     for (int i = 0; i < n; ++i) labels[static_cast<std::size_t>(i)] = shorten(token_label(s, i), 14);
-    const auto strip_width = [&](float font_size) {
-        float total = 0.0f;
-        for (int i = 0; i < n; ++i) {
-            total += std::max(font_size * 1.5f,
-                              ImGui::CalcTextSize(labels[static_cast<std::size_t>(i)].c_str()).x +
-                                  0.9f * font_size) +
-                     (i ? 0.35f * font_size : 0.0f);
-        }
-        return total;
-    };
     ImGui::PushFont(display_font());
-    if (strip_width(ImGui::GetFontSize()) > avail.x && ImGui::GetFont() != ImGui::GetIO().Fonts->Fonts[0]) {
+    if (chip_row_width(labels) > avail.x && ImGui::GetFont() != ImGui::GetIO().Fonts->Fonts[0]) {
         ImGui::PopFont();
         ImGui::PushFont(ImGui::GetIO().Fonts->Fonts[0]);
     }
     const float fs = ImGui::GetFontSize();
 
     // Chip geometry: one row, scrolled horizontally when the sentence is long.
-    const float pad = fs * 0.45f;
-    const float gap = fs * 0.35f;
     StripGeometry g;
     g.chip_h = fs * 1.7f;
     g.bar_h = std::clamp(avail.y * 0.12f, fs * 0.5f, fs * 1.2f);
     g.chip_y = origin.y + avail.y - g.chip_h - g.bar_h - fs * 0.4f;
-    const float total = strip_width(fs);
-    float x = origin.x + std::max(0.0f, (avail.x - total) * 0.5f);
-    for (int i = 0; i < n; ++i) {
-        const float w = std::max(
-            fs * 1.5f, ImGui::CalcTextSize(labels[static_cast<std::size_t>(i)].c_str()).x + 2.0f * pad);
-        g.x0.push_back(x);
-        g.x1.push_back(x + w);
-        x += w + gap;
+    const float total = chip_row_width(labels);
+    for (const Rect& r : chip_row(labels, origin.x, avail.x, g.chip_y)) {
+        g.x0.push_back(r.min.x);
+        g.x1.push_back(r.max.x);
     }
 
     // Hit testing first, so this frame's hover drives this frame's arcs.
@@ -257,13 +228,9 @@ void draw_token_strip(AppState& s, ImVec2 size) {
         ImU32 bg = masked ? pal.chip_masked : pal.chip;
         if (i == hovered) bg = pal.chip_hover;
         if (is_query) bg = pal.chip_query;
-        dl->AddRectFilled(r.min, r.max, bg, fs * 0.3f);
-        dl->AddRect(r.min, r.max, i == shown ? pal.accent : pal.chip_border, fs * 0.3f, 0,
-                    i == shown ? 2.5f : 1.0f);
-        const ImVec2 ts = ImGui::CalcTextSize(labels[iu].c_str());
         const ImU32 text_col = is_query ? IM_COL32(20, 20, 20, 255) : (masked ? pal.text_dim : pal.text);
-        dl->AddText(ImVec2(0.5f * (r.min.x + r.max.x - ts.x), 0.5f * (r.min.y + r.max.y - ts.y)), text_col,
-                    labels[iu].c_str());
+        draw_chip(dl, r, labels[iu], bg, i == shown ? pal.accent : pal.chip_border, text_col,
+                  i == shown ? 2.5f : 1.0f);
 
         if (head != nullptr && shown >= 0 && !masked) {
             const float w = head->weights(shown, i);

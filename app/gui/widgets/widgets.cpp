@@ -3,6 +3,7 @@
 
 #include "app/gui/style/theme.h"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace attnviz::gui {
@@ -108,6 +109,45 @@ std::string format_weight(float w) {
     if (w > 0.0f && w < 0.005f) return "<0.01";
     std::snprintf(buf, sizeof buf, "%.2f", static_cast<double>(w));
     return buf;
+}
+
+namespace {
+
+float chip_width(const std::string& label, float fs) {
+    return std::max(fs * 1.5f, ImGui::CalcTextSize(label.c_str()).x + 0.9f * fs);
+}
+
+}  // namespace
+
+float chip_row_width(const std::vector<std::string>& labels) {
+    const float fs = ImGui::GetFontSize();
+    float total = 0.0f;
+    for (std::size_t i = 0; i < labels.size(); ++i)
+        total += chip_width(labels[i], fs) + (i ? 0.35f * fs : 0.0f);
+    return total;
+}
+
+std::vector<Rect> chip_row(const std::vector<std::string>& labels, float x_min, float width, float y) {
+    const float fs = ImGui::GetFontSize();
+    std::vector<Rect> rects;
+    rects.reserve(labels.size());
+    float x = x_min + std::max(0.0f, (width - chip_row_width(labels)) * 0.5f);
+    for (const std::string& label : labels) {
+        const float w = chip_width(label, fs);
+        rects.push_back(Rect{ImVec2(x, y), ImVec2(x + w, y + fs * 1.7f)});
+        x += w + 0.35f * fs;
+    }
+    return rects;
+}
+
+void draw_chip(ImDrawList* dl, const Rect& r, const std::string& label, ImU32 bg, ImU32 border, ImU32 text,
+               float border_thickness) {
+    const float fs = ImGui::GetFontSize();
+    dl->AddRectFilled(r.min, r.max, bg, fs * 0.3f);
+    dl->AddRect(r.min, r.max, border, fs * 0.3f, 0, border_thickness);
+    const ImVec2 ts = ImGui::CalcTextSize(label.c_str());
+    dl->AddText(ImVec2(0.5f * (r.min.x + r.max.x - ts.x), 0.5f * (r.min.y + r.max.y - ts.y)), text,
+                label.c_str());
 }
 
 }  // namespace attnviz::gui

@@ -8,6 +8,7 @@
 #include <imgui.h>
 
 #include <string>
+#include <vector>
 
 namespace attnviz::gui {
 
@@ -36,5 +37,17 @@ std::string shorten(const std::string& text, int max_chars);
 
 /// "0.71", "0.05", "<0.01": weights as a student reads them.
 std::string format_weight(float w);
+
+/// The width of a row of token chips for these labels in the current font (chip_row below).
+float chip_row_width(const std::vector<std::string>& labels);
+
+/// Token chips in one row, one per label in the current font, 1.7 em tall with their top at y: each as
+/// wide as its label plus padding (at least 1.5 em), 0.35 em apart, centred in [x_min, x_min + width]
+/// (from x_min when wider). The token strip and the cross-attention view lay their chips out this way.
+std::vector<Rect> chip_row(const std::vector<std::string>& labels, float x_min, float width, float y);
+
+/// One chip: a rounded box with a border and its label centred.
+void draw_chip(ImDrawList* dl, const Rect& r, const std::string& label, ImU32 bg, ImU32 border, ImU32 text,
+               float border_thickness);
 
 }  // namespace attnviz::gui
