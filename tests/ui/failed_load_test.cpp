@@ -122,7 +122,7 @@ TEST_F(FailedScenarioLoad, KeepsTheLessonSentenceAndSettingsAndSaysWhy) {
     s.settings.window = 3;
     s.settings.n_kv_heads = 2;
     s.selection.focus_head = 1;
-    s.dirty = true;
+    s.inputs_changed();
     ui.frames(s, 3);
     ASSERT_NE(s.derived.result(), nullptr) << s.derived.status;
     const Snapshot before = Snapshot::of(s);

@@ -112,7 +112,7 @@ TEST(AppScripts, AFocusedHeadBeyondTheNewHeadCountIsClamped) {
     EXPECT_EQ(s.derived.result()->heads.size(), 2u);
     // Set behind the actions' back (a scenario written for more heads): update() clamps it as well.
     s.selection.focus_head = 12;
-    s.dirty = true;
+    s.inputs_changed();
     ui.frames(s, 3);
     EXPECT_EQ(s.selection.focus_head, 1);
     expect_finite_distributions(s, "2 heads");
