@@ -1,7 +1,6 @@
 // robustness.md items that live in the lesson GUI's state: scripts (T5-T7), a 1 MB paste (T9), a head
 // index left over from more heads (N5). Each renders real frames headless and checks the state after.
 #include "app/gui/app_actions.h"
-#include "core/io/utf8.h"
 #include "tests/support/headless_imgui.h"
 
 #include <gtest/gtest.h>
