@@ -1,0 +1,161 @@
+// The engine runs behind an export: run_lesson / run_hand_example for the lesson sources, run_forward with
+// the attention kept for a real model; animations re-run the source once per frame.
+#include "core/export/export_source.h"
+
+#include "core/attention/mask.h"
+#include "core/lab/temperature_sweep.h"
+#include "core/lesson/lesson_model.h"
+#include "core/lesson/tokenizer.h"
+
+#include <cmath>
+
+namespace attnviz {
+
+namespace {
+
+std::vector<std::string> display_labels(const Tokenization& t) {
+    std::vector<std::string> out;
+    for (const Token& tok : t.tokens) out.push_back(token_display_label(tok.text));
+    return out;
+}
+
+Expected<AttentionExport> compute_lesson(const ExportSource& src) {
+    AttentionOptions options;
+    options.keep_raw_scores = false;
+    options.keep_scores = false;
+    const bool cross = !src.hand_model && !src.key_sentence.empty();
+    Tokenization tokens = tokenize(src.sentence, src.lesson.max_tokens);
+    if (tokens.tokens.empty()) return Error{"the sentence has no tokens; type some words"};
+    Expected<LessonRun> run =
+        src.hand_model ? run_hand_example(tokens, *src.hand_model, src.lesson, options)
+        : cross ? run_lesson(tokens, tokenize(src.key_sentence, src.lesson.max_tokens), src.lesson, options)
+                : run_lesson(tokens, Tokenization{}, src.lesson, options);
+    if (!run) return Error{run.error()};
+    AttentionExport e;
+    e.source = src.hand_model ? "hand example" : kLessonModelLabel;
+    e.sentence = src.sentence;
+    e.key_sentence = cross ? src.key_sentence : "";
+    e.query_labels = display_labels(run->tokens);
+    e.key_labels = cross ? display_labels(run->key_tokens) : e.query_labels;
+    e.head_names = run->forward.head_names;
+    e.settings.n_heads = run->config.n_heads;
+    e.settings.n_kv_heads = run->config.n_kv_heads;
+    e.settings.temperature = run->config.temperature;
+    e.settings.causal = run->config.mask.causal;
+    e.settings.window = run->config.mask.window;
+    e.settings.scale = run->config.scale_mode != ScaleMode::kNone;
+    const int n_heads = static_cast<int>(run->result.heads.size());
+    const int n_q = static_cast<int>(run->result.visible.rows());
+    const int n_k = static_cast<int>(run->result.visible.cols());
+    Tensor3 w(n_heads, n_q, n_k);
+    for (int h = 0; h < n_heads; ++h) w.mat(h) = run->result.heads[static_cast<std::size_t>(h)].weights;
+    e.layers.push_back(std::move(w));
+    e.visible.push_back(run->result.visible);
+    return e;
+}
+
+Expected<AttentionExport> compute_model(const ExportSource& src) {
+    const model::Checkpoint& m = *src.model;
+    if (src.tokenizer == nullptr)
+        return Error{"the model " + src.model_name + " has no tokenizer to read the text"};
+    const std::vector<model::Token> tokens = src.tokenizer->encode(src.sentence, true);
+    if (tokens.empty()) return Error{"the text gives no tokens; type some words"};
+    if (static_cast<int>(tokens.size()) > m.config.n_ctx) {
+        return Error{std::to_string(tokens.size()) + " tokens, but " + src.model_name + " has a context of " +
+                     std::to_string(m.config.n_ctx) + " tokens; shorten the text"};
+    }
+    if (Status s = model::validate_interventions(src.interventions, m.config); !s.empty()) return Error{s};
+    std::vector<int> ids;
+    for (const model::Token& t : tokens) ids.push_back(t.id);
+    model::ForwardOptions options;
+    options.keep_attention = true;
+    options.keep_residual = false;
+    Expected<model::ForwardResult> run = model::run_forward(m, ids, src.interventions, options);
+    if (!run) return Error{run.error()};
+    AttentionExport e;
+    e.source = src.model_name;
+    e.sentence = src.sentence;
+    for (const model::Token& t : tokens) e.query_labels.push_back(t.display);
+    e.key_labels = e.query_labels;
+    e.settings.n_heads = m.config.n_heads;
+    e.settings.n_kv_heads = m.config.n_kv_heads;
+    e.settings.temperature = src.interventions.temperature;
+    e.settings.causal = src.interventions.causal;
+    e.settings.scale = true;
+    const int n = static_cast<int>(ids.size());
+    for (model::LayerAttention& layer : run->layers) {
+        e.settings.window = layer.config.mask.window;
+        e.visible.push_back(Mask(layer.config.mask, n, n).build_matrix());
+        e.layers.push_back(std::move(layer.weights));
+    }
+    return e;
+}
+
+}  // namespace
+
+void ExportSource::set_temperature(double t) {
+    if (real_model()) {
+        interventions.temperature = t;
+    } else {
+        lesson.temperature = t;
+    }
+}
+
+void ExportSource::set_causal(bool c) {
+    if (real_model()) {
+        interventions.causal = c;
+    } else {
+        lesson.causal = c;
+    }
+}
+
+Expected<AttentionExport> compute_export(const ExportSource& source) {
+    Expected<AttentionExport> e = source.real_model() ? compute_model(source) : compute_lesson(source);
+    if (!e) return e;
+    e->focus_layer = source.focus_layer;
+    e->focus_head = source.focus_head;
+    e->query = source.query < e->n_queries() ? source.query : -1;
+    if (Status s = validate_export(*e); !s.empty()) return Error{s};
+    return e;
+}
+
+const char* animation_name(Animation a) {
+    return a == Animation::kMask ? "mask" : "temperature";
+}
+
+std::optional<Animation> animation_from_name(const std::string& name) {
+    if (name == "temperature") return Animation::kTemperature;
+    if (name == "mask") return Animation::kMask;
+    return std::nullopt;
+}
+
+Expected<std::vector<AnimationFrame>> animation_frames(const ExportSource& source, Animation animation,
+                                                       int n_frames) {
+    if (n_frames < 2) return Error{"an animation needs at least 2 frames"};
+    const bool cross = !source.real_model() && !source.hand_model && !source.key_sentence.empty();
+    if (animation == Animation::kMask && cross) {
+        return Error{
+            "cross-attention has no causal mask to switch on and off; animate the temperature instead"};
+    }
+    const std::vector<double> temperatures = log_spaced_temperatures(0.05, 20.0, n_frames);
+    std::vector<AnimationFrame> frames;
+    for (int f = 0; f < n_frames; ++f) {
+        ExportSource s = source;
+        if (animation == Animation::kTemperature) {
+            s.set_temperature(temperatures[static_cast<std::size_t>(f)]);
+        } else {
+            s.set_causal(f % 2 == 0);
+        }
+        Expected<AttentionExport> e = compute_export(s);
+        if (!e) return Error{e.error()};
+        AnimationFrame frame;
+        frame.weights = head_weights(*e, e->focus_layer, e->focus_head);
+        frame.visible = e->visible[static_cast<std::size_t>(e->focus_layer)];
+        frame.temperature = s.temperature();
+        frame.causal = s.causal();
+        frames.push_back(std::move(frame));
+    }
+    return frames;
+}
+
+}  // namespace attnviz
