@@ -2,6 +2,7 @@
 // heatmap PNG or an animated GIF. Every argument is checked and everything computed before a byte is written.
 #include "app/cli/cli_output.h"
 #include "app/cli/commands.h"
+#include "app/common/png_file.h"
 #include "core/export/attention_export.h"
 #include "core/export/export_source.h"
 #include "core/export/gif.h"
@@ -11,8 +12,6 @@
 #include "core/lesson/lesson_model.h"
 #include "core/lesson/scenario.h"
 #include "core/model/builtin_model.h"
-
-#include <stb_image_write.h>
 
 #include <cmath>
 #include <cstdio>
@@ -66,20 +65,6 @@ Expected<Size> parse_size(const std::string& text) {
         s.height = static_cast<int>(*h);
     }
     return s;
-}
-
-void append_bytes(void* context, void* data, int size) {
-    static_cast<std::string*>(context)->append(static_cast<const char*>(data),
-                                               static_cast<std::size_t>(size));
-}
-
-Status write_png_rgb(const std::string& path, const RgbImage& img) {
-    std::string png;
-    if (stbi_write_png_to_func(append_bytes, &png, img.width, img.height, 3, img.rgb.data(), img.width * 3) ==
-        0) {
-        return "cannot write " + path + ": PNG encoding failed";
-    }
-    return write_file_atomically(path, png);
 }
 
 std::string format_t(double t) {
@@ -322,22 +307,13 @@ int run_export(int argc, char** argv) {
         written = write_file_atomically(*out, token_strip_svg(e->query_labels, w, visible, query, o));
     } else if (*format == "png") {
         const HeatmapCells cells = make_heatmap_cells(w, &visible, ColorScaleSettings{});
-        written = write_png_rgb(*out, to_rgb(render_heatmap(cells, size.width, size.height), cmap));
+        const RgbImage img = to_rgb(render_heatmap(cells, size.width, size.height), cmap);
+        written = cmdline::write_png_file(*out, img.rgb.data(), img.width, img.height, 3);
     } else {  // gif
         Expected<std::vector<AnimationFrame>> frames = animation_frames(src, animation, n_frames);
         if (!frames) return usage_error(p.command() + ": " + frames.error());
-        std::vector<CodeImage> images;
-        const double log_lo = std::log(0.05);
-        const double log_hi = std::log(20.0);
-        for (std::size_t f = 0; f < frames->size(); ++f) {
-            const AnimationFrame& fr = (*frames)[f];
-            const HeatmapCells cells = make_heatmap_cells(fr.weights, &fr.visible, ColorScaleSettings{});
-            const float progress =
-                animation == Animation::kTemperature
-                    ? static_cast<float>((std::log(fr.temperature) - log_lo) / (log_hi - log_lo))
-                    : (fr.causal ? 1.0f : 0.0f);
-            images.push_back(render_heatmap(cells, size.width, size.height, progress));
-        }
+        const std::vector<CodeImage> images =
+            render_animation(*frames, animation, ColorScaleSettings{}, size.width, size.height);
         written = write_gif(*out, images, cmap, fps);
     }
     if (!written.empty()) return usage_error(p.command() + ": " + written);

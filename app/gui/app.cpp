@@ -3,6 +3,7 @@
 
 #include "app/gui/app_actions.h"
 #include "app/gui/compute/lab_compute.h"
+#include "app/gui/export_actions.h"
 #include "app/gui/keys.h"
 #include "app/gui/panels.h"
 #include "core/attention/attention.h"
@@ -274,6 +275,7 @@ void handle_shortcuts(AppState& s) {
         if (pressed(kKey0)) set_font_scale(s, 1.0f);
         if (pressed(kKeyQ)) request_quit(s);
         if (pressed(kKeyS)) request_screenshot(s);
+        if (pressed(kKeyE)) request_export_dialog(s);
         return;
     }
     if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_LeftArrow))) move_query(s, -1);

@@ -5,6 +5,7 @@
 #include "app/gui/attention_run.h"
 #include "app/gui/compute/heatmap_cells.h"
 #include "app/gui/compute/quiz.h"
+#include "app/gui/export_state.h"
 #include "app/gui/flash_playback.h"
 #include "app/gui/style/colormap.h"
 #include "core/attention/attention.h"
@@ -280,6 +281,7 @@ struct LessonIdentity {
 /// What a frame asks of the next frame or of the main loop; each is cleared where it is carried out.
 struct Requests {
     bool open_scenario = false;    ///< open the File > Open scenario dialog on the next frame
+    bool open_export = false;      ///< open the File > Export dialog on the next frame
     std::string screenshot;        ///< a PNG path the main loop writes after this frame renders
     bool quit = false;             ///< the main loop ends after this frame
     std::optional<MainView> view;  ///< select this view's tab on the next frame (--panel, links, tests)
@@ -301,6 +303,7 @@ struct AppState {
     Requests requests;
     std::string status_message;  ///< a passing remark for the sentence bar ("saved shot.png")
     PermutationState permutation;
+    ExportDialogState export_dialog;
 
     bool dirty = true;        ///< engine inputs changed: update() recomputes everything
     bool cells_dirty = true;  ///< only colour settings changed: update() rebuilds the cells

@@ -4,6 +4,7 @@
 
 namespace attnviz::gui {
 
+constexpr int kKeyE = 'E';
 constexpr int kKeyH = 'H';
 constexpr int kKeyM = 'M';
 constexpr int kKeyT = 'T';

@@ -158,4 +158,19 @@ Expected<std::vector<AnimationFrame>> animation_frames(const ExportSource& sourc
     return frames;
 }
 
+std::vector<CodeImage> render_animation(const std::vector<AnimationFrame>& frames, Animation animation,
+                                        const ColorScaleSettings& color, int width, int height) {
+    const double log_lo = std::log(0.05);
+    const double log_hi = std::log(20.0);
+    std::vector<CodeImage> images;
+    for (const AnimationFrame& f : frames) {
+        const HeatmapCells cells = make_heatmap_cells(f.weights, &f.visible, color);
+        const float progress = animation == Animation::kTemperature
+                                   ? static_cast<float>((std::log(f.temperature) - log_lo) / (log_hi - log_lo))
+                                   : (f.causal ? 1.0f : 0.0f);
+        images.push_back(render_heatmap(cells, width, height, progress));
+    }
+    return images;
+}
+
 }  // namespace attnviz

@@ -4,6 +4,8 @@
 
 #include "core/base/expected.h"
 #include "core/export/attention_export.h"
+#include "core/export/heatmap_cells.h"
+#include "core/export/raster.h"
 #include "core/lesson/hand_model.h"
 #include "core/lesson/lesson_run.h"
 #include "core/model/checkpoint.h"
@@ -64,5 +66,11 @@ struct AnimationFrame {
 /// [0.05, 20], or the mask alternating on, off, on, ... (cross-attention has no causal mask: an error).
 Expected<std::vector<AnimationFrame>> animation_frames(const ExportSource& source, Animation animation,
                                                        int n_frames);
+
+/// The frames drawn as heatmaps of width x height pixels under the colour settings, each with a bar along
+/// the bottom: the temperature's place on the log scale 0.05..20, or full while the mask is on and empty
+/// while it is off.
+std::vector<CodeImage> render_animation(const std::vector<AnimationFrame>& frames, Animation animation,
+                                        const ColorScaleSettings& color, int width, int height);
 
 }  // namespace attnviz

@@ -1,5 +1,6 @@
 // The main menu bar: File (open scenario, quit), View (theme, text size, full screen), Help.
 #include "app/gui/app_actions.h"
+#include "app/gui/export_actions.h"
 #include "app/gui/panels.h"
 
 #include <imgui.h>
@@ -14,6 +15,8 @@ float draw_menu_bar(AppState& s) {
             if (ImGui::MenuItem("Open scenario file\xE2\x80\xA6")) request_open_scenario(s);
             if (ImGui::IsItemHovered()) ImGui::SetTooltip("or drop a scenario .json file on the window");
             if (ImGui::MenuItem("Save screenshot", "Ctrl+S")) request_screenshot(s);
+            if (ImGui::MenuItem("Export\xE2\x80\xA6", "Ctrl+E")) request_export_dialog(s);
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip("SVG, PNG, CSV, NPY, JSON or an animated GIF");
             ImGui::Separator();
             if (ImGui::MenuItem("Quit", "Ctrl+Q")) request_quit(s);
             ImGui::EndMenu();
@@ -70,6 +73,7 @@ float draw_menu_bar(AppState& s) {
         if (ImGui::Button("Cancel")) ImGui::CloseCurrentPopup();
         ImGui::EndPopup();
     }
+    draw_export_dialog(s);
     return height;
 }
 
