@@ -6,6 +6,7 @@
 #include "app/gui/export_actions.h"
 #include "app/gui/keys.h"
 #include "app/gui/panels.h"
+#include "app/gui/session.h"
 #include "core/attention/attention.h"
 #include "core/attention/flash_attention.h"
 #include "core/lesson/lesson_run.h"
@@ -268,8 +269,11 @@ void draw(AppState& s) {
 void handle_shortcuts(AppState& s) {
     ImGuiIO& io = ImGui::GetIO();
     if (io.WantTextInput || ImGui::IsAnyItemActive()) return;
+    record_undo_point(s);  // not mid-drag or mid-typing: a finished change is one step
     const auto pressed = [](int key) { return ImGui::IsKeyPressed(key, false); };
     if (io.KeyCtrl) {
+        if (pressed(kKeyZ) && !io.KeyShift) undo(s);
+        if ((pressed(kKeyZ) && io.KeyShift) || pressed(kKeyY)) redo(s);
         if (pressed(kKeyEqual) || pressed(kKeyKpAdd)) set_font_scale(s, s.view.font_scale * 1.1f);
         if (pressed(kKeyMinus) || pressed(kKeyKpSubtract)) set_font_scale(s, s.view.font_scale / 1.1f);
         if (pressed(kKey0)) set_font_scale(s, 1.0f);

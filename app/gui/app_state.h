@@ -7,6 +7,7 @@
 #include "app/gui/compute/quiz.h"
 #include "app/gui/export_state.h"
 #include "app/gui/flash_playback.h"
+#include "app/gui/session_state.h"
 #include "app/gui/style/colormap.h"
 #include "core/attention/attention.h"
 #include "core/lab/io_model.h"
@@ -282,6 +283,7 @@ struct LessonIdentity {
 struct Requests {
     bool open_scenario = false;    ///< open the File > Open scenario dialog on the next frame
     bool open_export = false;      ///< open the File > Export dialog on the next frame
+    bool open_session = false;     ///< open the File > Save / Open session dialog on the next frame
     std::string screenshot;        ///< a PNG path the main loop writes after this frame renders
     bool quit = false;             ///< the main loop ends after this frame
     std::optional<MainView> view;  ///< select this view's tab on the next frame (--panel, links, tests)
@@ -304,6 +306,7 @@ struct AppState {
     std::string status_message;  ///< a passing remark for the sentence bar ("saved shot.png")
     PermutationState permutation;
     ExportDialogState export_dialog;
+    SessionState session;  ///< session dialogs and the undo / redo history
 
     bool dirty = true;        ///< engine inputs changed: update() recomputes everything
     bool cells_dirty = true;  ///< only colour settings changed: update() rebuilds the cells

@@ -23,6 +23,7 @@ struct GuiOptions {
     int width = 1280;
     int height = 800;
     bool show_help = false;  ///< --help was given: print usage and exit 0
+    std::string session;     ///< `attnviz FILE.attnviz` or --session FILE: a saved session to open
 };
 
 /// Parses argv. Errors are one line for stderr.
