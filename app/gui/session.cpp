@@ -406,15 +406,13 @@ bool open_session_file(AppState& s, const std::string& path) {
     const Status st = bytes ? apply_session(s, *bytes, path, &warnings) : bytes.error();
     if (!st.empty()) {
         s.session.message = "nothing changed: " + st;
-        s.load_message = s.session.message;
         s.status_message = s.session.message;
         return false;
     }
     s.session.message = "opened " + path;
     for (const std::string& w : warnings) s.session.message += "\nwarning: " + w;
-    s.load_message = s.session.message;
-    s.status_message =
-        "opened " + path + (warnings.empty() ? "" : " (" + std::to_string(warnings.size()) + " warning(s))");
+    s.status_message = "opened " + path;
+    for (const std::string& w : warnings) s.status_message += "; " + w;
     return true;
 }
 

@@ -23,8 +23,8 @@ Status apply_session(AppState& s, const std::string& text, const std::string& na
 
 /// Saves to a file (atomically); s.status_message says what happened. Returns whether it was saved.
 bool save_session_file(AppState& s, const std::string& path);
-/// Opens a session file (at most 16 MiB); on any error nothing changes, and s.load_message and
-/// s.status_message say why. Returns whether it was applied.
+/// Opens a session file (at most 16 MiB); on any error nothing changes, and s.session.message and
+/// s.status_message say why (warnings too after a partial open). Returns whether it was applied.
 bool open_session_file(AppState& s, const std::string& path);
 
 /// Undo / redo of setting changes (s.session.history): once per frame, while no control is being dragged
