@@ -70,7 +70,10 @@ Expected<GuiOptions> parse_gui_options(int argc, char** argv) {
         o.sentence = *v;
         o.has_sentence = true;
     }
-    if (auto v = p.get("scenario")) o.scenario = *v;
+    if (auto v = p.get("scenario")) {
+        o.scenario = *v;
+        o.has_scenario = true;
+    }
     if (auto v = p.get("query")) o.query = *v;
     if (auto v = p.get("font-scale")) {
         Expected<double> f = cmdline::parse_number(*v, "--font-scale");

@@ -22,8 +22,9 @@ struct GuiOptions {
     std::string panel;                   ///< --panel NAME: the view to open ("" = attention)
     int width = 1280;
     int height = 800;
-    bool show_help = false;  ///< --help was given: print usage and exit 0
-    std::string session;     ///< `attnviz FILE.attnviz` or --session FILE: a saved session to open
+    bool show_help = false;     ///< --help was given: print usage and exit 0
+    std::string session;        ///< `attnviz FILE.attnviz` or --session FILE: a saved session to open
+    bool has_scenario = false;  ///< --scenario was given (the last session is reopened only without one)
 };
 
 /// Parses argv. Errors are one line for stderr.

@@ -9,6 +9,8 @@
 #include "core/lesson/scenario.h"
 
 #include <cmath>
+#include <cstdlib>
+#include <filesystem>
 #include <limits>
 #include <optional>
 
@@ -414,6 +416,50 @@ bool open_session_file(AppState& s, const std::string& path) {
     s.status_message = "opened " + path;
     for (const std::string& w : warnings) s.status_message += "; " + w;
     return true;
+}
+
+std::string last_session_path() {
+    const char* xdg = std::getenv("XDG_CONFIG_HOME");
+    if (xdg != nullptr && xdg[0] == '/') return std::string(xdg) + "/attnviz/last.attnviz";
+    const char* home = std::getenv("HOME");
+    if (home != nullptr && home[0] == '/') return std::string(home) + "/.config/attnviz/last.attnviz";
+    return {};
+}
+
+Status save_last_session(AppState& s) {
+    const std::string& path = s.session.autosave_path;
+    if (path.empty()) return {};
+    std::error_code ec;
+    std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
+    if (ec) return "cannot create the folder of " + path + ": " + ec.message();
+    JsonValue doc = session_to_json(s);
+    doc.set("reopen_at_start", JsonValue::boolean(s.session.restore_at_start));
+    return write_file_atomically(path, doc.dump(true) + "\n");
+}
+
+void restore_last_session(AppState& s) {
+    const std::string& path = s.session.autosave_path;
+    if (path.empty() || !std::filesystem::exists(path)) return;
+    Expected<std::string> bytes = read_file_bytes(path, kMaxSessionBytes);
+    if (!bytes) {
+        s.status_message = "the last session was not reopened: " + bytes.error();
+        return;
+    }
+    // The reopen choice first: when it is off, nothing of the file is applied.
+    Expected<JsonValue> doc = parse_json(*bytes, path);
+    if (doc && doc->is_object()) {
+        const JsonValue* reopen = doc->find("reopen_at_start");
+        if (reopen != nullptr && reopen->is_bool() && !reopen->as_bool()) {
+            s.session.restore_at_start = false;
+            return;
+        }
+    }
+    std::vector<std::string> warnings;
+    if (Status st = apply_session(s, *bytes, path, &warnings); !st.empty()) {
+        s.status_message = "the last session was not reopened (nothing changed): " + st;
+        return;
+    }
+    s.status_message = "reopened the last session (File > Reopen this session next time turns this off)";
 }
 
 void record_undo_point(AppState& s) {

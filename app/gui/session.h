@@ -27,6 +27,16 @@ bool save_session_file(AppState& s, const std::string& path);
 /// s.status_message say why (warnings too after a partial open). Returns whether it was applied.
 bool open_session_file(AppState& s, const std::string& path);
 
+/// $XDG_CONFIG_HOME/attnviz/last.attnviz (else ~/.config/attnviz/last.attnviz); empty when neither
+/// variable is set.
+std::string last_session_path();
+/// At exit: saves the session to s.session.autosave_path (creating its folder), with the reopen choice.
+/// Does nothing without an autosave path. Returns the error, if any.
+Status save_last_session(AppState& s);
+/// At start: reopens s.session.autosave_path when it exists and its reopen choice is on. A missing file
+/// is no error; a corrupt one changes nothing and is reported in s.status_message.
+void restore_last_session(AppState& s);
+
 /// Undo / redo of setting changes (s.session.history): once per frame, while no control is being dragged
 /// or typed in, record_undo_point compares the state with the last recorded one and, when it changed, makes
 /// the last one an undo step (and drops the redo steps). At most kMaxUndoSteps are kept.

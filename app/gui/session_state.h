@@ -19,6 +19,10 @@ struct SessionState {
     std::string path;          ///< the path typed into File > Save / Open session
     std::string message;       ///< the last save's or open's result
     bool open_dialog = false;  ///< which dialog the request opens: true Open, false Save
+    /// Where the session is saved at exit and reopened at the next start (last_session_path()); empty: never
+    /// (tests, timed runs).
+    std::string autosave_path;
+    bool restore_at_start = true;  ///< File > "Reopen this session next time"; saved in the autosave file
     UndoHistory history;
 };
 

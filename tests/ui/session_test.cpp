@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <fstream>
 
 namespace attnviz::gui {
@@ -180,6 +181,48 @@ TEST(Session, PositionalFileOnTheCommandLine) {
     ASSERT_TRUE(o.ok()) << o.error();
     EXPECT_EQ(o->session, "lesson.attnviz");
     EXPECT_EQ(o->theme, "light");
+}
+
+TEST(Session, LastSessionComesBackUnlessTurnedOff) {
+    HeadlessImGui ui;
+    ScratchDir dir("last_session");
+    ::setenv("XDG_CONFIG_HOME", dir.file("config").c_str(), 1);
+    EXPECT_EQ(last_session_path(), dir.file("config") + "/attnviz/last.attnviz");
+    AppState a;
+    ASSERT_TRUE(testing::open_lesson(ui, a, "cat-it"));
+    set_temperature(a, 4.0);
+    ui.frames(a, 2);
+    a.session.autosave_path = last_session_path();
+    ASSERT_TRUE(save_last_session(a).empty()) << "creates the config folder";
+
+    AppState b;
+    ASSERT_TRUE(testing::open_lesson(ui, b, "pod"));
+    b.session.autosave_path = last_session_path();
+    restore_last_session(b);
+    ui.frames(b, 2);
+    EXPECT_EQ(snapshot(b), snapshot(a));
+    EXPECT_NE(b.status_message.find("reopened the last session"), std::string::npos);
+
+    b.session.restore_at_start = false;  // File > Reopen this session next time, unticked
+    ASSERT_TRUE(save_last_session(b).empty());
+    AppState c;
+    ASSERT_TRUE(testing::open_lesson(ui, c, "pod"));
+    const std::string before = snapshot(c);
+    c.session.autosave_path = last_session_path();
+    restore_last_session(c);
+    ui.frames(c, 1);
+    EXPECT_EQ(snapshot(c), before);
+    EXPECT_FALSE(c.session.restore_at_start) << "the choice survives to the next save";
+
+    write(last_session_path(), "{\"format\":\"attnviz-session\",\"version\":1,\"settings\":{\"heads\":0}}");
+    AppState d;
+    ASSERT_TRUE(testing::open_lesson(ui, d, "pod"));
+    d.session.autosave_path = last_session_path();
+    restore_last_session(d);
+    ui.frames(d, 1);
+    EXPECT_EQ(snapshot(d), before);
+    EXPECT_NE(d.status_message.find("settings.heads"), std::string::npos) << d.status_message;
+    ::unsetenv("XDG_CONFIG_HOME");
 }
 
 TEST(Undo, ReturnsToTheExactEarlierStatesAndRedoesThem) {

@@ -20,6 +20,9 @@ float draw_menu_bar(AppState& s) {
             if (ImGui::IsItemHovered()) ImGui::SetTooltip("SVG, PNG, CSV, NPY, JSON or an animated GIF");
             if (ImGui::MenuItem("Open session\xE2\x80\xA6")) request_session_dialog(s, true);
             if (ImGui::MenuItem("Save session\xE2\x80\xA6")) request_session_dialog(s, false);
+            if (!s.session.autosave_path.empty()) {
+                ImGui::MenuItem("Reopen this session next time", nullptr, &s.session.restore_at_start);
+            }
             ImGui::Separator();
             if (ImGui::MenuItem("Quit", "Ctrl+Q")) request_quit(s);
             ImGui::EndMenu();
