@@ -28,7 +28,7 @@ const char kUsage[] =
     "           [--query TOKEN|INDEX] [--temperature T] [--no-causal] [--colormap viridis|magma|grey]\n"
     "           --format png|svg|csv|npy|json|gif --out PATH\n"
     "           [--scope head|layer|all] [--view heatmap|arcs] [--size N|WxH]\n"
-    "           [--animation temperature|mask] [--frames N] [--fps F]\n"
+    "           [--animation temperature|mask|flash] [--frames N] [--fps F] [--tiles BQxBK]\n"
     "\n"
     "Computes the attention of the lesson model (or, with --model, of a real model: a folder, a Hugging "
     "Face\n"
@@ -45,7 +45,9 @@ const char kUsage[] =
     "  gif   the heatmap animated, drawn on the CPU at --size: --animation temperature (T from 0.05 to 20 "
     "on\n"
     "        a log scale, a bar along the bottom marking T; default 24 frames at 8 fps) or mask (the causal\n"
-    "        mask on and off; default 2 frames at 1 fps)";
+    "        mask on and off; default 2 frames at 1 fps) or flash (flash attention's tiles of --tiles "
+    "BQxBK,\n"
+    "        default 2x2, one frame each: done tiles in colour, the current one framed; default 3 fps)";
 
 struct Size {
     int width = 512;
@@ -94,7 +96,8 @@ int run_export(int argc, char** argv) {
     p.option("scope", "SCOPE", "npy: head (default), layer or all");
     p.option("view", "VIEW", "svg: heatmap (default) or arcs");
     p.option("size", "N|WxH", "png and gif: image size in pixels, 8 to 4096 (default 512)");
-    p.option("animation", "KIND", "gif: temperature (default) or mask");
+    p.option("animation", "KIND", "gif: temperature (default), mask or flash");
+    p.option("tiles", "BQxBK", "gif --animation flash: query and key rows per tile, 1 to 64 (default 2x2)");
     p.option("frames", "N", "gif: number of frames, 2 to 400");
     p.option("fps", "F", "gif: frames per second, 0.1 to 50");
     if (const int code = parse_or_exit(p, argc, argv); code >= 0) return code;
@@ -127,7 +130,8 @@ int run_export(int argc, char** argv) {
                                                                        {"size", {"png", "gif"}},
                                                                        {"animation", {"gif"}},
                                                                        {"frames", {"gif"}},
-                                                                       {"fps", {"gif"}}}) {
+                                                                       {"fps", {"gif"}},
+                                                                       {"tiles", {"gif"}}}) {
         if (std::string e = only_for(option, formats); !e.empty()) return usage_error(e);
     }
 
@@ -161,8 +165,27 @@ int run_export(int argc, char** argv) {
     Animation animation = Animation::kTemperature;
     if (auto v = p.get("animation")) {
         const std::optional<Animation> a = animation_from_name(*v);
-        if (!a) return usage_error(p.error("animation", "\"" + *v + "\" is not temperature or mask"));
+        if (!a) return usage_error(p.error("animation", "\"" + *v + "\" is not temperature, mask or flash"));
         animation = *a;
+    }
+    if (p.has("tiles") && animation != Animation::kFlash) {
+        return usage_error(p.error("tiles", "applies to --animation flash only"));
+    }
+    if (p.has("frames") && animation == Animation::kFlash) {
+        return usage_error(
+            p.error("frames", "a flash animation has one frame per tile; choose the tiles with --tiles"));
+    }
+    int block_q = 2;
+    int block_k = 2;
+    if (auto v = p.get("tiles")) {
+        const std::size_t x = v->find('x');
+        Expected<long long> bq = parse_count(x == std::string::npos ? *v : v->substr(0, x), "--tiles", 1, 64);
+        if (!bq) return usage_error(p.command() + ": " + bq.error());
+        Expected<long long> bk =
+            parse_count(x == std::string::npos ? *v : v->substr(x + 1), "--tiles", 1, 64);
+        if (!bk) return usage_error(p.command() + ": " + bk.error());
+        block_q = static_cast<int>(*bq);
+        block_k = static_cast<int>(*bk);
     }
     int n_frames = animation == Animation::kMask ? 2 : 24;
     if (auto v = p.get("frames")) {
@@ -170,7 +193,7 @@ int run_export(int argc, char** argv) {
         if (!n) return usage_error(p.command() + ": " + n.error());
         n_frames = static_cast<int>(*n);
     }
-    double fps = animation == Animation::kMask ? 1.0 : 8.0;
+    double fps = animation == Animation::kMask ? 1.0 : animation == Animation::kFlash ? 3.0 : 8.0;
     if (auto v = p.get("fps")) {
         Expected<double> f = parse_number(*v, "--fps");
         if (!f) return usage_error(p.command() + ": " + f.error());
@@ -310,7 +333,8 @@ int run_export(int argc, char** argv) {
         const RgbImage img = to_rgb(render_heatmap(cells, size.width, size.height), cmap);
         written = cmdline::write_png_file(*out, img.rgb.data(), img.width, img.height, 3);
     } else {  // gif
-        Expected<std::vector<AnimationFrame>> frames = animation_frames(src, animation, n_frames);
+        Expected<std::vector<AnimationFrame>> frames =
+            animation_frames(src, animation, n_frames, block_q, block_k);
         if (!frames) return usage_error(p.command() + ": " + frames.error());
         const std::vector<CodeImage> images =
             render_animation(*frames, animation, ColorScaleSettings{}, size.width, size.height);

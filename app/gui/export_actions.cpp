@@ -77,6 +77,8 @@ const char* export_format_label(ExportFormat f) {
             return "GIF: temperature sweep 0.05 to 20";
         case ExportFormat::kGifMask:
             return "GIF: causal mask on and off";
+        case ExportFormat::kGifFlash:
+            return "GIF: flash attention's tiles, one by one";
         case ExportFormat::kCount:
             break;
     }
@@ -101,6 +103,7 @@ const char* export_format_extension(ExportFormat f) {
             return "json";
         case ExportFormat::kGifTemperature:
         case ExportFormat::kGifMask:
+        case ExportFormat::kGifFlash:
             return "gif";
         case ExportFormat::kCount:
             break;
@@ -115,7 +118,8 @@ std::string export_format_unavailable(const AppState& s, ExportFormat f) {
     if (f == ExportFormat::kSvgArcs && s.derived.run->cross()) {
         return "arcs need self-attention (the keys come from another sentence here); export the heatmap";
     }
-    if ((f == ExportFormat::kGifTemperature || f == ExportFormat::kGifMask) && !lesson_source(s)) {
+    if ((f == ExportFormat::kGifTemperature || f == ExportFormat::kGifMask || f == ExportFormat::kGifFlash) &&
+        !lesson_source(s)) {
         return "animations of this source are not in the GUI yet; use attnviz-cli export --format gif";
     }
     if (f == ExportFormat::kGifMask && s.derived.run->cross())
@@ -130,6 +134,7 @@ std::string default_export_path(const AppState& s, ExportFormat f) {
     if (f == ExportFormat::kNpyAll || f == ExportFormat::kJson) what = "all";
     if (f == ExportFormat::kGifTemperature) what += "-temperature";
     if (f == ExportFormat::kGifMask) what += "-mask";
+    if (f == ExportFormat::kGifFlash) what += "-flash";
     if (f == ExportFormat::kSvgArcs) what += "-arcs";
     if (f == ExportFormat::kPngWindow) what = "window";
     return "attnviz-" + stem + "-" + what + "." + export_format_extension(f);
@@ -226,13 +231,17 @@ bool run_export(AppState& s) {
         case ExportFormat::kJson:
             return done(write_file_atomically(path, export_to_json(*e).dump(true) + "\n"));
         case ExportFormat::kGifTemperature:
-        case ExportFormat::kGifMask: {
-            const Animation a = f == ExportFormat::kGifMask ? Animation::kMask : Animation::kTemperature;
+        case ExportFormat::kGifMask:
+        case ExportFormat::kGifFlash: {
+            const Animation a = f == ExportFormat::kGifMask    ? Animation::kMask
+                                : f == ExportFormat::kGifFlash ? Animation::kFlash
+                                                               : Animation::kTemperature;
+            // The flash GIF replays the flash view's tiles; the mask GIF shows each state for a second.
             Expected<std::vector<AnimationFrame>> frames =
-                animation_frames(source_from_state(s), a, a == Animation::kMask ? 2 : d.frames);
+                animation_frames(source_from_state(s), a, a == Animation::kMask ? 2 : d.frames,
+                                 s.flash.block_q, s.flash.block_k);
             if (!frames) return done("cannot export: " + frames.error());
-            const double fps =
-                a == Animation::kMask ? 1.0 : static_cast<double>(d.fps);  // one second per mask state
+            const double fps = a == Animation::kMask ? 1.0 : static_cast<double>(d.fps);
             return done(write_gif(path, render_animation(*frames, a, s.view.heatmap.color, d.size, d.size),
                                   cmap, fps));
         }

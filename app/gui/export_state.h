@@ -17,6 +17,7 @@ enum class ExportFormat {
     kJson,            ///< tokens, settings, every weight; loads back
     kGifTemperature,  ///< the heatmap over T from 0.05 to 20
     kGifMask,         ///< the heatmap with the causal mask on and off
+    kGifFlash,        ///< flash attention's tiles one by one (the flash view's tile sizes)
     kCount
 };
 

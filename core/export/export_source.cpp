@@ -2,6 +2,7 @@
 // the attention kept for a real model; animations re-run the source once per frame.
 #include "core/export/export_source.h"
 
+#include "core/attention/flash_attention.h"
 #include "core/attention/mask.h"
 #include "core/lab/temperature_sweep.h"
 #include "core/lesson/lesson_model.h"
@@ -91,6 +92,90 @@ Expected<AttentionExport> compute_model(const ExportSource& src) {
     return e;
 }
 
+/// What flash attention runs on for the focused layer: its config and Q, K, V.
+struct FlashSetup {
+    AttentionConfig config;
+    AttentionInputs inputs;
+};
+
+Expected<FlashSetup> flash_setup(const ExportSource& src) {
+    if (!src.real_model()) {
+        const bool cross = !src.hand_model && !src.key_sentence.empty();
+        Tokenization tokens = tokenize(src.sentence, src.lesson.max_tokens);
+        if (tokens.tokens.empty()) return Error{"the sentence has no tokens; type some words"};
+        AttentionOptions options;
+        options.keep_raw_scores = false;
+        options.keep_scores = false;
+        Expected<LessonRun> run =
+            src.hand_model ? run_hand_example(tokens, *src.hand_model, src.lesson, options)
+            : cross
+                ? run_lesson(tokens, tokenize(src.key_sentence, src.lesson.max_tokens), src.lesson, options)
+                : run_lesson(tokens, Tokenization{}, src.lesson, options);
+        if (!run) return Error{run.error()};
+        return FlashSetup{run->config, std::move(run->forward.inputs)};
+    }
+    if (src.tokenizer == nullptr)
+        return Error{"the model " + src.model_name + " has no tokenizer to read the text"};
+    std::vector<int> ids;
+    for (const model::Token& t : src.tokenizer->encode(src.sentence, true)) ids.push_back(t.id);
+    if (ids.empty()) return Error{"the text gives no tokens; type some words"};
+    if (static_cast<int>(ids.size()) > src.model->config.n_ctx) {
+        return Error{std::to_string(ids.size()) + " tokens, but " + src.model_name + " has a context of " +
+                     std::to_string(src.model->config.n_ctx) + " tokens; shorten the text"};
+    }
+    if (src.focus_layer < 0 || src.focus_layer >= src.model->config.n_layers) {
+        return Error{"layer " + std::to_string(src.focus_layer) + " is out of range"};
+    }
+    model::ForwardOptions options;
+    options.keep_attention = false;
+    options.keep_qkv = true;
+    options.keep_residual = false;
+    Expected<model::ForwardResult> run = model::run_forward(*src.model, ids, src.interventions, options);
+    if (!run) return Error{run.error()};
+    model::LayerAttention& layer = run->layers[static_cast<std::size_t>(src.focus_layer)];
+    AttentionInputs inputs;
+    inputs.q = std::move(layer.q);
+    inputs.k = std::move(layer.k);
+    inputs.v = std::move(layer.v);
+    return FlashSetup{layer.config, std::move(inputs)};
+}
+
+Expected<std::vector<AnimationFrame>> flash_frames(const ExportSource& src, int block_q, int block_k) {
+    Expected<FlashSetup> setup = flash_setup(src);
+    if (!setup) return Error{setup.error()};
+    if (src.focus_head < 0 || src.focus_head >= setup->config.n_heads) {
+        return Error{"head " + std::to_string(src.focus_head) + " is out of range (0.." +
+                     std::to_string(setup->config.n_heads - 1) + ")"};
+    }
+    FlashOptions options;
+    options.block_q = block_q;
+    options.block_k = block_k;
+    options.rebuild_weights = true;
+    options.trace_head = src.focus_head;
+    Expected<FlashResult> flash = compute_flash_attention(setup->config, setup->inputs, options);
+    if (!flash) return Error{flash.error()};
+    const int n_q = setup->inputs.n_q();
+    const int n_k = setup->inputs.n_k();
+    const FlashTrace& trace = *flash->trace;
+    AnimationFrame base;
+    base.weights = flash->weights->mat(src.focus_head);
+    base.visible = Mask(setup->config.mask, n_q, n_k).build_matrix();
+    base.temperature = setup->config.temperature;
+    base.causal = setup->config.mask.causal;
+    std::vector<AnimationFrame> frames;
+    for (std::size_t step = 0; step <= trace.steps.size(); ++step) {
+        AnimationFrame f = base;
+        f.tiles = MaskMatrix::Constant(n_q, n_k, 0);
+        for (std::size_t t = step; t < trace.steps.size(); ++t) {
+            const FlashTraceStep& tile = trace.steps[t];
+            f.tiles.block(tile.q_begin, tile.k_begin, tile.q_end - tile.q_begin, tile.k_end - tile.k_begin)
+                .setConstant(static_cast<std::uint8_t>(t == step ? 1 : 2));
+        }
+        frames.push_back(std::move(f));
+    }
+    return frames;
+}
+
 }  // namespace
 
 void ExportSource::set_temperature(double t) {
@@ -120,17 +205,27 @@ Expected<AttentionExport> compute_export(const ExportSource& source) {
 }
 
 const char* animation_name(Animation a) {
-    return a == Animation::kMask ? "mask" : "temperature";
+    switch (a) {
+        case Animation::kTemperature:
+            return "temperature";
+        case Animation::kMask:
+            return "mask";
+        case Animation::kFlash:
+            return "flash";
+    }
+    return "temperature";
 }
 
 std::optional<Animation> animation_from_name(const std::string& name) {
     if (name == "temperature") return Animation::kTemperature;
     if (name == "mask") return Animation::kMask;
+    if (name == "flash") return Animation::kFlash;
     return std::nullopt;
 }
 
 Expected<std::vector<AnimationFrame>> animation_frames(const ExportSource& source, Animation animation,
-                                                       int n_frames) {
+                                                       int n_frames, int block_q, int block_k) {
+    if (animation == Animation::kFlash) return flash_frames(source, block_q, block_k);
     if (n_frames < 2) return Error{"an animation needs at least 2 frames"};
     const bool cross = !source.real_model() && !source.hand_model && !source.key_sentence.empty();
     if (animation == Animation::kMask && cross) {
@@ -165,10 +260,16 @@ std::vector<CodeImage> render_animation(const std::vector<AnimationFrame>& frame
     std::vector<CodeImage> images;
     for (const AnimationFrame& f : frames) {
         const HeatmapCells cells = make_heatmap_cells(f.weights, &f.visible, color);
-        const float progress = animation == Animation::kTemperature
-                                   ? static_cast<float>((std::log(f.temperature) - log_lo) / (log_hi - log_lo))
-                                   : (f.causal ? 1.0f : 0.0f);
-        images.push_back(render_heatmap(cells, width, height, progress));
+        float progress = f.causal ? 1.0f : 0.0f;
+        if (animation == Animation::kTemperature) {
+            progress = static_cast<float>((std::log(f.temperature) - log_lo) / (log_hi - log_lo));
+        } else if (animation == Animation::kFlash) {
+            const auto n_done = static_cast<float>((f.tiles.array() == 0).count());
+            progress = f.tiles.size() > 0 ? n_done / static_cast<float>(f.tiles.size()) : 1.0f;
+        }
+        CodeImage img = render_heatmap(cells, width, height, progress);
+        if (animation == Animation::kFlash && f.tiles.size() > 0) overlay_tiles(img, f.tiles, true);
+        images.push_back(std::move(img));
     }
     return images;
 }

@@ -48,9 +48,10 @@ Expected<AttentionExport> compute_export(const ExportSource& source);
 enum class Animation {
     kTemperature,  ///< the temperature swept from 0.05 to 20 on a log scale
     kMask,         ///< the causal mask switched on and off
+    kFlash,        ///< flash attention's tiles visited one by one (the focused head)
 };
 
-/// "temperature" / "mask", and back.
+/// "temperature" / "mask" / "flash", and back.
 const char* animation_name(Animation a);
 std::optional<Animation> animation_from_name(const std::string& name);
 
@@ -60,16 +61,22 @@ struct AnimationFrame {
     MaskMatrix visible;  ///< [n_q, n_k]
     double temperature = 1.0;
     bool causal = true;
+    /// kFlash only, [n_q, n_k]: 0 for cells of tiles done, 1 for the tile being computed, 2 for tiles not
+    /// visited yet; empty for the other animations.
+    MaskMatrix tiles;
 };
 
 /// The frames of an animation of the focused head: n_frames (>= 2) temperatures log-spaced over
-/// [0.05, 20], or the mask alternating on, off, on, ... (cross-attention has no causal mask: an error).
+/// [0.05, 20], or the mask alternating on, off, on, ... (cross-attention has no causal mask: an error), or
+/// (kFlash, n_frames ignored) one frame per tile compute_flash_attention visits with block_q x block_k tiles,
+/// then the finished matrix.
 Expected<std::vector<AnimationFrame>> animation_frames(const ExportSource& source, Animation animation,
-                                                       int n_frames);
+                                                       int n_frames, int block_q = 2, int block_k = 2);
 
 /// The frames drawn as heatmaps of width x height pixels under the colour settings, each with a bar along
-/// the bottom: the temperature's place on the log scale 0.05..20, or full while the mask is on and empty
-/// while it is off.
+/// the bottom: the temperature's place on the log scale 0.05..20, full while the mask is on and empty
+/// while it is off, or the share of flash tiles done (tiles not visited yet drawn pale, the current one
+/// framed).
 std::vector<CodeImage> render_animation(const std::vector<AnimationFrame>& frames, Animation animation,
                                         const ColorScaleSettings& color, int width, int height);
 

@@ -13,7 +13,7 @@ namespace attnviz {
 
 namespace {
 
-constexpr int kLevels = 251;  // colormap levels in the palette; 5 entries remain for the fixed colours
+constexpr int kLevels = 256 - (kCodeCount - kColormapSize);  // colormap levels; the rest: the fixed colours
 
 int append_bytes(GifFileType* gif, const GifByteType* data, int size) {
     static_cast<std::string*>(gif->UserData)

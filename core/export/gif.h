@@ -16,8 +16,9 @@ namespace attnviz {
 constexpr double kGifMinFps = 0.1;
 constexpr double kGifMaxFps = 50.0;
 
-/// The 256-colour palette of a GIF under a colormap: 251 levels of its table, then the masked, hatching,
-/// empty-row, background and bar colours. palette_index maps a code (raster.h) to its entry.
+/// The 256-colour palette of a GIF under a colormap: 250 levels of its table, then the fixed colours of
+/// raster.h (masked, hatching, empty row, background, bar, pending). gif_palette_index maps a code to its
+/// entry.
 std::vector<Rgb8> gif_palette(Colormap cmap);
 int gif_palette_index(std::uint16_t code);
 

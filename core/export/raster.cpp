@@ -14,6 +14,7 @@ std::vector<Rgb8> code_colors(Colormap cmap) {
     colors.push_back({180, 180, 180});  // kCodeEmptyRow
     colors.push_back({255, 255, 255});  // kCodeBackground
     colors.push_back({60, 60, 60});     // kCodeBar
+    colors.push_back({236, 240, 246});  // kCodePending
     return colors;
 }
 
@@ -58,6 +59,36 @@ CodeImage render_heatmap(const HeatmapCells& cells, int width, int height, float
         }
     }
     return img;
+}
+
+void overlay_tiles(CodeImage& img, const MaskMatrix& tiles, bool has_bar) {
+    const int n_rows = static_cast<int>(tiles.rows());
+    const int n_cols = static_cast<int>(tiles.cols());
+    const int bar_h = has_bar ? std::min(img.height - 1, std::max(3, img.height / 24)) : 0;
+    const int map_h = img.height - bar_h;
+    if (n_rows < 1 || n_cols < 1 || map_h < 1) return;
+    const auto cell_of = [](int p, int n, int extent) {
+        return std::min(n - 1, static_cast<int>(static_cast<long long>(p) * n / extent));
+    };
+    for (int y = 0; y < map_h; ++y) {
+        const int i = cell_of(y, n_rows, map_h);
+        for (int x = 0; x < img.width; ++x) {
+            const int j = cell_of(x, n_cols, img.width);
+            std::uint16_t& code =
+                img.codes[static_cast<std::size_t>(y) * static_cast<std::size_t>(img.width) +
+                          static_cast<std::size_t>(x)];
+            const std::uint8_t st = tiles(i, j);
+            if (st == 2 && code < kColormapSize) code = kCodePending;
+            if (st != 1) continue;
+            // The current tile's border: a pixel whose neighbour 2 pixels away lies outside the tile.
+            const auto outside = [&](int xx, int yy) {
+                if (xx < 0 || yy < 0 || xx >= img.width || yy >= map_h) return true;
+                return tiles(cell_of(yy, n_rows, map_h), cell_of(xx, n_cols, img.width)) != 1;
+            };
+            if (outside(x - 2, y) || outside(x + 2, y) || outside(x, y - 2) || outside(x, y + 2))
+                code = kCodeBar;
+        }
+    }
 }
 
 RgbImage to_rgb(const CodeImage& image, Colormap cmap) {

@@ -75,6 +75,12 @@ TEST(CliExport, NpyScopesAndPictures) {
             EXPECT_EQ(testing::count_of(bytes, "class=\"cell\""), 81);
         }
     }
+    const testing::CliRun flash =
+        run_cli(cli::run_export, {"export", "--sentence", "Once upon a time", "--model", "stories260K",
+                                  "--layer", "1", "--format", "gif", "--animation", "flash", "--tiles", "2x3",
+                                  "--size", "40", "--out", dir.file("flash.gif")});
+    ASSERT_EQ(flash.code, 0) << flash.err;
+    EXPECT_EQ(testing::read_text(dir.file("flash.gif")).compare(0, 6, "GIF89a"), 0);
     const testing::CliRun arcs = run_cli(cli::run_export, {"export", "--scenario", "pod", "--format", "svg",
                                                            "--view", "arcs", "--out", dir.file("arcs.svg")});
     ASSERT_EQ(arcs.code, 0) << arcs.err;
@@ -103,11 +109,17 @@ TEST(CliExport, BadInputExitsTwoWithOneLineAndWritesNothing) {
          "not head, layer or all"},
         {{"--scenario", "pod", "--format", "gif", "--fps", "0", "--out", out}, "between 0.1 and 50"},
         {{"--scenario", "pod", "--format", "gif", "--animation", "spin", "--out", out},
-         "not temperature or mask"},
+         "not temperature, mask or flash"},
         {{"--scenario", "pod", "--format", "png", "--size", "3", "--out", out}, "--size"},
         {{"--scenario", "cross-attention", "--format", "gif", "--animation", "mask", "--out", out},
          "cross-attention"},
         {{"--scenario", "pod", "--format", "csv", "--temperature", "-1", "--out", out}, "--temperature"},
+        {{"--scenario", "pod", "--format", "gif", "--tiles", "2x2", "--out", out},
+         "applies to --animation flash only"},
+        {{"--scenario", "pod", "--format", "gif", "--animation", "flash", "--frames", "5", "--out", out},
+         "one frame per tile"},
+        {{"--scenario", "pod", "--format", "gif", "--animation", "flash", "--tiles", "0x2", "--out", out},
+         "--tiles"},
         {{"--scenario", "pod", "--format", "svg", "--view", "arcs", "--query", "zebra", "--out", out},
          "zebra"},
         {{"--sentence", "hi", "--model", dir.file("no-model"), "--format", "csv", "--out", out}, "no-model"},

@@ -13,6 +13,7 @@
 #include <gif_lib.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 
 namespace attnviz {
@@ -217,6 +218,52 @@ TEST(ExportGif, MaskAnimationAlternatesAndCrossAttentionRefuses) {
     ASSERT_FALSE(refused.ok());
     EXPECT_NE(refused.error().find("cross-attention"), std::string::npos);
     EXPECT_FALSE(animation_frames(src, Animation::kMask, 1).ok());
+}
+
+TEST(ExportGif, FlashFramesVisitEveryTileOnceAndEndOnTheReferenceWeights) {
+    const Scenario* sc = find_builtin_scenario("pod");
+    ExportSource src;
+    src.sentence = sc->sentence;
+    src.focus_head = 1;
+    Expected<std::vector<AnimationFrame>> frames = animation_frames(src, Animation::kFlash, 0, 2, 3);
+    ASSERT_TRUE(frames.ok()) << frames.error();
+    // 9 tokens in tiles of 2 queries x 3 keys: 5 x 3 tiles, then the finished matrix.
+    ASSERT_EQ(frames->size(), 16u);
+    int cells_seen_current = 0;
+    for (std::size_t f = 0; f + 1 < frames->size(); ++f) {
+        const MaskMatrix& t = (*frames)[f].tiles;
+        ASSERT_EQ(t.rows(), 9);
+        ASSERT_EQ(t.cols(), 9);
+        const int current = static_cast<int>((t.array() == 1).count());
+        EXPECT_GE(current, 2);
+        EXPECT_LE(current, 6);
+        cells_seen_current += current;
+        if (f > 0) {
+            const MaskMatrix& before = (*frames)[f - 1].tiles;
+            EXPECT_EQ((t.array() == 0).count(), (before.array() == 0).count() + (before.array() == 1).count())
+                << "the previous tile is done";
+        }
+    }
+    EXPECT_EQ(cells_seen_current, 81) << "every cell is in exactly one tile";
+    EXPECT_EQ((frames->back().tiles.array() == 0).count(), 81);
+    Expected<AttentionExport> e = compute_export(src);
+    ASSERT_TRUE(e.ok());
+    const MatrixRM ref = head_weights(*e, 0, 1);
+    EXPECT_LE((frames->back().weights - ref).cwiseAbs().maxCoeff(), 1e-6f);
+    // Drawn: the first frame's pending cells are pale, the current tile framed in the bar colour.
+    const std::vector<CodeImage> imgs = render_animation(*frames, Animation::kFlash, {}, 90, 96);
+    ASSERT_EQ(imgs.size(), 16u);
+    const auto count = [](const CodeImage& img, std::uint16_t code) {
+        return std::count(img.codes.begin(), img.codes.end(), code);
+    };
+    EXPECT_GT(count(imgs.front(), kCodePending), 1000);
+    EXPECT_EQ(count(imgs.back(), kCodePending), 0);
+    EXPECT_GT(count(imgs.front(), kCodeBar), 20);
+    ScratchDir dir("gif_flash");
+    ASSERT_TRUE(write_gif(dir.file("flash.gif"), imgs, Colormap::kMagma, 3.0).empty());
+    GifFile g(dir.file("flash.gif"));
+    ASSERT_NE(g.gif, nullptr);
+    EXPECT_EQ(g.gif->ImageCount, 16);
 }
 
 TEST(ExportGif, RefusesBadInputWithoutWritingAFile) {

@@ -40,7 +40,8 @@ void draw_export_dialog(AppState& s) {
     const std::string hint = default_export_path(s, d.format);
     const bool enter = ImGui::InputTextWithHint("##export_path", hint.c_str(), &d.path,
                                                 ImGuiInputTextFlags_EnterReturnsTrue);
-    const bool gif = d.format == ExportFormat::kGifTemperature || d.format == ExportFormat::kGifMask;
+    const bool gif = d.format == ExportFormat::kGifTemperature || d.format == ExportFormat::kGifMask ||
+                     d.format == ExportFormat::kGifFlash;
     if (d.format == ExportFormat::kPngHeatmap || gif) ImGui::SliderInt("pixels", &d.size, 64, 2048);
     if (d.format == ExportFormat::kGifTemperature) {
         ImGui::SliderInt("frames", &d.frames, 2, 120);
