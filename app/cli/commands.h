@@ -15,5 +15,6 @@ int run_scenarios(int argc, char** argv);
 int run_bench(int argc, char** argv);
 int run_model_command(int argc, char** argv);
 int run_tokenize_command(int argc, char** argv);
+int run_export(int argc, char** argv);
 
 }  // namespace attnviz::cli

@@ -21,6 +21,8 @@ const Command kCommands[] = {
     {"model", "a real Hugging Face model on a text: tokens, next-token top-k, attention, interventions",
      attnviz::cli::run_model_command},
     {"tokenize", "a real model's tokenizer on a text: ids, display forms, byte spans", attnviz::cli::run_tokenize_command},
+    {"export", "a head's attention as CSV, .npy, JSON, SVG, a heatmap PNG or an animated GIF",
+     attnviz::cli::run_export},
     {"bench", "time the reference and flash paths against this machine's GEMM ceiling", attnviz::cli::run_bench},
 };
 

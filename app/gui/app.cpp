@@ -5,9 +5,11 @@
 #include "app/gui/compute/lab_compute.h"
 #include "app/gui/compute/model_compute.h"
 #include "app/gui/compute/model_run.h"
+#include "app/gui/export_actions.h"
 #include "app/gui/keys.h"
 #include "app/gui/model_actions.h"
 #include "app/gui/panels.h"
+#include "app/gui/session.h"
 #include "core/attention/attention.h"
 #include "core/attention/flash_attention.h"
 #include "core/lesson/lesson_run.h"
@@ -312,14 +314,18 @@ void draw(AppState& s) {
 void handle_shortcuts(AppState& s) {
     ImGuiIO& io = ImGui::GetIO();
     if (io.WantTextInput || ImGui::IsAnyItemActive()) return;
+    record_undo_point(s);  // not mid-drag or mid-typing: a finished change is one step
     const auto pressed = [](int key) { return ImGui::IsKeyPressed(key, false); };
     if (io.KeyCtrl) {
+        if (pressed(kKeyZ) && !io.KeyShift) undo(s);
+        if ((pressed(kKeyZ) && io.KeyShift) || pressed(kKeyY)) redo(s);
         if (pressed(kKeyEqual) || pressed(kKeyKpAdd)) set_font_scale(s, s.view.font_scale * 1.1f);
         if (pressed(kKeyMinus) || pressed(kKeyKpSubtract)) set_font_scale(s, s.view.font_scale / 1.1f);
         if (pressed(kKey0)) set_font_scale(s, 1.0f);
         if (pressed(kKeyQ)) request_quit(s);
         if (pressed(kKeyS)) request_screenshot(s);
         if (pressed(kKeyO)) s.requests.open_model = true;
+        if (pressed(kKeyE)) request_export_dialog(s);
         return;
     }
     if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_LeftArrow))) move_query(s, -1);

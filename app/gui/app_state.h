@@ -5,8 +5,10 @@
 #include "app/gui/attention_run.h"
 #include "app/gui/compute/heatmap_cells.h"
 #include "app/gui/compute/quiz.h"
+#include "app/gui/export_state.h"
 #include "app/gui/flash_playback.h"
 #include "app/gui/model_state.h"
+#include "app/gui/session_state.h"
 #include "app/gui/style/colormap.h"
 #include "core/attention/attention.h"
 #include "core/lab/io_model.h"
@@ -292,6 +294,8 @@ struct LessonIdentity {
 struct Requests {
     bool open_scenario = false;      ///< open the File > Open scenario dialog on the next frame
     bool open_model = false;         ///< open the File > Open model dialog on the next frame
+    bool open_export = false;        ///< open the File > Export dialog on the next frame
+    bool open_session = false;       ///< open the File > Save / Open session dialog on the next frame
     std::string screenshot;          ///< a PNG path the main loop writes once screenshot_wait_frames is 0
     int screenshot_wait_frames = 0;  ///< frames to render first (the menu that asked closes in one)
     bool quit = false;               ///< the main loop ends after this frame
@@ -318,6 +322,8 @@ struct AppState {
     bool status_for_pending_run =
         false;  ///< the remark is about the recompute pending now: it survives that one
     PermutationState permutation;
+    ExportDialogState export_dialog;
+    SessionState session;  ///< session dialogs and the undo / redo history
 
     /// What changed, as counters that only grow. Actions bump them; whatever update() derives records
     /// the version it was computed from and is recomputed when the two differ (the one way it decides).

@@ -5,13 +5,15 @@
 #include "app/gui/views/views.h"
 
 #include <cmath>
+#include <string>
+#include <vector>
 
 namespace attnviz::gui {
 
 namespace {
 
 const char kUsage[] =
-    "usage: attnviz [--sentence TEXT] [--scenario NAME|FILE] [--query TOKEN|INDEX]\n"
+    "usage: attnviz [FILE.attnviz] [--sentence TEXT] [--scenario NAME|FILE] [--query TOKEN|INDEX]\n"
     "               [--font-scale F] [--theme dark|light] [--fullscreen]\n"
     "               [--frames N] [--screenshot PATH.png] [--stats] [--size WxH]\n"
     "               [--panel VIEW] [--model DIR|stories260K]\n"
@@ -39,6 +41,8 @@ cmdline::ArgParser make_parser() {
     p.option("model", "DIR",
              "open a model folder (config.json, model.safetensors, tokenizer.json), a Hugging Face cache "
              "folder, or the built-in stories260K");
+    p.option("session", "FILE.attnviz",
+             "open a saved session (File > Save session); also: attnviz FILE.attnviz");
     return p;
 }
 
@@ -50,14 +54,30 @@ std::string gui_usage() {
 
 Expected<GuiOptions> parse_gui_options(int argc, char** argv) {
     cmdline::ArgParser p = make_parser();
-    if (Status s = p.parse(argc, argv, 1); !s.empty()) return Error{s};
+    // `attnviz FILE.attnviz`: a session named without an option (as a file manager opens it).
+    std::vector<char*> args(argv, argv + argc);
+    std::string positional_session;
+    if (args.size() > 1 && std::string(args[1]).size() > 8 &&
+        std::string(args[1]).compare(std::string(args[1]).size() - 8, 8, ".attnviz") == 0) {
+        positional_session = args[1];
+        args.erase(args.begin() + 1);
+    }
+    if (Status s = p.parse(static_cast<int>(args.size()), args.data(), 1); !s.empty()) return Error{s};
     GuiOptions o;
+    o.session = positional_session;
+    if (auto v = p.get("session")) {
+        if (!positional_session.empty()) return Error{p.error("session", "give the session once")};
+        o.session = *v;
+    }
     o.show_help = p.help_requested();
     if (auto v = p.get("sentence")) {
         o.sentence = *v;
         o.has_sentence = true;
     }
-    if (auto v = p.get("scenario")) o.scenario = *v;
+    if (auto v = p.get("scenario")) {
+        o.scenario = *v;
+        o.has_scenario = true;
+    }
     if (auto v = p.get("query")) o.query = *v;
     if (auto v = p.get("font-scale")) {
         Expected<double> f = cmdline::parse_number(*v, "--font-scale");

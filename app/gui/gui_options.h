@@ -25,7 +25,9 @@ struct GuiOptions {
     std::string model;                   ///< --model DIR|stories260K: open a real model ("" = none)
     int width = 1280;
     int height = 800;
-    bool show_help = false;  ///< --help was given: print usage and exit 0
+    bool show_help = false;     ///< --help was given: print usage and exit 0
+    std::string session;        ///< `attnviz FILE.attnviz` or --session FILE: a saved session to open
+    bool has_scenario = false;  ///< --scenario was given (the last session is reopened only without one)
 };
 
 /// Parses argv. Errors are one line for stderr.

@@ -4,13 +4,15 @@
 
 namespace attnviz::gui {
 
-constexpr int kKeyG = 'G';
+constexpr int kKeyE = 'E';
 constexpr int kKeyH = 'H';
 constexpr int kKeyM = 'M';
 constexpr int kKeyT = 'T';
 constexpr int kKeyO = 'O';
 constexpr int kKeyQ = 'Q';
 constexpr int kKeyS = 'S';
+constexpr int kKeyY = 'Y';
+constexpr int kKeyZ = 'Z';
 constexpr int kKey0 = '0';
 constexpr int kKeyEqual = 61;        // GLFW_KEY_EQUAL ('=' / '+')
 constexpr int kKeyMinus = 45;        // GLFW_KEY_MINUS

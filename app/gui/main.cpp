@@ -7,6 +7,7 @@
 #include "app/gui/gfx/screenshot.h"
 #include "app/gui/gfx/view_textures.h"
 #include "app/gui/gui_options.h"
+#include "app/gui/session.h"
 #include "app/gui/startup.h"
 #include "app/gui/style/fonts.h"
 #include "app/gui/style/theme.h"
@@ -86,6 +87,14 @@ int main(int argc, char** argv) {
     apply_saved_appearance(state, settings, options);
     const ViewState appearance_at_start = state.view;
     bool appearance_changed = false;
+    // The last session comes back when the command line names nothing to open; timed runs never touch it.
+    if (options.frames == 0) {
+        state.session.autosave_path = last_session_path();
+        if (!options.has_sentence && !options.has_scenario && options.session.empty() &&
+            options.query.empty() && options.panel.empty() && options.model.empty()) {
+            restore_last_session(state);
+        }
+    }
 
     Platform platform;
     PlatformOptions popts;
@@ -184,6 +193,8 @@ int main(int argc, char** argv) {
             std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
         if (last) break;
     }
+    if (attnviz::Status s = save_last_session(state); !s.empty())
+        std::fprintf(stderr, "attnviz: %s\n", s.c_str());
     renderer.shutdown();
     platform.shutdown();
     if (options.stats) {

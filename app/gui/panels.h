@@ -62,5 +62,9 @@ void draw_pipeline_formula(AppState& s);
 void draw_cell_inspector(AppState& s, ImVec2 size);
 
 void draw_help_window(AppState& s);
+/// File > Export (Ctrl+E): a modal with the format, the path and a picture's size.
+void draw_export_dialog(AppState& s);
+/// File > Save session / Open session.
+void draw_session_dialog(AppState& s);
 
 }  // namespace attnviz::gui

@@ -3,6 +3,7 @@
 
 #include "app/gui/app_actions.h"
 #include "app/gui/model_actions.h"
+#include "app/gui/session.h"
 #include "app/gui/views/views.h"
 #include "core/lesson/scenario.h"
 
@@ -42,6 +43,7 @@ Status configure_from_options(AppState& s, const GuiOptions& o) {
         if (!view) return "attnviz: --panel " + o.panel + " is not a view; views: " + view_names();
         show_view(s, *view);
     }
+    if (!o.session.empty() && !open_session_file(s, o.session)) return "attnviz: " + s.session.message;
     return error;
 }
 

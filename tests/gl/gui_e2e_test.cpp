@@ -144,3 +144,38 @@ TEST(GuiEndToEnd, NoDisplayExitsOneSuggestingXvfbAndTheCli) {
 }
 
 }  // namespace
+
+namespace {
+
+// `attnviz FILE.attnviz` opens a saved session; a corrupt one stops the start with exit 2 and says why.
+TEST(GuiEndToEnd, SessionFileOnTheCommandLine) {
+    const std::string session = temp_png("session.attnviz");
+    {
+        std::FILE* f = std::fopen(session.c_str(), "wb");
+        ASSERT_NE(f, nullptr);
+        std::fputs("{\"format\":\"attnviz-session\",\"version\":1,\"sentence\":\"The cat sat on the mat\","
+                   "\"settings\":{\"heads\":4,\"kv_heads\":2,\"temperature\":0.5},\"selection\":{\"query\":5},"
+                   "\"colors\":{\"colormap\":\"magma\"},\"view\":{\"theme\":\"light\"}}",
+                   f);
+        std::fclose(f);
+    }
+    const std::string png = temp_png("session.png");
+    const ProcessRun r = run(binary() + " " + session + " --frames 4 --screenshot " + png);
+    EXPECT_EQ(r.code, 0) << r.output;
+    const Image img = load(png);
+    EXPECT_GT(img.w, 0);
+    EXPECT_GT(img.distinct_colors(), 50u);
+    std::remove(png.c_str());
+
+    std::FILE* f = std::fopen(session.c_str(), "wb");
+    ASSERT_NE(f, nullptr);
+    std::fputs("{\"format\":\"attnviz-session\",\"version\":1,\"settings\":{\"heads\":99}}", f);
+    std::fclose(f);
+    const ProcessRun bad = run(binary() + " " + session + " --frames 2");
+    EXPECT_EQ(bad.code, 2);
+    EXPECT_NE(bad.output.find("nothing changed"), std::string::npos) << bad.output;
+    EXPECT_NE(bad.output.find("settings.heads"), std::string::npos) << bad.output;
+    std::remove(session.c_str());
+}
+
+}  // namespace

@@ -1,7 +1,9 @@
 // The main menu bar: File (open scenario, quit), View (theme, text size, full screen), Help.
 #include "app/gui/app_actions.h"
+#include "app/gui/export_actions.h"
 #include "app/gui/model_actions.h"
 #include "app/gui/panels.h"
+#include "app/gui/session.h"
 
 #include <imgui.h>
 #include <imgui_stdlib.h>
@@ -20,8 +22,20 @@ float draw_menu_bar(AppState& s) {
             if (ImGui::MenuItem("Open scenario file\xE2\x80\xA6")) request_open_scenario(s);
             if (ImGui::IsItemHovered()) ImGui::SetTooltip("or drop a scenario .json file on the window");
             if (ImGui::MenuItem("Save screenshot", "Ctrl+S")) request_screenshot(s);
+            if (ImGui::MenuItem("Export\xE2\x80\xA6", "Ctrl+E")) request_export_dialog(s);
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip("SVG, PNG, CSV, NPY, JSON or an animated GIF");
+            if (ImGui::MenuItem("Open session\xE2\x80\xA6")) request_session_dialog(s, true);
+            if (ImGui::MenuItem("Save session\xE2\x80\xA6")) request_session_dialog(s, false);
+            if (!s.session.autosave_path.empty()) {
+                ImGui::MenuItem("Reopen this session next time", nullptr, &s.session.restore_at_start);
+            }
             ImGui::Separator();
             if (ImGui::MenuItem("Quit", "Ctrl+Q")) request_quit(s);
+            ImGui::EndMenu();
+        }
+        if (ImGui::BeginMenu("Edit")) {
+            if (ImGui::MenuItem("Undo", "Ctrl+Z", false, !s.session.history.undo.empty())) undo(s);
+            if (ImGui::MenuItem("Redo", "Ctrl+Shift+Z", false, !s.session.history.redo.empty())) redo(s);
             ImGui::EndMenu();
         }
         if (ImGui::BeginMenu("View")) {
@@ -77,6 +91,8 @@ float draw_menu_bar(AppState& s) {
         ImGui::EndPopup();
     }
     draw_model_browser(s);
+    draw_export_dialog(s);
+    draw_session_dialog(s);
     return height;
 }
 

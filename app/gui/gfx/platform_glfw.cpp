@@ -19,6 +19,9 @@ namespace attnviz::gui {
 
 static_assert(kKeyH == GLFW_KEY_H && kKeyM == GLFW_KEY_M && kKeyT == GLFW_KEY_T && kKeyQ == GLFW_KEY_Q);
 static_assert(kKeyS == GLFW_KEY_S);
+static_assert(kKeyE == GLFW_KEY_E);
+static_assert(kKeyY == GLFW_KEY_Y);
+static_assert(kKeyZ == GLFW_KEY_Z);
 static_assert(kKey0 == GLFW_KEY_0 && kKeyEqual == GLFW_KEY_EQUAL && kKeyMinus == GLFW_KEY_MINUS);
 static_assert(kKeyKpAdd == GLFW_KEY_KP_ADD && kKeyKpSubtract == GLFW_KEY_KP_SUBTRACT);
 static_assert(kKeyF1 == GLFW_KEY_F1 && kKeyF11 == GLFW_KEY_F11);

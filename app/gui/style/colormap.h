@@ -1,32 +1,19 @@
-// Colour-blind-safe colormaps as 256-entry tables: the single source of colour for the GPU heatmap
-// shader (uploaded as a lookup texture), the legend and the tests.
+// The GUI's colormaps are core/export/colormap.h (one source of colour for the screen and the exported
+// files); this header keeps their names in attnviz::gui.
 #pragma once
 
-#include <array>
-#include <cstdint>
+#include "core/export/colormap.h"
 
 namespace attnviz::gui {
 
-enum class Colormap { kViridis, kMagma, kGrey };
-constexpr int kColormapCount = 3;
-constexpr int kColormapSize = 256;
-
-struct Rgb8 {
-    std::uint8_t r, g, b;
-};
-
-const char* colormap_name(Colormap cmap);
-
-/// The table of a colormap: entry 0 is the lowest value, entry 255 the highest.
-const std::array<Rgb8, kColormapSize>& colormap_table(Colormap cmap);
-
-/// Table index of a normalised value t (clamped to [0, 1]): round(t * 255). The GLSL shader computes
-/// exactly this, so CPU and GPU pick the same entry.
-int colormap_index(float t);
-
-/// Colour of a normalised value t.
-inline Rgb8 colormap_color(Colormap cmap, float t) {
-    return colormap_table(cmap)[static_cast<std::size_t>(colormap_index(t))];
-}
+using ::attnviz::Colormap;
+using ::attnviz::colormap_color;
+using ::attnviz::colormap_from_name;
+using ::attnviz::colormap_index;
+using ::attnviz::colormap_name;
+using ::attnviz::colormap_table;
+using ::attnviz::kColormapCount;
+using ::attnviz::kColormapSize;
+using ::attnviz::Rgb8;
 
 }  // namespace attnviz::gui

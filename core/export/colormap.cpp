@@ -1,11 +1,11 @@
 // Viridis and magma from degree-6 polynomial fits of matplotlib's perceptually uniform maps (public-domain
 // fits by Matt Zucker), and a grey ramp; each sampled once into a 256-entry table.
-#include "app/gui/style/colormap.h"
+#include "core/export/colormap.h"
 
 #include <algorithm>
 #include <cmath>
 
-namespace attnviz::gui {
+namespace attnviz {
 
 namespace {
 
@@ -72,6 +72,14 @@ const char* colormap_name(Colormap cmap) {
     return "viridis";
 }
 
+std::optional<Colormap> colormap_from_name(const std::string& name) {
+    for (int i = 0; i < kColormapCount; ++i) {
+        const auto c = static_cast<Colormap>(i);
+        if (name == colormap_name(c)) return c;
+    }
+    return std::nullopt;
+}
+
 const std::array<Rgb8, kColormapSize>& colormap_table(Colormap cmap) {
     static const std::array<Rgb8, kColormapSize> viridis = sample(kViridis);
     static const std::array<Rgb8, kColormapSize> magma = sample(kMagma);
@@ -93,4 +101,4 @@ int colormap_index(float t) {
     return static_cast<int>(t * static_cast<float>(kColormapSize - 1) + 0.5f);
 }
 
-}  // namespace attnviz::gui
+}  // namespace attnviz

@@ -1,11 +1,11 @@
 // Linear, log and rank normalisation of visible cells; masked and empty rows marked for the shader.
-#include "app/gui/compute/heatmap_cells.h"
+#include "core/export/heatmap_cells.h"
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
 
-namespace attnviz::gui {
+namespace attnviz {
 
 namespace {
 
@@ -104,4 +104,4 @@ HeatmapCells make_heatmap_cells(const MatrixRM& values, const MaskMatrix* visibl
     return cells;
 }
 
-}  // namespace attnviz::gui
+}  // namespace attnviz

@@ -1,0 +1,251 @@
+// File > Export's work: the shown run packaged without recomputing, the writers of core/export, and the
+// lesson source re-run per frame for the GIF animations (a person's one click, not the frame loop).
+#include "app/gui/export_actions.h"
+
+#include "app/gui/app_actions.h"
+
+#include "app/common/png_file.h"
+#include "core/export/export_source.h"
+#include "core/export/gif.h"
+#include "core/export/raster.h"
+#include "core/export/svg.h"
+#include "core/io/file_io.h"
+#include "core/lesson/lesson_model.h"
+
+#include <cmath>
+#include <cstdio>
+
+namespace attnviz::gui {
+
+namespace {
+
+bool lesson_source(const AppState& s) {
+    if (!s.derived.run) return false;
+    const SourceKind k = s.derived.run->kind;
+    return k == SourceKind::kLessonModel || k == SourceKind::kHandExample || k == SourceKind::kCrossAttention;
+}
+
+ExportSource source_from_state(const AppState& s) {
+    ExportSource src;
+    src.sentence = s.sentence;
+    src.key_sentence = s.key_sentence;
+    src.hand_model = s.hand_model;
+    src.lesson = s.settings;
+    src.focus_layer = s.derived.layer;
+    src.focus_head = s.selection.focus_head;
+    src.query = s.selection.query;
+    return src;
+}
+
+std::string title_of(const AttentionExport& e) {
+    std::string t = e.source + " \u00b7 ";
+    if (e.n_layers() > 1) t += "layer " + std::to_string(e.focus_layer) + " ";
+    t += "head " + std::to_string(e.focus_head);
+    if (!e.head_names.empty()) t += " (" + e.head_names[static_cast<std::size_t>(e.focus_head)] + ")";
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", e.settings.temperature);
+    return t + " \u00b7 T = " + (std::isinf(e.settings.temperature) ? std::string("inf") : std::string(buf));
+}
+
+}  // namespace
+
+const char* export_format_label(ExportFormat f) {
+    switch (f) {
+        case ExportFormat::kPngWindow:
+            return "PNG: the window as shown (1x)";
+        case ExportFormat::kPngHeatmap:
+            return "PNG: the heatmap alone, any size (no text)";
+        case ExportFormat::kSvgHeatmap:
+            return "SVG: the heatmap with labels and legend";
+        case ExportFormat::kSvgArcs:
+            return "SVG: the token strip with the query's arcs";
+        case ExportFormat::kCsv:
+            return "CSV: the focused head's weights";
+        case ExportFormat::kNpyHead:
+            return "NPY: the focused head [n_q, n_k]";
+        case ExportFormat::kNpyLayer:
+            return "NPY: every head [n_heads, n_q, n_k]";
+        case ExportFormat::kNpyAll:
+            return "NPY: every layer [n_layers, n_heads, n_q, n_k]";
+        case ExportFormat::kJson:
+            return "JSON: tokens, settings and every weight";
+        case ExportFormat::kGifTemperature:
+            return "GIF: temperature sweep 0.05 to 20";
+        case ExportFormat::kGifMask:
+            return "GIF: causal mask on and off";
+        case ExportFormat::kGifFlash:
+            return "GIF: flash attention's tiles, one by one";
+        case ExportFormat::kCount:
+            break;
+    }
+    return "?";
+}
+
+const char* export_format_extension(ExportFormat f) {
+    switch (f) {
+        case ExportFormat::kPngWindow:
+        case ExportFormat::kPngHeatmap:
+            return "png";
+        case ExportFormat::kSvgHeatmap:
+        case ExportFormat::kSvgArcs:
+            return "svg";
+        case ExportFormat::kCsv:
+            return "csv";
+        case ExportFormat::kNpyHead:
+        case ExportFormat::kNpyLayer:
+        case ExportFormat::kNpyAll:
+            return "npy";
+        case ExportFormat::kJson:
+            return "json";
+        case ExportFormat::kGifTemperature:
+        case ExportFormat::kGifMask:
+        case ExportFormat::kGifFlash:
+            return "gif";
+        case ExportFormat::kCount:
+            break;
+    }
+    return "out";
+}
+
+std::string export_format_unavailable(const AppState& s, ExportFormat f) {
+    if (f == ExportFormat::kPngWindow) return {};
+    if (!s.derived.run || s.derived.shown_layer() == nullptr) return "nothing is computed yet";
+    if (s.quiz.hidden()) return "the quiz hides the weights: reveal the answer first";
+    if (f == ExportFormat::kSvgArcs && s.derived.run->cross()) {
+        return "arcs need self-attention (the keys come from another sentence here); export the heatmap";
+    }
+    if ((f == ExportFormat::kGifTemperature || f == ExportFormat::kGifMask || f == ExportFormat::kGifFlash) &&
+        !lesson_source(s)) {
+        return "animations of this source are not in the GUI yet; use attnviz-cli export --format gif";
+    }
+    if (f == ExportFormat::kGifMask && s.derived.run->cross())
+        return "cross-attention has no causal mask to switch";
+    return {};
+}
+
+std::string default_export_path(const AppState& s, ExportFormat f) {
+    const std::string stem = s.lesson && !s.lesson->name.empty() ? s.lesson->name : std::string("sentence");
+    std::string what = "head" + std::to_string(s.selection.focus_head);
+    if (f == ExportFormat::kNpyLayer) what = "heads";
+    if (f == ExportFormat::kNpyAll || f == ExportFormat::kJson) what = "all";
+    if (f == ExportFormat::kGifTemperature) what += "-temperature";
+    if (f == ExportFormat::kGifMask) what += "-mask";
+    if (f == ExportFormat::kGifFlash) what += "-flash";
+    if (f == ExportFormat::kSvgArcs) what += "-arcs";
+    if (f == ExportFormat::kPngWindow) what = "window";
+    return "attnviz-" + stem + "-" + what + "." + export_format_extension(f);
+}
+
+Expected<AttentionExport> export_from_state(const AppState& s) {
+    if (!s.derived.run || s.derived.run->layers.empty()) return Error{"nothing is computed yet"};
+    if (s.quiz.hidden()) return Error{"the quiz hides the weights: reveal the answer first"};
+    const AttentionRun& run = *s.derived.run;
+    AttentionExport e;
+    e.source = run.kind == SourceKind::kHandExample ? "hand example" : kLessonModelLabel;
+    e.sentence = s.sentence;
+    e.key_sentence = run.cross() ? s.key_sentence : "";
+    e.query_labels = run.query_labels;
+    e.key_labels = run.key_labels;
+    const LayerRun& first = run.layers.front();
+    e.settings.n_heads = first.config.n_heads;
+    e.settings.n_kv_heads = first.config.n_kv_heads;
+    e.settings.temperature = first.config.temperature;
+    e.settings.causal = first.config.mask.causal;
+    e.settings.window = first.config.mask.window;
+    e.settings.scale = first.config.scale_mode != ScaleMode::kNone;
+    if (static_cast<int>(first.forward.head_names.size()) == static_cast<int>(first.result.heads.size())) {
+        e.head_names = first.forward.head_names;
+    }
+    for (const LayerRun& layer : run.layers) {
+        const AttentionResult& r = layer.result;
+        Tensor3 w(static_cast<int>(r.heads.size()), r.n_q, r.n_k);
+        for (std::size_t h = 0; h < r.heads.size(); ++h) w.mat(static_cast<int>(h)) = r.heads[h].weights;
+        e.layers.push_back(std::move(w));
+        e.visible.push_back(r.visible);
+    }
+    e.focus_layer = s.derived.layer;
+    e.focus_head = s.selection.focus_head;
+    e.query = s.selection.query < e.n_queries() ? s.selection.query : -1;
+    if (Status st = validate_export(e); !st.empty()) return Error{st};
+    return e;
+}
+
+void request_export_dialog(AppState& s) {
+    s.requests.open_export = true;
+}
+
+bool run_export(AppState& s) {
+    ExportDialogState& d = s.export_dialog;
+    const ExportFormat f = d.format;
+    const std::string path = d.path.empty() ? default_export_path(s, f) : d.path;
+    const auto done = [&](const Status& st) {
+        d.message = st.empty() ? "wrote " + path : st;
+        set_status(s, d.message);
+        return st.empty();
+    };
+    if (std::string why = export_format_unavailable(s, f); !why.empty()) return done("cannot export: " + why);
+    if (f == ExportFormat::kPngWindow) {
+        s.requests.screenshot = path;
+        d.message = "saving " + path + " after this frame";
+        return true;
+    }
+    Expected<AttentionExport> e = export_from_state(s);
+    if (!e) return done("cannot export: " + e.error());
+    const MatrixRM w = head_weights(*e, e->focus_layer, e->focus_head);
+    const MaskMatrix& visible = e->visible[static_cast<std::size_t>(e->focus_layer)];
+    const Colormap cmap = s.view.heatmap.colormap;
+    switch (f) {
+        case ExportFormat::kPngHeatmap: {
+            const HeatmapCells cells = make_heatmap_cells(w, &visible, s.view.heatmap.color);
+            const RgbImage img = to_rgb(render_heatmap(cells, d.size, d.size), cmap);
+            return done(cmdline::write_png_file(path, img.rgb.data(), img.width, img.height, 3));
+        }
+        case ExportFormat::kSvgHeatmap: {
+            HeatmapSvgOptions o;
+            o.colormap = cmap;
+            o.color = s.view.heatmap.color;
+            o.title = title_of(*e);
+            o.values_in_cells = e->n_queries() <= 16 && e->n_keys() <= 16;
+            return done(
+                write_file_atomically(path, heatmap_svg(w, visible, e->query_labels, e->key_labels, o)));
+        }
+        case ExportFormat::kSvgArcs: {
+            TokenStripSvgOptions o;
+            o.colormap = cmap;
+            o.title = title_of(*e);
+            const int query = e->query >= 0 ? e->query : e->n_queries() - 1;
+            return done(write_file_atomically(path, token_strip_svg(e->query_labels, w, visible, query, o)));
+        }
+        case ExportFormat::kCsv:
+            return done(write_file_atomically(path, matrix_csv(w, e->query_labels, e->key_labels)));
+        case ExportFormat::kNpyHead:
+            return done(write_export_npy(path, *e, NpyScope::kHead));
+        case ExportFormat::kNpyLayer:
+            return done(write_export_npy(path, *e, NpyScope::kLayer));
+        case ExportFormat::kNpyAll:
+            return done(write_export_npy(path, *e, NpyScope::kAllLayers));
+        case ExportFormat::kJson:
+            return done(write_file_atomically(path, export_to_json(*e).dump(true) + "\n"));
+        case ExportFormat::kGifTemperature:
+        case ExportFormat::kGifMask:
+        case ExportFormat::kGifFlash: {
+            const Animation a = f == ExportFormat::kGifMask    ? Animation::kMask
+                                : f == ExportFormat::kGifFlash ? Animation::kFlash
+                                                               : Animation::kTemperature;
+            // The flash GIF replays the flash view's tiles; the mask GIF shows each state for a second.
+            Expected<std::vector<AnimationFrame>> frames =
+                animation_frames(source_from_state(s), a, a == Animation::kMask ? 2 : d.frames,
+                                 s.flash.block_q, s.flash.block_k);
+            if (!frames) return done("cannot export: " + frames.error());
+            const double fps = a == Animation::kMask ? 1.0 : static_cast<double>(d.fps);
+            return done(write_gif(path, render_animation(*frames, a, s.view.heatmap.color, d.size, d.size),
+                                  cmap, fps));
+        }
+        case ExportFormat::kPngWindow:
+        case ExportFormat::kCount:
+            break;
+    }
+    return done("cannot export: unknown format");
+}
+
+}  // namespace attnviz::gui
