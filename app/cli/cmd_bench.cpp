@@ -6,11 +6,10 @@
 #include "app/cli/commands.h"
 #include "core/attention/attention.h"
 #include "core/attention/flash_attention.h"
+#include "core/base/eigen.h"
 #include "core/io/json.h"
 #include "core/model/linear.h"
 #include "core/base/parallel.h"
-
-#include <Eigen/Core>
 
 #ifdef __GLIBC__
 #include <malloc.h>
