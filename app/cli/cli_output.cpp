@@ -4,11 +4,18 @@
 #include "app/cli/commands.h"
 
 #include <cstdio>
+#include <string>
 
 namespace attnviz::cli {
 
 int usage_error(const std::string& message) {
-    std::fprintf(stderr, "%s\n", message.c_str());
+    // Exactly one line, even when a path or a quoted input holds a line break.
+    std::string line = message;
+    while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
+    for (char& c : line) {
+        if (c == '\n' || c == '\r') c = ' ';
+    }
+    std::fprintf(stderr, "%s\n", line.c_str());
     return kExitUsage;
 }
 

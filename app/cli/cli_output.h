@@ -12,7 +12,7 @@ using cmdline::ArgParser;
 using cmdline::parse_count;
 using cmdline::parse_number;
 
-/// Prints "<message>" on stderr and returns kExitUsage.
+/// Prints "<message>" as one line on stderr (line breaks inside it become spaces) and returns kExitUsage.
 int usage_error(const std::string& message);
 
 /// Parses argv into `parser`; prints help (returns 0) or the error (returns 2) when needed.

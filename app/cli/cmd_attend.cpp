@@ -5,6 +5,7 @@
 #include "core/attention/attention.h"
 #include "core/attention/flash_attention.h"
 #include "core/attention/mask.h"
+#include "core/io/file_io.h"
 #include "core/io/npy.h"
 
 #include <cmath>
@@ -219,21 +220,12 @@ int run_attend(int argc, char** argv) {
     const auto n_q = static_cast<std::int64_t>(r->n_q);
     const auto n_k = static_cast<std::int64_t>(r->n_k);
     const auto d_v = static_cast<std::int64_t>(in.d_v());
-    if (auto path = p.get("out-weights")) {
-        if (Status s = write_npy(*path, {n_heads, n_q, n_k}, r->weights.data()); !s.empty()) {
-            return usage_error(p.command() + ": " + s);
-        }
-    }
-    if (auto path = p.get("out-output")) {
-        if (Status s = write_npy(*path, {n_heads, n_q, d_v}, r->output.data()); !s.empty()) {
-            return usage_error(p.command() + ": " + s);
-        }
-    }
-    if (auto path = p.get("out-lse")) {
-        if (Status s = write_npy(*path, {n_heads, n_q}, r->lse.data()); !s.empty()) {
-            return usage_error(p.command() + ": " + s);
-        }
-    }
+    // All outputs or none: a file that cannot be written leaves the others untouched too.
+    std::vector<FileToWrite> outputs;
+    if (auto path = p.get("out-weights")) outputs.push_back({*path, npy_bytes({n_heads, n_q, n_k}, r->weights.data())});
+    if (auto path = p.get("out-output")) outputs.push_back({*path, npy_bytes({n_heads, n_q, d_v}, r->output.data())});
+    if (auto path = p.get("out-lse")) outputs.push_back({*path, npy_bytes({n_heads, n_q}, r->lse.data())});
+    if (Status s = write_files_atomically(outputs); !s.empty()) return usage_error(p.command() + ": " + s);
     std::printf("attended %lld query heads over %lld KV heads (%s), n_q=%lld n_k=%lld d=%d d_v=%lld, %zu empty rows (%s)\n",
                 static_cast<long long>(n_heads), static_cast<long long>(config.n_kv_heads),
                 attention_kind_name(config.n_heads, config.n_kv_heads), static_cast<long long>(n_q),

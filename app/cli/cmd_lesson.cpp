@@ -172,7 +172,6 @@ int run_lesson_command(int argc, char** argv) {
             return usage_error(p.error("scenario", "no built-in lesson '" + *name + "' (built-ins: " + builtin_scenario_names() +
                                                        "); a file path needs a '/' or .json"));
         }
-        for (const std::string& w : sc.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
     } else {
         sc.sentence = *p.get("sentence");
         sc.query.clear();
@@ -224,6 +223,8 @@ int run_lesson_command(int argc, char** argv) {
         if (!query) return usage_error(p.error("query", "\"" + wanted + "\" is neither a token of the sentence nor a token index (0.." +
                                                             std::to_string(run->tokens.tokens.size() - 1) + ")"));
     }
+    // The scenario's warnings only once everything else is checked: an error stays the one line on stderr.
+    for (const std::string& w : sc.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
     if (p.has("json")) {
         print_json(*run, settings, query, notices);
     } else {

@@ -4,6 +4,7 @@
 #include "app/cli/commands.h"
 #include "app/cli/model_cli.h"
 #include "core/attention/attention_config.h"
+#include "core/io/file_io.h"
 #include "core/io/json.h"
 #include "core/io/npy.h"
 #include "core/lab/kv_cache.h"
@@ -196,23 +197,21 @@ int run_model_command(int argc, char** argv) {
     Expected<model::ForwardResult> run = model::run_forward(m, ids, interventions, options);
     if (!run) return usage_error(p.command() + ": " + run.error());
 
-    // Outputs are written only once everything has been computed: a failure writes nothing.
+    // Outputs are written only once everything has been computed, and all or none: a failure writes nothing.
     const std::int64_t n = static_cast<std::int64_t>(ids.size());
+    std::vector<FileToWrite> outputs;
     if (auto path = p.get("out-attention")) {
         std::vector<float> all;
         all.reserve(static_cast<std::size_t>(m.config.n_layers) * static_cast<std::size_t>(m.config.n_heads) *
                     static_cast<std::size_t>(n * n));
         for (const model::LayerAttention& layer : run->layers)
             all.insert(all.end(), layer.weights.data(), layer.weights.data() + layer.weights.size());
-        if (Status s = write_npy(*path, {m.config.n_layers, m.config.n_heads, n, n}, all.data());
-            !s.empty()) {
-            return usage_error(p.command() + ": " + s);
-        }
+        outputs.push_back({*path, npy_bytes({m.config.n_layers, m.config.n_heads, n, n}, all.data())});
     }
     if (auto path = p.get("out-logits")) {
-        if (Status s = write_npy(*path, {n, m.config.vocab_size}, run->logits.data()); !s.empty())
-            return usage_error(p.command() + ": " + s);
+        outputs.push_back({*path, npy_bytes({n, m.config.vocab_size}, run->logits.data())});
     }
+    if (Status s = write_files_atomically(outputs); !s.empty()) return usage_error(p.command() + ": " + s);
 
     const float* last_logits =
         run->logits.data() + static_cast<std::ptrdiff_t>(run->logits.rows() - 1) * run->logits.cols();

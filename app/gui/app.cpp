@@ -3,7 +3,10 @@
 
 #include "app/gui/app_actions.h"
 #include "app/gui/compute/lab_compute.h"
+#include "app/gui/compute/model_compute.h"
+#include "app/gui/compute/model_run.h"
 #include "app/gui/keys.h"
+#include "app/gui/model_actions.h"
 #include "app/gui/panels.h"
 #include "core/attention/attention.h"
 #include "core/attention/flash_attention.h"
@@ -30,6 +33,13 @@ int resolve_query(const Tokenization& t, const std::string& wanted, std::string&
 void recompute(AppState& s) {
     const auto start = std::chrono::steady_clock::now();
     Derived& d = s.derived;
+    if (model_open(s)) {
+        // A real model runs in the background; what is on screen stays until its result arrives.
+        submit_model_compute(s);
+        d.compute_ms =
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+        return;
+    }
     d.notices.clear();
     d.status.clear();
     d.run.reset();
@@ -98,6 +108,15 @@ void rebuild_cells(AppState& s) {
     for (const HeadResult& h : d.result()->heads) {
         d.head_cells.push_back(make_heatmap_cells(h.weights, &d.result()->visible, s.view.heatmap.color));
     }
+    ModelDerived& m = d.model;
+    const ColorScaleSettings& c = s.view.heatmap.color;
+    if (m.result && m.result->run &&
+        (c.scale != m.thumbnail_color.scale || c.ignore_first_key != m.thumbnail_color.ignore_first_key)) {
+        m.thumbnails = model_thumbnails(*m.result->run, kThumbnailCells, c);
+        m.thumbnail_color = c;
+        ++m.thumbnails_version;
+        m.preview_key = -1;
+    }
 }
 
 void compute_kv_cache(AppState& s) {
@@ -115,6 +134,10 @@ void compute_kv_cache(AppState& s) {
 void build_quiz_question(AppState& s) {
     QuizState& q = s.quiz;
     const Derived& d = s.derived;
+    if (model_open(s)) {
+        if (q.active()) end_quiz(s);  // the questions are about the lesson model's heads
+        return;
+    }
     if (q.active() && !q.revealed() && s.sentence != q.sentence) {
         end_quiz(s);  // someone typed another sentence: the question no longer applies
         return;
@@ -155,7 +178,7 @@ void recompute_flash(AppState& s) {
     Derived& d = s.derived;
     FlashDerived& f = d.flash;
     f = FlashDerived{};
-    f.version = d.result_version;
+    f.version = d.run_version;
     if (!d.result() || !d.forward() || !d.config()) {
         f.status = d.status.empty() ? "nothing to compute yet" : d.status;
         return;
@@ -213,13 +236,15 @@ void advance_flash_playback(AppState& s, double now) {
 }
 
 void update(AppState& s) {
+    update_model(s);  // a real model's delivered run (or another shown layer) replaces the run
     Derived& d = s.derived;
-    const bool result_stale = d.result_version != s.inputs_version;
-    if (result_stale) {
+    if (d.result_version != s.inputs_version) {
         d.result_version = s.inputs_version;  // first: an input recompute() adjusts asks for another run
         recompute(s);
+        ++d.run_version;
     }
-    if (result_stale || d.colour_version != s.colour_version) {
+    if (d.cells_run_version != d.run_version || d.colour_version != s.colour_version) {
+        d.cells_run_version = d.run_version;
         d.colour_version = s.colour_version;
         rebuild_cells(s);
         ++d.version;
@@ -227,8 +252,8 @@ void update(AppState& s) {
     const FlashDerived& f = s.derived.flash;
     // Keyed on the engine's result, not on the cells: a colour change re-runs nothing in the engine.
     if (s.view.main_view == MainView::kFlash &&
-        (f.version != s.derived.result_version || f.block_q != s.flash.block_q ||
-         f.block_k != s.flash.block_k || (f.result && f.head != s.selection.focus_head))) {
+        (f.version != s.derived.run_version || f.block_q != s.flash.block_q || f.block_k != s.flash.block_k ||
+         (f.result && f.head != s.selection.focus_head))) {
         recompute_flash(s);
     }
     advance_flash_playback(s, ImGui::GetTime());
@@ -274,11 +299,13 @@ void handle_shortcuts(AppState& s) {
         if (pressed(kKey0)) set_font_scale(s, 1.0f);
         if (pressed(kKeyQ)) request_quit(s);
         if (pressed(kKeyS)) request_screenshot(s);
+        if (pressed(kKeyO)) s.requests.open_model = true;
         return;
     }
     if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_LeftArrow))) move_query(s, -1);
     if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_RightArrow))) move_query(s, +1);
-    if (pressed(kKeyM)) set_causal(s, !s.settings.causal);
+    if (pressed(kKeyM)) set_causal(s, !(model_open(s) ? s.model.interventions.causal : s.settings.causal));
+    if (pressed(kKeyG) && model_open(s)) generate_token(s);
     if (pressed(kKeyH)) next_head(s);
     if (pressed(kKeyT)) step_temperature(s, io.KeyShift ? 1.0 / 1.5 : 1.5);
     if (pressed(kKeyF1)) set_show_help(s, !s.view.show_help);

@@ -1,6 +1,8 @@
 // State changes with their validation, shared by panels and shortcuts.
 #include "app/gui/app_actions.h"
 
+#include "app/gui/model_actions.h"
+
 #include "core/attention/attention_config.h"
 #include "core/base/seeded_random.h"
 #include "core/lab/model_presets.h"
@@ -16,8 +18,10 @@ namespace attnviz::gui {
 void set_sentence(AppState& s, std::string sentence) {
     if (sentence == s.sentence) return;
     s.sentence = std::move(sentence);
-    s.lesson.reset();              // a typed sentence is no longer the lesson
-    s.permutation.active = false;  // a typed sentence ends the permutation experiment
+    s.lesson.reset();               // a typed sentence is no longer the lesson
+    s.permutation.active = false;   // a typed sentence ends the permutation experiment
+    s.model.generated_ids.clear();  // generated tokens continued the old text
+    s.model.kv_session.reset();
     leave_hand_example(s);
     s.inputs_changed();
 }
@@ -126,6 +130,7 @@ void move_query(AppState& s, int delta) {
 }
 
 bool set_temperature(AppState& s, double t) {
+    if (model_open(s)) return set_model_temperature(s, t, InterventionScope::kAllLayers);
     if (Status err = validate_temperature(t); !err.empty()) {
         s.temperature_message = err + "; kept T = " + std::to_string(s.settings.temperature);
         return false;
@@ -138,7 +143,7 @@ bool set_temperature(AppState& s, double t) {
 }
 
 void step_temperature(AppState& s, double factor) {
-    const double t = s.settings.temperature;
+    const double t = model_open(s) ? s.model.interventions.temperature : s.settings.temperature;
     // The log slider spans [0.05, 20]; stepping off either end lands on the exact limit.
     constexpr double kMin = 0.05, kMax = 20.0;
     double next = t;
@@ -155,6 +160,7 @@ void step_temperature(AppState& s, double factor) {
 }
 
 void set_causal(AppState& s, bool causal) {
+    if (model_open(s)) return set_model_causal(s, causal);
     if (causal == s.settings.causal) return;
     s.settings.causal = causal;
     s.inputs_changed();
@@ -302,12 +308,14 @@ void set_scaling_d(AppState& s, int d) {
 }
 
 void focus_head(AppState& s, int head) {
-    if (head < 0 || head >= s.settings.n_heads) return;
+    const int n_heads = s.model.open ? s.model.open->model->config.n_heads : s.settings.n_heads;
+    if (head < 0 || head >= n_heads) return;
     s.selection.focus_head = head;
 }
 
 void next_head(AppState& s) {
-    focus_head(s, (s.selection.focus_head + 1) % std::max(1, s.settings.n_heads));
+    const int n_heads = s.model.open ? s.model.open->model->config.n_heads : s.settings.n_heads;
+    focus_head(s, (s.selection.focus_head + 1) % std::max(1, n_heads));
 }
 
 void set_colormap(AppState& s, Colormap cmap) {

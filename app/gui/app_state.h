@@ -6,6 +6,7 @@
 #include "app/gui/compute/heatmap_cells.h"
 #include "app/gui/compute/quiz.h"
 #include "app/gui/flash_playback.h"
+#include "app/gui/model_state.h"
 #include "app/gui/style/colormap.h"
 #include "core/attention/attention.h"
 #include "core/lab/io_model.h"
@@ -40,7 +41,8 @@ enum class MainView {
     kKvCache,
     kFlash,
     kCross,
-    kQuiz
+    kQuiz,
+    kModel
 };
 
 /// Who is selected: one selection shared by every view.
@@ -196,8 +198,13 @@ struct Derived {
     FlashDerived flash;                ///< the flash view's numbers (computed while it is shown)
     IoEstimate flash_io;               ///< the IO comparison at the flash view's N, d and SRAM
     std::uint64_t result_version = 0;  ///< the AppState::inputs_version the run was computed from
-    std::uint64_t colour_version = 0;  ///< the AppState::colour_version head_cells were built with
+    /// Grows whenever `run` is replaced: a lesson recompute, a real model's delivered run or another of
+    /// its layers shown (a model computes in the background, so its runs arrive between input changes).
+    std::uint64_t run_version = 0;
+    std::uint64_t cells_run_version = 0;  ///< the run_version head_cells were built from
+    std::uint64_t colour_version = 0;     ///< the AppState::colour_version head_cells were built with
     LabDerived lab;
+    ModelDerived model;  ///< the open real model's last run (empty while the lesson model is the source)
 };
 
 struct Rect {
@@ -250,6 +257,10 @@ struct FrameLayout {
     Rect quiz_reveal;
     Rect quiz_next;
     std::vector<std::pair<QuizKind, Rect>> quiz_kind_buttons;
+    /// Model view: the thumbnails drawn this frame (index layer * n_heads + head) and where.
+    std::vector<std::pair<int, Rect>> model_thumbs;
+    ImVec2 model_thumb_pixels{0, 0};
+    ImVec2 model_preview_pixels{0, 0};
     bool weight_text_drawn =
         false;  ///< a weight number or arc was drawn this frame (tests: never while hidden)
 };
@@ -258,6 +269,8 @@ struct FrameLayout {
 struct Textures {
     ImTextureID heatmap = nullptr;
     std::vector<ImTextureID> head_thumbnails;
+    std::vector<ImTextureID> model_thumbnails;  ///< [n_layers * n_heads], null where not on screen
+    ImTextureID model_preview = nullptr;        ///< the model view's preview / aggregate heatmap
 };
 
 /// Which lesson is on screen: one value, set by a scenario or a pattern card, gone when a sentence is typed.
@@ -271,6 +284,7 @@ struct LessonIdentity {
 /// What a frame asks of the next frame or of the main loop; each is cleared where it is carried out.
 struct Requests {
     bool open_scenario = false;    ///< open the File > Open scenario dialog on the next frame
+    bool open_model = false;       ///< open the File > Open model dialog on the next frame
     std::string screenshot;        ///< a PNG path the main loop writes after this frame renders
     bool quit = false;             ///< the main loop ends after this frame
     std::optional<MainView> view;  ///< select this view's tab on the next frame (--panel, links, tests)
@@ -304,6 +318,8 @@ struct AppState {
     void colours_changed() { ++colour_version; }
     /// update() has not computed the latest inputs yet (the main loop does not wait for input then).
     bool recompute_pending() const { return derived.result_version != inputs_version; }
+
+    ModelState model;  ///< the real model, when one is open (else the lesson sources above)
 
     KvCalculatorState kv_calc;
     KvFieldEdits kv_field_edits;

@@ -20,6 +20,7 @@ enum class SourceKind {
     kLessonModel,     ///< the designed heads on one sentence (self-attention)
     kHandExample,     ///< one head from explicit X, W_q, W_k, W_v
     kCrossAttention,  ///< the designed heads, queries from one sentence, keys and values from another
+    kModel,           ///< one layer of a real model's forward pass (compute/model_run.h)
 };
 
 /// One layer as the engine ran it.
@@ -34,9 +35,11 @@ struct AttentionRun {
     std::vector<std::string>
         query_labels;                     ///< [n_q] the queries' tokens as shown (visible control characters)
     std::vector<std::string> key_labels;  ///< [n_k] the keys' tokens: the key sentence's in cross-attention
-    std::vector<LayerRun> layers;         ///< [n_layers]; the lesson sources have one
+    std::vector<LayerRun> layers;         ///< the lesson sources have one; a model run the shown layer
+    int model_layer = 0;                  ///< a model run: which of the model's layers layers[0] is
 
     bool cross() const { return kind == SourceKind::kCrossAttention; }
+    bool real_model() const { return kind == SourceKind::kModel; }
     int n_layers() const { return static_cast<int>(layers.size()); }
     /// The label of query row i / key column j, "?" outside the run.
     const std::string& query_label(int i) const;

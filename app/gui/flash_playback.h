@@ -34,7 +34,7 @@ struct FlashDerived {
     double flash_scratch_bytes = 0.0;     ///< one tile of scores and weights, per worker
     double flash_packed_key_bytes = 0.0;  ///< the keys' packed copy (n_kv_heads x n_k x d floats)
     std::string status;                   ///< why there is no result
-    std::uint64_t version = 0;            ///< Derived::result_version it was computed for
+    std::uint64_t version = 0;            ///< Derived::run_version it was computed for
     int block_q = 0;
     int block_k = 0;
 };

@@ -14,9 +14,10 @@ const char kUsage[] =
     "usage: attnviz [--sentence TEXT] [--scenario NAME|FILE] [--query TOKEN|INDEX]\n"
     "               [--font-scale F] [--theme dark|light] [--fullscreen]\n"
     "               [--frames N] [--screenshot PATH.png] [--stats] [--size WxH]\n"
-    "               [--panel VIEW]\n"
+    "               [--panel VIEW] [--model DIR|stories260K]\n"
     "\n"
-    "Opens the attention explorer on a lesson (default: the scenario \"pod\", query \"it\").\n"
+    "Opens the attention explorer on a lesson (default: the scenario \"pod\", query \"it\"),\n"
+    "or with --model on a trained model (a Hugging Face folder; it never downloads one).\n"
     "--frames N renders N frames and exits 0; --screenshot writes the last frame as PNG;\n"
     "--stats prints frame and compute timings at exit.";
 
@@ -35,6 +36,9 @@ cmdline::ArgParser make_parser() {
     p.flag("recompute-every-frame", "benchmark: recompute every frame, as while dragging a slider");
     p.option("size", "WxH", "window size in pixels (default 1280x800)");
     p.option("panel", "VIEW", "open this view first: " + view_names());
+    p.option("model", "DIR",
+             "open a model folder (config.json, model.safetensors, tokenizer.json), a Hugging Face cache "
+             "folder, or the built-in stories260K");
     return p;
 }
 
@@ -75,6 +79,10 @@ Expected<GuiOptions> parse_gui_options(int argc, char** argv) {
     }
     if (auto v = p.get("screenshot")) o.screenshot = *v;
     if (auto v = p.get("panel")) o.panel = *v;
+    if (auto v = p.get("model")) {
+        if (v->empty()) return Error{p.error("model", "is empty; give a model folder or stories260K")};
+        o.model = *v;
+    }
     o.stats = p.has("stats");
     o.recompute_every_frame = p.has("recompute-every-frame");
     if (auto v = p.get("size")) {

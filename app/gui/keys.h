@@ -4,9 +4,11 @@
 
 namespace attnviz::gui {
 
+constexpr int kKeyG = 'G';
 constexpr int kKeyH = 'H';
 constexpr int kKeyM = 'M';
 constexpr int kKeyT = 'T';
+constexpr int kKeyO = 'O';
 constexpr int kKeyQ = 'Q';
 constexpr int kKeyS = 'S';
 constexpr int kKey0 = '0';

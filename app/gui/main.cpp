@@ -97,6 +97,7 @@ int main(int argc, char** argv) {
     std::vector<double> frame_ms;
     std::vector<double> compute_ms;
     int frame = 0;
+    int settle_frames = 0;
     while (!platform.should_close() && !state.requests.quit) {
         const bool timed_run = options.frames > 0;
         // Wait for input when nothing is pending, and always while minimised (no busy spin).
@@ -127,6 +128,19 @@ int main(int argc, char** argv) {
             const int h = platform.framebuffer_height();
             const attnviz::Status s = write_png(path, read_framebuffer_rgba(w, h), w, h);
             state.status_message = s.empty() ? "saved " + path : s;
+        }
+        // A timed run for a screenshot shows what it asked for: its last frame waits for a model that is
+        // still loading or computing, and frames are drawn until the result is on screen (--stats runs
+        // measure the frames as they come).
+        const bool model_pending =
+            state.model.job && (state.model.job->loading() || state.model.job->computing() ||
+                                state.derived.model.submitted != 0 || state.recompute_pending());
+        if (timed_run && !options.stats && frame + 1 >= options.frames && model_pending &&
+            settle_frames < 50) {
+            ++settle_frames;
+            state.model.job->wait_until_idle();
+            platform.swap();
+            continue;
         }
         ++frame;
         const bool last = timed_run && frame >= options.frames;

@@ -21,6 +21,15 @@ void draw_attention_view(AppState& s);
 /// The "Temperature" view: logits vs softmax at T with the T -> 0 / inf limits, the sweep over T
 /// (click or drag to set T), and the 1/sqrt(d) lesson on random vectors.
 void draw_temperature_view(AppState& s);
+/// The "Layers x heads" view of a real model: every head as a thumbnail with its badges, the focused
+/// head or an aggregate (layer mean, rollout) large, hover to preview, click to focus, Alt+click to
+/// switch a head off. Without a model: how to open one.
+void draw_model_view(AppState& s);
+/// The open model's panel in the left column: interventions, next-token prediction, Generate.
+void draw_model_panel(AppState& s);
+/// File > Open model: the built-in model, recent ones, the Hugging Face cache and a folder browser.
+void draw_model_browser(AppState& s);
+
 /// The "Patterns" view: a card per known attention pattern; a click applies it (apply_pattern).
 void draw_gallery_view(AppState& s);
 /// The "Permutation" view: positions off + shuffled tokens give permuted outputs.

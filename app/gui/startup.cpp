@@ -2,6 +2,7 @@
 #include "app/gui/startup.h"
 
 #include "app/gui/app_actions.h"
+#include "app/gui/model_actions.h"
 #include "app/gui/views/views.h"
 #include "core/lesson/scenario.h"
 
@@ -30,6 +31,10 @@ Status configure_from_options(AppState& s, const GuiOptions& o) {
         s.selection.pending_query.clear();
     }
     if (!o.query.empty()) s.selection.pending_query = o.query;
+    if (!o.model.empty()) {
+        open_model(s, o.model);  // in the background; the lesson shows until it has loaded
+        if (o.panel.empty()) show_view(s, MainView::kModel);
+    }
     if (!o.panel.empty()) {
         const std::optional<MainView> view = find_view(o.panel);
         if (!view) return "attnviz: --panel " + o.panel + " is not a view; views: " + view_names();

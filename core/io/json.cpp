@@ -179,6 +179,35 @@ std::string JsonValue::dump(bool pretty) const {
 
 namespace {
 
+/// A UTF-16 file with its byte order mark (Excel's "Unicode Text", Notepad's "Unicode") decoded to UTF-8, so
+/// that it parses like any other file. An odd length or an unpaired surrogate is an error naming the byte.
+Expected<std::string> utf16_to_utf8(const std::string& text, bool little_endian, const std::string& name) {
+    const auto byte = [&](std::size_t i) { return static_cast<unsigned>(static_cast<unsigned char>(text[i])); };
+    const auto unit = [&](std::size_t i) {
+        return little_endian ? byte(i) | (byte(i + 1) << 8) : (byte(i) << 8) | byte(i + 1);
+    };
+    const std::string order = little_endian ? "UTF-16LE" : "UTF-16BE";
+    if (text.size() % 2 != 0) {
+        return Error{name + ": the file is " + order + " (byte order mark) but has an odd number of bytes (" +
+                     std::to_string(text.size()) + "); save it as UTF-8"};
+    }
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 2; i < text.size(); i += 2) {
+        const unsigned u = unit(i);
+        char32_t cp = u;
+        if (u >= 0xD800 && u <= 0xDBFF && i + 3 < text.size() && unit(i + 2) >= 0xDC00 && unit(i + 2) <= 0xDFFF) {
+            cp = 0x10000 + ((u - 0xD800) << 10) + (unit(i + 2) - 0xDC00);
+            i += 2;
+        } else if (u >= 0xD800 && u <= 0xDFFF) {
+            return Error{name + ": byte " + std::to_string(i) + ": an unpaired UTF-16 surrogate in this " + order +
+                         " file; save it as UTF-8"};
+        }
+        append_utf8(out, cp);
+    }
+    return out;
+}
+
 class Parser {
 public:
     Parser(const std::string& text, const std::string& name) : m_text(text), m_name(name) {}
@@ -265,7 +294,12 @@ private:
         if (c == '/') return set_error("comments are not allowed in JSON");
         if (c == '\'') return set_error("strings must use double quotes, not single quotes");
         if (literal("NaN") || literal("Infinity")) return set_error("NaN and Infinity are not JSON numbers");
-        return set_error(std::string("unexpected character '") + c + "'; expected a value");
+        if (c >= 0x20 && c < 0x7F) return set_error(std::string("unexpected character '") + c + "'; expected a value");
+        // Not printable ASCII: the byte in hex (the message itself stays valid UTF-8).
+        char hex[8];
+        std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned>(static_cast<unsigned char>(c)));
+        return set_error(std::string("unexpected byte ") + hex +
+                         "; expected a value (JSON's syntax is ASCII: straight double quotes, no curly ones)");
     }
     bool literal(const char* w) const { return m_text.compare(m_pos, std::char_traits<char>::length(w), w) == 0; }
     bool set_literal(JsonValue& v, JsonValue lit, std::size_t len) {
@@ -493,6 +527,12 @@ private:
 }  // namespace
 
 Expected<JsonValue> parse_json(const std::string& text, const std::string& name) {
+    const bool little_endian = text.compare(0, 2, "\xFF\xFE") == 0;
+    if (little_endian || text.compare(0, 2, "\xFE\xFF") == 0) {
+        Expected<std::string> utf8 = utf16_to_utf8(text, little_endian, name);
+        if (!utf8) return Error{utf8.error()};
+        return Parser(*utf8, name).parse_document();
+    }
     return Parser(text, name).parse_document();
 }
 

@@ -76,7 +76,8 @@ const char* json_type_name(const JsonValue& v);
 /// Deepest nesting of arrays and objects parse_json accepts.
 constexpr int kJsonMaxDepth = 64;
 
-/// Parses one JSON document (RFC 8259; a UTF-8 BOM is skipped). Errors read
+/// Parses one JSON document (RFC 8259; a UTF-8 BOM is skipped, a UTF-16LE/BE file with its BOM is decoded
+/// first and its line:column refer to characters, as for UTF-8). Errors read
 /// "<name>:<line>:<column>: <what>" and say what was expected. Duplicate object keys are rejected.
 Expected<JsonValue> parse_json(const std::string& text, const std::string& name);
 

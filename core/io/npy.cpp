@@ -258,7 +258,7 @@ Expected<NpyMask> read_npy_mask(const std::string& path) {
     return parse_npy_mask(bytes.value(), path);
 }
 
-Status write_npy(const std::string& path, const std::vector<std::int64_t>& shape, const float* data) {
+std::string npy_bytes(const std::vector<std::int64_t>& shape, const float* data) {
     std::string dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (";
     std::int64_t n = 1;
     for (std::size_t i = 0; i < shape.size(); ++i) {
@@ -278,7 +278,11 @@ Status write_npy(const std::string& path, const std::vector<std::int64_t>& shape
     bytes += static_cast<char>((dict.size() >> 8) & 0xff);
     bytes += dict;
     bytes.append(reinterpret_cast<const char*>(data), static_cast<std::size_t>(n) * sizeof(float));
-    return write_file_atomically(path, bytes);
+    return bytes;
+}
+
+Status write_npy(const std::string& path, const std::vector<std::int64_t>& shape, const float* data) {
+    return write_file_atomically(path, npy_bytes(shape, data));
 }
 
 }  // namespace attnviz

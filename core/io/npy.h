@@ -36,6 +36,10 @@ Expected<NpyMask> read_npy_mask(const std::string& path);
 Expected<NpyArray> parse_npy(const std::string& bytes, const std::string& name);
 Expected<NpyMask> parse_npy_mask(const std::string& bytes, const std::string& name);
 
+/// The bytes of a float32 .npy file (version 1.0, little-endian, C order, data 64-byte aligned) holding
+/// `data`; shape: any number of dims, product == the number of floats at `data`.
+std::string npy_bytes(const std::vector<std::int64_t>& shape, const float* data);
+
 /// Writes a float32 array (version 1.0, little-endian, C order). Writes to a temporary file beside
 /// `path` and renames it into place, so a failure never leaves a half-written file. shape: any number of dims,
 /// product == data.size().

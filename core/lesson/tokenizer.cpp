@@ -12,6 +12,24 @@ bool is_cjk(char32_t c) {
     return b != nullptr && b->one_token_per_char;
 }
 
+/// Scripts written without spaces between words that are not CJK: Thai, Lao, Myanmar, Khmer. With no word
+/// list for them, each letter becomes a token with its dependent vowels and tone marks (robustness.md T7:
+/// never one giant "word" silently).
+bool is_unspaced_script(char32_t c) {
+    return (c >= 0x0E00 && c <= 0x0EFF) || (c >= 0x1000 && c <= 0x109F) || (c >= 0x1780 && c <= 0x17FF);
+}
+
+/// The dependent vowels, tone marks and signs of those scripts, written above, below or beside the letter
+/// before them.
+bool is_unspaced_mark(char32_t c) {
+    return c == 0x0E31 || (c >= 0x0E34 && c <= 0x0E3A) || (c >= 0x0E47 && c <= 0x0E4E) ||  // Thai
+           c == 0x0EB1 || (c >= 0x0EB4 && c <= 0x0EBC) || (c >= 0x0EC8 && c <= 0x0ECD) ||  // Lao
+           (c >= 0x102B && c <= 0x103E) || (c >= 0x1056 && c <= 0x1059) || (c >= 0x105E && c <= 0x1060) ||
+           (c >= 0x1062 && c <= 0x1064) || (c >= 0x1067 && c <= 0x106D) || (c >= 0x1071 && c <= 0x1074) ||
+           (c >= 0x1082 && c <= 0x108D) || c == 0x108F || (c >= 0x109A && c <= 0x109D) ||  // Myanmar
+           (c >= 0x17B4 && c <= 0x17D3) || c == 0x17DD;                                     // Khmer
+}
+
 bool is_space_or_control(char32_t c) {
     return c <= 0x20 || c == 0x7F || (c >= 0x80 && c <= 0x9F) || c == 0xA0 || c == 0x3000 ||
            (c >= 0x2000 && c <= 0x200B) || c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F ||
@@ -44,7 +62,10 @@ bool is_digit(char32_t c) { return (c >= '0' && c <= '9') || (c >= 0xFF10 && c <
 bool is_letter(char32_t c) {
     if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) return true;
     if (c < 0xC0 || c == 0xD7 || c == 0xF7) return false;
-    if (is_cjk(c) || is_punct(c) || is_space_or_control(c) || is_attaching(c) || c == kReplacement) return false;
+    if (is_cjk(c) || is_unspaced_script(c) || is_punct(c) || is_space_or_control(c) || is_attaching(c) ||
+        c == kReplacement) {
+        return false;
+    }
     if (c >= 0x2000 && c <= 0x2BFF) return false;   // punctuation, arrows, math, technical, box drawing
     if (c >= 0x1F000) return false;                  // emoji and pictographs
     if (c >= 0xE000 && c <= 0xF8FF) return false;   // private use
@@ -139,6 +160,11 @@ Tokenization tokenize(std::string_view input, int max_tokens) {
         } else if (is_cjk(c)) {
             const std::size_t k = attach_marks(i + 1);
             emit(i, k, TokenKind::kCjk);
+            i = k;
+        } else if (is_unspaced_script(c)) {
+            std::size_t k = i + 1;
+            while (k < cps.size() && (is_unspaced_mark(cps[k]) || is_attaching(cps[k]))) ++k;
+            emit(i, k, TokenKind::kWord);
             i = k;
         } else if (is_punct(c)) {
             emit(i, i + 1, TokenKind::kPunct);

@@ -132,4 +132,12 @@ private:
     std::shared_ptr<State> m_state;
 };
 
+/// The run of a sequence from the run of its first positions and a KvCacheSession::append of the rest:
+/// per layer, attention weights [n_heads, n_total, n_total] (the prefix's rows, zero in the new key
+/// columns, which the causal mask hides from them, then the decoded rows), q, k, v and residual_in when
+/// both have them, and the logits of every position when both kept them all (else the decoded run's).
+/// Equal to run_forward on the whole sequence to float rounding. Errors on mismatched layer counts or
+/// shapes.
+Expected<ForwardResult> extend_with_decoded(const ForwardResult& prefix, const ForwardResult& decoded);
+
 }  // namespace attnviz::model

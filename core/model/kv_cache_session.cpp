@@ -5,6 +5,7 @@
 #include "core/base/parallel.h"
 #include "core/model/forward_pass.h"
 
+#include <algorithm>
 #include <new>
 #include <string>
 
@@ -72,6 +73,84 @@ Expected<ForwardResult> KvCacheSession::append(const std::vector<int>& token_ids
         return Error{"not enough memory to append " + std::to_string(token_ids.size()) +
                      " tokens to a KV cache of " + std::to_string(n_before) + " positions"};
     }
+}
+
+}  // namespace attnviz::model
+
+namespace attnviz::model {
+
+namespace {
+
+/// Rows of `top` [n_mats, n_a, cols] followed by the rows of `bottom` [n_mats, n_b, cols].
+Tensor3 stack_rows(const Tensor3& top, const Tensor3& bottom) {
+    Tensor3 out(top.n_mats(), top.n_rows() + bottom.n_rows(), top.n_cols());
+    for (int m = 0; m < top.n_mats(); ++m) {
+        out.mat(m).topRows(top.n_rows()) = top.mat(m);
+        out.mat(m).bottomRows(bottom.n_rows()) = bottom.mat(m);
+    }
+    return out;
+}
+
+}  // namespace
+
+Expected<ForwardResult> extend_with_decoded(const ForwardResult& prefix, const ForwardResult& decoded) {
+    const std::size_t n_layers = prefix.layers.size();
+    if (decoded.layers.size() != n_layers) {
+        return Error{"the decoded run has " + std::to_string(decoded.layers.size()) + " layers, the prefix " +
+                     std::to_string(n_layers)};
+    }
+    const int n_old = static_cast<int>(prefix.token_ids.size());
+    const int n_total = static_cast<int>(decoded.token_ids.size());
+    const int n_new = n_total - n_old;
+    if (n_new < 1 || !std::equal(prefix.token_ids.begin(), prefix.token_ids.end(), decoded.token_ids.begin())) {
+        return Error{"the decoded run does not continue the prefix's tokens"};
+    }
+    ForwardResult out;
+    out.token_ids = decoded.token_ids;
+    out.interventions = decoded.interventions;
+    out.layers.resize(n_layers);
+    for (std::size_t l = 0; l < n_layers; ++l) {
+        const LayerAttention& a = prefix.layers[l];
+        const LayerAttention& b = decoded.layers[l];
+        LayerAttention& o = out.layers[l];
+        o.config = b.config;
+        const std::string where = "layer " + std::to_string(l) + ": ";
+        if (!a.weights.empty() && !b.weights.empty()) {
+            if (a.weights.n_mats() != b.weights.n_mats() || a.weights.n_rows() != n_old ||
+                a.weights.n_cols() != n_old || b.weights.n_rows() != n_new || b.weights.n_cols() != n_total) {
+                return Error{where + "attention weights do not line up with the tokens"};
+            }
+            o.weights = Tensor3(b.weights.n_mats(), n_total, n_total);
+            for (int h = 0; h < b.weights.n_mats(); ++h) {
+                o.weights.mat(h).topLeftCorner(n_old, n_old) = a.weights.mat(h);
+                o.weights.mat(h).bottomRows(n_new) = b.weights.mat(h);
+            }
+        }
+        if (!a.q.empty() && !b.q.empty()) {
+            if (a.q.n_mats() != b.q.n_mats() || a.q.n_cols() != b.q.n_cols() || a.q.n_rows() != n_old ||
+                b.q.n_rows() != n_new || b.k.n_rows() != n_total || b.v.n_rows() != n_total) {
+                return Error{where + "q, k, v do not line up with the tokens"};
+            }
+            o.q = stack_rows(a.q, b.q);
+            o.k = b.k;
+            o.v = b.v;
+        }
+        if (a.residual_in.rows() == n_old && b.residual_in.rows() == n_new &&
+            a.residual_in.cols() == b.residual_in.cols()) {
+            o.residual_in.resize(n_total, a.residual_in.cols());
+            o.residual_in.topRows(n_old) = a.residual_in;
+            o.residual_in.bottomRows(n_new) = b.residual_in;
+        }
+    }
+    if (prefix.logits.rows() == n_old && decoded.logits.rows() == n_new &&
+        prefix.logits.cols() == decoded.logits.cols()) {
+        out.logits.resize(n_total, prefix.logits.cols());
+        out.logits.topRows(n_old) = prefix.logits;
+        out.logits.bottomRows(n_new) = decoded.logits;
+    } else {
+        out.logits = decoded.logits.bottomRows(1);
+    }
+    return out;
 }
 
 }  // namespace attnviz::model

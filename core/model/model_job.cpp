@@ -2,8 +2,10 @@
 // model_job.h; the newest-request-wins machinery is LatestWorker).
 #include "core/model/model_job.h"
 
+#include "core/model/aggregates.h"
 #include "core/model/builtin_model.h"
 
+#include <algorithm>
 #include <utility>
 
 namespace attnviz::model {
@@ -37,6 +39,60 @@ Expected<LoadedModel> run_load_request(const LoadRequest& request, const JobCont
     return LoadedModel{request.source, std::move(model.value()), std::move(tokenizer.value())};
 }
 
+namespace {
+
+/// Decode with the request's KV cache session: prefill when it is empty, then append the new positions
+/// and extend `previous` (the run of the cached positions) with them.
+Expected<ForwardResult> run_decode(const ComputeRequest& request, const ForwardOptions& options,
+                                   ComputeResult& out) {
+    KvCacheSession& session = *request.session;
+    const int n_total = static_cast<int>(request.token_ids.size());
+    std::shared_ptr<const ForwardResult> prefix = request.previous;
+    if (session.n_cached() == 0) {
+        if (n_total < 2) return Error{"decode needs at least one token before the new one"};
+        const std::vector<int> head(request.token_ids.begin(), request.token_ids.end() - 1);
+        Expected<ForwardResult> prefill = session.append(head, options);
+        if (!prefill) return Error{prefill.error()};
+        out.n_prefilled = static_cast<int>(head.size());
+        prefix = std::make_shared<const ForwardResult>(std::move(prefill.value()));
+    }
+    const int n_cached = session.n_cached();
+    if (!prefix || static_cast<int>(prefix->token_ids.size()) != n_cached || n_cached >= n_total ||
+        !std::equal(prefix->token_ids.begin(), prefix->token_ids.end(), request.token_ids.begin())) {
+        return Error{"the KV cache does not hold the start of this text; recompute the whole text"};
+    }
+    const std::vector<int> fresh(request.token_ids.begin() + n_cached, request.token_ids.end());
+    Expected<ForwardResult> decoded = session.append(fresh, options);
+    if (!decoded) return Error{decoded.error()};
+    out.n_decoded = static_cast<int>(fresh.size());
+    out.n_reused = n_cached;
+    return extend_with_decoded(*prefix, *decoded);
+}
+
+void compute_analytics(const Checkpoint& model, ComputeResult& out) {
+    Expected<ModelHeadScores> scores =
+        score_heads_with_probe(model, *out.run, default_induction_probe(model.config));
+    if (scores) {
+        out.scores = std::move(scores.value());
+    } else {
+        out.analytics_error = scores.error();
+    }
+    Expected<std::vector<MatrixRM>> means = layer_means(*out.run);
+    if (!means) {
+        out.analytics_error = means.error();
+        return;
+    }
+    Expected<std::vector<MatrixRM>> rollout = attention_rollout(*means);
+    if (!rollout) {
+        out.analytics_error = rollout.error();
+        return;
+    }
+    out.layer_means = std::move(means.value());
+    out.rollout = std::move(rollout.value());
+}
+
+}  // namespace
+
 Expected<ComputeResult> run_compute_request(const ComputeRequest& request,
                                             std::shared_ptr<const Checkpoint> model,
                                             const JobControl& control) {
@@ -44,20 +100,21 @@ Expected<ComputeResult> run_compute_request(const ComputeRequest& request,
     if (!model) return Error{"no model is open; open a model first"};
     const int n_layers = model->config.n_layers;
     const bool need_base = request.with_base && !is_plain(request.interventions, n_layers);
+    const double run_share = request.analytics ? 0.8 : 1.0;
 
     ComputeResult out;
     out.model = model;
     ForwardOptions options = request.options;
     options.cancel = control.cancel;
-    options.progress = scaled(control, 0.0, need_base ? 0.5 : 1.0);
+    options.progress = scaled(control, 0.0, need_base ? run_share * 0.5 : run_share);
 
     const ForwardResult* previous = request.previous.get();
-    const bool reuse = previous != nullptr && previous->token_ids == request.token_ids &&
+    const bool reuse = !request.session && previous != nullptr && previous->token_ids == request.token_ids &&
                        static_cast<int>(previous->layers.size()) == n_layers && !previous->layers.empty() &&
                        previous->layers.front().residual_in.rows() > 0;
-    Expected<ForwardResult> run =
-        reuse ? rerun_forward(*model, *previous, request.interventions, options)
-              : run_forward(*model, request.token_ids, request.interventions, options);
+    Expected<ForwardResult> run = request.session ? run_decode(request, options, out)
+                                  : reuse ? rerun_forward(*model, *previous, request.interventions, options)
+                                          : run_forward(*model, request.token_ids, request.interventions, options);
     if (!run) return Error{run.error()};
     if (reuse)
         out.first_computed_layer =
@@ -68,11 +125,16 @@ Expected<ComputeResult> run_compute_request(const ComputeRequest& request,
         if (!need_base) {
             out.base = out.run;
         } else {
-            options.progress = scaled(control, 0.5, 1.0);
+            options.progress = scaled(control, run_share * 0.5, run_share);
             Expected<ForwardResult> base = run_forward(*model, request.token_ids, Interventions{}, options);
             if (!base) return Error{base.error()};
             out.base = std::make_shared<const ForwardResult>(std::move(base.value()));
         }
+    }
+    if (request.analytics) {
+        if (control.cancelled()) return Error{"cancelled"};
+        compute_analytics(*model, out);
+        if (control.report_progress) control.report_progress(1.0);
     }
     return out;
 }

@@ -6,6 +6,7 @@
 #include "core/base/latest_worker.h"
 #include "core/model/checkpoint.h"
 #include "core/model/forward.h"
+#include "core/model/head_scores.h"
 #include "core/model/tokenizer.h"
 
 #include <cstdint>
@@ -42,6 +43,16 @@ struct ComputeRequest {
     std::shared_ptr<const ForwardResult> previous;
     /// Also run without interventions, for the next-token comparison (ComputeResult::base).
     bool with_base = false;
+    /// Also compute the head badges (score_heads_with_probe with the model's default probe) and the
+    /// layer means and rollout (aggregates.h) of the run: ComputeResult::scores, layer_means, rollout.
+    bool analytics = false;
+    /// Decode with a KV cache (Generate): when set, the session holds the K/V of token_ids' first
+    /// session->n_cached() positions and `previous` is the full run of exactly those positions (kept
+    /// attention, q/k/v and residuals as `options` asks); only the new positions are computed and
+    /// appended to `previous` (extend_with_decoded). A session with nothing cached is prefilled first
+    /// with every token but the last. The session is used only by the compute lane while the request
+    /// runs; after an error (or a cancel) it may be half-updated: drop it.
+    std::shared_ptr<KvCacheSession> session;
 };
 
 struct ComputeResult {
@@ -50,6 +61,17 @@ struct ComputeResult {
     /// The run without interventions when asked for (the same object as `run` when the request has none).
     std::shared_ptr<const ForwardResult> base;
     int first_computed_layer = 0;  ///< > 0 when `previous` let the job skip layers
+    /// With analytics: the badges of every head (induction from the probe when the text does not repeat)
+    /// and [n_layers] x [n, n] head means and rollout; an analytics error leaves them empty and says why.
+    std::optional<ModelHeadScores> scores;
+    std::vector<MatrixRM> layer_means;
+    std::vector<MatrixRM> rollout;
+    std::string analytics_error;
+    /// Decode (a request with a session): positions computed by the prefill (0 when the cache was
+    /// already filled), positions decoded, and K/V rows reused from the cache for them.
+    int n_prefilled = 0;
+    int n_decoded = 0;
+    int n_reused = 0;
 };
 
 /// The background jobs of a model view: one thread for loads and one for forward passes, so the open model

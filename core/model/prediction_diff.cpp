@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 #include <string>
 
@@ -14,7 +15,7 @@ namespace {
 /// log-softmax of a row in float64; an error names the first non-finite logit.
 Expected<std::vector<double>> log_softmax(const float* logits, int n, const char* run) {
     std::vector<double> out(static_cast<std::size_t>(n));
-    double max = -INFINITY;
+    double max = -std::numeric_limits<double>::infinity();
     for (int v = 0; v < n; ++v) {
         const double x = static_cast<double>(logits[v]);
         if (!std::isfinite(x)) {

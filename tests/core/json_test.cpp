@@ -121,6 +121,50 @@ TEST(Json, NegativeZeroKeepsItsSignThroughDumpAndParse) {
 
 TEST(Json, SkipsUtf8Bom) { EXPECT_TRUE(parse_json("\xEF\xBB\xBF{\"a\": 1}", "bom.json").ok()); }
 
+/// `text` (ASCII or BMP code points given as char16_t) as UTF-16 bytes with a BOM, in either byte order.
+std::string utf16(const std::u16string& text, bool little_endian) {
+    std::string out = little_endian ? "\xFF\xFE" : "\xFE\xFF";
+    for (char16_t u : text) {
+        const char lo = static_cast<char>(u & 0xFF), hi = static_cast<char>(u >> 8);
+        out += little_endian ? lo : hi;
+        out += little_endian ? hi : lo;
+    }
+    return out;
+}
+
+// robustness.md S6: Excel's "Unicode Text" and Notepad's "Unicode" are UTF-16 with a BOM; they are decoded.
+TEST(Json, Utf16WithItsBomIsDecoded) {
+    for (bool le : {true, false}) {
+        Expected<JsonValue> v = parse_json(utf16(u"{\"s\": \"caf\u00e9 \U0001F600\",\n \"n\": 2}", le), "u16.json");
+        ASSERT_TRUE(v.ok()) << v.error();
+        EXPECT_EQ(v->find("s")->as_string(), "caf\xc3\xa9 \xf0\x9f\x98\x80") << "a surrogate pair becomes one code point";
+        EXPECT_EQ(v->find("n")->line, 2);
+        // Errors still have line:column, counted in characters.
+        Expected<JsonValue> bad = parse_json(utf16(u"{\n  \"a\": 1,\n}", le), "u16.json");
+        ASSERT_FALSE(bad.ok());
+        EXPECT_NE(bad.error().find("u16.json:3:1: trailing comma"), std::string::npos) << bad.error();
+    }
+    std::string odd = utf16(u"[1]", true) + "x";
+    Expected<JsonValue> v = parse_json(odd, "odd.json");
+    ASSERT_FALSE(v.ok());
+    EXPECT_NE(v.error().find("odd.json: the file is UTF-16LE"), std::string::npos) << v.error();
+    EXPECT_NE(v.error().find("save it as UTF-8"), std::string::npos) << v.error();
+    std::u16string lone = u"[\"x\"]";
+    lone[2] = static_cast<char16_t>(0xD83D);  // a high surrogate with no low one after it
+    v = parse_json(utf16(lone, true), "lone.json");
+    ASSERT_FALSE(v.ok());
+    EXPECT_NE(v.error().find("lone.json: byte 6: an unpaired UTF-16 surrogate"), std::string::npos) << v.error();
+}
+
+// A byte that is not printable ASCII where a value should start is named in hex: the message stays valid
+// UTF-8 (it is drawn by ImGui) and says what JSON expects.
+TEST(Json, UnexpectedBytesAreNamedInHex) {
+    expect_error("\xE2\x80\x9Chi\xE2\x80\x9D", "s.json:1:1: unexpected byte 0xE2; expected a value (JSON's syntax is ASCII");
+    expect_error("[\x01]", "unexpected byte 0x01");
+    expect_error("[\xFF]", "unexpected byte 0xFF");
+    expect_error("[x]", "unexpected character 'x'");
+}
+
 TEST(Json, DumpRoundTrips) {
     JsonValue o = JsonValue::object();
     o.set("n", JsonValue::integer(17179869184LL));

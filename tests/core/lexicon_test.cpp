@@ -18,6 +18,12 @@ TEST(Lexicon, ParsesEntriesCommentsAndCrlf) {
     ASSERT_NE(lex->find("it"), nullptr);
     EXPECT_EQ(lex->find("it")->refers, Refers::kThing);
     EXPECT_EQ(lex->find("pod")->cls, SemanticClass::kObject);
+    // No newline after the last row, blank lines between rows, runs of tabs (columns aligned) and a
+    // trailing tab: the documented policy keeps every row (a run of tabs is one separator).
+    Expected<Lexicon> bare =
+        Lexicon::parse("pod\t\tnoun\tobject\tsg\t-\t-\t\n\n\r\nit\tpron\t-\tsg\t-\tthing", "t.tsv");
+    ASSERT_TRUE(bare.ok()) << bare.error();
+    EXPECT_EQ(bare->size(), 2u);
 }
 
 TEST(Lexicon, ErrorsNameTheLineAndTheProblem) {
@@ -34,6 +40,10 @@ TEST(Lexicon, ErrorsNameTheLineAndTheProblem) {
         {"it\tpron\t-\tsg\t-\tall\n", "unknown refers value \"all\""},
         {"pod\tnoun\tobject\tsg\t-\t-\npod\tverb\t-\t-\t-\t-\n", "t.tsv:2: \"pod\" is listed twice"},
         {"p\xFFod\tnoun\tobject\tsg\t-\t-\n", "not valid UTF-8"},
+        // robustness.md S7: a header row is not data; a seventh field is an error, not ignored.
+        {"pod\tnoun\tobject\tsg\t-\t-\textra\n", "t.tsv:1: expected 6 tab-separated fields"},
+        {"it\tpron\t-\tsg\t-\tthing\r\nword\tpos\tclass\tnumber\tgender\trefers\r\n", "t.tsv:2: unknown part of speech \"pos\""},
+        {"pod\tnoun\tobject \"a\tb\"\tsg\t-\t-\n", "t.tsv:1: expected 6 tab-separated fields"},  // no quoting
     };
     for (const Case& c : cases) {
         Expected<Lexicon> lex = Lexicon::parse(c.text, "t.tsv");

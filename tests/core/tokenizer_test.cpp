@@ -51,6 +51,26 @@ TEST(Tokenizer, ChineseIsOneTokenPerCharacter) {
     expect_spans_match_text(t);
 }
 
+// robustness.md T7: Thai, Lao, Khmer and Myanmar have no spaces between words either; without a word list,
+// each letter is a token carrying its vowel and tone marks, never one giant "word".
+TEST(Tokenizer, ThaiAndOtherUnspacedScriptsSplitPerLetterWithTheirMarks) {
+    // "สวัสดีครับ" (hello): ส ว+ั ส ด+ี ค ร+ั บ
+    const Tokenization t = tokenize("\u0E2A\u0E27\u0E31\u0E2A\u0E14\u0E35\u0E04\u0E23\u0E31\u0E1A");
+    EXPECT_EQ(texts(t), (std::vector<std::string>{"\u0E2A", "\u0E27\u0E31", "\u0E2A", "\u0E14\u0E35", "\u0E04",
+                                                  "\u0E23\u0E31", "\u0E1A"}));
+    expect_spans_match_text(t);
+    // "ที่" carries two marks (a vowel and a tone); a Latin word stops where Thai starts.
+    const Tokenization mixed = tokenize("abc\u0E17\u0E35\u0E48 ok");
+    EXPECT_EQ(texts(mixed), (std::vector<std::string>{"abc", "\u0E17\u0E35\u0E48", "ok"}));
+    expect_spans_match_text(mixed);
+    // Khmer "ខ្មែរ" and Myanmar "မြန်မာ": no token holds the whole word.
+    for (const char* word : {"\u1781\u17D2\u1798\u17C2\u179A", "\u1019\u103C\u1014\u103A\u1019\u102C"}) {
+        const Tokenization w = tokenize(word);
+        EXPECT_GT(w.tokens.size(), 1u) << word;
+        expect_spans_match_text(w);
+    }
+}
+
 TEST(Tokenizer, MixedScriptsAndAccents) {
     const Tokenization t = tokenize("Le café 好 naïve");
     EXPECT_EQ(texts(t), (std::vector<std::string>{"Le", "café", "好", "naïve"}));

@@ -1,6 +1,7 @@
 // Left column: temperature (log slider with exact T = 0 and T = inf), masks, scale, heads and KV heads,
 // then the query row's readout.
 #include "app/gui/app_actions.h"
+#include "app/gui/model_actions.h"
 #include "app/gui/panels.h"
 #include "app/gui/style/theme.h"
 #include "app/gui/widgets/widgets.h"
@@ -139,6 +140,13 @@ void draw_heads(AppState& s) {
 
 void draw_controls_panel(AppState& s, ImVec2 pos, ImVec2 size) {
     begin_fixed_window("Controls", pos, size, ImGuiWindowFlags_NoTitleBar);
+    if (model_open(s)) {
+        draw_model_panel(s);
+        ImGui::Spacing();
+        draw_query_readout(s);
+        ImGui::End();
+        return;
+    }
     draw_temperature(s);
     draw_masks(s);
     draw_heads(s);

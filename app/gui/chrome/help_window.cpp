@@ -1,6 +1,7 @@
 // Help: every keyboard shortcut and mouse action, and the terms the views use.
 #include "app/gui/app_actions.h"
 #include "app/gui/panels.h"
+#include "core/model/head_scores.h"
 
 #include <imgui.h>
 
@@ -18,6 +19,9 @@ const char* const kShortcuts[][2] = {
     {"F11", "full screen"},
     {"F1", "this help"},
     {"Ctrl+Q", "quit"},
+    {"Ctrl+O", "open a model (a folder, the built-in stories260K, the Hugging Face cache)"},
+    {"G", "real model: generate the next token (decoded from the cached K and V)"},
+    {"click / Alt+click a thumbnail", "real model: focus that head / switch it off or on"},
     {"mouse wheel on the heatmap", "zoom; right-drag pans; double-click resets"},
 };
 
@@ -54,6 +58,23 @@ void draw_help_window(AppState& s) {
         "The heads come from the lesson model: designed heads built to show patterns trained models are "
         "known "
         "for. It is not a trained LLM.");
+    if (ImGui::CollapsingHeader("Real models: the head badges")) {
+        ImGui::TextWrapped(
+            "Each thumbnail of the Layers \xC3\x97 heads view carries a score in [0, 1] computed from that "
+            "head's weights W on your text (rows i are queries, columns j keys, t the token ids):");
+        for (model::HeadBadge b : {model::HeadBadge::kFirstToken, model::HeadBadge::kPreviousToken,
+                                   model::HeadBadge::kSelf, model::HeadBadge::kInduction,
+                                   model::HeadBadge::kDuplicateToken}) {
+            ImGui::Bullet();
+            ImGui::TextWrapped("%s", model::head_badge_formula(b));
+        }
+        ImGui::TextWrapped(
+            "Induction needs a text that repeats; when yours has fewer than %d repeated token pairs, it is "
+            "measured on a built-in probe of 20 random tokens repeated once (Olsson et al. 2022). Layer mean: "
+            "the average of a layer's heads. Rollout (Abnar & Zuidema 2020): each layer's mean mixed half and "
+            "half with the identity, rows renormalised, multiplied through the layers.",
+            model::kMinRepeatedBigrams);
+    }
     ImGui::End();
 }
 

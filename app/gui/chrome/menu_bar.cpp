@@ -1,5 +1,6 @@
 // The main menu bar: File (open scenario, quit), View (theme, text size, full screen), Help.
 #include "app/gui/app_actions.h"
+#include "app/gui/model_actions.h"
 #include "app/gui/panels.h"
 
 #include <imgui.h>
@@ -11,6 +12,11 @@ float draw_menu_bar(AppState& s) {
     float height = 0.0f;
     if (ImGui::BeginMainMenuBar()) {
         if (ImGui::BeginMenu("File")) {
+            if (ImGui::MenuItem("Open model\xE2\x80\xA6", "Ctrl+O")) s.requests.open_model = true;
+            if (ImGui::IsItemHovered())
+                ImGui::SetTooltip("a Hugging Face model folder, the built-in model, or the cache");
+            if (ImGui::MenuItem("Lesson model", nullptr, !model_open(s))) close_model(s);
+            ImGui::Separator();
             if (ImGui::MenuItem("Open scenario file\xE2\x80\xA6")) request_open_scenario(s);
             if (ImGui::IsItemHovered()) ImGui::SetTooltip("or drop a scenario .json file on the window");
             if (ImGui::MenuItem("Save screenshot", "Ctrl+S")) request_screenshot(s);
@@ -70,6 +76,7 @@ float draw_menu_bar(AppState& s) {
         if (ImGui::Button("Cancel")) ImGui::CloseCurrentPopup();
         ImGui::EndPopup();
     }
+    draw_model_browser(s);
     return height;
 }
 

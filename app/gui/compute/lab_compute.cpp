@@ -15,8 +15,8 @@ void update_sweep(AppState& s) {
     LabDerived& lab = s.derived.lab;
     const int q = s.selection.query;
     const int h = s.selection.focus_head;
-    if (lab.sweep_version == s.derived.result_version && lab.sweep_query == q && lab.sweep_head == h) return;
-    lab.sweep_version = s.derived.result_version;
+    if (lab.sweep_version == s.derived.run_version && lab.sweep_query == q && lab.sweep_head == h) return;
+    lab.sweep_version = s.derived.run_version;
     lab.sweep_query = q;
     lab.sweep_head = h;
     lab.sweep.reset();
@@ -48,8 +48,8 @@ void update_scaling(AppState& s) {
 void update_gallery(AppState& s) {
     LabDerived& lab = s.derived.lab;
     if (s.view.main_view != MainView::kGallery) return;
-    if (!lab.gallery.empty() && lab.gallery_version == s.derived.result_version) return;
-    lab.gallery_version = s.derived.result_version;
+    if (!lab.gallery.empty() && lab.gallery_version == s.derived.run_version) return;
+    lab.gallery_version = s.derived.run_version;
     lab.gallery.clear();
     for (const PatternInfo& info : patterns()) {
         const PatternTarget t = pattern_target(info.id, s);
@@ -77,8 +77,8 @@ void update_gallery(AppState& s) {
 
 void update_permutation(AppState& s) {
     LabDerived& lab = s.derived.lab;
-    if (lab.permutation_version == s.derived.result_version) return;
-    lab.permutation_version = s.derived.result_version;
+    if (lab.permutation_version == s.derived.run_version) return;
+    lab.permutation_version = s.derived.run_version;
     PermutationCheck& c = lab.permutation;
     c = PermutationCheck{};
     const PermutationState& p = s.permutation;

@@ -210,6 +210,8 @@ std::vector<std::string> embedding_dim_labels(const AppState& s) {
 
 std::vector<std::string> value_dim_labels(const AppState& s) {
     if (s.hand_model) return hand_dim_names(static_cast<int>(s.hand_model->w_v.cols()));
+    if (s.derived.run && s.derived.run->real_model() && s.derived.forward())
+        return numbered("v", s.derived.forward()->inputs.v.n_cols());  // a trained model's dims have no names
     return LessonModel::instance().value_dim_names();
 }
 

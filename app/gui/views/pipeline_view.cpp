@@ -113,7 +113,12 @@ void draw_stage_strip(AppState& s, ImVec2 size) {
                                    PipelineStage::kMasked, PipelineStage::kTempered, PipelineStage::kWeights,
                                    PipelineStage::kOutput};
     bool first = true;
+    const bool real_model = s.derived.run && s.derived.run->real_model();
     for (PipelineStage st : order) {
+        // A real model's X and W are d_model wide: its pipeline starts at the head's own Q, K, V.
+        if (real_model && (st == PipelineStage::kX || st == PipelineStage::kWq || st == PipelineStage::kWk ||
+                           st == PipelineStage::kWv))
+            continue;
         if (!first) {
             ImGui::SameLine(0.0f, fs * 0.4f);
             const ImVec2 p = ImGui::GetCursorScreenPos();
@@ -141,14 +146,17 @@ void draw_pipeline_view(AppState& s) {
     ImGui::Text("Head %d \xC2\xB7 %s", h, d.forward()->head_names[static_cast<std::size_t>(h)].c_str());
     ImGui::SameLine();
     ImGui::TextDisabled(s.hand_model ? "  hand example: drag the numbers of X and W to change them"
-                                     : "  every number below is the engine's own");
+                        : s.derived.run && s.derived.run->real_model()
+                            ? "  the model's q, k, v after RoPE; every number is the engine's own"
+                            : "  every number below is the engine's own");
     draw_pipeline_formula(s);
     const ImVec2 avail = ImGui::GetContentRegionAvail();
     const float spacing = ImGui::GetStyle().ItemSpacing.y;
     // Tall enough for the tallest stage at full cell size (the hand example needs little), at most 60%.
     const float fs = ImGui::GetFontSize();
-    const auto rows =
-        static_cast<float>(std::max<Eigen::Index>(d.forward()->x_query.rows(), d.forward()->x_query.cols()));
+    const auto rows = static_cast<float>(std::max<Eigen::Index>(
+        std::max<Eigen::Index>(d.forward()->x_query.rows(), d.forward()->x_query.cols()),
+        d.run->real_model() ? d.result()->n_q : 0));
     const float wanted = fs * (2.5f * rows + 6.5f) + ImGui::GetStyle().ScrollbarSize;
     const float strip_h = std::max(120.0f, std::min(avail.y * 0.6f, wanted));
     draw_stage_strip(s, ImVec2(avail.x, strip_h));

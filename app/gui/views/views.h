@@ -16,6 +16,9 @@ struct ViewInfo {
     const char* tab_label;      ///< shown on the tab
     void (*draw)(AppState& s);  ///< draws the view into the current window's remaining space
     bool hides_weights;  ///< it hides weights itself while a quiz question is open (s.view.weights_alpha)
+    /// It teaches with the lesson model's designed heads (patterns, word order, cross-attention, the
+    /// quiz): with a real model open it says so instead of showing something wrong.
+    bool lesson_only;
 };
 
 /// Every view, in tab order.

@@ -1,6 +1,7 @@
 // Small multiples of every head's weights, framed in the colour of the KV head they read; click one to
 // focus it in the heatmap, the arcs and the readout.
 #include "app/gui/app_actions.h"
+#include "app/gui/model_actions.h"
 #include "app/gui/panels.h"
 #include "app/gui/style/theme.h"
 #include "app/gui/widgets/widgets.h"
@@ -18,10 +19,17 @@ void draw_heads_grid(AppState& s, ImVec2 size) {
     const Derived& d = s.derived;
     const float fs = ImGui::GetFontSize();
     const Palette& pal = palette(s.view.theme);
-    ImGui::TextUnformatted("Heads");
-    ImGui::SameLine();
-    ImGui::TextDisabled("\xC2\xB7 %s", kLessonModelLabel);
-    if (ImGui::IsItemHovered()) {
+    const bool real_model = d.run && d.run->real_model();
+    if (real_model) {
+        ImGui::Text("Heads of layer %d", d.run->model_layer);
+        ImGui::SameLine();
+        ImGui::TextDisabled("\xC2\xB7 every layer: Layers \xC3\x97 heads tab");
+    } else {
+        ImGui::TextUnformatted("Heads");
+        ImGui::SameLine();
+        ImGui::TextDisabled("\xC2\xB7 %s", kLessonModelLabel);
+    }
+    if (!real_model && ImGui::IsItemHovered()) {
         ImGui::SetTooltip(
             "Each head is built by hand to show a pattern trained models are known for.\nIt is not a trained "
             "LLM.");
@@ -31,7 +39,7 @@ void draw_heads_grid(AppState& s, ImVec2 size) {
         return;
     }
     const int n = static_cast<int>(d.result()->heads.size());
-    const int group = std::max(1, s.settings.n_heads / std::max(1, s.settings.n_kv_heads));
+    const int group = d.config() ? std::max(1, d.config()->group_size()) : 1;
 
     // The column count that makes the thumbnails largest.
     const ImVec2 avail = ImGui::GetContentRegionAvail();
@@ -72,7 +80,13 @@ void draw_heads_grid(AppState& s, ImVec2 size) {
             ImGui::Dummy(ImVec2(side, side));
         }
         const bool hovered = ImGui::IsItemHovered();
-        if (ImGui::IsItemClicked()) focus_head(s, h);
+        if (ImGui::IsItemClicked()) {
+            if (real_model && ImGui::GetIO().KeyAlt) {
+                toggle_head_ablation(s, d.run->model_layer, h);
+            } else {
+                focus_head(s, h);
+            }
+        }
         ImGui::PopID();
         s.layout.head_thumbnails[hu] = Rect{p, ImVec2(p.x + side, p.y + side)};
 
@@ -83,11 +97,14 @@ void draw_heads_grid(AppState& s, ImVec2 size) {
         if (focused)
             dl->AddRect(ImVec2(p.x - 6, p.y - 6), ImVec2(p.x + side + 6, p.y + side + 6), pal.accent, 3.0f, 0,
                         2.0f);
-        const auto& infos = LessonModel::instance().heads();
-        const std::string label = std::to_string(h) + " " +
-                                  (s.quiz.names_hidden() ? "?"
-                                   : hu < infos.size()   ? infos[hu].short_name
-                                                         : d.forward()->head_names[hu]);
+        static const std::vector<LessonHeadInfo> kNoInfos;
+        const auto& infos = real_model ? kNoInfos : LessonModel::instance().heads();
+        const std::string label =
+            real_model ? "H" + std::to_string(h) + (head_ablated(s, d.run->model_layer, h) ? " off" : "")
+                       : std::to_string(h) + " " +
+                             (s.quiz.names_hidden() ? "?"
+                              : hu < infos.size()   ? infos[hu].short_name
+                                                    : d.forward()->head_names[hu]);
         std::string shown = label;
         for (int chars = static_cast<int>(label.size());
              chars > 3 && ImGui::CalcTextSize(shown.c_str()).x > side + 8.0f; --chars) {
