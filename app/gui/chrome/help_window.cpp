@@ -62,17 +62,17 @@ void draw_help_window(AppState& s) {
         ImGui::TextWrapped(
             "Each thumbnail of the Layers \xC3\x97 heads view carries a score in [0, 1] computed from that "
             "head's weights W on your text (rows i are queries, columns j keys, t the token ids):");
-        for (model::HeadBadge b : {model::HeadBadge::kFirstToken, model::HeadBadge::kPreviousToken,
-                                   model::HeadBadge::kSelf, model::HeadBadge::kInduction,
-                                   model::HeadBadge::kDuplicateToken}) {
+        for (model::HeadBadge b :
+             {model::HeadBadge::kFirstToken, model::HeadBadge::kPreviousToken, model::HeadBadge::kSelf,
+              model::HeadBadge::kInduction, model::HeadBadge::kDuplicateToken}) {
             ImGui::Bullet();
             ImGui::TextWrapped("%s", model::head_badge_formula(b));
         }
         ImGui::TextWrapped(
             "Induction needs a text that repeats; when yours has fewer than %d repeated token pairs, it is "
-            "measured on a built-in probe of 20 random tokens repeated once (Olsson et al. 2022). Layer mean: "
-            "the average of a layer's heads. Rollout (Abnar & Zuidema 2020): each layer's mean mixed half and "
-            "half with the identity, rows renormalised, multiplied through the layers.",
+            "measured on a built-in probe of 20 random tokens repeated once (Olsson et al. 2022). Layer "
+            "mean: the average of a layer's heads. Rollout (Abnar & Zuidema 2020): each layer's mean mixed "
+            "half and half with the identity, rows renormalised, multiplied through the layers.",
             model::kMinRepeatedBigrams);
     }
     ImGui::End();
