@@ -1,15 +1,15 @@
 // attnviz-cli bench: the reference and the flash path timed on this machine, next to its own GEMM ceiling.
+#include "app/cli/bench_cases.h"
 #include "app/cli/bench_model.h"
 #include "app/cli/bench_peak.h"
 #include "app/cli/cli_output.h"
 #include "app/cli/commands.h"
 #include "core/attention/attention.h"
 #include "core/attention/flash_attention.h"
+#include "core/base/eigen.h"
 #include "core/io/json.h"
 #include "core/model/linear.h"
 #include "core/base/parallel.h"
-
-#include <Eigen/Core>
 
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -50,15 +50,6 @@ const char kUsage[] =
     "reference path) and without (the flash path); gflops counts the useful FLOP of the forward.\n"
     "Every figure is only as quiet as the machine: other busy processes lower them all.\n"
     "--quick runs small sizes in a few seconds (a smoke test, not a measurement).";
-
-struct BenchCase {
-    const char* impl;  // "reference" or "flash"
-    int n;
-    int d;
-    int heads;
-    int kv_heads;
-    bool causal;
-};
 
 struct BenchResult {
     BenchCase c;
@@ -220,21 +211,6 @@ Expected<BenchResult> run_case(const BenchCase& c, double budget_s, int max_runs
     result.ms = median * 1e3;
     result.gflops = flops / median * 1e-9;
     return result;
-}
-
-std::vector<BenchCase> bench_cases(bool quick) {
-    std::vector<BenchCase> cases;
-    const std::vector<int> sizes =
-        quick ? std::vector<int>{128, 256} : std::vector<int>{128, 512, 1024, 2048, 4096};
-    for (int n : sizes) {
-        for (bool causal : {false, true}) {
-            for (const char* impl : {"reference", "flash"}) cases.push_back({impl, n, 64, 12, 12, causal});
-        }
-    }
-    for (bool causal : {false, true}) cases.push_back({"flash", quick ? 512 : 16384, 64, 12, 12, causal});
-    for (const char* impl : {"reference", "flash"})
-        cases.push_back({impl, quick ? 256 : 2048, 128, 32, 8, false});
-    return cases;
 }
 
 JsonValue to_json(const FmaPeak& peak, double gemm_gflops, double model_gemm_gflops, const std::vector<BenchResult>& results,

@@ -8,7 +8,7 @@
 // AVX2's 16 registers, 8 x 32 with AVX-512's 32.
 #include "core/attention/flash_kernels.h"
 
-#include <Eigen/Core>
+#include "core/base/eigen.h"
 
 #include <algorithm>
 #include <array>

@@ -1,7 +1,7 @@
 // Stable temperature softmax over the visible keys of one row, and its entropy.
 #include "core/attention/softmax.h"
 
-#include <Eigen/Core>
+#include "core/base/eigen.h"
 
 #include <algorithm>
 #include <cmath>

@@ -2,7 +2,7 @@
 // Every matrix is row-major. Rows are queries ("who is looking"), columns are keys ("looked at").
 #pragma once
 
-#include <Eigen/Core>
+#include "core/base/eigen.h"
 
 #include <cstdint>
 #include <vector>

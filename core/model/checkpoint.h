@@ -2,10 +2,9 @@
 #pragma once
 
 #include "core/base/expected.h"
+#include "core/base/eigen.h"
 #include "core/base/types.h"
 #include "core/model/model_config.h"
-
-#include <Eigen/Core>
 
 #include <atomic>
 #include <cstdint>

@@ -2,8 +2,7 @@
 #include "core/model/layers.h"
 
 #include "core/base/parallel.h"
-
-#include <Eigen/Core>
+#include "core/base/eigen.h"
 
 #include <algorithm>
 #include <cmath>

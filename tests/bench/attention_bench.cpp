@@ -1,13 +1,14 @@
-// The reference and flash paths over the cases of `attnviz-cli bench`, as a Google Benchmark program:
-// d = 64, 12 heads, causal off and on, n = 128 .. 4096 (16384 flash only), and the GQA case
-// (32 query / 8 KV heads, d = 128, n = 2048). The GFLOP counter (shown per second) counts useful work,
-// 4 * n^2 * d per head, halved for causal.
+// The reference and flash paths over the cases of `attnviz-cli bench` (app/cli/bench_cases.h), as a
+// Google Benchmark program. The GFLOP counter (shown per second) counts useful work, 4 * n^2 * d per
+// head, halved for causal.
+#include "app/cli/bench_cases.h"
 #include "core/attention/attention.h"
 #include "core/attention/flash_attention.h"
 
 #include <benchmark/benchmark.h>
 
 #include <random>
+#include <string>
 
 namespace attnviz {
 namespace {
@@ -23,7 +24,7 @@ AttentionInputs make_inputs(int n, int d, int heads, int kv_heads) {
 }
 
 /// One case from the benchmark's arguments (n, d, heads, kv_heads, causal): its inputs and config.
-struct BenchCase {
+struct PreparedCase {
     int n;
     int d;
     int heads;
@@ -32,7 +33,7 @@ struct BenchCase {
     AttentionConfig config;
 };
 
-BenchCase read_case(const benchmark::State& state) {
+PreparedCase read_case(const benchmark::State& state) {
     const int n = static_cast<int>(state.range(0));
     const int d = static_cast<int>(state.range(1));
     const int heads = static_cast<int>(state.range(2));
@@ -47,13 +48,13 @@ BenchCase read_case(const benchmark::State& state) {
 }
 
 /// Useful work, 4 * n^2 * d per head, halved for causal, as a rate.
-void set_counters(benchmark::State& state, const BenchCase& c) {
+void set_counters(benchmark::State& state, const PreparedCase& c) {
     const double flops = 4.0 * c.n * static_cast<double>(c.n) * c.d * c.heads * (c.causal ? 0.5 : 1.0);
     state.counters["GFLOP"] = benchmark::Counter(flops * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
 }
 
 void BM_Reference(benchmark::State& state) {
-    const BenchCase c = read_case(state);
+    const PreparedCase c = read_case(state);
     AttentionOptions options;
     options.keep_raw_scores = false;
     options.keep_scores = false;
@@ -68,7 +69,7 @@ void BM_Reference(benchmark::State& state) {
 }
 
 void BM_Flash(benchmark::State& state) {
-    const BenchCase c = read_case(state);
+    const PreparedCase c = read_case(state);
     for (auto _ : state) {
         Expected<FlashResult> r = compute_flash_attention(c.config, c.inputs);
         if (!r) state.SkipWithError(r.error().c_str());
@@ -79,13 +80,10 @@ void BM_Flash(benchmark::State& state) {
 
 void mha_cases(benchmark::internal::Benchmark* b, bool flash) {
     b->ArgNames({"n", "d", "heads", "kv", "causal"});
-    for (int n : {128, 512, 1024, 2048, 4096}) {
-        for (int causal : {0, 1}) b->Args({n, 64, 12, 12, causal});
+    for (const cli::BenchCase& c : cli::bench_cases(false)) {
+        const bool is_flash = std::string(c.impl) == "flash";
+        if (is_flash == flash) b->Args({c.n, c.d, c.heads, c.kv_heads, c.causal ? 1 : 0});
     }
-    if (flash) {
-        for (int causal : {0, 1}) b->Args({16384, 64, 12, 12, causal});
-    }
-    b->Args({2048, 128, 32, 8, 0});
     b->Unit(benchmark::kMillisecond)->UseRealTime();
 }
 

@@ -2,8 +2,8 @@
 // product against Eigen over a grid of shapes, strides and offsets, and the fast exp against
 // float64 over its whole range.
 #include "core/attention/flash_kernels.h"
+#include "core/base/eigen.h"
 
-#include <Eigen/Core>
 #include <gtest/gtest.h>
 
 #include <cmath>

@@ -38,6 +38,22 @@ TEST(Layering, CoreIncludesNoUiGlOrAppHeaders) {
     EXPECT_GT(files, 5);
 }
 
+// Eigen comes in through core/base/eigen.h only, which silences GCC 12's false uninitialized warnings
+// in the AVX-512 headers for those headers' lines (a direct include would let them through again).
+TEST(Layering, EigenIsIncludedThroughOneHeader) {
+    const std::filesystem::path root(ATTNVIZ_SOURCE_DIR);
+    const std::regex eigen_include(R"(^\s*#\s*include\s*<(Eigen/|[a-z0-9]*intrin\.h))");
+    int files = 0;
+    for (const char* dir : {"core", "app", "tests"}) {
+        files += for_each_source_line(root / dir, [&](const std::string& where, const std::string& line) {
+            if (where.find("core/base/eigen.h:") != std::string::npos) return;
+            if (where.find("app/cli/bench_peak.cpp:") != std::string::npos) return;  // raw FMA, no Eigen
+            EXPECT_FALSE(std::regex_search(line, eigen_include)) << where << ": " << line;
+        });
+    }
+    EXPECT_GT(files, 100);
+}
+
 // The engine is the bottom layer: core/attention/ includes only itself, core/base/ and the standard
 // library and Eigen, never the lesson model, the file formats, the lab or real models.
 TEST(Layering, AttentionIncludesOnlyBaseAndItself) {

@@ -71,10 +71,8 @@ void draw_help_window(AppState& s) {
         ImGui::TextWrapped(
             "Induction needs a text that repeats; when yours has fewer than %d repeated token pairs, it is "
             "measured on a built-in probe of 20 random tokens repeated once (Olsson et al. 2022). Layer "
-            "mean: "
-            "the average of a layer's heads. Rollout (Abnar & Zuidema 2020): each layer's mean mixed half "
-            "and "
-            "half with the identity, rows renormalised, multiplied through the layers.",
+            "mean: the average of a layer's heads. Rollout (Abnar & Zuidema 2020): each layer's mean mixed "
+            "half and half with the identity, rows renormalised, multiplied through the layers.",
             model::kMinRepeatedBigrams);
     }
     ImGui::End();
