@@ -92,7 +92,9 @@ MatrixRM embed(const std::vector<Token>& tokens, const std::vector<WordFeatures>
         if (f.gender == Gender::kFemale) row(kFemale) = 1.0f;
         if (f.refers == Refers::kThing) row(kRefersThing) = 1.0f;
         if (f.refers == Refers::kMale || f.refers == Refers::kFemale || f.refers == Refers::kPerson) row(kRefersPerson) = 1.0f;
-        const std::vector<float> id = identity_vector(tokens[static_cast<std::size_t>(i)].text);
+        // A French word carries its English gloss's identity: "chat" and "cat" mean the same.
+        const std::vector<float> id =
+            identity_vector(f.meaning.empty() ? tokens[static_cast<std::size_t>(i)].text : f.meaning);
         for (int k = 0; k < kIdentityDims; ++k) {
             row(kIdentityBegin + k) = id[static_cast<std::size_t>(k)];
         }

@@ -179,6 +179,16 @@ std::vector<HeadDesign> build_heads() {
 
 }  // namespace
 
+const HeadDesign& translation_head_design() {
+    static const HeadDesign head = [] {
+        HeadBuilder h("translation (same meaning)", "translate",
+                      "a word of one sentence looks at the word of the other sentence that means the same (cat -> chat)");
+        for (int k = 0; k < kIdentityDims; ++k) h.channel(6.0f, dims({{kIdentityBegin + k, 1.0f}}), dims({{kIdentityBegin + k, 1.0f}}));
+        return h.build(1009);
+    }();
+    return head;
+}
+
 const std::vector<HeadDesign>& head_designs() {
     static const std::vector<HeadDesign> heads = build_heads();
     return heads;

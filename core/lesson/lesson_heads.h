@@ -31,6 +31,12 @@ struct HeadDesign {
 /// induction, local window, noun -> modifier, delimiter. Built once; the same on every run.
 const std::vector<HeadDesign>& head_designs();
 
+/// The head cross-attention shows in place of the local-window head (index kTranslationHead): a query
+/// matches the key with the same meaning identity (a word and its translation share it, see
+/// lesson_embedding.h), whatever the positions, so it aligns a translation word by word by meaning.
+const HeadDesign& translation_head_design();
+inline constexpr int kTranslationHead = 5;
+
 /// Names of the kValueDim value dimensions (the features V carries).
 const std::vector<std::string>& value_dimension_names();
 

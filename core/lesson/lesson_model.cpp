@@ -15,8 +15,8 @@ Tensor3 project(const MatrixRM& x, const Tensor3& w) {
 }
 
 /// Stacks the first n_heads designed heads' matrices, mean-pooled over groups of n_heads / n_groups.
-Tensor3 pooled(int n_heads, int n_groups, MatrixRM lesson::HeadDesign::*member) {
-    const auto& designs = lesson::head_designs();
+Tensor3 pooled(const std::vector<lesson::HeadDesign>& designs, int n_heads, int n_groups,
+              MatrixRM lesson::HeadDesign::*member) {
     const MatrixRM& first = designs.front().*member;
     Tensor3 out(n_groups, static_cast<int>(first.rows()), static_cast<int>(first.cols()));
     const int group = n_heads / n_groups;
@@ -81,13 +81,18 @@ Expected<LessonForward> LessonModel::forward(const Tokenization& query_tokens, c
     f.key_features = &query_tokens == &key_tokens ? f.query_features : lexicons.analyse(key_tokens.tokens);
     f.x_query = lesson::embed(query_tokens.tokens, f.query_features, settings.use_positions);
     f.x_key = &query_tokens == &key_tokens ? f.x_query : lesson::embed(key_tokens.tokens, f.key_features, settings.use_positions);
-    f.w_q = pooled(settings.n_heads, settings.n_heads, &lesson::HeadDesign::w_q);
-    f.w_k = pooled(settings.n_heads, settings.n_kv_heads, &lesson::HeadDesign::w_k);
-    f.w_v = pooled(settings.n_heads, settings.n_kv_heads, &lesson::HeadDesign::w_v);
+    // Cross-attention aligns two sentences by meaning, not by position: the translation head takes the
+    // local-window head's place (positions of two different sentences do not correspond).
+    std::vector<lesson::HeadDesign> designs = lesson::head_designs();
+    if (&query_tokens != &key_tokens && static_cast<int>(designs.size()) > lesson::kTranslationHead)
+        designs[static_cast<std::size_t>(lesson::kTranslationHead)] = lesson::translation_head_design();
+    f.w_q = pooled(designs, settings.n_heads, settings.n_heads, &lesson::HeadDesign::w_q);
+    f.w_k = pooled(designs, settings.n_heads, settings.n_kv_heads, &lesson::HeadDesign::w_k);
+    f.w_v = pooled(designs, settings.n_heads, settings.n_kv_heads, &lesson::HeadDesign::w_v);
     f.inputs.q = project(f.x_query, f.w_q);
     f.inputs.k = project(f.x_key, f.w_k);
     f.inputs.v = project(f.x_key, f.w_v);
-    for (int h = 0; h < settings.n_heads; ++h) f.head_names.push_back(lesson::head_designs()[static_cast<std::size_t>(h)].info.name);
+    for (int h = 0; h < settings.n_heads; ++h) f.head_names.push_back(designs[static_cast<std::size_t>(h)].info.name);
     return f;
 }
 

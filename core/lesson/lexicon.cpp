@@ -133,14 +133,14 @@ std::optional<WordFeatures> inflect(WordFeatures f, std::string_view rule) {
         return f;
     }
     if (past_or_ing && (verbal || f.pos == PartOfSpeech::kNoun)) {
-        return WordFeatures{PartOfSpeech::kVerb, SemanticClass::kNone, GrammaticalNumber::kNone, Gender::kNone, Refers::kNone, {}};
+        return WordFeatures{PartOfSpeech::kVerb, SemanticClass::kNone, GrammaticalNumber::kNone, Gender::kNone, Refers::kNone, {}, {}};
     }
     if ((rule == "er" || rule == "est") && f.pos == PartOfSpeech::kAdj) return f;
     if (rule == "er" && f.pos == PartOfSpeech::kVerb) {  // teach -> teacher
-        return WordFeatures{PartOfSpeech::kNoun, SemanticClass::kPerson, GrammaticalNumber::kSingular, Gender::kNone, Refers::kNone, {}};
+        return WordFeatures{PartOfSpeech::kNoun, SemanticClass::kPerson, GrammaticalNumber::kSingular, Gender::kNone, Refers::kNone, {}, {}};
     }
     if (rule == "ly" && f.pos == PartOfSpeech::kAdj) {
-        return WordFeatures{PartOfSpeech::kAdv, SemanticClass::kNone, GrammaticalNumber::kNone, Gender::kNone, Refers::kNone, {}};
+        return WordFeatures{PartOfSpeech::kAdv, SemanticClass::kNone, GrammaticalNumber::kNone, Gender::kNone, Refers::kNone, {}, {}};
     }
     return std::nullopt;
 }
@@ -248,6 +248,23 @@ const LexiconSet& LexiconSet::builtin() {
         s.m_en = load("lexicon/en.tsv", "en");
         s.m_fr = load("lexicon/fr.tsv", "fr");
         s.m_zh = load("lexicon/zh.tsv", "zh");
+        // Glosses: "french TAB english" lines; '#' comments.
+        const EmbeddedFile* g = embedded_assets().find("lexicon/fr-en.tsv");
+        if (g == nullptr) throw std::runtime_error("embedded asset missing: lexicon/fr-en.tsv");
+        const std::string_view text = g->text();
+        std::size_t start = 0;
+        int line_no = 0;
+        while (start < text.size()) {
+            const std::size_t end = std::min(text.find('\n', start), text.size());
+            const std::string_view line = text.substr(start, end - start);
+            start = end + 1;
+            ++line_no;
+            if (line.empty() || line[0] == '#') continue;
+            const std::size_t tab = line.find('\t');
+            if (tab == std::string_view::npos || tab == 0 || tab + 1 >= line.size())
+                throw std::runtime_error("fr-en:" + std::to_string(line_no) + ": expected french TAB english");
+            s.m_fr_en.emplace(std::string(line.substr(0, tab)), std::string(line.substr(tab + 1)));
+        }
         return s;
     }();
     return set;
@@ -314,10 +331,19 @@ WordFeatures LexiconSet::word_features(const Token& token, const Lexicon& table,
     return with_source(f, "guess: unknown word, a noun");
 }
 
+WordFeatures LexiconSet::glossed_features(const Token& token, const Lexicon& table, const char* language) const {
+    WordFeatures f = word_features(token, table, language);
+    if (&table == &m_fr && token.kind == TokenKind::kWord) {
+        const auto it = m_fr_en.find(to_lower_latin(token.text));
+        if (it != m_fr_en.end()) f.meaning = it->second;
+    }
+    return f;
+}
+
 WordFeatures LexiconSet::features(const Token& token) const {
     const bool french = token.kind == TokenKind::kWord && m_en.find(to_lower_latin(token.text)) == nullptr &&
                         m_fr.find(to_lower_latin(token.text)) != nullptr;
-    return french ? word_features(token, m_fr, "fr") : word_features(token, m_en, "en");
+    return french ? glossed_features(token, m_fr, "fr") : glossed_features(token, m_en, "en");
 }
 
 std::vector<WordFeatures> LexiconSet::analyse(const std::vector<Token>& tokens) const {
@@ -338,7 +364,7 @@ std::vector<WordFeatures> LexiconSet::analyse(const std::vector<Token>& tokens) 
     std::size_t i = 0;
     while (i < tokens.size()) {
         if (tokens[i].kind != TokenKind::kCjk) {
-            out.push_back(word_features(tokens[i], table, language));
+            out.push_back(glossed_features(tokens[i], table, language));
             ++i;
             continue;
         }
@@ -356,7 +382,7 @@ std::vector<WordFeatures> LexiconSet::analyse(const std::vector<Token>& tokens) 
             }
         }
         if (best_hit == nullptr) {
-            out.push_back(word_features(tokens[i], table, language));
+            out.push_back(glossed_features(tokens[i], table, language));
             ++i;
             continue;
         }

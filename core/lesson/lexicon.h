@@ -27,6 +27,7 @@ struct WordFeatures {
     Gender gender = Gender::kNone;
     Refers refers = Refers::kNone;
     std::string source;  ///< "lexicon en", or the guess made, e.g. "guess: capitalised, a name"
+    std::string meaning;  ///< a French word's English gloss (lexicon/fr-en.tsv), else empty: the word itself
 };
 
 const char* to_string(PartOfSpeech p);
@@ -80,10 +81,13 @@ public:
 
 private:
     WordFeatures word_features(const Token& token, const Lexicon& table, const char* language) const;
+    /// word_features, with a French word's English gloss as its meaning.
+    WordFeatures glossed_features(const Token& token, const Lexicon& table, const char* language) const;
 
     Lexicon m_en;
     Lexicon m_fr;
     Lexicon m_zh;
+    std::unordered_map<std::string, std::string> m_fr_en;  ///< French word -> English gloss
 };
 
 }  // namespace attnviz

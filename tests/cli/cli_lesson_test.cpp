@@ -52,7 +52,7 @@ TEST(CliLesson, ScenarioFileAndCrossAttention) {
     ASSERT_EQ(r.code, 0) << r.err;
     Expected<JsonValue> j = parse_json(r.out, "stdout");
     ASSERT_TRUE(j.ok()) << j.error();
-    EXPECT_EQ(j->find("key_tokens")->items().size(), 6u);
+    EXPECT_EQ(j->find("key_tokens")->items().size(), 4u);  // "le chat noir dort"
     EXPECT_FALSE(j->find("settings")->find("causal")->as_bool());
 }
 

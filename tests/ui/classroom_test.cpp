@@ -1,6 +1,7 @@
 // Issue 15: what a teacher and a class meet in the first minute. Lesson texts say what the screen
 // shows, counts read "1 query head", and command-line mistakes say what is wrong.
 #include "app/gui/app_actions.h"
+#include "app/gui/attention_run.h"
 #include "app/gui/compute/patterns.h"
 #include "app/gui/compute/quiz.h"
 #include "app/gui/gui_options.h"
@@ -12,6 +13,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -286,6 +288,43 @@ TEST(GqaView, SaysVisiblyWhyPooledHeadsBlurAndThatTrainedGqaDoesNot) {
         ui.frames(s, 3);
         EXPECT_EQ(HeadlessImGui::drawn_text().find("mean-pooled"), std::string::npos) << "MHA pools nothing";
     }
+}
+
+}  // namespace
+}  // namespace attnviz::gui
+
+namespace attnviz::gui {
+namespace {
+
+TEST(CrossAttention, TheEnglishDecoderReadsTheFrenchEncoderByMeaning) {
+    HeadlessImGui ui;
+    AppState s;
+    ASSERT_TRUE(testing::open_lesson(ui, s, "cross-attention"));
+    ASSERT_TRUE(s.derived.run.has_value());
+    ASSERT_EQ(s.derived.run->kind, SourceKind::kCrossAttention);
+    const AttentionResult& r = *s.derived.result();
+    const auto& q = s.derived.run->query_labels;
+    const auto& k = s.derived.run->key_labels;
+    ASSERT_EQ(q.front(), "the") << "queries: the English (decoder) sentence";
+    ASSERT_EQ(k.front(), "le") << "keys and values: the French (encoder) sentence";
+    const int head = s.selection.focus_head;
+    EXPECT_NE(s.derived.forward()->head_names[static_cast<std::size_t>(head)].find("translation"),
+              std::string::npos);
+    const auto index = [](const std::vector<std::string>& labels, const char* w) {
+        return static_cast<int>(std::find(labels.begin(), labels.end(), w) - labels.begin());
+    };
+    // Word order differs (noir after chat): alignment by meaning, not by position.
+    for (const auto& [en, fr] : {std::pair<const char*, const char*>{"cat", "chat"},
+                                 {"black", "noir"},
+                                 {"sleeps", "dort"},
+                                 {"the", "le"}}) {
+        const int top = engine_top_key(r, head, index(q, en));
+        ASSERT_GE(top, 0);
+        EXPECT_EQ(k[static_cast<std::size_t>(top)], fr) << en;
+    }
+    EXPECT_EQ(s.selection.query, index(q, "cat"));
+    const float w = r.heads[static_cast<std::size_t>(head)].weights(index(q, "cat"), index(k, "chat"));
+    EXPECT_GT(w, 0.5f) << "cat gives most of its weight to chat";
 }
 
 }  // namespace

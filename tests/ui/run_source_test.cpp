@@ -57,44 +57,44 @@ class CrossLabels : public ::testing::Test {
   protected:
     void SetUp() override {
         ASSERT_TRUE(testing::open_lesson(ui, s, "cross-attention"));
-        ASSERT_EQ(s.derived.tokens.tokens[1].text, "chat");
+        ASSERT_EQ(s.derived.tokens.tokens[2].text, "cat");  // queries: the English decoder sentence
     }
     HeadlessImGui ui;
     AppState s;
 };
 
 TEST_F(CrossLabels, CellInspectorNamesTheKeyFromTheKeySentence) {
-    ASSERT_TRUE(select_cell(s, 1, 1));
+    ASSERT_TRUE(select_cell(s, 2, 1));
     ui.frames(s, 2);
     const InspectedCell c = inspect_cell(s);
     ASSERT_TRUE(c.valid) << c.why_not;
-    EXPECT_EQ(c.query_label, "chat");
-    EXPECT_EQ(c.key_label, "cat");
+    EXPECT_EQ(c.query_label, "cat");
+    EXPECT_EQ(c.key_label, "chat");
 }
 
 TEST_F(CrossLabels, PipelineKeyAndValueRowsAreTheKeySentence) {
     for (PipelineStage stage : {PipelineStage::kK, PipelineStage::kV}) {
         const StageMatrix m = stage_matrix(s, stage);
-        ASSERT_EQ(m.row_names.size(), 6u);
-        EXPECT_EQ(m.row_names[1], "cat");
-        EXPECT_EQ(m.row_names[5], "sofa");
+        ASSERT_EQ(m.row_names.size(), 4u);
+        EXPECT_EQ(m.row_names[1], "chat");
+        EXPECT_EQ(m.row_names[3], "dort");
     }
     const StageMatrix q = stage_matrix(s, PipelineStage::kQ);
-    ASSERT_EQ(q.row_names.size(), 6u);
-    EXPECT_EQ(q.row_names[1], "chat");
+    ASSERT_EQ(q.row_names.size(), 4u);
+    EXPECT_EQ(q.row_names[2], "cat");
     const StageMatrix w = stage_matrix(s, PipelineStage::kWeights);
-    ASSERT_EQ(w.col_names.size(), 6u);
-    EXPECT_EQ(w.col_names[5], "sofa");
+    ASSERT_EQ(w.col_names.size(), 4u);
+    EXPECT_EQ(w.col_names[3], "dort");
 }
 
 TEST_F(CrossLabels, TemperatureViewNamesTheTopKeyFromTheKeySentence) {
     open_view(ui, s, MainView::kTemperature);
-    set_query(s, 1);  // "chat"; the focused local-window head aligns it with "cat"
+    set_query(s, 2);  // "cat"; the focused translation head aligns it with "chat"
     ui.frames(s, 2);
     const std::string text = HeadlessImGui::drawn_text();
-    EXPECT_NE(text.find("for\"cat\""), std::string::npos) << text;
-    EXPECT_EQ(text.find("for\"chat\""), std::string::npos) << text;
-    EXPECT_NE(text.find("cats="), std::string::npos) << "the sweep's legend names the key" << text;
+    EXPECT_NE(text.find("for\"chat\""), std::string::npos) << text;
+    EXPECT_EQ(text.find("for\"cat\""), std::string::npos) << text;
+    EXPECT_NE(text.find("chats="), std::string::npos) << "the sweep's legend names the key" << text;
 }
 
 // The sentence field goes through set_sentence like every other edit: typing ends the permutation

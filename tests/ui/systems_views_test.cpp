@@ -115,27 +115,28 @@ TEST(CrossView, SecondSentenceGivesRectangularUnmaskedAttention) {
     ui.frames(s, 3);
     ASSERT_TRUE(s.derived.result() != nullptr) << s.derived.status;
     EXPECT_TRUE(s.derived.run->cross());
-    set_key_sentence(s, "the cat sleeps on the big sofa");
+    // Queries: "the black cat sleeps" (the decoder); keys and values: another source sentence.
+    set_key_sentence(s, "le petit chat noir dort sur le canap\xC3\xA9");
     ui.frames(s, 2);
-    EXPECT_EQ(s.derived.result()->n_q, 6);
-    EXPECT_EQ(s.derived.result()->n_k, 7);
-    EXPECT_EQ(s.derived.result()->visible.cast<int>().sum(), 42) << "no causal mask across sentences";
+    EXPECT_EQ(s.derived.result()->n_q, 4);
+    EXPECT_EQ(s.derived.result()->n_k, 8);
+    EXPECT_EQ(s.derived.result()->visible.cast<int>().sum(), 32) << "no causal mask across sentences";
     EXPECT_EQ(s.selection.focus_head, 5) << "the scenario focuses the aligning head";
     // Clicking a query chip selects it.
-    ASSERT_EQ(s.layout.token_chips.size(), 6u);
-    ui.click(s, s.layout.token_chips[1].center());
-    EXPECT_EQ(s.selection.query, 1);
-    // The local-window head aligns chat -> cat.
+    ASSERT_EQ(s.layout.token_chips.size(), 4u);
+    ui.click(s, s.layout.token_chips[2].center());
+    EXPECT_EQ(s.selection.query, 2);
+    // The translation head aligns cat -> chat by meaning (chat is key 2 here, not at cat's position).
     Eigen::Index best = 0;
-    s.derived.result()->heads[5].weights.row(1).maxCoeff(&best);
-    EXPECT_EQ(best, 1);
+    s.derived.result()->heads[5].weights.row(2).maxCoeff(&best);
+    EXPECT_EQ(best, 2);
     set_key_sentence(s, "");
     ui.frames(s, 2);
     EXPECT_FALSE(s.derived.run->cross());
-    EXPECT_EQ(s.derived.result()->n_k, 6);
+    EXPECT_EQ(s.derived.result()->n_k, 4);
     set_causal(s, true);
     ui.frames(s, 2);
-    EXPECT_EQ(s.derived.result()->visible(0, 5), 0) << "in self-attention the causal mask applies again";
+    EXPECT_EQ(s.derived.result()->visible(0, 3), 0) << "in self-attention the causal mask applies again";
 }
 
 }  // namespace

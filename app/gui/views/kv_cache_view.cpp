@@ -92,7 +92,7 @@ void draw_gqa_diagram(AppState& s, ImVec2 size) {
     const float q_y = origin.y + label_h + fs * 0.5f;
     const float kv_y = q_y + box + label_h + fs * 0.4f + link_h;
     // The designed heads' names belong to the lesson model, not to the hand example's one head.
-    const std::vector<LessonHeadInfo> infos = s.derived.run && s.derived.run->kind != SourceKind::kHandExample
+    const std::vector<LessonHeadInfo> infos = s.derived.run && s.derived.run->kind == SourceKind::kLessonModel
                                                   ? LessonModel::instance().heads()
                                                   : std::vector<LessonHeadInfo>{};
 

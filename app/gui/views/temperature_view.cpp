@@ -216,10 +216,12 @@ void draw_probability_bars(AppState& s, const HeadResult& head, int q, const std
                         limit0, 0.0f, 0, 2.0f);
         }
         dashed_hline(dl, cx - slot * 0.5f, cx + slot * 0.5f, y_of(sw->uniform_limit[ju]), limit_inf, 2.0f);
-        if (slot > fs * 2.2f) {
+        {
+            // Only where it fits its slot: "<0.01" is wider than "0.5", and neighbours must not run together.
             const std::string t = format_weight(w);
             const ImVec2 ts = ImGui::CalcTextSize(t.c_str());
-            dl->AddText(ImVec2(cx - ts.x * 0.5f, y_of(w) - ts.y), pal.text, t.c_str());
+            if (ts.x + fs * 0.3f < slot)
+                dl->AddText(ImVec2(cx - ts.x * 0.5f, y_of(w) - ts.y), pal.text, t.c_str());
         }
         bar_label(s, dl, cx, b.y + 3.0f, slot, j, j == q ? pal.chip_query : pal.text);
     }

@@ -102,9 +102,9 @@ void draw_heads_grid(AppState& s, ImVec2 size) {
         if (focused)
             dl->AddRect(ImVec2(p.x - 6, p.y - 6), ImVec2(p.x + side + 6, p.y + side + 6), pal.focus, 3.0f, 0,
                         2.5f);
-        // The designed heads' short names and roles belong to the lesson model, not to the hand example
-        // or a real model.
-        const bool designed = d.run && d.run->kind != SourceKind::kHandExample && !real_model;
+        // The designed heads' short names and roles belong to the lesson model, not to the hand example or a
+        // real model. (Cross-attention swaps in a translation head: the run's own names then.)
+        const bool designed = d.run && d.run->kind == SourceKind::kLessonModel;
         const std::vector<LessonHeadInfo> infos =
             designed ? LessonModel::instance().heads() : std::vector<LessonHeadInfo>{};
         const std::string label =

@@ -36,7 +36,9 @@ void draw_legend(ImDrawList* dl, ImVec2 pos, ImVec2 size, Colormap cmap, const S
     const Palette& pal = palette(theme);
     const float fs = ImGui::GetFontSize();
     const float bar_w = std::min(size.x * 0.35f, fs * 1.2f);
-    const float bar_h = std::max(10.0f, size.y - fs * 5.5f);
+    // Short (large text beside a small matrix): the bar keeps the height, the swatches give way.
+    const bool swatches = size.y - fs * 5.5f >= fs * 4.0f;
+    const float bar_h = std::max(10.0f, size.y - (swatches ? fs * 5.5f : fs * 1.2f));
     const ImVec2 bar_min(pos.x, pos.y + fs * 0.6f);
     const auto& table = colormap_table(cmap);
     constexpr int kSteps = 64;
@@ -61,7 +63,9 @@ void draw_legend(ImDrawList* dl, ImVec2 pos, ImVec2 size, Colormap cmap, const S
     const float tx = bar_min.x + bar_w + fs * 0.3f;
     dl->AddText(ImVec2(tx, bar_min.y - fs * 0.5f), pal.text, hi);
     dl->AddText(ImVec2(tx, bar_min.y + bar_h - fs * 0.5f), pal.text, lo);
-    dl->AddText(ImVec2(tx, bar_min.y + bar_h * 0.5f - fs * 0.5f), pal.text_dim, color_scale_name(scale));
+    if (bar_h >= fs * 3.0f)
+        dl->AddText(ImVec2(tx, bar_min.y + bar_h * 0.5f - fs * 0.5f), pal.text_dim, color_scale_name(scale));
+    if (!swatches) return;
 
     // swatches below the bar
     float y = bar_min.y + bar_h + fs * 0.8f;
