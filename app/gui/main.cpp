@@ -85,6 +85,7 @@ int main(int argc, char** argv) {
     SettingsFile settings = SettingsFile::load(settings_path);
     for (const std::string& w : settings.warnings()) std::fprintf(stderr, "attnviz: %s\n", w.c_str());
     apply_saved_appearance(state, settings, options);
+    apply_saved_recent_models(state, settings);
     const ViewState appearance_at_start = state.view;
     bool appearance_changed = false;
     // The last session comes back when the command line names nothing to open; timed runs never touch it.
@@ -156,11 +157,12 @@ int main(int argc, char** argv) {
         // Saved once a person changes them (not for what the command line set).
         appearance_changed = appearance_changed || state.view.theme != appearance_at_start.theme ||
                              state.view.font_scale != appearance_at_start.font_scale;
-        if (remember && appearance_changed) {
-            if (store_appearance(state, settings)) {
-                if (attnviz::Status s = settings.save(settings_path); !s.empty())
-                    set_status(state, "text size and theme not remembered: " + s);
-            }
+        // The recently opened models too, whenever the list changes.
+        bool write = remember && store_recent_models(state, settings);
+        if (remember && appearance_changed) write = store_appearance(state, settings) || write;
+        if (write) {
+            if (attnviz::Status s = settings.save(settings_path); !s.empty())
+                set_status(state, "settings (text size, theme, recent models) not remembered: " + s);
         }
         // A timed run for a screenshot shows what it asked for: its last frame waits for a model that is
         // still loading or computing, and frames are drawn until the result is on screen (--stats runs

@@ -69,6 +69,37 @@ bool store_appearance(const AppState& s, SettingsFile& settings) {
     return true;
 }
 
+namespace {
+
+std::string recent_key(int i) {
+    return "recent_model." + std::to_string(i);
+}
+
+}  // namespace
+
+void apply_saved_recent_models(AppState& s, const SettingsFile& settings) {
+    // Added oldest first, so the most recent ends up first again.
+    for (int i = model::RecentModels::kMaxEntries - 1; i >= 0; --i) {
+        if (const std::optional<std::string> path = settings.get(recent_key(i))) s.model.recent.add(*path);
+    }
+}
+
+bool store_recent_models(const AppState& s, SettingsFile& settings) {
+    const std::vector<std::string>& entries = s.model.recent.entries();
+    bool changed = false;
+    for (int i = 0; i < model::RecentModels::kMaxEntries; ++i) {
+        const auto iu = static_cast<std::size_t>(i);
+        const std::optional<std::string> old = settings.get(recent_key(i));
+        if (iu < entries.size()) {
+            if (old != entries[iu]) changed = settings.set(recent_key(i), entries[iu]) || changed;
+        } else if (old) {
+            settings.erase(recent_key(i));
+            changed = true;
+        }
+    }
+    return changed;
+}
+
 std::string text_in_use(const AppState& s) {
     std::string text = s.sentence;
     for (const Scenario& sc : builtin_scenarios()) text += sc.title + sc.sentence + sc.key_sentence;

@@ -17,6 +17,11 @@ void apply_saved_appearance(AppState& s, const SettingsFile& settings, const Gui
 /// Writes the state's theme and text size into settings; returns whether anything changed.
 bool store_appearance(const AppState& s, SettingsFile& settings);
 
+/// The recently opened models from the settings file (keys recent_model.0, .1, ...; most recent first).
+void apply_saved_recent_models(AppState& s, const SettingsFile& settings);
+/// Writes s.model.recent into the settings; returns whether anything changed (the file needs saving).
+bool store_recent_models(const AppState& s, SettingsFile& settings);
+
 /// All text the interface may show soon (sentence, scenario titles and sentences): the fonts need
 /// glyphs for it.
 std::string text_in_use(const AppState& s);

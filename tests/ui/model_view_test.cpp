@@ -4,6 +4,8 @@
 #include "app/gui/app.h"
 #include "app/gui/app_actions.h"
 #include "app/gui/model_actions.h"
+#include "app/gui/settings_file.h"
+#include "app/gui/startup.h"
 #include "core/model/builtin_model.h"
 #include "core/model/forward.h"
 #include "core/model/prediction_diff.h"
@@ -291,6 +293,25 @@ TEST_F(ModelViewTest, TheBuiltInModelOpensFromItsName) {
     EXPECT_EQ(s.model.open->model->config.n_layers, 5);
     EXPECT_EQ(s.derived.model.thumbnails.size(), 5u * 8u);
     EXPECT_EQ(s.model.recent.entries().front(), model::kBuiltinModelName);
+}
+
+TEST(RecentModels, AreRememberedInTheSettingsFileMostRecentFirst) {
+    AppState a;
+    a.model.recent.add("/models/gpt2");
+    a.model.recent.add(model::kBuiltinModelName);
+    gui::SettingsFile settings;
+    EXPECT_TRUE(gui::store_recent_models(a, settings));
+    EXPECT_FALSE(gui::store_recent_models(a, settings)) << "nothing new to write";
+    const gui::SettingsFile read = gui::SettingsFile::parse(settings.serialize(), "settings.ini");
+    AppState b;
+    gui::apply_saved_recent_models(b, read);
+    ASSERT_EQ(b.model.recent.entries().size(), 2u);
+    EXPECT_EQ(b.model.recent.entries()[0], model::kBuiltinModelName);
+    EXPECT_EQ(b.model.recent.entries()[1], "/models/gpt2");
+    // A shorter list drops the keys it no longer needs.
+    a.model.recent.remove("/models/gpt2");
+    EXPECT_TRUE(gui::store_recent_models(a, settings));
+    EXPECT_FALSE(settings.get("recent_model.1").has_value());
 }
 
 }  // namespace
