@@ -3,6 +3,7 @@
 #include "app/gui/session.h"
 
 #include "app/gui/app_actions.h"
+#include "app/gui/model_actions.h"
 
 #include "app/gui/views/views.h"
 #include "core/attention/attention_config.h"
@@ -43,6 +44,7 @@ struct SessionData {
     std::string sentence;
     std::string key_sentence;
     std::optional<std::string> lesson;
+    std::optional<std::string> model;  ///< a real model's folder or the built-in model's name
     std::optional<HandModel> hand_model;
     LessonRunSettings settings;
     int query = -1;
@@ -209,6 +211,13 @@ Expected<SessionData> read_session(const std::string& text, const std::string& n
             d.lesson = l->as_string();
         }
     }
+    if (const JsonValue* m = root.find("model"); m != nullptr && !m->is_null()) {
+        if (!m->is_string() || m->as_string().empty()) {
+            r.fail(*m, "model", "expected a model folder, \"stories260K\" or null");
+        } else {
+            d.model = m->as_string();
+        }
+    }
     if (const JsonValue* h = root.find("hand_model"); h != nullptr && !h->is_null()) {
         if (!h->is_object()) {
             r.fail(*h, "hand_model", "expected an object with x, w_q, w_k, w_v, or null");
@@ -281,8 +290,9 @@ Expected<SessionData> read_session(const std::string& text, const std::string& n
         r.real(*o, "pan_y", "view.pan_y", 0.0, 1.0, d.pan_y);
     }
     for (const JsonValue::Member& m : root.members()) {
-        static const char* const kKnown[] = {"format",     "version",  "sentence",  "key_sentence", "lesson",
-                                             "hand_model", "settings", "selection", "colors",       "view"};
+        static const char* const kKnown[] = {"format", "version",    "sentence", "key_sentence",
+                                             "lesson", "hand_model", "settings", "selection",
+                                             "colors", "view",       "model"};
         bool known = false;
         for (const char* k : kKnown) known = known || m.first == k;
         if (!known) warnings.push_back(m.first + " is not part of a session this attnviz knows; ignored");
@@ -301,6 +311,7 @@ JsonValue session_to_json(const AppState& s, bool with_view) {
     root.set("sentence", JsonValue::string(s.sentence));
     root.set("key_sentence", JsonValue::string(s.key_sentence));
     root.set("lesson", s.lesson && !s.lesson->name.empty() ? JsonValue::string(s.lesson->name) : JsonValue());
+    root.set("model", s.model.open ? JsonValue::string(s.model.open->source) : JsonValue());
     if (s.hand_model) {
         JsonValue h = JsonValue::object();
         h.set("x", matrix_json(s.hand_model->x));
@@ -371,6 +382,13 @@ Status apply_session(AppState& s, const std::string& text, const std::string& na
     }
     s.settings = d.settings;
     s.permutation.active = false;
+    // A real model loads in the background; one that is gone leaves the lesson and says why.
+    const std::string open_source = s.model.open ? s.model.open->source : std::string();
+    if (d.model && *d.model != open_source) {
+        open_model(s, *d.model);
+    } else if (!d.model && s.model.open) {
+        close_model(s);
+    }
     s.selection.query = d.query;
     s.selection.pending_query.clear();
     s.selection.layer = d.layer;

@@ -4,6 +4,7 @@
 #include "app/gui/app.h"
 #include "app/gui/app_actions.h"
 #include "app/gui/model_actions.h"
+#include "app/gui/session.h"
 #include "app/gui/settings_file.h"
 #include "app/gui/startup.h"
 #include "core/model/builtin_model.h"
@@ -293,6 +294,24 @@ TEST_F(ModelViewTest, TheBuiltInModelOpensFromItsName) {
     EXPECT_EQ(s.model.open->model->config.n_layers, 5);
     EXPECT_EQ(s.derived.model.thumbnails.size(), 5u * 8u);
     EXPECT_EQ(s.model.recent.entries().front(), model::kBuiltinModelName);
+}
+
+TEST_F(ModelViewTest, ASessionRemembersTheModelAndReopensIt) {
+    const std::string text = gui::session_to_json(s, true).dump();
+    EXPECT_NE(text.find(folder.dir.path()), std::string::npos) << text;
+    AppState b;
+    ASSERT_TRUE(gui::apply_session(b, text, "test.attnviz").empty());
+    if (b.model.job) b.model.job->wait_until_idle();
+    ui.frames(b, 1);
+    settle(ui, b);
+    ASSERT_TRUE(gui::model_open(b)) << b.model.load_error;
+    EXPECT_EQ(b.model.open->source, folder.dir.path());
+    EXPECT_EQ(b.sentence, s.sentence);
+    // A session without a model closes the open one (the lesson model again).
+    AppState c;
+    const std::string lesson_text = gui::session_to_json(c, true).dump();
+    ASSERT_TRUE(gui::apply_session(b, lesson_text, "lesson.attnviz").empty());
+    EXPECT_FALSE(gui::model_open(b));
 }
 
 TEST(RecentModels, AreRememberedInTheSettingsFileMostRecentFirst) {
