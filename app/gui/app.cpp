@@ -127,7 +127,7 @@ void rebuild_cells(AppState& s) {
         m.thumbnails = model_thumbnails(*m.result->run, kThumbnailCells, c);
         m.thumbnail_color = c;
         ++m.thumbnails_version;
-        m.preview_key = -1;
+        m.preview_key.clear();
     }
 }
 

@@ -179,8 +179,7 @@ void set_model_sort(AppState& s, bool sort_by_badge) {
 void set_merge_words(AppState& s, bool merge) {
     if (s.model.merge_words == merge) return;
     s.model.merge_words = merge;
-    s.derived.model.preview_key = -1;
-    s.derived.model.result_version++;  // the views are rebuilt from the same run
+    s.derived.model.preview_key.clear();  // the model view's large heatmap is rebuilt from the same run
 }
 
 void set_generate_mode(AppState& s, GenerateMode mode) {

@@ -85,7 +85,8 @@ struct ModelDerived {
     HeatmapCells preview;
     std::string preview_title;
     std::uint64_t preview_version = 0;
-    int preview_key = -1;  ///< what `preview` shows (see model_compute.cpp), to rebuild only on change
+    std::vector<std::string> preview_labels;  ///< its rows' and columns' labels (words when merged)
+    std::string preview_key;  ///< what `preview` shows (see model_compute.cpp), empty for nothing yet
 };
 
 /// Thumbnails are averaged down to at most this many cells a side.

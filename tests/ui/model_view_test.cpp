@@ -10,6 +10,7 @@
 #include "core/model/builtin_model.h"
 #include "core/model/forward.h"
 #include "core/model/prediction_diff.h"
+#include "core/model/word_groups.h"
 #include "tests/support/headless_imgui.h"
 #include "tests/support/hf_checkpoint_writer.h"
 
@@ -294,6 +295,30 @@ TEST_F(ModelViewTest, TheBuiltInModelOpensFromItsName) {
     EXPECT_EQ(s.model.open->model->config.n_layers, 5);
     EXPECT_EQ(s.derived.model.thumbnails.size(), 5u * 8u);
     EXPECT_EQ(s.model.recent.entries().front(), model::kBuiltinModelName);
+}
+
+TEST_F(ModelViewTest, MergingSubwordsShowsAWordMatrixWhoseRowsStillSumToOne) {
+    gui::set_merge_words(s, true);
+    settle(ui, s);
+    const gui::ModelDerived& m = s.derived.model;
+    // "<s> ·Lily ·saw ·a ·big ·dog. ·The ·dog ·was ·happy." : fewer words than tokens.
+    const model::WordGroups groups = model::group_words(m.tokens);
+    ASSERT_LT(groups.n_words(), static_cast<int>(m.tokens.size()));
+    EXPECT_EQ(m.preview.n_rows, groups.n_words());
+    EXPECT_EQ(m.preview_labels.size(), static_cast<std::size_t>(groups.n_words()));
+    EXPECT_NE(m.preview_title.find("over words"), std::string::npos);
+    // The merged focused head equals merge_attention on the engine's own weights.
+    const model::ForwardResult engine = engine_run(s, model::Interventions{});
+    const auto& w = engine.layers[0].weights;
+    Expected<MatrixRM> want = model::merge_attention(w.mat(s.selection.focus_head), groups);
+    ASSERT_TRUE(want.ok());
+    for (int a = 0; a < groups.n_words(); ++a) {
+        EXPECT_NEAR(want->row(a).sum(), 1.0f, 1e-5f) << "word " << a;
+    }
+    EXPECT_EQ(m.preview_key.find("words") != std::string::npos, true);
+    gui::set_merge_words(s, false);
+    settle(ui, s);
+    EXPECT_EQ(m.preview_key.find("words"), std::string::npos);
 }
 
 TEST_F(ModelViewTest, ASessionRemembersTheModelAndReopensIt) {

@@ -118,7 +118,7 @@ void apply_compute(AppState& s, model::ModelJob::ComputeOutcome outcome) {
     m.thumbnail_color = s.view.heatmap.color;
     ++m.thumbnails_version;
     ++m.result_version;
-    m.preview_key = -1;
+    m.preview_key.clear();
     m.prediction_row = -2;
     show_model_layer(s);
 }
@@ -155,28 +155,37 @@ void update_preview(AppState& s) {
     if (!m.result || !m.result->run) return;
     const model::ForwardResult& run = *m.result->run;
     const int n_layers = static_cast<int>(run.layers.size());
-    int key = -1;
+    // What to show: a hovered head, an aggregate of the shown layer, or (words merged) the focused head.
+    enum class What { kNone, kHead, kLayerMean, kRollout } what = What::kNone;
+    int layer = s.selection.layer;
+    int head = s.selection.focus_head;
     if (s.model.hover_layer >= 0 && s.model.hover_layer < n_layers && s.model.hover_head >= 0) {
-        key = s.model.hover_layer * 1000 + s.model.hover_head;
+        what = What::kHead;
+        layer = s.model.hover_layer;
+        head = s.model.hover_head;
     } else if (s.model.aggregate == ModelAggregate::kLayerMean) {
-        key = 1000000 + s.selection.layer;
+        what = What::kLayerMean;
     } else if (s.model.aggregate == ModelAggregate::kRollout) {
-        key = 2000000 + s.selection.layer;
+        what = What::kRollout;
+    } else if (s.model.merge_words) {
+        what = What::kHead;
     }
-    if (key == -1 || key == m.preview_key) return;
+    if (what == What::kNone || layer < 0 || layer >= n_layers) return;
+    const bool words = s.model.merge_words;
+    const std::string key = std::to_string(static_cast<int>(what)) + ":" + std::to_string(layer) + ":" +
+                            std::to_string(head) + (words ? ":words" : "");
+    if (key == m.preview_key) return;
     m.preview_key = key;
-    const int layer = key < 1000000 ? key / 1000 : key % 1000000;
-    if (layer < 0 || layer >= n_layers) return;
     const model::LayerAttention& la = run.layers[static_cast<std::size_t>(layer)];
     const int n = static_cast<int>(run.token_ids.size());
-    const MaskMatrix visible = layer_visibility(la, n);
+    MaskMatrix visible = layer_visibility(la, n);
     MatrixRM values;
-    if (key < 1000000) {
-        const int head = key % 1000;
-        if (head >= la.weights.n_mats()) return;
+    if (what == What::kHead) {
+        if (head < 0 || head >= la.weights.n_mats()) return;
         values = la.weights.mat(head);
-        m.preview_title = "Preview " + model_head_name(layer, head) + " (click to focus it)";
-    } else if (key < 2000000) {
+        m.preview_title =
+            model_head_name(layer, head) + (s.model.hover_layer >= 0 ? " (click to focus it)" : "");
+    } else if (what == What::kLayerMean) {
         if (static_cast<std::size_t>(layer) >= m.result->layer_means.size()) return;
         values = m.result->layer_means[static_cast<std::size_t>(layer)];
         m.preview_title = "Layer " + std::to_string(layer) + ": mean over its heads";
@@ -184,6 +193,21 @@ void update_preview(AppState& s) {
         if (static_cast<std::size_t>(layer) >= m.result->rollout.size()) return;
         values = m.result->rollout[static_cast<std::size_t>(layer)];
         m.preview_title = "Rollout through layer " + std::to_string(layer) + " (Abnar & Zuidema 2020)";
+    }
+    m.preview_labels.clear();
+    for (const model::Token& t : m.tokens) m.preview_labels.push_back(t.display);
+    if (words && static_cast<int>(m.tokens.size()) == n) {
+        // Over words: a word's key columns summed, its query rows averaged (word_groups.h).
+        const model::WordGroups groups = model::group_words(m.tokens);
+        Expected<MatrixRM> merged = model::merge_attention(ConstMapRM(values.data(), n, n), groups);
+        const MatrixRM seen_tokens = visible.cast<float>();
+        Expected<MatrixRM> seen = model::merge_attention(ConstMapRM(seen_tokens.data(), n, n), groups);
+        if (merged && seen) {
+            values = std::move(merged.value());
+            visible = (seen->array() > 0.0f).cast<std::uint8_t>();
+            m.preview_labels = model::word_labels(m.preview_labels, groups);
+            m.preview_title += " \xC2\xB7 over words";
+        }
     }
     m.preview = make_heatmap_cells(values, &visible, s.view.heatmap.color);
     ++m.preview_version;

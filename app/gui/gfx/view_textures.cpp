@@ -37,7 +37,7 @@ void prepare_model_textures(AppState& s, HeatmapRenderer& renderer) {
         t.height_px = thumb;
         s.textures.model_thumbnails[iu] = renderer.render(kFirstModelSlot + index, t);
     }
-    if (m.preview_key >= 0 && m.preview.n_rows > 0) {
+    if (!m.preview_key.empty() && m.preview.n_rows > 0) {
         HeatmapRequest p;
         p.cells = &m.preview;
         p.cells_version = m.preview_version;

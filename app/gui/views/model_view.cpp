@@ -75,6 +75,14 @@ void draw_toolbar(AppState& s) {
             "rows renormalised, multiplied through the layers: how much of each input token reaches a\n"
             "position (Abnar & Zuidema 2020).");
     }
+    ImGui::SameLine();
+    bool words = s.model.merge_words;
+    if (ImGui::Checkbox("words", &words)) set_merge_words(s, words);
+    if (ImGui::IsItemHovered()) {
+        ImGui::SetTooltip(
+            "merge subwords into words in the large heatmap: a word's key columns are summed\n"
+            "(the attention it gets in all), its query rows averaged (each token counts once)");
+    }
     ImGui::SameLine(0.0f, ImGui::GetFontSize() * 1.5f);
     ImGui::TextUnformatted("Badge");
     ImGui::SameLine();
@@ -280,8 +288,12 @@ void draw_preview(AppState& s, ImVec2 size) {
         const int j =
             std::clamp(static_cast<int>((mouse.x - p.x) / side * static_cast<float>(m.preview.n_cols)), 0,
                        m.preview.n_cols - 1);
-        ImGui::SetTooltip("query \"%s\" \xE2\x86\x92 key \"%s\"", token_label(s, i).c_str(),
-                          key_label(s, j).c_str());
+        const auto label = [&](int k) {
+            return k < static_cast<int>(m.preview_labels.size())
+                       ? m.preview_labels[static_cast<std::size_t>(k)]
+                       : std::string("?");
+        };
+        ImGui::SetTooltip("query \"%s\" \xE2\x86\x92 key \"%s\"", label(i).c_str(), label(j).c_str());
     }
     draw_legend(ImGui::GetWindowDrawList(), ImVec2(p.x + side + fs * 0.8f, p.y), ImVec2(legend_w - fs, side),
                 s.view.heatmap.colormap, m.preview.range, s.view.heatmap.color.scale, s.view.theme);
@@ -302,8 +314,8 @@ void draw_model_view(AppState& s) {
     draw_grid(s, ImVec2(avail.x - heat_w - gap, avail.y));
     ImGui::SameLine();
     const ModelDerived& m = s.derived.model;
-    const bool preview =
-        m.preview_key >= 0 && (s.model.hover_layer >= 0 || s.model.aggregate != ModelAggregate::kHead);
+    const bool preview = !m.preview_key.empty() && (s.model.hover_layer >= 0 || s.model.merge_words ||
+                                                    s.model.aggregate != ModelAggregate::kHead);
     if (preview) {
         draw_preview(s, ImVec2(heat_w, avail.y));
     } else {
