@@ -339,6 +339,19 @@ TEST_F(ModelViewTest, ASessionRemembersTheModelAndReopensIt) {
     EXPECT_FALSE(gui::model_open(b));
 }
 
+TEST(ModelBrowser, OpensFromTheMenuRequestListingTheBuiltInModelAndTheLessonModel) {
+    HeadlessImGui ui;
+    AppState a;
+    gui::apply_scenario(a, *find_builtin_scenario("pod"));
+    a.requests.open_model = true;  // Ctrl+O / File > Open model, asked on the very first frame
+    ui.frames(a, 5);
+    const std::string text = HeadlessImGui::drawn_text();
+    EXPECT_NE(text.find("Openmodel"), std::string::npos) << text;
+    EXPECT_NE(text.find("stories260K"), std::string::npos);
+    EXPECT_NE(text.find("Lessonmodel"), std::string::npos);
+    EXPECT_FALSE(a.requests.open_model) << "carried out";
+}
+
 TEST(RecentModels, AreRememberedInTheSettingsFileMostRecentFirst) {
     AppState a;
     a.model.recent.add("/models/gpt2");

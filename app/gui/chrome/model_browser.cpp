@@ -91,7 +91,9 @@ void draw_quick_picks(AppState& s) {
         if (m.check.looks_like_model) {
             if (ImGui::Selectable(label.c_str())) choose(s, m.path);
         } else {
+            ImGui::PushTextWrapPos(0.0f);
             ImGui::TextDisabled("%s  (%s)", label.c_str(), m.check.reason.c_str());
+            ImGui::PopTextWrapPos();
         }
         ImGui::PopID();
     }
@@ -147,7 +149,8 @@ void draw_folder_browser(AppState& s) {
 }  // namespace
 
 void draw_model_browser(AppState& s) {
-    if (s.requests.open_model) {
+    // Windows created while a modal is open trip ImGui's focus checks: the first frames create them.
+    if (s.requests.open_model && ImGui::GetFrameCount() > 2) {
         s.requests.open_model = false;
         s.model.browser.scanned = false;
         ImGui::OpenPopup(kPopup);
