@@ -98,6 +98,17 @@ void draw_toolbar(AppState& s) {
     ImGui::SameLine();
     bool sorted = s.model.sort_by_badge;
     if (ImGui::Checkbox("rank by it", &sorted)) set_model_sort(s, sorted);
+    const model::ModelConfig& c = s.model.open->model->config;
+    if (c.n_kv_heads < c.n_heads) {
+        ImGui::SameLine();
+        ImGui::TextDisabled("frame colour = KV head");
+        if (ImGui::IsItemHovered()) {
+            ImGui::SetTooltip(
+                "%d query heads share each of the %d KV heads per layer (GQA); the focused head has "
+                "the light frame",
+                c.n_heads / c.n_kv_heads, c.n_kv_heads);
+        }
+    }
     const ModelDerived& m = s.derived.model;
     if (m.result && m.result->scores && s.model.badge == model::HeadBadge::kInduction) {
         ImGui::SameLine();
@@ -160,7 +171,7 @@ void draw_thumbnail(AppState& s, const model::HeadRef& r, ImVec2 p, float side, 
                 2.5f);
     const bool focused = r.layer == s.selection.layer && r.head == s.selection.focus_head;
     if (focused) {
-        dl->AddRect(ImVec2(p.x - 5, p.y - 5), ImVec2(p.x + side + 5, p.y + side + 5), pal.accent, 3.0f, 0,
+        dl->AddRect(ImVec2(p.x - 5, p.y - 5), ImVec2(p.x + side + 5, p.y + side + 5), pal.focus, 3.0f, 0,
                     3.0f);
     }
     if (off) {
@@ -182,8 +193,7 @@ void draw_thumbnail(AppState& s, const model::HeadRef& r, ImVec2 p, float side, 
                           ImVec2(std::min(p.x + side, at.x + ts.x + 2.0f), p.y + side),
                           IM_COL32(0, 0, 0, 170));
         dl->PushClipRect(p, ImVec2(p.x + side, p.y + side), true);
-        dl->AddText(ImGui::GetFont(), size, at, focused ? pal.accent : IM_COL32(255, 255, 255, 255),
-                    label.c_str());
+        dl->AddText(ImGui::GetFont(), size, at, IM_COL32(255, 255, 255, 255), label.c_str());
         dl->PopClipRect();
     }
 
