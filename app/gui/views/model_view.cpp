@@ -98,17 +98,6 @@ void draw_toolbar(AppState& s) {
     ImGui::SameLine();
     bool sorted = s.model.sort_by_badge;
     if (ImGui::Checkbox("rank by it", &sorted)) set_model_sort(s, sorted);
-    const model::ModelConfig& c = s.model.open->model->config;
-    if (c.n_kv_heads < c.n_heads) {
-        ImGui::SameLine();
-        ImGui::TextDisabled("frame colour = KV head");
-        if (ImGui::IsItemHovered()) {
-            ImGui::SetTooltip(
-                "%d query heads share each of the %d KV heads per layer (GQA); the focused head has "
-                "the light frame",
-                c.n_heads / c.n_kv_heads, c.n_kv_heads);
-        }
-    }
     const ModelDerived& m = s.derived.model;
     if (m.result && m.result->scores && s.model.badge == model::HeadBadge::kInduction) {
         ImGui::SameLine();
@@ -231,6 +220,13 @@ void draw_grid(AppState& s, ImVec2 size) {
     const float side = std::clamp(std::floor(avail / static_cast<float>(cols) - gap), fs * 1.3f, fs * 9.0f);
     const float cell_w = side + gap;
     const float row_h = side + gap;
+    if (c.n_kv_heads < c.n_heads) {
+        ImGui::TextDisabled("frame colour = KV head (GQA)");
+        if (ImGui::IsItemHovered()) {
+            ImGui::SetTooltip("%d query heads share each KV head; the focused head has the light frame",
+                              group);
+        }
+    }
     if (!ranked) {
         // Column headers: the head index, thinned out when the columns are narrow.
         const ImVec2 origin = ImGui::GetCursorScreenPos();
