@@ -3,6 +3,7 @@
 
 #include "app/cli/commands.h"
 
+#include <cmath>
 #include <cstdio>
 #include <string>
 
@@ -27,6 +28,13 @@ int parse_or_exit(ArgParser& parser, int argc, char** argv) {
     }
     if (!s.empty()) return usage_error(s);
     return -1;
+}
+
+std::string format_number(double v) {
+    if (std::isinf(v)) return "inf";
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", v);
+    return buf;
 }
 
 }  // namespace attnviz::cli

@@ -69,13 +69,6 @@ Expected<Size> parse_size(const std::string& text) {
     return s;
 }
 
-std::string format_t(double t) {
-    if (std::isinf(t)) return "inf";
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%g", t);
-    return buf;
-}
-
 }  // namespace
 
 int run_export(int argc, char** argv) {
@@ -298,7 +291,7 @@ int run_export(int argc, char** argv) {
     if (e->n_layers() > 1) title += "layer " + std::to_string(e->focus_layer) + " ";
     title += "head " + std::to_string(e->focus_head);
     if (!e->head_names.empty()) title += " (" + e->head_names[static_cast<std::size_t>(e->focus_head)] + ")";
-    title += " \u00b7 T = " + format_t(e->settings.temperature);
+    title += " \u00b7 T = " + format_number(e->settings.temperature);
 
     Status written;
     if (*format == "csv") {

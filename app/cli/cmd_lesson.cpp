@@ -54,13 +54,6 @@ JsonValue tokens_json(const Tokenization& t) {
     return a;
 }
 
-std::string format_temperature(double t) {
-    if (std::isinf(t)) return "inf";
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%g", t);
-    return buf;
-}
-
 void print_json(const LessonRun& run, const LessonRunSettings& settings, const std::optional<int>& query,
                 const std::vector<std::string>& notices) {
     JsonValue root = JsonValue::object();
@@ -112,7 +105,7 @@ void print_json(const LessonRun& run, const LessonRunSettings& settings, const s
 void print_table(const LessonRun& run, const LessonRunSettings& settings, int query, const std::vector<std::string>& notices) {
     std::printf("%s  |  %d heads, %d KV heads (%s)  |  T = %s  |  %s%s\n", kLessonModelLabel, settings.n_heads,
                 settings.n_kv_heads, attention_kind_name(settings.n_heads, settings.n_kv_heads),
-                format_temperature(settings.temperature).c_str(),
+                format_number(settings.temperature).c_str(),
                 run.cross() ? "cross-attention" : settings.causal ? "causal" : "no causal mask",
                 settings.window > 0 ? (", window " + std::to_string(settings.window)).c_str() : "");
     for (const std::string& n : notices) std::printf("note: %s\n", n.c_str());

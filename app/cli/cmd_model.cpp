@@ -35,13 +35,6 @@ const char kUsage[] =
     "(heads whose output is zeroed). --out-attention writes float32 [n_layers, n_heads, n, n], --out-logits\n"
     "float32 [n, vocab].";
 
-std::string format_number(double v) {
-    if (std::isinf(v)) return "inf";
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%g", v);
-    return buf;
-}
-
 int print_info(const model::Checkpoint& m, const std::string& source, bool json) {
     const model::ModelConfig& c = m.config;
     if (json) {
