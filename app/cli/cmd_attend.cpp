@@ -1,7 +1,7 @@
 // attnviz-cli attend: attention over Q/K/V .npy files, weights / outputs / lse written as .npy.
-#include "app/common/args.h"
 #include "app/cli/cli_output.h"
 #include "app/cli/commands.h"
+#include "app/common/args.h"
 #include "core/attention/attention.h"
 #include "core/attention/flash_attention.h"
 #include "core/attention/mask.h"
@@ -42,7 +42,8 @@ struct AttendOutputs {
     std::size_t n_empty_rows = 0;
 };
 
-Expected<AttendOutputs> attend_reference(const AttentionConfig& config, const AttentionInputs& in, bool weights) {
+Expected<AttendOutputs> attend_reference(const AttentionConfig& config, const AttentionInputs& in,
+                                         bool weights) {
     AttentionOptions options;
     options.keep_raw_scores = false;
     options.keep_scores = false;
@@ -132,17 +133,20 @@ int run_attend(int argc, char** argv) {
     p.flag("no-scale", "do not scale scores (s = 1)");
     p.option("scale", "S", "scale scores by S instead of 1/sqrt(d)");
     p.option("impl", "NAME", "reference (default) or flash (tiled, O(n) memory)");
-    p.option("block-q", "N", "flash: queries per tile, 1.." + std::to_string(kMaxFlashBlock) + " (default " +
-                                 std::to_string(kDefaultFlashBlockQ) + ")");
-    p.option("block-k", "N", "flash: keys per tile, 1.." + std::to_string(kMaxFlashBlock) + " (default " +
-                                 std::to_string(kDefaultFlashBlockK) + ")");
+    p.option("block-q", "N",
+             "flash: queries per tile, 1.." + std::to_string(kMaxFlashBlock) + " (default " +
+                 std::to_string(kDefaultFlashBlockQ) + ")");
+    p.option("block-k", "N",
+             "flash: keys per tile, 1.." + std::to_string(kMaxFlashBlock) + " (default " +
+                 std::to_string(kDefaultFlashBlockK) + ")");
     p.option("out-weights", "W.npy", "write weights [n_heads, n_q, n_k]");
     p.option("out-output", "O.npy", "write outputs [n_heads, n_q, d_v]");
     p.option("out-lse", "L.npy", "write log-sum-exp [n_heads, n_q] (-inf for rows with no key)");
     if (const int code = parse_or_exit(p, argc, argv); code >= 0) return code;
 
     for (const char* required : {"q", "k", "v"}) {
-        if (!p.has(required)) return usage_error(p.command() + ": --" + required + " is required (see --help)");
+        if (!p.has(required))
+            return usage_error(p.command() + ": --" + required + " is required (see --help)");
     }
     if (!p.has("out-weights") && !p.has("out-output") && !p.has("out-lse")) {
         return usage_error(p.command() + ": nothing to write; give --out-weights, --out-output or --out-lse");
@@ -152,7 +156,8 @@ int run_attend(int argc, char** argv) {
     }
     const std::string impl = p.get("impl").value_or("reference");
     if (impl != "reference" && impl != "flash") {
-        return usage_error(p.error("impl", "'" + impl + "' is not an implementation; use reference or flash"));
+        return usage_error(
+            p.error("impl", "'" + impl + "' is not an implementation; use reference or flash"));
     }
     int block_q = kDefaultFlashBlockQ;
     int block_k = kDefaultFlashBlockK;
@@ -176,7 +181,8 @@ int run_attend(int argc, char** argv) {
     if (auto s = p.get("scale")) {
         Expected<double> v = parse_number(*s, "--scale");
         if (!v) return usage_error(p.command() + ": " + v.error());
-        if (!std::isfinite(*v) || *v <= 0.0) return usage_error(p.error("scale", "must be a finite number > 0"));
+        if (!std::isfinite(*v) || *v <= 0.0)
+            return usage_error(p.error("scale", "must be a finite number > 0"));
         config.scale_mode = ScaleMode::kCustom;
         config.custom_scale = *v;
     }
@@ -207,8 +213,9 @@ int run_attend(int argc, char** argv) {
     config.n_kv_heads = in.k.n_mats();
     config.head_dim = in.q.n_cols();
     if (in.k.n_cols() != in.q.n_cols()) {
-        return usage_error(p.command() + ": Q rows have " + std::to_string(in.q.n_cols()) + " numbers but K rows have " +
-                           std::to_string(in.k.n_cols()) + "; Q and K must share head_dim");
+        return usage_error(p.command() + ": Q rows have " + std::to_string(in.q.n_cols()) +
+                           " numbers but K rows have " + std::to_string(in.k.n_cols()) +
+                           "; Q and K must share head_dim");
     }
 
     const bool want_weights = p.has("out-weights");
@@ -222,14 +229,19 @@ int run_attend(int argc, char** argv) {
     const auto d_v = static_cast<std::int64_t>(in.d_v());
     // All outputs or none: a file that cannot be written leaves the others untouched too.
     std::vector<FileToWrite> outputs;
-    if (auto path = p.get("out-weights")) outputs.push_back({*path, npy_bytes({n_heads, n_q, n_k}, r->weights.data())});
-    if (auto path = p.get("out-output")) outputs.push_back({*path, npy_bytes({n_heads, n_q, d_v}, r->output.data())});
+    if (auto path = p.get("out-weights"))
+        outputs.push_back({*path, npy_bytes({n_heads, n_q, n_k}, r->weights.data())});
+    if (auto path = p.get("out-output"))
+        outputs.push_back({*path, npy_bytes({n_heads, n_q, d_v}, r->output.data())});
     if (auto path = p.get("out-lse")) outputs.push_back({*path, npy_bytes({n_heads, n_q}, r->lse.data())});
     if (Status s = write_files_atomically(outputs); !s.empty()) return usage_error(p.command() + ": " + s);
-    std::printf("attended %lld query heads over %lld KV heads (%s), n_q=%lld n_k=%lld d=%d d_v=%lld, %zu empty rows (%s)\n",
-                static_cast<long long>(n_heads), static_cast<long long>(config.n_kv_heads),
-                attention_kind_name(config.n_heads, config.n_kv_heads), static_cast<long long>(n_q),
-                static_cast<long long>(n_k), config.head_dim, static_cast<long long>(d_v), r->n_empty_rows, impl.c_str());
+    std::printf(
+        "attended %lld query heads over %lld KV heads (%s), n_q=%lld n_k=%lld d=%d d_v=%lld, %zu empty rows "
+        "(%s)\n",
+        static_cast<long long>(n_heads), static_cast<long long>(config.n_kv_heads),
+        attention_kind_name(config.n_heads, config.n_kv_heads), static_cast<long long>(n_q),
+        static_cast<long long>(n_k), config.head_dim, static_cast<long long>(d_v), r->n_empty_rows,
+        impl.c_str());
     return kExitOk;
 }
 

@@ -7,9 +7,9 @@
 #include "core/attention/attention.h"
 #include "core/attention/flash_attention.h"
 #include "core/base/eigen.h"
+#include "core/base/parallel.h"
 #include "core/io/json.h"
 #include "core/model/linear.h"
-#include "core/base/parallel.h"
 
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -44,8 +44,10 @@ const char kUsage[] =
     "in a fresh process pays, page faults of its new memory included.\n"
     "fma_peak_gflops is the machine's limit, measured in the same run: a register-only loop of independent\n"
     "fused multiply-add chains of the native vector width on every thread at once; of_peak is each case's\n"
-    "fraction of it. gemm_gflops is a reference line: one Eigen 2048^3 float product per thread, all at once.\n"
-    "models: a GPT-2-small-shaped model (12 layers, 12 heads, 768 wide, vocabulary 50257, random weights made\n"
+    "fraction of it. gemm_gflops is a reference line: one Eigen 2048^3 float product per thread, all at "
+    "once.\n"
+    "models: a GPT-2-small-shaped model (12 layers, 12 heads, 768 wide, vocabulary 50257, random weights "
+    "made\n"
     "here) at n = 128, 512, 1024, logits of the last position only, with every attention matrix kept (the\n"
     "reference path) and without (the flash path); gflops counts the useful FLOP of the forward.\n"
     "Every figure is only as quiet as the machine: other busy processes lower them all.\n"
@@ -213,8 +215,8 @@ Expected<BenchResult> run_case(const BenchCase& c, double budget_s, int max_runs
     return result;
 }
 
-JsonValue to_json(const FmaPeak& peak, double gemm_gflops, double model_gemm_gflops, const std::vector<BenchResult>& results,
-                  const std::vector<ModelBenchResult>& models) {
+JsonValue to_json(const FmaPeak& peak, double gemm_gflops, double model_gemm_gflops,
+                  const std::vector<BenchResult>& results, const std::vector<ModelBenchResult>& models) {
     JsonValue cases = JsonValue::array();
     for (const BenchResult& r : results) {
         JsonValue c = JsonValue::object();
@@ -270,11 +272,13 @@ int run_bench(int argc, char** argv) {
     if (!json) {
         std::printf("FMA peak: %.1f GFLOP/s on %d threads, %.1f on one (%d-float FMA, register-only loop)\n",
                     peak.all_threads_gflops, n_threads, peak.one_thread_gflops, peak.vector_floats);
-        std::printf("Eigen GEMM: %.1f GFLOP/s (%d threads, one %d^3 float product each; %.0f%% of the peak)\n",
-                    gemm, n_threads, quick ? 256 : 2048, 100.0 * gemm / peak.all_threads_gflops);
-        std::printf("Model products (%s): %.1f GFLOP/s (one %d^3 product over %d threads; %.0f%% of the peak)\n\n",
-                    model::matmul_backend_name(), model_gemm, quick ? 256 : 2048, n_threads,
-                    100.0 * model_gemm / peak.all_threads_gflops);
+        std::printf(
+            "Eigen GEMM: %.1f GFLOP/s (%d threads, one %d^3 float product each; %.0f%% of the peak)\n", gemm,
+            n_threads, quick ? 256 : 2048, 100.0 * gemm / peak.all_threads_gflops);
+        std::printf(
+            "Model products (%s): %.1f GFLOP/s (one %d^3 product over %d threads; %.0f%% of the peak)\n\n",
+            model::matmul_backend_name(), model_gemm, quick ? 256 : 2048, n_threads,
+            100.0 * model_gemm / peak.all_threads_gflops);
         std::printf(
             "| impl      |     n |   d | heads | kv | causal |       ms | GFLOP/s | of peak | peak extra MiB "
             "|  cold ms |\n");
@@ -291,21 +295,23 @@ int run_bench(int argc, char** argv) {
             return kExitFailure;
         }
         if (!json) {
-            std::printf("| %-9s | %5d | %3d | %5d | %2d | %-6s | %8.2f | %7.1f | %6.0f%% | %14.1f | %8.2f |\n",
-                        c.impl, c.n, c.d, c.heads, c.kv_heads, c.causal ? "yes" : "no", r->ms, r->gflops,
-                        100.0 * r->gflops / peak.all_threads_gflops, r->peak_extra_mib, r->cold_ms);
+            std::printf(
+                "| %-9s | %5d | %3d | %5d | %2d | %-6s | %8.2f | %7.1f | %6.0f%% | %14.1f | %8.2f |\n",
+                c.impl, c.n, c.d, c.heads, c.kv_heads, c.causal ? "yes" : "no", r->ms, r->gflops,
+                100.0 * r->gflops / peak.all_threads_gflops, r->peak_extra_mib, r->cold_ms);
             std::fflush(stdout);
         }
         results.push_back(*r);
     }
     const ModelShape shape = quick ? kTinyGpt2Shape : ModelShape{};
     if (!json) {
-        std::printf("\n| model      |     n | attention kept |       ms | tokens/s | GFLOP/s | of peak |\n"
-                    "|------------|------:|:--------------:|---------:|---------:|--------:|--------:|\n");
+        std::printf(
+            "\n| model      |     n | attention kept |       ms | tokens/s | GFLOP/s | of peak |\n"
+            "|------------|------:|:--------------:|---------:|---------:|--------:|--------:|\n");
         std::fflush(stdout);
     }
-    Expected<std::vector<ModelBenchResult>> models =
-        run_model_bench(shape, quick ? std::vector<int>{16} : std::vector<int>{128, 512, 1024}, quick ? 1 : 3);
+    Expected<std::vector<ModelBenchResult>> models = run_model_bench(
+        shape, quick ? std::vector<int>{16} : std::vector<int>{128, 512, 1024}, quick ? 1 : 3);
     if (!models) {
         std::fprintf(stderr, "attnviz-cli bench: %s: %s\n", shape.name, models.error().c_str());
         return kExitFailure;

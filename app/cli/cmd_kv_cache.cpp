@@ -1,7 +1,7 @@
 // attnviz-cli kv-cache: KV-cache bytes for a model shape, and the GQA saving against MHA.
-#include "app/common/args.h"
 #include "app/cli/cli_output.h"
 #include "app/cli/commands.h"
+#include "app/common/args.h"
 #include "core/io/json.h"
 #include "core/lab/kv_cache.h"
 #include "core/lab/model_presets.h"
@@ -73,7 +73,8 @@ int run_kv_cache(int argc, char** argv) {
         }
         preset = find_model_preset(*name);
         if (preset == nullptr) {
-            return usage_error(p.error("preset", "'" + *name + "' is not a preset; presets: " + model_preset_names()));
+            return usage_error(
+                p.error("preset", "'" + *name + "' is not a preset; presets: " + model_preset_names()));
         }
         shape.n_layers = preset->n_attention_layers;
         shape.n_kv_heads = preset->n_kv_heads;
@@ -82,22 +83,25 @@ int run_kv_cache(int argc, char** argv) {
         n_heads = preset->n_heads;
     }
     const bool from_preset = preset != nullptr;
-    for (auto [name, field, required] : {std::tuple<const char*, std::int64_t*, bool>{"layers", &shape.n_layers, !from_preset},
-                                         {"kv-heads", &shape.n_kv_heads, !from_preset},
-                                         {"head-dim", &shape.head_dim, !from_preset},
-                                         {"seq", &shape.seq_len, true},
-                                         {"batch", &shape.batch, false},
-                                         {"window", &shape.window, false}}) {
+    for (auto [name, field, required] :
+         {std::tuple<const char*, std::int64_t*, bool>{"layers", &shape.n_layers, !from_preset},
+          {"kv-heads", &shape.n_kv_heads, !from_preset},
+          {"head-dim", &shape.head_dim, !from_preset},
+          {"seq", &shape.seq_len, true},
+          {"batch", &shape.batch, false},
+          {"window", &shape.window, false}}) {
         if (Status s = read_count(p, name, *field, required); !s.empty()) return usage_error(s);
     }
     if (auto d = p.get("dtype")) {
         const std::optional<KvDtype> dtype = parse_kv_dtype(*d);
-        if (!dtype) return usage_error(p.error("dtype", "'" + *d + "' is not one of fp32, fp16, bf16, fp8, int8"));
+        if (!dtype)
+            return usage_error(p.error("dtype", "'" + *d + "' is not one of fp32, fp16, bf16, fp8, int8"));
         shape.dtype = *dtype;
     }
     if (Status s = read_count(p, "heads", n_heads, false); !s.empty()) return usage_error(s);
     if (from_preset && !p.has("heads") && p.has("kv-heads") && n_heads % shape.n_kv_heads != 0) {
-        return usage_error(p.error("kv-heads", "must divide the preset's " + std::to_string(n_heads) + " query heads"));
+        return usage_error(
+            p.error("kv-heads", "must divide the preset's " + std::to_string(n_heads) + " query heads"));
     }
     if (n_heads > 0 && (n_heads < shape.n_kv_heads || n_heads % shape.n_kv_heads != 0)) {
         return usage_error(p.error("heads", "number of query heads (" + std::to_string(n_heads) +
@@ -135,32 +139,39 @@ int run_kv_cache(int argc, char** argv) {
             j.set("heads", JsonValue::integer(n_heads));
             j.set("mha_bytes", JsonValue::integer(static_cast<std::int64_t>(cmp->mha_bytes)));
             j.set("mqa_bytes", JsonValue::integer(static_cast<std::int64_t>(cmp->mqa_bytes)));
-            j.set("mha_bytes_per_token", JsonValue::integer(static_cast<std::int64_t>(cmp->mha_bytes_per_token)));
-            j.set("mqa_bytes_per_token", JsonValue::integer(static_cast<std::int64_t>(cmp->mqa_bytes_per_token)));
+            j.set("mha_bytes_per_token",
+                  JsonValue::integer(static_cast<std::int64_t>(cmp->mha_bytes_per_token)));
+            j.set("mqa_bytes_per_token",
+                  JsonValue::integer(static_cast<std::int64_t>(cmp->mqa_bytes_per_token)));
             j.set("ratio", JsonValue::number(ratio));
         }
         std::printf("%s\n", j.dump(true).c_str());
         return kExitOk;
     }
 
-    if (preset != nullptr) std::printf("preset %s: %s\n  source: %s\n", preset->name.c_str(), preset->title.c_str(), preset->source.c_str());
+    if (preset != nullptr)
+        std::printf("preset %s: %s\n  source: %s\n", preset->name.c_str(), preset->title.c_str(),
+                    preset->source.c_str());
     std::printf("KV cache: %llu bytes (%s)\n", static_cast<unsigned long long>(bytes),
                 format_bytes(static_cast<double>(bytes)).c_str());
-    std::printf("  = 2 (K and V) x %lld layers x %lld KV heads x %lld head dim x %lld tokens x %lld batch x %d bytes (%s)\n",
-                static_cast<long long>(shape.n_layers), static_cast<long long>(shape.n_kv_heads),
-                static_cast<long long>(shape.head_dim), static_cast<long long>(kv_cached_tokens(shape)),
-                static_cast<long long>(shape.batch), kv_dtype_bytes(shape.dtype), kv_dtype_name(shape.dtype));
+    std::printf(
+        "  = 2 (K and V) x %lld layers x %lld KV heads x %lld head dim x %lld tokens x %lld batch x %d bytes "
+        "(%s)\n",
+        static_cast<long long>(shape.n_layers), static_cast<long long>(shape.n_kv_heads),
+        static_cast<long long>(shape.head_dim), static_cast<long long>(kv_cached_tokens(shape)),
+        static_cast<long long>(shape.batch), kv_dtype_bytes(shape.dtype), kv_dtype_name(shape.dtype));
     std::printf("  per token: %llu bytes (%s)\n", static_cast<unsigned long long>(per_token),
                 format_bytes(static_cast<double>(per_token)).c_str());
     if (kv_cached_tokens(shape) < shape.seq_len) {
-        std::printf("  sliding window: the cache keeps the last %lld of %lld tokens\n", static_cast<long long>(shape.window),
-                    static_cast<long long>(shape.seq_len));
+        std::printf("  sliding window: the cache keeps the last %lld of %lld tokens\n",
+                    static_cast<long long>(shape.window), static_cast<long long>(shape.seq_len));
     }
     if (n_heads > 0) {
         const char* kind = kv_layout_name(shape.n_kv_heads, n_heads);
-        std::printf("MHA with %lld KV heads: %llu bytes (%s); %s is %s smaller\n", static_cast<long long>(n_heads),
-                    static_cast<unsigned long long>(cmp->mha_bytes), format_bytes(static_cast<double>(cmp->mha_bytes)).c_str(),
-                    kind, format_saving(ratio).c_str());
+        std::printf("MHA with %lld KV heads: %llu bytes (%s); %s is %s smaller\n",
+                    static_cast<long long>(n_heads), static_cast<unsigned long long>(cmp->mha_bytes),
+                    format_bytes(static_cast<double>(cmp->mha_bytes)).c_str(), kind,
+                    format_saving(ratio).c_str());
         std::printf("MQA with 1 KV head: %llu bytes (%s)\n", static_cast<unsigned long long>(cmp->mqa_bytes),
                     format_bytes(static_cast<double>(cmp->mqa_bytes)).c_str());
     }

@@ -36,7 +36,8 @@ std::vector<Ranked> ranked_row(const MatrixRM& weights, int row, const MaskMatri
     for (int j = 0; j < weights.cols(); ++j) {
         if (visible(row, j) != 0) out.push_back({j, weights(row, j)});
     }
-    std::stable_sort(out.begin(), out.end(), [](const Ranked& a, const Ranked& b) { return a.weight > b.weight; });
+    std::stable_sort(out.begin(), out.end(),
+                     [](const Ranked& a, const Ranked& b) { return a.weight > b.weight; });
     return out;
 }
 
@@ -63,7 +64,8 @@ void print_json(const LessonRun& run, const LessonRunSettings& settings, const s
     JsonValue s = JsonValue::object();
     s.set("heads", JsonValue::integer(settings.n_heads));
     s.set("kv_heads", JsonValue::integer(settings.n_kv_heads));
-    s.set("temperature", std::isinf(settings.temperature) ? JsonValue::string("inf") : JsonValue::number(settings.temperature));
+    s.set("temperature", std::isinf(settings.temperature) ? JsonValue::string("inf")
+                                                          : JsonValue::number(settings.temperature));
     s.set("causal", JsonValue::boolean(settings.causal && !run.cross()));
     s.set("window", JsonValue::integer(settings.window));
     root.set("settings", std::move(s));
@@ -102,11 +104,15 @@ void print_json(const LessonRun& run, const LessonRunSettings& settings, const s
     std::printf("%s\n", root.dump(true).c_str());
 }
 
-void print_table(const LessonRun& run, const LessonRunSettings& settings, int query, const std::vector<std::string>& notices) {
-    std::printf("%s  |  %d heads, %d KV heads (%s)  |  T = %s  |  %s%s\n", kLessonModelLabel, settings.n_heads,
-                settings.n_kv_heads, attention_kind_name(settings.n_heads, settings.n_kv_heads),
+void print_table(const LessonRun& run, const LessonRunSettings& settings, int query,
+                 const std::vector<std::string>& notices) {
+    std::printf("%s  |  %d heads, %d KV heads (%s)  |  T = %s  |  %s%s\n", kLessonModelLabel,
+                settings.n_heads, settings.n_kv_heads,
+                attention_kind_name(settings.n_heads, settings.n_kv_heads),
                 format_number(settings.temperature).c_str(),
-                run.cross() ? "cross-attention" : settings.causal ? "causal" : "no causal mask",
+                run.cross()       ? "cross-attention"
+                : settings.causal ? "causal"
+                                  : "no causal mask",
                 settings.window > 0 ? (", window " + std::to_string(settings.window)).c_str() : "");
     for (const std::string& n : notices) std::printf("note: %s\n", n.c_str());
     std::printf("tokens:");
@@ -121,14 +127,16 @@ void print_table(const LessonRun& run, const LessonRunSettings& settings, int qu
         }
         std::printf("\n");
     }
-    std::printf("query: \"%s\" (token %d)\n\n", token_display_label(run.tokens.tokens[static_cast<std::size_t>(query)].text).c_str(), query);
+    std::printf("query: \"%s\" (token %d)\n\n",
+                token_display_label(run.tokens.tokens[static_cast<std::size_t>(query)].text).c_str(), query);
     const std::vector<Token>& keys = run.keys().tokens;
     for (std::size_t h = 0; h < run.result.heads.size(); ++h) {
         std::printf("head %zu  %-20s", h, run.forward.head_names[h].c_str());
         const std::vector<Ranked> ranked = ranked_row(run.result.heads[h].weights, query, run.result.visible);
         const std::size_t shown = std::min<std::size_t>(ranked.size(), 5);
         for (std::size_t r = 0; r < shown; ++r) {
-            std::printf("  %s %.2f", token_display_label(keys[static_cast<std::size_t>(ranked[r].index)].text).c_str(),
+            std::printf("  %s %.2f",
+                        token_display_label(keys[static_cast<std::size_t>(ranked[r].index)].text).c_str(),
                         static_cast<double>(ranked[r].weight));
         }
         if (ranked.empty()) std::printf("  (sees no key)");
@@ -141,18 +149,21 @@ void print_table(const LessonRun& run, const LessonRunSettings& settings, int qu
 int run_lesson_command(int argc, char** argv) {
     ArgParser p("attnviz-cli lesson", kUsage);
     p.option("sentence", "TEXT", "the sentence to analyse");
-    p.option("scenario", "NAME|FILE", "a built-in lesson (see attnviz-cli scenarios) or a scenario .json file");
+    p.option("scenario", "NAME|FILE",
+             "a built-in lesson (see attnviz-cli scenarios) or a scenario .json file");
     p.option("key-sentence", "TEXT", "cross-attention: keys and values come from this sentence");
     p.option("heads", "H", "query heads, 1 to 8 (default 8)");
     p.option("kv-heads", "K", "key/value heads, dividing H (default H)");
     p.option("temperature", "T", "softmax temperature, 0 (argmax) to inf (uniform), default 1");
     p.flag("no-causal", "let every token see later tokens too");
     p.option("window", "W", "sliding window: each query sees the W most recent keys");
-    p.option("query", "TOKEN|INDEX", "the query token, by text or index (default: the scenario's, else the last)");
+    p.option("query", "TOKEN|INDEX",
+             "the query token, by text or index (default: the scenario's, else the last)");
     p.flag("json", "print one JSON object with every head's weights");
     if (const int code = parse_or_exit(p, argc, argv); code >= 0) return code;
 
-    if (p.has("sentence") == p.has("scenario")) return usage_error(p.command() + ": give exactly one of --sentence or --scenario (see --help)");
+    if (p.has("sentence") == p.has("scenario"))
+        return usage_error(p.command() + ": give exactly one of --sentence or --scenario (see --help)");
     Scenario sc;
     if (auto name = p.get("scenario")) {
         if (const Scenario* builtin = find_builtin_scenario(*name)) {
@@ -162,7 +173,8 @@ int run_lesson_command(int argc, char** argv) {
             if (!loaded) return usage_error(p.command() + ": " + loaded.error());
             sc = std::move(loaded).value();
         } else {
-            return usage_error(p.error("scenario", "no built-in lesson '" + *name + "' (built-ins: " + builtin_scenario_names() +
+            return usage_error(p.error("scenario", "no built-in lesson '" + *name +
+                                                       "' (built-ins: " + builtin_scenario_names() +
                                                        "); a file path needs a '/' or .json"));
         }
     } else {
@@ -204,7 +216,9 @@ int run_lesson_command(int argc, char** argv) {
     if (!run) return usage_error(p.command() + ": " + run.error());
 
     std::vector<std::string> notices;
-    if (run->tokens.n_invalid_bytes > 0) notices.push_back(std::to_string(run->tokens.n_invalid_bytes) + " invalid UTF-8 byte(s) replaced by U+FFFD");
+    if (run->tokens.n_invalid_bytes > 0)
+        notices.push_back(std::to_string(run->tokens.n_invalid_bytes) +
+                          " invalid UTF-8 byte(s) replaced by U+FFFD");
     if (run->tokens.truncated()) {
         notices.push_back("showing the first " + std::to_string(run->tokens.tokens.size()) + " of " +
                           std::to_string(run->tokens.n_tokens_total) + " tokens");
@@ -213,8 +227,10 @@ int run_lesson_command(int argc, char** argv) {
     const std::string wanted = p.get("query").value_or(sc.query);
     if (!wanted.empty()) {
         query = find_token(run->tokens.tokens, wanted);
-        if (!query) return usage_error(p.error("query", "\"" + wanted + "\" is neither a token of the sentence nor a token index (0.." +
-                                                            std::to_string(run->tokens.tokens.size() - 1) + ")"));
+        if (!query)
+            return usage_error(p.error(
+                "query", "\"" + wanted + "\" is neither a token of the sentence nor a token index (0.." +
+                             std::to_string(run->tokens.tokens.size() - 1) + ")"));
     }
     // The scenario's warnings only once everything else is checked: an error stays the one line on stderr.
     for (const std::string& w : sc.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
@@ -244,8 +260,8 @@ int run_scenarios(int argc, char** argv) {
         return kExitOk;
     }
     for (const Scenario& sc : builtin_scenarios()) {
-        std::printf("%-16s %s\n%-16s   \"%s\"%s\n", sc.name.c_str(), sc.title.c_str(), "", sc.sentence.c_str(),
-                    sc.query.empty() ? "" : ("  query: " + sc.query).c_str());
+        std::printf("%-16s %s\n%-16s   \"%s\"%s\n", sc.name.c_str(), sc.title.c_str(), "",
+                    sc.sentence.c_str(), sc.query.empty() ? "" : ("  query: " + sc.query).c_str());
     }
     return kExitOk;
 }

@@ -1,10 +1,10 @@
 // ArgParser and typed value parsing with messages that say what and where.
 #include "app/common/args.h"
 
+#include <strings.h>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
-#include <strings.h>
 
 namespace attnviz::cmdline {
 
@@ -67,8 +67,10 @@ std::string ArgParser::help_text() const {
     for (const std::string& name : m_order) {
         const Spec& s = m_specs.at(name);
         std::string left = "  --" + name + (s.takes_value ? " " + s.metavar : "");
-        if (left.size() < 28) left.append(28 - left.size(), ' ');
-        else left += "\n" + std::string(28, ' ');
+        if (left.size() < 28)
+            left.append(28 - left.size(), ' ');
+        else
+            left += "\n" + std::string(28, ' ');
         out += left + s.help + "\n";
     }
     out += "  --help                    show this help\n";
@@ -95,7 +97,8 @@ Expected<double> parse_number(const std::string& text, const std::string& what) 
     return v;
 }
 
-Expected<long long> parse_count(const std::string& text, const std::string& what, long long lo, long long hi) {
+Expected<long long> parse_count(const std::string& text, const std::string& what, long long lo,
+                                long long hi) {
     if (text.empty()) return Error{what + ": empty value; expected a whole number"};
     std::string digits = text;
     long long multiplier = 1;

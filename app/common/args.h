@@ -13,7 +13,7 @@ namespace attnviz::cmdline {
 /// The options one subcommand accepts. Every option is `--name` (a flag) or `--name VALUE`
 /// (also `--name=VALUE`); anything undeclared, repeated or missing its value is an error.
 class ArgParser {
-public:
+  public:
     /// command: "attnviz-cli attend"; usage: the synopsis lines printed by --help.
     ArgParser(std::string command, std::string usage);
 
@@ -34,7 +34,7 @@ public:
     /// "<command>: --<option>: <what>", for value errors found after parsing.
     std::string error(const std::string& option, const std::string& what) const;
 
-private:
+  private:
     struct Spec {
         bool takes_value = false;
         std::string metavar;

@@ -2,8 +2,8 @@
 #include "core/attention/attention.h"
 
 #include "core/attention/mask.h"
-#include "core/base/parallel.h"
 #include "core/attention/softmax.h"
+#include "core/base/parallel.h"
 
 #include <cmath>
 #include <new>
@@ -71,7 +71,8 @@ Status compute_head(const AttentionConfig& config, const AttentionInputs& in, co
 }  // namespace
 
 double reference_matrix_bytes(int n_heads, int n_q, int n_k, const AttentionOptions& options) {
-    const int kept = (options.keep_raw_scores ? 1 : 0) + (options.keep_scores ? 1 : 0) + (options.keep_weights ? 1 : 0);
+    const int kept =
+        (options.keep_raw_scores ? 1 : 0) + (options.keep_scores ? 1 : 0) + (options.keep_weights ? 1 : 0);
     return static_cast<double>(n_heads) * n_q * n_k * sizeof(float) * (kept > 0 ? kept : 1);
 }
 
@@ -94,7 +95,8 @@ Expected<AttentionResult> compute_attention(const AttentionConfig& config, const
         result.heads.resize(static_cast<std::size_t>(config.n_heads));
         std::vector<Status> errors(static_cast<std::size_t>(config.n_heads));
 
-        const double work = static_cast<double>(config.n_heads) * n_q * n_k * (config.head_dim + inputs.d_v());
+        const double work =
+            static_cast<double>(config.n_heads) * n_q * n_k * (config.head_dim + inputs.d_v());
         const int n_threads = work < kParallelWorkThreshold ? 1 : options.n_threads;
         parallel_for(config.n_heads, n_threads, [&](int h) {
             const auto hu = static_cast<std::size_t>(h);
@@ -104,15 +106,16 @@ Expected<AttentionResult> compute_attention(const AttentionConfig& config, const
             if (!e.empty()) return Error{e};
         }
         for (int i = 0; i < n_q; ++i) {
-            if (result.heads.front().rows.n_visible[static_cast<std::size_t>(i)] == 0) result.empty_rows.push_back(i);
+            if (result.heads.front().rows.n_visible[static_cast<std::size_t>(i)] == 0)
+                result.empty_rows.push_back(i);
         }
         return result;
     } catch (const std::bad_alloc&) {
         const double mib = reference_matrix_bytes(config.n_heads, n_q, n_k, options) / (1024.0 * 1024.0);
         return Error{"sequence too long for available memory: the reference path needs about " +
-                     std::to_string(static_cast<long long>(mib)) + " MiB for " + std::to_string(config.n_heads) +
-                     " heads of " + std::to_string(n_q) + " x " + std::to_string(n_k) +
-                     " scores; use fewer tokens or the flash path"};
+                     std::to_string(static_cast<long long>(mib)) + " MiB for " +
+                     std::to_string(config.n_heads) + " heads of " + std::to_string(n_q) + " x " +
+                     std::to_string(n_k) + " scores; use fewer tokens or the flash path"};
     }
 }
 

@@ -33,11 +33,11 @@ struct RowStats {
 
 /// Everything one query head produced. Matrices not kept (AttentionOptions) are empty.
 struct HeadResult {
-    int kv_head = 0;       ///< g = h / (n_heads / n_kv_heads), the KV head this query head read
-    MatrixRM raw_scores;   ///< [n_q, n_k] Q_h K_g^T
-    MatrixRM scores;       ///< [n_q, n_k] Q_h K_g^T * s
-    MatrixRM weights;      ///< [n_q, n_k] P_h: rows with keys sum to 1, invisible keys exactly 0
-    MatrixRM output;       ///< [n_q, d_v] P_h V_g; exactly 0 for a row with no visible key
+    int kv_head = 0;      ///< g = h / (n_heads / n_kv_heads), the KV head this query head read
+    MatrixRM raw_scores;  ///< [n_q, n_k] Q_h K_g^T
+    MatrixRM scores;      ///< [n_q, n_k] Q_h K_g^T * s
+    MatrixRM weights;     ///< [n_q, n_k] P_h: rows with keys sum to 1, invisible keys exactly 0
+    MatrixRM output;      ///< [n_q, d_v] P_h V_g; exactly 0 for a row with no visible key
     RowStats rows;
 };
 
@@ -45,9 +45,9 @@ struct HeadResult {
 struct AttentionResult {
     int n_q = 0;
     int n_k = 0;
-    float scale = 1.0f;       ///< s actually applied
+    float scale = 1.0f;  ///< s actually applied
     double temperature = 1.0;
-    MaskMatrix visible;       ///< [n_q, n_k], the same for every head
+    MaskMatrix visible;             ///< [n_q, n_k], the same for every head
     std::vector<HeadResult> heads;  ///< [n_heads]
     std::vector<int> empty_rows;    ///< query rows that see no key (weights and output all 0)
 };

@@ -47,7 +47,8 @@ Status validate_config(const AttentionConfig& c) {
     }
     if (Status t = validate_temperature(c.temperature); !t.empty()) return t;
     if (c.mask.window < 0) {
-        return "sliding window " + std::to_string(c.mask.window) + " is negative; use 0 for no window or W >= 1";
+        return "sliding window " + std::to_string(c.mask.window) +
+               " is negative; use 0 for no window or W >= 1";
     }
     return {};
 }

@@ -11,8 +11,8 @@
 
 #include "core/attention/flash_kernels.h"
 #include "core/attention/mask.h"
-#include "core/base/parallel.h"
 #include "core/attention/softmax.h"
+#include "core/base/parallel.h"
 
 #include <algorithm>
 #include <cmath>
@@ -62,8 +62,8 @@ struct Plan {
     double lse_m_factor = 1.0;  ///< lse = M * lse_m_factor + ln S
     bool check_overflow = false;
     std::vector<int> real_before;  ///< [n_k + 1]: number of real (unpadded) keys in [0, j)
-    int panels_per_tile = 0;  ///< flash_kernels::panels_for(block_k)
-    int tile_stride = 0;      ///< floats per row of a score tile: panels_per_tile * NR
+    int panels_per_tile = 0;       ///< flash_kernels::panels_for(block_k)
+    int tile_stride = 0;           ///< floats per row of a score tile: panels_per_tile * NR
     long packed_keys_per_head = 0;
     /// Every KV head's keys packed by flash_kernels::pack_key_tiles, head after head (once per call,
     /// not once per query block). The first work item that needs a head packs it while any other
@@ -76,9 +76,8 @@ struct Plan {
     /// Head g's packed keys, packing them on first use (thread-safe).
     const float* keys_of(int g) const {
         float* head = packed_keys.get() + g * packed_keys_per_head;
-        std::call_once(packed_once[static_cast<std::size_t>(g)], [&] {
-            flash_kernels::pack_key_tiles(in->k.mat(g).data(), n_k, d, block_k, head);
-        });
+        std::call_once(packed_once[static_cast<std::size_t>(g)],
+                       [&] { flash_kernels::pack_key_tiles(in->k.mat(g).data(), n_k, d, block_k, head); });
         return head;
     }
 
@@ -150,7 +149,8 @@ Plan make_plan(const AttentionConfig& config, const AttentionInputs& in, const F
     plan.tile_stride = plan.panels_per_tile * flash_kernels::panel_width();
     plan.packed_keys_per_head = flash_kernels::packed_key_floats(plan.n_k, plan.d, plan.block_k);
     // Not value-initialised: pack_key_tiles writes every float, padding included.
-    plan.packed_keys.reset(new float[static_cast<std::size_t>(plan.packed_keys_per_head * config.n_kv_heads)]);
+    plan.packed_keys.reset(
+        new float[static_cast<std::size_t>(plan.packed_keys_per_head * config.n_kv_heads)]);
     plan.packed_once = std::make_unique<std::once_flag[]>(static_cast<std::size_t>(config.n_kv_heads));
 
     plan.real_before.assign(static_cast<std::size_t>(plan.n_k) + 1, 0);
@@ -160,7 +160,8 @@ Plan make_plan(const AttentionConfig& config, const AttentionInputs& in, const F
     }
 
     // Cauchy-Schwarz: |x_ij| <= |q_i| |k_j| * (q_scale * x_scale). Below the bound no score can overflow.
-    const double bound = norms.q * norms.k * static_cast<double>(plan.q_scale) * static_cast<double>(plan.x_scale);
+    const double bound =
+        norms.q * norms.k * static_cast<double>(plan.q_scale) * static_cast<double>(plan.x_scale);
     plan.check_overflow = !(bound < kSafeScoreBound);
     return plan;
 }
@@ -355,12 +356,13 @@ void for_each_row_block(const Scratch& sc, int rows, int cols, Fn fn) {
 float* tile_scores(const Plan& plan, Scratch& sc, int g, int kb, TileColumns c) {
     const int nr = flash_kernels::panel_width();
     const int first_panel = (c.k0 - kb * plan.block_k) / nr;
-    const float* panels = plan.keys_of(g) + (static_cast<long>(kb) * plan.panels_per_tile + first_panel) * plan.d * nr;
+    const float* panels =
+        plan.keys_of(g) + (static_cast<long>(kb) * plan.panels_per_tile + first_panel) * plan.d * nr;
     if (!sc.rows.full) plan_row_blocks(sc, c);
     for_each_row_block(sc, static_cast<int>(sc.q.rows()), c.cols, [&](int r0, int rows, int lo, int hi) {
         flash_kernels::panel_product(sc.q.row(r0).data(), plan.d, rows, plan.d,
-                                     panels + static_cast<std::ptrdiff_t>(lo / nr) * plan.d * nr, nr, plan.d * nr,
-                                     flash_kernels::panels_for(hi - lo),
+                                     panels + static_cast<std::ptrdiff_t>(lo / nr) * plan.d * nr, nr,
+                                     plan.d * nr, flash_kernels::panels_for(hi - lo),
                                      sc.tile.data() + static_cast<std::ptrdiff_t>(r0) * plan.tile_stride + lo,
                                      plan.tile_stride, false);
     });
@@ -553,10 +555,9 @@ Expected<FlashResult> compute_flash_attention(const AttentionConfig& config, con
         // One pass over Q and K gives both their norms (for the overflow bound) and, when finite, the
         // proof that they hold no inf or NaN; only V (or inputs that fail that test) needs a scan.
         RowNorms norms{max_row_norm(inputs.q), max_row_norm(inputs.k)};
-        const bool finite = std::isfinite(norms.q) && std::isfinite(norms.k) &&
-                            all_finite(inputs.v.data(), inputs.v.size());
-        const std::optional<AttentionInputs> cleaned =
-            finite ? std::nullopt : zero_non_finite_rows(inputs);
+        const bool finite =
+            std::isfinite(norms.q) && std::isfinite(norms.k) && all_finite(inputs.v.data(), inputs.v.size());
+        const std::optional<AttentionInputs> cleaned = finite ? std::nullopt : zero_non_finite_rows(inputs);
         const AttentionInputs& in = cleaned ? *cleaned : inputs;
         if (cleaned) norms = {max_row_norm(in.q), max_row_norm(in.k)};
         const Plan plan = make_plan(config, in, options, norms);

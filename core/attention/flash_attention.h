@@ -21,7 +21,8 @@ constexpr int kMaxFlashBlock = 1 << 16;
 struct FlashOptions {
     int block_q = kDefaultFlashBlockQ;  ///< B_q, query rows per tile, in [1, kMaxFlashBlock]
     /// B_k, key rows per tile, in [1, kMaxFlashBlock]. Tiles are computed in panels of 32 keys with
-    /// AVX-512 (16 with AVX, 8 with SSE): a B_k below that costs proportionally more memory and work (see flash_kernels.h).
+    /// AVX-512 (16 with AVX, 8 with SSE): a B_k below that costs proportionally more memory and work (see
+    /// flash_kernels.h).
     int block_k = kDefaultFlashBlockK;
     /// Also rebuild the weights [n_heads, n_q, n_k] block by block from the final M and S
     /// (P = exp((s - M) / T) / S), for views of the flash path's own weights. Costs n_q x n_k memory.

@@ -20,7 +20,7 @@ struct KeyRange {
 /// The visibility rule of one attention shape. Cheap to copy; holds a pointer to the padding vector
 /// of the MaskConfig it was built from, which must outlive it.
 class Mask {
-public:
+  public:
     /// Preconditions: n_q >= 0, n_k >= 0, config.window >= 0, config.key_valid empty or of size n_k.
     Mask(const MaskConfig& config, int n_q, int n_k);
 
@@ -54,7 +54,7 @@ public:
     /// any output, so their K and V rows may hold anything (even NaN).
     std::vector<std::uint8_t> keys_seen_by_any_query() const;
 
-private:
+  private:
     int m_n_q;
     int m_n_k;
     bool m_causal;

@@ -61,7 +61,8 @@ float exp_shifted_sum(const float* x, float* out, int n, float m, float t) {
 TemperatureRegime temperature_regime(double temperature) {
     // A T beyond float's range makes every (s - m) / T zero in float: the uniform limit, computed as
     // such (the flash path's log2(e) / T would otherwise round to 0 and turn -inf keys into NaN).
-    if (std::isinf(temperature) || std::isinf(static_cast<float>(temperature))) return TemperatureRegime::kUniform;
+    if (std::isinf(temperature) || std::isinf(static_cast<float>(temperature)))
+        return TemperatureRegime::kUniform;
     // A positive T that rounds to 0 in float would turn (s - m) / T into 0/0 at the max: its limit
     // is the argmax, so it is computed as such.
     if (temperature == 0.0 || static_cast<float>(temperature) == 0.0f) return TemperatureRegime::kArgmax;
@@ -70,9 +71,12 @@ TemperatureRegime temperature_regime(double temperature) {
 
 float softmax_numerator(float score, float row_max, double temperature) {
     switch (temperature_regime(temperature)) {
-        case TemperatureRegime::kArgmax: return score == row_max ? 1.0f : 0.0f;
-        case TemperatureRegime::kUniform: return 1.0f;
-        case TemperatureRegime::kFinite: break;
+        case TemperatureRegime::kArgmax:
+            return score == row_max ? 1.0f : 0.0f;
+        case TemperatureRegime::kUniform:
+            return 1.0f;
+        case TemperatureRegime::kFinite:
+            break;
     }
     return std::exp((score - row_max) / static_cast<float>(temperature));
 }

@@ -14,8 +14,8 @@ struct Error {
 
 template <class T>
 class Expected {
-public:
-    Expected(T value) : m_state(std::move(value)) {}  // NOLINT: implicit on purpose, like std::expected
+  public:
+    Expected(T value) : m_state(std::move(value)) {}      // NOLINT: implicit on purpose, like std::expected
     Expected(Error error) : m_state(std::move(error)) {}  // NOLINT
 
     bool ok() const { return std::holds_alternative<T>(m_state); }
@@ -31,7 +31,7 @@ public:
 
     const std::string& error() const { return std::get<Error>(m_state).message; }
 
-private:
+  private:
     std::variant<T, Error> m_state;
 };
 

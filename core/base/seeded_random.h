@@ -19,7 +19,7 @@ inline std::uint64_t hash_text(std::string_view text) {
 }
 
 class SeededRandom {
-public:
+  public:
     explicit SeededRandom(std::uint64_t seed) : m_state(seed) {}
 
     /// splitmix64.
@@ -38,7 +38,7 @@ public:
         return std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);
     }
 
-private:
+  private:
     std::uint64_t m_state;
 };
 

@@ -22,7 +22,7 @@ using ConstMapRM = Eigen::Map<const MatrixRM>;
 /// A stack of equally shaped row-major matrices in one contiguous buffer: [n_mats, n_rows, n_cols].
 /// Used for per-head Q/K/V ([n_heads, n_tokens, head_dim]) and for weights ([n_heads, n_q, n_k]).
 class Tensor3 {
-public:
+  public:
     Tensor3() = default;
     Tensor3(int n_mats, int n_rows, int n_cols)
         : m_data(static_cast<std::size_t>(n_mats) * static_cast<std::size_t>(n_rows) *
@@ -44,7 +44,7 @@ public:
     const float* data() const { return m_data.data(); }
     std::size_t size() const { return m_data.size(); }
 
-private:
+  private:
     std::size_t offset(int i) const {
         return static_cast<std::size_t>(i) * static_cast<std::size_t>(m_n_rows) *
                static_cast<std::size_t>(m_n_cols);

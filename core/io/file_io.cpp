@@ -33,7 +33,9 @@ Expected<std::string> read_file_bytes(const std::string& path, std::int64_t max_
 
 namespace {
 
-std::string temporary_path(const std::string& path) { return path + ".tmp-" + std::to_string(::getpid()); }
+std::string temporary_path(const std::string& path) {
+    return path + ".tmp-" + std::to_string(::getpid());
+}
 
 /// Writes bytes to the temporary file beside `path`; on failure removes it and says why.
 Status write_temporary(const std::string& path, const std::string& bytes) {
@@ -65,7 +67,8 @@ Status write_files_atomically(const std::vector<FileToWrite>& files) {
     for (std::size_t i = 0; i < files.size(); ++i) {
         for (std::size_t j = 0; j < i; ++j) {
             if (files[i].path == files[j].path) {
-                return "cannot write " + files[i].path + " twice in one go; give each output its own file name";
+                return "cannot write " + files[i].path +
+                       " twice in one go; give each output its own file name";
             }
         }
     }

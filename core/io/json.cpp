@@ -74,7 +74,10 @@ namespace {
 // lead byte, a bad continuation, an overlong form, a surrogate, a value above U+10FFFF or a truncation.
 std::size_t utf8_sequence_at(std::string_view s, std::size_t pos) {
     const auto c = static_cast<unsigned char>(s[pos]);
-    const std::size_t len = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+    const std::size_t len = c >= 0xC2 && c <= 0xDF   ? 2
+                            : c >= 0xE0 && c <= 0xEF ? 3
+                            : c >= 0xF0 && c <= 0xF4 ? 4
+                                                     : 0;
     if (len == 0 || pos + len > s.size()) return 0;
     int n_invalid = 0;
     decode_utf8(s.substr(pos, len), &n_invalid);
@@ -99,11 +102,21 @@ void dump_string(std::string& out, const std::string& s) {
             continue;
         }
         switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
             default:
                 if (c < 0x20) {
                     char buf[8];
@@ -127,9 +140,15 @@ void newline(std::string& out, bool pretty, int indent) {
 
 void JsonValue::dump_to(std::string& out, bool pretty, int indent) const {
     switch (m_type) {
-        case Type::kNull: out += "null"; break;
-        case Type::kBool: out += m_bool ? "true" : "false"; break;
-        case Type::kInt: out += std::to_string(m_int); break;
+        case Type::kNull:
+            out += "null";
+            break;
+        case Type::kBool:
+            out += m_bool ? "true" : "false";
+            break;
+        case Type::kInt:
+            out += std::to_string(m_int);
+            break;
         case Type::kNumber: {
             char buf[32];
             std::snprintf(buf, sizeof buf, "%.9g", m_number);
@@ -138,7 +157,9 @@ void JsonValue::dump_to(std::string& out, bool pretty, int indent) const {
             if (m_number == 0.0 && std::signbit(m_number)) out += ".0";
             break;
         }
-        case Type::kString: dump_string(out, m_string); break;
+        case Type::kString:
+            dump_string(out, m_string);
+            break;
         case Type::kArray: {
             out += '[';
             // Arrays of plain numbers stay on one line: matrices read as rows.
@@ -182,7 +203,9 @@ namespace {
 /// A UTF-16 file with its byte order mark (Excel's "Unicode Text", Notepad's "Unicode") decoded to UTF-8, so
 /// that it parses like any other file. An odd length or an unpaired surrogate is an error naming the byte.
 Expected<std::string> utf16_to_utf8(const std::string& text, bool little_endian, const std::string& name) {
-    const auto byte = [&](std::size_t i) { return static_cast<unsigned>(static_cast<unsigned char>(text[i])); };
+    const auto byte = [&](std::size_t i) {
+        return static_cast<unsigned>(static_cast<unsigned char>(text[i]));
+    };
     const auto unit = [&](std::size_t i) {
         return little_endian ? byte(i) | (byte(i + 1) << 8) : (byte(i) << 8) | byte(i + 1);
     };
@@ -196,12 +219,13 @@ Expected<std::string> utf16_to_utf8(const std::string& text, bool little_endian,
     for (std::size_t i = 2; i < text.size(); i += 2) {
         const unsigned u = unit(i);
         char32_t cp = u;
-        if (u >= 0xD800 && u <= 0xDBFF && i + 3 < text.size() && unit(i + 2) >= 0xDC00 && unit(i + 2) <= 0xDFFF) {
+        if (u >= 0xD800 && u <= 0xDBFF && i + 3 < text.size() && unit(i + 2) >= 0xDC00 &&
+            unit(i + 2) <= 0xDFFF) {
             cp = 0x10000 + ((u - 0xD800) << 10) + (unit(i + 2) - 0xDC00);
             i += 2;
         } else if (u >= 0xD800 && u <= 0xDFFF) {
-            return Error{name + ": byte " + std::to_string(i) + ": an unpaired UTF-16 surrogate in this " + order +
-                         " file; save it as UTF-8"};
+            return Error{name + ": byte " + std::to_string(i) + ": an unpaired UTF-16 surrogate in this " +
+                         order + " file; save it as UTF-8"};
         }
         append_utf8(out, cp);
     }
@@ -209,7 +233,7 @@ Expected<std::string> utf16_to_utf8(const std::string& text, bool little_endian,
 }
 
 class Parser {
-public:
+  public:
     Parser(const std::string& text, const std::string& name) : m_text(text), m_name(name) {}
 
     Expected<JsonValue> parse_document() {
@@ -223,7 +247,7 @@ public:
         return v;
     }
 
-private:
+  private:
     Error fail(const std::string& what) {
         set_error(what);
         return Error{m_error};
@@ -294,14 +318,18 @@ private:
         if (c == '/') return set_error("comments are not allowed in JSON");
         if (c == '\'') return set_error("strings must use double quotes, not single quotes");
         if (literal("NaN") || literal("Infinity")) return set_error("NaN and Infinity are not JSON numbers");
-        if (c >= 0x20 && c < 0x7F) return set_error(std::string("unexpected character '") + c + "'; expected a value");
+        if (c >= 0x20 && c < 0x7F)
+            return set_error(std::string("unexpected character '") + c + "'; expected a value");
         // Not printable ASCII: the byte in hex (the message itself stays valid UTF-8).
         char hex[8];
         std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned>(static_cast<unsigned char>(c)));
-        return set_error(std::string("unexpected byte ") + hex +
-                         "; expected a value (JSON's syntax is ASCII: straight double quotes, no curly ones)");
+        return set_error(
+            std::string("unexpected byte ") + hex +
+            "; expected a value (JSON's syntax is ASCII: straight double quotes, no curly ones)");
     }
-    bool literal(const char* w) const { return m_text.compare(m_pos, std::char_traits<char>::length(w), w) == 0; }
+    bool literal(const char* w) const {
+        return m_text.compare(m_pos, std::char_traits<char>::length(w), w) == 0;
+    }
     bool set_literal(JsonValue& v, JsonValue lit, std::size_t len) {
         mark(lit);
         v = std::move(lit);
@@ -310,7 +338,8 @@ private:
     }
 
     bool parse_object(JsonValue& v, int depth) {
-        if (depth > kJsonMaxDepth) return set_error("nesting deeper than " + std::to_string(kJsonMaxDepth) + " levels");
+        if (depth > kJsonMaxDepth)
+            return set_error("nesting deeper than " + std::to_string(kJsonMaxDepth) + " levels");
         JsonValue obj = JsonValue::object();
         mark(obj);
         ++m_pos;  // '{'
@@ -329,7 +358,7 @@ private:
             if (m_text[m_pos] == '}') return set_error("trailing comma before '}' is not allowed");
             if (m_text[m_pos] != '"') {
                 return set_error(m_text[m_pos] == '\'' ? "keys must use double quotes, not single quotes"
-                                                        : "expected '\"key\"' in object");
+                                                       : "expected '\"key\"' in object");
             }
             const std::size_t key_pos = m_pos;
             std::string key;
@@ -338,7 +367,8 @@ private:
             if (obj.members().size() == kHashFrom) {
                 for (const JsonValue::Member& m : obj.members()) seen.insert(m.first);
             }
-            const bool duplicate = obj.members().size() < kHashFrom ? obj.find(key) != nullptr : !seen.insert(key).second;
+            const bool duplicate =
+                obj.members().size() < kHashFrom ? obj.find(key) != nullptr : !seen.insert(key).second;
             if (duplicate) {
                 m_pos = key_pos;
                 return set_error("duplicate key \"" + key + "\"; each key may appear once");
@@ -365,7 +395,8 @@ private:
     }
 
     bool parse_array(JsonValue& v, int depth) {
-        if (depth > kJsonMaxDepth) return set_error("nesting deeper than " + std::to_string(kJsonMaxDepth) + " levels");
+        if (depth > kJsonMaxDepth)
+            return set_error("nesting deeper than " + std::to_string(kJsonMaxDepth) + " levels");
         JsonValue arr = JsonValue::array();
         mark(arr);
         ++m_pos;  // '['
@@ -377,7 +408,8 @@ private:
         }
         while (true) {
             skip_space();
-            if (!at_end() && m_text[m_pos] == ']') return set_error("trailing comma before ']' is not allowed");
+            if (!at_end() && m_text[m_pos] == ']')
+                return set_error("trailing comma before ']' is not allowed");
             JsonValue item;
             if (!parse_value(item, depth)) return false;
             arr.push(std::move(item));
@@ -452,22 +484,40 @@ private:
                 if (at_end()) return set_error("unexpected end of file in an escape");
                 const char e = m_text[m_pos++];
                 switch (e) {
-                    case '"': out += '"'; break;
-                    case '\\': out += '\\'; break;
-                    case '/': out += '/'; break;
-                    case 'b': out += '\b'; break;
-                    case 'f': out += '\f'; break;
-                    case 'n': out += '\n'; break;
-                    case 'r': out += '\r'; break;
-                    case 't': out += '\t'; break;
+                    case '"':
+                        out += '"';
+                        break;
+                    case '\\':
+                        out += '\\';
+                        break;
+                    case '/':
+                        out += '/';
+                        break;
+                    case 'b':
+                        out += '\b';
+                        break;
+                    case 'f':
+                        out += '\f';
+                        break;
+                    case 'n':
+                        out += '\n';
+                        break;
+                    case 'r':
+                        out += '\r';
+                        break;
+                    case 't':
+                        out += '\t';
+                        break;
                     case 'u': {
                         unsigned cp = 0;
                         if (!hex4(cp)) return false;
                         if (cp >= 0xD800 && cp <= 0xDBFF) {
                             unsigned lo = 0;
-                            if (m_text.compare(m_pos, 2, "\\u") != 0) return set_error("unpaired surrogate in \\u escape");
+                            if (m_text.compare(m_pos, 2, "\\u") != 0)
+                                return set_error("unpaired surrogate in \\u escape");
                             m_pos += 2;
-                            if (!hex4(lo) || lo < 0xDC00 || lo > 0xDFFF) return set_error("unpaired surrogate in \\u escape");
+                            if (!hex4(lo) || lo < 0xDC00 || lo > 0xDFFF)
+                                return set_error("unpaired surrogate in \\u escape");
                             cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
                         } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
                             return set_error("unpaired surrogate in \\u escape");
@@ -486,7 +536,8 @@ private:
                 if (len == 0) {
                     char hex[8];
                     std::snprintf(hex, sizeof hex, "0x%02X", c);
-                    return set_error(std::string("invalid UTF-8 (byte ") + hex + ") in a string; save the file as UTF-8");
+                    return set_error(std::string("invalid UTF-8 (byte ") + hex +
+                                     ") in a string; save the file as UTF-8");
                 }
                 out.append(m_text, m_pos, len);
                 m_pos += len;

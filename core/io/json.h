@@ -13,7 +13,7 @@
 namespace attnviz {
 
 class JsonValue {
-public:
+  public:
     enum class Type { kNull, kBool, kInt, kNumber, kString, kArray, kObject };
     using Member = std::pair<std::string, JsonValue>;
 
@@ -57,7 +57,7 @@ public:
     int line = 0;
     int column = 0;
 
-private:
+  private:
     void dump_to(std::string& out, bool pretty, int indent) const;
 
     Type m_type = Type::kNull;

@@ -21,7 +21,7 @@ struct NpyHeader {
 };
 
 class HeaderParser {
-public:
+  public:
     explicit HeaderParser(const std::string& text) : m_text(text) {}
 
     Expected<NpyHeader> parse() {
@@ -63,11 +63,12 @@ public:
             if (eat('}')) break;
             return fail("expected ',' or '}'");
         }
-        if (!has_descr || !has_order || !has_shape) return fail("header lacks 'descr', 'fortran_order' or 'shape'");
+        if (!has_descr || !has_order || !has_shape)
+            return fail("header lacks 'descr', 'fortran_order' or 'shape'");
         return h;
     }
 
-private:
+  private:
     Error fail(const std::string& what) const {
         return Error{"malformed header at byte " + std::to_string(m_pos) + ": " + what};
     }
@@ -103,7 +104,8 @@ private:
         while (true) {
             skip_space();
             if (eat(')')) return true;
-            if (m_pos >= m_text.size() || !std::isdigit(static_cast<unsigned char>(m_text[m_pos]))) return false;
+            if (m_pos >= m_text.size() || !std::isdigit(static_cast<unsigned char>(m_text[m_pos])))
+                return false;
             std::int64_t v = 0;
             while (m_pos < m_text.size() && std::isdigit(static_cast<unsigned char>(m_text[m_pos]))) {
                 if (v > (std::int64_t{1} << 40)) return false;  // no real array dimension is this large
@@ -142,13 +144,16 @@ Expected<NpyFraming> read_framing(const std::string& bytes, const std::string& n
     std::size_t header_len = 0;
     std::size_t header_start = 0;
     if (major == 1) {
-        header_len = static_cast<unsigned char>(bytes[8]) | (static_cast<std::size_t>(static_cast<unsigned char>(bytes[9])) << 8);
+        header_len = static_cast<unsigned char>(bytes[8]) |
+                     (static_cast<std::size_t>(static_cast<unsigned char>(bytes[9])) << 8);
         header_start = 10;
     } else if (major == 2 || major == 3) {
         if (bytes.size() < 12) return fail("file truncated inside the header length");
         header_len = 0;
         for (int b = 0; b < 4; ++b) {
-            header_len |= static_cast<std::size_t>(static_cast<unsigned char>(bytes[8 + static_cast<std::size_t>(b)])) << (8 * b);
+            header_len |=
+                static_cast<std::size_t>(static_cast<unsigned char>(bytes[8 + static_cast<std::size_t>(b)]))
+                << (8 * b);
         }
         header_start = 12;
     } else {
@@ -165,7 +170,8 @@ Expected<NpyFraming> read_framing(const std::string& bytes, const std::string& n
     NpyFraming f;
     f.header = std::move(header.value());
     f.data_offset = header_start + header_len;
-    if (f.header.fortran_order) return fail("array is in Fortran order; save it in C order (np.ascontiguousarray)");
+    if (f.header.fortran_order)
+        return fail("array is in Fortran order; save it in C order (np.ascontiguousarray)");
     const std::size_t dims = f.header.shape.size();
     if (dims < 1 || dims > 3) {
         return fail("array has " + std::to_string(dims) + " dimensions; expected 1 to 3");
@@ -184,7 +190,8 @@ std::string shape_text(const std::vector<std::int64_t>& shape) {
     return s + ")";
 }
 
-Status check_data_size(const std::string& bytes, const NpyFraming& f, std::int64_t item_size, const std::string& name) {
+Status check_data_size(const std::string& bytes, const NpyFraming& f, std::int64_t item_size,
+                       const std::string& name) {
     const std::int64_t need = f.n_elements * item_size;
     const auto have = static_cast<std::int64_t>(bytes.size() - f.data_offset);
     if (need != have) {
@@ -217,7 +224,8 @@ Expected<NpyArray> parse_npy(const std::string& bytes, const std::string& name) 
     } else if (d == ">f4" || d == ">f8") {
         return Error{name + ": dtype '" + d + "' is big-endian; save it as little-endian float32 ('<f4')"};
     } else {
-        return Error{name + ": dtype '" + d + "' is not supported; expected float32 ('<f4') or float64 ('<f8')"};
+        return Error{name + ": dtype '" + d +
+                     "' is not supported; expected float32 ('<f4') or float64 ('<f8')"};
     }
     if (Status s = check_data_size(bytes, f, item, name); !s.empty()) return Error{s};
     NpyArray out;

@@ -41,8 +41,8 @@ Expected<NpyMask> parse_npy_mask(const std::string& bytes, const std::string& na
 std::string npy_bytes(const std::vector<std::int64_t>& shape, const float* data);
 
 /// Writes a float32 array (version 1.0, little-endian, C order). Writes to a temporary file beside
-/// `path` and renames it into place, so a failure never leaves a half-written file. shape: any number of dims,
-/// product == data.size().
+/// `path` and renames it into place, so a failure never leaves a half-written file. shape: any number of
+/// dims, product == data.size().
 Status write_npy(const std::string& path, const std::vector<std::int64_t>& shape, const float* data);
 
 }  // namespace attnviz

@@ -8,20 +8,20 @@
 namespace attnviz {
 
 struct IoHardware {
-    double hbm_bytes_per_s = 2.0e12;   ///< A100: HBM about 2 TB/s (80 GB)
-    double sram_bytes_per_s = 19.0e12; ///< A100: on-chip SRAM about 19 TB/s
-    double sram_bytes = 20.0e6;        ///< M: about 20 MB of SRAM across the chip
-    int bytes_per_element = 2;         ///< fp16
+    double hbm_bytes_per_s = 2.0e12;    ///< A100: HBM about 2 TB/s (80 GB)
+    double sram_bytes_per_s = 19.0e12;  ///< A100: on-chip SRAM about 19 TB/s
+    double sram_bytes = 20.0e6;         ///< M: about 20 MB of SRAM across the chip
+    int bytes_per_element = 2;          ///< fp16
 };
 
 struct IoEstimate {
-    double standard_hbm_bytes = 0.0;   ///< Theta(N d + N^2): S and P written to and read back from HBM
-    double flash_hbm_bytes = 0.0;      ///< Theta(N^2 d^2 / M): Q, O re-read once per K/V block
-    double standard_seconds = 0.0;     ///< standard_hbm_bytes / HBM bandwidth
-    double flash_seconds = 0.0;        ///< flash_hbm_bytes / HBM bandwidth
-    int flash_block_k = 0;             ///< B_c = ceil(M / (4 d)) elements: K/V rows per block
-    int flash_block_q = 0;             ///< B_r = min(B_c, d)
-    std::int64_t flash_passes = 0;     ///< T_c = ceil(N / B_c): how often Q and O are streamed
+    double standard_hbm_bytes = 0.0;  ///< Theta(N d + N^2): S and P written to and read back from HBM
+    double flash_hbm_bytes = 0.0;     ///< Theta(N^2 d^2 / M): Q, O re-read once per K/V block
+    double standard_seconds = 0.0;    ///< standard_hbm_bytes / HBM bandwidth
+    double flash_seconds = 0.0;       ///< flash_hbm_bytes / HBM bandwidth
+    int flash_block_k = 0;            ///< B_c = ceil(M / (4 d)) elements: K/V rows per block
+    int flash_block_q = 0;            ///< B_r = min(B_c, d)
+    std::int64_t flash_passes = 0;    ///< T_c = ceil(N / B_c): how often Q and O are streamed
 };
 
 /// HBM traffic of one attention head with n tokens and head dimension d (both >= 1).

@@ -8,22 +8,32 @@ namespace attnviz {
 
 int kv_dtype_bytes(KvDtype dtype) {
     switch (dtype) {
-        case KvDtype::kFp32: return 4;
-        case KvDtype::kFp16: return 2;
-        case KvDtype::kBf16: return 2;
-        case KvDtype::kFp8: return 1;
-        case KvDtype::kInt8: return 1;
+        case KvDtype::kFp32:
+            return 4;
+        case KvDtype::kFp16:
+            return 2;
+        case KvDtype::kBf16:
+            return 2;
+        case KvDtype::kFp8:
+            return 1;
+        case KvDtype::kInt8:
+            return 1;
     }
     return 2;
 }
 
 const char* kv_dtype_name(KvDtype dtype) {
     switch (dtype) {
-        case KvDtype::kFp32: return "fp32";
-        case KvDtype::kFp16: return "fp16";
-        case KvDtype::kBf16: return "bf16";
-        case KvDtype::kFp8: return "fp8";
-        case KvDtype::kInt8: return "int8";
+        case KvDtype::kFp32:
+            return "fp32";
+        case KvDtype::kFp16:
+            return "fp16";
+        case KvDtype::kBf16:
+            return "bf16";
+        case KvDtype::kFp8:
+            return "fp8";
+        case KvDtype::kInt8:
+            return "int8";
     }
     return "fp16";
 }
@@ -39,12 +49,16 @@ Status validate_kv_cache_shape(const KvCacheShape& s) {
     const struct {
         const char* name;
         std::int64_t value;
-    } fields[] = {{"layers", s.n_layers}, {"kv-heads", s.n_kv_heads}, {"head-dim", s.head_dim},
-                  {"seq", s.seq_len},     {"batch", s.batch}};
+    } fields[] = {{"layers", s.n_layers},
+                  {"kv-heads", s.n_kv_heads},
+                  {"head-dim", s.head_dim},
+                  {"seq", s.seq_len},
+                  {"batch", s.batch}};
     if (s.window < 0) return "window is " + std::to_string(s.window) + "; it must be 0 (none) or more";
     long double total = 2.0L * kv_dtype_bytes(s.dtype);
     for (const auto& f : fields) {
-        if (f.value < 1) return std::string(f.name) + " is " + std::to_string(f.value) + "; it must be at least 1";
+        if (f.value < 1)
+            return std::string(f.name) + " is " + std::to_string(f.value) + "; it must be at least 1";
         total *= static_cast<long double>(f.value);
     }
     if (total > 9.0e18L) return "the KV cache would exceed 2^63 bytes; check the sizes";
@@ -56,17 +70,20 @@ std::uint64_t kv_cache_bytes_per_token(const KvCacheShape& s) {
            static_cast<std::uint64_t>(s.head_dim) * static_cast<std::uint64_t>(kv_dtype_bytes(s.dtype));
 }
 
-std::int64_t kv_cached_tokens(const KvCacheShape& s) { return s.window > 0 && s.window < s.seq_len ? s.window : s.seq_len; }
+std::int64_t kv_cached_tokens(const KvCacheShape& s) {
+    return s.window > 0 && s.window < s.seq_len ? s.window : s.seq_len;
+}
 
 std::uint64_t kv_cache_bytes(const KvCacheShape& s) {
-    return kv_cache_bytes_per_token(s) * static_cast<std::uint64_t>(kv_cached_tokens(s)) * static_cast<std::uint64_t>(s.batch);
+    return kv_cache_bytes_per_token(s) * static_cast<std::uint64_t>(kv_cached_tokens(s)) *
+           static_cast<std::uint64_t>(s.batch);
 }
 
 Expected<KvCacheComparison> compare_kv_cache(const KvCacheShape& shape, std::int64_t n_heads) {
     if (Status err = validate_kv_cache_shape(shape); !err.empty()) return Error{err};
     if (n_heads < shape.n_kv_heads || n_heads % shape.n_kv_heads != 0) {
-        return Error{"number of query heads (" + std::to_string(n_heads) + ") must be a multiple of the KV heads (" +
-                     std::to_string(shape.n_kv_heads) + ")"};
+        return Error{"number of query heads (" + std::to_string(n_heads) +
+                     ") must be a multiple of the KV heads (" + std::to_string(shape.n_kv_heads) + ")"};
     }
     KvCacheShape mha = shape;
     mha.n_kv_heads = n_heads;

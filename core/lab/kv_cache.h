@@ -43,14 +43,14 @@ std::uint64_t kv_cache_bytes_per_token(const KvCacheShape& shape);
 
 /// One cache shape against its MHA and MQA variants (the same shape with n_heads or 1 KV heads).
 struct KvCacheComparison {
-    std::int64_t n_heads = 1;             ///< query heads
-    std::uint64_t bytes = 0;              ///< the shape as given (its n_kv_heads)
-    std::uint64_t mha_bytes = 0;          ///< n_kv_heads = n_heads
-    std::uint64_t mqa_bytes = 0;          ///< n_kv_heads = 1
+    std::int64_t n_heads = 1;     ///< query heads
+    std::uint64_t bytes = 0;      ///< the shape as given (its n_kv_heads)
+    std::uint64_t mha_bytes = 0;  ///< n_kv_heads = n_heads
+    std::uint64_t mqa_bytes = 0;  ///< n_kv_heads = 1
     std::uint64_t bytes_per_token = 0;
     std::uint64_t mha_bytes_per_token = 0;
     std::uint64_t mqa_bytes_per_token = 0;
-    double saving = 1.0;                  ///< mha_bytes / bytes = n_heads / n_kv_heads
+    double saving = 1.0;  ///< mha_bytes / bytes = n_heads / n_kv_heads
 };
 
 /// Compares a shape with MHA and MQA. Errors (a sentence) when the shape is invalid or n_heads is not

@@ -1,7 +1,7 @@
 #include "core/lab/scaling_demo.h"
 
-#include "core/base/seeded_random.h"
 #include "core/attention/softmax.h"
+#include "core/base/seeded_random.h"
 
 #include <algorithm>
 #include <cmath>
@@ -69,7 +69,8 @@ ScalingStats scaling_stats(int d, int n_keys, int n_queries, std::uint64_t seed)
 
 std::vector<ScalingStats> scaling_curve(int max_d, int n_keys, int n_queries, std::uint64_t seed) {
     std::vector<ScalingStats> out;
-    for (int d = 1; d <= std::max(1, max_d); d *= 2) out.push_back(scaling_stats(d, n_keys, n_queries, seed + static_cast<std::uint64_t>(d)));
+    for (int d = 1; d <= std::max(1, max_d); d *= 2)
+        out.push_back(scaling_stats(d, n_keys, n_queries, seed + static_cast<std::uint64_t>(d)));
     return out;
 }
 

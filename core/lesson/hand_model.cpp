@@ -12,7 +12,8 @@ Status check_entries(const MatrixRM& m, const char* name) {
             const float v = m(i, j);
             if (!std::isfinite(v) || std::fabs(v) > kHandModelMaxAbs) {
                 return std::string(name) + "[" + std::to_string(i) + "][" + std::to_string(j) +
-                       "] must be a finite number within +-" + std::to_string(static_cast<int>(kHandModelMaxAbs));
+                       "] must be a finite number within +-" +
+                       std::to_string(static_cast<int>(kHandModelMaxAbs));
             }
         }
     }
@@ -33,10 +34,12 @@ Status validate_hand_model(const HandModel& m) {
     const std::pair<const MatrixRM*, const char*> ws[] = {{&m.w_q, "w_q"}, {&m.w_k, "w_k"}, {&m.w_v, "w_v"}};
     for (const auto& [w, name] : ws) {
         if (w->rows() != d || w->cols() < 1) {
-            return std::string(name) + " must have " + std::to_string(d) + " rows (the embedding width) and at least one column";
+            return std::string(name) + " must have " + std::to_string(d) +
+                   " rows (the embedding width) and at least one column";
         }
     }
-    if (m.w_q.cols() != m.w_k.cols()) return "w_q and w_k must have the same number of columns (q.k needs equal widths)";
+    if (m.w_q.cols() != m.w_k.cols())
+        return "w_q and w_k must have the same number of columns (q.k needs equal widths)";
     for (const auto& [w, name] : ws) {
         if (Status s = check_entries(*w, name); !s.empty()) return s;
     }

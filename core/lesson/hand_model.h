@@ -3,8 +3,8 @@
 #pragma once
 
 #include "core/base/expected.h"
-#include "core/lesson/lesson_model.h"
 #include "core/base/types.h"
+#include "core/lesson/lesson_model.h"
 
 namespace attnviz {
 

@@ -9,8 +9,8 @@
 // positions (use_positions = false) position, previous identity and "is first" are all 0: no order at all.
 #pragma once
 
-#include "core/lesson/lexicon.h"
 #include "core/base/types.h"
+#include "core/lesson/lexicon.h"
 
 #include <string>
 #include <vector>
@@ -19,7 +19,7 @@ namespace attnviz::lesson {
 
 // Dimension layout of x. [d_model = kDModel]
 constexpr int kBias = 0;
-constexpr int kPosBegin = 1;     // noun name pronoun verb aux adj adv det prep conj num punct
+constexpr int kPosBegin = 1;  // noun name pronoun verb aux adj adv det prep conj num punct
 constexpr int kNumPos = 12;
 constexpr int kClassBegin = 13;  // person animal object place time abstract event food
 constexpr int kNumClasses = 8;
@@ -33,7 +33,7 @@ constexpr int kIdentityBegin = 27;
 constexpr int kIdentityDims = 12;
 constexpr int kPrevIdentityBegin = kIdentityBegin + kIdentityDims;
 constexpr int kPositionBegin = kPrevIdentityBegin + kIdentityDims;
-constexpr int kNumFrequencies = 6;  // cos and sin of each
+constexpr int kNumFrequencies = 6;                                 // cos and sin of each
 constexpr int kFirstToken = kPositionBegin + 2 * kNumFrequencies;  // 1 on the first token only
 constexpr int kDModel = kFirstToken + 1;
 
@@ -53,6 +53,7 @@ const std::vector<std::string>& dimension_names();
 std::vector<float> identity_vector(const std::string& word);
 
 /// x for a sequence: [n_tokens, kDModel]. features[i] describes tokens[i].
-MatrixRM embed(const std::vector<Token>& tokens, const std::vector<WordFeatures>& features, bool use_positions);
+MatrixRM embed(const std::vector<Token>& tokens, const std::vector<WordFeatures>& features,
+               bool use_positions);
 
 }  // namespace attnviz::lesson

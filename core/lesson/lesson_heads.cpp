@@ -1,7 +1,7 @@
 #include "core/lesson/lesson_heads.h"
 
-#include "core/lesson/lesson_embedding.h"
 #include "core/base/seeded_random.h"
+#include "core/lesson/lesson_embedding.h"
 
 #include <cmath>
 #include <initializer_list>
@@ -23,12 +23,16 @@ Vec dims(std::initializer_list<std::pair<int, float>> entries) {
     return v;
 }
 
-int pos(PartOfSpeech p) { return pos_dim(p); }
-int cls(SemanticClass c) { return class_dim(c); }
+int pos(PartOfSpeech p) {
+    return pos_dim(p);
+}
+int cls(SemanticClass c) {
+    return class_dim(c);
+}
 
 /// Writes channels (columns of W_q and W_k): each adds gain * (a . x_query) * (b . x_key) to a score.
 class HeadBuilder {
-public:
+  public:
     HeadBuilder(std::string name, std::string short_name, std::string role) {
         m_head.info = {std::move(name), std::move(short_name), std::move(role)};
         m_head.w_q = MatrixRM::Zero(kDModel, kHeadDim);
@@ -81,17 +85,30 @@ public:
 
     int channels_used() const { return m_next; }
 
-private:
+  private:
     static MatrixRM value_projection(SeededRandom& rng) {
         MatrixRM w = MatrixRM::Zero(kDModel, kValueDim);
         const int carried[kValueDim] = {
-            pos(PartOfSpeech::kNoun), pos(PartOfSpeech::kName), pos(PartOfSpeech::kPronoun), pos(PartOfSpeech::kVerb),
-            cls(SemanticClass::kPerson), cls(SemanticClass::kAnimal), cls(SemanticClass::kObject), cls(SemanticClass::kPlace),
-            cls(SemanticClass::kTime), cls(SemanticClass::kAbstract), cls(SemanticClass::kEvent), cls(SemanticClass::kFood),
-            kSingular, kPlural, kMale, kFemale,
+            pos(PartOfSpeech::kNoun),
+            pos(PartOfSpeech::kName),
+            pos(PartOfSpeech::kPronoun),
+            pos(PartOfSpeech::kVerb),
+            cls(SemanticClass::kPerson),
+            cls(SemanticClass::kAnimal),
+            cls(SemanticClass::kObject),
+            cls(SemanticClass::kPlace),
+            cls(SemanticClass::kTime),
+            cls(SemanticClass::kAbstract),
+            cls(SemanticClass::kEvent),
+            cls(SemanticClass::kFood),
+            kSingular,
+            kPlural,
+            kMale,
+            kFemale,
         };
         for (int c = 0; c < kValueDim; ++c) w(carried[c], c) = 1.0f;
-        for (int i = 0; i < kDModel * kValueDim; ++i) w.data()[i] += kNoise * static_cast<float>(rng.normal());
+        for (int i = 0; i < kDModel * kValueDim; ++i)
+            w.data()[i] += kNoise * static_cast<float>(rng.normal());
         return w;
     }
 
@@ -100,7 +117,8 @@ private:
 };
 
 Vec nominal(float w) {
-    return dims({{pos(PartOfSpeech::kNoun), w}, {pos(PartOfSpeech::kName), w}, {pos(PartOfSpeech::kPronoun), w}});
+    return dims(
+        {{pos(PartOfSpeech::kNoun), w}, {pos(PartOfSpeech::kName), w}, {pos(PartOfSpeech::kPronoun), w}});
 }
 
 std::vector<HeadDesign> build_heads() {
@@ -109,17 +127,30 @@ std::vector<HeadDesign> build_heads() {
 
     {  // 0. Coreference: a pronoun's query asks for an earlier noun of a compatible kind and number.
         const float g = 0.33f;
-        HeadBuilder h("coreference", "coref", "a pronoun finds the earlier noun it can refer to (it -> pod, his -> Xiao Ming)");
+        HeadBuilder h("coreference", "coref",
+                      "a pronoun finds the earlier noun it can refer to (it -> pod, his -> Xiao Ming)");
         h.channel(g, dims({{pos(PartOfSpeech::kPronoun), 1.0f}}),
-                  dims({{pos(PartOfSpeech::kNoun), 3.0f}, {pos(PartOfSpeech::kName), 3.0f}, {pos(PartOfSpeech::kPronoun), -2.5f}}));
+                  dims({{pos(PartOfSpeech::kNoun), 3.0f},
+                        {pos(PartOfSpeech::kName), 3.0f},
+                        {pos(PartOfSpeech::kPronoun), -2.5f}}));
         h.channel(g, dims({{kRefersThing, 1.0f}}),
-                  dims({{cls(SemanticClass::kAnimal), 3.0f}, {cls(SemanticClass::kObject), 3.0f}, {cls(SemanticClass::kFood), 2.5f},
-                        {cls(SemanticClass::kPlace), 1.5f}, {cls(SemanticClass::kEvent), 1.5f}, {cls(SemanticClass::kAbstract), 1.0f},
-                        {cls(SemanticClass::kTime), 0.5f}, {cls(SemanticClass::kPerson), -4.0f}}));
+                  dims({{cls(SemanticClass::kAnimal), 3.0f},
+                        {cls(SemanticClass::kObject), 3.0f},
+                        {cls(SemanticClass::kFood), 2.5f},
+                        {cls(SemanticClass::kPlace), 1.5f},
+                        {cls(SemanticClass::kEvent), 1.5f},
+                        {cls(SemanticClass::kAbstract), 1.0f},
+                        {cls(SemanticClass::kTime), 0.5f},
+                        {cls(SemanticClass::kPerson), -4.0f}}));
         h.channel(g, dims({{kRefersPerson, 1.0f}}),
-                  dims({{cls(SemanticClass::kPerson), 3.0f}, {cls(SemanticClass::kAnimal), -3.0f}, {cls(SemanticClass::kObject), -3.0f},
-                        {cls(SemanticClass::kFood), -3.0f}, {cls(SemanticClass::kPlace), -3.0f}, {cls(SemanticClass::kEvent), -3.0f},
-                        {cls(SemanticClass::kAbstract), -3.0f}, {cls(SemanticClass::kTime), -3.0f}}));
+                  dims({{cls(SemanticClass::kPerson), 3.0f},
+                        {cls(SemanticClass::kAnimal), -3.0f},
+                        {cls(SemanticClass::kObject), -3.0f},
+                        {cls(SemanticClass::kFood), -3.0f},
+                        {cls(SemanticClass::kPlace), -3.0f},
+                        {cls(SemanticClass::kEvent), -3.0f},
+                        {cls(SemanticClass::kAbstract), -3.0f},
+                        {cls(SemanticClass::kTime), -3.0f}}));
         h.channel(g, dims({{kMale, 1.0f}}), dims({{kFemale, -3.0f}}));
         h.channel(g, dims({{kFemale, 1.0f}}), dims({{kMale, -3.0f}}));
         h.channel(g, dims({{kSingular, 1.0f}}), dims({{kPlural, -2.5f}}));
@@ -129,25 +160,30 @@ std::vector<HeadDesign> build_heads() {
         heads.push_back(h.build(1001));
     }
     {  // 1. Previous token: relative position only, a sharp bump at i - 1.
-        HeadBuilder h("previous token", "previous", "every token looks at the token just before it (position only, no meaning)");
+        HeadBuilder h("previous token", "previous",
+                      "every token looks at the token just before it (position only, no meaning)");
         h.relative_position(1.0f, {5.0f, 4.0f, 1.5f, 0.5f});
         heads.push_back(h.build(1002));
     }
     {  // 2. First token: an attention sink, where heads park weight they do not need.
-        HeadBuilder h("first token (sink)", "sink", "every token puts most of its weight on the first token: an attention sink");
+        HeadBuilder h("first token (sink)", "sink",
+                      "every token puts most of its weight on the first token: an attention sink");
         h.first_token(1.5f, {2.0f, 2.0f, 1.0f, 1.0f});
         heads.push_back(h.build(1003));
     }
     {  // 3. Verb -> subject: a verb's query asks for a nearby earlier noun or pronoun.
-        HeadBuilder h("verb -> subject", "subject", "a verb looks back for its subject, the nearest noun or pronoun before it");
-        h.channel(3.0f, dims({{pos(PartOfSpeech::kVerb), 1.0f}, {pos(PartOfSpeech::kAux), 1.0f}}), nominal(1.0f));
+        HeadBuilder h("verb -> subject", "subject",
+                      "a verb looks back for its subject, the nearest noun or pronoun before it");
+        h.channel(3.0f, dims({{pos(PartOfSpeech::kVerb), 1.0f}, {pos(PartOfSpeech::kAux), 1.0f}}),
+                  nominal(1.0f));
         h.channel(1.0f, dims({{pos(PartOfSpeech::kVerb), 1.0f}, {pos(PartOfSpeech::kAux), 1.0f}}),
                   dims({{pos(PartOfSpeech::kVerb), -2.0f}, {pos(PartOfSpeech::kAux), -2.0f}}));
         h.relative_position(2.0f, {0.0f, 0.8f, 0.8f, 0.4f});
         heads.push_back(h.build(1004));
     }
     {  // 4. Induction: query identity against the key's *previous* identity: in "A B ... A", A finds B.
-        HeadBuilder h("induction / repeat", "induction", "in \"A B ... A\" the second A looks at B, the token that followed A before");
+        HeadBuilder h("induction / repeat", "induction",
+                      "in \"A B ... A\" the second A looks at B, the token that followed A before");
         for (int k = 0; k < kIdentityDims; ++k) {
             h.channel(1.0f, dims({{kIdentityBegin + k, 1.0f}}),
                       dims({{kPrevIdentityBegin + k, 8.0f}, {kIdentityBegin + k, 2.0f}}));
@@ -161,16 +197,22 @@ std::vector<HeadDesign> build_heads() {
         heads.push_back(h.build(1006));
     }
     {  // 6. Noun -> modifier: a noun's query asks for the determiners and adjectives just before it.
-        HeadBuilder h("noun -> modifier", "modifier", "a noun looks at the article and adjectives that describe it");
+        HeadBuilder h("noun -> modifier", "modifier",
+                      "a noun looks at the article and adjectives that describe it");
         h.channel(3.0f, dims({{pos(PartOfSpeech::kNoun), 1.0f}, {pos(PartOfSpeech::kName), 1.0f}}),
-                  dims({{pos(PartOfSpeech::kDet), 1.0f}, {pos(PartOfSpeech::kAdj), 1.0f}, {pos(PartOfSpeech::kNum), 1.0f}}));
+                  dims({{pos(PartOfSpeech::kDet), 1.0f},
+                        {pos(PartOfSpeech::kAdj), 1.0f},
+                        {pos(PartOfSpeech::kNum), 1.0f}}));
         h.relative_position(1.0f, {0.8f, 0.8f, 0.4f});
         heads.push_back(h.build(1007));
     }
     {  // 7. Delimiter: every token checks the latest clause boundary.
-        HeadBuilder h("delimiter", "delimiter", "every token looks at the latest punctuation or conjunction, where the clause began");
+        HeadBuilder h("delimiter", "delimiter",
+                      "every token looks at the latest punctuation or conjunction, where the clause began");
         h.channel(3.0f, bias,
-                  dims({{pos(PartOfSpeech::kPunct), 1.0f}, {pos(PartOfSpeech::kConj), 1.0f}, {pos(PartOfSpeech::kPrep), 0.3f}}));
+                  dims({{pos(PartOfSpeech::kPunct), 1.0f},
+                        {pos(PartOfSpeech::kConj), 1.0f},
+                        {pos(PartOfSpeech::kPrep), 0.3f}}));
         h.relative_position(2.0f, {0.0f, 0.0f, 0.8f, 0.8f});
         heads.push_back(h.build(1008));
     }
@@ -182,8 +224,10 @@ std::vector<HeadDesign> build_heads() {
 const HeadDesign& translation_head_design() {
     static const HeadDesign head = [] {
         HeadBuilder h("translation (same meaning)", "translate",
-                      "a word of one sentence looks at the word of the other sentence that means the same (cat -> chat)");
-        for (int k = 0; k < kIdentityDims; ++k) h.channel(6.0f, dims({{kIdentityBegin + k, 1.0f}}), dims({{kIdentityBegin + k, 1.0f}}));
+                      "a word of one sentence looks at the word of the other sentence that means the same "
+                      "(cat -> chat)");
+        for (int k = 0; k < kIdentityDims; ++k)
+            h.channel(6.0f, dims({{kIdentityBegin + k, 1.0f}}), dims({{kIdentityBegin + k, 1.0f}}));
         return h.build(1009);
     }();
     return head;
@@ -196,8 +240,8 @@ const std::vector<HeadDesign>& head_designs() {
 
 const std::vector<std::string>& value_dimension_names() {
     static const std::vector<std::string> names = {
-        "noun", "name", "pronoun", "verb", "person", "animal", "object", "place",
-        "time", "abstract", "event", "food", "singular", "plural", "male", "female",
+        "noun", "name",     "pronoun", "verb", "person",   "animal", "object", "place",
+        "time", "abstract", "event",   "food", "singular", "plural", "male",   "female",
     };
     return names;
 }

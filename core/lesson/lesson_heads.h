@@ -17,7 +17,7 @@ constexpr int kMaxHeads = 8;
 struct HeadInfo {
     std::string name;        ///< for labels: "coreference"
     std::string short_name;  ///< for small labels: "coref"
-    std::string role;  ///< one sentence for tooltips: what it looks for and why
+    std::string role;        ///< one sentence for tooltips: what it looks for and why
 };
 
 struct HeadDesign {

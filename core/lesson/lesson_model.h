@@ -4,9 +4,9 @@
 
 #include "core/attention/attention_inputs.h"
 #include "core/base/expected.h"
+#include "core/base/types.h"
 #include "core/lesson/lexicon.h"
 #include "core/lesson/tokenizer.h"
-#include "core/base/types.h"
 
 #include <string>
 #include <vector>
@@ -23,25 +23,25 @@ struct LessonHeadInfo {
 };
 
 struct LessonSettings {
-    int n_heads = 8;          ///< 1..max_heads(): the first n designed heads
-    int n_kv_heads = 8;       ///< divides n_heads; fewer than n_heads mean-pools each group's K and V
+    int n_heads = 8;            ///< 1..max_heads(): the first n designed heads
+    int n_kv_heads = 8;         ///< divides n_heads; fewer than n_heads mean-pools each group's K and V
     bool use_positions = true;  ///< add positional encodings (off: the order of tokens is invisible)
 };
 
 struct LessonForward {
-    MatrixRM x_query;  ///< [n_q, d_model]
-    MatrixRM x_key;    ///< [n_k, d_model]
-    Tensor3 w_q;       ///< [n_heads,    d_model, head_dim]
-    Tensor3 w_k;       ///< [n_kv_heads, d_model, head_dim], pooled over each group
-    Tensor3 w_v;       ///< [n_kv_heads, d_model, d_v], pooled over each group
-    AttentionInputs inputs;               ///< q = x_query w_q, k = x_key w_k, v = x_key w_v
-    std::vector<std::string> head_names;  ///< [n_heads]
+    MatrixRM x_query;                          ///< [n_q, d_model]
+    MatrixRM x_key;                            ///< [n_k, d_model]
+    Tensor3 w_q;                               ///< [n_heads,    d_model, head_dim]
+    Tensor3 w_k;                               ///< [n_kv_heads, d_model, head_dim], pooled over each group
+    Tensor3 w_v;                               ///< [n_kv_heads, d_model, d_v], pooled over each group
+    AttentionInputs inputs;                    ///< q = x_query w_q, k = x_key w_k, v = x_key w_v
+    std::vector<std::string> head_names;       ///< [n_heads]
     std::vector<WordFeatures> query_features;  ///< [n_q]
     std::vector<WordFeatures> key_features;    ///< [n_k]
 };
 
 class LessonModel {
-public:
+  public:
     /// The one built-in model (built on first use).
     static const LessonModel& instance();
 
@@ -62,7 +62,7 @@ public:
     Expected<LessonForward> forward(const Tokenization& query_tokens, const Tokenization& key_tokens,
                                     const LessonSettings& settings) const;
 
-private:
+  private:
     LessonModel() = default;
 };
 

@@ -26,15 +26,16 @@ Expected<LessonRun> run_lesson(const std::string& sentence, const std::string& k
     return run_lesson(tokenize(sentence, settings.max_tokens), std::move(keys), settings, options);
 }
 
-Expected<LessonRun> run_lesson(Tokenization tokens, Tokenization key_tokens, const LessonRunSettings& settings,
-                               const AttentionOptions& options) {
+Expected<LessonRun> run_lesson(Tokenization tokens, Tokenization key_tokens,
+                               const LessonRunSettings& settings, const AttentionOptions& options) {
     LessonRun run;
     run.tokens = std::move(tokens);
     run.key_tokens = std::move(key_tokens);
     if (run.tokens.tokens.empty()) return Error{"the sentence has no tokens: type some words"};
     try {
-        Expected<LessonForward> fwd = run.cross() ? LessonModel::instance().forward(run.tokens, run.key_tokens, settings)
-                                                  : LessonModel::instance().forward(run.tokens, settings);
+        Expected<LessonForward> fwd =
+            run.cross() ? LessonModel::instance().forward(run.tokens, run.key_tokens, settings)
+                        : LessonModel::instance().forward(run.tokens, settings);
         if (!fwd) return Error{fwd.error()};
         run.forward = std::move(fwd).value();
         run.config = lesson_attention_config(settings, run.cross());
@@ -42,19 +43,20 @@ Expected<LessonRun> run_lesson(Tokenization tokens, Tokenization key_tokens, con
         if (!r) return Error{r.error()};
         run.result = std::move(r).value();
     } catch (const std::bad_alloc&) {
-        return Error{"not enough memory for " + std::to_string(run.tokens.tokens.size()) + " tokens; use a shorter text"};
+        return Error{"not enough memory for " + std::to_string(run.tokens.tokens.size()) +
+                     " tokens; use a shorter text"};
     }
     return run;
 }
 
-Expected<LessonRun> run_hand_example(Tokenization tokens, const HandModel& model, const LessonRunSettings& settings,
-                                     const AttentionOptions& options) {
+Expected<LessonRun> run_hand_example(Tokenization tokens, const HandModel& model,
+                                     const LessonRunSettings& settings, const AttentionOptions& options) {
     LessonRun run;
     run.tokens = std::move(tokens);
     const auto n = static_cast<Eigen::Index>(run.tokens.tokens.size());
     if (n != model.x.rows()) {
-        return Error{"the hand example has " + std::to_string(model.x.rows()) + " token embeddings but the text has " +
-                     std::to_string(n) + " tokens"};
+        return Error{"the hand example has " + std::to_string(model.x.rows()) +
+                     " token embeddings but the text has " + std::to_string(n) + " tokens"};
     }
     Expected<LessonForward> fwd = hand_forward(model);
     if (!fwd) return Error{fwd.error()};

@@ -26,7 +26,7 @@ struct LessonRun {
     Tokenization tokens;      ///< the queries (and the keys, for self-attention)
     Tokenization key_tokens;  ///< cross-attention only: the keys' sentence; empty otherwise
     LessonForward forward;
-    AttentionConfig config;   ///< what the engine ran with (views never rebuild it)
+    AttentionConfig config;  ///< what the engine ran with (views never rebuild it)
     AttentionResult result;
 
     bool cross() const { return !key_tokens.tokens.empty(); }
@@ -40,14 +40,14 @@ Expected<LessonRun> run_lesson(const std::string& sentence, const std::string& k
 
 /// The same on text tokenized already (the GUI keeps its own tokenization for notices and spans).
 /// An empty key_tokens means self-attention.
-Expected<LessonRun> run_lesson(Tokenization tokens, Tokenization key_tokens, const LessonRunSettings& settings,
-                               const AttentionOptions& options = {});
+Expected<LessonRun> run_lesson(Tokenization tokens, Tokenization key_tokens,
+                               const LessonRunSettings& settings, const AttentionOptions& options = {});
 
 /// The hand example: one head computed from explicit matrices (core/hand_model.h) on text tokenized
 /// already, with the settings' temperature, masks and scale (their head counts are ignored: 1 head).
 /// The token count must equal the rows of model.x ("the hand example has 4 tokens ..." otherwise).
-Expected<LessonRun> run_hand_example(Tokenization tokens, const HandModel& model, const LessonRunSettings& settings,
-                                     const AttentionOptions& options = {});
+Expected<LessonRun> run_hand_example(Tokenization tokens, const HandModel& model,
+                                     const LessonRunSettings& settings, const AttentionOptions& options = {});
 
 /// The attention config a lesson run uses (exposed for views that recompute one stage).
 AttentionConfig lesson_attention_config(const LessonRunSettings& settings, bool cross);

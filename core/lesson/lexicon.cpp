@@ -30,25 +30,47 @@ std::string allowed(const std::array<std::pair<const char*, E>, N>& table) {
 }
 
 const std::array<std::pair<const char*, PartOfSpeech>, 12> kPos = {{
-    {"noun", PartOfSpeech::kNoun}, {"name", PartOfSpeech::kName}, {"pron", PartOfSpeech::kPronoun},
-    {"verb", PartOfSpeech::kVerb}, {"aux", PartOfSpeech::kAux}, {"adj", PartOfSpeech::kAdj},
-    {"adv", PartOfSpeech::kAdv}, {"det", PartOfSpeech::kDet}, {"prep", PartOfSpeech::kPrep},
-    {"conj", PartOfSpeech::kConj}, {"num", PartOfSpeech::kNum}, {"intj", PartOfSpeech::kIntj},
+    {"noun", PartOfSpeech::kNoun},
+    {"name", PartOfSpeech::kName},
+    {"pron", PartOfSpeech::kPronoun},
+    {"verb", PartOfSpeech::kVerb},
+    {"aux", PartOfSpeech::kAux},
+    {"adj", PartOfSpeech::kAdj},
+    {"adv", PartOfSpeech::kAdv},
+    {"det", PartOfSpeech::kDet},
+    {"prep", PartOfSpeech::kPrep},
+    {"conj", PartOfSpeech::kConj},
+    {"num", PartOfSpeech::kNum},
+    {"intj", PartOfSpeech::kIntj},
 }};
 const std::array<std::pair<const char*, SemanticClass>, 9> kClass = {{
-    {"-", SemanticClass::kNone}, {"person", SemanticClass::kPerson}, {"animal", SemanticClass::kAnimal},
-    {"object", SemanticClass::kObject}, {"place", SemanticClass::kPlace}, {"time", SemanticClass::kTime},
-    {"abstract", SemanticClass::kAbstract}, {"event", SemanticClass::kEvent}, {"food", SemanticClass::kFood},
+    {"-", SemanticClass::kNone},
+    {"person", SemanticClass::kPerson},
+    {"animal", SemanticClass::kAnimal},
+    {"object", SemanticClass::kObject},
+    {"place", SemanticClass::kPlace},
+    {"time", SemanticClass::kTime},
+    {"abstract", SemanticClass::kAbstract},
+    {"event", SemanticClass::kEvent},
+    {"food", SemanticClass::kFood},
 }};
 const std::array<std::pair<const char*, GrammaticalNumber>, 3> kNumber = {{
-    {"-", GrammaticalNumber::kNone}, {"sg", GrammaticalNumber::kSingular}, {"pl", GrammaticalNumber::kPlural},
+    {"-", GrammaticalNumber::kNone},
+    {"sg", GrammaticalNumber::kSingular},
+    {"pl", GrammaticalNumber::kPlural},
 }};
 const std::array<std::pair<const char*, Gender>, 3> kGender = {{
-    {"-", Gender::kNone}, {"m", Gender::kMale}, {"f", Gender::kFemale},
+    {"-", Gender::kNone},
+    {"m", Gender::kMale},
+    {"f", Gender::kFemale},
 }};
 const std::array<std::pair<const char*, Refers>, 6> kRefers = {{
-    {"-", Refers::kNone}, {"thing", Refers::kThing}, {"male", Refers::kMale},
-    {"female", Refers::kFemale}, {"plural", Refers::kPlural}, {"person", Refers::kPerson},
+    {"-", Refers::kNone},
+    {"thing", Refers::kThing},
+    {"male", Refers::kMale},
+    {"female", Refers::kFemale},
+    {"plural", Refers::kPlural},
+    {"person", Refers::kPerson},
 }};
 
 template <class E, std::size_t N>
@@ -90,14 +112,15 @@ WordFeatures with_source(WordFeatures f, std::string source) {
 }
 
 /// Inflected forms of table words: plural nouns, verbs with -s, -ed, -ing.
-const WordFeatures* find_base(const Lexicon& table, const std::string& w, std::string& base, std::string_view& rule) {
+const WordFeatures* find_base(const Lexicon& table, const std::string& w, std::string& base,
+                              std::string_view& rule) {
     struct Rule {
         std::string_view suffix;
         std::string_view replacement;
     };
     static constexpr Rule kRules[] = {
-        {"ies", "y"}, {"es", ""}, {"s", ""}, {"ied", "y"}, {"ed", ""}, {"ed", "e"}, {"d", ""},
-        {"ing", ""}, {"ing", "e"}, {"er", ""}, {"est", ""}, {"ly", ""},
+        {"ies", "y"}, {"es", ""},  {"s", ""},    {"ied", "y"}, {"ed", ""},  {"ed", "e"},
+        {"d", ""},    {"ing", ""}, {"ing", "e"}, {"er", ""},   {"est", ""}, {"ly", ""},
     };
     for (const Rule& r : kRules) {
         if (!ends_with(w, r.suffix) || w.size() < r.suffix.size() + 2) continue;
@@ -133,14 +156,32 @@ std::optional<WordFeatures> inflect(WordFeatures f, std::string_view rule) {
         return f;
     }
     if (past_or_ing && (verbal || f.pos == PartOfSpeech::kNoun)) {
-        return WordFeatures{PartOfSpeech::kVerb, SemanticClass::kNone, GrammaticalNumber::kNone, Gender::kNone, Refers::kNone, {}, {}};
+        return WordFeatures{PartOfSpeech::kVerb,
+                            SemanticClass::kNone,
+                            GrammaticalNumber::kNone,
+                            Gender::kNone,
+                            Refers::kNone,
+                            {},
+                            {}};
     }
     if ((rule == "er" || rule == "est") && f.pos == PartOfSpeech::kAdj) return f;
     if (rule == "er" && f.pos == PartOfSpeech::kVerb) {  // teach -> teacher
-        return WordFeatures{PartOfSpeech::kNoun, SemanticClass::kPerson, GrammaticalNumber::kSingular, Gender::kNone, Refers::kNone, {}, {}};
+        return WordFeatures{PartOfSpeech::kNoun,
+                            SemanticClass::kPerson,
+                            GrammaticalNumber::kSingular,
+                            Gender::kNone,
+                            Refers::kNone,
+                            {},
+                            {}};
     }
     if (rule == "ly" && f.pos == PartOfSpeech::kAdj) {
-        return WordFeatures{PartOfSpeech::kAdv, SemanticClass::kNone, GrammaticalNumber::kNone, Gender::kNone, Refers::kNone, {}, {}};
+        return WordFeatures{PartOfSpeech::kAdv,
+                            SemanticClass::kNone,
+                            GrammaticalNumber::kNone,
+                            Gender::kNone,
+                            Refers::kNone,
+                            {},
+                            {}};
     }
     return std::nullopt;
 }
@@ -152,10 +193,18 @@ const char* to_string(PartOfSpeech p) {
     if (p == PartOfSpeech::kSymbol) return "symbol";
     return name_of(p, kPos);
 }
-const char* to_string(SemanticClass c) { return name_of(c, kClass); }
-const char* to_string(GrammaticalNumber n) { return n == GrammaticalNumber::kSingular ? "singular" : n == GrammaticalNumber::kPlural ? "plural" : "-"; }
-const char* to_string(Gender g) { return g == Gender::kMale ? "male" : g == Gender::kFemale ? "female" : "-"; }
-const char* to_string(Refers r) { return name_of(r, kRefers); }
+const char* to_string(SemanticClass c) {
+    return name_of(c, kClass);
+}
+const char* to_string(GrammaticalNumber n) {
+    return n == GrammaticalNumber::kSingular ? "singular" : n == GrammaticalNumber::kPlural ? "plural" : "-";
+}
+const char* to_string(Gender g) {
+    return g == Gender::kMale ? "male" : g == Gender::kFemale ? "female" : "-";
+}
+const char* to_string(Refers r) {
+    return name_of(r, kRefers);
+}
 
 std::string describe(const WordFeatures& f) {
     static const char* const kDot = " \xC2\xB7 ";
@@ -195,22 +244,35 @@ Expected<Lexicon> Lexicon::parse(std::string_view text, const std::string& name)
         const std::string where = name + ":" + std::to_string(line_no) + ": ";
         const std::vector<std::string_view> f = split_fields(line);
         if (f.size() != 6) {
-            return Error{where + "expected 6 tab-separated fields (word, pos, class, number, gender, refers), found " +
-                         std::to_string(f.size())};
+            return Error{
+                where + "expected 6 tab-separated fields (word, pos, class, number, gender, refers), found " +
+                std::to_string(f.size())};
         }
         WordFeatures w;
-        if (!parse_enum(f[1], kPos, w.pos)) return Error{where + "unknown part of speech \"" + std::string(f[1]) + "\"; use one of " + allowed(kPos)};
-        if (!parse_enum(f[2], kClass, w.cls)) return Error{where + "unknown class \"" + std::string(f[2]) + "\"; use one of " + allowed(kClass)};
-        if (!parse_enum(f[3], kNumber, w.number)) return Error{where + "unknown number \"" + std::string(f[3]) + "\"; use one of " + allowed(kNumber)};
-        if (!parse_enum(f[4], kGender, w.gender)) return Error{where + "unknown gender \"" + std::string(f[4]) + "\"; use one of " + allowed(kGender)};
-        if (!parse_enum(f[5], kRefers, w.refers)) return Error{where + "unknown refers value \"" + std::string(f[5]) + "\"; use one of " + allowed(kRefers)};
+        if (!parse_enum(f[1], kPos, w.pos))
+            return Error{where + "unknown part of speech \"" + std::string(f[1]) + "\"; use one of " +
+                         allowed(kPos)};
+        if (!parse_enum(f[2], kClass, w.cls))
+            return Error{where + "unknown class \"" + std::string(f[2]) + "\"; use one of " +
+                         allowed(kClass)};
+        if (!parse_enum(f[3], kNumber, w.number))
+            return Error{where + "unknown number \"" + std::string(f[3]) + "\"; use one of " +
+                         allowed(kNumber)};
+        if (!parse_enum(f[4], kGender, w.gender))
+            return Error{where + "unknown gender \"" + std::string(f[4]) + "\"; use one of " +
+                         allowed(kGender)};
+        if (!parse_enum(f[5], kRefers, w.refers))
+            return Error{where + "unknown refers value \"" + std::string(f[5]) + "\"; use one of " +
+                         allowed(kRefers)};
         std::string word(f[0]);
-        if (word.find(' ') != std::string::npos) return Error{where + "a word may not contain spaces: \"" + word + "\""};
+        if (word.find(' ') != std::string::npos)
+            return Error{where + "a word may not contain spaces: \"" + word + "\""};
         int n_invalid = 0;
         const std::size_t n_cps = decode_utf8(word, &n_invalid).size();
         if (n_invalid > 0) return Error{where + "the word is not valid UTF-8"};
         w.source = "lexicon " + name;
-        if (!lex.m_words.emplace(word, std::move(w)).second) return Error{where + "\"" + word + "\" is listed twice"};
+        if (!lex.m_words.emplace(word, std::move(w)).second)
+            return Error{where + "\"" + word + "\" is listed twice"};
         lex.m_longest = std::max(lex.m_longest, static_cast<int>(n_cps));
         if (end == text.size()) break;
     }
@@ -262,7 +324,8 @@ const LexiconSet& LexiconSet::builtin() {
             if (line.empty() || line[0] == '#') continue;
             const std::size_t tab = line.find('\t');
             if (tab == std::string_view::npos || tab == 0 || tab + 1 >= line.size())
-                throw std::runtime_error("fr-en:" + std::to_string(line_no) + ": expected french TAB english");
+                throw std::runtime_error("fr-en:" + std::to_string(line_no) +
+                                         ": expected french TAB english");
             s.m_fr_en.emplace(std::string(line.substr(0, tab)), std::string(line.substr(tab + 1)));
         }
         return s;
@@ -276,9 +339,18 @@ const LexiconSet& LexiconSet::builtin() {
 WordFeatures LexiconSet::word_features(const Token& token, const Lexicon& table, const char* language) const {
     WordFeatures f;
     switch (token.kind) {
-        case TokenKind::kPunct: f.pos = PartOfSpeech::kPunct; f.source = "punctuation"; return f;
-        case TokenKind::kSymbol: f.pos = PartOfSpeech::kSymbol; f.source = "symbol"; return f;
-        case TokenKind::kNumber: f.pos = PartOfSpeech::kNum; f.source = "digits"; return f;
+        case TokenKind::kPunct:
+            f.pos = PartOfSpeech::kPunct;
+            f.source = "punctuation";
+            return f;
+        case TokenKind::kSymbol:
+            f.pos = PartOfSpeech::kSymbol;
+            f.source = "symbol";
+            return f;
+        case TokenKind::kNumber:
+            f.pos = PartOfSpeech::kNum;
+            f.source = "digits";
+            return f;
         case TokenKind::kCjk:
             if (const WordFeatures* hit = m_zh.find(token.text)) return *hit;
             f.pos = PartOfSpeech::kNoun;
@@ -286,7 +358,8 @@ WordFeatures LexiconSet::word_features(const Token& token, const Lexicon& table,
             f.number = GrammaticalNumber::kSingular;
             f.source = "guess: unknown character, a noun";
             return f;
-        case TokenKind::kWord: break;
+        case TokenKind::kWord:
+            break;
     }
     const std::string& raw = token.text;
     if (const WordFeatures* hit = table.find(raw)) return *hit;  // names are listed capitalised
@@ -306,13 +379,23 @@ WordFeatures LexiconSet::word_features(const Token& token, const Lexicon& table,
     std::string_view rule;
     if (const WordFeatures* b = find_base(table, w, base, rule)) {
         if (const std::optional<WordFeatures> inflected = inflect(*b, rule)) {
-            return with_source(*inflected, "-" + std::string(rule) + " form of \"" + base + "\" (lexicon " + language + ")");
+            return with_source(
+                *inflected, "-" + std::string(rule) + " form of \"" + base + "\" (lexicon " + language + ")");
         }
     }
-    if (ends_with(w, "ly")) { f.pos = PartOfSpeech::kAdv; return with_source(f, "guess: -ly, an adverb"); }
-    if (ends_with(w, "ed") || ends_with(w, "ing")) { f.pos = PartOfSpeech::kVerb; return with_source(f, "guess: -ed/-ing, a verb"); }
+    if (ends_with(w, "ly")) {
+        f.pos = PartOfSpeech::kAdv;
+        return with_source(f, "guess: -ly, an adverb");
+    }
+    if (ends_with(w, "ed") || ends_with(w, "ing")) {
+        f.pos = PartOfSpeech::kVerb;
+        return with_source(f, "guess: -ed/-ing, a verb");
+    }
     for (const char* suffix : {"ous", "ful", "ive", "able", "ible", "less", "ic", "al"}) {
-        if (ends_with(w, suffix)) { f.pos = PartOfSpeech::kAdj; return with_source(f, "guess: -" + std::string(suffix) + ", an adjective"); }
+        if (ends_with(w, suffix)) {
+            f.pos = PartOfSpeech::kAdj;
+            return with_source(f, "guess: -" + std::string(suffix) + ", an adjective");
+        }
     }
     f.pos = PartOfSpeech::kNoun;
     for (const char* suffix : {"tion", "sion", "ment", "ness", "ity", "ism", "ance", "ence"}) {
@@ -331,7 +414,8 @@ WordFeatures LexiconSet::word_features(const Token& token, const Lexicon& table,
     return with_source(f, "guess: unknown word, a noun");
 }
 
-WordFeatures LexiconSet::glossed_features(const Token& token, const Lexicon& table, const char* language) const {
+WordFeatures LexiconSet::glossed_features(const Token& token, const Lexicon& table,
+                                          const char* language) const {
     WordFeatures f = word_features(token, table, language);
     if (&table == &m_fr && token.kind == TokenKind::kWord) {
         const auto it = m_fr_en.find(to_lower_latin(token.text));
@@ -372,7 +456,8 @@ std::vector<WordFeatures> LexiconSet::analyse(const std::vector<Token>& tokens) 
         std::size_t best = 1;
         const WordFeatures* best_hit = m_zh.find(tokens[i].text);
         std::string word = tokens[i].text;
-        for (std::size_t len = 2; len <= static_cast<std::size_t>(m_zh.longest_word()) && i + len <= tokens.size(); ++len) {
+        for (std::size_t len = 2;
+             len <= static_cast<std::size_t>(m_zh.longest_word()) && i + len <= tokens.size(); ++len) {
             const Token& next = tokens[i + len - 1];
             if (next.kind != TokenKind::kCjk || next.byte_begin != tokens[i + len - 2].byte_end) break;
             word += next.text;

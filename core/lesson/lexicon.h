@@ -13,7 +13,22 @@
 
 namespace attnviz {
 
-enum class PartOfSpeech { kNoun, kName, kPronoun, kVerb, kAux, kAdj, kAdv, kDet, kPrep, kConj, kNum, kIntj, kPunct, kSymbol };
+enum class PartOfSpeech {
+    kNoun,
+    kName,
+    kPronoun,
+    kVerb,
+    kAux,
+    kAdj,
+    kAdv,
+    kDet,
+    kPrep,
+    kConj,
+    kNum,
+    kIntj,
+    kPunct,
+    kSymbol
+};
 enum class SemanticClass { kNone, kPerson, kAnimal, kObject, kPlace, kTime, kAbstract, kEvent, kFood };
 enum class GrammaticalNumber { kNone, kSingular, kPlural };
 enum class Gender { kNone, kMale, kFemale };
@@ -26,7 +41,7 @@ struct WordFeatures {
     GrammaticalNumber number = GrammaticalNumber::kNone;
     Gender gender = Gender::kNone;
     Refers refers = Refers::kNone;
-    std::string source;  ///< "lexicon en", or the guess made, e.g. "guess: capitalised, a name"
+    std::string source;   ///< "lexicon en", or the guess made, e.g. "guess: capitalised, a name"
     std::string meaning;  ///< a French word's English gloss (lexicon/fr-en.tsv), else empty: the word itself
 };
 
@@ -41,7 +56,7 @@ std::string describe(const WordFeatures& f);
 
 /// One language's word table.
 class Lexicon {
-public:
+  public:
     /// Parses the file format documented in README.md ("Lexicon files"): lines of
     /// word TAB pos TAB class TAB number TAB gender TAB refers, '#' comments. Errors read
     /// "<name>:<line>: <what>"; duplicate words are errors.
@@ -55,14 +70,14 @@ public:
     /// The longest word, in code points (for matching multi-character Chinese words).
     int longest_word() const { return m_longest; }
 
-private:
+  private:
     std::unordered_map<std::string, WordFeatures> m_words;
     int m_longest = 0;
 };
 
 /// The built-in lexicons (English, French, Chinese) embedded from assets/lexicon/ at build time.
 class LexiconSet {
-public:
+  public:
     /// The embedded tables. Throws std::runtime_error if an embedded file is malformed (a build defect
     /// that the tests catch).
     static const LexiconSet& builtin();
@@ -79,7 +94,7 @@ public:
     const Lexicon& french() const { return m_fr; }
     const Lexicon& chinese() const { return m_zh; }
 
-private:
+  private:
     WordFeatures word_features(const Token& token, const Lexicon& table, const char* language) const;
     /// word_features, with a French word's English gloss as its meaning.
     WordFeatures glossed_features(const Token& token, const Lexicon& table, const char* language) const;

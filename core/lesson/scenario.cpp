@@ -31,7 +31,7 @@ std::string stem_of(const std::string& file) {
 
 /// Reads the members of an object one by one, checking types; unknown members become warnings.
 class ObjectReader {
-public:
+  public:
     ObjectReader(const JsonValue& obj, std::string file, std::string path, std::vector<std::string>& warnings)
         : m_obj(obj), m_file(std::move(file)), m_path(std::move(path)), m_warnings(warnings) {}
 
@@ -47,7 +47,8 @@ public:
         const JsonValue* v = take(key);
         if (v == nullptr) return {};
         if (!v->is_int() || v->as_int() < lo || v->as_int() > hi) {
-            return where(m_file, *v, m_path + "." + key) + " must be a whole number from " + std::to_string(lo) + " to " + std::to_string(hi);
+            return where(m_file, *v, m_path + "." + key) + " must be a whole number from " +
+                   std::to_string(lo) + " to " + std::to_string(hi);
         }
         out = static_cast<int>(v->as_int());
         return {};
@@ -91,7 +92,8 @@ public:
         if (v == nullptr) return required ? missing(key) : Status{};
         const std::string path = m_path + "." + key;
         if (!v->is_array() || v->items().empty() || v->items().size() > kMaxMatrixSide) {
-            return where(m_file, *v, path) + " must be an array of 1 to " + std::to_string(kMaxMatrixSide) + " rows";
+            return where(m_file, *v, path) + " must be an array of 1 to " + std::to_string(kMaxMatrixSide) +
+                   " rows";
         }
         const std::vector<JsonValue>& rows = v->items();
         const std::size_t n_cols = rows.front().is_array() ? rows.front().items().size() : 0;
@@ -99,7 +101,8 @@ public:
         for (std::size_t i = 0; i < rows.size(); ++i) {
             const std::string row_path = path + "[" + std::to_string(i) + "]";
             if (!rows[i].is_array() || rows[i].items().empty() || rows[i].items().size() > kMaxMatrixSide) {
-                return where(m_file, rows[i], row_path) + " must be an array of 1 to " + std::to_string(kMaxMatrixSide) + " numbers";
+                return where(m_file, rows[i], row_path) + " must be an array of 1 to " +
+                       std::to_string(kMaxMatrixSide) + " numbers";
             }
             if (rows[i].items().size() != n_cols) {
                 return where(m_file, rows[i], row_path) + " has " + std::to_string(rows[i].items().size()) +
@@ -107,12 +110,14 @@ public:
             }
             for (std::size_t j = 0; j < n_cols; ++j) {
                 const JsonValue& e = rows[i].items()[j];
-                const bool in_range = e.is_number() && std::isfinite(e.as_number()) && std::fabs(e.as_number()) <= static_cast<double>(kHandModelMaxAbs);
+                const bool in_range = e.is_number() && std::isfinite(e.as_number()) &&
+                                      std::fabs(e.as_number()) <= static_cast<double>(kHandModelMaxAbs);
                 if (!in_range) {
-                    return where(m_file, e, row_path + "[" + std::to_string(j) + "]") + " must be a number within +-" +
-                           std::to_string(static_cast<int>(kHandModelMaxAbs));
+                    return where(m_file, e, row_path + "[" + std::to_string(j) + "]") +
+                           " must be a number within +-" + std::to_string(static_cast<int>(kHandModelMaxAbs));
                 }
-                out(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = static_cast<float>(e.as_number());
+                out(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) =
+                    static_cast<float>(e.as_number());
             }
         }
         return {};
@@ -122,12 +127,13 @@ public:
     void warn_unknown() {
         for (const auto& [key, value] : m_obj.members()) {
             if (std::find(m_taken.begin(), m_taken.end(), key) == m_taken.end()) {
-                m_warnings.push_back(where(m_file, value, m_path + "." + key) + " is not a scenario field; ignored");
+                m_warnings.push_back(where(m_file, value, m_path + "." + key) +
+                                     " is not a scenario field; ignored");
             }
         }
     }
 
-private:
+  private:
     const JsonValue* take(const char* key) {
         m_taken.emplace_back(key);
         return m_obj.find(key);
@@ -143,8 +149,8 @@ private:
     std::vector<std::string> m_taken;
 };
 
-#define ATTNVIZ_TRY(expr)                       \
-    do {                                        \
+#define ATTNVIZ_TRY(expr)                                      \
+    do {                                                       \
         if (Status s_ = (expr); !s_.empty()) return Error{s_}; \
     } while (false)
 
@@ -165,7 +171,8 @@ Expected<Scenario> parse_scenario(const std::string& text, const std::string& na
     ATTNVIZ_TRY(top.integer("order", 0, 1000, sc.order));
     if (sc.title.empty()) sc.title = sc.name;
     if (sc.sentence.find_first_not_of(" \t\r\n") == std::string::npos) {
-        return Error{where(name, *doc->find("sentence"), "$.sentence") + " is empty; give the sentence to show"};
+        return Error{where(name, *doc->find("sentence"), "$.sentence") +
+                     " is empty; give the sentence to show"};
     }
     Status error;
     if (const JsonValue* settings = top.object("settings", error)) {
@@ -180,12 +187,14 @@ Expected<Scenario> parse_scenario(const std::string& text, const std::string& na
         ATTNVIZ_TRY(s.integer("focus_head", 0, lesson::kMaxHeads - 1, sc.focus_head));
         s.warn_unknown();
         if (sc.focus_head >= sc.settings.n_heads) {
-            return Error{where(name, *settings, "$.settings") + ": focus_head (" + std::to_string(sc.focus_head) +
-                         ") must be below heads (" + std::to_string(sc.settings.n_heads) + ")"};
+            return Error{where(name, *settings, "$.settings") + ": focus_head (" +
+                         std::to_string(sc.focus_head) + ") must be below heads (" +
+                         std::to_string(sc.settings.n_heads) + ")"};
         }
         if (sc.settings.n_heads % sc.settings.n_kv_heads != 0) {
-            return Error{where(name, *settings, "$.settings") + ": kv_heads (" + std::to_string(sc.settings.n_kv_heads) +
-                         ") must divide heads (" + std::to_string(sc.settings.n_heads) + ")"};
+            return Error{where(name, *settings, "$.settings") + ": kv_heads (" +
+                         std::to_string(sc.settings.n_kv_heads) + ") must divide heads (" +
+                         std::to_string(sc.settings.n_heads) + ")"};
         }
     }
     ATTNVIZ_TRY(error);
@@ -208,11 +217,13 @@ Expected<Scenario> parse_scenario(const std::string& text, const std::string& na
         ATTNVIZ_TRY(r.matrix("w_k", true, m.w_k));
         ATTNVIZ_TRY(r.matrix("w_v", true, m.w_v));
         r.warn_unknown();
-        if (Status bad = validate_hand_model(m); !bad.empty()) return Error{where(name, *hand, "$.hand_model") + ": " + bad};
+        if (Status bad = validate_hand_model(m); !bad.empty())
+            return Error{where(name, *hand, "$.hand_model") + ": " + bad};
         const std::size_t n_tokens = tokenize(sc.sentence).tokens.size();
         if (n_tokens != static_cast<std::size_t>(m.x.rows())) {
-            return Error{where(name, *hand->find("x"), "$.hand_model.x") + " has " + std::to_string(m.x.rows()) +
-                         " rows but the sentence has " + std::to_string(n_tokens) + " tokens; give one row per token"};
+            return Error{where(name, *hand->find("x"), "$.hand_model.x") + " has " +
+                         std::to_string(m.x.rows()) + " rows but the sentence has " +
+                         std::to_string(n_tokens) + " tokens; give one row per token"};
         }
         sc.hand_model = std::move(m);
     }

@@ -20,19 +20,19 @@ struct ScenarioQuiz {
 };
 
 struct Scenario {
-    std::string name;          ///< file stem: "pod"
+    std::string name;  ///< file stem: "pod"
     std::string title;
     std::string sentence;
-    std::string key_sentence;  ///< non-empty: cross-attention, keys and values from this sentence
+    std::string key_sentence;    ///< non-empty: cross-attention, keys and values from this sentence
     LessonRunSettings settings;  ///< "settings": heads, kv_heads, temperature, causal, window, scale
-    std::string query;         ///< the token selected first: its text, or its index as digits
-    int focus_head = 0;        ///< the head shown first
+    std::string query;           ///< the token selected first: its text, or its index as digits
+    int focus_head = 0;          ///< the head shown first
     std::string explanation;
     std::optional<ScenarioQuiz> quiz;
     /// "hand_model": explicit embeddings and W_q, W_k, W_v for one head (the hand example), used
     /// instead of the lesson model; x has one row per token of the sentence.
     std::optional<HandModel> hand_model;
-    int order = 100;           ///< place in the built-in list (lessons in teaching order)
+    int order = 100;                    ///< place in the built-in list (lessons in teaching order)
     std::vector<std::string> warnings;  ///< unknown keys, ignored (a newer file read by an older build)
 };
 

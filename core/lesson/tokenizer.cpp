@@ -27,7 +27,7 @@ bool is_unspaced_mark(char32_t c) {
            (c >= 0x102B && c <= 0x103E) || (c >= 0x1056 && c <= 0x1059) || (c >= 0x105E && c <= 0x1060) ||
            (c >= 0x1062 && c <= 0x1064) || (c >= 0x1067 && c <= 0x106D) || (c >= 0x1071 && c <= 0x1074) ||
            (c >= 0x1082 && c <= 0x108D) || c == 0x108F || (c >= 0x109A && c <= 0x109D) ||  // Myanmar
-           (c >= 0x17B4 && c <= 0x17D3) || c == 0x17DD;                                     // Khmer
+           (c >= 0x17B4 && c <= 0x17D3) || c == 0x17DD;                                    // Khmer
 }
 
 bool is_space_or_control(char32_t c) {
@@ -55,7 +55,9 @@ bool is_punct(char32_t c) {
            c == 0xAB || c == 0xBB || c == 0xB7;
 }
 
-bool is_digit(char32_t c) { return (c >= '0' && c <= '9') || (c >= 0xFF10 && c <= 0xFF19); }
+bool is_digit(char32_t c) {
+    return (c >= '0' && c <= '9') || (c >= 0xFF10 && c <= 0xFF19);
+}
 
 /// Letters of space-separated scripts: ASCII, Latin-1 and beyond, Greek, Cyrillic, Hangul, ...
 /// Everything from U+00C0 that is not punctuation, a symbol block, CJK or space counts as a letter.
@@ -66,21 +68,25 @@ bool is_letter(char32_t c) {
         c == kReplacement) {
         return false;
     }
-    if (c >= 0x2000 && c <= 0x2BFF) return false;   // punctuation, arrows, math, technical, box drawing
-    if (c >= 0x1F000) return false;                  // emoji and pictographs
-    if (c >= 0xE000 && c <= 0xF8FF) return false;   // private use
+    if (c >= 0x2000 && c <= 0x2BFF) return false;  // punctuation, arrows, math, technical, box drawing
+    if (c >= 0x1F000) return false;                // emoji and pictographs
+    if (c >= 0xE000 && c <= 0xF8FF) return false;  // private use
     return true;
 }
 
-bool is_apostrophe(char32_t c) { return c == '\'' || c == 0x2019; }
+bool is_apostrophe(char32_t c) {
+    return c == '\'' || c == 0x2019;
+}
 
 }  // namespace
 
 std::string to_lower_latin(std::string_view word) {
     std::string out;
     for (char32_t c : decode_utf8(word)) {
-        if ((c >= 'A' && c <= 'Z') || (c >= 0xC0 && c <= 0xDE && c != 0xD7)) c += 32;
-        else if (c >= 0x100 && c <= 0x17F && c % 2 == 0 && c != 0x130 && c != 0x138) c += 1;
+        if ((c >= 'A' && c <= 'Z') || (c >= 0xC0 && c <= 0xDE && c != 0xD7))
+            c += 32;
+        else if (c >= 0x100 && c <= 0x17F && c % 2 == 0 && c != 0x130 && c != 0x138)
+            c += 1;
         append_utf8(out, c);
     }
     return out;
@@ -135,15 +141,22 @@ Tokenization tokenize(std::string_view input, int max_tokens) {
             std::size_t k = i + 1;
             for (;;) {
                 k = attach_marks(k);
-                if (k < cps.size() && (is_letter(cps[k]) || is_digit(cps[k]))) { ++k; continue; }  // word0, gpt4
+                if (k < cps.size() && (is_letter(cps[k]) || is_digit(cps[k]))) {
+                    ++k;
+                    continue;
+                }  // word0, gpt4
                 // A hyphen between letters stays inside the word (well-known); an apostrophe starts
                 // a clitic of its own (it's -> it 's; don't -> do n't is not attempted).
-                if (k + 1 < cps.size() && cps[k] == '-' && is_letter(cps[k + 1])) { k += 2; continue; }
+                if (k + 1 < cps.size() && cps[k] == '-' && is_letter(cps[k + 1])) {
+                    k += 2;
+                    continue;
+                }
                 break;
             }
             emit(i, k, TokenKind::kWord);
             i = k;
-        } else if (is_apostrophe(c) && i > 0 && is_letter(cps[i - 1]) && i + 1 < cps.size() && is_letter(cps[i + 1])) {
+        } else if (is_apostrophe(c) && i > 0 && is_letter(cps[i - 1]) && i + 1 < cps.size() &&
+                   is_letter(cps[i + 1])) {
             std::size_t k = i + 1;
             while (k < cps.size() && is_letter(cps[k])) ++k;
             emit(i, k, TokenKind::kWord);
@@ -151,8 +164,14 @@ Tokenization tokenize(std::string_view input, int max_tokens) {
         } else if (is_digit(c)) {
             std::size_t k = i + 1;
             for (;;) {
-                if (k < cps.size() && is_digit(cps[k])) { ++k; continue; }
-                if (k + 1 < cps.size() && (cps[k] == '.' || cps[k] == ',') && is_digit(cps[k + 1])) { k += 2; continue; }
+                if (k < cps.size() && is_digit(cps[k])) {
+                    ++k;
+                    continue;
+                }
+                if (k + 1 < cps.size() && (cps[k] == '.' || cps[k] == ',') && is_digit(cps[k + 1])) {
+                    k += 2;
+                    continue;
+                }
                 break;
             }
             emit(i, k, TokenKind::kNumber);
@@ -188,8 +207,10 @@ std::string token_display_label(std::string_view token_text) {
             out += "\xE2\x80\xA6";  // …
             break;
         }
-        if (c < 0x20) c = 0x2400 + c;      // control pictures
-        else if (c == 0x7F) c = 0x2421;
+        if (c < 0x20)
+            c = 0x2400 + c;  // control pictures
+        else if (c == 0x7F)
+            c = 0x2421;
         append_utf8(out, c);
         ++n;
     }

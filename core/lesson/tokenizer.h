@@ -31,10 +31,10 @@ struct Token {
 };
 
 struct Tokenization {
-    std::string text;            ///< the input with every invalid UTF-8 byte replaced by U+FFFD
-    std::vector<Token> tokens;   ///< at most the cap
-    int n_invalid_bytes = 0;     ///< how many bytes were replaced
-    int n_tokens_total = 0;      ///< tokens the whole text has, counted past the cap
+    std::string text;           ///< the input with every invalid UTF-8 byte replaced by U+FFFD
+    std::vector<Token> tokens;  ///< at most the cap
+    int n_invalid_bytes = 0;    ///< how many bytes were replaced
+    int n_tokens_total = 0;     ///< tokens the whole text has, counted past the cap
 
     bool truncated() const { return n_tokens_total > static_cast<int>(tokens.size()); }
 };

@@ -33,7 +33,7 @@ std::uint64_t merge_key(const Merge& m) {
 /// A min-heap with four children per node (fewer levels, so fewer cache misses on long words), ordered by
 /// merge_key: the same pop order as `tokenizers`' quaternary heap.
 class MergeQueue {
-public:
+  public:
     bool empty() const { return m_items.empty(); }
     void push(const Merge& m) {
         std::size_t i = m_items.size();
@@ -66,7 +66,7 @@ public:
         return top;
     }
 
-private:
+  private:
     struct Item {
         std::uint64_t key;
         Merge merge;

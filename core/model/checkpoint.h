@@ -1,8 +1,8 @@
 // A loaded checkpoint: its config and every weight as float32 views, validated, ready for the forward pass.
 #pragma once
 
-#include "core/base/expected.h"
 #include "core/base/eigen.h"
+#include "core/base/expected.h"
 #include "core/base/types.h"
 #include "core/model/model_config.h"
 
@@ -36,7 +36,7 @@ struct WeightView {
 struct Linear {
     WeightView weight;  ///< [out, in], or [in, out] when stored_in_out
     bool stored_in_out = false;
-    WeightView bias;    ///< [1, out], or empty
+    WeightView bias;  ///< [1, out], or empty
     int n_in() const { return stored_in_out ? weight.rows : weight.cols; }
     int n_out() const { return stored_in_out ? weight.cols : weight.rows; }
 };
@@ -54,21 +54,21 @@ struct LayerWeights {
     Norm attn_norm;  ///< ln_1 / input_layernorm
     Linear q, k, v, o;
     Norm q_norm, k_norm;
-    Norm mlp_norm;   ///< ln_2 / post_attention_layernorm
+    Norm mlp_norm;  ///< ln_2 / post_attention_layernorm
     Linear gate, up, down;
 };
 
 struct ModelWeights {
-    WeightView token_embedding;     ///< [vocab_size, d_model] (wte / embed_tokens)
-    WeightView position_embedding;  ///< [n_ctx, d_model] (GPT-2's wpe), else empty
+    WeightView token_embedding;        ///< [vocab_size, d_model] (wte / embed_tokens)
+    WeightView position_embedding;     ///< [n_ctx, d_model] (GPT-2's wpe), else empty
     std::vector<LayerWeights> layers;  ///< [n_layers]
-    Norm final_norm;                ///< ln_f / norm
-    Linear lm_head;                 ///< [vocab_size, d_model]; the token embedding when tied
+    Norm final_norm;                   ///< ln_f / norm
+    Linear lm_head;                    ///< [vocab_size, d_model]; the token embedding when tied
 };
 
 /// The stored element type of a checkpoint's tensors ("F32", "F16", "BF16"; "mixed" if several).
 struct Checkpoint {
-    std::string dir;        ///< the folder the files were read from (a snapshot for a cache folder)
+    std::string dir;  ///< the folder the files were read from (a snapshot for a cache folder)
     ModelConfig config;
     ModelWeights weights;
     std::string dtype;
@@ -102,7 +102,8 @@ struct LoadOptions {
 /// or a Hugging Face cache folder (models--ORG--NAME, resolved through refs/main to snapshots/REV/).
 /// Validates every header and every tensor (dtype, shape implied by the config, byte ranges, non-finite
 /// values) before the model is returned; errors name the file, the tensor and what to do.
-Expected<std::shared_ptr<const Checkpoint>> load_checkpoint(const std::string& path, const LoadOptions& options = {});
+Expected<std::shared_ptr<const Checkpoint>> load_checkpoint(const std::string& path,
+                                                            const LoadOptions& options = {});
 
 /// A model held in memory (the built-in model, embedded in the binary): config.json's text and the bytes of
 /// its safetensors files (name, bytes), which must outlive the returned checkpoint. Validated exactly as

@@ -30,11 +30,11 @@ struct HeadTemperature {
 /// Changes to the model's attention. The default is the model as trained; every field is exact (no
 /// approximation): the forward with the defaults is bitwise the plain forward.
 struct Interventions {
-    double temperature = 1.0;                     ///< every head, in [0, +inf] (0 = argmax, inf = uniform)
-    std::vector<HeadTemperature> temperatures;    ///< overrides of `temperature`, later entries win
-    bool causal = true;                           ///< false: every position sees the future too
-    int window = -1;                              ///< -1: the model's own (sliding_window or none); 0: none; W >= 1
-    std::vector<HeadRef> ablated;                 ///< heads whose output is zeroed before o_proj
+    double temperature = 1.0;                   ///< every head, in [0, +inf] (0 = argmax, inf = uniform)
+    std::vector<HeadTemperature> temperatures;  ///< overrides of `temperature`, later entries win
+    bool causal = true;                         ///< false: every position sees the future too
+    int window = -1;               ///< -1: the model's own (sliding_window or none); 0: none; W >= 1
+    std::vector<HeadRef> ablated;  ///< heads whose output is zeroed before o_proj
 
     /// The temperature head (layer, head) runs at.
     double temperature_for(int layer, int head) const;
@@ -49,12 +49,13 @@ Status validate_interventions(const Interventions& interventions, const ModelCon
 /// What to keep of a forward pass. Attention weights are what the views show; q/k/v and scores feed the
 /// glass-box views of one head and cost n x head_dim (n x n for scores) per head.
 struct ForwardOptions {
-    bool keep_attention = true;  ///< weights [n_heads, n, n] per layer (the reference path); false: flash path
-    bool keep_qkv = false;       ///< q, k, v per layer after RoPE (and q_norm / k_norm)
-    bool keep_scores = false;    ///< scaled scores Q K^T * s per layer and head (runs the reference path)
-    bool keep_residual = true;   ///< the residual stream entering each layer (needed by rerun_from_layer)
-    bool all_logits = false;     ///< logits of every position; false: the last position only
-    int n_threads = 0;           ///< 0 = default_thread_count()
+    bool keep_attention =
+        true;                   ///< weights [n_heads, n, n] per layer (the reference path); false: flash path
+    bool keep_qkv = false;      ///< q, k, v per layer after RoPE (and q_norm / k_norm)
+    bool keep_scores = false;   ///< scaled scores Q K^T * s per layer and head (runs the reference path)
+    bool keep_residual = true;  ///< the residual stream entering each layer (needed by rerun_from_layer)
+    bool all_logits = false;    ///< logits of every position; false: the last position only
+    int n_threads = 0;          ///< 0 = default_thread_count()
     /// Checked before each layer: once set, the pass stops and returns an error ("cancelled"); a KV
     /// cache session stays as it was. nullptr: not cancellable.
     const std::atomic<bool>* cancel = nullptr;
@@ -74,10 +75,10 @@ struct LayerAttention {
 };
 
 struct ForwardResult {
-    std::vector<int> token_ids;         ///< [n]
-    Interventions interventions;        ///< what it ran with
-    std::vector<LayerAttention> layers; ///< [n_layers]
-    MatrixRM logits;                    ///< [n, vocab] (all_logits) or [1, vocab] (last position)
+    std::vector<int> token_ids;          ///< [n]
+    Interventions interventions;         ///< what it ran with
+    std::vector<LayerAttention> layers;  ///< [n_layers]
+    MatrixRM logits;                     ///< [n, vocab] (all_logits) or [1, vocab] (last position)
 };
 
 /// Runs the model on token ids (each in [0, vocab_size), 1 <= n <= n_ctx). Identical results from run to
@@ -113,7 +114,7 @@ std::vector<TokenProbability> top_k(const float* logits, int vocab_size, int k);
 /// computes only the new positions, reusing the cached K and V (after RoPE) of earlier ones. Results equal
 /// run_forward on the whole sequence (with the same interventions) to float rounding.
 class KvCacheSession {
-public:
+  public:
     KvCacheSession(std::shared_ptr<const Checkpoint> model, Interventions interventions);
     /// Appends tokens (the prompt, then one or more generated ones) and returns the logits of the
     /// appended positions [n_new, vocab] (all_logits; else the last one, [1, vocab]) and, when kept, their
@@ -125,7 +126,7 @@ public:
     /// Bytes held by the cached K and V.
     std::int64_t cache_bytes() const;
 
-private:
+  private:
     struct State;
     std::shared_ptr<const Checkpoint> m_model;
     Interventions m_interventions;

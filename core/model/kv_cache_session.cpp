@@ -102,7 +102,8 @@ Expected<ForwardResult> extend_with_decoded(const ForwardResult& prefix, const F
     const int n_old = static_cast<int>(prefix.token_ids.size());
     const int n_total = static_cast<int>(decoded.token_ids.size());
     const int n_new = n_total - n_old;
-    if (n_new < 1 || !std::equal(prefix.token_ids.begin(), prefix.token_ids.end(), decoded.token_ids.begin())) {
+    if (n_new < 1 ||
+        !std::equal(prefix.token_ids.begin(), prefix.token_ids.end(), decoded.token_ids.begin())) {
         return Error{"the decoded run does not continue the prefix's tokens"};
     }
     ForwardResult out;

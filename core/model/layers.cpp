@@ -1,8 +1,8 @@
 // Norms, RoPE and MLP nonlinearities in the float32 arithmetic of transformers' PyTorch modules.
 #include "core/model/layers.h"
 
-#include "core/base/parallel.h"
 #include "core/base/eigen.h"
+#include "core/base/parallel.h"
 
 #include <algorithm>
 #include <cmath>

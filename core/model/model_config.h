@@ -36,19 +36,19 @@ struct ModelConfig {
     int head_dim = 0;        ///< head_dim when given, else d_model / n_heads
     int d_ff = 0;            ///< intermediate_size / n_inner (GPT-2 default 4 * d_model)
     int vocab_size = 0;
-    int n_ctx = 0;           ///< max_position_embeddings / n_positions: longest input accepted
-    double norm_eps = 1e-5;  ///< layer_norm_epsilon / rms_norm_eps
-    bool layer_norm = false; ///< true: LayerNorm with bias (GPT-2); false: RMSNorm (Llama family)
+    int n_ctx = 0;                ///< max_position_embeddings / n_positions: longest input accepted
+    double norm_eps = 1e-5;       ///< layer_norm_epsilon / rms_norm_eps
+    bool layer_norm = false;      ///< true: LayerNorm with bias (GPT-2); false: RMSNorm (Llama family)
     double rope_theta = 10000.0;  ///< unused for GPT-2 (learned positions)
     RopeScaling rope_scaling;
     int sliding_window = 0;  ///< Mistral (and Qwen2 with use_sliding_window): keys per query; 0 = none
     Activation activation = Activation::kSilu;
     bool tie_word_embeddings = false;  ///< lm_head reuses the token embedding
-    bool qkv_bias = false;   ///< q/k/v projections have biases (GPT-2, Qwen2, attention_bias)
-    bool o_bias = false;     ///< output projection has a bias (GPT-2, attention_bias)
-    bool mlp_bias = false;   ///< MLP projections have biases (GPT-2, mlp_bias)
-    bool qk_norm = false;    ///< Qwen3: RMSNorm over each head's q and k (weights [head_dim]) before RoPE
-    int bos_token_id = -1;   ///< -1 when the config names none
+    bool qkv_bias = false;             ///< q/k/v projections have biases (GPT-2, Qwen2, attention_bias)
+    bool o_bias = false;               ///< output projection has a bias (GPT-2, attention_bias)
+    bool mlp_bias = false;             ///< MLP projections have biases (GPT-2, mlp_bias)
+    bool qk_norm = false;   ///< Qwen3: RMSNorm over each head's q and k (weights [head_dim]) before RoPE
+    int bos_token_id = -1;  ///< -1 when the config names none
     int eos_token_id = -1;
 };
 

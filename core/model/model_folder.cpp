@@ -120,7 +120,7 @@ Expected<std::string> resolve_model_dir(const std::string& path) {
 }
 
 Expected<std::vector<std::pair<std::string, std::string>>> parse_weight_index(const std::string& text,
-                                                                          const std::string& index_path) {
+                                                                              const std::string& index_path) {
     Expected<JsonValue> json = parse_json(text, index_path);
     if (!json) return Error{json.error()};
     const JsonValue* map = json->is_object() ? json->find("weight_map") : nullptr;
@@ -164,7 +164,8 @@ Expected<WeightFiles> find_weight_files(const std::string& model_dir) {
     out.index_path = index.string();
     Expected<std::string> text = read_file_bytes(out.index_path, kMaxIndexBytes);
     if (!text) return Error{text.error()};
-    Expected<std::vector<std::pair<std::string, std::string>>> map = parse_weight_index(text.value(), out.index_path);
+    Expected<std::vector<std::pair<std::string, std::string>>> map =
+        parse_weight_index(text.value(), out.index_path);
     if (!map) return Error{map.error()};
     out.weight_map = std::move(map.value());
     std::set<std::string> seen;
@@ -172,8 +173,8 @@ Expected<WeightFiles> find_weight_files(const std::string& model_dir) {
         if (seen.insert(shard).second) {
             const fs::path shard_path = dir / shard;
             if (!is_file(shard_path)) {
-                return Error{out.index_path + ": shard " + shard + " (holding " + tensor + ") is missing from " +
-                             model_dir + "; download every shard"};
+                return Error{out.index_path + ": shard " + shard + " (holding " + tensor +
+                             ") is missing from " + model_dir + "; download every shard"};
             }
             out.paths.push_back(shard_path.string());
         }

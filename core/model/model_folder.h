@@ -33,6 +33,6 @@ Expected<WeightFiles> find_weight_files(const std::string& model_dir);
 /// component, not "." or "..", no '/', '\\' or NUL). Tensor names are unique (JSON keys). `index_path` is
 /// used in errors.
 Expected<std::vector<std::pair<std::string, std::string>>> parse_weight_index(const std::string& text,
-                                                                          const std::string& index_path);
+                                                                              const std::string& index_path);
 
 }  // namespace attnviz::model

@@ -112,9 +112,10 @@ Expected<ComputeResult> run_compute_request(const ComputeRequest& request,
     const bool reuse = !request.session && previous != nullptr && previous->token_ids == request.token_ids &&
                        static_cast<int>(previous->layers.size()) == n_layers && !previous->layers.empty() &&
                        previous->layers.front().residual_in.rows() > 0;
-    Expected<ForwardResult> run = request.session ? run_decode(request, options, out)
-                                  : reuse ? rerun_forward(*model, *previous, request.interventions, options)
-                                          : run_forward(*model, request.token_ids, request.interventions, options);
+    Expected<ForwardResult> run =
+        request.session ? run_decode(request, options, out)
+        : reuse         ? rerun_forward(*model, *previous, request.interventions, options)
+                        : run_forward(*model, request.token_ids, request.interventions, options);
     if (!run) return Error{run.error()};
     if (reuse)
         out.first_computed_layer =

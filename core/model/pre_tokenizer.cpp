@@ -43,7 +43,7 @@ namespace {
 
 /// Match data, a match context and (for JIT) a stack big enough for long runs of one class.
 class MatchState {
-public:
+  public:
     explicit MatchState(const pcre2_code* code, bool jit) {
         m_data = pcre2_match_data_create_from_pattern(code, nullptr);
         m_context = pcre2_match_context_create(nullptr);
@@ -62,7 +62,7 @@ public:
     pcre2_match_data* data() const { return m_data; }
     pcre2_match_context* context() const { return m_context; }
 
-private:
+  private:
     pcre2_match_data* m_data = nullptr;
     pcre2_match_context* m_context = nullptr;
     pcre2_jit_stack* m_stack = nullptr;

@@ -34,7 +34,7 @@ struct Token {
 };
 
 class Tokenizer {
-public:
+  public:
     virtual ~Tokenizer() = default;
     /// Encodes UTF-8 text as Hugging Face's tokenizer.encode(text, add_special_tokens=...) does.
     /// Invalid UTF-8 bytes are handled as `tokenizers` handles them after lossy decoding (U+FFFD).
@@ -56,7 +56,8 @@ constexpr std::int64_t kMaxTokenizerBytes = 256LL << 20;
 /// Errors name the file and the JSON path ("tokenizer.json: model.merges[12]: ...").
 Expected<std::shared_ptr<const Tokenizer>> load_tokenizer_json(const std::string& path);
 /// Parses tokenizer.json text (the body of load_tokenizer_json); `name` is used in errors.
-Expected<std::shared_ptr<const Tokenizer>> parse_tokenizer_json(const std::string& text, const std::string& name);
+Expected<std::shared_ptr<const Tokenizer>> parse_tokenizer_json(const std::string& text,
+                                                                const std::string& name);
 /// GPT-2's older layout: vocab.json + merges.txt (byte-level BPE, no special tokens added).
 Expected<std::shared_ptr<const Tokenizer>> load_gpt2_vocab_merges(const std::string& vocab_path,
                                                                   const std::string& merges_path);

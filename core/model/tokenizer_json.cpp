@@ -98,7 +98,7 @@ std::string render_bytes(const std::string& bytes) {
 // [SECTION] the tokenizer
 
 class HfTokenizer final : public Tokenizer {
-public:
+  public:
     std::optional<Normalizer> normalizer;
     std::optional<PreTokenizer> pre_tokenizer;
     BpeModel model;
@@ -134,7 +134,7 @@ public:
     std::string display(int id) const override;
     int vocab_size() const override { return n_vocab; }
 
-private:
+  private:
     struct Match {
         std::size_t begin, end;
         std::size_t added_index;
@@ -400,7 +400,7 @@ std::string quoted(const std::string& s) {
 }
 
 class ConfigReader {
-public:
+  public:
     explicit ConfigReader(std::string name) : m_name(std::move(name)) {}
 
     const std::string& error() const { return m_error; }
@@ -925,7 +925,7 @@ public:
         return true;
     }
 
-private:
+  private:
     std::string m_name;
     std::string m_error;
 };

@@ -58,7 +58,7 @@ bool is_word_char(char32_t cp);
 // [SECTION] regular expressions (PCRE2, UTF + UCP, JIT when available)
 
 class Regex {
-public:
+  public:
     /// Compiles `pattern` (a literal string when `literal`); errors give PCRE2's message and offset.
     static Expected<std::shared_ptr<const Regex>> compile(const std::string& pattern, bool literal);
     ~Regex();
@@ -71,7 +71,7 @@ public:
     /// True when the pattern matches somewhere in text.
     bool matches(std::string_view text) const;
 
-private:
+  private:
     Regex() = default;
     struct Impl;
     std::unique_ptr<Impl> m_impl;
@@ -133,7 +133,7 @@ bool byte_level_decode(std::string_view token, std::string& out);
 // [SECTION] the BPE model
 
 class BpeModel {
-public:
+  public:
     struct Piece {
         int id;
         std::size_t begin;  ///< byte offsets in the word
@@ -162,7 +162,7 @@ public:
     /// Appends the tokens of one pre-token (`tokenizers` BPE::tokenize, with a bounded cache).
     void tokenize(std::string_view word, std::vector<Piece>& out) const;
 
-private:
+  private:
     void tokenize_word(std::string_view word, std::size_t offset, std::vector<Piece>& out) const;
     void tokenize_cached(std::string_view word, std::vector<Piece>& out) const;
     void merge_word(std::string_view word, std::vector<Piece>& out) const;

@@ -47,10 +47,10 @@ TEST(ArgParse, CountsRejectWhatIsNotAWholeNumberInRange) {
 }
 
 TEST(ArgParse, CountSuffixesMeetTheRangeEdgesExactly) {
-    EXPECT_EQ(count("1024k", 1, 1 << 20), 1 << 20);                     // == hi
-    EXPECT_EQ(count("1M", 1 << 20, 1 << 20), 1 << 20);                  // == lo == hi
+    EXPECT_EQ(count("1024k", 1, 1 << 20), 1 << 20);                             // == hi
+    EXPECT_EQ(count("1M", 1 << 20, 1 << 20), 1 << 20);                          // == lo == hi
     expect_count_error("1023k", "outside 1048576..1048576", 1 << 20, 1 << 20);  // 1024 below lo
-    expect_count_error("8k", "8k is outside 1..8191", 1, 8191);          // one past hi
+    expect_count_error("8k", "8k is outside 1..8191", 1, 8191);                 // one past hi
     // lo / 1024 truncates towards zero: -2k is still checked against -2047 itself.
     expect_count_error("-2k", "outside -2047..0", -2047, 0);
     EXPECT_EQ(count("-1k", -2047, 0), -1024);

@@ -24,14 +24,16 @@ TEST(CliBench, QuickJsonHasTheDocumentedShape) {
     ASSERT_NE(j->find("model_gemm_backend"), nullptr);
     const std::string backend = j->find("model_gemm_backend")->as_string();
     EXPECT_TRUE(backend == "OpenBLAS" || backend == "Eigen") << backend;
-    for (const char* k : {"fma_peak_gflops", "fma_peak_one_thread_gflops", "gemm_gflops", "model_gemm_gflops"}) {
+    for (const char* k :
+         {"fma_peak_gflops", "fma_peak_one_thread_gflops", "gemm_gflops", "model_gemm_gflops"}) {
         const JsonValue* v = j->find(k);
         ASSERT_NE(v, nullptr) << k;
         ASSERT_TRUE(v->is_number()) << k;
         EXPECT_GT(v->as_number(), 0.0) << k;
     }
     // Every thread together reaches at least what one thread does (within the noise of a shared machine).
-    EXPECT_GE(j->find("fma_peak_gflops")->as_number(), 0.5 * j->find("fma_peak_one_thread_gflops")->as_number());
+    EXPECT_GE(j->find("fma_peak_gflops")->as_number(),
+              0.5 * j->find("fma_peak_one_thread_gflops")->as_number());
     const JsonValue* cases = j->find("cases");
     ASSERT_NE(cases, nullptr);
     ASSERT_TRUE(cases->is_array());
@@ -42,8 +44,9 @@ TEST(CliBench, QuickJsonHasTheDocumentedShape) {
     for (const JsonValue& c : cases->items()) {
         ASSERT_TRUE(c.is_object());
         ASSERT_EQ(c.members().size(), 11u);
-        const char* keys[] = {"impl",   "n",  "d",      "heads",          "kv_heads", "causal",
-                              "ms",     "gflops", "peak_extra_mib", "cold_ms", "of_peak"};
+        const char* keys[] = {"impl",           "n",       "d",      "heads",
+                              "kv_heads",       "causal",  "ms",     "gflops",
+                              "peak_extra_mib", "cold_ms", "of_peak"};
         for (std::size_t k = 0; k < 11; ++k) EXPECT_EQ(c.members()[k].first, keys[k]);
         // of_peak is gflops over the measured FMA peak, not another number (the JSON keeps 9 digits).
         const double ratio = c.find("gflops")->as_number() / j->find("fma_peak_gflops")->as_number();
@@ -79,7 +82,8 @@ TEST(CliBench, QuickJsonHasTheDocumentedShape) {
         EXPECT_EQ(m.find("shape")->as_string(), "gpt2-tiny");
         EXPECT_EQ(m.find("n")->as_int(), 16);
         kept[m.find("keep_attention")->as_bool() ? 1 : 0] = true;
-        for (const char* k : {"ms", "gflops", "tokens_per_s", "of_peak"}) EXPECT_GT(m.find(k)->as_number(), 0.0) << k;
+        for (const char* k : {"ms", "gflops", "tokens_per_s", "of_peak"})
+            EXPECT_GT(m.find(k)->as_number(), 0.0) << k;
     }
     EXPECT_TRUE(kept[0] && kept[1]);
     EXPECT_TRUE(saw_gqa);

@@ -13,8 +13,9 @@ namespace {
 using testing::run_cli;
 
 TEST(CliKvCache, LessonGqaFigures) {
-    const testing::CliRun r = run_cli(cli::run_kv_cache, {"kv-cache", "--layers", "32", "--kv-heads", "8", "--head-dim",
-                                                          "128", "--seq", "128k", "--heads", "32"});
+    const testing::CliRun r =
+        run_cli(cli::run_kv_cache, {"kv-cache", "--layers", "32", "--kv-heads", "8", "--head-dim", "128",
+                                    "--seq", "128k", "--heads", "32"});
     ASSERT_EQ(r.code, 0) << r.err;
     EXPECT_NE(r.out.find("17179869184 bytes (16.0 GiB)"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("68719476736 bytes (64.0 GiB)"), std::string::npos) << r.out;
@@ -23,8 +24,9 @@ TEST(CliKvCache, LessonGqaFigures) {
 
 TEST(CliKvCache, JsonHasBytesMhaBytesAndRatio) {
     // Qwen3.6 from the seed lesson: 24 query heads, 4 KV heads, head_dim 256 -> 6x smaller.
-    const testing::CliRun r = run_cli(cli::run_kv_cache, {"kv-cache", "--layers", "1", "--kv-heads", "4", "--head-dim",
-                                                          "256", "--seq", "1000", "--heads", "24", "--json"});
+    const testing::CliRun r =
+        run_cli(cli::run_kv_cache, {"kv-cache", "--layers", "1", "--kv-heads", "4", "--head-dim", "256",
+                                    "--seq", "1000", "--heads", "24", "--json"});
     ASSERT_EQ(r.code, 0) << r.err;
     Expected<JsonValue> j = parse_json(r.out, "stdout");
     ASSERT_TRUE(j.ok()) << j.error();
@@ -43,9 +45,11 @@ TEST(CliKvCache, ArgumentErrors) {
         {{"kv-cache", "--layers", "0", "--kv-heads", "8", "--head-dim", "128", "--seq", "10"}, "outside 1.."},
         {{"kv-cache", "--layers", "2", "--kv-heads", "3", "--head-dim", "128", "--seq", "10", "--heads", "8"},
          "must be a multiple of --kv-heads (3)"},
-        {{"kv-cache", "--layers", "2", "--kv-heads", "8", "--head-dim", "128", "--seq", "10", "--dtype", "fp64"},
+        {{"kv-cache", "--layers", "2", "--kv-heads", "8", "--head-dim", "128", "--seq", "10", "--dtype",
+          "fp64"},
          "'fp64' is not one of"},
-        {{"kv-cache", "--layers", "2x", "--kv-heads", "8", "--head-dim", "128", "--seq", "10"}, "not a whole number"},
+        {{"kv-cache", "--layers", "2x", "--kv-heads", "8", "--head-dim", "128", "--seq", "10"},
+         "not a whole number"},
     };
     for (const Case& c : cases) {
         const testing::CliRun r = run_cli(cli::run_kv_cache, c.args);
@@ -56,18 +60,21 @@ TEST(CliKvCache, ArgumentErrors) {
 
 TEST(CliKvCache, PresetFillsTheShape) {
     // Qwen3.6 (seed lesson): 24 query heads over 4 KV heads -> "6x smaller".
-    const testing::CliRun r = run_cli(cli::run_kv_cache, {"kv-cache", "--preset", "qwen3.6", "--seq", "128k"});
+    const testing::CliRun r =
+        run_cli(cli::run_kv_cache, {"kv-cache", "--preset", "qwen3.6", "--seq", "128k"});
     ASSERT_EQ(r.code, 0) << r.err;
     EXPECT_NE(r.out.find("GQA is 6x smaller"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("source:"), std::string::npos) << r.out;
     const ModelPreset* q = find_model_preset("qwen3.6");
-    const std::uint64_t expect = 2ULL * static_cast<std::uint64_t>(q->n_attention_layers) * 4 * 256 * 131072 * 2;
+    const std::uint64_t expect =
+        2ULL * static_cast<std::uint64_t>(q->n_attention_layers) * 4 * 256 * 131072 * 2;
     EXPECT_NE(r.out.find(std::to_string(expect) + " bytes"), std::string::npos) << r.out;
 }
 
 TEST(CliKvCache, ExplicitOptionsOverrideThePreset) {
-    const testing::CliRun r = run_cli(cli::run_kv_cache, {"kv-cache", "--preset", "llama-3-8b", "--seq", "1000",
-                                                          "--kv-heads", "1", "--dtype", "fp32", "--json"});
+    const testing::CliRun r =
+        run_cli(cli::run_kv_cache, {"kv-cache", "--preset", "llama-3-8b", "--seq", "1000", "--kv-heads", "1",
+                                    "--dtype", "fp32", "--json"});
     ASSERT_EQ(r.code, 0) << r.err;
     Expected<JsonValue> j = parse_json(r.out, "stdout");
     ASSERT_TRUE(j.ok()) << j.error();
@@ -78,7 +85,8 @@ TEST(CliKvCache, ExplicitOptionsOverrideThePreset) {
 }
 
 TEST(CliKvCache, MistralWindowCapsTheCache) {
-    const testing::CliRun r = run_cli(cli::run_kv_cache, {"kv-cache", "--preset", "mistral-7b", "--seq", "32k", "--json"});
+    const testing::CliRun r =
+        run_cli(cli::run_kv_cache, {"kv-cache", "--preset", "mistral-7b", "--seq", "32k", "--json"});
     ASSERT_EQ(r.code, 0) << r.err;
     Expected<JsonValue> j = parse_json(r.out, "stdout");
     ASSERT_TRUE(j.ok()) << j.error();
@@ -93,7 +101,8 @@ TEST(CliKvCache, UnknownPresetListsTheNames) {
     EXPECT_NE(r.err.find("llama-3-8b"), std::string::npos) << r.err;
     const testing::CliRun list = run_cli(cli::run_kv_cache, {"kv-cache", "--preset", "list"});
     EXPECT_EQ(list.code, 0);
-    for (const ModelPreset& p : model_presets()) EXPECT_NE(list.out.find(p.name), std::string::npos) << p.name;
+    for (const ModelPreset& p : model_presets())
+        EXPECT_NE(list.out.find(p.name), std::string::npos) << p.name;
     const testing::CliRun help = run_cli(cli::run_kv_cache, {"kv-cache", "--help"});
     EXPECT_EQ(help.code, 0);
     EXPECT_NE(help.out.find("mistral-7b"), std::string::npos) << help.out;

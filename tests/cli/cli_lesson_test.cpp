@@ -11,7 +11,8 @@ namespace {
 using testing::run_cli;
 
 TEST(CliLesson, PodScenarioRanksPodFirstInTheCoreferenceHead) {
-    const testing::CliRun r = run_cli(cli::run_lesson_command, {"lesson", "--scenario", "pod", "--query", "it", "--json"});
+    const testing::CliRun r =
+        run_cli(cli::run_lesson_command, {"lesson", "--scenario", "pod", "--query", "it", "--json"});
     ASSERT_EQ(r.code, 0) << r.err;
     Expected<JsonValue> j = parse_json(r.out, "stdout");
     ASSERT_TRUE(j.ok()) << j.error();
@@ -37,18 +38,22 @@ TEST(CliLesson, PodScenarioRanksPodFirstInTheCoreferenceHead) {
 }
 
 TEST(CliLesson, TableForASentenceWithOverrides) {
-    const testing::CliRun r = run_cli(cli::run_lesson_command, {"lesson", "--sentence", "The server slowed down because it ran out of disk",
-                                                              "--heads", "4", "--kv-heads", "2", "--temperature", "inf", "--query", "it"});
+    const testing::CliRun r =
+        run_cli(cli::run_lesson_command,
+                {"lesson", "--sentence", "The server slowed down because it ran out of disk", "--heads", "4",
+                 "--kv-heads", "2", "--temperature", "inf", "--query", "it"});
     ASSERT_EQ(r.code, 0) << r.err;
     EXPECT_NE(r.out.find("lesson model: designed heads"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("4 heads, 2 KV heads (GQA)"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("T = inf"), std::string::npos);
-    EXPECT_NE(r.out.find("0.17"), std::string::npos) << "T = inf is uniform over the 6 visible keys:\n" << r.out;
+    EXPECT_NE(r.out.find("0.17"), std::string::npos) << "T = inf is uniform over the 6 visible keys:\n"
+                                                     << r.out;
     EXPECT_EQ(r.out.find("head 4"), std::string::npos);
 }
 
 TEST(CliLesson, ScenarioFileAndCrossAttention) {
-    const testing::CliRun r = run_cli(cli::run_lesson_command, {"lesson", "--scenario", "cross-attention", "--json"});
+    const testing::CliRun r =
+        run_cli(cli::run_lesson_command, {"lesson", "--scenario", "cross-attention", "--json"});
     ASSERT_EQ(r.code, 0) << r.err;
     Expected<JsonValue> j = parse_json(r.out, "stdout");
     ASSERT_TRUE(j.ok()) << j.error();

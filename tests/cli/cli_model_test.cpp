@@ -25,8 +25,9 @@ const std::string kStories = std::string(ATTNVIZ_SOURCE_DIR) + "/assets/models/s
 struct TempDir {
     fs::path path;
     TempDir() {
-        path = fs::temp_directory_path() / ("attnviz_cli_model_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "_" +
-                                            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+        path = fs::temp_directory_path() /
+               ("attnviz_cli_model_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
+                "_" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
         fs::remove_all(path);
         fs::create_directories(path);
     }
@@ -42,7 +43,8 @@ std::vector<std::int64_t> token_ids(const JsonValue& tokens) {
 
 TEST(CliTokenize, StoriesTokenizesAsItsProvenanceSays) {
     for (const std::string& model : {kStories, std::string("stories260K")}) {
-        const testing::CliRun r = run_cli(cli::run_tokenize_command, {"tokenize", "--model", model, "--text", "Once upon a time", "--json"});
+        const testing::CliRun r = run_cli(cli::run_tokenize_command, {"tokenize", "--model", model, "--text",
+                                                                      "Once upon a time", "--json"});
         ASSERT_EQ(r.code, 0) << model << ": " << r.err;
         Expected<JsonValue> j = parse_json(r.out, "tokenize output");
         ASSERT_TRUE(j.ok()) << j.error();
@@ -61,14 +63,17 @@ TEST(CliTokenize, StoriesTokenizesAsItsProvenanceSays) {
 }
 
 TEST(CliTokenize, TokenizerFileAndErrors) {
-    const testing::CliRun table = run_cli(cli::run_tokenize_command, {"tokenize", "--tokenizer", kStories + "/tokenizer.json", "--text", "Once upon a time"});
+    const testing::CliRun table =
+        run_cli(cli::run_tokenize_command,
+                {"tokenize", "--tokenizer", kStories + "/tokenizer.json", "--text", "Once upon a time"});
     ASSERT_EQ(table.code, 0) << table.err;
     EXPECT_NE(table.out.find("5 tokens"), std::string::npos) << table.out;
     EXPECT_NE(table.out.find("403"), std::string::npos) << table.out;
 
     const testing::CliRun both = run_cli(cli::run_tokenize_command, {"tokenize", "--text", "x"});
     EXPECT_EQ(both.code, 2);
-    const testing::CliRun missing = run_cli(cli::run_tokenize_command, {"tokenize", "--tokenizer", "/nonexistent/tokenizer.json", "--text", "x"});
+    const testing::CliRun missing = run_cli(
+        cli::run_tokenize_command, {"tokenize", "--tokenizer", "/nonexistent/tokenizer.json", "--text", "x"});
     EXPECT_EQ(missing.code, 2);
     EXPECT_NE(missing.err.find("/nonexistent/tokenizer.json"), std::string::npos) << missing.err;
     EXPECT_EQ(missing.out, "");
@@ -76,7 +81,8 @@ TEST(CliTokenize, TokenizerFileAndErrors) {
 
 TEST(CliModel, StoriesPredictsItsGreedyContinuation) {
     // PROVENANCE.md: greedy decoding of [1, 403, 407, 261, 378] goes on with 432 (",").
-    const testing::CliRun r = run_cli(cli::run_model_command, {"model", "--model", kStories, "--text", "Once upon a time", "--json", "--top-k", "3"});
+    const testing::CliRun r = run_cli(cli::run_model_command, {"model", "--model", kStories, "--text",
+                                                               "Once upon a time", "--json", "--top-k", "3"});
     ASSERT_EQ(r.code, 0) << r.err;
     Expected<JsonValue> j = parse_json(r.out, "model output");
     ASSERT_TRUE(j.ok()) << j.error();
@@ -107,8 +113,9 @@ TEST(CliModel, StoriesPredictsItsGreedyContinuation) {
 
 TEST(CliModel, WritesAttentionAndLogitsWithTheDocumentedShapes) {
     TempDir dir;
-    const testing::CliRun r = run_cli(cli::run_model_command, {"model", "--model", "stories260K", "--token-ids", "1,403,407,261,378",
-                                                              "--out-attention", dir.file("a.npy"), "--out-logits", dir.file("l.npy")});
+    const testing::CliRun r = run_cli(
+        cli::run_model_command, {"model", "--model", "stories260K", "--token-ids", "1,403,407,261,378",
+                                 "--out-attention", dir.file("a.npy"), "--out-logits", dir.file("l.npy")});
     ASSERT_EQ(r.code, 0) << r.err;
     Expected<NpyArray> logits = read_npy(dir.file("l.npy"));
     ASSERT_TRUE(logits.ok()) << logits.error();
@@ -118,7 +125,8 @@ TEST(CliModel, WritesAttentionAndLogitsWithTheDocumentedShapes) {
     const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     ASSERT_GT(bytes.size(), 128u);
     EXPECT_NE(bytes.find("'shape': (5, 8, 5, 5)"), std::string::npos);
-    const std::size_t header = 10 + static_cast<unsigned char>(bytes[8]) + 256u * static_cast<unsigned char>(bytes[9]);
+    const std::size_t header =
+        10 + static_cast<unsigned char>(bytes[8]) + 256u * static_cast<unsigned char>(bytes[9]);
     ASSERT_EQ(bytes.size(), header + 5u * 8u * 25u * sizeof(float));
     // Causal rows sum to 1 and never look ahead.
     for (int m = 0; m < 40; ++m) {
@@ -126,7 +134,9 @@ TEST(CliModel, WritesAttentionAndLogitsWithTheDocumentedShapes) {
             double sum = 0.0;
             for (int k = 0; k < 5; ++k) {
                 float w;
-                std::memcpy(&w, bytes.data() + header + sizeof(float) * static_cast<std::size_t>((m * 5 + i) * 5 + k), sizeof w);
+                std::memcpy(
+                    &w, bytes.data() + header + sizeof(float) * static_cast<std::size_t>((m * 5 + i) * 5 + k),
+                    sizeof w);
                 if (k > i) {
                     EXPECT_EQ(w, 0.0f) << m << " " << i << " " << k;
                 }
@@ -138,7 +148,8 @@ TEST(CliModel, WritesAttentionAndLogitsWithTheDocumentedShapes) {
 }
 
 TEST(CliModel, InfoDescribesTheModel) {
-    const testing::CliRun r = run_cli(cli::run_model_command, {"model", "--model", kStories, "--info", "--json"});
+    const testing::CliRun r =
+        run_cli(cli::run_model_command, {"model", "--model", kStories, "--info", "--json"});
     ASSERT_EQ(r.code, 0) << r.err;
     Expected<JsonValue> j = parse_json(r.out, "info");
     ASSERT_TRUE(j.ok()) << j.error();
@@ -153,7 +164,8 @@ TEST(CliModel, InfoDescribesTheModel) {
 
 TEST(CliModel, InterventionsMoveThePrediction) {
     const auto top_p = [](const std::vector<std::string>& extra) {
-        std::vector<std::string> args = {"model", "--model", "stories260K", "--text", "Once upon a time", "--json", "--top-k", "1"};
+        std::vector<std::string> args = {
+            "model", "--model", "stories260K", "--text", "Once upon a time", "--json", "--top-k", "1"};
         args.insert(args.end(), extra.begin(), extra.end());
         const testing::CliRun r = run_cli(cli::run_model_command, args);
         EXPECT_EQ(r.code, 0) << r.err;
@@ -173,18 +185,18 @@ TEST(CliModel, BadInputExitsTwoWithOneLineAndWritesNothing) {
     TempDir dir;
     const std::string out = dir.file("a.npy");
     const std::vector<std::vector<std::string>> cases = {
-        {"--text", "x"},                                                           // no --model
-        {"--model", kStories},                                                     // neither text nor ids
-        {"--model", kStories, "--text", "x", "--token-ids", "1"},                  // both
-        {"--model", kStories, "--token-ids", "1,,2"},                              // empty item
-        {"--model", kStories, "--token-ids", "1,512"},                             // id outside the vocabulary
-        {"--model", kStories, "--token-ids", "1", "--temperature", "-1"},          // negative T
-        {"--model", kStories, "--token-ids", "1", "--temperature", "nan"},         // NaN T
-        {"--model", kStories, "--token-ids", "1", "--ablate", "5.0"},              // no layer 5
-        {"--model", kStories, "--token-ids", "1", "--ablate", "0.8"},              // no head 8
-        {"--model", kStories, "--token-ids", "1", "--ablate", "x"},                // not L.H
-        {"--model", kStories, "--token-ids", "1", "--window", "-1"},               // negative window
-        {"--model", dir.file("nothing-here"), "--token-ids", "1"},                 // no such folder
+        {"--text", "x"},                                                    // no --model
+        {"--model", kStories},                                              // neither text nor ids
+        {"--model", kStories, "--text", "x", "--token-ids", "1"},           // both
+        {"--model", kStories, "--token-ids", "1,,2"},                       // empty item
+        {"--model", kStories, "--token-ids", "1,512"},                      // id outside the vocabulary
+        {"--model", kStories, "--token-ids", "1", "--temperature", "-1"},   // negative T
+        {"--model", kStories, "--token-ids", "1", "--temperature", "nan"},  // NaN T
+        {"--model", kStories, "--token-ids", "1", "--ablate", "5.0"},       // no layer 5
+        {"--model", kStories, "--token-ids", "1", "--ablate", "0.8"},       // no head 8
+        {"--model", kStories, "--token-ids", "1", "--ablate", "x"},         // not L.H
+        {"--model", kStories, "--token-ids", "1", "--window", "-1"},        // negative window
+        {"--model", dir.file("nothing-here"), "--token-ids", "1"},          // no such folder
     };
     for (std::vector<std::string> args : cases) {
         args.insert(args.begin(), "model");
@@ -204,7 +216,8 @@ TEST(CliModel, BadInputExitsTwoWithOneLineAndWritesNothing) {
 TEST(CliModel, MoreTokensThanTheContextIsRefusedWithBothNumbers) {
     std::string ids = "1";
     for (int i = 0; i < 512; ++i) ids += ",403";  // 513 tokens, the context is 512
-    const testing::CliRun r = run_cli(cli::run_model_command, {"model", "--model", kStories, "--token-ids", ids});
+    const testing::CliRun r =
+        run_cli(cli::run_model_command, {"model", "--model", kStories, "--token-ids", ids});
     EXPECT_EQ(r.code, 2);
     EXPECT_NE(r.err.find("513"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("512"), std::string::npos) << r.err;
@@ -217,7 +230,8 @@ TEST(CliModel, BrokenFilesNameTheFileAndWriteNothing) {
     fs::copy_file(kStories + "/tokenizer.json", model / "tokenizer.json");
     const std::string out = dir.file("l.npy");
     const auto run = [&]() {
-        return run_cli(cli::run_model_command, {"model", "--model", model.string(), "--token-ids", "1,2", "--out-logits", out});
+        return run_cli(cli::run_model_command,
+                       {"model", "--model", model.string(), "--token-ids", "1,2", "--out-logits", out});
     };
     // No config.json at all.
     testing::CliRun r = run();
@@ -246,7 +260,8 @@ TEST(CliModel, BrokenFilesNameTheFileAndWriteNothing) {
     EXPECT_EQ(r.code, 2);
     EXPECT_NE(r.err.find("model.safetensors"), std::string::npos) << r.err;
     // An HTML page saved under the weights' name (a failed download).
-    std::ofstream(model / "model.safetensors", std::ios::binary | std::ios::trunc) << "<!DOCTYPE html><html><body>Not found</body></html>";
+    std::ofstream(model / "model.safetensors", std::ios::binary | std::ios::trunc)
+        << "<!DOCTYPE html><html><body>Not found</body></html>";
     r = run();
     EXPECT_EQ(r.code, 2);
     EXPECT_NE(r.err.find("model.safetensors"), std::string::npos) << r.err;

@@ -32,8 +32,9 @@ struct MaskCase {
 };
 
 const MaskCase kMasks[] = {
-    {"none", false, 0, false},         {"causal", true, 0, false},        {"window2", false, 2, false},
-    {"causal_window3", true, 3, false}, {"padding", false, 0, true},       {"causal_padding", true, 0, true},
+    {"none", false, 0, false},    {"causal", true, 0, false},
+    {"window2", false, 2, false}, {"causal_window3", true, 3, false},
+    {"padding", false, 0, true},  {"causal_padding", true, 0, true},
     {"all", true, 2, true},
 };
 const double kTemperatures[] = {0.0, 0.3, 1.0, 5.0, kInf};
@@ -81,7 +82,8 @@ TEST_P(AttentionGrid, MatchesFloat64AndHoldsInvariants) {
                 c.mask.causal = mc.causal;
                 c.mask.window = mc.window;
                 if (mc.padding) c.mask.key_valid = padding_for(s.n_k);
-                const AttentionInputs in = random_inputs(hd.n_heads, hd.n_kv_heads, s.n_q, s.n_k, d, 3, seed++);
+                const AttentionInputs in =
+                    random_inputs(hd.n_heads, hd.n_kv_heads, s.n_q, s.n_k, d, 3, seed++);
                 Expected<AttentionResult> r = compute_attention(c, in);
                 ASSERT_TRUE(r.ok()) << r.error();
                 const testing::ReferenceF64 ref = reference_f64(c, in);
@@ -108,11 +110,14 @@ TEST_P(AttentionGrid, MatchesFloat64AndHoldsInvariants) {
                         if (k == 0) {
                             EXPECT_EQ(sum, 0.0);
                             EXPECT_TRUE(hr.output.row(i).isZero(0.0)) << "empty row output must be exactly 0";
-                            EXPECT_EQ(hr.rows.lse[static_cast<std::size_t>(i)], -std::numeric_limits<float>::infinity());
+                            EXPECT_EQ(hr.rows.lse[static_cast<std::size_t>(i)],
+                                      -std::numeric_limits<float>::infinity());
                         } else {
                             EXPECT_NEAR(sum, 1.0, kRowSumTol);
-                            EXPECT_NEAR(hr.rows.lse[static_cast<std::size_t>(i)], ref.lse[h][i], kF64Tol * 10);
-                            EXPECT_NEAR(hr.rows.entropy[static_cast<std::size_t>(i)], ref.entropy[h][i], 1e-4);
+                            EXPECT_NEAR(hr.rows.lse[static_cast<std::size_t>(i)], ref.lse[h][i],
+                                        kF64Tol * 10);
+                            EXPECT_NEAR(hr.rows.entropy[static_cast<std::size_t>(i)], ref.entropy[h][i],
+                                        1e-4);
                         }
                         for (int col = 0; col < 3; ++col) {
                             EXPECT_NEAR(hr.output(i, col), ref.output[h][i][col], kF64Tol);
@@ -144,7 +149,8 @@ AttentionConfig config_for(int n_heads, int n_kv_heads, int d) {
 TEST(AttentionInvariants, GqaEqualsMhaOnRepeatInterleavedKv) {
     for (auto [n_heads, n_kv] : {std::pair{8, 2}, {8, 4}, {6, 2}, {4, 1}}) {
         for (bool causal : {false, true}) {
-            SCOPED_TRACE("heads=" + std::to_string(n_heads) + "/" + std::to_string(n_kv) + " causal=" + std::to_string(causal));
+            SCOPED_TRACE("heads=" + std::to_string(n_heads) + "/" + std::to_string(n_kv) +
+                         " causal=" + std::to_string(causal));
             AttentionConfig gqa = config_for(n_heads, n_kv, 8);
             gqa.mask.causal = causal;
             const AttentionInputs in = random_inputs(n_heads, n_kv, 11, 11, 8, 5, 42);
@@ -202,7 +208,8 @@ TEST(AttentionInvariants, WindowRowsSeeMinOfPositionPlusOneAndW) {
         const AttentionInputs in = random_inputs(1, 1, 9, 9, 4, 2, 9);
         Expected<AttentionResult> r = compute_attention(c, in);
         ASSERT_TRUE(r.ok());
-        for (int i = 0; i < 9; ++i) EXPECT_EQ(r->heads[0].rows.n_visible[i], std::min(i + 1, w)) << "W=" << w << " i=" << i;
+        for (int i = 0; i < 9; ++i)
+            EXPECT_EQ(r->heads[0].rows.n_visible[i], std::min(i + 1, w)) << "W=" << w << " i=" << i;
     }
 }
 
@@ -215,7 +222,8 @@ TEST(AttentionInvariants, MaskedKeysAndValuesCannotChangeAnything) {
     Expected<AttentionResult> base = compute_attention(c, in);
     ASSERT_TRUE(base.ok());
 
-    for (float poison : {std::numeric_limits<float>::quiet_NaN(), std::numeric_limits<float>::infinity(), 1e30f}) {
+    for (float poison :
+         {std::numeric_limits<float>::quiet_NaN(), std::numeric_limits<float>::infinity(), 1e30f}) {
         AttentionInputs bad = in;
         bad.k.mat(0).row(2).setConstant(poison);
         bad.v.mat(0).row(2).setConstant(poison);
@@ -265,7 +273,8 @@ TEST(AttentionInvariants, PermutingKeysPermutesWeightColumns) {
     ASSERT_TRUE(a.ok() && b.ok());
     for (int h = 0; h < 2; ++h) {
         for (int i = 0; i < 5; ++i) {
-            for (int j = 0; j < 7; ++j) EXPECT_NEAR(b->heads[h].weights(i, j), a->heads[h].weights(i, perm[j]), 1e-6);
+            for (int j = 0; j < 7; ++j)
+                EXPECT_NEAR(b->heads[h].weights(i, j), a->heads[h].weights(i, perm[j]), 1e-6);
         }
         EXPECT_TRUE(b->heads[h].output.isApprox(a->heads[h].output, 1e-5f));
     }

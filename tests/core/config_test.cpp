@@ -23,7 +23,9 @@ void expect_error(const AttentionConfig& c, const char* fragment) {
     EXPECT_NE(s.find(fragment), std::string::npos) << "got: '" << s << "', wanted: " << fragment;
 }
 
-TEST(Config, ValidConfigPasses) { EXPECT_EQ(validate_config(valid()), ""); }
+TEST(Config, ValidConfigPasses) {
+    EXPECT_EQ(validate_config(valid()), "");
+}
 
 TEST(Config, HeadCountsAreChecked) {
     AttentionConfig c = valid();
@@ -98,7 +100,8 @@ TEST(Config, ShapeMismatchesAreRejectedBeforeComputing) {
 
     AttentionConfig pad = c;
     pad.mask.key_valid = {1, 1, 1};
-    EXPECT_NE(validate_inputs(pad, in).find("key padding has 3 entries but there are 5 keys"), std::string::npos);
+    EXPECT_NE(validate_inputs(pad, in).find("key padding has 3 entries but there are 5 keys"),
+              std::string::npos);
     const Expected<AttentionResult> r = compute_attention(pad, in);
     EXPECT_FALSE(r.ok());
 }

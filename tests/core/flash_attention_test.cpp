@@ -489,7 +489,8 @@ TEST(FlashTrace, TilesCoverEveryVisiblePairOnceAndEndAtTheReferenceMaxAndSum) {
                 const int d_v = in.d_v();
                 for (std::size_t s = 0; s < trace.steps.size(); ++s) {
                     const FlashTraceStep& st = trace.steps[s];
-                    ASSERT_EQ(st.partial_output.size(), static_cast<std::size_t>((st.q_end - st.q_begin) * d_v));
+                    ASSERT_EQ(st.partial_output.size(),
+                              static_cast<std::size_t>((st.q_end - st.q_begin) * d_v));
                     if (t == 0.0) continue;
                     for (int i = st.q_begin; i < st.q_end; ++i) {
                         const double seen = rh.weights.row(i).head(st.k_end).cast<double>().sum();
@@ -499,8 +500,9 @@ TEST(FlashTrace, TilesCoverEveryVisiblePairOnceAndEndAtTheReferenceMaxAndSum) {
                                 expected += static_cast<double>(rh.weights(i, j)) *
                                             static_cast<double>(in.v.mat(1)(j, c)) / seen;
                             }
-                            EXPECT_NEAR(st.partial_output[static_cast<std::size_t>((i - st.q_begin) * d_v + c)],
-                                        expected, kTol)
+                            EXPECT_NEAR(
+                                st.partial_output[static_cast<std::size_t>((i - st.q_begin) * d_v + c)],
+                                expected, kTol)
                                 << "step " << s << " row " << i << " dim " << c;
                         }
                     }

@@ -85,7 +85,8 @@ TEST(FlashKernels, ScoresFromPackedKeysEqualEigen) {
                 const int panels = fk::panels_for(n_k);
                 const int ldc = panels * nr + 5;  // a stride wider than the panels
                 std::vector<float> c(static_cast<std::size_t>(rows * ldc), 99.0f);
-                fk::panel_product(av.data(), d, rows, d, packed.data(), nr, d * nr, panels, c.data(), ldc, false);
+                fk::panel_product(av.data(), d, rows, d, packed.data(), nr, d * nr, panels, c.data(), ldc,
+                                  false);
                 const RowMajor expected = a * k.transpose();
                 for (int r = 0; r < rows; ++r) {
                     for (int j = 0; j < n_k; ++j) {
@@ -108,7 +109,8 @@ TEST(FlashKernels, AccumulatedOutputEqualsEigen) {
     for (int rows : {1, 4, 6, 11}) {
         for (int depth : {1, 2, 9, 40}) {
             for (int panels : {1, 2, 4}) {
-                SCOPED_TRACE(testing::Message() << "rows " << rows << " depth " << depth << " panels " << panels);
+                SCOPED_TRACE(testing::Message()
+                             << "rows " << rows << " depth " << depth << " panels " << panels);
                 const int d_v = panels * nr + 3;  // 3 columns past the whole panels stay untouched
                 const int lda = depth + 7;
                 const std::vector<float> pv = normal_values(static_cast<std::size_t>(rows * lda), 3);
@@ -116,8 +118,8 @@ TEST(FlashKernels, AccumulatedOutputEqualsEigen) {
                 const std::vector<float> c0 = normal_values(static_cast<std::size_t>(rows * d_v), 5);
                 std::vector<float> c = c0;
                 // P's columns [2, 2 + depth) against V's rows [2, 2 + depth).
-                fk::panel_product(pv.data() + 2, lda, rows, depth, vv.data() + 2 * d_v, d_v, nr, panels, c.data(),
-                                  d_v, true);
+                fk::panel_product(pv.data() + 2, lda, rows, depth, vv.data() + 2 * d_v, d_v, nr, panels,
+                                  c.data(), d_v, true);
                 const Eigen::Map<const RowMajor, 0, Eigen::OuterStride<>> p(pv.data() + 2, rows, depth,
                                                                             Eigen::OuterStride<>(lda));
                 const Eigen::Map<const RowMajor> v(vv.data() + 2 * d_v, depth, d_v);
@@ -189,7 +191,8 @@ TEST(FlashKernels, ExpShiftedSumMatchesExpOverTemperatureForEveryLength) {
         double got_sum = 0.0;
         for (int j = 0; j < n; ++j) {
             const auto ju = static_cast<std::size_t>(j);
-            const double exact = std::exp((static_cast<double>(x[ju]) - static_cast<double>(m)) / temperature);
+            const double exact =
+                std::exp((static_cast<double>(x[ju]) - static_cast<double>(m)) / temperature);
             EXPECT_NEAR(y[ju], exact, 5e-7 * exact + 1e-30);
             expected_sum += exact;
             got_sum += static_cast<double>(y[ju]);

@@ -13,16 +13,12 @@ namespace {
 HandModel small_model() {
     HandModel m;
     m.x.resize(3, 2);
-    m.x << 1, 0,
-           0, 1,
-           1, 1;
+    m.x << 1, 0, 0, 1, 1, 1;
     m.w_q.resize(2, 2);
-    m.w_q << 1, 0,
-             0, 2;
+    m.w_q << 1, 0, 0, 2;
     m.w_k = MatrixRM::Identity(2, 2);
     m.w_v.resize(2, 1);
-    m.w_v << 1,
-             -1;
+    m.w_v << 1, -1;
     return m;
 }
 

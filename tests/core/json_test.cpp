@@ -15,7 +15,9 @@ void expect_error(const std::string& text, const char* fragment) {
 }
 
 TEST(Json, ParsesNestedValuesWithPositions) {
-    Expected<JsonValue> v = parse_json("{\n  \"a\": [1, 2.5, -3e2],\n  \"b\": {\"c\": \"x\\u00e9\\n\", \"d\": null, \"e\": true}\n}", "s.json");
+    Expected<JsonValue> v = parse_json(
+        "{\n  \"a\": [1, 2.5, -3e2],\n  \"b\": {\"c\": \"x\\u00e9\\n\", \"d\": null, \"e\": true}\n}",
+        "s.json");
     ASSERT_TRUE(v.ok()) << v.error();
     const JsonValue* a = v->find("a");
     ASSERT_NE(a, nullptr);
@@ -49,11 +51,11 @@ TEST(Json, UnicodeEscapesPairSurrogates) {
     Expected<JsonValue> v = parse_json("[\"\\u00e9\\u20AC\\ud83d\\ude00\"]", "s.json");
     ASSERT_TRUE(v.ok()) << v.error();
     EXPECT_EQ(v->items()[0].as_string(), "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80") << "U+00E9, U+20AC, U+1F600";
-    expect_error("[\"\\ud83d\"]", "s.json:1:9: unpaired surrogate");        // a high surrogate alone
-    expect_error("[\"\\ud83dx\"]", "unpaired surrogate");                    // followed by a plain character
-    expect_error("[\"\\ud83d\\u0041\"]", "unpaired surrogate");             // followed by a non-surrogate
-    expect_error("[\"\\ud83d\\ud83d\"]", "unpaired surrogate");             // two high surrogates
-    expect_error("[\"\\ude00\"]", "unpaired surrogate");                     // a low surrogate alone
+    expect_error("[\"\\ud83d\"]", "s.json:1:9: unpaired surrogate");  // a high surrogate alone
+    expect_error("[\"\\ud83dx\"]", "unpaired surrogate");             // followed by a plain character
+    expect_error("[\"\\ud83d\\u0041\"]", "unpaired surrogate");       // followed by a non-surrogate
+    expect_error("[\"\\ud83d\\ud83d\"]", "unpaired surrogate");       // two high surrogates
+    expect_error("[\"\\ude00\"]", "unpaired surrogate");              // a low surrogate alone
     expect_error("[\"\\u12\"]", "four hex digits");
     expect_error("[\"\\u12G4\"]", "four hex digits");
     // Upper-case hex pairs the same way; errors point just past the escape that breaks the pair.
@@ -74,17 +76,17 @@ TEST(Json, InvalidUtf8InStringsIsRejectedWithItsPosition) {
     ASSERT_TRUE(ok.ok()) << ok.error();
     EXPECT_EQ(ok->items()[0].as_string(), "\xe2\x82\xac \xf0\x9f\x98\x80");
     expect_error("[\"ab\xff\"]", "s.json:1:5: invalid UTF-8 (byte 0xFF) in a string");
-    expect_error("[\"\x80\"]", "s.json:1:3: invalid UTF-8");               // a continuation byte alone
-    expect_error("[\"\xc0\xaf\"]", "invalid UTF-8");                      // overlong '/'
-    expect_error("[\"\xed\xa0\x80\"]", "invalid UTF-8");                  // an encoded surrogate
-    expect_error("[\"\xf4\x90\x80\x80\"]", "invalid UTF-8");              // above U+10FFFF
-    expect_error("[\"\xe2\x82\"]", "invalid UTF-8");                      // truncated by the closing quote
-    expect_error("{\"k\xe9y\": 1}", "s.json:1:4: invalid UTF-8");         // Latin-1 in a key
+    expect_error("[\"\x80\"]", "s.json:1:3: invalid UTF-8");       // a continuation byte alone
+    expect_error("[\"\xc0\xaf\"]", "invalid UTF-8");               // overlong '/'
+    expect_error("[\"\xed\xa0\x80\"]", "invalid UTF-8");           // an encoded surrogate
+    expect_error("[\"\xf4\x90\x80\x80\"]", "invalid UTF-8");       // above U+10FFFF
+    expect_error("[\"\xe2\x82\"]", "invalid UTF-8");               // truncated by the closing quote
+    expect_error("{\"k\xe9y\": 1}", "s.json:1:4: invalid UTF-8");  // Latin-1 in a key
     // Found by the json fuzzer: raw bytes 80 FF C0 80 ED A0 80 were copied into strings (robustness S6).
     // The message names the first bad byte and says what to do.
     expect_error("[\"ab\x80\"]", "s.json:1:5: invalid UTF-8 (byte 0x80) in a string; save the file as UTF-8");
     expect_error("[\"\xC0\x80\"]", "byte 0xC0");          // overlong NUL
-    expect_error("[\"\xED\xA0\x80\"]", "byte 0xED");     // a surrogate
+    expect_error("[\"\xED\xA0\x80\"]", "byte 0xED");      // a surrogate
     expect_error("[\"\xE0\xA0", "byte 0xE0");             // truncated at the end of the file
     expect_error("[\"\xF4\x90\x80\x80\"]", "byte 0xF4");  // above U+10FFFF
     Expected<JsonValue> cjk = parse_json("[\"\xC3\xA9\xE5\xB0\x8F\xF0\x9F\x98\x80\"]", "ok.json");
@@ -119,7 +121,9 @@ TEST(Json, NegativeZeroKeepsItsSignThroughDumpAndParse) {
     EXPECT_EQ(again->dump(), v->dump());
 }
 
-TEST(Json, SkipsUtf8Bom) { EXPECT_TRUE(parse_json("\xEF\xBB\xBF{\"a\": 1}", "bom.json").ok()); }
+TEST(Json, SkipsUtf8Bom) {
+    EXPECT_TRUE(parse_json("\xEF\xBB\xBF{\"a\": 1}", "bom.json").ok());
+}
 
 /// `text` (ASCII or BMP code points given as char16_t) as UTF-16 bytes with a BOM, in either byte order.
 std::string utf16(const std::u16string& text, bool little_endian) {
@@ -135,9 +139,11 @@ std::string utf16(const std::u16string& text, bool little_endian) {
 // robustness.md S6: Excel's "Unicode Text" and Notepad's "Unicode" are UTF-16 with a BOM; they are decoded.
 TEST(Json, Utf16WithItsBomIsDecoded) {
     for (bool le : {true, false}) {
-        Expected<JsonValue> v = parse_json(utf16(u"{\"s\": \"caf\u00e9 \U0001F600\",\n \"n\": 2}", le), "u16.json");
+        Expected<JsonValue> v =
+            parse_json(utf16(u"{\"s\": \"caf\u00e9 \U0001F600\",\n \"n\": 2}", le), "u16.json");
         ASSERT_TRUE(v.ok()) << v.error();
-        EXPECT_EQ(v->find("s")->as_string(), "caf\xc3\xa9 \xf0\x9f\x98\x80") << "a surrogate pair becomes one code point";
+        EXPECT_EQ(v->find("s")->as_string(), "caf\xc3\xa9 \xf0\x9f\x98\x80")
+            << "a surrogate pair becomes one code point";
         EXPECT_EQ(v->find("n")->line, 2);
         // Errors still have line:column, counted in characters.
         Expected<JsonValue> bad = parse_json(utf16(u"{\n  \"a\": 1,\n}", le), "u16.json");
@@ -153,13 +159,15 @@ TEST(Json, Utf16WithItsBomIsDecoded) {
     lone[2] = static_cast<char16_t>(0xD83D);  // a high surrogate with no low one after it
     v = parse_json(utf16(lone, true), "lone.json");
     ASSERT_FALSE(v.ok());
-    EXPECT_NE(v.error().find("lone.json: byte 6: an unpaired UTF-16 surrogate"), std::string::npos) << v.error();
+    EXPECT_NE(v.error().find("lone.json: byte 6: an unpaired UTF-16 surrogate"), std::string::npos)
+        << v.error();
 }
 
 // A byte that is not printable ASCII where a value should start is named in hex: the message stays valid
 // UTF-8 (it is drawn by ImGui) and says what JSON expects.
 TEST(Json, UnexpectedBytesAreNamedInHex) {
-    expect_error("\xE2\x80\x9Chi\xE2\x80\x9D", "s.json:1:1: unexpected byte 0xE2; expected a value (JSON's syntax is ASCII");
+    expect_error("\xE2\x80\x9Chi\xE2\x80\x9D",
+                 "s.json:1:1: unexpected byte 0xE2; expected a value (JSON's syntax is ASCII");
     expect_error("[\x01]", "unexpected byte 0x01");
     expect_error("[\xFF]", "unexpected byte 0xFF");
     expect_error("[x]", "unexpected character 'x'");

@@ -1,8 +1,8 @@
 // The lesson model's heads do what their names say, on the lessons and on sentences built here from
 // the lexicon (so no pattern is tuned to one sentence); GQA pools K and V; the model is deterministic.
 #include "core/lesson/lesson_model.h"
-#include "core/lesson/lesson_run.h"
 #include "core/base/seeded_random.h"
+#include "core/lesson/lesson_run.h"
 
 #include <gtest/gtest.h>
 
@@ -25,7 +25,9 @@ LessonRun run(const std::string& sentence, bool causal = true, int kv_heads = 8,
     return std::move(r).value();
 }
 
-float weight(const LessonRun& r, int head, int q, int k) { return r.result.heads[static_cast<std::size_t>(head)].weights(q, k); }
+float weight(const LessonRun& r, int head, int q, int k) {
+    return r.result.heads[static_cast<std::size_t>(head)].weights(q, k);
+}
 
 int argmax_row(const LessonRun& r, int head, int q) {
     Eigen::Index j = 0;
@@ -42,12 +44,15 @@ std::vector<std::string> words(const std::function<bool(const WordFeatures&)>& p
     return out;
 }
 
-const std::string& pick(const std::vector<std::string>& v, SeededRandom& rng) { return v[rng.next() % v.size()]; }
+const std::string& pick(const std::vector<std::string>& v, SeededRandom& rng) {
+    return v[rng.next() % v.size()];
+}
 
 struct Pools {
     std::vector<std::string> things = words([](const WordFeatures& f) {
         return f.pos == PartOfSpeech::kNoun && f.number == GrammaticalNumber::kSingular &&
-               (f.cls == SemanticClass::kObject || f.cls == SemanticClass::kAnimal || f.cls == SemanticClass::kFood);
+               (f.cls == SemanticClass::kObject || f.cls == SemanticClass::kAnimal ||
+                f.cls == SemanticClass::kFood);
     });
     std::vector<std::string> men = words([](const WordFeatures& f) {
         return f.pos == PartOfSpeech::kName && f.cls == SemanticClass::kPerson && f.gender == Gender::kMale;
@@ -55,7 +60,8 @@ struct Pools {
     std::vector<std::string> women = words([](const WordFeatures& f) {
         return f.pos == PartOfSpeech::kName && f.cls == SemanticClass::kPerson && f.gender == Gender::kFemale;
     });
-    std::vector<std::string> verbs = words([](const WordFeatures& f) { return f.pos == PartOfSpeech::kVerb; });
+    std::vector<std::string> verbs =
+        words([](const WordFeatures& f) { return f.pos == PartOfSpeech::kVerb; });
     std::vector<std::string> any = words([](const WordFeatures& f) {
         return f.pos != PartOfSpeech::kPunct && f.pos != PartOfSpeech::kSymbol;
     });
@@ -81,12 +87,15 @@ TEST(LessonModel, CoreferenceOnTheLessonSentences) {
         EXPECT_TRUE(to == 0 || to == 1) << "his -> Xiao Ming, got " << to;
         EXPECT_EQ(argmax_row(r, kCoreference, it), cat);
         // Without the causal mask "window" becomes visible but is still not the choice.
-        EXPECT_EQ(argmax_row(run("Xiao Ming really loves his cat, and it always sleeps by the window.", false), kCoreference, it), cat);
+        EXPECT_EQ(
+            argmax_row(run("Xiao Ming really loves his cat, and it always sleeps by the window.", false),
+                       kCoreference, it),
+            cat);
     }
     {
         const LessonRun r = run("小明很喜欢他的猫，它总是睡在窗边。");
-        EXPECT_EQ(argmax_row(r, kCoreference, 9), 7);  // 它 -> 猫
-        const int he = argmax_row(r, kCoreference, 5);   // 他 -> 小明
+        EXPECT_EQ(argmax_row(r, kCoreference, 9), 7);   // 它 -> 猫
+        const int he = argmax_row(r, kCoreference, 5);  // 他 -> 小明
         EXPECT_TRUE(he == 0 || he == 1) << he;
     }
 }
@@ -108,7 +117,8 @@ TEST(LessonModel, CoreferenceOnGeneratedSentences) {
             EXPECT_EQ(argmax_row(r, kCoreference, 5), 3) << s;
         }
         {  // he -> the man, she -> the woman, past a thing and a person of the other gender
-            const std::string s = man + " and " + woman + " " + verb + " the " + thing + " so she " + pick(p.verbs, rng) + " and he";
+            const std::string s = man + " and " + woman + " " + verb + " the " + thing + " so she " +
+                                  pick(p.verbs, rng) + " and he";
             const LessonRun r = run(s);
             EXPECT_EQ(argmax_row(r, kCoreference, 7), 2) << s;
             EXPECT_EQ(argmax_row(r, kCoreference, 10), 0) << s;
@@ -149,7 +159,8 @@ TEST(LessonModel, SinkAndLocalWindowHeads) {
 TEST(LessonModel, VerbLooksBackAtItsSubject) {
     SeededRandom rng(17);
     for (int trial = 0; trial < 40; ++trial) {
-        const std::string s = "the " + pick(pools().things, rng) + " " + pick(pools().verbs, rng) + " near the " + pick(pools().things, rng);
+        const std::string s = "the " + pick(pools().things, rng) + " " + pick(pools().verbs, rng) +
+                              " near the " + pick(pools().things, rng);
         const LessonRun r = run(s);
         EXPECT_EQ(argmax_row(r, kVerbSubject, 2), 1) << s;
     }
@@ -206,9 +217,12 @@ TEST(LessonModel, GqaMeanPoolsEachGroupsKeyAndValueProjections) {
     EXPECT_EQ(b.w_q.n_mats(), 8);
     EXPECT_TRUE(b.w_q.mat(5).isApprox(a.w_q.mat(5)));
     // The patterns blur: pooling lowers the coreference head's peak weight on "pod".
-    const float peak_mha = weight(run("the pod crashed because it ran out of memory", true, 8), kCoreference, 4, 1);
-    const float peak_gqa = weight(run("the pod crashed because it ran out of memory", true, 2), kCoreference, 4, 1);
-    const float peak_mqa = weight(run("the pod crashed because it ran out of memory", true, 1), kCoreference, 4, 1);
+    const float peak_mha =
+        weight(run("the pod crashed because it ran out of memory", true, 8), kCoreference, 4, 1);
+    const float peak_gqa =
+        weight(run("the pod crashed because it ran out of memory", true, 2), kCoreference, 4, 1);
+    const float peak_mqa =
+        weight(run("the pod crashed because it ran out of memory", true, 1), kCoreference, 4, 1);
     EXPECT_LT(peak_gqa, peak_mha - 0.1f);
     EXPECT_LT(peak_mqa, peak_mha - 0.1f);
 }

@@ -12,7 +12,8 @@ WordFeatures features_of(const std::string& word) {
 }
 
 TEST(Lexicon, ParsesEntriesCommentsAndCrlf) {
-    Expected<Lexicon> lex = Lexicon::parse("# comment\n\npod\tnoun\tobject\tsg\t-\t-\r\nit\tpron\t-\tsg\t-\tthing\n", "t.tsv");
+    Expected<Lexicon> lex =
+        Lexicon::parse("# comment\n\npod\tnoun\tobject\tsg\t-\t-\r\nit\tpron\t-\tsg\t-\tthing\n", "t.tsv");
     ASSERT_TRUE(lex.ok()) << lex.error();
     EXPECT_EQ(lex->size(), 2u);
     ASSERT_NE(lex->find("it"), nullptr);
@@ -42,7 +43,8 @@ TEST(Lexicon, ErrorsNameTheLineAndTheProblem) {
         {"p\xFFod\tnoun\tobject\tsg\t-\t-\n", "not valid UTF-8"},
         // robustness.md S7: a header row is not data; a seventh field is an error, not ignored.
         {"pod\tnoun\tobject\tsg\t-\t-\textra\n", "t.tsv:1: expected 6 tab-separated fields"},
-        {"it\tpron\t-\tsg\t-\tthing\r\nword\tpos\tclass\tnumber\tgender\trefers\r\n", "t.tsv:2: unknown part of speech \"pos\""},
+        {"it\tpron\t-\tsg\t-\tthing\r\nword\tpos\tclass\tnumber\tgender\trefers\r\n",
+         "t.tsv:2: unknown part of speech \"pos\""},
         {"pod\tnoun\tobject \"a\tb\"\tsg\t-\t-\n", "t.tsv:1: expected 6 tab-separated fields"},  // no quoting
     };
     for (const Case& c : cases) {
@@ -57,7 +59,8 @@ TEST(Lexicon, BuiltinTablesAreLargeAndCoverTheLessons) {
     EXPECT_GE(set.english().size(), 2000u);
     EXPECT_GE(set.french().size(), 300u);
     EXPECT_GE(set.chinese().size(), 100u);
-    for (const char* w : {"the", "pod", "crash", "because", "it", "ran", "out", "of", "memory", "cat", "window", "his"}) {
+    for (const char* w :
+         {"the", "pod", "crash", "because", "it", "ran", "out", "of", "memory", "cat", "window", "his"}) {
         EXPECT_NE(set.english().find(w), nullptr) << w;
     }
     EXPECT_EQ(set.english().find("pod")->cls, SemanticClass::kObject);
@@ -113,7 +116,9 @@ TEST(Lexicon, FrenchSentencesUseTheFrenchTable) {
 }
 
 TEST(Lexicon, DescribeIsReadable) {
-    EXPECT_EQ(describe(*LexiconSet::builtin().english().find("pod")).rfind("noun \xC2\xB7 object \xC2\xB7 singular", 0), 0u);
+    EXPECT_EQ(describe(*LexiconSet::builtin().english().find("pod"))
+                  .rfind("noun \xC2\xB7 object \xC2\xB7 singular", 0),
+              0u);
 }
 
 }  // namespace

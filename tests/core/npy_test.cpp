@@ -49,7 +49,8 @@ TEST(Npy, RoundTripFloat32) {
 TEST(Npy, ReadsFloat64AndVersion2) {
     std::string body;
     for (double x : {0.5, -1.25}) body.append(reinterpret_cast<const char*>(&x), 8);
-    Expected<NpyArray> a = parse_npy(header_v1("{'descr': '<f8', 'fortran_order': False, 'shape': (2,), }") + body, "x.npy");
+    Expected<NpyArray> a =
+        parse_npy(header_v1("{'descr': '<f8', 'fortran_order': False, 'shape': (2,), }") + body, "x.npy");
     ASSERT_TRUE(a.ok()) << a.error();
     EXPECT_EQ(a->data, (std::vector<float>{0.5f, -1.25f}));
 
@@ -66,10 +67,14 @@ TEST(Npy, ReadsFloat64AndVersion2) {
 
 TEST(Npy, ReadsBoolAndUint8Masks) {
     const std::string body = std::string("\x01\x00\x01", 3);
-    Expected<NpyMask> m = parse_npy_mask(header_v1("{'descr': '|b1', 'fortran_order': False, 'shape': (3,), }") + body, "m.npy");
+    Expected<NpyMask> m = parse_npy_mask(
+        header_v1("{'descr': '|b1', 'fortran_order': False, 'shape': (3,), }") + body, "m.npy");
     ASSERT_TRUE(m.ok()) << m.error();
     EXPECT_EQ(m->data, (std::vector<std::uint8_t>{1, 0, 1}));
-    Expected<NpyMask> u = parse_npy_mask(header_v1("{'descr': '|u1', 'fortran_order': False, 'shape': (3,), }") + std::string("\x05\x00\x00", 3), "u.npy");
+    Expected<NpyMask> u =
+        parse_npy_mask(header_v1("{'descr': '|u1', 'fortran_order': False, 'shape': (3,), }") +
+                           std::string("\x05\x00\x00", 3),
+                       "u.npy");
     ASSERT_TRUE(u.ok());
     EXPECT_EQ(u->data, (std::vector<std::uint8_t>{1, 0, 0}));
 }
@@ -89,22 +94,27 @@ TEST(Npy, MalformedFilesGiveSpecificErrors) {
     v9[6] = 9;
     expect_error(v9, "unsupported .npy version 9.0");
     expect_error(header_v1(ok_dict).substr(0, 40), "file truncated");
-    expect_error(header_v1(ok_dict) + f32_bytes({1.0f}), "needs 8 data bytes but the file has 4 (truncated?)");
+    expect_error(header_v1(ok_dict) + f32_bytes({1.0f}),
+                 "needs 8 data bytes but the file has 4 (truncated?)");
     expect_error(header_v1(ok_dict) + f32_bytes({1, 2, 3}), "(trailing bytes)");
-    expect_error(header_v1("{'descr': '<i8', 'fortran_order': False, 'shape': (2,), }"), "dtype '<i8' is not supported");
+    expect_error(header_v1("{'descr': '<i8', 'fortran_order': False, 'shape': (2,), }"),
+                 "dtype '<i8' is not supported");
     expect_error(header_v1("{'descr': '>f4', 'fortran_order': False, 'shape': (2,), }"), "big-endian");
     expect_error(header_v1("{'descr': '<f4', 'fortran_order': True, 'shape': (2,), }"), "Fortran order");
-    expect_error(header_v1("{'descr': '<f4', 'fortran_order': False, 'shape': (1, 1, 1, 1), }"), "4 dimensions");
+    expect_error(header_v1("{'descr': '<f4', 'fortran_order': False, 'shape': (1, 1, 1, 1), }"),
+                 "4 dimensions");
     expect_error(header_v1("{'descr': '<f4', 'fortran_order': False, 'shape': (), }"), "0 dimensions");
     expect_error(header_v1("{'descr': '<f4', 'fortran_order': False, 'shape': (-2,), }"), "malformed header");
     expect_error(header_v1("{'descr': '<f4', 'shape': (2,), }"), "lacks");
     expect_error(header_v1("descr: f4"), "does not start with '{'");
-    expect_error(header_v1("{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999999,), }"), "malformed header");
+    expect_error(header_v1("{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999999,), }"),
+                 "malformed header");
 }
 
 TEST(Npy, MaskRejectsFloatDtype) {
     Expected<NpyMask> m = parse_npy_mask(
-        header_v1("{'descr': '<f4', 'fortran_order': False, 'shape': (1,), }") + f32_bytes({1.0f}), "pad.npy");
+        header_v1("{'descr': '<f4', 'fortran_order': False, 'shape': (1,), }") + f32_bytes({1.0f}),
+        "pad.npy");
     ASSERT_FALSE(m.ok());
     EXPECT_NE(m.error().find("is not a mask"), std::string::npos);
 }

@@ -13,7 +13,8 @@ namespace {
 
 /// max |O_shuffled[i] - O_original[perm[i]]| over every head, row and value dimension.
 float max_permuted_difference(bool use_positions) {
-    const std::vector<std::string> words = {"the", "pod", "crashed", "because", "it", "ran", "out", "of", "memory"};
+    const std::vector<std::string> words = {"the", "pod", "crashed", "because", "it",
+                                            "ran", "out", "of",      "memory"};
     const std::vector<int> perm = {4, 0, 8, 2, 6, 1, 7, 3, 5};  // shuffled[i] = words[perm[i]]
     std::string original, shuffled;
     for (std::size_t i = 0; i < words.size(); ++i) {
@@ -29,7 +30,9 @@ float max_permuted_difference(bool use_positions) {
     float diff = 0.0f;
     for (std::size_t h = 0; h < a->result.heads.size(); ++h) {
         for (int i = 0; i < static_cast<int>(perm.size()); ++i) {
-            const auto d = (b->result.heads[h].output.row(i) - a->result.heads[h].output.row(perm[static_cast<std::size_t>(i)])).cwiseAbs();
+            const auto d = (b->result.heads[h].output.row(i) -
+                            a->result.heads[h].output.row(perm[static_cast<std::size_t>(i)]))
+                               .cwiseAbs();
             diff = std::max(diff, d.maxCoeff());
         }
     }
@@ -41,7 +44,9 @@ TEST(Permutation, WithoutPositionsOutputsArePermutedTheSameWay) {
     EXPECT_LT(max_permuted_difference(false), 1e-5f);
 }
 
-TEST(Permutation, WithPositionsOrderMatters) { EXPECT_GT(max_permuted_difference(true), 1e-2f); }
+TEST(Permutation, WithPositionsOrderMatters) {
+    EXPECT_GT(max_permuted_difference(true), 1e-2f);
+}
 
 }  // namespace
 }  // namespace attnviz

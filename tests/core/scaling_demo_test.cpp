@@ -24,7 +24,8 @@ TEST(ScalingDemo, UnscaledSoftmaxSaturatesScaledDoesNot) {
     const ScalingStats big = scaling_stats(1024, 64, 64, 3);
     EXPECT_GT(big.max_weight_unscaled, 0.9) << "std ~32: the largest dot takes nearly everything";
     EXPECT_LT(big.max_weight_scaled, 0.5);
-    EXPECT_NEAR(big.max_weight_scaled, small.max_weight_scaled, 0.15) << "scaling keeps the spread the same for every d";
+    EXPECT_NEAR(big.max_weight_scaled, small.max_weight_scaled, 0.15)
+        << "scaling keeps the spread the same for every d";
 }
 
 TEST(ScalingDemo, CurveIsPowersOfTwoAndDeterministic) {

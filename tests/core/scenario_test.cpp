@@ -15,7 +15,8 @@ TEST(Scenario, BuiltinsCoverTheLessonsPodFirst) {
     EXPECT_EQ(all.front().name, "pod");
     EXPECT_EQ(all.front().sentence, "the pod crashed because it ran out of memory");
     EXPECT_EQ(all.front().query, "it");
-    for (const char* name : {"pod", "cat-it", "xiao-ming", "cat-sat", "temperature", "gqa-minimind", "chinese"}) {
+    for (const char* name :
+         {"pod", "cat-it", "xiao-ming", "cat-sat", "temperature", "gqa-minimind", "chinese"}) {
         EXPECT_NE(find_builtin_scenario(name), nullptr) << name;
     }
     EXPECT_EQ(find_builtin_scenario("gqa-minimind")->settings.n_kv_heads, 2);
@@ -40,7 +41,8 @@ TEST(Scenario, BuiltinsCoverTheLessonsPodFirst) {
 TEST(Scenario, ParsesAllFields) {
     Expected<Scenario> sc = parse_scenario(R"({"title": "T", "sentence": "a b c", "query": "b",
         "settings": {"heads": 4, "kv_heads": 2, "temperature": "inf", "causal": false, "window": 2, "scale": false},
-        "quiz": {"question": "Q?", "answer": "b"}, "future_field": 1})", "dir/my-lesson.json");
+        "quiz": {"question": "Q?", "answer": "b"}, "future_field": 1})",
+                                           "dir/my-lesson.json");
     ASSERT_TRUE(sc.ok()) << sc.error();
     EXPECT_EQ(sc->name, "my-lesson");
     EXPECT_EQ(sc->settings.n_heads, 4);
@@ -54,7 +56,8 @@ TEST(Scenario, ParsesAllFields) {
     ASSERT_EQ(sc->warnings.size(), 1u);
     EXPECT_NE(sc->warnings[0].find("$.future_field"), std::string::npos);
     // heads alone sets kv_heads to match (MHA).
-    EXPECT_EQ(parse_scenario(R"({"sentence": "x", "settings": {"heads": 3}})", "s.json")->settings.n_kv_heads, 3);
+    EXPECT_EQ(parse_scenario(R"({"sentence": "x", "settings": {"heads": 3}})", "s.json")->settings.n_kv_heads,
+              3);
 }
 
 TEST(Scenario, MalformedFilesSayWhereAndWhat) {
@@ -68,12 +71,16 @@ TEST(Scenario, MalformedFilesSayWhereAndWhat) {
         {"{\"title\": \"x\"}", "needs a \"sentence\""},
         {"{\"sentence\": \"  \"}", "$.sentence is empty"},
         {"{\"sentence\": 5}", "s.json:1:14: $.sentence must be a string"},
-        {"{\"sentence\": \"a\", \"settings\": {\"heads\": \"8\"}}", "$.settings.heads must be a whole number from 1 to 8"},
+        {"{\"sentence\": \"a\", \"settings\": {\"heads\": \"8\"}}",
+         "$.settings.heads must be a whole number from 1 to 8"},
         {"{\"sentence\": \"a\", \"settings\": {\"heads\": 12}}", "$.settings.heads"},
         {"{\"sentence\": \"a\", \"settings\": {\"heads\": 6, \"kv_heads\": 4}}", "must divide heads"},
-        {"{\"sentence\": \"a\", \"settings\": {\"heads\": 2, \"focus_head\": 5}}", "focus_head (5) must be below heads (2)"},
-        {"{\"sentence\": \"a\", \"settings\": {\"temperature\": -1}}", "$.settings.temperature must be a number from 0 up"},
-        {"{\"sentence\": \"a\", \"settings\": {\"causal\": \"yes\"}}", "$.settings.causal must be true or false"},
+        {"{\"sentence\": \"a\", \"settings\": {\"heads\": 2, \"focus_head\": 5}}",
+         "focus_head (5) must be below heads (2)"},
+        {"{\"sentence\": \"a\", \"settings\": {\"temperature\": -1}}",
+         "$.settings.temperature must be a number from 0 up"},
+        {"{\"sentence\": \"a\", \"settings\": {\"causal\": \"yes\"}}",
+         "$.settings.causal must be true or false"},
         {"{\"sentence\": \"a\", \"settings\": 3}", "$.settings must be an object"},
         {"{\"sentence\": \"a\", \"quiz\": {\"question\": \"q\"}}", "$.quiz needs a \"answer\""},
         {"{\"sentence\": \"a\", \"sentence\": \"b\"}", "duplicate"},
@@ -118,7 +125,8 @@ TEST(Scenario, HandModelErrorsSayWhereAndWhat) {
         {doc(R"("x": [[1], [2, 3]], )" + w), "$.hand_model.x[1] has 2 numbers; every row needs 1"},
         {doc(R"("x": [[1], ["2"]], )" + w), "$.hand_model.x[1][0] must be a number"},
         {doc(R"("x": [[1], [1e9]], )" + w), "$.hand_model.x[1][0] must be a number within +-1000"},
-        {doc(R"("x": [[1], [2]], "w_q": [[1]], "w_k": [[1, 2]], "w_v": [[1]])"), "w_q and w_k must have the same number of columns"},
+        {doc(R"("x": [[1], [2]], "w_q": [[1]], "w_k": [[1, 2]], "w_v": [[1]])"),
+         "w_q and w_k must have the same number of columns"},
         {doc(R"("x": [[1, 0], [2, 0]], )" + w), "w_q must have 2 rows"},
         {doc(R"("x": [[1], [2], [3]], )" + w), "$.hand_model.x has 3 rows but the sentence has 2 tokens"},
         {"{\"sentence\": \"a\", \"hand_model\": []}", "$.hand_model must be an object"},

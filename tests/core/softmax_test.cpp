@@ -15,8 +15,8 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 std::vector<float> run(const std::vector<float>& s, double t, const std::uint8_t* valid = nullptr,
                        SoftmaxRowStats* stats = nullptr) {
     std::vector<float> w(s.size(), -1.0f);
-    const SoftmaxRowStats st = softmax_row(s.data(), static_cast<int>(s.size()), KeyRange{0, static_cast<int>(s.size())},
-                                           valid, t, w.data());
+    const SoftmaxRowStats st = softmax_row(s.data(), static_cast<int>(s.size()),
+                                           KeyRange{0, static_cast<int>(s.size())}, valid, t, w.data());
     if (stats) *stats = st;
     return w;
 }
@@ -47,7 +47,8 @@ TEST(Softmax, ShiftInvarianceWithExactlyRepresentableShifts) {
             std::vector<float> shifted = base;
             for (float& x : shifted) x += c;
             const std::vector<float> w = run(shifted, t);
-            for (std::size_t j = 0; j < w.size(); ++j) EXPECT_NEAR(w[j], ref[j], 1e-7) << "T=" << t << " c=" << c;
+            for (std::size_t j = 0; j < w.size(); ++j)
+                EXPECT_NEAR(w[j], ref[j], 1e-7) << "T=" << t << " c=" << c;
         }
     }
 }

@@ -1,7 +1,7 @@
 // The temperature sweep is the engine's softmax: each sweep row equals compute_attention's weights at
 // that T, and the limits equal T = 0 and T = inf runs.
-#include "core/attention/attention.h"
 #include "core/lab/temperature_sweep.h"
+#include "core/attention/attention.h"
 #include "tests/support/random_inputs.h"
 
 #include <gtest/gtest.h>
@@ -39,10 +39,13 @@ TEST(TemperatureSweep, RowsAndLimitsEqualTheEngine) {
     const int row = 4;
     const Mask mask(MaskConfig{true, 0, {}}, 6, 6);
     const std::vector<double> temps = {0.1, 1.0, 5.0};
-    const TemperatureSweep sw = sweep_temperature(base.heads[0].scores.row(row).data(), 6, mask.position_range(row), nullptr, temps);
+    const TemperatureSweep sw =
+        sweep_temperature(base.heads[0].scores.row(row).data(), 6, mask.position_range(row), nullptr, temps);
     for (std::size_t t = 0; t < temps.size(); ++t) {
         const AttentionResult r = attend(in, temps[t]);
-        for (int j = 0; j < 6; ++j) EXPECT_FLOAT_EQ(sw.weights(static_cast<int>(t), j), r.heads[0].weights(row, j)) << "T=" << temps[t];
+        for (int j = 0; j < 6; ++j)
+            EXPECT_FLOAT_EQ(sw.weights(static_cast<int>(t), j), r.heads[0].weights(row, j))
+                << "T=" << temps[t];
         EXPECT_NEAR(sw.entropy[t], r.heads[0].rows.entropy[row], 1e-6);
     }
     const AttentionResult zero = attend(in, 0.0);

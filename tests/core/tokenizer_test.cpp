@@ -24,7 +24,8 @@ void expect_spans_match_text(const Tokenization& t) {
 
 TEST(Tokenizer, WordsAndPunctuation) {
     const Tokenization t = tokenize("The pod crashed, because it ran out of memory.");
-    EXPECT_EQ(texts(t), (std::vector<std::string>{"The", "pod", "crashed", ",", "because", "it", "ran", "out", "of", "memory", "."}));
+    EXPECT_EQ(texts(t), (std::vector<std::string>{"The", "pod", "crashed", ",", "because", "it", "ran", "out",
+                                                  "of", "memory", "."}));
     EXPECT_EQ(t.tokens[3].kind, TokenKind::kPunct);
     EXPECT_EQ(t.tokens[1].byte_begin, 4u);
     EXPECT_EQ(t.tokens[1].byte_end, 7u);
@@ -35,7 +36,8 @@ TEST(Tokenizer, WordsAndPunctuation) {
 
 TEST(Tokenizer, ClitcsHyphensAndNumbers) {
     const Tokenization t = tokenize("it's a well-known 3.14 and 1,000 gpt4");
-    EXPECT_EQ(texts(t), (std::vector<std::string>{"it", "'s", "a", "well-known", "3.14", "and", "1,000", "gpt4"}));
+    EXPECT_EQ(texts(t),
+              (std::vector<std::string>{"it", "'s", "a", "well-known", "3.14", "and", "1,000", "gpt4"}));
     EXPECT_EQ(t.tokens[4].kind, TokenKind::kNumber);
     expect_spans_match_text(t);
 }
@@ -56,8 +58,8 @@ TEST(Tokenizer, ChineseIsOneTokenPerCharacter) {
 TEST(Tokenizer, ThaiAndOtherUnspacedScriptsSplitPerLetterWithTheirMarks) {
     // "สวัสดีครับ" (hello): ส ว+ั ส ด+ี ค ร+ั บ
     const Tokenization t = tokenize("\u0E2A\u0E27\u0E31\u0E2A\u0E14\u0E35\u0E04\u0E23\u0E31\u0E1A");
-    EXPECT_EQ(texts(t), (std::vector<std::string>{"\u0E2A", "\u0E27\u0E31", "\u0E2A", "\u0E14\u0E35", "\u0E04",
-                                                  "\u0E23\u0E31", "\u0E1A"}));
+    EXPECT_EQ(texts(t), (std::vector<std::string>{"\u0E2A", "\u0E27\u0E31", "\u0E2A", "\u0E14\u0E35",
+                                                  "\u0E04", "\u0E23\u0E31", "\u0E1A"}));
     expect_spans_match_text(t);
     // "ที่" carries two marks (a vowel and a tone); a Latin word stops where Thai starts.
     const Tokenization mixed = tokenize("abc\u0E17\u0E35\u0E48 ok");
@@ -81,7 +83,8 @@ TEST(Tokenizer, MixedScriptsAndAccents) {
 
 TEST(Tokenizer, EmojiSequenceIsOneSymbol) {
     // woman + ZWJ + laptop, then a thumbs up with a skin tone.
-    const Tokenization t = tokenize("hi \xF0\x9F\x91\xA9\xE2\x80\x8D\xF0\x9F\x92\xBB \xF0\x9F\x91\x8D\xF0\x9F\x8F\xBD");
+    const Tokenization t =
+        tokenize("hi \xF0\x9F\x91\xA9\xE2\x80\x8D\xF0\x9F\x92\xBB \xF0\x9F\x91\x8D\xF0\x9F\x8F\xBD");
     ASSERT_EQ(t.tokens.size(), 3u);
     EXPECT_EQ(t.tokens[1].kind, TokenKind::kSymbol);
     EXPECT_EQ(t.tokens[1].text.size(), 11u);
@@ -94,12 +97,14 @@ TEST(Tokenizer, InvalidBytesBecomeReplacementAndAreCounted) {
         int invalid;
     };
     const Case cases[] = {
-        {std::string("ab\xFF" "cd"), 1},             // a byte that never starts UTF-8
-        {std::string("\xC0\x80"), 2},                // overlong NUL
-        {std::string("\xED\xA0\x80"), 3},            // a UTF-16 surrogate
-        {std::string("ok \xE4\xBD"), 2},             // truncated at the end
-        {std::string("\xF4\x90\x80\x80"), 4},        // above U+10FFFF
-        {std::string("\x80\x80 x"), 2},              // stray continuation bytes
+        {std::string("ab\xFF"
+                     "cd"),
+         1},                                   // a byte that never starts UTF-8
+        {std::string("\xC0\x80"), 2},          // overlong NUL
+        {std::string("\xED\xA0\x80"), 3},      // a UTF-16 surrogate
+        {std::string("ok \xE4\xBD"), 2},       // truncated at the end
+        {std::string("\xF4\x90\x80\x80"), 4},  // above U+10FFFF
+        {std::string("\x80\x80 x"), 2},        // stray continuation bytes
     };
     for (const Case& c : cases) {
         const Tokenization t = tokenize(c.input);
@@ -109,8 +114,12 @@ TEST(Tokenizer, InvalidBytesBecomeReplacementAndAreCounted) {
         EXPECT_EQ(n_invalid, 0) << "the cleaned text must be valid UTF-8";
         expect_spans_match_text(t);
     }
-    const Tokenization t = tokenize(std::string("ab\xFF" "cd"));
-    EXPECT_EQ(t.text, "ab\xEF\xBF\xBD" "cd");
+    const Tokenization t =
+        tokenize(std::string("ab\xFF"
+                             "cd"));
+    EXPECT_EQ(t.text,
+              "ab\xEF\xBF\xBD"
+              "cd");
 }
 
 TEST(Tokenizer, EmptyWhitespaceAndControlInputGiveNoTokens) {

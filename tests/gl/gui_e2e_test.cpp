@@ -34,21 +34,26 @@ TEST(GuiEndToEnd, DefaultLessonRendersAScreenshotAndStats) {
 TEST(GuiEndToEnd, PipelinePanelOpensOnTheDefaultLessonAndTheHandExample) {
     for (const std::string& extra : {std::string(), std::string(" --scenario hand-example")}) {
         const std::string png = temp_png("pipeline.png");
-        const ProcessRun r = run_process(gui_binary() + " --panel pipeline" + extra + " --frames 5 --screenshot " + png);
+        const ProcessRun r =
+            run_process(gui_binary() + " --panel pipeline" + extra + " --frames 5 --screenshot " + png);
         ASSERT_EQ(r.code, 0) << extra << "\n" << r.output;
         const Image img = load_png(png);
         ASSERT_EQ(img.w, 1280);
         ASSERT_EQ(img.h, 800);
         EXPECT_GT(img.distinct_colors(), 200u) << extra << ": stages drawn, not a blank tab";
-        EXPECT_GT(img.count_near(253, 231, 37, 40), 100) << extra << ": viridis' bright end in the stage cells";
+        EXPECT_GT(img.count_near(253, 231, 37, 40), 100)
+            << extra << ": viridis' bright end in the stage cells";
         std::filesystem::remove(png);
     }
 }
 
 TEST(GuiEndToEnd, LightThemeLargeFontAndOwnSentence) {
     const std::string png = temp_png("light.png");
-    const ProcessRun r = run_process(gui_binary() + " --theme light --font-scale 1.4 --size 1000x700 --sentence 'the cat sat on the mat'"
-                      " --query 3 --frames 6 --screenshot " + png);
+    const ProcessRun r =
+        run_process(gui_binary() +
+                    " --theme light --font-scale 1.4 --size 1000x700 --sentence 'the cat sat on the mat'"
+                    " --query 3 --frames 6 --screenshot " +
+                    png);
     ASSERT_EQ(r.code, 0) << r.output;
     const Image img = load_png(png);
     ASSERT_EQ(img.w, 1000);
@@ -61,13 +66,15 @@ class LabViewEndToEnd : public ::testing::TestWithParam<const char*> {};
 
 TEST_P(LabViewEndToEnd, PanelOpensAndRendersContent) {
     const std::string png = temp_png((std::string("panel_") + GetParam() + ".png").c_str());
-    const ProcessRun r = run_process(gui_binary() + " --panel " + GetParam() + " --frames 5 --screenshot " + png);
+    const ProcessRun r =
+        run_process(gui_binary() + " --panel " + GetParam() + " --frames 5 --screenshot " + png);
     ASSERT_EQ(r.code, 0) << r.output;
     const Image img = load_png(png);
     ASSERT_EQ(img.w, 1280);
     ASSERT_EQ(img.h, 800);
     EXPECT_GT(img.distinct_colors(), 150u) << "charts and text, not a blank view";
-    EXPECT_GT(img.count_near(230, 159, 0, 12), 100) << "the orange of the query chip, the accent or the top key";
+    EXPECT_GT(img.count_near(230, 159, 0, 12), 100)
+        << "the orange of the query chip, the accent or the top key";
     std::filesystem::remove(png);
 }
 
@@ -104,10 +111,11 @@ TEST(GuiEndToEnd, SessionFileOnTheCommandLine) {
     {
         std::FILE* f = std::fopen(session.c_str(), "wb");
         ASSERT_NE(f, nullptr);
-        std::fputs("{\"format\":\"attnviz-session\",\"version\":1,\"sentence\":\"The cat sat on the mat\","
-                   "\"settings\":{\"heads\":4,\"kv_heads\":2,\"temperature\":0.5},\"selection\":{\"query\":5},"
-                   "\"colors\":{\"colormap\":\"magma\"},\"view\":{\"theme\":\"light\"}}",
-                   f);
+        std::fputs(
+            "{\"format\":\"attnviz-session\",\"version\":1,\"sentence\":\"The cat sat on the mat\","
+            "\"settings\":{\"heads\":4,\"kv_heads\":2,\"temperature\":0.5},\"selection\":{\"query\":5},"
+            "\"colors\":{\"colormap\":\"magma\"},\"view\":{\"theme\":\"light\"}}",
+            f);
         std::fclose(f);
     }
     const std::string png = temp_png("session.png");

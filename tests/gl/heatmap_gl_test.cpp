@@ -1,8 +1,8 @@
 // GL tests (run under Xvfb): shaders compile, and the heatmap shader paints exactly the CPU colormap.
-#include "app/gui/style/colormap.h"
 #include "app/gui/gfx/heatmap_renderer.h"
-#include "app/gui/gfx/shader_program.h"
 #include "app/gui/gfx/platform_glfw.h"
+#include "app/gui/gfx/shader_program.h"
+#include "app/gui/style/colormap.h"
 #include "app/gui/style/theme.h"
 
 #include <gtest/gtest.h>
@@ -20,7 +20,7 @@ namespace {
 constexpr int kLsbTolerance = 1;
 
 class GlContext : public ::testing::Test {
-protected:
+  protected:
     static void SetUpTestSuite() {
         s_platform = std::make_unique<Platform>();
         PlatformOptions o;
@@ -47,8 +47,10 @@ std::vector<std::uint8_t> read_texture(ImTextureID id, int w, int h) {
     return px;
 }
 
-void expect_color(const std::vector<std::uint8_t>& px, int w, int x, int y, ImU32 expected, const char* what) {
-    const std::size_t k = 4 * (static_cast<std::size_t>(y) * static_cast<std::size_t>(w) + static_cast<std::size_t>(x));
+void expect_color(const std::vector<std::uint8_t>& px, int w, int x, int y, ImU32 expected,
+                  const char* what) {
+    const std::size_t k =
+        4 * (static_cast<std::size_t>(y) * static_cast<std::size_t>(w) + static_cast<std::size_t>(x));
     const int r = static_cast<int>(expected & 0xFF), g = static_cast<int>((expected >> 8) & 0xFF),
               b = static_cast<int>((expected >> 16) & 0xFF);
     EXPECT_LE(std::abs(px[k] - r), kLsbTolerance) << what << " at " << x << "," << y;
@@ -76,10 +78,12 @@ TEST_F(GlContext, ColormapShaderMatchesTheCpuColormapAtProbePixels) {
     cells.n_cols = 5;
     cells.data.assign(2 * 20, 0.0f);
     for (int i = 0; i < 3; ++i) {
-        for (int j = 0; j < 5; ++j) cells.data[2 * static_cast<std::size_t>(i * 5 + j)] = static_cast<float>(i * 5 + j) / 14.0f;
+        for (int j = 0; j < 5; ++j)
+            cells.data[2 * static_cast<std::size_t>(i * 5 + j)] = static_cast<float>(i * 5 + j) / 14.0f;
     }
     cells.data[2 * (0 * 5 + 4) + 1] = static_cast<float>(CellState::kMasked);
-    for (int j = 0; j < 5; ++j) cells.data[2 * static_cast<std::size_t>(15 + j) + 1] = static_cast<float>(CellState::kEmptyRow);
+    for (int j = 0; j < 5; ++j)
+        cells.data[2 * static_cast<std::size_t>(15 + j) + 1] = static_cast<float>(CellState::kEmptyRow);
 
     for (Colormap cmap : {Colormap::kViridis, Colormap::kMagma, Colormap::kGrey}) {
         SCOPED_TRACE(colormap_name(cmap));

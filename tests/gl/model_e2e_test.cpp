@@ -20,7 +20,9 @@ using attnviz::testing::ProcessRun;
 using attnviz::testing::run_process;
 
 /// Pixels of viridis' bright end (253, 231, 37), as in the other end-to-end tests.
-int bright_viridis(const Image& img) { return img.count_near(253, 231, 37, 40); }
+int bright_viridis(const Image& img) {
+    return img.count_near(253, 231, 37, 40);
+}
 
 TEST(ModelEndToEnd, OpensATinyCheckpointAndShowsEveryHead) {
     hf::ScratchDir dir("e2e_model");
@@ -34,8 +36,9 @@ TEST(ModelEndToEnd, OpensATinyCheckpointAndShowsEveryHead) {
     std::filesystem::copy_file(std::string(ATTNVIZ_SOURCE_DIR) + "/assets/models/stories260K/tokenizer.json",
                                dir.file("tokenizer.json"));
     const std::string png = dir.file("shot.png");
-    const ProcessRun r = run_process(gui_binary() + " --model " + dir.path() +
-                                     " --sentence 'Lily saw a dog. The dog saw Lily.' --frames 8 --screenshot " + png);
+    const ProcessRun r =
+        run_process(gui_binary() + " --model " + dir.path() +
+                    " --sentence 'Lily saw a dog. The dog saw Lily.' --frames 8 --screenshot " + png);
     ASSERT_EQ(r.code, 0) << r.output;
     const Image img = load_png(png);
     ASSERT_EQ(img.w, 1280);
@@ -46,7 +49,8 @@ TEST(ModelEndToEnd, OpensATinyCheckpointAndShowsEveryHead) {
 TEST(ModelEndToEnd, AFolderThatIsNoModelKeepsTheLessonAndExitsCleanly) {
     hf::ScratchDir dir("e2e_not_model");
     const std::string png = dir.file("shot.png");
-    const ProcessRun r = run_process(gui_binary() + " --model " + dir.path() + " --frames 6 --screenshot " + png);
+    const ProcessRun r =
+        run_process(gui_binary() + " --model " + dir.path() + " --frames 6 --screenshot " + png);
     EXPECT_EQ(r.code, 0) << r.output;
     EXPECT_GT(load_png(png).distinct_colors(), 100u) << "the window still shows the lesson and the error";
 }

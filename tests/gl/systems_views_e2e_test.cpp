@@ -25,14 +25,16 @@ TEST(SystemsViewsEndToEnd, QuizViewAsksWithTheWeightsHidden) {
     ASSERT_EQ(s.run.code, 0) << s.run.output;
     ASSERT_EQ(s.image.w, 1280);
     EXPECT_GT(s.image.count_near(230, 159, 0, 12), 500) << "the query chip the question is about";
-    EXPECT_LT(s.image.count_near(253, 231, 37, 20), 20) << "no heatmap or thumbnail: viridis' bright end must be absent";
+    EXPECT_LT(s.image.count_near(253, 231, 37, 20), 20)
+        << "no heatmap or thumbnail: viridis' bright end must be absent";
 }
 
 TEST(SystemsViewsEndToEnd, FlashViewShowsTheTiledHeatmap) {
     const Shot s = screenshot_of("--panel flash", "flash.png");
     ASSERT_EQ(s.run.code, 0) << s.run.output;
     ASSERT_EQ(s.image.w, 1280);
-    EXPECT_GT(s.image.count_near(253, 231, 37, 20), 200) << "the first tile's weights (viridis' bright end) are visible";
+    EXPECT_GT(s.image.count_near(253, 231, 37, 20), 200)
+        << "the first tile's weights (viridis' bright end) are visible";
     EXPECT_GT(s.image.count_near(230, 140, 60, 12), 200) << "the standard-attention HBM bar";
 }
 
@@ -41,7 +43,8 @@ TEST(SystemsViewsEndToEnd, CrossViewShowsTwoSentences) {
     ASSERT_EQ(s.run.code, 0) << s.run.output;
     ASSERT_EQ(s.image.w, 1280);
     EXPECT_GT(s.image.count_near(230, 159, 0, 12), 500) << "the query chip";
-    EXPECT_GT(s.image.count_near(253, 231, 37, 40) + s.image.count_near(180, 222, 44, 40), 500) << "a colormapped rectangular heatmap";
+    EXPECT_GT(s.image.count_near(253, 231, 37, 40) + s.image.count_near(180, 222, 44, 40), 500)
+        << "a colormapped rectangular heatmap";
 }
 
 }  // namespace

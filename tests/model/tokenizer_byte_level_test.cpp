@@ -393,7 +393,7 @@ TEST(ByteLevelTokenizer, IgnoreMergesTakesAWordInTheVocabularyWhole) {
 }
 
 class TempDir {
-public:
+  public:
     TempDir() {
         char pattern[] = "/tmp/attnviz_tokenizer_XXXXXX";
         const char* made = mkdtemp(pattern);
@@ -409,7 +409,7 @@ public:
         return path;
     }
 
-private:
+  private:
     std::string m_path;
 };
 
