@@ -10,8 +10,10 @@
 #include "app/gui/model_actions.h"
 #include "app/gui/panels.h"
 #include "app/gui/session.h"
+#include "app/gui/views/views.h"
 #include "core/attention/attention.h"
 #include "core/attention/flash_attention.h"
+#include "core/base/parallel.h"
 #include "core/lesson/lesson_run.h"
 #include "core/lesson/scenario.h"
 
@@ -113,13 +115,42 @@ void recompute(AppState& s) {
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
 }
 
+/// The focused head's cells at full size.
+void rebuild_focus_cells(AppState& s) {
+    Derived& d = s.derived;
+    const AttentionResult* r = d.result();
+    const int h = s.selection.focus_head;
+    d.focus_cells_head = -1;
+    if (!r || h < 0 || h >= static_cast<int>(r->heads.size())) return;
+    make_heatmap_cells(r->heads[static_cast<std::size_t>(h)].weights, &r->visible, s.view.heatmap.color,
+                       d.focus_cells);
+    d.focus_cells_head = h;
+}
+
+/// Every head's thumbnail, from block averages (each uploads a small texture, not a 2 MB one), spread
+/// over the cores.
+void rebuild_head_thumbnails(AppState& s) {
+    Derived& d = s.derived;
+    d.head_thumbnail_cells.clear();
+    const AttentionResult* r = d.result();
+    if (!r) return;
+    d.head_thumbnail_cells.resize(r->heads.size());
+    const double n_cells = static_cast<double>(r->n_q) * r->n_k * static_cast<double>(r->heads.size());
+    parallel_for(static_cast<int>(r->heads.size()), n_cells * 16.0 > kParallelWorkThreshold ? 0 : 1,
+                 [&](int i) {
+                     const auto h = static_cast<std::size_t>(i);
+                     d.head_thumbnail_cells[h] = make_downsampled_cells(
+                         r->heads[h].weights, r->visible, kHeadThumbnailCells, s.view.heatmap.color);
+                 });
+}
+
+/// What a new run or colour setting changes: the focused head's cells, the model view's thumbnails;
+/// the heads' thumbnails are built when a view shows them (update()).
 void rebuild_cells(AppState& s) {
     Derived& d = s.derived;
-    d.head_cells.clear();
-    if (!d.result()) return;
-    for (const HeadResult& h : d.result()->heads) {
-        d.head_cells.push_back(make_heatmap_cells(h.weights, &d.result()->visible, s.view.heatmap.color));
-    }
+    d.head_thumbnails_current = false;
+    d.head_thumbnail_cells.clear();
+    rebuild_focus_cells(s);
     ModelDerived& m = d.model;
     const ColorScaleSettings& c = s.view.heatmap.color;
     if (m.result && m.result->run &&
@@ -268,6 +299,15 @@ void update(AppState& s) {
         d.cells_run_version = d.run_version;
         d.colour_version = s.colour_version;
         rebuild_cells(s);
+        ++d.version;
+    } else if (d.result() && d.focus_cells_head != s.selection.focus_head) {
+        rebuild_focus_cells(s);  // another head focused: its cells, the rest stays
+        ++d.version;
+    }
+    // Only what the view shows: at 512 tokens a slider drag rebuilds these on every frame.
+    if (!d.head_thumbnails_current && view_info(s.view.main_view).shows_head_thumbnails) {
+        rebuild_head_thumbnails(s);
+        d.head_thumbnails_current = true;
         ++d.version;
     }
     const FlashDerived& f = s.derived.flash;

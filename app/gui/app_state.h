@@ -176,6 +176,9 @@ struct KvFieldEdits {
 };
 
 /// Results of the last update(); never edited by panels.
+/// The heads grid's thumbnails are averaged down to at most this many cells a side.
+inline constexpr int kHeadThumbnailCells = 96;
+
 struct Derived {
     Tokenization tokens;  ///< the sentence as tokenized (its chips show even when the engine fails)
     /// What the engine computed, with the config it ran with and the labels of its queries and keys:
@@ -192,7 +195,14 @@ struct Derived {
     const LessonForward* forward() const { return shown_layer() ? &shown_layer()->forward : nullptr; }
     const AttentionConfig* config() const { return shown_layer() ? &shown_layer()->config : nullptr; }
 
-    std::vector<HeatmapCells> head_cells;  ///< [n_heads] under the current colour settings
+    /// The focused head's cells under the current colour settings (the main heatmap and its legend); only
+    /// that head's: at 512 tokens each head's cells are 2 MB, rebuilt on every frame of a slider drag.
+    HeatmapCells focus_cells;
+    int focus_cells_head = -1;  ///< the head focus_cells show, -1 for none
+    /// [n_heads] every head averaged down to at most kHeadThumbnailCells a side (the heads grid's pictures,
+    /// finer than a real model's kThumbnailCells: they are larger on screen and there are few of them).
+    std::vector<HeatmapCells> head_thumbnail_cells;
+    bool head_thumbnails_current = false;  ///< built for this run and colours (only while a view shows them)
     std::string status;                    ///< why nothing is drawn ("Type a sentence", an engine error)
     std::vector<std::string> notices;      ///< non-fatal remarks (invalid bytes replaced, token cap)
     double compute_ms = 0.0;               ///< time of the last recompute (tokenize + model + attention)
@@ -206,8 +216,8 @@ struct Derived {
     /// Grows whenever `run` is replaced: a lesson recompute, a real model's delivered run or another of
     /// its layers shown (a model computes in the background, so its runs arrive between input changes).
     std::uint64_t run_version = 0;
-    std::uint64_t cells_run_version = 0;  ///< the run_version head_cells were built from
-    std::uint64_t colour_version = 0;     ///< the AppState::colour_version head_cells were built with
+    std::uint64_t cells_run_version = 0;  ///< the run_version the cells were built from
+    std::uint64_t colour_version = 0;     ///< the AppState::colour_version the cells were built with
     LabDerived lab;
     ModelDerived model;  ///< the open real model's last run (empty while the lesson model is the source)
 };

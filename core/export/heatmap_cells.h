@@ -53,8 +53,18 @@ struct HeatmapCells {
 /// cell become kEmptyRow, invisible cells kMasked; only visible cells decide the range.
 /// Log scale spans at most four decades below the maximum (smaller values sit at the bottom colour);
 /// rank scale places each value by its rank among the visible cells.
-HeatmapCells make_heatmap_cells(const MatrixRM& values, const MaskMatrix* visible,
+HeatmapCells make_heatmap_cells(const Eigen::Ref<const MatrixRM>& values, const MaskMatrix* visible,
                                 const ColorScaleSettings& settings);
+/// The same into `out`, reusing its memory (a slider drag rebuilds the same size on every frame).
+void make_heatmap_cells(const Eigen::Ref<const MatrixRM>& values, const MaskMatrix* visible,
+                        const ColorScaleSettings& settings, HeatmapCells& out);
+
+/// Cells of at most max_cells a side: values averaged over blocks of ceil(n / max_cells) rows and columns
+/// (visible cells only; a block with none is masked), then make_heatmap_cells. Thumbnails use it: a
+/// 512 x 512 head becomes 64 x 64 cells instead of a 2 MB texture per head per change.
+/// values: [n_rows, n_cols]; visible: [n_rows, n_cols]. Below max_cells a side, equal to make_heatmap_cells.
+HeatmapCells make_downsampled_cells(const Eigen::Ref<const MatrixRM>& values, const MaskMatrix& visible,
+                                    int max_cells, const ColorScaleSettings& settings);
 
 /// Normalised position in [0, 1] of a value for linear and log scales (the legend's tick marks).
 float normalise_value(float v, const ScaleRange& range, ColorScale scale);

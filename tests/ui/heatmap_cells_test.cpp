@@ -74,6 +74,55 @@ TEST(HeatmapCells, RankScaleOrdersVisibleValues) {
     EXPECT_FLOAT_EQ(c.t(0, 0), 1.0f);
 }
 
+TEST(HeatmapCells, ReusedCellsEqualFreshOnesWhateverTheyHeldBefore) {
+    // The GUI rebuilds the focused head into the same buffer on every frame of a drag: nothing of the
+    // last matrix (a masked cell, an empty row, another size) may survive into the next.
+    MaskMatrix mask = causal_3x3();
+    mask.row(1).setZero();
+    HeatmapCells reused;
+    make_heatmap_cells(MatrixRM::Constant(4, 5, 0.3f), nullptr, {}, reused);
+    for (const ColorScale scale : {ColorScale::kLinear, ColorScale::kLog, ColorScale::kRank}) {
+        ColorScaleSettings s;
+        s.scale = scale;
+        const HeatmapCells fresh = make_heatmap_cells(weights_3x3(), &mask, s);
+        make_heatmap_cells(weights_3x3(), &mask, s, reused);
+        EXPECT_EQ(reused.n_rows, 3);
+        EXPECT_EQ(reused.n_cols, 3);
+        EXPECT_EQ(reused.data, fresh.data) << color_scale_name(scale);
+        make_heatmap_cells(weights_3x3(), nullptr, s, reused);  // then all visible again
+        EXPECT_EQ(reused.data, make_heatmap_cells(weights_3x3(), nullptr, s).data);
+    }
+}
+
+TEST(DownsampledCells, BlockMeansOfVisibleCellsForRectangularMatrices) {
+    // 5 x 7 into at most 3 a side: blocks of ceil(7 / 3) = 3 -> 2 x 3 cells; the last block is partial.
+    MatrixRM w(5, 7);
+    for (int i = 0; i < 5; ++i)
+        for (int j = 0; j < 7; ++j) w(i, j) = static_cast<float>(10 * i + j);
+    MaskMatrix visible = MaskMatrix::Ones(5, 7);
+    visible.block(0, 3, 3, 3).setZero();  // block (0, 1) has no visible cell
+    visible(4, 6) = 0;                    // block (1, 2) keeps only (3, 6)
+    const HeatmapCells c = make_downsampled_cells(w, visible, 3, {});
+    ASSERT_EQ(c.n_rows, 2);
+    ASSERT_EQ(c.n_cols, 3);
+    EXPECT_EQ(c.state(0, 1), CellState::kMasked);
+    // block (0, 0): rows 0-2, cols 0-2 -> mean 11; block (1, 0): rows 3-4, cols 0-2 -> mean 36;
+    // block (1, 2): only (3, 6) = 36; block (0, 2): rows 0-2, col 6 -> 16; block (1, 1): rows 3-4,
+    // cols 3-5 -> 39 (the largest, t = 1 on the zero-based linear scale).
+    EXPECT_FLOAT_EQ(c.range.vmax, 39.0f);
+    EXPECT_FLOAT_EQ(c.t(0, 0), 11.0f / 39.0f);
+    EXPECT_FLOAT_EQ(c.t(1, 0), 36.0f / 39.0f);
+    EXPECT_FLOAT_EQ(c.t(1, 2), 36.0f / 39.0f);
+    EXPECT_FLOAT_EQ(c.t(0, 2), 16.0f / 39.0f);
+    EXPECT_FLOAT_EQ(c.t(1, 1), 1.0f);
+}
+
+TEST(DownsampledCells, SmallMatricesAreTheFullCells) {
+    const MaskMatrix mask = causal_3x3();
+    EXPECT_EQ(make_downsampled_cells(weights_3x3(), mask, 3, {}).data,
+              make_heatmap_cells(weights_3x3(), &mask, {}).data);
+}
+
 TEST(Colormap, TablesRunDarkToBrightAndIndexRounds) {
     for (Colormap c : {Colormap::kViridis, Colormap::kMagma, Colormap::kGrey}) {
         const auto& t = colormap_table(c);

@@ -2,6 +2,7 @@
 // its queries and keys travel with the result, so no view rebuilds them (and gets them wrong).
 #include "app/gui/app_actions.h"
 #include "app/gui/compute/cell_inspection.h"
+#include "app/gui/compute/heatmap_cells.h"
 #include "app/gui/compute/lab_compute.h"
 #include "app/gui/compute/pipeline_stages.h"
 #include "core/lesson/scenario.h"
@@ -116,6 +117,36 @@ TEST(RunSource, TypingASentenceEndsThePermutationExperiment) {
     for (const Token& t : s.derived.tokens.tokens) shuffled.push_back(t.text);
     std::sort(shuffled.begin(), shuffled.end());
     EXPECT_EQ(shuffled, (std::vector<std::string>{"barked", "dog", "the"}));
+}
+
+// Only what the view shows is rebuilt: the focused head's cells always, every head's thumbnail only in a
+// view that draws them (at 512 tokens a slider drag rebuilds them on every frame), and a focus change
+// rebuilds that head's cells from the same run.
+TEST(RunCells, FocusedHeadCellsAlwaysThumbnailsOnlyWhereShown) {
+    HeadlessImGui ui;
+    AppState s;
+    ASSERT_TRUE(testing::open_lesson(ui, s, "pod"));
+    open_view(ui, s, MainView::kPipeline);
+    set_temperature(s, 0.5);
+    ui.frames(s, 2);
+    const AttentionResult& r = *s.derived.result();
+    EXPECT_TRUE(s.derived.head_thumbnail_cells.empty()) << "the pipeline draws no thumbnails";
+    const auto focus = static_cast<std::size_t>(s.selection.focus_head);
+    ASSERT_EQ(s.derived.focus_cells_head, s.selection.focus_head);
+    EXPECT_EQ(s.derived.focus_cells.data, make_heatmap_cells(r.heads[focus].weights, &r.visible, {}).data);
+
+    open_view(ui, s, MainView::kAttention);
+    ASSERT_EQ(s.derived.head_thumbnail_cells.size(), r.heads.size());
+    for (std::size_t h = 0; h < r.heads.size(); ++h) {
+        EXPECT_EQ(s.derived.head_thumbnail_cells[h].data,
+                  make_downsampled_cells(r.heads[h].weights, r.visible, kHeadThumbnailCells, {}).data);
+    }
+    const int other = (s.selection.focus_head + 1) % static_cast<int>(r.heads.size());
+    focus_head(s, other);
+    ui.frames(s, 1);
+    ASSERT_EQ(s.derived.focus_cells_head, other);
+    EXPECT_EQ(s.derived.focus_cells.data,
+              make_heatmap_cells(r.heads[static_cast<std::size_t>(other)].weights, &r.visible, {}).data);
 }
 
 }  // namespace

@@ -11,6 +11,7 @@ using ::attnviz::color_scale_name;
 using ::attnviz::ColorScale;
 using ::attnviz::ColorScaleSettings;
 using ::attnviz::HeatmapCells;
+using ::attnviz::make_downsampled_cells;
 using ::attnviz::make_heatmap_cells;
 using ::attnviz::normalise_value;
 using ::attnviz::ScaleRange;

@@ -72,31 +72,6 @@ Expected<AttentionRun> model_layer_run(const model::ForwardResult& run,
     return ar;
 }
 
-HeatmapCells downsampled_cells(const ConstMapRM& weights, const MaskMatrix& visible, int max_cells,
-                               const ColorScaleSettings& color) {
-    const int n = static_cast<int>(weights.rows());
-    const int block = std::max(1, (n + max_cells - 1) / std::max(1, max_cells));
-    if (block == 1) return make_heatmap_cells(MatrixRM(weights), &visible, color);
-    const int m = (n + block - 1) / block;
-    MatrixRM sum = MatrixRM::Zero(m, m);
-    MaskMatrix seen = MaskMatrix::Zero(m, m);
-    Eigen::MatrixXi count = Eigen::MatrixXi::Zero(m, m);
-    for (int i = 0; i < n; ++i) {
-        for (int j = 0; j < n; ++j) {
-            if (!visible(i, j)) continue;
-            sum(i / block, j / block) += weights(i, j);
-            seen(i / block, j / block) = 1;
-            ++count(i / block, j / block);
-        }
-    }
-    for (int a = 0; a < m; ++a) {
-        for (int b = 0; b < m; ++b) {
-            if (count(a, b) > 0) sum(a, b) /= static_cast<float>(count(a, b));
-        }
-    }
-    return make_heatmap_cells(sum, &seen, color);
-}
-
 std::vector<HeatmapCells> model_thumbnails(const model::ForwardResult& run, int max_cells,
                                            const ColorScaleSettings& color) {
     std::vector<HeatmapCells> out;
@@ -108,7 +83,7 @@ std::vector<HeatmapCells> model_thumbnails(const model::ForwardResult& run, int 
         const int n = la.weights.n_rows();
         const MaskMatrix visible = layer_visibility(la, n);
         for (int h = 0; h < la.weights.n_mats(); ++h) {
-            out.push_back(downsampled_cells(la.weights.mat(h), visible, max_cells, color));
+            out.push_back(make_downsampled_cells(la.weights.mat(h), visible, max_cells, color));
         }
     }
     return out;

@@ -23,11 +23,6 @@ std::string model_head_name(int layer, int head);
 Expected<AttentionRun> model_layer_run(const model::ForwardResult& run,
                                        const std::vector<model::Token>& tokens, int layer);
 
-/// A weight matrix [n, n] and its visibility averaged down to at most max_cells a side (blocks of
-/// ceil(n / max_cells) rows and columns; a block with no visible cell stays masked), as heatmap cells.
-HeatmapCells downsampled_cells(const ConstMapRM& weights, const MaskMatrix& visible, int max_cells,
-                               const ColorScaleSettings& color);
-
 /// Thumbnails of every head of every layer, [n_layers * n_heads] layer-major, each at most max_cells a
 /// side. Layers without kept weights give empty cells.
 std::vector<HeatmapCells> model_thumbnails(const model::ForwardResult& run, int max_cells,

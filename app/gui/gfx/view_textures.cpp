@@ -56,16 +56,16 @@ void prepare_model_textures(AppState& s, HeatmapRenderer& renderer) {
 void prepare_view_textures(AppState& s, HeatmapRenderer& renderer) {
     const Derived& d = s.derived;
     s.textures.heatmap = nullptr;
-    s.textures.head_thumbnails.assign(d.head_cells.size(), nullptr);
+    s.textures.head_thumbnails.assign(d.head_thumbnail_cells.size(), nullptr);
     if (!renderer.ready()) return;
     prepare_model_textures(s, renderer);
-    if (d.head_cells.empty()) return;
+    if (d.head_thumbnail_cells.empty()) return;
 
     const HeatmapViewState& v = s.view.heatmap;
     const int focus = s.selection.focus_head;
-    if (focus >= 0 && focus < static_cast<int>(d.head_cells.size())) {
+    if (focus >= 0 && focus == d.focus_cells_head) {
         HeatmapRequest main;
-        main.cells = &d.head_cells[static_cast<std::size_t>(focus)];
+        main.cells = &d.focus_cells;
         main.cells_version = d.version;
         main.colormap = v.colormap;
         main.theme = s.view.theme;
@@ -80,9 +80,9 @@ void prepare_view_textures(AppState& s, HeatmapRenderer& renderer) {
     }
     const int thumb =
         std::max(16, static_cast<int>(s.layout.thumbnail_pixels.x > 0 ? s.layout.thumbnail_pixels.x : 96));
-    for (std::size_t h = 0; h < d.head_cells.size() && h < kMaxLayerThumbnails; ++h) {
+    for (std::size_t h = 0; h < d.head_thumbnail_cells.size() && h < kMaxLayerThumbnails; ++h) {
         HeatmapRequest t;
-        t.cells = &d.head_cells[h];
+        t.cells = &d.head_thumbnail_cells[h];
         t.cells_version = d.version;
         t.colormap = v.colormap;
         t.theme = s.view.theme;

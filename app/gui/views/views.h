@@ -19,6 +19,8 @@ struct ViewInfo {
     /// It teaches with the lesson model's designed heads (patterns, word order, cross-attention, the
     /// quiz): with a real model open it says so instead of showing something wrong.
     bool lesson_only;
+    /// It draws every head's thumbnail (Derived::head_thumbnail_cells): only then are they kept current.
+    bool shows_head_thumbnails;
 };
 
 /// Every view, in tab order.
@@ -26,6 +28,9 @@ const std::vector<ViewInfo>& views();
 
 /// The view --panel NAME names, if any.
 std::optional<MainView> find_view(std::string_view name);
+
+/// The entry of a view.
+const ViewInfo& view_info(MainView id);
 
 /// "attention, pipeline, ...", for messages.
 std::string view_names();

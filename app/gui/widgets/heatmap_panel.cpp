@@ -73,7 +73,7 @@ void draw_heatmap_panel(AppState& s, ImVec2 size) {
     const Derived& d = s.derived;
     const float fs = ImGui::GetFontSize();
     const Palette& pal = palette(s.view.theme);
-    if (!d.result() || d.head_cells.empty()) {
+    if (!d.result() || d.focus_cells_head < 0) {
         ImGui::TextDisabled("%s", d.status.empty() ? "No attention to show." : d.status.c_str());
         ImGui::EndChild();
         return;
@@ -214,7 +214,7 @@ void draw_heatmap_panel(AppState& s, ImVec2 size) {
     }
     dl->PopClipRect();
 
-    const HeatmapCells& cells = d.head_cells[static_cast<std::size_t>(h)];
+    const HeatmapCells& cells = d.focus_cells;
     draw_legend(dl, ImVec2(img_max.x + fs * 0.8f, img_min.y), ImVec2(legend_w - fs, img_size.y),
                 view.colormap, cells.range, view.color.scale, s.view.theme);
     ImGui::EndChild();

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 
 namespace attnviz::gui {
@@ -124,13 +125,22 @@ MatrixGridResult draw_matrix_grid(const char* id, const MatrixRM& values, const 
     if (!(lo < hi)) {
         lo = INFINITY;
         hi = -INFINITY;
+        // Row pointers and local accumulators: the pipeline draws several 512 x 512 matrices a frame.
+        const bool mask_fits =
+            o.visible != nullptr && o.visible->rows() >= n_rows && o.visible->cols() >= n_cols;
         for (int i = 0; i < n_rows; ++i) {
+            const float* row = values.row(i).data();
+            const std::uint8_t* vis = mask_fits ? o.visible->row(i).data() : nullptr;
+            float row_lo = INFINITY;
+            float row_hi = -INFINITY;
             for (int j = 0; j < n_cols; ++j) {
-                const float v = values(i, j);
-                if (!std::isfinite(v) || is_masked(i, j)) continue;
-                lo = std::min(lo, v);
-                hi = std::max(hi, v);
+                const float v = row[j];
+                const bool use = std::isfinite(v) && (vis == nullptr || vis[j] != 0);
+                row_lo = std::min(row_lo, use ? v : INFINITY);
+                row_hi = std::max(row_hi, use ? v : -INFINITY);
             }
+            lo = std::min(lo, row_lo);
+            hi = std::max(hi, row_hi);
         }
         if (!(lo < hi)) {
             lo = std::isfinite(lo) ? lo - 0.5f : 0.0f;
