@@ -82,10 +82,11 @@ const char* unshaped_script(std::string_view text) {
 }
 
 std::string unshaped_script_notice(const char* script) {
+    // Short enough for the status line at the default size (tokens and weights are not affected).
     return std::string(script) +
-           " text is shown unshaped (letters in logical order, not joined or reordered, right-to-left "
-           "scripts "
-           "left to right): ImGui does no text shaping; tokens and weights are unaffected";
+           " text is shown unshaped (letters in logical order, not joined); glyphs missing from the font "
+           "show "
+           "as \xEF\xBF\xBD";
 }
 
 void notice_unshaped_text_once(AppState& s) {

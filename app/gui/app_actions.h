@@ -25,7 +25,7 @@ void set_status(AppState& s, std::string message);
 /// The first script in text that ImGui draws without shaping ("Arabic", "Hebrew", "Devanagari", "Thai", ...:
 /// right-to-left or joined/reordered letters), or nullptr. text: valid UTF-8.
 const char* unshaped_script(std::string_view text);
-/// The remark for such a script: "Arabic text is shown unshaped (letters in logical order, ...)".
+/// The remark for such a script: "Arabic text is shown unshaped (letters in logical order, not joined); ...".
 std::string unshaped_script_notice(const char* script);
 /// Once per run of the app: when the sentence or the key sentence holds such text, set_status with the
 /// notice (appended to a remark already there). Called by update() after each recompute.
