@@ -243,6 +243,8 @@ TEST_F(Fonts, TheSystemFontWithoutACjkFontWarnsOnlyForTheScript) {
     EXPECT_TRUE(fonts.build(atlas, 16.0f, "\xCE\xB1 \xE2\x86\x92 \xE2\x88\x9A").empty())
         << "Greek, arrow, sqrt";
     EXPECT_NE(atlas.Fonts[0]->FindGlyphNoFallback(0x03B1), nullptr);
+    EXPECT_NE(atlas.Fonts[0]->FindGlyphNoFallback(0x05E9), nullptr) << "Hebrew letters are drawn (unshaped)";
+    EXPECT_NE(atlas.Fonts[0]->FindGlyphNoFallback(0x0645), nullptr) << "Arabic letters are drawn (unshaped)";
     const std::vector<std::string> w = fonts.build(atlas, 16.0f, "\xE5\xB0\x8F cat");
     ASSERT_EQ(w.size(), 1u);
     EXPECT_NE(w[0].find("fonts-noto-cjk"), std::string::npos) << w[0];

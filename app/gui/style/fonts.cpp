@@ -15,13 +15,14 @@ namespace {
 
 constexpr std::int64_t kMaxFontBytes = 64LL << 20;
 
-// Latin, Greek and Cyrillic text; the symbols the lessons use (arrows, sqrt, infinity, dot
+// Latin, Greek, Cyrillic, Hebrew and Arabic text; the symbols the lessons use (arrows, sqrt, infinity, dot
 // operator); control pictures for invisible characters; the replacement character.
 const ImWchar kMainRanges[] = {
     0x0020, 0x024F,  // Basic Latin, Latin-1, Latin Extended-A/B
     0x0300, 0x036F,  // combining diacritics
     0x0370, 0x03FF,  // Greek
     0x0400, 0x04FF,  // Cyrillic
+    0x0590, 0x06FF,  // Hebrew, Arabic: drawn unshaped (robustness T6), but drawn
     0x2000, 0x206F,  // general punctuation
     0x2070, 0x209F,  // super- and subscripts
     0x2100, 0x214F,  // letterlike symbols
