@@ -284,6 +284,15 @@ void advance_flash_playback(AppState& s, double now) {
     }
 }
 
+FramePlan plan_frame(bool iconified, int framebuffer_width, int framebuffer_height, bool timed_run,
+                     bool work_pending) {
+    FramePlan plan;
+    if (timed_run) return plan;
+    plan.draw = !iconified && framebuffer_width >= 1 && framebuffer_height >= 1;
+    plan.wait_for_events = !plan.draw || !work_pending;
+    return plan;
+}
+
 void update(AppState& s) {
     update_model(s);  // a real model's delivered run (or another shown layer) replaces the run
     Derived& d = s.derived;
@@ -294,6 +303,7 @@ void update(AppState& s) {
         // A remark about an older result goes; one made with the change just computed stays once.
         if (!s.status_for_pending_run) s.status_message.clear();
         s.status_for_pending_run = false;
+        notice_unshaped_text_once(s);
     }
     if (d.cells_run_version != d.run_version || d.colour_version != s.colour_version) {
         d.cells_run_version = d.run_version;

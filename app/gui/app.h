@@ -15,6 +15,17 @@ void update(AppState& s);
 /// shown (update() calls it each frame; s.animating says whether to keep drawing).
 void advance_flash_playback(AppState& s, double now);
 
+/// What the main loop does on one turn (robustness R7).
+struct FramePlan {
+    bool draw = true;              ///< update and draw a frame; false: state untouched, nothing rendered
+    bool wait_for_events = false;  ///< block (with a timeout) until input arrives: no busy spin
+};
+/// Minimised (iconified) or a framebuffer with no pixels (0 x 0, w x 0): no frame, wait for events. Else a
+/// frame, waiting first when nothing is pending (no recompute, no animation). A timed run (--frames) always
+/// draws and never waits.
+FramePlan plan_frame(bool iconified, int framebuffer_width, int framebuffer_height, bool timed_run,
+                     bool work_pending);
+
 /// Draws the whole interface for this frame in its fixed layout.
 void draw(AppState& s);
 

@@ -1,6 +1,8 @@
 // State changes with their validation, shared by panels and shortcuts.
 #include "app/gui/app_actions.h"
 
+#include "core/io/utf8.h"
+
 #include "app/gui/model_actions.h"
 
 #include "core/attention/attention_config.h"
@@ -52,6 +54,49 @@ void set_status(AppState& s, std::string message) {
     s.status_message = std::move(message);
     // It describes the result being computed now (or already shown): the next change clears it.
     s.status_for_pending_run = s.recompute_pending();
+}
+
+const char* unshaped_script(std::string_view text) {
+    struct Block {
+        char32_t first, last;
+        const char* script;
+    };
+    static const Block kBlocks[] = {
+        {0x0590, 0x05FF, "Hebrew"},    {0x0600, 0x06FF, "Arabic"},     {0x0700, 0x074F, "Syriac"},
+        {0x0750, 0x077F, "Arabic"},    {0x0780, 0x07BF, "Thaana"},     {0x07C0, 0x07FF, "N'Ko"},
+        {0x08A0, 0x08FF, "Arabic"},    {0x0900, 0x097F, "Devanagari"}, {0x0980, 0x09FF, "Bengali"},
+        {0x0A00, 0x0A7F, "Gurmukhi"},  {0x0A80, 0x0AFF, "Gujarati"},   {0x0B00, 0x0B7F, "Oriya"},
+        {0x0B80, 0x0BFF, "Tamil"},     {0x0C00, 0x0C7F, "Telugu"},     {0x0C80, 0x0CFF, "Kannada"},
+        {0x0D00, 0x0D7F, "Malayalam"}, {0x0D80, 0x0DFF, "Sinhala"},    {0x0E00, 0x0E7F, "Thai"},
+        {0x0E80, 0x0EFF, "Lao"},       {0x0F00, 0x0FFF, "Tibetan"},    {0x1000, 0x109F, "Myanmar"},
+        {0x1780, 0x17FF, "Khmer"},     {0xFB1D, 0xFB4F, "Hebrew"},     {0xFB50, 0xFDFF, "Arabic"},
+        {0xFE70, 0xFEFF, "Arabic"},
+    };
+    for (const char32_t cp : decode_utf8(text)) {
+        if (cp < 0x0590) continue;
+        for (const Block& b : kBlocks) {
+            if (cp >= b.first && cp <= b.last) return b.script;
+        }
+    }
+    return nullptr;
+}
+
+std::string unshaped_script_notice(const char* script) {
+    // Short enough for the status line at the default size (tokens and weights are not affected).
+    return std::string(script) +
+           " text is shown unshaped (letters in logical order, not joined); glyphs missing from the font "
+           "show "
+           "as \xEF\xBF\xBD";
+}
+
+void notice_unshaped_text_once(AppState& s) {
+    if (s.unshaped_notice_given) return;
+    const char* script = unshaped_script(s.sentence);
+    if (script == nullptr) script = unshaped_script(s.key_sentence);
+    if (script == nullptr) return;
+    s.unshaped_notice_given = true;
+    const std::string notice = unshaped_script_notice(script);
+    set_status(s, s.status_message.empty() ? notice : s.status_message + "; " + notice);
 }
 
 void set_key_sentence(AppState& s, std::string key_sentence) {

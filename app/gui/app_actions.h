@@ -8,6 +8,7 @@
 #include "core/lesson/scenario.h"
 
 #include <string>
+#include <string_view>
 
 namespace attnviz::gui {
 
@@ -20,6 +21,15 @@ void set_sentence(AppState& s, std::string sentence);
 /// A passing remark in the sentence bar ("saved ...", "left the hand example"); it stays until the
 /// next change that recomputes the engine.
 void set_status(AppState& s, std::string message);
+
+/// The first script in text that ImGui draws without shaping ("Arabic", "Hebrew", "Devanagari", "Thai", ...:
+/// right-to-left or joined/reordered letters), or nullptr. text: valid UTF-8.
+const char* unshaped_script(std::string_view text);
+/// The remark for such a script: "Arabic text is shown unshaped (letters in logical order, not joined); ...".
+std::string unshaped_script_notice(const char* script);
+/// Once per run of the app: when the sentence or the key sentence holds such text, set_status with the
+/// notice (appended to a remark already there). Called by update() after each recompute.
+void notice_unshaped_text_once(AppState& s);
 
 /// Back from the hand example to the lesson model (the sentence was edited), with a notice; no-op
 /// outside the hand example.

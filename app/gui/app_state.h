@@ -331,6 +331,7 @@ struct AppState {
     std::string status_message;  ///< a passing remark for the sentence bar ("saved shot.png"): set_status
     bool status_for_pending_run =
         false;  ///< the remark is about the recompute pending now: it survives that one
+    bool unshaped_notice_given = false;  ///< the one-time "shown unshaped" remark (unshaped_script_notice)
     PermutationState permutation;
     ExportDialogState export_dialog;
     SessionState session;  ///< session dialogs and the undo / redo history

@@ -121,10 +121,11 @@ int main(int argc, char** argv) {
     while (!platform.should_close() && !state.requests.quit) {
         const bool timed_run = options.frames > 0;
         // Wait for input when nothing is pending, and always while minimised (no busy spin).
-        const bool minimized = platform.minimized() && !timed_run;
-        platform.poll_events(minimized || (!timed_run && !state.recompute_pending() && !state.animating),
-                             0.5);
-        if (minimized) continue;
+        const FramePlan plan =
+            plan_frame(platform.minimized(), platform.framebuffer_width(), platform.framebuffer_height(),
+                       timed_run, state.recompute_pending() || state.animating);
+        platform.poll_events(plan.wait_for_events, 0.5);
+        if (!plan.draw) continue;
         const auto start = std::chrono::steady_clock::now();
 
         for (const std::string& path : platform.take_dropped_paths()) load_scenario_from_file(state, path);

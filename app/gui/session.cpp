@@ -1,373 +1,65 @@
-// Session documents: written from AppState, read into a staging struct with path-naming errors, then
-// applied in one step; undo / redo replay the same documents.
+// Session documents: AppState to and from app/common/session_file.h's SessionFile (read and checked
+// there, then applied here in one step); undo / redo replay the same documents.
 #include "app/gui/session.h"
 
+#include "app/common/session_file.h"
 #include "app/gui/app_actions.h"
 #include "app/gui/model_actions.h"
-
 #include "app/gui/views/views.h"
-#include "core/attention/attention_config.h"
 #include "core/io/file_io.h"
-#include "core/lesson/lesson_model.h"
 #include "core/lesson/scenario.h"
 
-#include <cmath>
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
-#include <limits>
 #include <optional>
 
 namespace attnviz::gui {
 
 namespace {
 
-constexpr const char* kFormatName = "attnviz-session";
-constexpr int kFormatVersion = 1;
-constexpr std::int64_t kMaxSessionBytes = 16LL << 20;
-
-JsonValue matrix_json(const MatrixRM& m) {
-    JsonValue rows = JsonValue::array();
-    for (Eigen::Index i = 0; i < m.rows(); ++i) {
-        JsonValue row = JsonValue::array();
-        for (Eigen::Index j = 0; j < m.cols(); ++j) row.push(JsonValue::number(static_cast<double>(m(i, j))));
-        rows.push(std::move(row));
-    }
-    return rows;
-}
-
-const char* theme_name(Theme t) {
-    return t == Theme::kLight ? "light" : "dark";
-}
-
-/// Everything a session sets, read and checked before any of it is applied.
-struct SessionData {
-    std::string sentence;
-    std::string key_sentence;
-    std::optional<std::string> lesson;
-    std::optional<std::string> model;  ///< a real model's folder or the built-in model's name
-    std::optional<HandModel> hand_model;
-    LessonRunSettings settings;
-    int query = -1;
-    int layer = 0;
-    int focus_head = 0;
-    int cell_row = -1;
-    int cell_col = -1;
-    bool has_colors = false;
-    Colormap colormap = Colormap::kViridis;
-    ColorScaleSettings color;
-    bool has_view = false;
-    MainView panel = MainView::kAttention;
-    Theme theme = Theme::kDark;
-    float font_scale = 1.0f;
-    float zoom = 1.0f;
-    float pan_x = 0.0f;
-    float pan_y = 0.0f;
-};
-
-/// Reads members of one document, keeping the first error ("<name>:<line>:<col>: <path>: <what>").
-class Reader {
-  public:
-    explicit Reader(std::string name) : m_name(std::move(name)) {}
-    bool ok() const { return m_error.empty(); }
-    const std::string& error() const { return m_error; }
-
-    void fail(const JsonValue& at, const std::string& path, const std::string& what) {
-        if (!m_error.empty()) return;
-        m_error = m_name;
-        if (at.line > 0) m_error += ":" + std::to_string(at.line) + ":" + std::to_string(at.column);
-        m_error += ": " + path + ": " + what;
-    }
-
-    /// The member, or null (absent members keep their defaults).
-    const JsonValue* get(const JsonValue& obj, const char* key) const { return obj.find(key); }
-
-    void text(const JsonValue& obj, const char* key, const std::string& path, std::string& out) {
-        if (const JsonValue* v = get(obj, key)) {
-            if (!v->is_string())
-                return fail(*v, path, std::string("expected a string, found ") + json_type_name(*v));
-            out = v->as_string();
+/// The session file of the state (the reader and writer live in app/common/session_file.*).
+SessionFile session_file_of(const AppState& s, bool with_view) {
+    SessionFile f;
+    f.sentence = s.sentence;
+    f.key_sentence = s.key_sentence;
+    if (s.lesson && !s.lesson->name.empty()) f.lesson = s.lesson->name;
+    if (s.model.open) f.model = s.model.open->source;
+    f.hand_model = s.hand_model;
+    f.settings = s.settings;
+    f.selection.query = s.selection.query;
+    f.selection.layer = s.selection.layer;
+    f.selection.focus_head = s.selection.focus_head;
+    f.selection.cell_row = s.selection.selected_cell_row;
+    f.selection.cell_col = s.selection.selected_cell_col;
+    f.colors = SessionColors{s.view.heatmap.colormap, s.view.heatmap.color};
+    if (with_view) {
+        SessionView v;
+        for (const ViewInfo& info : views()) {
+            if (info.id == s.view.main_view) v.panel = info.name;
         }
+        v.light_theme = s.view.theme == Theme::kLight;
+        v.font_scale = s.view.font_scale;
+        v.zoom = s.view.heatmap.zoom;
+        v.pan_x = s.view.heatmap.pan_x;
+        v.pan_y = s.view.heatmap.pan_y;
+        f.view = v;
     }
-    void flag(const JsonValue& obj, const char* key, const std::string& path, bool& out) {
-        if (const JsonValue* v = get(obj, key)) {
-            if (!v->is_bool())
-                return fail(*v, path, std::string("expected true or false, found ") + json_type_name(*v));
-            out = v->as_bool();
-        }
-    }
-    void integer(const JsonValue& obj, const char* key, const std::string& path, int lo, int hi, int& out) {
-        if (const JsonValue* v = get(obj, key)) {
-            if (!v->is_int())
-                return fail(*v, path, std::string("expected a whole number, found ") + json_type_name(*v));
-            if (v->as_int() < lo || v->as_int() > hi) {
-                return fail(*v, path,
-                            std::to_string(v->as_int()) + " is outside " + std::to_string(lo) + ".." +
-                                std::to_string(hi));
-            }
-            out = static_cast<int>(v->as_int());
-        }
-    }
-    void real(const JsonValue& obj, const char* key, const std::string& path, double lo, double hi,
-              float& out) {
-        if (const JsonValue* v = get(obj, key)) {
-            if (!v->is_number())
-                return fail(*v, path, std::string("expected a number, found ") + json_type_name(*v));
-            if (!(v->as_number() >= lo && v->as_number() <= hi)) {
-                return fail(*v, path, "must be between " + std::to_string(lo) + " and " + std::to_string(hi));
-            }
-            out = static_cast<float>(v->as_number());
-        }
-    }
-    const JsonValue* object(const JsonValue& obj, const char* key) {
-        const JsonValue* v = get(obj, key);
-        if (v != nullptr && !v->is_object()) {
-            fail(*v, key, std::string("expected an object, found ") + json_type_name(*v));
-            return nullptr;
-        }
-        return v;
-    }
-    void matrix(const JsonValue& v, const std::string& path, MatrixRM& out) {
-        if (!v.is_array() || v.items().empty()) return fail(v, path, "expected a non-empty array of rows");
-        const std::size_t cols = v.items().front().is_array() ? v.items().front().items().size() : 0;
-        if (cols == 0) return fail(v, path, "expected rows of numbers");
-        out.resize(static_cast<Eigen::Index>(v.items().size()), static_cast<Eigen::Index>(cols));
-        for (std::size_t i = 0; i < v.items().size(); ++i) {
-            const JsonValue& row = v.items()[i];
-            const std::string rp = path + "[" + std::to_string(i) + "]";
-            if (!row.is_array() || row.items().size() != cols) {
-                return fail(row, rp, "expected " + std::to_string(cols) + " numbers like the first row");
-            }
-            for (std::size_t j = 0; j < cols; ++j) {
-                const JsonValue& x = row.items()[j];
-                if (!x.is_number()) return fail(x, rp + "[" + std::to_string(j) + "]", "expected a number");
-                out(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) =
-                    static_cast<float>(x.as_number());
-            }
-        }
-    }
-
-  private:
-    std::string m_name;
-    std::string m_error;
-};
-
-void read_settings(Reader& r, const JsonValue& o, SessionData& d, std::vector<std::string>& warnings) {
-    const int max_heads = LessonModel::instance().max_heads();
-    r.integer(o, "heads", "settings.heads", 1, max_heads, d.settings.n_heads);
-    d.settings.n_kv_heads = d.settings.n_heads;
-    r.integer(o, "kv_heads", "settings.kv_heads", 1, max_heads, d.settings.n_kv_heads);
-    if (r.ok() && d.settings.n_heads % d.settings.n_kv_heads != 0) {
-        r.fail(*o.find("kv_heads"), "settings.kv_heads",
-               std::to_string(d.settings.n_kv_heads) + " KV heads do not divide " +
-                   std::to_string(d.settings.n_heads) + " heads");
-    }
-    if (const JsonValue* t = o.find("temperature")) {
-        if (t->is_string() && t->as_string() == "inf") {
-            d.settings.temperature = std::numeric_limits<double>::infinity();
-        } else if (t->is_number() && validate_temperature(t->as_number()).empty()) {
-            d.settings.temperature = t->as_number();
-        } else {
-            r.fail(*t, "settings.temperature", "expected a number >= 0 or \"inf\"");
-        }
-    }
-    r.flag(o, "causal", "settings.causal", d.settings.causal);
-    r.integer(o, "window", "settings.window", 0, 1 << 30, d.settings.window);
-    r.flag(o, "scale", "settings.scale", d.settings.scale);
-    r.flag(o, "use_positions", "settings.use_positions", d.settings.use_positions);
-    for (const JsonValue::Member& m : o.members()) {
-        static const char* const kKnown[] = {"heads",  "kv_heads", "temperature",  "causal",
-                                             "window", "scale",    "use_positions"};
-        bool known = false;
-        for (const char* k : kKnown) known = known || m.first == k;
-        if (!known)
-            warnings.push_back("settings." + m.first + " is not a setting this attnviz knows; ignored");
-    }
-}
-
-Expected<SessionData> read_session(const std::string& text, const std::string& name,
-                                   std::vector<std::string>& warnings) {
-    Expected<JsonValue> parsed = parse_json(text, name);
-    if (!parsed) return Error{parsed.error()};
-    const JsonValue& root = *parsed;
-    Reader r(name);
-    if (!root.is_object()) return Error{name + ": expected a session object (an .attnviz file)"};
-    const JsonValue* format = root.find("format");
-    if (format == nullptr || !format->is_string() || format->as_string() != kFormatName) {
-        return Error{name + ": format: expected \"" + kFormatName + "\" (is this an .attnviz session file?)"};
-    }
-    const JsonValue* version = root.find("version");
-    if (version == nullptr || !version->is_int()) return Error{name + ": version: expected a whole number"};
-    if (version->as_int() > kFormatVersion) {
-        warnings.push_back("the session was saved by a newer attnviz (format version " +
-                           std::to_string(version->as_int()) + "); what this version knows was opened");
-    }
-    SessionData d;
-    r.text(root, "sentence", "sentence", d.sentence);
-    r.text(root, "key_sentence", "key_sentence", d.key_sentence);
-    if (const JsonValue* l = root.find("lesson"); l != nullptr && !l->is_null()) {
-        if (!l->is_string()) {
-            r.fail(*l, "lesson", "expected a lesson name or null");
-        } else {
-            d.lesson = l->as_string();
-        }
-    }
-    if (const JsonValue* m = root.find("model"); m != nullptr && !m->is_null()) {
-        if (!m->is_string() || m->as_string().empty()) {
-            r.fail(*m, "model", "expected a model folder, \"stories260K\" or null");
-        } else {
-            d.model = m->as_string();
-        }
-    }
-    if (const JsonValue* h = root.find("hand_model"); h != nullptr && !h->is_null()) {
-        if (!h->is_object()) {
-            r.fail(*h, "hand_model", "expected an object with x, w_q, w_k, w_v, or null");
-        } else {
-            HandModel m;
-            for (const auto& [key, target] : {std::pair<const char*, MatrixRM*>{"x", &m.x},
-                                              {"w_q", &m.w_q},
-                                              {"w_k", &m.w_k},
-                                              {"w_v", &m.w_v}}) {
-                const JsonValue* v = h->find(key);
-                if (v == nullptr) {
-                    r.fail(*h, std::string("hand_model.") + key, "missing");
-                } else {
-                    r.matrix(*v, std::string("hand_model.") + key, *target);
-                }
-            }
-            if (r.ok()) {
-                if (Status st = validate_hand_model(m); !st.empty()) r.fail(*h, "hand_model", st);
-            }
-            d.hand_model = std::move(m);
-        }
-    }
-    if (const JsonValue* o = r.object(root, "settings")) read_settings(r, *o, d, warnings);
-    if (const JsonValue* o = r.object(root, "selection")) {
-        r.integer(*o, "query", "selection.query", -1, 1 << 20, d.query);
-        r.integer(*o, "layer", "selection.layer", 0, 1 << 20, d.layer);
-        r.integer(*o, "focus_head", "selection.focus_head", 0, 1 << 20, d.focus_head);
-        r.integer(*o, "cell_row", "selection.cell_row", -1, 1 << 20, d.cell_row);
-        r.integer(*o, "cell_col", "selection.cell_col", -1, 1 << 20, d.cell_col);
-    }
-    if (const JsonValue* o = r.object(root, "colors")) {
-        d.has_colors = true;
-        if (const JsonValue* c = o->find("colormap")) {
-            const std::optional<Colormap> cm =
-                c->is_string() ? colormap_from_name(c->as_string()) : std::nullopt;
-            if (cm) {
-                d.colormap = *cm;
-            } else {
-                warnings.push_back("colors.colormap: not a colormap this attnviz has; viridis kept");
-            }
-        }
-        if (const JsonValue* c = o->find("scale")) {
-            bool found = false;
-            for (ColorScale cs : {ColorScale::kLinear, ColorScale::kLog, ColorScale::kRank}) {
-                if (c->is_string() && c->as_string() == color_scale_name(cs)) {
-                    d.color.scale = cs;
-                    found = true;
-                }
-            }
-            if (!found) warnings.push_back("colors.scale: not linear, log or rank; linear kept");
-        }
-        r.flag(*o, "ignore_first_key", "colors.ignore_first_key", d.color.ignore_first_key);
-        r.flag(*o, "zero_based", "colors.zero_based", d.color.zero_based);
-    }
-    if (const JsonValue* o = r.object(root, "view")) {
-        d.has_view = true;
-        if (const JsonValue* p = o->find("panel")) {
-            const std::optional<MainView> v = p->is_string() ? find_view(p->as_string()) : std::nullopt;
-            if (v) {
-                d.panel = *v;
-            } else {
-                warnings.push_back("view.panel: not a view this attnviz has; the attention view opens");
-            }
-        }
-        if (const JsonValue* t = o->find("theme"))
-            d.theme = t->is_string() && t->as_string() == "light" ? Theme::kLight : Theme::kDark;
-        r.real(*o, "font_scale", "view.font_scale", 0.6, 3.0, d.font_scale);
-        r.real(*o, "zoom", "view.zoom", 1.0, 1e6, d.zoom);
-        r.real(*o, "pan_x", "view.pan_x", 0.0, 1.0, d.pan_x);
-        r.real(*o, "pan_y", "view.pan_y", 0.0, 1.0, d.pan_y);
-    }
-    for (const JsonValue::Member& m : root.members()) {
-        static const char* const kKnown[] = {"format", "version",    "sentence", "key_sentence",
-                                             "lesson", "hand_model", "settings", "selection",
-                                             "colors", "view",       "model"};
-        bool known = false;
-        for (const char* k : kKnown) known = known || m.first == k;
-        if (!known) warnings.push_back(m.first + " is not part of a session this attnviz knows; ignored");
-    }
-    if (!r.ok()) return Error{r.error()};
-    if (d.hand_model && d.hand_model->x.rows() < 1) return Error{name + ": hand_model.x: no tokens"};
-    return d;
+    return f;
 }
 
 }  // namespace
 
 JsonValue session_to_json(const AppState& s, bool with_view) {
-    JsonValue root = JsonValue::object();
-    root.set("format", JsonValue::string(kFormatName));
-    root.set("version", JsonValue::integer(kFormatVersion));
-    root.set("sentence", JsonValue::string(s.sentence));
-    root.set("key_sentence", JsonValue::string(s.key_sentence));
-    root.set("lesson", s.lesson && !s.lesson->name.empty() ? JsonValue::string(s.lesson->name) : JsonValue());
-    root.set("model", s.model.open ? JsonValue::string(s.model.open->source) : JsonValue());
-    if (s.hand_model) {
-        JsonValue h = JsonValue::object();
-        h.set("x", matrix_json(s.hand_model->x));
-        h.set("w_q", matrix_json(s.hand_model->w_q));
-        h.set("w_k", matrix_json(s.hand_model->w_k));
-        h.set("w_v", matrix_json(s.hand_model->w_v));
-        root.set("hand_model", std::move(h));
-    } else {
-        root.set("hand_model", JsonValue());
-    }
-    JsonValue st = JsonValue::object();
-    st.set("heads", JsonValue::integer(s.settings.n_heads));
-    st.set("kv_heads", JsonValue::integer(s.settings.n_kv_heads));
-    st.set("temperature", std::isinf(s.settings.temperature) ? JsonValue::string("inf")
-                                                             : JsonValue::number(s.settings.temperature));
-    st.set("causal", JsonValue::boolean(s.settings.causal));
-    st.set("window", JsonValue::integer(s.settings.window));
-    st.set("scale", JsonValue::boolean(s.settings.scale));
-    st.set("use_positions", JsonValue::boolean(s.settings.use_positions));
-    root.set("settings", std::move(st));
-    JsonValue sel = JsonValue::object();
-    sel.set("query", JsonValue::integer(s.selection.query));
-    sel.set("layer", JsonValue::integer(s.selection.layer));
-    sel.set("focus_head", JsonValue::integer(s.selection.focus_head));
-    sel.set("cell_row", JsonValue::integer(s.selection.selected_cell_row));
-    sel.set("cell_col", JsonValue::integer(s.selection.selected_cell_col));
-    root.set("selection", std::move(sel));
-    JsonValue colors = JsonValue::object();
-    colors.set("colormap", JsonValue::string(colormap_name(s.view.heatmap.colormap)));
-    colors.set("scale", JsonValue::string(color_scale_name(s.view.heatmap.color.scale)));
-    colors.set("ignore_first_key", JsonValue::boolean(s.view.heatmap.color.ignore_first_key));
-    colors.set("zero_based", JsonValue::boolean(s.view.heatmap.color.zero_based));
-    root.set("colors", std::move(colors));
-    if (with_view) {
-        JsonValue v = JsonValue::object();
-        std::string panel = "attention";
-        for (const ViewInfo& info : views()) {
-            if (info.id == s.view.main_view) panel = info.name;
-        }
-        v.set("panel", JsonValue::string(panel));
-        v.set("theme", JsonValue::string(theme_name(s.view.theme)));
-        v.set("font_scale", JsonValue::number(static_cast<double>(s.view.font_scale)));
-        v.set("zoom", JsonValue::number(static_cast<double>(s.view.heatmap.zoom)));
-        v.set("pan_x", JsonValue::number(static_cast<double>(s.view.heatmap.pan_x)));
-        v.set("pan_y", JsonValue::number(static_cast<double>(s.view.heatmap.pan_y)));
-        root.set("view", std::move(v));
-    }
-    return root;
+    return session_file_json(session_file_of(s, with_view));
 }
 
 Status apply_session(AppState& s, const std::string& text, const std::string& name,
                      std::vector<std::string>* warnings) {
-    std::vector<std::string> notes;
-    Expected<SessionData> read = read_session(text, name, notes);
+    Expected<SessionFile> read = parse_session_file(text, name);
     if (!read) return read.error();
-    SessionData& d = *read;
+    SessionFile& d = *read;
+    std::vector<std::string> notes = std::move(d.warnings);
     s.sentence = d.sentence;
     s.key_sentence = d.key_sentence;
     s.hand_model = d.hand_model;
@@ -389,24 +81,31 @@ Status apply_session(AppState& s, const std::string& text, const std::string& na
     } else if (!d.model && s.model.open) {
         close_model(s);
     }
-    s.selection.query = d.query;
+    s.selection.query = d.selection.query;
     s.selection.pending_query.clear();
-    s.selection.layer = d.layer;
-    s.selection.focus_head = d.focus_head;
-    s.selection.selected_cell_row = d.cell_row;
-    s.selection.selected_cell_col = d.cell_col;
-    if (d.has_colors) {
-        s.view.heatmap.colormap = d.colormap;
-        s.view.heatmap.color = d.color;
+    s.selection.layer = d.selection.layer;
+    s.selection.focus_head = d.selection.focus_head;
+    s.selection.selected_cell_row = d.selection.cell_row;
+    s.selection.selected_cell_col = d.selection.cell_col;
+    if (d.colors) {
+        s.view.heatmap.colormap = d.colors->colormap;
+        s.view.heatmap.color = d.colors->color;
     }
-    if (d.has_view) {
-        s.view.main_view = d.panel;
-        s.requests.view = d.panel;
-        s.view.theme = d.theme;
-        s.view.font_scale = d.font_scale;
-        s.view.heatmap.zoom = d.zoom;
-        s.view.heatmap.pan_x = std::min(d.pan_x, 1.0f - 1.0f / d.zoom);
-        s.view.heatmap.pan_y = std::min(d.pan_y, 1.0f - 1.0f / d.zoom);
+    if (d.view) {
+        const SessionView& v = *d.view;
+        MainView panel = MainView::kAttention;
+        if (const std::optional<MainView> found = find_view(v.panel)) {
+            panel = *found;
+        } else {
+            notes.push_back("view.panel: not a view this attnviz has; the attention view opens");
+        }
+        s.view.main_view = panel;
+        s.requests.view = panel;
+        s.view.theme = v.light_theme ? Theme::kLight : Theme::kDark;
+        s.view.font_scale = v.font_scale;
+        s.view.heatmap.zoom = v.zoom;
+        s.view.heatmap.pan_x = std::min(v.pan_x, 1.0f - 1.0f / v.zoom);
+        s.view.heatmap.pan_y = std::min(v.pan_y, 1.0f - 1.0f / v.zoom);
     }
     s.temperature_message.clear();
     s.inputs_changed();
@@ -453,9 +152,9 @@ Status save_last_session(AppState& s) {
     std::error_code ec;
     std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
     if (ec) return "cannot create the folder of " + path + ": " + ec.message();
-    JsonValue doc = session_to_json(s);
-    doc.set("reopen_at_start", JsonValue::boolean(s.session.restore_at_start));
-    return write_file_atomically(path, doc.dump(true) + "\n");
+    SessionFile f = session_file_of(s, true);
+    f.reopen_at_start = s.session.restore_at_start;
+    return write_file_atomically(path, session_file_json(f).dump(true) + "\n");
 }
 
 void restore_last_session(AppState& s) {

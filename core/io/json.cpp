@@ -32,6 +32,11 @@ JsonValue JsonValue::number(double d) {
     v.m_number = d;
     return v;
 }
+JsonValue JsonValue::exact_number(double d) {
+    JsonValue v = number(d);
+    v.m_exact = true;
+    return v;
+}
 JsonValue JsonValue::string(std::string s) {
     JsonValue v;
     v.m_type = Type::kString;
@@ -152,6 +157,8 @@ void JsonValue::dump_to(std::string& out, bool pretty, int indent) const {
         case Type::kNumber: {
             char buf[32];
             std::snprintf(buf, sizeof buf, "%.9g", m_number);
+            for (int digits = 10; m_exact && digits <= 17 && std::strtod(buf, nullptr) != m_number; ++digits)
+                std::snprintf(buf, sizeof buf, "%.*g", digits, m_number);
             out += buf;
             // "-0" would read back as the integer 0: keep the sign of a negative zero (json fuzzer, "-0.0").
             if (m_number == 0.0 && std::signbit(m_number)) out += ".0";

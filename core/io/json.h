@@ -22,6 +22,9 @@ class JsonValue {
     static JsonValue integer(std::int64_t i);
     /// A finite double; NaN and infinities are written as null (JSON has no such numbers).
     static JsonValue number(double d);
+    /// Like number(), but written with as many digits as reading it back to the same double takes (up to 17;
+    /// number() writes 9, enough for a float).
+    static JsonValue exact_number(double d);
     static JsonValue string(std::string s);
     static JsonValue array();
     static JsonValue object();
@@ -62,6 +65,7 @@ class JsonValue {
 
     Type m_type = Type::kNull;
     bool m_bool = false;
+    bool m_exact = false;  ///< kNumber: written with round-trip precision
     std::int64_t m_int = 0;
     double m_number = 0.0;
     std::string m_string;

@@ -469,6 +469,12 @@ Expected<std::shared_ptr<const Checkpoint>> load_from_sources(
         }
     }
 
+    // M11: a small F32 model is copied (owned memory: a file changed on disk later cannot fault).
+    const bool own_f32 = in_place > 0 && in_place <= options.own_f32_up_to_bytes;
+    if (own_f32) {
+        resident += in_place;
+        in_place = 0;
+    }
     // M11: refuse what cannot fit before reading a single value.
     const std::int64_t estimate = resident + in_place;
     const std::int64_t available = available_memory_bytes();
@@ -508,7 +514,7 @@ Expected<std::shared_ptr<const Checkpoint>> load_from_sources(
         const char* src = r.ref.file->bytes.data() + r.ref.file->header.data_offset + t.begin;
         const float* data = nullptr;
         std::int64_t n_bad = 0;
-        if (uses_in_place(r.ref)) {
+        if (!own_f32 && uses_in_place(r.ref)) {
             n_bad = convert_tensor(src, t.dtype, nullptr, t.n_elements);
             data = reinterpret_cast<const float*>(src);
         } else {

@@ -88,7 +88,15 @@ struct LoadOptions {
     std::function<void(double)> progress;
     const std::atomic<bool>* cancel = nullptr;
     std::int64_t memory_limit_bytes = 0;  ///< 0 = the machine's available memory
+    /// F32 weights totalling at most this many bytes are copied into owned memory instead of being used in
+    /// place, so that a file truncated or rewritten on disk while the model is open cannot raise SIGBUS
+    /// (robustness M11). 0: always in place. The GUI's loads use kOwnedF32UpToBytes.
+    std::int64_t own_f32_up_to_bytes = 0;
 };
+
+/// Up to this size an F32 model is copied at load (the GUI keeps models open for hours); larger ones stay
+/// in place (twice the memory otherwise), where a file changed on disk after loading can still raise SIGBUS.
+inline constexpr std::int64_t kOwnedF32UpToBytes = 256LL << 20;
 
 /// Memory: F32 tensors (4-byte aligned, as safetensors writes them) are used in place from a read-only
 /// mapping, so an F32 model costs its file size in page cache and nothing more; F16 / BF16 tensors become

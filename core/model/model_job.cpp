@@ -29,6 +29,7 @@ Expected<LoadedModel> run_load_request(const LoadRequest& request, const JobCont
     LoadOptions options;
     options.cancel = control.cancel;
     options.memory_limit_bytes = request.memory_limit_bytes;
+    options.own_f32_up_to_bytes = request.own_f32_up_to_bytes;
     options.progress = scaled(control, 0.0, 0.95);
     Expected<std::shared_ptr<const Checkpoint>> model = open_model(request.source, options);
     if (!model) return Error{model.error()};

@@ -28,6 +28,7 @@ struct LoadedModel {
 struct LoadRequest {
     std::string source;                   ///< a model folder or kBuiltinModelName (see open_model)
     std::int64_t memory_limit_bytes = 0;  ///< LoadOptions::memory_limit_bytes
+    std::int64_t own_f32_up_to_bytes = kOwnedF32UpToBytes;  ///< LoadOptions::own_f32_up_to_bytes
 };
 
 /// One forward pass (and optionally the unmodified one beside it) on a model.

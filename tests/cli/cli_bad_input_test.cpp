@@ -290,6 +290,43 @@ TEST_F(CliBadInput, Tokenize) {
     for (const auto& [args, fragment] : cases) expect_refused(cli::run_tokenize_command, args, fragment);
 }
 
+// export (issue 17): its bad arguments are in CliExport.BadInputExitsTwoWithOneLineAndWritesNothing; here the
+// bad files (scenario, model, weights) and the rule's other half: nothing on stdout, an existing output keeps
+// its bytes, no temporary file is left.
+TEST_F(CliBadInput, Export) {
+    fs::create_directories(path("a_directory"));
+    const std::string cut = broken_stories("cut", "model.safetensors", "short");
+    const std::string no_tokenizer = broken_stories("no_tok", "tokenizer.json", "");
+    both_ways([&] {
+        for (const auto& [format, name] : {std::pair<std::string, std::string>{"csv", "out.csv"},
+                                           {"png", "out.png"},
+                                           {"gif", "out.gif"},
+                                           {"json", "out.json"}}) {
+            const std::string out = path(name);
+            const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+                {{"export", "--scenario", path("missing.json"), "--format", format, "--out", out},
+                 "missing.json"},
+                {{"export", "--scenario", path("a_directory"), "--format", format, "--out", out},
+                 "a_directory"},
+                {{"export", "--scenario", write("empty.json", ""), "--format", format, "--out", out},
+                 "empty.json"},
+                {{"export", "--scenario",
+                  write("heads.json", "{\"sentence\": \"a b\", \"settings\": {\"heads\": 1e9}}"), "--format",
+                  format, "--out", out},
+                 "heads"},
+                {{"export", "--scenario", "pod", "--format", format, "--head", "99", "--out", out},
+                 "head 99"},
+                {{"export", "--sentence", "hi", "--model", cut, "--format", format, "--out", out},
+                 "model.safetensors"},
+                {{"export", "--sentence", "hi", "--model", no_tokenizer, "--format", format, "--out", out},
+                 "tokenizer"},
+                {{"export", "--sentence", "", "--format", format, "--out", out}, "sentence"},
+            };
+            for (const auto& [args, fragment] : cases) expect_refused(cli::run_export, args, fragment, {out});
+        }
+    });
+}
+
 TEST_F(CliBadInput, LessonScenariosKvCacheAndBench) {
     // A scenario with an unknown field gives a warning; with a bad --heads the error stays the only line.
     const std::string warned = write("warned.json", "{\"sentence\": \"a b c\", \"colour\": \"red\"}");

@@ -189,5 +189,21 @@ TEST(Json, DumpRoundTrips) {
     EXPECT_EQ(back->find("s")->as_string(), "q\"\\\t");
 }
 
+// number() writes 9 significant digits (a float's worth); exact_number() as many as the double needs to read
+// back the same (sessions' temperatures), and no more than it needs.
+TEST(Json, ExactNumbersReadBackTheSameDouble) {
+    for (double x : {0.1, 0.699999988079071, 1.0 / 3.0, 2.5, 1e-300, 123456789.123456789, -0.0}) {
+        const std::string text = JsonValue::exact_number(x).dump();
+        Expected<JsonValue> back = parse_json(text, "x.json");
+        ASSERT_TRUE(back.ok()) << back.error();
+        EXPECT_EQ(back->as_number(), x) << text;
+        EXPECT_EQ(std::signbit(back->as_number()), std::signbit(x)) << text;
+    }
+    EXPECT_EQ(JsonValue::exact_number(0.1).dump(), "0.1");
+    EXPECT_EQ(JsonValue::exact_number(2.5).dump(), "2.5");
+    EXPECT_EQ(JsonValue::exact_number(1.0 / 3.0).dump(), "0.3333333333333333");
+    EXPECT_EQ(JsonValue::number(1.0 / 3.0).dump(), "0.333333333");
+}
+
 }  // namespace
 }  // namespace attnviz

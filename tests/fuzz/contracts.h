@@ -3,12 +3,14 @@
 // Each check returns "" when the contract holds, else what was violated.
 #pragma once
 
+#include "app/common/session_file.h"
 #include "core/attention/attention_config.h"
 #include "core/io/json.h"
 #include "core/io/npy.h"
 #include "core/io/utf8.h"
 #include "core/lesson/hand_model.h"
 #include "core/lesson/lesson_heads.h"
+#include "core/lesson/lesson_model.h"
 #include "core/lesson/lexicon.h"
 #include "core/lesson/scenario.h"
 #include "core/lesson/tokenizer.h"
@@ -440,6 +442,49 @@ inline std::string check_checkpoint(std::string_view bytes) {
 }
 
 /// Every contract by harness name (the folder names under tests/fuzz/corpus/ and tests/fuzz/regressions/).
+// ---- Session files (.attnviz): an accepted file holds the documented ranges and round-trips through the
+// writer: parse(write(parse(x))) == parse(x), compact and pretty, and the written text is a fixed point.
+inline std::string check_session(std::string_view bytes) {
+    const std::string name = "fuzz.attnviz";
+    Expected<SessionFile> f = parse_session_file(std::string(bytes), name);
+    if (!f) return check_rejection(f.error(), name);
+    const LessonRunSettings& rs = f->settings;
+    if (rs.n_heads < 1 || rs.n_heads > LessonModel::instance().max_heads())
+        return "heads out of range: " + std::to_string(rs.n_heads);
+    if (rs.n_kv_heads < 1 || rs.n_heads % rs.n_kv_heads != 0) return "kv_heads does not divide heads";
+    if (Status bad = validate_temperature(rs.temperature); !bad.empty()) return "invalid temperature: " + bad;
+    if (rs.window < 0) return "negative window";
+    if (f->selection.query < -1 || f->selection.layer < 0 || f->selection.focus_head < 0 ||
+        f->selection.cell_row < -1 || f->selection.cell_col < -1)
+        return "a selection index below its range";
+    if (f->model && f->model->empty()) return "an empty model name accepted";
+    if (f->hand_model) {
+        if (Status bad = validate_hand_model(*f->hand_model); !bad.empty())
+            return "invalid hand model: " + bad;
+    }
+    if (f->view) {
+        const SessionView& v = *f->view;
+        if (!(v.font_scale >= 0.6f && v.font_scale <= 3.0f)) return "font_scale outside 0.6..3";
+        if (!(v.zoom >= 1.0f && v.zoom <= 1e6f)) return "zoom outside 1..1e6";
+        if (!(v.pan_x >= 0.0f && v.pan_x <= 1.0f && v.pan_y >= 0.0f && v.pan_y <= 1.0f))
+            return "pan outside 0..1";
+    }
+    for (const std::string& w : f->warnings) {
+        if (w.empty()) return "an empty warning";
+    }
+    const std::string written = session_file_json(*f).dump(true);
+    if (!valid_utf8(written)) return "the written session is not valid UTF-8";
+    for (bool pretty : {false, true}) {
+        const std::string text = pretty ? written : session_file_json(*f).dump(false);
+        Expected<SessionFile> again = parse_session_file(text, "written.attnviz");
+        if (!again) return "the written session is rejected: " + again.error() + "\nwritten: " + text;
+        if (!again->warnings.empty()) return "the written session has a warning: " + again->warnings.front();
+        if (*again != *f) return "parse(write(parse(x))) != parse(x); written: " + text;
+        if (session_file_json(*again).dump(pretty) != text) return "write(parse(write(s))) != write(s)";
+    }
+    return "";
+}
+
 inline const std::map<std::string, std::function<std::string(std::string_view)>>& contracts() {
     static const std::map<std::string, std::function<std::string(std::string_view)>> all = {
         {"json", check_json},
@@ -452,6 +497,7 @@ inline const std::map<std::string, std::function<std::string(std::string_view)>>
         {"tokenizer_json", check_tokenizer_json},
         {"tokenize", check_tokenize_text},
         {"checkpoint", check_checkpoint},
+        {"session", check_session},
     };
     return all;
 }

@@ -131,6 +131,65 @@ def main():
         '{"sentence":"a b","hand_model":{"x":[[1]],"w_q":[[1]],"w_k":[[1]],"w_v":[[1]]}}')
     put("scenario", "newer-field.json", '{"sentence":"x","from_the_future":{"a":1}}')
 
+    # Sessions (.attnviz): one per shipped lesson as File > Save session writes it, variants (a real model,
+    # the autosave's reopen choice, T = inf, a newer version), and each known bad case (tests/ui/session_test.cpp).
+    def session(scenario_name, sc, **extra):
+        st = sc.get("settings", {})
+        doc = {"format": "attnviz-session", "version": 1, "sentence": sc.get("sentence", ""),
+               "key_sentence": sc.get("key_sentence", ""), "lesson": scenario_name, "model": None,
+               "hand_model": sc.get("hand_model"),
+               "settings": {"heads": st.get("heads", 8), "kv_heads": st.get("kv_heads", st.get("heads", 8)),
+                            "temperature": st.get("temperature", 1.0), "causal": st.get("causal", True),
+                            "window": st.get("window", 0), "scale": st.get("scale", True), "use_positions": True},
+               "selection": {"query": 2, "layer": 0, "focus_head": st.get("focus_head", 0), "cell_row": -1,
+                             "cell_col": -1},
+               "colors": {"colormap": "viridis", "scale": "linear", "ignore_first_key": False, "zero_based": True},
+               "view": {"panel": "attention", "theme": "dark", "font_scale": 1, "zoom": 1, "pan_x": 0, "pan_y": 0}}
+        doc.update(extra)
+        return json.dumps(doc, indent=2, ensure_ascii=False)
+
+    for f in sorted(os.listdir(scen_dir)):
+        name = f[:-len(".json")]
+        put("session", name + ".attnviz", session(name, json.loads(read("assets", "scenarios", f))))
+    put("session", "model.attnviz", session("pod", pod, model="stories260K", lesson=None))
+    put("session", "last.attnviz", session("pod", pod, reopen_at_start=False))
+    put("session", "uniform.attnviz", session("pod", pod, settings={"heads": 4, "kv_heads": 2,
+                                                                   "temperature": "inf", "window": 3}))
+    put("session", "light-zoomed.attnviz", session("pod", pod, view={"panel": "pipeline", "theme": "light",
+                                                                      "font_scale": 1.5, "zoom": 4.0,
+                                                                      "pan_x": 0.25, "pan_y": 0.75}))
+    put("session", "undo-snapshot.attnviz", '{"format":"attnviz-session","version":1,"sentence":"a b"}')
+    put("session", "newer.attnviz", session("pod", pod, version=7, compare={"a": 1},
+                                            colors={"colormap": "rainbow", "scale": "cubic"}))
+    good = session("pod", pod)
+    for k, (old, new) in {
+        "heads-99": ('"heads": 8', '"heads": 99'),
+        "kv-not-dividing": ('"kv_heads": 8', '"kv_heads": 3'),
+        "causal-string": ('"causal": true', '"causal": "yes"'),
+        "temperature-negative": ('"temperature": 1.0', '"temperature": -1'),
+        "temperature-nan": ('"temperature": 1.0', '"temperature": "NaN"'),
+        "sentence-number": ('"sentence": "', '"sentence": 7, "x": "'),
+        "zoom-half": ('"zoom": 1', '"zoom": 0.5'),
+        "font-huge": ('"font_scale": 1', '"font_scale": 1e999'),
+        "query-below": ('"query": 2', '"query": -2'),
+        "model-empty": ('"model": null', '"model": ""'),
+        "lesson-number": ('"lesson": "pod"', '"lesson": 5'),
+        "settings-array": ('"settings": {', '"settings": [{'),
+        "version-string": ('"version": 1', '"version": "1"'),
+    }.items():
+        assert old in good, old
+        put("session", "bad-" + k + ".attnviz", good.replace(old, new, 1))
+    put("session", "bad-truncated.attnviz", good[:len(good) // 2])
+    put("session", "bad-foreign.attnviz", '{"format":"attnviz-attention","version":1}')
+    put("session", "bad-array.attnviz", "[1,2]")
+    put("session", "bad-empty.attnviz", "")
+    put("session", "bad-hand-rows.attnviz",
+        session("hand-example", {"sentence": "a b", "hand_model": {"x": [[1], [2, 3]], "w_q": [[1]], "w_k": [[1]],
+                                                                    "w_v": [[1]]}}))
+    put("session", "bad-hand-huge.attnviz",
+        session("hand-example", {"sentence": "a", "hand_model": {"x": [[1e9]], "w_q": [[1]], "w_k": [[1]],
+                                                                  "w_v": [[1]]}}))
+
     # Lexicon: each shipped table in slices of 40 lines, and S7's TSV quirks.
     for lang in ["en", "fr", "zh"]:
         lines = read("assets", "lexicon", lang + ".tsv").decode().splitlines(True)

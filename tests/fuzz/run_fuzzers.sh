@@ -19,6 +19,7 @@ dict_for() {
     json|scenario|weight_index|model_config|tokenizer_json) echo "$src/json.dict" ;;
     safetensors|checkpoint) echo "$src/safetensors.dict" ;;
     npy) echo "$src/npy.dict" ;;
+    session) echo "$src/session.dict" ;;
   esac
 }
 

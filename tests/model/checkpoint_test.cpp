@@ -177,6 +177,31 @@ TEST(Stories260K, RefusedWithAnEstimateOverTheMemoryLimit) {
     EXPECT_NE(refused.error().find("memory limit is 0.5 MB"), std::string::npos) << refused.error();
 }
 
+// M11: a small F32 model is copied at load, so a file truncated on disk while it is open cannot fault
+// (were the views still in the file's mapping, reading them below would raise SIGBUS and kill the test).
+TEST(Stories260K, ASmallModelIsOwnedSoTruncatingItsFileLaterIsHarmless) {
+    TempDir dir("owned_weights");
+    for (const char* f : {"config.json", "model.safetensors"}) fs::copy_file(kStories / f, dir.path() / f);
+    LoadOptions options;
+    options.own_f32_up_to_bytes = kOwnedF32UpToBytes;
+    auto loaded = load_checkpoint(dir.path().string(), options);
+    ASSERT_TRUE(loaded.ok()) << loaded.error();
+    const Checkpoint& ck = *loaded.value();
+    EXPECT_EQ(ck.mapped_bytes, 0);
+    EXPECT_EQ(ck.resident_bytes, ck.n_parameters * 4);  // 1,040,128 bytes: far below 256 MiB
+    const std::string file = read_all(dir.path() / "model.safetensors");
+    const std::vector<float> embedding = floats_at(file, 8 + 4856, 512 * 64);
+    fs::resize_file(dir.path() / "model.safetensors", 0);
+    EXPECT_EQ(view_values(ck.weights.token_embedding), embedding);
+    EXPECT_EQ(view_values(ck.weights.final_norm.weight), floats_at(file, 8 + 4856 + 1039872, 64));
+    // Over the limit the weights stay in place, as before (the default for the CLI's short runs).
+    options.own_f32_up_to_bytes = 512 << 10;
+    auto fresh = load_checkpoint(kStories.string(), options);
+    ASSERT_TRUE(fresh.ok()) << fresh.error();
+    EXPECT_EQ(fresh.value()->mapped_bytes, fresh.value()->n_parameters * 4);
+    EXPECT_EQ(fresh.value()->resident_bytes, 0);
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Dtypes: F16 and BF16 become float32 exactly; a mixed checkpoint says so
 

@@ -1,6 +1,11 @@
-// A failed scenario load changes nothing (robustness.md S1-S6, issue 18 §2): the sentence, the settings,
-// the lesson and the hand example on screen stay, and load_message says which file and why.
+// A failed load of any kind changes nothing (robustness.md S1-S6, M1-M2, issue 18 §2): after a bad scenario,
+// session or model, the sentence, the settings, the lesson and the hand example on screen stay, and the
+// message says which file and why. (With a real model open:
+// ModelViewTest.AFailedLoadKeepsTheModelTextAndSettings and
+// ModelViewTest.AFailedSessionOpenKeepsTheOpenModel.)
 #include "app/gui/app_actions.h"
+#include "app/gui/model_actions.h"
+#include "app/gui/session.h"
 #include "core/lesson/scenario.h"
 #include "tests/support/headless_imgui.h"
 
@@ -170,6 +175,67 @@ TEST_F(FailedScenarioLoad, KeepsTheHandExampleAndAnOwnSentence) {
         EXPECT_FALSE(load_scenario_from_file(s, path)) << path;
         ui.frames(s, 2);
         expect_same(own, Snapshot::of(s), path);
+    }
+}
+
+// Sessions: every bad file (the scenario cases and the session's own) leaves the hand example and one's own
+// settings as they were; the session message says "nothing changed" and names the file.
+using FailedSessionLoad = FailedScenarioLoad;
+
+TEST_F(FailedSessionLoad, KeepsTheHandExampleAndOwnSettingsAndSaysWhy) {
+    ASSERT_TRUE(testing::open_lesson(ui, s, "hand-example"));
+    s.settings.temperature = 0.5;
+    s.inputs_changed();
+    ui.frames(s, 3);
+    ASSERT_NE(s.derived.result(), nullptr) << s.derived.status;
+    const Snapshot before = Snapshot::of(s);
+    ASSERT_TRUE(before.has_hand_model);
+    std::string good = session_to_json(s).dump();
+    const auto replace = [&](const std::string& from, const std::string& to) {
+        std::string t = good;
+        const std::size_t at = t.find(from);
+        EXPECT_NE(at, std::string::npos) << from;
+        return at == std::string::npos ? t : t.replace(at, from.size(), to);
+    };
+    std::vector<std::pair<std::string, std::string>> files = bad_files();
+    files.emplace_back(write("foreign.attnviz", "{\"format\":\"attnviz-attention\",\"version\":1}"),
+                       "is this an .attnviz session file");
+    files.emplace_back(write("heads.attnviz", replace("\"heads\":1", "\"heads\":99")), "settings.heads");
+    files.emplace_back(write("hand.attnviz", replace("\"w_q\":[[", "\"w_q\":[[1e9,")), "hand_model");
+    files.emplace_back(write("cut.attnviz", good.substr(0, good.size() - 3)), "cut.attnviz:1:");
+    for (const auto& [path, fragment] : files) {
+        EXPECT_FALSE(open_session_file(s, path)) << path;
+        EXPECT_NE(s.session.message.find("nothing changed"), std::string::npos) << s.session.message;
+        EXPECT_NE(s.session.message.find(path), std::string::npos) << s.session.message;
+        ui.frames(s, 2);
+        ASSERT_NE(s.derived.result(), nullptr) << path << ": " << s.derived.status;
+        expect_same(before, Snapshot::of(s), path);
+        EXPECT_FALSE(model_open(s)) << path;
+    }
+}
+
+// Models: with the lesson model on screen, a folder that is not a model (or is gone) leaves it there.
+using FailedModelLoad = FailedScenarioLoad;
+
+TEST_F(FailedModelLoad, KeepsTheLessonModelTextAndSettings) {
+    ASSERT_TRUE(testing::open_lesson(ui, s, "pod"));
+    s.settings.window = 2;
+    s.inputs_changed();
+    ui.frames(s, 3);
+    const Snapshot before = Snapshot::of(s);
+    write("config.json", "{\"model_type\": \"llama\"}");  // a config that is not enough, and no weights
+    for (const std::string& bad : {(dir / "missing").string(), dir.string()}) {
+        open_model(s, bad);
+        for (int i = 0; i < 200 && !s.model.loading.empty(); ++i) {
+            if (s.model.job) s.model.job->wait_until_idle();
+            ui.frame(s);
+        }
+        ui.frames(s, 2);
+        EXPECT_TRUE(s.model.loading.empty()) << bad;
+        EXPECT_FALSE(s.model.load_error.empty()) << bad;
+        EXPECT_FALSE(model_open(s)) << bad;
+        ASSERT_NE(s.derived.result(), nullptr) << bad << ": " << s.derived.status;
+        expect_same(before, Snapshot::of(s), bad);
     }
 }
 

@@ -288,6 +288,24 @@ TEST_F(ModelViewTest, AFailedLoadKeepsTheModelTextAndSettings) {
     EXPECT_FALSE(s.derived.run->real_model());
 }
 
+// A session that cannot be opened leaves the real model, its interventions and the text as they were.
+TEST_F(ModelViewTest, AFailedSessionOpenKeepsTheOpenModel) {
+    gui::toggle_head_ablation(s, 1, 1);
+    settle(ui, s);
+    const std::string sentence = s.sentence;
+    const auto open = s.model.open;
+    testing::hf::ScratchDir dir("gui_bad_session");
+    std::string doc = gui::session_to_json(s, true).dump();
+    doc.replace(doc.find("\"heads\":"), 8, "\"heads\":\"x\",\"_\":");
+    std::ofstream(dir.file("bad.attnviz"), std::ios::binary) << doc;
+    EXPECT_FALSE(gui::open_session_file(s, dir.file("bad.attnviz")));
+    EXPECT_NE(s.session.message.find("settings.heads"), std::string::npos) << s.session.message;
+    settle(ui, s);
+    EXPECT_EQ(s.model.open, open);
+    EXPECT_EQ(s.sentence, sentence);
+    EXPECT_EQ(s.model.interventions.ablated.size(), 1u);
+}
+
 TEST_F(ModelViewTest, TheBuiltInModelOpensFromItsName) {
     gui::open_model(s, model::kBuiltinModelName);
     settle(ui, s);

@@ -5,33 +5,24 @@
 #include "core/io/utf8.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <set>
+#include <utility>
 
 namespace attnviz::gui {
 
 namespace {
 
-const char* const kMainFontPaths[] = {
-    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-};
-struct CjkFont {
-    const char* path;
-    int face;  // a .ttc collection holds several faces; Noto's face 2 is Simplified Chinese
-};
-const CjkFont kCjkFonts[] = {
-    {"/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2},
-    {"/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc", 2},
-    {"/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf", 0},
-};
 constexpr std::int64_t kMaxFontBytes = 64LL << 20;
 
-// Latin, Greek and Cyrillic text; the symbols the lessons use (arrows, sqrt, infinity, dot
+// Latin, Greek, Cyrillic, Hebrew and Arabic text; the symbols the lessons use (arrows, sqrt, infinity, dot
 // operator); control pictures for invisible characters; the replacement character.
 const ImWchar kMainRanges[] = {
     0x0020, 0x024F,  // Basic Latin, Latin-1, Latin Extended-A/B
     0x0300, 0x036F,  // combining diacritics
     0x0370, 0x03FF,  // Greek
     0x0400, 0x04FF,  // Cyrillic
+    0x0590, 0x06FF,  // Hebrew, Arabic: drawn unshaped (robustness T6), but drawn
     0x2000, 0x206F,  // general punctuation
     0x2070, 0x209F,  // super- and subscripts
     0x2100, 0x214F,  // letterlike symbols
@@ -44,7 +35,45 @@ const ImWchar kMainRanges[] = {
     0,
 };
 
+/// The first file that reads as a font (with the face asked for); one that is there but is no font gets a
+/// warning. Returns its index in paths, or -1.
+int first_font(const std::vector<std::pair<std::string, int>>& paths, std::string& bytes,
+               std::vector<std::string>& warnings) {
+    for (std::size_t i = 0; i < paths.size(); ++i) {
+        Expected<std::string> read = read_file_bytes(paths[i].first, kMaxFontBytes);
+        if (!read) continue;
+        if (!looks_like_font_file(*read, paths[i].second)) {
+            warnings.push_back(paths[i].first + " is not a font file (corrupt or cut short); skipped");
+            continue;
+        }
+        bytes = std::move(read.value());
+        return static_cast<int>(i);
+    }
+    return -1;
+}
+
 }  // namespace
+
+FontSources system_font_sources() {
+    FontSources s;
+    s.main = {"/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"};
+    s.cjk = {{"/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2},
+             {"/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc", 2},
+             {"/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf", 0}};
+    return s;
+}
+
+bool looks_like_font_file(const std::string& bytes, int face) {
+    if (bytes.size() < 12 || face < 0) return false;
+    const std::string magic = bytes.substr(0, 4);
+    if (magic == "ttcf") {  // a collection: the face must be one of its numFonts offsets
+        std::uint64_t n_faces = 0;
+        for (int i = 8; i < 12; ++i)
+            n_faces = n_faces << 8 | static_cast<unsigned char>(bytes[static_cast<std::size_t>(i)]);
+        return static_cast<std::uint64_t>(face) < n_faces && bytes.size() >= 12 + 4 * n_faces;
+    }
+    return face == 0 && (magic == std::string("\x00\x01\x00\x00", 4) || magic == "OTTO" || magic == "true");
+}
 
 bool is_cjk_codepoint(char32_t cp) {
     return find_cjk_block(cp) != nullptr;
@@ -69,13 +98,9 @@ std::vector<std::string> FontLibrary::build(ImFontAtlas& atlas, float pixel_size
     std::vector<std::string> warnings;
     atlas.Clear();
     if (m_main_bytes.empty()) {
-        for (const char* path : kMainFontPaths) {
-            Expected<std::string> bytes = read_file_bytes(path, kMaxFontBytes);
-            if (bytes) {
-                m_main_bytes = std::move(bytes.value());
-                break;
-            }
-        }
+        std::vector<std::pair<std::string, int>> paths;
+        for (const std::string& p : m_sources.main) paths.emplace_back(p, 0);
+        first_font(paths, m_main_bytes, warnings);
     }
     if (m_main_bytes.empty()) {
         warnings.push_back(
@@ -90,14 +115,12 @@ std::vector<std::string> FontLibrary::build(ImFontAtlas& atlas, float pixel_size
     }
     if (!m_searched) {
         m_searched = true;
-        for (const CjkFont& f : kCjkFonts) {
-            Expected<std::string> bytes = read_file_bytes(f.path, kMaxFontBytes);
-            if (bytes) {
-                m_cjk_bytes = std::move(bytes.value());
-                m_cjk_path = f.path;
-                m_cjk_face = f.face;
-                break;
-            }
+        std::vector<std::pair<std::string, int>> paths;
+        for (const FontSources::Cjk& c : m_sources.cjk) paths.emplace_back(c.path, c.face);
+        const int found = first_font(paths, m_cjk_bytes, warnings);
+        if (found >= 0) {
+            m_cjk_path = paths[static_cast<std::size_t>(found)].first;
+            m_cjk_face = paths[static_cast<std::size_t>(found)].second;
         }
     }
     m_cjk_codepoints.clear();
@@ -137,7 +160,17 @@ std::vector<std::string> FontLibrary::build(ImFontAtlas& atlas, float pixel_size
                                        &cfg, m_cjk_ranges.Data);
         }
     }
-    atlas.Build();
+    if (!atlas.Build()) {
+        // A font file stb_truetype cannot read after all: the built-in font, so the GUI still draws.
+        warnings.push_back("the fonts could not be built; using the built-in font (Latin only)");
+        atlas.Clear();
+        for (const float size : {pixel_size, pixel_size * kDisplayFontRatio}) {
+            ImFontConfig cfg;
+            cfg.SizePixels = size;
+            atlas.AddFontDefault(&cfg);
+        }
+        atlas.Build();
+    }
     return warnings;
 }
 

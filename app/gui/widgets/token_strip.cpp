@@ -70,16 +70,8 @@ void chip_tooltip(const AppState& s, int i, int shown_query, const HeadResult* h
     ImGui::BeginTooltip();
     ImGui::Text("\"%s\"  token %d, bytes %zu..%zu", token_display_label(tok.text).c_str(), i, tok.byte_begin,
                 tok.byte_end);
-    const std::u32string cps = decode_utf8(tok.text);
-    if (std::any_of(cps.begin(), cps.end(), [](char32_t cp) { return cp >= 0x80; })) {
-        std::string list;
-        for (const char32_t cp : cps) {
-            char buf[16];
-            std::snprintf(buf, sizeof buf, "U+%04X ", static_cast<unsigned>(cp));
-            list += buf;
-        }
-        ImGui::TextDisabled("code points: %s", list.c_str());
-    }
+    if (const std::string cps = code_point_line(tok.text); !cps.empty())
+        ImGui::TextDisabled("%s", cps.c_str());
     ImGui::TextDisabled("%s", LessonModel::instance().describe_token(tok.text).c_str());
     if (head != nullptr && shown_query >= 0 && i != shown_query) {
         if (s.derived.result()->visible(shown_query, i)) {

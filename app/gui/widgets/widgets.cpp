@@ -2,6 +2,7 @@
 #include "app/gui/widgets/widgets.h"
 
 #include "app/gui/style/theme.h"
+#include "core/io/utf8.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -95,6 +96,36 @@ bool is_cross(const AppState& s) {
 
 std::string key_label(const AppState& s, int index) {
     return s.derived.run ? s.derived.run->key_label(index) : "?";
+}
+
+std::string code_point_line(std::string_view text) {
+    constexpr std::size_t kMaxListed = 16;
+    const std::u32string cps = decode_utf8(text);
+    if (std::none_of(cps.begin(), cps.end(), [](char32_t cp) { return cp >= 0x80; })) return {};
+    std::string line = "code points:";
+    bool astral = false;
+    for (std::size_t i = 0; i < cps.size(); ++i) {
+        const char32_t cp = cps[i];
+        astral = astral || cp > 0xFFFF;
+        if (i == kMaxListed) {
+            line += " ... " + std::to_string(cps.size()) + " in all";
+            continue;
+        }
+        if (i > kMaxListed) continue;
+        char buf[16];
+        std::snprintf(buf, sizeof buf, " U+%04X", static_cast<unsigned>(cp));
+        line += buf;
+        if (cp == 0x200D) line += " (ZWJ)";
+        if (cp == 0x200C) line += " (ZWNJ)";
+        if ((cp >= 0xFE00 && cp <= 0xFE0F) || (cp >= 0xE0100 && cp <= 0xE01EF))
+            line += " (variation selector)";
+        if ((cp >= 0x0300 && cp <= 0x036F) || (cp >= 0x1AB0 && cp <= 0x1AFF) ||
+            (cp >= 0x1DC0 && cp <= 0x1DFF) || (cp >= 0x20D0 && cp <= 0x20FF) ||
+            (cp >= 0xFE20 && cp <= 0xFE2F))
+            line += " (combining)";
+    }
+    if (astral) line += "; those above U+FFFF are drawn as \xEF\xBF\xBD (this ImGui has 16-bit characters)";
+    return line;
 }
 
 std::string shorten(const std::string& text, int max_chars) {

@@ -8,6 +8,7 @@
 #include <imgui.h>
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace attnviz::gui {
@@ -38,6 +39,11 @@ std::string shorten(const std::string& text, int max_chars);
 /// "1 query head", "8 query heads": a count with its noun in the right number (noun in the singular,
 /// plural by adding "s").
 std::string count_of(long long n, const std::string& noun);
+
+/// The token chip tooltip's code-point line: "" for ASCII text, else "code points: U+0065 U+0301 (combining)"
+/// with joiners and variation selectors named, at most 16 listed ("... N in all"), and a remark when some lie
+/// above U+FFFF (drawn as U+FFFD: Debian's imgui has 16-bit characters). text: valid UTF-8.
+std::string code_point_line(std::string_view text);
 
 /// "0.71", "0.05", "<0.01": weights as a student reads them.
 std::string format_weight(float w);

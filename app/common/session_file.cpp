@@ -1,0 +1,373 @@
+// Session files: a Reader that keeps the first error with its JSON path, the checks of every member, and
+// the writer that session_file_json's round trip is tested against (tests/fuzz session harness).
+#include "app/common/session_file.h"
+
+#include "core/attention/attention_config.h"
+#include "core/lesson/lesson_model.h"
+
+#include <cmath>
+#include <limits>
+#include <utility>
+
+namespace attnviz {
+
+namespace {
+
+JsonValue matrix_json(const MatrixRM& m) {
+    JsonValue rows = JsonValue::array();
+    for (Eigen::Index i = 0; i < m.rows(); ++i) {
+        JsonValue row = JsonValue::array();
+        for (Eigen::Index j = 0; j < m.cols(); ++j) row.push(JsonValue::number(static_cast<double>(m(i, j))));
+        rows.push(std::move(row));
+    }
+    return rows;
+}
+
+/// Reads members of one document, keeping the first error ("<name>:<line>:<col>: <path>: <what>").
+class Reader {
+  public:
+    explicit Reader(std::string name) : m_name(std::move(name)) {}
+    bool ok() const { return m_error.empty(); }
+    const std::string& error() const { return m_error; }
+
+    void fail(const JsonValue& at, const std::string& path, const std::string& what) {
+        if (!m_error.empty()) return;
+        m_error = m_name;
+        if (at.line > 0) m_error += ":" + std::to_string(at.line) + ":" + std::to_string(at.column);
+        m_error += ": " + path + ": " + what;
+    }
+
+    void text(const JsonValue& obj, const char* key, const std::string& path, std::string& out) {
+        if (const JsonValue* v = obj.find(key)) {
+            if (!v->is_string())
+                return fail(*v, path, std::string("expected a string, found ") + json_type_name(*v));
+            out = v->as_string();
+        }
+    }
+    void flag(const JsonValue& obj, const char* key, const std::string& path, bool& out) {
+        if (const JsonValue* v = obj.find(key)) {
+            if (!v->is_bool())
+                return fail(*v, path, std::string("expected true or false, found ") + json_type_name(*v));
+            out = v->as_bool();
+        }
+    }
+    void integer(const JsonValue& obj, const char* key, const std::string& path, int lo, int hi, int& out) {
+        if (const JsonValue* v = obj.find(key)) {
+            if (!v->is_int())
+                return fail(*v, path, std::string("expected a whole number, found ") + json_type_name(*v));
+            if (v->as_int() < lo || v->as_int() > hi) {
+                return fail(*v, path,
+                            std::to_string(v->as_int()) + " is outside " + std::to_string(lo) + ".." +
+                                std::to_string(hi));
+            }
+            out = static_cast<int>(v->as_int());
+        }
+    }
+    void real(const JsonValue& obj, const char* key, const std::string& path, double lo, double hi,
+              float& out) {
+        if (const JsonValue* v = obj.find(key)) {
+            if (!v->is_number())
+                return fail(*v, path, std::string("expected a number, found ") + json_type_name(*v));
+            if (!(v->as_number() >= lo && v->as_number() <= hi)) {
+                return fail(*v, path, "must be between " + std::to_string(lo) + " and " + std::to_string(hi));
+            }
+            out = static_cast<float>(v->as_number());
+        }
+    }
+    const JsonValue* object(const JsonValue& obj, const char* key) {
+        const JsonValue* v = obj.find(key);
+        if (v != nullptr && !v->is_object()) {
+            fail(*v, key, std::string("expected an object, found ") + json_type_name(*v));
+            return nullptr;
+        }
+        return v;
+    }
+    void matrix(const JsonValue& v, const std::string& path, MatrixRM& out) {
+        if (!v.is_array() || v.items().empty()) return fail(v, path, "expected a non-empty array of rows");
+        const std::size_t cols = v.items().front().is_array() ? v.items().front().items().size() : 0;
+        if (cols == 0) return fail(v, path, "expected rows of numbers");
+        out.resize(static_cast<Eigen::Index>(v.items().size()), static_cast<Eigen::Index>(cols));
+        for (std::size_t i = 0; i < v.items().size(); ++i) {
+            const JsonValue& row = v.items()[i];
+            const std::string rp = path + "[" + std::to_string(i) + "]";
+            if (!row.is_array() || row.items().size() != cols) {
+                return fail(row, rp, "expected " + std::to_string(cols) + " numbers like the first row");
+            }
+            for (std::size_t j = 0; j < cols; ++j) {
+                const JsonValue& x = row.items()[j];
+                if (!x.is_number()) return fail(x, rp + "[" + std::to_string(j) + "]", "expected a number");
+                out(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) =
+                    static_cast<float>(x.as_number());
+            }
+        }
+    }
+
+  private:
+    std::string m_name;
+    std::string m_error;
+};
+
+bool known(const std::string& key, std::initializer_list<const char*> names) {
+    for (const char* k : names) {
+        if (key == k) return true;
+    }
+    return false;
+}
+
+void read_settings(Reader& r, const JsonValue& o, SessionFile& d) {
+    const int max_heads = LessonModel::instance().max_heads();
+    r.integer(o, "heads", "settings.heads", 1, max_heads, d.settings.n_heads);
+    d.settings.n_kv_heads = d.settings.n_heads;
+    r.integer(o, "kv_heads", "settings.kv_heads", 1, max_heads, d.settings.n_kv_heads);
+    if (r.ok() && d.settings.n_heads % d.settings.n_kv_heads != 0) {
+        r.fail(*o.find("kv_heads"), "settings.kv_heads",
+               std::to_string(d.settings.n_kv_heads) + " KV heads do not divide " +
+                   std::to_string(d.settings.n_heads) + " heads");
+    }
+    if (const JsonValue* t = o.find("temperature")) {
+        if (t->is_string() && t->as_string() == "inf") {
+            d.settings.temperature = std::numeric_limits<double>::infinity();
+        } else if (t->is_number() && validate_temperature(t->as_number()).empty()) {
+            d.settings.temperature = t->as_number();
+        } else {
+            r.fail(*t, "settings.temperature", "expected a number >= 0 or \"inf\"");
+        }
+    }
+    r.flag(o, "causal", "settings.causal", d.settings.causal);
+    r.integer(o, "window", "settings.window", 0, 1 << 30, d.settings.window);
+    r.flag(o, "scale", "settings.scale", d.settings.scale);
+    r.flag(o, "use_positions", "settings.use_positions", d.settings.use_positions);
+    for (const JsonValue::Member& m : o.members()) {
+        if (!known(m.first,
+                   {"heads", "kv_heads", "temperature", "causal", "window", "scale", "use_positions"}))
+            d.warnings.push_back("settings." + m.first + " is not a setting this attnviz knows; ignored");
+    }
+}
+
+void read_hand_model(Reader& r, const JsonValue& h, SessionFile& d) {
+    HandModel m;
+    for (const auto& [key, target] :
+         {std::pair<const char*, MatrixRM*>{"x", &m.x}, {"w_q", &m.w_q}, {"w_k", &m.w_k}, {"w_v", &m.w_v}}) {
+        const JsonValue* v = h.find(key);
+        if (v == nullptr) {
+            r.fail(h, std::string("hand_model.") + key, "missing");
+        } else {
+            r.matrix(*v, std::string("hand_model.") + key, *target);
+        }
+    }
+    if (r.ok()) {
+        if (Status st = validate_hand_model(m); !st.empty()) r.fail(h, "hand_model", st);
+    }
+    d.hand_model = std::move(m);
+}
+
+void read_colors(Reader& r, const JsonValue& o, SessionFile& d) {
+    SessionColors colors;
+    if (const JsonValue* c = o.find("colormap")) {
+        const std::optional<Colormap> cm = c->is_string() ? colormap_from_name(c->as_string()) : std::nullopt;
+        if (cm) {
+            colors.colormap = *cm;
+        } else {
+            d.warnings.push_back("colors.colormap: not a colormap this attnviz has; viridis kept");
+        }
+    }
+    if (const JsonValue* c = o.find("scale")) {
+        bool found = false;
+        for (ColorScale cs : {ColorScale::kLinear, ColorScale::kLog, ColorScale::kRank}) {
+            if (c->is_string() && c->as_string() == color_scale_name(cs)) {
+                colors.color.scale = cs;
+                found = true;
+            }
+        }
+        if (!found) d.warnings.push_back("colors.scale: not linear, log or rank; linear kept");
+    }
+    r.flag(o, "ignore_first_key", "colors.ignore_first_key", colors.color.ignore_first_key);
+    r.flag(o, "zero_based", "colors.zero_based", colors.color.zero_based);
+    d.colors = colors;
+}
+
+void read_view(Reader& r, const JsonValue& o, SessionFile& d) {
+    SessionView view;
+    if (const JsonValue* p = o.find("panel")) {
+        if (p->is_string()) {
+            view.panel = p->as_string();
+        } else {
+            d.warnings.push_back("view.panel: not a view name; the attention view opens");
+        }
+    }
+    if (const JsonValue* t = o.find("theme")) view.light_theme = t->is_string() && t->as_string() == "light";
+    r.real(o, "font_scale", "view.font_scale", 0.6, 3.0, view.font_scale);
+    r.real(o, "zoom", "view.zoom", 1.0, 1e6, view.zoom);
+    r.real(o, "pan_x", "view.pan_x", 0.0, 1.0, view.pan_x);
+    r.real(o, "pan_y", "view.pan_y", 0.0, 1.0, view.pan_y);
+    d.view = view;
+}
+
+bool same_matrix(const MatrixRM& a, const MatrixRM& b) {
+    return a.rows() == b.rows() && a.cols() == b.cols() && (a.array() == b.array()).all();
+}
+
+bool same_hand_model(const std::optional<HandModel>& a, const std::optional<HandModel>& b) {
+    if (a.has_value() != b.has_value()) return false;
+    if (!a) return true;
+    return same_matrix(a->x, b->x) && same_matrix(a->w_q, b->w_q) && same_matrix(a->w_k, b->w_k) &&
+           same_matrix(a->w_v, b->w_v);
+}
+
+}  // namespace
+
+bool operator==(const SessionFile& a, const SessionFile& b) {
+    const LessonRunSettings& p = a.settings;
+    const LessonRunSettings& q = b.settings;
+    const bool same_settings = p.n_heads == q.n_heads && p.n_kv_heads == q.n_kv_heads &&
+                               p.temperature == q.temperature && p.causal == q.causal &&
+                               p.window == q.window && p.scale == q.scale &&
+                               p.use_positions == q.use_positions;
+    const SessionSelection& s = a.selection;
+    const SessionSelection& t = b.selection;
+    const bool same_selection = s.query == t.query && s.layer == t.layer && s.focus_head == t.focus_head &&
+                                s.cell_row == t.cell_row && s.cell_col == t.cell_col;
+    bool same_colors = a.colors.has_value() == b.colors.has_value();
+    if (same_colors && a.colors) {
+        same_colors = a.colors->colormap == b.colors->colormap &&
+                      a.colors->color.scale == b.colors->color.scale &&
+                      a.colors->color.ignore_first_key == b.colors->color.ignore_first_key &&
+                      a.colors->color.zero_based == b.colors->color.zero_based;
+    }
+    bool same_view = a.view.has_value() == b.view.has_value();
+    if (same_view && a.view) {
+        const SessionView& v = *a.view;
+        const SessionView& w = *b.view;
+        same_view = v.panel == w.panel && v.light_theme == w.light_theme && v.font_scale == w.font_scale &&
+                    v.zoom == w.zoom && v.pan_x == w.pan_x && v.pan_y == w.pan_y;
+    }
+    return a.sentence == b.sentence && a.key_sentence == b.key_sentence && a.lesson == b.lesson &&
+           a.model == b.model && same_hand_model(a.hand_model, b.hand_model) && same_settings &&
+           same_selection && same_colors && same_view && a.reopen_at_start == b.reopen_at_start;
+}
+
+Expected<SessionFile> parse_session_file(const std::string& text, const std::string& name) {
+    Expected<JsonValue> parsed = parse_json(text, name);
+    if (!parsed) return Error{parsed.error()};
+    const JsonValue& root = *parsed;
+    Reader r(name);
+    if (!root.is_object()) return Error{name + ": expected a session object (an .attnviz file)"};
+    const JsonValue* format = root.find("format");
+    if (format == nullptr || !format->is_string() || format->as_string() != kSessionFormatName) {
+        return Error{name + ": format: expected \"" + kSessionFormatName +
+                     "\" (is this an .attnviz session file?)"};
+    }
+    const JsonValue* version = root.find("version");
+    if (version == nullptr || !version->is_int()) return Error{name + ": version: expected a whole number"};
+    SessionFile d;
+    if (version->as_int() > kSessionFormatVersion) {
+        d.warnings.push_back("the session was saved by a newer attnviz (format version " +
+                             std::to_string(version->as_int()) + "); what this version knows was opened");
+    }
+    r.text(root, "sentence", "sentence", d.sentence);
+    r.text(root, "key_sentence", "key_sentence", d.key_sentence);
+    if (const JsonValue* l = root.find("lesson"); l != nullptr && !l->is_null()) {
+        if (!l->is_string()) {
+            r.fail(*l, "lesson", "expected a lesson name or null");
+        } else {
+            d.lesson = l->as_string();
+        }
+    }
+    if (const JsonValue* m = root.find("model"); m != nullptr && !m->is_null()) {
+        if (!m->is_string() || m->as_string().empty()) {
+            r.fail(*m, "model", "expected a model folder, \"stories260K\" or null");
+        } else {
+            d.model = m->as_string();
+        }
+    }
+    if (const JsonValue* h = root.find("hand_model"); h != nullptr && !h->is_null()) {
+        if (!h->is_object()) {
+            r.fail(*h, "hand_model", "expected an object with x, w_q, w_k, w_v, or null");
+        } else {
+            read_hand_model(r, *h, d);
+        }
+    }
+    if (const JsonValue* o = r.object(root, "settings")) read_settings(r, *o, d);
+    if (const JsonValue* o = r.object(root, "selection")) {
+        r.integer(*o, "query", "selection.query", -1, 1 << 20, d.selection.query);
+        r.integer(*o, "layer", "selection.layer", 0, 1 << 20, d.selection.layer);
+        r.integer(*o, "focus_head", "selection.focus_head", 0, 1 << 20, d.selection.focus_head);
+        r.integer(*o, "cell_row", "selection.cell_row", -1, 1 << 20, d.selection.cell_row);
+        r.integer(*o, "cell_col", "selection.cell_col", -1, 1 << 20, d.selection.cell_col);
+    }
+    if (const JsonValue* o = r.object(root, "colors")) read_colors(r, *o, d);
+    if (const JsonValue* o = r.object(root, "view")) read_view(r, *o, d);
+    if (root.find("reopen_at_start") != nullptr) {
+        bool reopen = true;
+        r.flag(root, "reopen_at_start", "reopen_at_start", reopen);
+        d.reopen_at_start = reopen;
+    }
+    for (const JsonValue::Member& m : root.members()) {
+        if (!known(m.first, {"format", "version", "sentence", "key_sentence", "lesson", "hand_model",
+                             "settings", "selection", "colors", "view", "model", "reopen_at_start"}))
+            d.warnings.push_back(m.first + " is not part of a session this attnviz knows; ignored");
+    }
+    if (!r.ok()) return Error{r.error()};
+    return d;
+}
+
+JsonValue session_file_json(const SessionFile& f) {
+    JsonValue root = JsonValue::object();
+    root.set("format", JsonValue::string(kSessionFormatName));
+    root.set("version", JsonValue::integer(kSessionFormatVersion));
+    root.set("sentence", JsonValue::string(f.sentence));
+    root.set("key_sentence", JsonValue::string(f.key_sentence));
+    root.set("lesson", f.lesson ? JsonValue::string(*f.lesson) : JsonValue());
+    root.set("model", f.model ? JsonValue::string(*f.model) : JsonValue());
+    if (f.hand_model) {
+        JsonValue h = JsonValue::object();
+        h.set("x", matrix_json(f.hand_model->x));
+        h.set("w_q", matrix_json(f.hand_model->w_q));
+        h.set("w_k", matrix_json(f.hand_model->w_k));
+        h.set("w_v", matrix_json(f.hand_model->w_v));
+        root.set("hand_model", std::move(h));
+    } else {
+        root.set("hand_model", JsonValue());
+    }
+    const LessonRunSettings& s = f.settings;
+    JsonValue st = JsonValue::object();
+    st.set("heads", JsonValue::integer(s.n_heads));
+    st.set("kv_heads", JsonValue::integer(s.n_kv_heads));
+    // Every digit the double needs: a temperature typed into the file reads back the same.
+    st.set("temperature",
+           std::isinf(s.temperature) ? JsonValue::string("inf") : JsonValue::exact_number(s.temperature));
+    st.set("causal", JsonValue::boolean(s.causal));
+    st.set("window", JsonValue::integer(s.window));
+    st.set("scale", JsonValue::boolean(s.scale));
+    st.set("use_positions", JsonValue::boolean(s.use_positions));
+    root.set("settings", std::move(st));
+    JsonValue sel = JsonValue::object();
+    sel.set("query", JsonValue::integer(f.selection.query));
+    sel.set("layer", JsonValue::integer(f.selection.layer));
+    sel.set("focus_head", JsonValue::integer(f.selection.focus_head));
+    sel.set("cell_row", JsonValue::integer(f.selection.cell_row));
+    sel.set("cell_col", JsonValue::integer(f.selection.cell_col));
+    root.set("selection", std::move(sel));
+    if (f.colors) {
+        JsonValue colors = JsonValue::object();
+        colors.set("colormap", JsonValue::string(colormap_name(f.colors->colormap)));
+        colors.set("scale", JsonValue::string(color_scale_name(f.colors->color.scale)));
+        colors.set("ignore_first_key", JsonValue::boolean(f.colors->color.ignore_first_key));
+        colors.set("zero_based", JsonValue::boolean(f.colors->color.zero_based));
+        root.set("colors", std::move(colors));
+    }
+    if (f.view) {
+        JsonValue v = JsonValue::object();
+        v.set("panel", JsonValue::string(f.view->panel));
+        v.set("theme", JsonValue::string(f.view->light_theme ? "light" : "dark"));
+        v.set("font_scale", JsonValue::number(static_cast<double>(f.view->font_scale)));
+        v.set("zoom", JsonValue::number(static_cast<double>(f.view->zoom)));
+        v.set("pan_x", JsonValue::number(static_cast<double>(f.view->pan_x)));
+        v.set("pan_y", JsonValue::number(static_cast<double>(f.view->pan_y)));
+        root.set("view", std::move(v));
+    }
+    if (f.reopen_at_start) root.set("reopen_at_start", JsonValue::boolean(*f.reopen_at_start));
+    return root;
+}
+
+}  // namespace attnviz

@@ -1,0 +1,77 @@
+// Session files (.attnviz, JSON) as plain values: text -> SessionFile with path-naming errors, and
+// SessionFile -> text. No GUI here, so the fuzz build can link it; app/gui/session.cpp applies one to
+// AppState.
+#pragma once
+
+#include "core/base/expected.h"
+#include "core/export/colormap.h"
+#include "core/export/heatmap_cells.h"
+#include "core/io/json.h"
+#include "core/lesson/hand_model.h"
+#include "core/lesson/lesson_run.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace attnviz {
+
+inline constexpr const char* kSessionFormatName = "attnviz-session";
+inline constexpr int kSessionFormatVersion = 1;
+/// The largest session file opened (checked with stat before reading).
+inline constexpr std::int64_t kMaxSessionBytes = 16LL << 20;
+
+struct SessionSelection {
+    int query = -1;  ///< -1: none
+    int layer = 0;
+    int focus_head = 0;
+    int cell_row = -1;
+    int cell_col = -1;
+};
+
+struct SessionColors {
+    Colormap colormap = Colormap::kViridis;
+    ColorScaleSettings color;
+};
+
+struct SessionView {
+    std::string panel = "attention";  ///< a view's name; the GUI checks it (unknown: a warning)
+    bool light_theme = false;
+    float font_scale = 1.0f;  ///< 0.6..3
+    float zoom = 1.0f;        ///< 1..1e6
+    float pan_x = 0.0f;       ///< 0..1
+    float pan_y = 0.0f;       ///< 0..1
+};
+
+/// Everything a session holds, read and checked before any of it is applied. Settings: n_heads, n_kv_heads,
+/// temperature (>= 0 or +inf), causal, window, scale, use_positions (max_tokens is not part of a session).
+struct SessionFile {
+    std::string sentence;
+    std::string key_sentence;             ///< cross-attention's key sentence; empty for self-attention
+    std::optional<std::string> lesson;    ///< a built-in lesson's name (the GUI checks that it exists)
+    std::optional<std::string> model;     ///< a real model's folder or the built-in model's name
+    std::optional<HandModel> hand_model;  ///< valid by validate_hand_model when present
+    LessonRunSettings settings;
+    SessionSelection selection;
+    std::optional<SessionColors> colors;  ///< absent: the colours stay as they are
+    std::optional<SessionView> view;      ///< absent (undo snapshots): the view stays as it is
+    std::optional<bool> reopen_at_start;  ///< the autosaved last session only
+    /// What was read but not used (unknown members, a newer version, an unknown colormap); not compared.
+    std::vector<std::string> warnings;
+};
+
+/// Equal contents (warnings are not compared; matrices and numbers exactly).
+bool operator==(const SessionFile& a, const SessionFile& b);
+inline bool operator!=(const SessionFile& a, const SessionFile& b) {
+    return !(a == b);
+}
+
+/// Reads a session document. Errors ("<name>:<line>:<col>: <JSON path>: <what>") for bad syntax, a foreign
+/// file, a wrong type or a value out of range; heads are checked against the lesson model's head count.
+/// A newer format version is read as far as this version knows it, with a warning.
+Expected<SessionFile> parse_session_file(const std::string& text, const std::string& name);
+
+/// The document of a session (format and version first); parse_session_file reads it back equal.
+JsonValue session_file_json(const SessionFile& f);
+
+}  // namespace attnviz
