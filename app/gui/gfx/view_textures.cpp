@@ -59,7 +59,6 @@ void prepare_view_textures(AppState& s, HeatmapRenderer& renderer) {
     s.textures.head_thumbnails.assign(d.head_thumbnail_cells.size(), nullptr);
     if (!renderer.ready()) return;
     prepare_model_textures(s, renderer);
-    if (d.head_thumbnail_cells.empty()) return;
 
     const HeatmapViewState& v = s.view.heatmap;
     const int focus = s.selection.focus_head;
