@@ -3,6 +3,7 @@
 // Hugging Face's meaning (nn.Linear [out, in], Conv1D [in, out], GPT-2's fused c_attn), equal to the value
 // the file holds (F16 and BF16 widen to float32 exactly).
 #include "core/model/checkpoint.h"
+#include "tests/support/checkpoint_variants.h"
 #include "tests/support/hf_checkpoint_writer.h"
 
 #include <gtest/gtest.h>
@@ -20,70 +21,10 @@ using attnviz::model::Linear;
 using attnviz::model::Norm;
 using attnviz::model::WeightView;
 
-struct Variant {
-    std::string name;
-    hf::WriteOptions options;
-};
-
-hf::WriteOptions base(hf::Arch arch) {
-    hf::WriteOptions o;
-    o.arch = arch;
-    o.n_layers = 2;
-    o.d_model = 16;
-    o.n_heads = 4;
-    o.n_kv_heads = arch == hf::Arch::kGpt2 ? 0 : 2;
-    o.vocab = 40;
-    o.n_ctx = 16;
-    o.seed = 21;
-    return o;
-}
+using hf::Variant;
 
 std::vector<Variant> variants() {
-    std::vector<Variant> v;
-    v.push_back({"gpt2", base(hf::Arch::kGpt2)});
-    {
-        hf::WriteOptions o = base(hf::Arch::kGpt2);
-        o.gpt2_prefix = false;
-        o.gpt2_activation = "gelu";
-        o.gpt2_attn_bias_buffer = true;
-        v.push_back({"gpt2_hub_names_exact_gelu_bias_buffer", o});
-    }
-    {
-        hf::WriteOptions o = base(hf::Arch::kGpt2);
-        o.gpt2_activation = "gelu_pytorch_tanh";
-        o.tie = 0;
-        o.d_ff = 24;
-        v.push_back({"gpt2_untied_n_inner", o});
-    }
-    v.push_back({"llama", base(hf::Arch::kLlama)});
-    {
-        hf::WriteOptions o = base(hf::Arch::kLlama);
-        o.llama3_scaling = true;
-        o.rope_theta = 500000.0;
-        o.rope_factor = 32.0;
-        o.original_max_position_embeddings = 64;
-        o.head_dim = 8;
-        o.tie = 1;
-        o.n_kv_heads = 1;
-        v.push_back({"llama3_scaling_tied_mqa_head_dim8", o});
-    }
-    {
-        hf::WriteOptions o = base(hf::Arch::kMistral);
-        o.sliding_window = 3;
-        v.push_back({"mistral_window3", o});
-    }
-    {
-        hf::WriteOptions o = base(hf::Arch::kMistral);
-        o.sliding_window = 0;  // "sliding_window": null (Mistral 7B v0.2 and later)
-        v.push_back({"mistral_no_window", o});
-    }
-    v.push_back({"qwen2", base(hf::Arch::kQwen2)});
-    {
-        hf::WriteOptions o = base(hf::Arch::kQwen3);
-        o.head_dim = 8;
-        v.push_back({"qwen3_head_dim8", o});
-    }
-    return v;
+    return hf::checkpoint_variants(21);
 }
 
 /// W(o, i) of a projection y_o = sum_i x_i W(o, i) + b_o, read through the loader's view.

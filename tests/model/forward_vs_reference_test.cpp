@@ -3,6 +3,7 @@
 // with and without interventions.
 #include "core/model/checkpoint.h"
 #include "core/model/forward.h"
+#include "tests/support/checkpoint_variants.h"
 #include "tests/support/hf_checkpoint_writer.h"
 #include "tests/support/reference_model_f64.h"
 #include "tests/support/safetensors_reader_f64.h"
@@ -24,74 +25,10 @@ using attnviz::model::Interventions;
 
 constexpr double kRelTol = 1e-4;
 
-/// A named variant of a tiny checkpoint.
-struct Variant {
-    std::string name;
-    hf::WriteOptions options;
-};
-
-hf::WriteOptions base(hf::Arch arch) {
-    hf::WriteOptions o;
-    o.arch = arch;
-    o.n_layers = 2;
-    o.d_model = 16;
-    o.n_heads = 4;
-    o.n_kv_heads = arch == hf::Arch::kGpt2 ? 0 : 2;
-    o.vocab = 40;
-    o.n_ctx = 16;
-    o.seed = 11;
-    return o;
-}
+using hf::Variant;
 
 std::vector<Variant> variants() {
-    std::vector<Variant> v;
-    v.push_back({"gpt2", base(hf::Arch::kGpt2)});
-    {
-        hf::WriteOptions o = base(hf::Arch::kGpt2);
-        o.gpt2_prefix = false;
-        o.gpt2_activation = "gelu";
-        o.gpt2_attn_bias_buffer = true;
-        o.seed = 12;
-        v.push_back({"gpt2_hub_names_exact_gelu", o});
-    }
-    {
-        hf::WriteOptions o = base(hf::Arch::kGpt2);
-        o.gpt2_activation = "gelu_pytorch_tanh";
-        o.tie = 0;
-        o.d_ff = 24;
-        o.seed = 13;
-        v.push_back({"gpt2_untied_n_inner", o});
-    }
-    v.push_back({"llama", base(hf::Arch::kLlama)});
-    {
-        hf::WriteOptions o = base(hf::Arch::kLlama);
-        o.llama3_scaling = true;
-        o.rope_theta = 100.0;  // wavelengths 6.3, 19.9, 62.8, 199: every regime of the rescaling
-        o.head_dim = 8;
-        o.original_max_position_embeddings = 64;
-        o.tie = 1;
-        o.n_kv_heads = 1;
-        o.seed = 14;
-        v.push_back({"llama3_scaling_tied_mqa", o});
-    }
-    {
-        hf::WriteOptions o = base(hf::Arch::kMistral);
-        o.sliding_window = 3;
-        o.seed = 15;
-        v.push_back({"mistral_window3", o});
-    }
-    {
-        hf::WriteOptions o = base(hf::Arch::kQwen2);
-        o.seed = 16;
-        v.push_back({"qwen2_biases", o});
-    }
-    {
-        hf::WriteOptions o = base(hf::Arch::kQwen3);
-        o.head_dim = 8;  // != d_model / n_heads
-        o.seed = 17;
-        v.push_back({"qwen3_qk_norm_head_dim8", o});
-    }
-    return v;
+    return hf::checkpoint_variants(11);
 }
 
 /// max |a - b| over a block, relative to the block's largest |reference|.
@@ -268,7 +205,7 @@ TEST(ForwardVsReference, InterventionsAgreeWithFloat64) {
 
 TEST(ForwardVsReference, OneTokenAndAFullContext) {
     hf::ScratchDir dir("edge");
-    hf::WriteOptions o = base(hf::Arch::kQwen2);
+    hf::WriteOptions o = hf::tiny_options(hf::Arch::kQwen2, 11);
     const hf::WrittenCheckpoint w = hf::write_checkpoint(dir.path(), o);
     const auto model = attnviz::model::load_checkpoint(dir.path());
     ASSERT_TRUE(model.ok()) << model.error();
