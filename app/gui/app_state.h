@@ -229,6 +229,9 @@ struct FrameLayout {
     Rect main_area;               ///< the main view's window (tabs or selector and the view)
     std::vector<Rect> view_tabs;  ///< [views()] each tab, when tabs are drawn (empty: the selector)
     Rect view_selector;           ///< the view selector, when the tabs do not fit
+    /// Whether the tabs do not fit and the view selector sits in the menu bar (the main area keeps
+    /// that row for the picture); decided by draw() before the menu bar.
+    bool views_in_menu = false;
     Rect temperature_slider;
     Rect temperature_field;  ///< the typed-T field
     Rect causal_checkbox;

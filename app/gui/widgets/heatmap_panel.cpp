@@ -120,8 +120,10 @@ void draw_heatmap_panel(AppState& s, ImVec2 size) {
     float label_h = 0.0f;
     for (int j = 0; j < r.n_k; ++j)
         label_h = std::max(label_h, ImGui::CalcTextSize(shorten(key_label(s, j), 10).c_str()).x);
-    label_h = std::min(label_h, fs * 4.0f) + fs * 0.5f;
-    const float legend_w = fs * 4.5f;
+    // Large text: the column labels elide sooner, so the matrix keeps the height.
+    const float col_label_max = fs * (fs > 20.0f ? 3.0f : 4.0f);
+    label_h = std::min(label_h, col_label_max) + fs * 0.5f;
+    const float legend_w = fs * (fs > 20.0f ? 3.5f : 4.5f);  // large text: the scale's name turns upright
     const float span = 1.0f / view.zoom;
     const float vis_rows = static_cast<float>(r.n_q) * span;
     const float vis_cols = static_cast<float>(r.n_k) * span;
@@ -165,7 +167,7 @@ void draw_heatmap_panel(AppState& s, ImVec2 size) {
     }
     for (int j = col0; j < r.n_k && col_x(j) < img_max.x; j += 1) {
         if ((j % step) != 0) continue;
-        const std::string l = shorten(key_label(s, j), 10);
+        const std::string l = elide_to_width(shorten(key_label(s, j), 10), col_label_max);
         const float x = col_x(j) + cell * 0.5f - fs * 0.5f;
         if (x < img_min.x - 1.0f) continue;
         add_text_vertical(dl, ImVec2(x, img_min.y - fs * 0.3f), pal.text, l.c_str());

@@ -37,7 +37,9 @@ void draw_legend(ImDrawList* dl, ImVec2 pos, ImVec2 size, Colormap cmap, const S
     const float fs = ImGui::GetFontSize();
     const float bar_w = std::min(size.x * 0.35f, fs * 1.2f);
     // Short (large text beside a small matrix): the bar keeps the height, the swatches give way.
-    const bool swatches = size.y - fs * 5.5f >= fs * 4.0f;
+    // Their labels must fit beside them too (a narrow legend at large text has no room).
+    const bool swatches =
+        size.y - fs * 5.5f >= fs * 4.0f && ImGui::CalcTextSize("masked").x + fs * 1.2f <= size.x;
     const float bar_h = std::max(10.0f, size.y - (swatches ? fs * 5.5f : fs * 1.2f));
     const ImVec2 bar_min(pos.x, pos.y + fs * 0.6f);
     const auto& table = colormap_table(cmap);
@@ -63,8 +65,17 @@ void draw_legend(ImDrawList* dl, ImVec2 pos, ImVec2 size, Colormap cmap, const S
     const float tx = bar_min.x + bar_w + fs * 0.3f;
     dl->AddText(ImVec2(tx, bar_min.y - fs * 0.5f), pal.text, hi);
     dl->AddText(ImVec2(tx, bar_min.y + bar_h - fs * 0.5f), pal.text, lo);
-    if (bar_h >= fs * 3.0f)
-        dl->AddText(ImVec2(tx, bar_min.y + bar_h * 0.5f - fs * 0.5f), pal.text_dim, color_scale_name(scale));
+    const char* name = color_scale_name(scale);
+    const float name_w = ImGui::CalcTextSize(name).x;
+    if (name_w <= pos.x + size.x - tx && bar_h >= fs * 3.0f) {
+        dl->AddText(ImVec2(tx, bar_min.y + bar_h * 0.5f - fs * 0.5f), pal.text_dim, name);
+    } else if (bar_h >= name_w + fs * 2.5f) {
+        // A narrow legend (large text): the scale's name reads upwards beside the bar. Unclipped: drawn
+        // lying before it is turned, it would be cut where it lay past the panel's edge.
+        dl->PushClipRectFullScreen();
+        add_text_vertical(dl, ImVec2(tx, bar_min.y + (bar_h + name_w) * 0.5f), pal.text_dim, name);
+        dl->PopClipRect();
+    }
     if (!swatches) return;
 
     // swatches below the bar
@@ -106,6 +117,18 @@ std::string shorten(const std::string& text, int max_chars) {
         }
     }
     return text;
+}
+
+std::string elide_to_width(const std::string& text, float max_width) {
+    if (ImGui::CalcTextSize(text.c_str()).x <= max_width) return text;
+    int n = 0;
+    for (const char c : text) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
+    std::string out = shorten(text, 1);
+    for (int k = n - 1; k > 1; --k) {
+        std::string t = shorten(text, k);
+        if (ImGui::CalcTextSize(t.c_str()).x <= max_width) return t;
+    }
+    return out;
 }
 
 std::string format_weight(float w) {

@@ -35,6 +35,9 @@ bool is_cross(const AppState& s);
 /// Label shortened to at most max_chars code points with an ellipsis.
 std::string shorten(const std::string& text, int max_chars);
 
+/// Label shortened (with an ellipsis) until it is at most max_width wide in the current font.
+std::string elide_to_width(const std::string& text, float max_width);
+
 /// "1 query head", "8 query heads": a count with its noun in the right number (noun in the singular,
 /// plural by adding "s").
 std::string count_of(long long n, const std::string& noun);
