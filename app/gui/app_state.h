@@ -245,7 +245,8 @@ struct FrameLayout {
     float inspector_weight = 0.0f;  ///< the weight it showed as P_ij
     /// The KV-head counts the open combo offers, with where each is drawn.
     std::vector<std::pair<int, Rect>> kv_heads_choices;
-    Rect sweep_plot;  ///< temperature lab: the weights-vs-T plot area (log T on x)
+    Rect sweep_plot;    ///< temperature lab: the weights-vs-T plot area (log T on x)
+    Rect sweep_legend;  ///< temperature lab: the sweep's legend, under the plot
     Rect scaling_d_slider;
     std::vector<Rect> logit_bars;  ///< [shown keys] temperature lab: the logit bar of each key
     std::vector<Rect>

@@ -156,8 +156,10 @@ void draw_heatmap_panel(AppState& s, ImVec2 size) {
     const auto row_y = [&](int i) { return img_min.y + (static_cast<float>(i - row0) - row_off) * cell; };
     const auto col_x = [&](int j) { return img_min.x + (static_cast<float>(j - col0) - col_off) * cell; };
     dl->PushClipRect(ImVec2(origin.x, origin.y), ImVec2(img_max.x + legend_w, img_max.y + fs), true);
-    for (int i = row0; i < r.n_q && row_y(i) < img_max.y; i += 1) {
-        if ((i % step) != 0 && i != s.selection.query) continue;
+    int row_end = row0;
+    while (row_end < r.n_q && row_y(row_end) < img_max.y) ++row_end;
+    // The query row's label always, its decimated neighbours not (they were drawn over it).
+    for (const int i : labelled_rows(row0, row_end, step, s.selection.query)) {
         const std::string l = shorten(token_label(s, i), 10);
         const ImVec2 ts = ImGui::CalcTextSize(l.c_str());
         const float y = row_y(i) + cell * 0.5f - ts.y * 0.5f;

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 
 namespace attnviz::gui {
 
@@ -129,6 +130,46 @@ std::string elide_to_width(const std::string& text, float max_width) {
         if (ImGui::CalcTextSize(t.c_str()).x <= max_width) return t;
     }
     return out;
+}
+
+std::vector<int> labelled_rows(int first, int end, int step, int keep) {
+    std::vector<int> rows;
+    step = std::max(1, step);
+    for (int i = std::max(0, first); i < end; ++i) {
+        const bool is_keep = i == keep;
+        if (!is_keep && (i % step != 0 || (keep >= first && keep < end && std::abs(i - keep) < step)))
+            continue;
+        rows.push_back(i);
+    }
+    return rows;
+}
+
+std::vector<std::string> wrap_at_spaces(const std::string& text, float max_width,
+                                        float (*width_of)(const std::string&)) {
+    std::vector<std::string> lines;
+    std::string line;
+    std::size_t i = 0;
+    while (i < text.size()) {
+        const std::size_t space = text.find(' ', i);
+        const std::string word = text.substr(i, space == std::string::npos ? std::string::npos : space - i);
+        i = space == std::string::npos ? text.size() : space + 1;
+        const std::string joined = line.empty() ? word : line + " " + word;
+        if (!line.empty() && width_of(joined) > max_width) {
+            lines.push_back(line);
+            line = word;
+        } else {
+            line = joined;
+        }
+    }
+    if (!line.empty() || lines.empty()) lines.push_back(line);
+    return lines;
+}
+
+void text_wrapped_whole_words(const std::string& text) {
+    const float width = std::max(ImGui::GetContentRegionAvail().x, ImGui::GetFontSize());
+    for (const std::string& line :
+         wrap_at_spaces(text, width, [](const std::string& t) { return ImGui::CalcTextSize(t.c_str()).x; }))
+        ImGui::TextUnformatted(line.c_str());
 }
 
 std::string format_weight(float w) {
