@@ -104,7 +104,10 @@ void draw_heatmap_panel(AppState& s, ImVec2 size) {
         if (ImGui::SmallButton("reset zoom")) reset_heatmap_zoom(s);
     }
     const char* hint = "rows: queries (looking) \xC2\xB7 columns: keys (looked at)";
-    if (ImGui::CalcTextSize(hint).x + fs < ImGui::GetContentRegionAvail().x - ImGui::GetCursorPosX()) {
+    // After the last item on the header line (the cursor is already on the next line here).
+    const float line_right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+    if (ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + ImGui::CalcTextSize(hint).x <=
+        line_right) {
         ImGui::SameLine();
         ImGui::TextDisabled("%s", hint);
     }

@@ -38,9 +38,11 @@ void draw_legend(ImDrawList* dl, ImVec2 pos, ImVec2 size, Colormap cmap, const S
     const float fs = ImGui::GetFontSize();
     const float bar_w = std::min(size.x * 0.35f, fs * 1.2f);
     // Short (large text beside a small matrix): the bar keeps the height, the swatches give way.
-    // Their labels must fit beside them too (a narrow legend at large text has no room).
+    // Large text (a narrow legend): the swatches only where their labels fit beside them, the scale's
+    // name upright beside the bar.
+    const bool large = fs > 20.0f;
     const bool swatches =
-        size.y - fs * 5.5f >= fs * 4.0f && ImGui::CalcTextSize("masked").x + fs * 1.2f <= size.x;
+        size.y - fs * 5.5f >= fs * 4.0f && (!large || ImGui::CalcTextSize("masked").x + fs * 1.2f <= size.x);
     const float bar_h = std::max(10.0f, size.y - (swatches ? fs * 5.5f : fs * 1.2f));
     const ImVec2 bar_min(pos.x, pos.y + fs * 0.6f);
     const auto& table = colormap_table(cmap);
@@ -68,9 +70,9 @@ void draw_legend(ImDrawList* dl, ImVec2 pos, ImVec2 size, Colormap cmap, const S
     dl->AddText(ImVec2(tx, bar_min.y + bar_h - fs * 0.5f), pal.text, lo);
     const char* name = color_scale_name(scale);
     const float name_w = ImGui::CalcTextSize(name).x;
-    if (name_w <= pos.x + size.x - tx && bar_h >= fs * 3.0f) {
+    if ((!large || name_w <= pos.x + size.x - tx) && bar_h >= fs * 3.0f) {
         dl->AddText(ImVec2(tx, bar_min.y + bar_h * 0.5f - fs * 0.5f), pal.text_dim, name);
-    } else if (bar_h >= name_w + fs * 2.5f) {
+    } else if (large && bar_h >= name_w + fs * 2.5f) {
         // A narrow legend (large text): the scale's name reads upwards beside the bar. Unclipped: drawn
         // lying before it is turned, it would be cut where it lay past the panel's edge.
         dl->PushClipRectFullScreen();
