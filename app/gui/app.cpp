@@ -10,6 +10,7 @@
 #include "app/gui/model_actions.h"
 #include "app/gui/panels.h"
 #include "app/gui/session.h"
+#include "app/gui/shortcuts.h"
 #include "app/gui/views/views.h"
 #include "core/attention/attention.h"
 #include "core/attention/flash_attention.h"
@@ -340,20 +341,23 @@ void update(AppState& s) {
 // [SECTION] layout and panels
 
 void draw(AppState& s) {
-    const float menu_h = draw_menu_bar(s);
     const ImGuiViewport* vp = ImGui::GetMainViewport();
+    const float fs = ImGui::GetFontSize();
+    // The controls scroll; at large text they take less of the width so the picture keeps it.
+    const float left_w = std::clamp(fs * 19.0f, 240.0f, vp->Size.x * (fs > 20.0f ? 0.26f : 0.34f));
+    // When the views' tabs would be cut, their selector goes into the menu bar.
+    s.layout.view_selector = Rect{};
+    s.layout.views_in_menu = !view_tabs_fit(vp->Size.x - left_w - ImGui::GetStyle().WindowPadding.x * 2.0f);
+    const float menu_h = draw_menu_bar(s);
     // WorkPos/WorkSize already exclude the main menu bar.
     static_cast<void>(menu_h);
     const ImVec2 origin = vp->WorkPos;
     const ImVec2 size = vp->WorkSize;
-    const float fs = ImGui::GetFontSize();
     s.view.weights_alpha = quiz_weights_alpha(s.quiz, ImGui::GetTime());
     s.layout.weight_text_drawn = false;
 
     const float bar_h = draw_sentence_bar(s, origin, size.x);
     const float top = origin.y + bar_h;
-    // The controls scroll; at large text they take less of the width so the picture keeps it.
-    const float left_w = std::clamp(fs * 19.0f, 240.0f, size.x * (fs > 20.0f ? 0.26f : 0.34f));
     draw_controls_panel(s, ImVec2(origin.x, top), ImVec2(left_w, size.y - bar_h));
     draw_main_view(s, ImVec2(origin.x + left_w, top), ImVec2(size.x - left_w, size.y - bar_h));
     if (s.view.show_help) draw_help_window(s);
@@ -361,36 +365,77 @@ void draw(AppState& s) {
 
 // [SECTION] shortcuts
 
+namespace {
+
+void apply_shortcut(AppState& s, Shortcut action) {
+    switch (action) {
+        case Shortcut::kNone:
+            break;
+        case Shortcut::kUndo:
+            undo(s);
+            break;
+        case Shortcut::kRedo:
+            redo(s);
+            break;
+        case Shortcut::kLargerText:
+            set_font_scale(s, s.view.font_scale * 1.1f);
+            break;
+        case Shortcut::kSmallerText:
+            set_font_scale(s, s.view.font_scale / 1.1f);
+            break;
+        case Shortcut::kResetText:
+            set_font_scale(s, 1.0f);
+            break;
+        case Shortcut::kQuit:
+            request_quit(s);
+            break;
+        case Shortcut::kScreenshot:
+            request_screenshot(s);
+            break;
+        case Shortcut::kOpenModel:
+            s.requests.open_model = true;
+            break;
+        case Shortcut::kExport:
+            request_export_dialog(s);
+            break;
+        case Shortcut::kToggleCausal:
+            set_causal(s, !(model_open(s) ? s.model.interventions.causal : s.settings.causal));
+            break;
+        case Shortcut::kGenerate:
+            if (model_open(s)) generate_token(s);
+            break;
+        case Shortcut::kNextHead:
+            next_head(s);
+            break;
+        case Shortcut::kHotter:
+            step_temperature(s, 1.5);
+            break;
+        case Shortcut::kColder:
+            step_temperature(s, 1.0 / 1.5);
+            break;
+    }
+}
+
+}  // namespace
+
 void handle_shortcuts(AppState& s) {
     ImGuiIO& io = ImGui::GetIO();
     if (io.WantTextInput || ImGui::IsAnyItemActive()) return;
     record_undo_point(s);  // not mid-drag or mid-typing: a finished change is one step
-    const auto pressed = [](int key) { return ImGui::IsKeyPressed(key, false); };
     if (io.KeyCtrl) {
-        if (pressed(kKeyZ) && !io.KeyShift) undo(s);
-        if ((pressed(kKeyZ) && io.KeyShift) || pressed(kKeyY)) redo(s);
-        if (pressed(kKeyEqual) || pressed(kKeyKpAdd)) set_font_scale(s, s.view.font_scale * 1.1f);
-        if (pressed(kKeyMinus) || pressed(kKeyKpSubtract)) set_font_scale(s, s.view.font_scale / 1.1f);
-        if (pressed(kKey0)) set_font_scale(s, 1.0f);
-        if (pressed(kKeyQ)) request_quit(s);
-        if (pressed(kKeyS)) request_screenshot(s);
-        if (pressed(kKeyO)) s.requests.open_model = true;
-        if (pressed(kKeyE)) request_export_dialog(s);
+        // The platform has already turned each key into the one its layout types (layout_key), so
+        // Ctrl+Z is the key that types 'z' on AZERTY too.
+        for (int key = 0; key < IM_ARRAYSIZE(io.KeysDown); ++key) {
+            if (ImGui::IsKeyPressed(key, false)) apply_shortcut(s, ctrl_shortcut(key, io.KeyShift));
+        }
         return;
     }
     if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_LeftArrow))) move_query(s, -1);
     if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_RightArrow))) move_query(s, +1);
     // Letters follow the character typed, not the key's US position (M is M on AZERTY too).
-    for (const ImWchar c : io.InputQueueCharacters) {
-        if (c == 'm' || c == 'M')
-            set_causal(s, !(model_open(s) ? s.model.interventions.causal : s.settings.causal));
-        if ((c == 'g' || c == 'G') && model_open(s)) generate_token(s);
-        if (c == 'h' || c == 'H') next_head(s);
-        if (c == 't') step_temperature(s, 1.5);
-        if (c == 'T') step_temperature(s, 1.0 / 1.5);
-    }
-    if (pressed(kKeyF1)) set_show_help(s, !s.view.show_help);
-    if (pressed(kKeyF11)) toggle_fullscreen(s);
+    for (const ImWchar c : io.InputQueueCharacters) apply_shortcut(s, char_shortcut(c));
+    if (ImGui::IsKeyPressed(kKeyF1, false)) set_show_help(s, !s.view.show_help);
+    if (ImGui::IsKeyPressed(kKeyF11, false)) toggle_fullscreen(s);
 }
 
 }  // namespace attnviz::gui

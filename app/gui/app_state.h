@@ -239,6 +239,9 @@ struct FrameLayout {
     Rect main_area;               ///< the main view's window (tabs or selector and the view)
     std::vector<Rect> view_tabs;  ///< [views()] each tab, when tabs are drawn (empty: the selector)
     Rect view_selector;           ///< the view selector, when the tabs do not fit
+    /// Whether the tabs do not fit and the view selector sits in the menu bar (the main area keeps
+    /// that row for the picture); decided by draw() before the menu bar.
+    bool views_in_menu = false;
     Rect temperature_slider;
     Rect temperature_field;  ///< the typed-T field
     Rect causal_checkbox;
@@ -252,7 +255,8 @@ struct FrameLayout {
     float inspector_weight = 0.0f;  ///< the weight it showed as P_ij
     /// The KV-head counts the open combo offers, with where each is drawn.
     std::vector<std::pair<int, Rect>> kv_heads_choices;
-    Rect sweep_plot;  ///< temperature lab: the weights-vs-T plot area (log T on x)
+    Rect sweep_plot;    ///< temperature lab: the weights-vs-T plot area (log T on x)
+    Rect sweep_legend;  ///< temperature lab: the sweep's legend, under the plot
     Rect scaling_d_slider;
     std::vector<Rect> logit_bars;  ///< [shown keys] temperature lab: the logit bar of each key
     std::vector<Rect>

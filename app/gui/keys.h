@@ -4,6 +4,7 @@
 
 namespace attnviz::gui {
 
+constexpr int kKeyUnknown = -1;  // GLFW_KEY_UNKNOWN
 constexpr int kKeyE = 'E';
 constexpr int kKeyH = 'H';
 constexpr int kKeyM = 'M';

@@ -14,6 +14,11 @@ float draw_sentence_bar(AppState& s, ImVec2 pos, float width);
 void draw_controls_panel(AppState& s, ImVec2 pos, ImVec2 size);
 /// The tabbed main area.
 void draw_main_view(AppState& s, ImVec2 pos, ImVec2 size);
+/// Whether every view's tab fits with its whole label on one row this wide.
+bool view_tabs_fit(float width);
+/// The view selector (a combo of the views) at most max_width wide, for when the tabs do not fit;
+/// records s.layout.view_selector. Returns false, drawing nothing, when even that does not fit.
+bool draw_view_selector(AppState& s, float max_width);
 
 /// The "Attention" view: token strip over the heatmap and the heads grid.
 void draw_attention_view(AppState& s);

@@ -2,10 +2,14 @@
 // attnviz-cli kv-cache for every preset (one core function, two clients).
 #include "app/cli/commands.h"
 #include "app/gui/app_actions.h"
+#include "app/gui/model_actions.h"
 #include "app/gui/views/views.h"
 #include "core/io/json.h"
 #include "core/lab/model_presets.h"
 #include "core/lesson/scenario.h"
+#include "core/model/builtin_model.h"
+#include "core/model/checkpoint.h"
+#include "core/model/model_job.h"
 #include "tests/support/headless_imgui.h"
 #include "tests/support/run_cli.h"
 
@@ -141,6 +145,46 @@ TEST_F(KvCacheView, SequenceSliderIsLogarithmicUpTo1M) {
     EXPECT_EQ(s.kv_calc.shape.seq_len, std::int64_t{1} << 20);
     ui.drag(s, r.center(), ImVec2(r.min.x - 40.0f, r.center().y));
     EXPECT_EQ(s.kv_calc.shape.seq_len, 1);
+}
+
+// Issue 15 §3: with a real GQA model open (the built-in stories260K: 8 query heads, 4 KV heads, 5
+// layers, head_dim 8), the view shows its own groups and its cache from its config, not the lesson's
+// pooled demo, and no "Back to the lesson model" in its place.
+TEST(KvCacheViewRealModel, ShowsStories260KsOwnKvGroupsAndCache) {
+    HeadlessImGui ui{1600.0f, 1000.0f};
+    AppState s;
+    apply_scenario(s, *find_builtin_scenario("pod"));
+    ui.frames(s, 2);
+    open_model(s, model::kBuiltinModelName);
+    show_view(s, MainView::kKvCache);
+    for (int i = 0; i < 60 && (!model_open(s) || !s.derived.run || !s.derived.run->real_model()); ++i) {
+        if (s.model.job) s.model.job->wait_until_idle();
+        ui.frame(s);
+    }
+    ASSERT_TRUE(model_open(s)) << s.model.load_error;
+    ui.frames(s, 2);
+    const model::ModelConfig& c = s.model.open->model->config;
+    ASSERT_EQ(c.n_heads, 8);
+    ASSERT_EQ(c.n_kv_heads, 4);
+    ASSERT_EQ(s.view.main_view, MainView::kKvCache);
+    ASSERT_EQ(s.layout.gqa_query_boxes.size(), 8u);
+    ASSERT_EQ(s.layout.gqa_kv_boxes.size(), 4u);
+    EXPECT_TRUE(s.layout.gqa_kv_buttons.empty()) << "a trained model's groups are not regrouped";
+    // Query heads 2h and 2h+1 read KV head h (Llama's repeat_kv).
+    for (int h = 0; h < 8; ++h) {
+        const Rect& q = s.layout.gqa_query_boxes[static_cast<std::size_t>(h)];
+        const Rect& k = s.layout.gqa_kv_boxes[static_cast<std::size_t>(h / 2)];
+        EXPECT_GE(q.center().x, k.min.x) << h;
+        EXPECT_LE(q.center().x, k.max.x) << h;
+    }
+    const std::string text = HeadlessImGui::drawn_text();
+    EXPECT_EQ(text.find("Backtothelessonmodel"), std::string::npos) << text;
+    EXPECT_NE(text.find("stories260Kastrained"), std::string::npos) << text;
+    // 2 x 5 layers x 4 KV heads x 8 dims x 4 bytes = 1280 bytes per token; MHA 2560; 512 tokens: 640 KiB.
+    EXPECT_NE(text.find("1.2KiBpertoken"), std::string::npos) << text;
+    EXPECT_NE(text.find("2.5KiB"), std::string::npos) << text;
+    EXPECT_NE(text.find("640.0KiB"), std::string::npos) << text;
+    EXPECT_NE(text.find("trainedwiththesesharedKandVfromthestart"), std::string::npos) << text;
 }
 
 }  // namespace

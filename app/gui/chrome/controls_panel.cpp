@@ -155,6 +155,11 @@ void draw_heads(AppState& s) {
 
 void draw_controls_panel(AppState& s, ImVec2 pos, ImVec2 size) {
     begin_fixed_window("Controls", pos, size, ImGuiWindowFlags_NoTitleBar);
+    if (s.layout.views_in_menu && s.layout.view_selector.max.x <= s.layout.view_selector.min.x) {
+        // The views' tabs would be cut and the menu bar had no room for their selector: it heads this
+        // column, so the main area still keeps its whole height for the picture.
+        draw_view_selector(s, ImGui::GetContentRegionAvail().x);
+    }
     if (model_open(s)) {
         draw_model_panel(s);
         ImGui::Spacing();

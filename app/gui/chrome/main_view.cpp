@@ -45,8 +45,9 @@ void draw_view_body(AppState& s, const ViewInfo& v) {
     }
 }
 
-/// Whether every tab fits with its whole label on one row of this width.
-bool tabs_fit(float width) {
+}  // namespace
+
+bool view_tabs_fit(float width) {
     const ImGuiStyle& st = ImGui::GetStyle();
     float need = 0.0f;
     for (const ViewInfo& v : views())
@@ -54,33 +55,50 @@ bool tabs_fit(float width) {
     return need <= width;
 }
 
-}  // namespace
+bool draw_view_selector(AppState& s, float max_width) {
+    const ViewInfo* shown = &views().front();
+    float widest = 0.0f;
+    for (const ViewInfo& v : views()) {
+        if (v.id == s.view.main_view) shown = &v;
+        widest = std::max(widest, ImGui::CalcTextSize(v.tab_label).x);
+    }
+    // The whole name of the shown view plus the arrow (a cut name is what the selector replaces); as
+    // wide as the widest where there is room, so it does not change width with the view. The list
+    // opens as wide as its names.
+    const float chrome = ImGui::GetStyle().FramePadding.x * 2.0f + ImGui::GetFrameHeight();
+    const float need = ImGui::CalcTextSize(shown->tab_label).x + chrome;
+    if (need > max_width) return false;
+    ImGui::SetNextItemWidth(std::max(need, std::min(widest + chrome, max_width)));
+    if (ImGui::BeginCombo("##view_selector", shown->tab_label)) {
+        for (const ViewInfo& v : views()) {
+            if (ImGui::Selectable(v.tab_label, v.id == s.view.main_view)) set_main_view(s, v.id);
+        }
+        ImGui::EndCombo();
+    }
+    s.layout.view_selector = Rect{ImGui::GetItemRectMin(), ImGui::GetItemRectMax()};
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("the view the main area shows");
+    return true;
+}
 
 void draw_main_view(AppState& s, ImVec2 pos, ImVec2 size) {
     begin_fixed_window("##main_view", pos, size, ImGuiWindowFlags_NoTitleBar);
     s.layout.main_area = Rect{pos, ImVec2(pos.x + size.x, pos.y + size.y)};
     s.layout.view_tabs.clear();
-    s.layout.view_selector = Rect{};
     if (s.requests.view) set_main_view(s, *s.requests.view);
-    if (!tabs_fit(ImGui::GetContentRegionAvail().x)) {
-        // Large text or a narrow window: a selector instead of tabs whose names would be cut.
-        const ViewInfo* shown = &views().front();
-        for (const ViewInfo& v : views()) {
-            if (v.id == s.view.main_view) shown = &v;
+    // Drawn already in the menu bar or atop the controls column (draw()).
+    const bool in_menu = s.layout.view_selector.max.x > s.layout.view_selector.min.x;
+    if (in_menu || !view_tabs_fit(ImGui::GetContentRegionAvail().x)) {
+        // Large text or a narrow window: a selector instead of tabs whose names would be cut, in the
+        // menu bar or the controls column when it fits there (the picture keeps the row), else on a row
+        // of its own.
+        if (!in_menu) {
+            ImGui::AlignTextToFramePadding();
+            ImGui::TextUnformatted("View");
+            ImGui::SameLine();
+            draw_view_selector(s, ImGui::GetContentRegionAvail().x);
         }
-        ImGui::AlignTextToFramePadding();
-        ImGui::TextUnformatted("View");
-        ImGui::SameLine();
-        ImGui::SetNextItemWidth(std::min(ImGui::GetContentRegionAvail().x, ImGui::GetFontSize() * 12.0f));
-        if (ImGui::BeginCombo("##view_selector", shown->tab_label)) {
-            for (const ViewInfo& v : views()) {
-                if (ImGui::Selectable(v.tab_label, v.id == s.view.main_view)) set_main_view(s, v.id);
-            }
-            ImGui::EndCombo();
-        }
-        s.layout.view_selector = Rect{ImGui::GetItemRectMin(), ImGui::GetItemRectMax()};
         s.requests.view.reset();
-        ImGui::Separator();
+        if (!in_menu) ImGui::Separator();
         for (const ViewInfo& v : views()) {
             if (v.id == s.view.main_view) draw_view_body(s, v);
         }

@@ -4,6 +4,7 @@
 #include "app/gui/model_actions.h"
 #include "app/gui/panels.h"
 #include "app/gui/session.h"
+#include "app/gui/views/views.h"
 
 #include <imgui.h>
 #include <imgui_stdlib.h>
@@ -56,17 +57,29 @@ float draw_menu_bar(AppState& s) {
                 set_show_help(s, !s.view.show_help);
             ImGui::EndMenu();
         }
-        // Text size at hand for a teacher, at the right end of the bar.
+        // Text size at hand for a teacher, at the right end of the bar; when the view selector needs the
+        // room, its buttons lose their padding and then its "Text" label.
         const ImGuiStyle& st = ImGui::GetStyle();
-        const float needed = ImGui::CalcTextSize("Text").x + ImGui::CalcTextSize(" A- ").x +
-                             ImGui::CalcTextSize("100%").x + ImGui::CalcTextSize(" A+ ").x +
-                             4.0f * st.FramePadding.x + 4.0f * st.ItemSpacing.x + st.WindowPadding.x;
+        const bool compact = s.layout.views_in_menu;
+        const char* smaller = compact ? "A-" : " A- ";
+        const char* larger = compact ? "A+" : " A+ ";
+        const float text_label_w = ImGui::CalcTextSize("Text").x + st.ItemSpacing.x;
+        float needed = ImGui::CalcTextSize(smaller).x + ImGui::CalcTextSize("100%").x +
+                       ImGui::CalcTextSize(larger).x + 4.0f * st.FramePadding.x + 3.0f * st.ItemSpacing.x +
+                       st.WindowPadding.x;
+        bool text_label = true;
+        if (compact) {
+            // Large text: the views' selector here, so the main area keeps its row for the picture.
+            const float room = ImGui::GetWindowWidth() - needed - ImGui::GetCursorPosX() - st.ItemSpacing.x;
+            text_label = draw_view_selector(s, room - text_label_w) || !draw_view_selector(s, room);
+        }
+        if (text_label) needed += text_label_w;
         ImGui::SameLine(ImGui::GetWindowWidth() - needed);
-        ImGui::TextDisabled("Text");
-        if (ImGui::SmallButton(" A- ")) set_font_scale(s, s.view.font_scale / 1.1f);
+        if (text_label) ImGui::TextDisabled("Text");
+        if (ImGui::SmallButton(smaller)) set_font_scale(s, s.view.font_scale / 1.1f);
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("smaller text (Ctrl -)");
         ImGui::Text("%3.0f%%", static_cast<double>(s.view.font_scale) * 100.0);
-        if (ImGui::SmallButton(" A+ ")) set_font_scale(s, s.view.font_scale * 1.1f);
+        if (ImGui::SmallButton(larger)) set_font_scale(s, s.view.font_scale * 1.1f);
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("larger text (Ctrl +)");
         height = ImGui::GetWindowSize().y;
         ImGui::EndMainMenuBar();

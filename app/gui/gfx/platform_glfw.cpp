@@ -4,6 +4,7 @@
 #include "app/gui/gfx/gl.h"
 #include "app/gui/gfx/shader_program.h"
 #include "app/gui/keys.h"
+#include "app/gui/shortcuts.h"
 
 #define GLFW_INCLUDE_NONE
 #include <GLFW/glfw3.h>
@@ -18,7 +19,7 @@
 namespace attnviz::gui {
 
 static_assert(kKeyH == GLFW_KEY_H && kKeyM == GLFW_KEY_M && kKeyT == GLFW_KEY_T && kKeyQ == GLFW_KEY_Q);
-static_assert(kKeyS == GLFW_KEY_S);
+static_assert(kKeyS == GLFW_KEY_S && kKeyUnknown == GLFW_KEY_UNKNOWN);
 static_assert(kKeyE == GLFW_KEY_E);
 static_assert(kKeyY == GLFW_KEY_Y);
 static_assert(kKeyZ == GLFW_KEY_Z);
@@ -40,6 +41,15 @@ std::vector<std::string> g_dropped_paths;
 
 void on_drop(GLFWwindow*, int count, const char** paths) {
     for (int i = 0; i < count; ++i) g_dropped_paths.emplace_back(paths[i]);
+}
+
+// Keys reach ImGui as the key their layout types (layout_key): GLFW names keys by their US position and
+// its character callback does not fire with Ctrl, so without this Ctrl+Z on AZERTY would be the key
+// that types 'w'. ImGui's own Ctrl+A/C/V/X/Z in text fields follow the layout too.
+void on_key(GLFWwindow* window, int key, int scancode, int action, int mods) {
+    const int translated =
+        key >= GLFW_KEY_SPACE && key < GLFW_KEY_ESCAPE ? layout_key(key, glfwGetKeyName(key, scancode)) : key;
+    ImGui_ImplGlfw_KeyCallback(window, translated, scancode, action, mods);
 }
 
 struct ContextVersion {
@@ -112,6 +122,7 @@ Status Platform::init(const PlatformOptions& options) {
         shutdown();
         return "the ImGui OpenGL backend could not start on " + m_gl_description;
     }
+    glfwSetKeyCallback(m_window, on_key);  // replaces the backend's, which on_key calls
     glfwSetDropCallback(m_window, on_drop);
     glfwGetWindowPos(m_window, &m_windowed_pos[0], &m_windowed_pos[1]);
     m_windowed_size[0] = options.width;

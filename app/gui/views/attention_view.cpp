@@ -22,7 +22,7 @@ void draw_attention_view(AppState& s) {
     };
     // The heatmap's own header, axis labels and legend around its square matrix.
     const float heat_chrome_w = fs * 11.0f;
-    const float heat_chrome_h = fs * 7.5f;
+    const float heat_chrome_h = fs * (fs > 20.0f ? 6.5f : 7.5f);  // column labels elide sooner there
     if (fs > 20.0f && avail.x > avail.y) {
         // Large text: the matrix takes the whole height on the left; the strip's arcs and the heads grid
         // share the right column, so a bigger text does not shrink the picture.

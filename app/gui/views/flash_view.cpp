@@ -271,8 +271,11 @@ void draw_check(AppState& s) {
         ImGui::PopTextWrapPos();
         return;
     }
-    ImGui::TextWrapped("max |P_flash - P_ref| = %.2g, max |O_flash - O_ref| = %.2g (all heads)",
-                       static_cast<double>(f.max_weight_diff), static_cast<double>(f.max_output_diff));
+    char diffs[160];
+    std::snprintf(diffs, sizeof diffs,
+                  "max |P_flash - P_ref| = %.2g, max |O_flash - O_ref| = %.2g (all heads)",
+                  static_cast<double>(f.max_weight_diff), static_cast<double>(f.max_output_diff));
+    text_wrapped_whole_words(diffs);  // ImGui's wrapping broke 3.6e-07 after its '.'
     ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(f.max_weight_diff <= 1e-5f ? pal.accent : pal.error),
                        f.max_weight_diff <= 1e-5f ? "exact to 1e-5: the same attention, tile by tile"
                                                   : "differs by more than 1e-5");

@@ -2,6 +2,7 @@
 // and a KV-cache calculator over real models' shapes with MHA / GQA / MQA bars (core/lab/kv_cache.h numbers,
 // the same as attnviz-cli kv-cache).
 #include "app/gui/app_actions.h"
+#include "app/gui/model_actions.h"
 #include "app/gui/panels.h"
 #include "app/gui/style/fonts.h"
 #include "app/gui/style/theme.h"
@@ -9,6 +10,8 @@
 #include "core/lab/kv_cache.h"
 #include "core/lab/model_presets.h"
 #include "core/lesson/lesson_model.h"
+#include "core/model/checkpoint.h"
+#include "core/model/model_job.h"
 
 #include <imgui.h>
 
@@ -48,27 +51,87 @@ std::string format_tokens(std::int64_t n) {
 
 // [SECTION] GQA diagram
 
+/// The model whose heads the diagram shows: the lesson model as regrouped by the buttons, or an open
+/// real model's heads as trained (its config's KV heads).
+struct GqaModel {
+    int n_heads = 1;
+    int n_kv = 1;
+    const model::ModelConfig* real = nullptr;  ///< the open model's config; null: the lesson model
+    std::string real_name;
+};
+
+GqaModel gqa_model(const AppState& s) {
+    GqaModel g;
+    if (model_open(s) && s.model.open->model) {
+        const model::ModelConfig& c = s.model.open->model->config;
+        g.real = &c;
+        g.n_heads = std::max(1, c.n_heads);
+        g.n_kv = std::clamp(c.n_kv_heads, 1, g.n_heads);
+        g.real_name = s.model.open->source;
+        return g;
+    }
+    g.n_heads = s.settings.n_heads;
+    g.n_kv = std::max(1, s.settings.n_kv_heads);
+    return g;
+}
+
+/// A real model's KV cache per token and at its longest input, from its config (core's KvCacheShape,
+/// float32 as attnviz runs it): "1.2 KiB per token (MHA would need 2.5 KiB) ...".
+std::string real_cache_line(const model::ModelConfig& c) {
+    KvCacheShape shape;
+    shape.n_layers = c.n_layers;
+    shape.n_kv_heads = c.n_kv_heads;
+    shape.head_dim = c.head_dim;
+    shape.seq_len = std::max(1, c.n_ctx);
+    shape.dtype = KvDtype::kFp32;
+    const Expected<KvCacheComparison> cmp = compare_kv_cache(shape, c.n_heads);
+    if (!cmp) return cmp.error();
+    char buf[320];
+    std::snprintf(buf, sizeof buf,
+                  "KV cache from its config: 2 (K and V) \xC3\x97 %s \xC3\x97 %s \xC3\x97 %s \xC3\x97 4 "
+                  "bytes (fp32) = %s per token (MHA would need %s, %s more); %s at its %d-token context.",
+                  count_of(c.n_layers, "layer").c_str(), count_of(c.n_kv_heads, "KV head").c_str(),
+                  count_of(c.head_dim, "dim").c_str(),
+                  format_bytes(static_cast<double>(cmp->bytes_per_token)).c_str(),
+                  format_bytes(static_cast<double>(cmp->mha_bytes_per_token)).c_str(),
+                  format_saving(cmp->saving).c_str(), format_bytes(static_cast<double>(cmp->bytes)).c_str(),
+                  static_cast<int>(shape.seq_len));
+    return buf;
+}
+
 void draw_gqa_diagram(AppState& s, ImVec2 size) {
     ImGui::BeginChild("##gqa_diagram", size, true);
     const float fs = ImGui::GetFontSize();
     const Palette& pal = palette(s.view.theme);
-    const int n_heads = s.settings.n_heads;
-    const int n_kv = std::max(1, s.settings.n_kv_heads);
+    const GqaModel m = gqa_model(s);
+    const int n_heads = m.n_heads;
+    const int n_kv = m.n_kv;
     const int group = std::max(1, n_heads / n_kv);
 
     ImGui::TextUnformatted("Query heads share KV heads");
     ImGui::SameLine();
-    ImGui::TextDisabled("\xC2\xB7 lesson model: head h reads KV head h / %d", group);
-    ImGui::AlignTextToFramePadding();
-    ImGui::TextUnformatted("KV heads:");
     s.layout.gqa_kv_buttons.clear();
-    for (int kv : kv_head_choices(n_heads)) {
-        ImGui::SameLine();
-        const bool chosen = kv == n_kv;
-        if (chosen) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
-        if (ImGui::Button(kv_choice_label(kv, n_heads).c_str())) set_kv_heads(s, kv);
-        if (chosen) ImGui::PopStyleColor();
-        s.layout.gqa_kv_buttons.push_back({kv, Rect{ImGui::GetItemRectMin(), ImGui::GetItemRectMax()}});
+    if (m.real != nullptr) {
+        // A real model's groups are its own: trained that way, nothing to regroup.
+        ImGui::TextDisabled("\xC2\xB7 %s as trained: head h reads KV head h / %d (layer %d shown)",
+                            m.real_name.c_str(), group,
+                            s.derived.run && s.derived.run->real_model() ? s.derived.run->model_layer : 0);
+        ImGui::AlignTextToFramePadding();
+        ImGui::Text("%s, %s (%s)", count_of(n_heads, "query head").c_str(), count_of(n_kv, "KV head").c_str(),
+                    kv_layout_name(n_kv, n_heads));
+    } else {
+        ImGui::TextDisabled("\xC2\xB7 lesson model: head h reads KV head h / %d", group);
+        ImGui::AlignTextToFramePadding();
+        ImGui::TextUnformatted("KV heads:");
+        for (int kv : kv_head_choices(n_heads)) {
+            ImGui::SameLine();
+            const bool chosen = kv == n_kv;
+            if (chosen)
+                ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
+            if (ImGui::Button(kv_choice_label(kv, n_heads).c_str())) set_kv_heads(s, kv);
+            if (chosen) ImGui::PopStyleColor();
+            s.layout.gqa_kv_buttons.push_back({kv, Rect{ImGui::GetItemRectMin(), ImGui::GetItemRectMax()}});
+        }
     }
 
     // Two rows: query heads (with their pattern) on top, the KV heads they read below, linked.
@@ -92,9 +155,10 @@ void draw_gqa_diagram(AppState& s, ImVec2 size) {
     const float q_y = origin.y + label_h + fs * 0.5f;
     const float kv_y = q_y + box + label_h + fs * 0.4f + link_h;
     // The designed heads' names belong to the lesson model, not to the hand example's one head.
-    const std::vector<LessonHeadInfo> infos = s.derived.run && s.derived.run->kind == SourceKind::kLessonModel
-                                                  ? LessonModel::instance().heads()
-                                                  : std::vector<LessonHeadInfo>{};
+    const std::vector<LessonHeadInfo> infos =
+        m.real == nullptr && s.derived.run && s.derived.run->kind == SourceKind::kLessonModel
+            ? LessonModel::instance().heads()
+            : std::vector<LessonHeadInfo>{};
 
     s.layout.gqa_query_boxes.assign(static_cast<std::size_t>(n_heads), Rect{});
     s.layout.gqa_kv_boxes.assign(static_cast<std::size_t>(n_kv), Rect{});
@@ -167,6 +231,23 @@ void draw_gqa_diagram(AppState& s, ImVec2 size) {
 
     // The caption: what the regrouping saves, from the same core function as the calculator.
     ImGui::SetCursorScreenPos(ImVec2(origin.x, kv_y + kv_h + fs * 0.6f));
+    if (m.real != nullptr) {
+        ImGui::PushTextWrapPos(0.0f);
+        ImGui::TextUnformatted(real_cache_line(*m.real).c_str());
+        if (n_kv < n_heads) {
+            ImGui::TextColored(
+                text_color(pal.success), "%s",
+                "This model was trained with these shared K and V from the start: nothing is "
+                "pooled here, and it loses almost nothing for it (the lesson model's regrouping "
+                "pools a multi-head model's K and V, which blurs its patterns).");
+        } else {
+            ImGui::TextDisabled("%s",
+                                "This model has one KV head per query head (MHA): no group shares K and V.");
+        }
+        ImGui::PopTextWrapPos();
+        ImGui::EndChild();
+        return;
+    }
     char caption[256];
     if (n_kv == n_heads) {
         std::snprintf(caption, sizeof caption, "MHA: %s, %s. Every head caches its own K and V.",
@@ -407,8 +488,9 @@ void draw_kv_cache_view(AppState& s) {
     const ImVec2 avail = ImGui::GetContentRegionAvail();
     const float fs = ImGui::GetFontSize();
     // Under GQA the diagram carries a two-line note on pooled K/V: its area grows by them.
-    const float note_h =
-        s.settings.n_kv_heads < s.settings.n_heads ? ImGui::GetTextLineHeightWithSpacing() * 2.2f : 0.0f;
+    const float note_h = model_open(s) || s.settings.n_kv_heads < s.settings.n_heads
+                             ? ImGui::GetTextLineHeightWithSpacing() * 2.2f
+                             : 0.0f;
     const float top_h = std::clamp(avail.y * 0.47f + note_h, fs * 13.0f + note_h, fs * 22.0f + note_h);
     draw_gqa_diagram(s, ImVec2(avail.x, top_h));
 

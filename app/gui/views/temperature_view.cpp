@@ -248,9 +248,44 @@ void draw_sweep_plot(AppState& s, const AttentionResult& r, const HeadResult& he
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const ImVec2 o = ImGui::GetCursorScreenPos();
     const ImVec2 avail = ImGui::GetContentRegionAvail();
+    const std::vector<int> ranked = ranked_keys(r, head, q);
+    // The legend of the coloured keys flows in rows under the plot (inside it, it hid the curves).
+    struct LegendEntry {
+        std::string text;
+        ImU32 color;  ///< the swatch; 0: none (the grey keys' line)
+        ImVec2 at;    ///< offset from the legend's top left
+    };
+    std::vector<LegendEntry> legend;
+    for (std::size_t k = 0; k < ranked.size() && static_cast<int>(k) < kTopKeys; ++k) {
+        char buf[64];
+        std::snprintf(buf, sizeof buf, "%s  s = %.2f", shorten(key_label(s, ranked[k]), 10).c_str(),
+                      static_cast<double>(head.scores(q, ranked[k])));
+        legend.push_back({buf, group_color(static_cast<int>(k)), ImVec2(0, 0)});
+    }
+    if (static_cast<int>(ranked.size()) > kTopKeys)
+        legend.push_back(
+            {"grey: " + std::to_string(ranked.size() - kTopKeys) + " other keys", 0, ImVec2(0, 0)});
+    const float swatch_w = fs * 1.2f;
+    const float line_h = ImGui::GetTextLineHeight();
+    float legend_h = 0.0f;
+    {
+        float x = 0.0f;
+        for (LegendEntry& e : legend) {
+            const float w = (e.color != 0 ? swatch_w : 0.0f) + ImGui::CalcTextSize(e.text.c_str()).x + fs;
+            if (x > 0.0f && x + w > avail.x) {
+                x = 0.0f;
+                legend_h += line_h;
+            }
+            e.at = ImVec2(x, legend_h);
+            x += w;
+        }
+        if (!legend.empty()) legend_h += line_h;
+    }
     const ImVec2 a(o.x + fs * 3.0f, o.y + fs * 0.5f);
-    const ImVec2 b(o.x + avail.x - fs * 0.5f, o.y + avail.y - fs * 2.6f);
+    const ImVec2 b(o.x + avail.x - fs * 0.5f, o.y + avail.y - fs * 2.6f - legend_h);
     s.layout.sweep_plot = Rect{a, b};
+    s.layout.sweep_legend =
+        Rect{ImVec2(o.x, b.y + fs * 2.5f), ImVec2(o.x + avail.x, b.y + fs * 2.5f + legend_h)};
     if (!sw || b.y - a.y < fs || b.x - a.x < fs) {
         ImGui::EndChild();
         return;
@@ -288,7 +323,6 @@ void draw_sweep_plot(AppState& s, const AttentionResult& r, const HeadResult& he
     }
     add_text_vertical(dl, ImVec2(o.x, (a.y + b.y) * 0.5f + fs * 1.5f), pal.text_dim, "weight");
 
-    const std::vector<int> ranked = ranked_keys(r, head, q);
     const int n_t = static_cast<int>(sw->temperatures.size());
     std::vector<ImVec2> pts(static_cast<std::size_t>(n_t));
     // The weakest keys as one grey band up to their largest weight at each T: 500 keys drawn as lines
@@ -335,39 +369,14 @@ void draw_sweep_plot(AppState& s, const AttentionResult& r, const HeadResult& he
                       pal.panel_bg);
     dl->AddText(ImVec2(tlx, a.y + 2.0f), pal.text, tl.c_str());
 
-    // Legend of the coloured keys, in the plot's upper right, on its own background.
-    float ly = a.y + tls.y + fs * 0.4f;
-    {
-        float legend_w = 0.0f;
-        const int n_legend = std::min<int>(kTopKeys, static_cast<int>(ranked.size())) +
-                             (static_cast<int>(ranked.size()) > kTopKeys ? 1 : 0);
-        for (std::size_t k = 0; k < ranked.size() && static_cast<int>(k) < kTopKeys; ++k) {
-            char buf[64];
-            std::snprintf(buf, sizeof buf, "%s  s = %.2f", shorten(key_label(s, ranked[k]), 10).c_str(),
-                          static_cast<double>(head.scores(q, ranked[k])));
-            legend_w = std::max(legend_w, ImGui::CalcTextSize(buf).x);
+    for (const LegendEntry& e : legend) {
+        ImVec2 p(s.layout.sweep_legend.min.x + e.at.x, s.layout.sweep_legend.min.y + e.at.y);
+        if (e.color != 0) {
+            dl->AddRectFilled(ImVec2(p.x, p.y + line_h * 0.35f),
+                              ImVec2(p.x + swatch_w - fs * 0.3f, p.y + line_h * 0.65f), e.color);
+            p.x += swatch_w;
         }
-        dl->AddRectFilled(
-            ImVec2(b.x - legend_w - fs * 3.0f, ly - 2.0f),
-            ImVec2(b.x - fs * 1.2f, ly + static_cast<float>(n_legend) * ImGui::GetTextLineHeight() + 2.0f),
-            (pal.panel_bg & 0x00FFFFFFu) | 0xD0000000u);
-    }
-    for (std::size_t k = 0; k < ranked.size() && static_cast<int>(k) < kTopKeys; ++k) {
-        const int j = ranked[k];
-        char buf[64];
-        std::snprintf(buf, sizeof buf, "%s  s = %.2f", shorten(key_label(s, j), 10).c_str(),
-                      static_cast<double>(head.scores(q, j)));
-        const ImVec2 ts = ImGui::CalcTextSize(buf);
-        const float lx = b.x - ts.x - fs * 1.6f;
-        dl->AddRectFilled(ImVec2(lx - fs * 1.2f, ly + ts.y * 0.35f),
-                          ImVec2(lx - fs * 0.3f, ly + ts.y * 0.65f), group_color(static_cast<int>(k)));
-        dl->AddText(ImVec2(lx, ly), pal.text, buf);
-        ly += ts.y;
-    }
-    if (static_cast<int>(ranked.size()) > kTopKeys) {
-        const std::string more = "grey: " + std::to_string(ranked.size() - kTopKeys) + " other keys";
-        const ImVec2 ts = ImGui::CalcTextSize(more.c_str());
-        dl->AddText(ImVec2(b.x - ts.x - fs * 1.6f, ly), pal.text_dim, more.c_str());
+        dl->AddText(p, e.color != 0 ? pal.text : pal.text_dim, e.text.c_str());
     }
     ImGui::EndChild();
 }

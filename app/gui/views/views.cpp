@@ -13,7 +13,7 @@ const std::vector<ViewInfo>& views() {
         {MainView::kTemperature, "temperature", "Temperature", draw_temperature_view, false, false, false},
         {MainView::kGallery, "gallery", "Patterns", draw_gallery_view, false, true, false},
         {MainView::kPermutation, "permutation", "Permutation", draw_permutation_view, false, true, false},
-        {MainView::kKvCache, "kv-cache", "GQA & KV cache", draw_kv_cache_view, true, true, true},
+        {MainView::kKvCache, "kv-cache", "GQA & KV cache", draw_kv_cache_view, true, false, true},
         {MainView::kFlash, "flash", "Flash attention", draw_flash_view, false, false, false},
         {MainView::kCross, "cross", "Cross-attention", draw_cross_view, false, true, false},
         {MainView::kQuiz, "quiz", "Quiz", draw_quiz_view, true, true, false},

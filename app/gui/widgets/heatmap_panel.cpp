@@ -104,7 +104,10 @@ void draw_heatmap_panel(AppState& s, ImVec2 size) {
         if (ImGui::SmallButton("reset zoom")) reset_heatmap_zoom(s);
     }
     const char* hint = "rows: queries (looking) \xC2\xB7 columns: keys (looked at)";
-    if (ImGui::CalcTextSize(hint).x + fs < ImGui::GetContentRegionAvail().x - ImGui::GetCursorPosX()) {
+    // After the last item on the header line (the cursor is already on the next line here).
+    const float line_right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+    if (ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + ImGui::CalcTextSize(hint).x <=
+        line_right) {
         ImGui::SameLine();
         ImGui::TextDisabled("%s", hint);
     }
@@ -120,8 +123,10 @@ void draw_heatmap_panel(AppState& s, ImVec2 size) {
     float label_h = 0.0f;
     for (int j = 0; j < r.n_k; ++j)
         label_h = std::max(label_h, ImGui::CalcTextSize(shorten(key_label(s, j), 10).c_str()).x);
-    label_h = std::min(label_h, fs * 4.0f) + fs * 0.5f;
-    const float legend_w = fs * 4.5f;
+    // Large text: the column labels elide sooner, so the matrix keeps the height.
+    const float col_label_max = fs * (fs > 20.0f ? 3.0f : 4.0f);
+    label_h = std::min(label_h, col_label_max) + fs * 0.5f;
+    const float legend_w = fs * (fs > 20.0f ? 3.5f : 4.5f);  // large text: the scale's name turns upright
     const float span = 1.0f / view.zoom;
     const float vis_rows = static_cast<float>(r.n_q) * span;
     const float vis_cols = static_cast<float>(r.n_k) * span;
@@ -154,8 +159,10 @@ void draw_heatmap_panel(AppState& s, ImVec2 size) {
     const auto row_y = [&](int i) { return img_min.y + (static_cast<float>(i - row0) - row_off) * cell; };
     const auto col_x = [&](int j) { return img_min.x + (static_cast<float>(j - col0) - col_off) * cell; };
     dl->PushClipRect(ImVec2(origin.x, origin.y), ImVec2(img_max.x + legend_w, img_max.y + fs), true);
-    for (int i = row0; i < r.n_q && row_y(i) < img_max.y; i += 1) {
-        if ((i % step) != 0 && i != s.selection.query) continue;
+    int row_end = row0;
+    while (row_end < r.n_q && row_y(row_end) < img_max.y) ++row_end;
+    // The query row's label always, its decimated neighbours not (they were drawn over it).
+    for (const int i : labelled_rows(row0, row_end, step, s.selection.query)) {
         const std::string l = shorten(token_label(s, i), 10);
         const ImVec2 ts = ImGui::CalcTextSize(l.c_str());
         const float y = row_y(i) + cell * 0.5f - ts.y * 0.5f;
@@ -165,7 +172,7 @@ void draw_heatmap_panel(AppState& s, ImVec2 size) {
     }
     for (int j = col0; j < r.n_k && col_x(j) < img_max.x; j += 1) {
         if ((j % step) != 0) continue;
-        const std::string l = shorten(key_label(s, j), 10);
+        const std::string l = elide_to_width(shorten(key_label(s, j), 10), col_label_max);
         const float x = col_x(j) + cell * 0.5f - fs * 0.5f;
         if (x < img_min.x - 1.0f) continue;
         add_text_vertical(dl, ImVec2(x, img_min.y - fs * 0.3f), pal.text, l.c_str());

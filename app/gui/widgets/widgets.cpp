@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 
 namespace attnviz::gui {
 
@@ -38,7 +39,11 @@ void draw_legend(ImDrawList* dl, ImVec2 pos, ImVec2 size, Colormap cmap, const S
     const float fs = ImGui::GetFontSize();
     const float bar_w = std::min(size.x * 0.35f, fs * 1.2f);
     // Short (large text beside a small matrix): the bar keeps the height, the swatches give way.
-    const bool swatches = size.y - fs * 5.5f >= fs * 4.0f;
+    // Large text (a narrow legend): the swatches only where their labels fit beside them, the scale's
+    // name upright beside the bar.
+    const bool large = fs > 20.0f;
+    const bool swatches =
+        size.y - fs * 5.5f >= fs * 4.0f && (!large || ImGui::CalcTextSize("masked").x + fs * 1.2f <= size.x);
     const float bar_h = std::max(10.0f, size.y - (swatches ? fs * 5.5f : fs * 1.2f));
     const ImVec2 bar_min(pos.x, pos.y + fs * 0.6f);
     const auto& table = colormap_table(cmap);
@@ -64,8 +69,17 @@ void draw_legend(ImDrawList* dl, ImVec2 pos, ImVec2 size, Colormap cmap, const S
     const float tx = bar_min.x + bar_w + fs * 0.3f;
     dl->AddText(ImVec2(tx, bar_min.y - fs * 0.5f), pal.text, hi);
     dl->AddText(ImVec2(tx, bar_min.y + bar_h - fs * 0.5f), pal.text, lo);
-    if (bar_h >= fs * 3.0f)
-        dl->AddText(ImVec2(tx, bar_min.y + bar_h * 0.5f - fs * 0.5f), pal.text_dim, color_scale_name(scale));
+    const char* name = color_scale_name(scale);
+    const float name_w = ImGui::CalcTextSize(name).x;
+    if ((!large || name_w <= pos.x + size.x - tx) && bar_h >= fs * 3.0f) {
+        dl->AddText(ImVec2(tx, bar_min.y + bar_h * 0.5f - fs * 0.5f), pal.text_dim, name);
+    } else if (large && bar_h >= name_w + fs * 2.5f) {
+        // A narrow legend (large text): the scale's name reads upwards beside the bar. Unclipped: drawn
+        // lying before it is turned, it would be cut where it lay past the panel's edge.
+        dl->PushClipRectFullScreen();
+        add_text_vertical(dl, ImVec2(tx, bar_min.y + (bar_h + name_w) * 0.5f), pal.text_dim, name);
+        dl->PopClipRect();
+    }
     if (!swatches) return;
 
     // swatches below the bar
@@ -137,6 +151,58 @@ std::string shorten(const std::string& text, int max_chars) {
         }
     }
     return text;
+}
+
+std::string elide_to_width(const std::string& text, float max_width) {
+    if (ImGui::CalcTextSize(text.c_str()).x <= max_width) return text;
+    int n = 0;
+    for (const char c : text) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
+    std::string out = shorten(text, 1);
+    for (int k = n - 1; k > 1; --k) {
+        std::string t = shorten(text, k);
+        if (ImGui::CalcTextSize(t.c_str()).x <= max_width) return t;
+    }
+    return out;
+}
+
+std::vector<int> labelled_rows(int first, int end, int step, int keep) {
+    std::vector<int> rows;
+    step = std::max(1, step);
+    for (int i = std::max(0, first); i < end; ++i) {
+        const bool is_keep = i == keep;
+        if (!is_keep && (i % step != 0 || (keep >= first && keep < end && std::abs(i - keep) < step)))
+            continue;
+        rows.push_back(i);
+    }
+    return rows;
+}
+
+std::vector<std::string> wrap_at_spaces(const std::string& text, float max_width,
+                                        float (*width_of)(const std::string&)) {
+    std::vector<std::string> lines;
+    std::string line;
+    std::size_t i = 0;
+    while (i < text.size()) {
+        const std::size_t space = text.find(' ', i);
+        const std::string word = text.substr(i, space == std::string::npos ? std::string::npos : space - i);
+        i = space == std::string::npos ? text.size() : space + 1;
+        const std::string joined = line.empty() ? word : line + " " + word;
+        if (!line.empty() && width_of(joined) > max_width) {
+            lines.push_back(line);
+            line = word;
+        } else {
+            line = joined;
+        }
+    }
+    if (!line.empty() || lines.empty()) lines.push_back(line);
+    return lines;
+}
+
+void text_wrapped_whole_words(const std::string& text) {
+    const float width = std::max(ImGui::GetContentRegionAvail().x, ImGui::GetFontSize());
+    for (const std::string& line :
+         wrap_at_spaces(text, width, [](const std::string& t) { return ImGui::CalcTextSize(t.c_str()).x; }))
+        ImGui::TextUnformatted(line.c_str());
 }
 
 std::string format_weight(float w) {

@@ -36,6 +36,9 @@ bool is_cross(const AppState& s);
 /// Label shortened to at most max_chars code points with an ellipsis.
 std::string shorten(const std::string& text, int max_chars);
 
+/// Label shortened (with an ellipsis) until it is at most max_width wide in the current font.
+std::string elide_to_width(const std::string& text, float max_width);
+
 /// "1 query head", "8 query heads": a count with its noun in the right number (noun in the singular,
 /// plural by adding "s").
 std::string count_of(long long n, const std::string& noun);
@@ -44,6 +47,20 @@ std::string count_of(long long n, const std::string& noun);
 /// with joiners and variation selectors named, at most 16 listed ("... N in all"), and a remark when some lie
 /// above U+FFFF (drawn as U+FFFD: Debian's imgui has 16-bit characters). text: valid UTF-8.
 std::string code_point_line(std::string_view text);
+
+/// The rows [first, end) that get an axis label when only every step-th fits: multiples of step, and
+/// `keep` (the query row, -1 for none) always, with the decimated neighbours closer to it than step
+/// dropped so no two labels overlap. Ascending.
+std::vector<int> labelled_rows(int first, int end, int step, int keep);
+
+/// Splits text into lines at most max_width wide (measured by width_of), breaking only at spaces: a
+/// number such as 3.6e-07 stays whole (ImGui's own wrapping breaks after a '.'). A word wider than
+/// max_width gets a line of its own.
+std::vector<std::string> wrap_at_spaces(const std::string& text, float max_width,
+                                        float (*width_of)(const std::string&));
+
+/// TextUnformatted over the lines wrap_at_spaces gives for the current window's remaining width.
+void text_wrapped_whole_words(const std::string& text);
 
 /// "0.71", "0.05", "<0.01": weights as a student reads them.
 std::string format_weight(float w);
