@@ -172,6 +172,24 @@ void compute_kv_cache(AppState& s) {
     } else {
         s.derived.kv_cache_error = c.error();
     }
+    // An open model's own cache, from its config (float32, as attnviz runs it, at its context).
+    ModelDerived& m = s.derived.model;
+    m.kv_cache.reset();
+    m.kv_cache_error.clear();
+    if (!model_open(s) || !s.model.open->model) return;
+    const model::ModelConfig& config = s.model.open->model->config;
+    KvCacheShape shape;
+    shape.n_layers = config.n_layers;
+    shape.n_kv_heads = config.n_kv_heads;
+    shape.head_dim = config.head_dim;
+    shape.seq_len = std::max(1, config.n_ctx);
+    shape.dtype = KvDtype::kFp32;
+    Expected<KvCacheComparison> mc = compare_kv_cache(shape, config.n_heads);
+    if (mc) {
+        m.kv_cache = *mc;
+    } else {
+        m.kv_cache_error = mc.error();
+    }
 }
 
 /// Builds the open quiz question from the scenario and the engine's result.

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "app/gui/compute/heatmap_cells.h"
+#include "core/lab/kv_cache.h"
 #include "core/model/head_scores.h"
 #include "core/model/model_catalog.h"
 #include "core/model/model_job.h"
@@ -65,6 +66,9 @@ struct ModelState {
 
 /// What the last finished computation of the open model delivered (update() fills it; panels read it).
 struct ModelDerived {
+    /// The open model's KV cache from its config (float32, at its context), for the GQA view; or why not.
+    std::optional<KvCacheComparison> kv_cache;
+    std::string kv_cache_error;
     /// The text as the model's tokenizer encoded it, then the generated tokens: [n] for the run below.
     std::vector<model::Token> tokens;
     std::vector<model::Token> pending_tokens;            ///< the encoding of the compute in flight

@@ -75,27 +75,21 @@ GqaModel gqa_model(const AppState& s) {
     return g;
 }
 
-/// A real model's KV cache per token and at its longest input, from its config (core's KvCacheShape,
-/// float32 as attnviz runs it): "1.2 KiB per token (MHA would need 2.5 KiB) ...".
-std::string real_cache_line(const model::ModelConfig& c) {
-    KvCacheShape shape;
-    shape.n_layers = c.n_layers;
-    shape.n_kv_heads = c.n_kv_heads;
-    shape.head_dim = c.head_dim;
-    shape.seq_len = std::max(1, c.n_ctx);
-    shape.dtype = KvDtype::kFp32;
-    const Expected<KvCacheComparison> cmp = compare_kv_cache(shape, c.n_heads);
-    if (!cmp) return cmp.error();
+/// A real model's KV cache per token and at its longest input, from its config (computed in update()):
+/// "1.2 KiB per token (MHA would need 2.5 KiB) ...".
+std::string real_cache_line(const AppState& s, const model::ModelConfig& c) {
+    const ModelDerived& m = s.derived.model;
+    if (!m.kv_cache) return m.kv_cache_error;
+    const KvCacheComparison& cmp = *m.kv_cache;
     char buf[320];
-    std::snprintf(buf, sizeof buf,
-                  "KV cache from its config: 2 (K and V) \xC3\x97 %s \xC3\x97 %s \xC3\x97 %s \xC3\x97 4 "
-                  "bytes (fp32) = %s per token (MHA would need %s, %s more); %s at its %d-token context.",
-                  count_of(c.n_layers, "layer").c_str(), count_of(c.n_kv_heads, "KV head").c_str(),
-                  count_of(c.head_dim, "dim").c_str(),
-                  format_bytes(static_cast<double>(cmp->bytes_per_token)).c_str(),
-                  format_bytes(static_cast<double>(cmp->mha_bytes_per_token)).c_str(),
-                  format_saving(cmp->saving).c_str(), format_bytes(static_cast<double>(cmp->bytes)).c_str(),
-                  static_cast<int>(shape.seq_len));
+    std::snprintf(
+        buf, sizeof buf,
+        "KV cache from its config: 2 (K and V) \xC3\x97 %s \xC3\x97 %s \xC3\x97 %s \xC3\x97 4 "
+        "bytes (fp32) = %s per token (MHA would need %s, %s more); %s at its %d-token context.",
+        count_of(c.n_layers, "layer").c_str(), count_of(c.n_kv_heads, "KV head").c_str(),
+        count_of(c.head_dim, "dim").c_str(), format_bytes(static_cast<double>(cmp.bytes_per_token)).c_str(),
+        format_bytes(static_cast<double>(cmp.mha_bytes_per_token)).c_str(), format_saving(cmp.saving).c_str(),
+        format_bytes(static_cast<double>(cmp.bytes)).c_str(), std::max(1, c.n_ctx));
     return buf;
 }
 
@@ -233,7 +227,7 @@ void draw_gqa_diagram(AppState& s, ImVec2 size) {
     ImGui::SetCursorScreenPos(ImVec2(origin.x, kv_y + kv_h + fs * 0.6f));
     if (m.real != nullptr) {
         ImGui::PushTextWrapPos(0.0f);
-        ImGui::TextUnformatted(real_cache_line(*m.real).c_str());
+        ImGui::TextUnformatted(real_cache_line(s, *m.real).c_str());
         if (n_kv < n_heads) {
             ImGui::TextColored(
                 text_color(pal.success), "%s",
