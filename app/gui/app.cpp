@@ -9,6 +9,7 @@
 #include "app/gui/keys.h"
 #include "app/gui/model_actions.h"
 #include "app/gui/panels.h"
+#include "app/gui/presenter_actions.h"
 #include "app/gui/session.h"
 #include "core/attention/attention.h"
 #include "core/attention/flash_attention.h"
@@ -285,11 +286,18 @@ void update(AppState& s) {
     update_lab(s);
     compute_kv_cache(s);
     build_quiz_question(s);
+    update_presenter(s, ImGui::GetTime());
 }
 
 // [SECTION] layout and panels
 
 void draw(AppState& s) {
+    if (s.presenter.active) {
+        s.view.weights_alpha = quiz_weights_alpha(s.quiz, ImGui::GetTime());
+        s.layout.weight_text_drawn = false;
+        draw_stage(s);
+        return;
+    }
     const float menu_h = draw_menu_bar(s);
     const ImGuiViewport* vp = ImGui::GetMainViewport();
     // WorkPos/WorkSize already exclude the main menu bar.
@@ -314,8 +322,21 @@ void draw(AppState& s) {
 void handle_shortcuts(AppState& s) {
     ImGuiIO& io = ImGui::GetIO();
     if (io.WantTextInput || ImGui::IsAnyItemActive()) return;
-    record_undo_point(s);  // not mid-drag or mid-typing: a finished change is one step
     const auto pressed = [](int key) { return ImGui::IsKeyPressed(key, false); };
+    if (pressed(kKeyF5)) toggle_presenter(s, ImGui::GetTime());
+    if (s.presenter.active) {
+        // The stage: what a presentation clicker sends steps; the lesson's own steps are not undo steps.
+        const auto repeat = [](int key) { return ImGui::IsKeyPressed(key, true); };
+        if (pressed(kKeyEscape)) leave_presenter(s);
+        if (repeat(kKeyPageDown) || repeat(kKeyRight) || repeat(kKeySpace))
+            presenter_next(s, ImGui::GetTime());
+        if (repeat(kKeyPageUp) || repeat(kKeyLeft)) presenter_previous(s, ImGui::GetTime());
+        for (const ImWchar c : io.InputQueueCharacters) {
+            if (c == 'l' || c == 'L') cycle_stage_pointer(s);
+        }
+        if (s.presenter.active) return;
+    }
+    record_undo_point(s);  // not mid-drag or mid-typing: a finished change is one step
     if (io.KeyCtrl) {
         if (pressed(kKeyZ) && !io.KeyShift) undo(s);
         if ((pressed(kKeyZ) && io.KeyShift) || pressed(kKeyY)) redo(s);

@@ -12,8 +12,10 @@ float draw_menu_bar(AppState& s);
 float draw_sentence_bar(AppState& s, ImVec2 pos, float width);
 /// Left column: temperature, masks, heads, and the query row's readout.
 void draw_controls_panel(AppState& s, ImVec2 pos, ImVec2 size);
-/// The tabbed main area.
+/// The tabbed main area (presenter mode: the current view alone, no tabs).
 void draw_main_view(AppState& s, ImVec2 pos, ImVec2 size);
+/// Presenter mode's stage over the whole window: the view, a caption, the step indicator, the pointer.
+void draw_stage(AppState& s);
 
 /// The "Attention" view: token strip over the heatmap and the heads grid.
 void draw_attention_view(AppState& s);

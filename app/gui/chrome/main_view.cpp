@@ -62,6 +62,15 @@ void draw_main_view(AppState& s, ImVec2 pos, ImVec2 size) {
     s.layout.view_tabs.clear();
     s.layout.view_selector = Rect{};
     if (s.requests.view) set_main_view(s, *s.requests.view);
+    if (s.presenter.active) {
+        // The stage: the view alone, no tabs or selector.
+        s.requests.view.reset();
+        for (const ViewInfo& v : views()) {
+            if (v.id == s.view.main_view) draw_view_body(s, v);
+        }
+        ImGui::End();
+        return;
+    }
     if (!tabs_fit(ImGui::GetContentRegionAvail().x)) {
         // Large text or a narrow window: a selector instead of tabs whose names would be cut.
         const ViewInfo* shown = &views().front();
