@@ -10,6 +10,7 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
 #include <string>
 
@@ -59,21 +60,19 @@ void draw_step_indicator(AppState& s, ImVec2 corner) {
     const float fade = static_cast<float>(std::clamp(since - kStepIndicatorSeconds, 0.0, 1.0));
     const float alpha = 1.0f - 0.7f * fade;
     if (since < kStepIndicatorSeconds + 1.0) s.animating = true;  // frames while it fades
-    const float fs = ImGui::GetFontSize();
-    ImGui::SetNextWindowPos(ImVec2(corner.x - fs * 0.4f, corner.y - fs * 0.4f), ImGuiCond_Always,
-                            ImVec2(1.0f, 1.0f));
-    ImGui::SetNextWindowBgAlpha(0.55f * alpha);
-    ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(fs * 0.3f, fs * 0.15f));
-    ImGui::Begin("##stage_indicator", nullptr,
-                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoInputs |
-                     ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoSavedSettings |
-                     ImGuiWindowFlags_NoFocusOnAppearing | ImGuiWindowFlags_NoNav);
-    ImGui::PopStyleVar();
-    ImGui::SetWindowFontScale(0.6f);
-    ImVec4 c = text_color(palette(s.view.theme).text_dim);
-    c.w *= alpha;
-    ImGui::TextColored(c, "%s", presenter_indicator(s).c_str());
-    ImGui::End();
+    const std::string text = presenter_indicator(s);
+    const float size = ImGui::GetFontSize() * 0.6f;
+    ImFont* font = ImGui::GetFont();
+    const ImVec2 ts = font->CalcTextSizeA(size, FLT_MAX, 0.0f, text.c_str());
+    const float pad = size * 0.4f;
+    const ImVec2 max(corner.x - pad, corner.y - pad);
+    const ImVec2 min(max.x - ts.x - 2.0f * pad, max.y - ts.y - pad);
+    ImDrawList* fg = ImGui::GetForegroundDrawList();
+    fg->AddRectFilled(min, max, IM_COL32(0, 0, 0, static_cast<int>(110.0f * alpha)), pad);
+    ImVec4 c = text_color(palette(s.view.theme).text);
+    c.w *= 0.85f * alpha;
+    fg->AddText(font, size, ImVec2(min.x + pad, min.y + pad * 0.5f), ImGui::ColorConvertFloat4ToU32(c),
+                text.c_str());
 }
 
 /// A red laser dot with a soft halo at the mouse; the spotlight also dims all but a circle around it.
