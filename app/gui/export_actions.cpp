@@ -212,6 +212,7 @@ bool run_export(AppState& s) {
         s.requests.screenshot = path;
         s.requests.screenshot_scale = d.png_scale;
         s.requests.screenshot_controls = d.png_controls;
+        s.requests.screenshot_wait_frames = 1;  // the dialog closes first: it is not in the picture
         d.message = "saving " + path + " after this frame";
         return true;
     }

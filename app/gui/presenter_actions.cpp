@@ -74,6 +74,8 @@ void enter_presenter(AppState& s, double now) {
     if (p.lesson >= 0) {
         const bool asking = s.quiz.active() && s.quiz.scenario == p.lesson && lesson_has_quiz(p.lesson);
         p.step = asking ? (s.quiz.revealed() ? 1 : 0) : n_steps(p.lesson) - 1;
+        // The quiz view asks the lesson's question as soon as it is drawn: that is its predict step.
+        if (!s.quiz.active() && s.view.main_view == MainView::kQuiz && lesson_has_quiz(p.lesson)) p.step = 0;
     }
     set_font_scale(s, s.view.font_scale * kStageFontFactor);
     s.view.fullscreen = true;
