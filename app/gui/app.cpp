@@ -334,23 +334,24 @@ void handle_shortcuts(AppState& s) {
         for (const ImWchar c : io.InputQueueCharacters) {
             if (c == 'l' || c == 'L') cycle_stage_pointer(s);
         }
-        if (s.presenter.active) return;
     }
-    record_undo_point(s);  // not mid-drag or mid-typing: a finished change is one step
+    const bool stage = s.presenter.active;
+    if (!stage) record_undo_point(s);  // not mid-drag or mid-typing: a finished change is one step
     if (io.KeyCtrl) {
-        if (pressed(kKeyZ) && !io.KeyShift) undo(s);
-        if ((pressed(kKeyZ) && io.KeyShift) || pressed(kKeyY)) redo(s);
+        if (pressed(kKeyZ) && !io.KeyShift && !stage) undo(s);
+        if (((pressed(kKeyZ) && io.KeyShift) || pressed(kKeyY)) && !stage) redo(s);
         if (pressed(kKeyEqual) || pressed(kKeyKpAdd)) set_font_scale(s, s.view.font_scale * 1.1f);
         if (pressed(kKeyMinus) || pressed(kKeyKpSubtract)) set_font_scale(s, s.view.font_scale / 1.1f);
         if (pressed(kKey0)) set_font_scale(s, 1.0f);
         if (pressed(kKeyQ)) request_quit(s);
         if (pressed(kKeyS)) request_screenshot(s);
-        if (pressed(kKeyO)) s.requests.open_model = true;
-        if (pressed(kKeyE)) request_export_dialog(s);
+        if (pressed(kKeyO) && !stage) s.requests.open_model = true;  // dialogs live with the controls
+        if (pressed(kKeyE) && !stage) request_export_dialog(s);
         return;
     }
-    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_LeftArrow))) move_query(s, -1);
-    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_RightArrow))) move_query(s, +1);
+    // On the stage the arrows step (above); the letters (M for the mask, T, H) still work there.
+    if (!stage && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_LeftArrow))) move_query(s, -1);
+    if (!stage && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_RightArrow))) move_query(s, +1);
     // Letters follow the character typed, not the key's US position (M is M on AZERTY too).
     for (const ImWchar c : io.InputQueueCharacters) {
         if (c == 'm' || c == 'M')
@@ -360,7 +361,7 @@ void handle_shortcuts(AppState& s) {
         if (c == 't') step_temperature(s, 1.5);
         if (c == 'T') step_temperature(s, 1.0 / 1.5);
     }
-    if (pressed(kKeyF1)) set_show_help(s, !s.view.show_help);
+    if (pressed(kKeyF1) && !stage) set_show_help(s, !s.view.show_help);
     if (pressed(kKeyF11)) toggle_fullscreen(s);
 }
 

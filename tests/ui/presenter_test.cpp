@@ -230,6 +230,21 @@ TEST_F(Presenter, LCyclesLaserSpotlightAndOff) {
     EXPECT_FALSE(foreground_has(laser));
 }
 
+TEST_F(Presenter, OnTheStageArrowsStepAndLettersStillWork) {
+    ui.key(s, kKeyF5);
+    const int query = s.selection.query;
+    const bool causal = s.settings.causal;
+    ui.character(s, 'm');  // the cat-sat lesson says "press M"
+    EXPECT_NE(s.settings.causal, causal);
+    ui.key(s, kKeyLeft);  // a step back, not a query move
+    EXPECT_EQ(s.presenter.step, 1);
+    EXPECT_EQ(s.selection.query, query);
+    ui.key(s, kKeyE, true);
+    EXPECT_FALSE(s.requests.open_export) << "no dialog behind the stage";
+    ui.key(s, kKeyEscape);
+    EXPECT_EQ(s.settings.causal, causal) << "the stage's change goes with the stage";
+}
+
 TEST(PngScale, FourTimesAWindowPastTheDriverLimitIsRefusedWithTheSizes) {
     EXPECT_EQ(png_scale_unavailable(1280, 800, 2, 4096), "");
     EXPECT_EQ(png_scale_unavailable(1280, 800, 4, 8192), "");
