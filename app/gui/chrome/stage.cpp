@@ -18,6 +18,10 @@ namespace attnviz::gui {
 
 namespace {
 
+/// The explanation under the view, relative to the stage's text: still about 1.4 times the desk's size,
+/// and the view keeps more of the height.
+constexpr float kCaptionTextScale = 0.8f;
+
 /// The lesson's explanation, shown at its last step (never while a question hides the answers).
 const LessonIdentity* caption_lesson(const AppState& s) {
     const PresenterState& p = s.presenter;
@@ -34,7 +38,9 @@ float caption_height(const LessonIdentity& lesson, float width) {
     const float title_h = ImGui::CalcTextSize(lesson.title.c_str(), nullptr, false, width - 2.0f * pad).y;
     ImGui::PopFont();
     const float text_h =
-        ImGui::CalcTextSize(lesson.explanation.c_str(), nullptr, false, width - 2.0f * pad).y;
+        ImGui::GetFont()
+            ->CalcTextSizeA(fs * kCaptionTextScale, FLT_MAX, width - 2.0f * pad, lesson.explanation.c_str())
+            .y;
     return title_h + text_h + pad * 2.0f + ImGui::GetStyle().ItemSpacing.y * 2.0f;
 }
 
@@ -44,11 +50,13 @@ void draw_caption(const AppState& s, const LessonIdentity& lesson, ImVec2 pos, I
     ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(fs * 0.7f, fs * 0.7f));
     begin_fixed_window("##stage_caption", pos, size, ImGuiWindowFlags_NoTitleBar);
     ImGui::PopStyleVar();
+    ImGui::SetWindowFontScale(1.0f);  // a window keeps its font scale between frames
     ImGui::GetWindowDrawList()->AddLine(pos, ImVec2(pos.x + size.x, pos.y), pal.text_dim, 2.0f);
     ImGui::PushTextWrapPos(0.0f);
     ImGui::PushFont(display_font());
     ImGui::TextColored(text_color(pal.accent), "%s", lesson.title.c_str());
     ImGui::PopFont();
+    ImGui::SetWindowFontScale(kCaptionTextScale);
     ImGui::TextUnformatted(lesson.explanation.c_str());
     ImGui::PopTextWrapPos();
     ImGui::End();
@@ -106,7 +114,7 @@ void draw_stage(AppState& s) {
     const ImVec2 origin = vp->Pos;
     const ImVec2 size = vp->Size;
     const LessonIdentity* lesson = caption_lesson(s);
-    const float caption_h = lesson ? std::min(caption_height(*lesson, size.x), size.y * 0.35f) : 0.0f;
+    const float caption_h = lesson ? std::min(caption_height(*lesson, size.x), size.y * 0.3f) : 0.0f;
     draw_main_view(s, origin, ImVec2(size.x, size.y - caption_h));
     if (lesson) {
         draw_caption(s, *lesson, ImVec2(origin.x, origin.y + size.y - caption_h), ImVec2(size.x, caption_h));
