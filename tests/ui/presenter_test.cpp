@@ -245,6 +245,22 @@ TEST_F(Presenter, OnTheStageArrowsStepAndLettersStillWork) {
     EXPECT_EQ(s.settings.causal, causal) << "the stage's change goes with the stage";
 }
 
+TEST_F(Presenter, TheExportDialogHandsTheScaleAndControlsToTheMainLoop) {
+    ExportDialogState& d = s.export_dialog;
+    d.format = ExportFormat::kPngWindow;
+    d.png_scale = 4;
+    d.png_controls = false;
+    EXPECT_EQ(default_export_path(s, d.format), "attnviz-pod-view@4x.png");
+    ASSERT_TRUE(run_export(s));
+    EXPECT_EQ(s.requests.screenshot, "attnviz-pod-view@4x.png");
+    EXPECT_EQ(s.requests.screenshot_scale, 4);
+    EXPECT_FALSE(s.requests.screenshot_controls);
+    EXPECT_EQ(s.requests.screenshot_wait_frames, 1) << "the dialog closes before the picture";
+    d.png_scale = 1;
+    d.png_controls = true;
+    EXPECT_EQ(default_export_path(s, d.format), "attnviz-pod-window.png");
+}
+
 TEST(PngScale, FourTimesAWindowPastTheDriverLimitIsRefusedWithTheSizes) {
     EXPECT_EQ(png_scale_unavailable(1280, 800, 2, 4096), "");
     EXPECT_EQ(png_scale_unavailable(1280, 800, 4, 8192), "");
