@@ -3,6 +3,7 @@
 #include "app/gui/presenter_actions.h"
 
 #include "app/gui/app_actions.h"
+#include "app/gui/model_actions.h"
 #include "core/lesson/scenario.h"
 
 #include <algorithm>
@@ -131,7 +132,8 @@ void presenter_go_to(AppState& s, int lesson, int step, double now) {
 void presenter_next(AppState& s, double now) {
     PresenterState& p = s.presenter;
     if (!p.active) return;
-    p.step_time = now;  // the indicator shows even when there is nowhere to go
+    p.step_time = now;          // the indicator shows even when there is nowhere to go
+    if (model_open(s)) return;  // the lessons are the lesson model's: the real model's text stays
     if (p.lesson < 0) {
         presenter_go_to(s, 0, 0, now);
         return;
@@ -159,7 +161,7 @@ void presenter_previous(AppState& s, double now) {
     PresenterState& p = s.presenter;
     if (!p.active) return;
     p.step_time = now;
-    if (p.lesson < 0) return;
+    if (p.lesson < 0 || model_open(s)) return;
     if (p.step > 0) {
         if (lesson_has_quiz(p.lesson)) {
             presenter_go_to(s, p.lesson, p.step - 1, now);  // a quiz cannot be un-revealed: asked anew
@@ -191,6 +193,7 @@ void update_presenter(AppState& s, double now) {
 
 std::string presenter_indicator(const AppState& s) {
     const PresenterState& p = s.presenter;
+    if (model_open(s)) return "real model \xC2\xB7 the lessons step with the lesson model";
     if (p.lesson < 0) return "your sentence \xC2\xB7 PageDown: lesson 1";
     const std::vector<std::string> steps = presenter_step_names(p.lesson);
     char buf[128];

@@ -30,7 +30,8 @@ void enter_presenter(AppState& s, double now);
 void leave_presenter(AppState& s);
 void toggle_presenter(AppState& s, double now);
 
-/// The next step: the lesson's next step, else the next lesson's first. Stays at the very end.
+/// The next step: the lesson's next step, else the next lesson's first. Stays at the very end, and
+/// while a real model is open (the lessons are the lesson model's; its own text stays on stage).
 void presenter_next(AppState& s, double now);
 /// The previous step, else the previous lesson's last. Stays at the very start.
 void presenter_previous(AppState& s, double now);

@@ -3,9 +3,11 @@
 #include "app/gui/app_actions.h"
 #include "app/gui/export_actions.h"
 #include "app/gui/keys.h"
+#include "app/gui/model_actions.h"
 #include "app/gui/presenter_actions.h"
 #include "app/gui/session.h"
 #include "core/lesson/scenario.h"
+#include "core/model/builtin_model.h"
 #include "tests/support/headless_imgui.h"
 
 #include <gtest/gtest.h>
@@ -259,6 +261,23 @@ TEST_F(Presenter, TheExportDialogHandsTheScaleAndControlsToTheMainLoop) {
     d.png_scale = 1;
     d.png_controls = true;
     EXPECT_EQ(default_export_path(s, d.format), "attnviz-pod-window.png");
+}
+
+TEST_F(Presenter, WithARealModelOpenTheStageShowsItAndDoesNotStepLessons) {
+    open_model(s, model::kBuiltinModelName);
+    for (int i = 0; i < 40 && (s.recompute_pending() || (s.model.job && s.model.job->loading())); ++i) {
+        if (s.model.job) s.model.job->wait_until_idle();
+        ui.frame(s);
+    }
+    ASSERT_TRUE(model_open(s)) << s.model.load_error;
+    const std::string sentence = s.sentence;
+    ui.key(s, kKeyF5);
+    ui.key(s, kKeyPageDown);
+    EXPECT_TRUE(model_open(s));
+    EXPECT_EQ(s.sentence, sentence);
+    EXPECT_NE(HeadlessImGui::drawn_text().find("realmodel"), std::string::npos);
+    ui.key(s, kKeyEscape);
+    EXPECT_TRUE(model_open(s));
 }
 
 TEST(PngScale, FourTimesAWindowPastTheDriverLimitIsRefusedWithTheSizes) {
