@@ -9,6 +9,7 @@
 #include "app/gui/keys.h"
 #include "app/gui/model_actions.h"
 #include "app/gui/panels.h"
+#include "app/gui/presenter_actions.h"
 #include "app/gui/session.h"
 #include "app/gui/shortcuts.h"
 #include "app/gui/views/views.h"
@@ -354,11 +355,18 @@ void update(AppState& s) {
     update_lab(s);
     compute_kv_cache(s);
     build_quiz_question(s);
+    update_presenter(s, ImGui::GetTime());
 }
 
 // [SECTION] layout and panels
 
 void draw(AppState& s) {
+    if (s.presenter.active) {
+        s.view.weights_alpha = quiz_weights_alpha(s.quiz, ImGui::GetTime());
+        s.layout.weight_text_drawn = false;
+        draw_stage(s);
+        return;
+    }
     const ImGuiViewport* vp = ImGui::GetMainViewport();
     const float fs = ImGui::GetFontSize();
     // The controls scroll; at large text they take less of the width so the picture keeps it.
@@ -385,7 +393,11 @@ void draw(AppState& s) {
 
 namespace {
 
-void apply_shortcut(AppState& s, Shortcut action) {
+/// On the stage (presenter mode) undo / redo and the dialogs are off: they live with the controls.
+void apply_shortcut(AppState& s, Shortcut action, bool stage) {
+    if (stage && (action == Shortcut::kUndo || action == Shortcut::kRedo || action == Shortcut::kOpenModel ||
+                  action == Shortcut::kExport))
+        return;
     switch (action) {
         case Shortcut::kNone:
             break;
@@ -439,21 +451,36 @@ void apply_shortcut(AppState& s, Shortcut action) {
 void handle_shortcuts(AppState& s) {
     ImGuiIO& io = ImGui::GetIO();
     if (io.WantTextInput || ImGui::IsAnyItemActive()) return;
-    record_undo_point(s);  // not mid-drag or mid-typing: a finished change is one step
+    const auto pressed = [](int key) { return ImGui::IsKeyPressed(key, false); };
+    if (pressed(kKeyF5)) toggle_presenter(s, ImGui::GetTime());
+    if (s.presenter.active) {
+        // The stage: what a presentation clicker sends steps; the lesson's own steps are not undo steps.
+        const auto repeat = [](int key) { return ImGui::IsKeyPressed(key, true); };
+        if (pressed(kKeyEscape)) leave_presenter(s);
+        if (repeat(kKeyPageDown) || repeat(kKeyRight) || repeat(kKeySpace))
+            presenter_next(s, ImGui::GetTime());
+        if (repeat(kKeyPageUp) || repeat(kKeyLeft)) presenter_previous(s, ImGui::GetTime());
+        for (const ImWchar c : io.InputQueueCharacters) {
+            if (c == 'l' || c == 'L') cycle_stage_pointer(s);
+        }
+    }
+    const bool stage = s.presenter.active;
+    if (!stage) record_undo_point(s);  // not mid-drag or mid-typing: a finished change is one step
     if (io.KeyCtrl) {
         // The platform has already turned each key into the one its layout types (layout_key), so
         // Ctrl+Z is the key that types 'z' on AZERTY too.
         for (int key = 0; key < IM_ARRAYSIZE(io.KeysDown); ++key) {
-            if (ImGui::IsKeyPressed(key, false)) apply_shortcut(s, ctrl_shortcut(key, io.KeyShift));
+            if (ImGui::IsKeyPressed(key, false)) apply_shortcut(s, ctrl_shortcut(key, io.KeyShift), stage);
         }
         return;
     }
-    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_LeftArrow))) move_query(s, -1);
-    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_RightArrow))) move_query(s, +1);
+    // On the stage the arrows step (above); the letters (M for the mask, T, H) still work there.
+    if (!stage && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_LeftArrow))) move_query(s, -1);
+    if (!stage && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_RightArrow))) move_query(s, +1);
     // Letters follow the character typed, not the key's US position (M is M on AZERTY too).
-    for (const ImWchar c : io.InputQueueCharacters) apply_shortcut(s, char_shortcut(c));
-    if (ImGui::IsKeyPressed(kKeyF1, false)) set_show_help(s, !s.view.show_help);
-    if (ImGui::IsKeyPressed(kKeyF11, false)) toggle_fullscreen(s);
+    for (const ImWchar c : io.InputQueueCharacters) apply_shortcut(s, char_shortcut(c), stage);
+    if (pressed(kKeyF1) && !stage) set_show_help(s, !s.view.show_help);
+    if (pressed(kKeyF11)) toggle_fullscreen(s);
 }
 
 }  // namespace attnviz::gui

@@ -306,14 +306,43 @@ struct LessonIdentity {
 
 /// What a frame asks of the next frame or of the main loop; each is cleared where it is carried out.
 struct Requests {
-    bool open_scenario = false;      ///< open the File > Open scenario dialog on the next frame
-    bool open_model = false;         ///< open the File > Open model dialog on the next frame
-    bool open_export = false;        ///< open the File > Export dialog on the next frame
-    bool open_session = false;       ///< open the File > Save / Open session dialog on the next frame
-    std::string screenshot;          ///< a PNG path the main loop writes once screenshot_wait_frames is 0
-    int screenshot_wait_frames = 0;  ///< frames to render first (the menu that asked closes in one)
-    bool quit = false;               ///< the main loop ends after this frame
-    std::optional<MainView> view;    ///< select this view's tab on the next frame (--panel, links, tests)
+    bool open_scenario = false;       ///< open the File > Open scenario dialog on the next frame
+    bool open_model = false;          ///< open the File > Open model dialog on the next frame
+    bool open_export = false;         ///< open the File > Export dialog on the next frame
+    bool open_session = false;        ///< open the File > Save / Open session dialog on the next frame
+    std::string screenshot;           ///< a PNG path the main loop writes once screenshot_wait_frames is 0
+    int screenshot_wait_frames = 0;   ///< frames to render first (the menu that asked closes in one)
+    int screenshot_scale = 1;         ///< 1, 2 or 4 times the window's pixels (above 1: rendered offscreen)
+    bool screenshot_controls = true;  ///< false: the main view alone (the picture cropped to it)
+    bool quit = false;                ///< the main loop ends after this frame
+    std::optional<MainView> view;     ///< select this view's tab on the next frame (--panel, links, tests)
+};
+
+/// Presenter mode's pointer (L cycles it): none, a laser dot, or the dot with the rest dimmed.
+enum class StagePointer { kOff, kLaser, kSpotlight };
+
+/// What F5 found on screen, put back exactly when presenter mode is left.
+struct StageSnapshot {
+    std::string sentence;
+    std::string key_sentence;
+    std::optional<HandModel> hand_model;
+    std::optional<LessonIdentity> lesson;
+    LessonRunSettings settings;
+    Selection selection;
+    ViewState view;
+    QuizState quiz;
+    PermutationState permutation;
+};
+
+/// Presenter mode (F5, presenter_actions.h): a clean stage stepping through the built-in lessons.
+struct PresenterState {
+    bool active = false;
+    int lesson = -1;              ///< index into builtin_scenarios() on stage; -1 = the sentence F5 found
+    int step = 0;                 ///< the lesson's step (presenter_step_names): predict, reveal, explanation
+    bool reveal_pending = false;  ///< reveal the quiz once update() has built its question
+    StagePointer pointer = StagePointer::kOff;
+    double step_time = 0.0;  ///< ImGui time of the last step: the step indicator fades after it
+    StageSnapshot saved;
 };
 
 struct AppState {
@@ -339,6 +368,7 @@ struct AppState {
     PermutationState permutation;
     ExportDialogState export_dialog;
     SessionState session;  ///< session dialogs and the undo / redo history
+    PresenterState presenter;
 
     /// What changed, as counters that only grow. Actions bump them; whatever update() derives records
     /// the version it was computed from and is recomputed when the two differ (the one way it decides).

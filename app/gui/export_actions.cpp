@@ -52,7 +52,7 @@ std::string title_of(const AttentionExport& e) {
 const char* export_format_label(ExportFormat f) {
     switch (f) {
         case ExportFormat::kPngWindow:
-            return "PNG: the window as shown (1x)";
+            return "PNG: the window or the view, 1x / 2x / 4x";
         case ExportFormat::kPngHeatmap:
             return "PNG: the heatmap alone, any size (no text)";
         case ExportFormat::kSvgHeatmap:
@@ -132,7 +132,10 @@ std::string default_export_path(const AppState& s, ExportFormat f) {
     if (f == ExportFormat::kGifMask) what += "-mask";
     if (f == ExportFormat::kGifFlash) what += "-flash";
     if (f == ExportFormat::kSvgArcs) what += "-arcs";
-    if (f == ExportFormat::kPngWindow) what = "window";
+    if (f == ExportFormat::kPngWindow) {
+        what = s.export_dialog.png_controls ? "window" : "view";
+        if (s.export_dialog.png_scale > 1) what += "@" + std::to_string(s.export_dialog.png_scale) + "x";
+    }
     return "attnviz-" + stem + "-" + what + "." + export_format_extension(f);
 }
 
@@ -170,6 +173,27 @@ Expected<AttentionExport> export_from_state(const AppState& s) {
     return e;
 }
 
+std::string png_scale_unavailable(int fb_width, int fb_height, int scale, int max_side) {
+    if (scale != 1 && scale != 2 && scale != 4)
+        return "the scale must be 1, 2 or 4, not " + std::to_string(scale);
+    const long long w = static_cast<long long>(fb_width) * scale;
+    const long long h = static_cast<long long>(fb_height) * scale;
+    if (w <= max_side && h <= max_side) return {};
+    std::string fits;
+    for (const int k : {2, 1}) {
+        if (k < scale && static_cast<long long>(fb_width) * k <= max_side &&
+            static_cast<long long>(fb_height) * k <= max_side) {
+            fits = "; " + std::to_string(k) + "x fits";
+            break;
+        }
+    }
+    return std::to_string(scale) + "x of this " + std::to_string(fb_width) + " x " +
+           std::to_string(fb_height) + " window is " + std::to_string(w) + " x " + std::to_string(h) +
+           " pixels, more than this graphics driver allows (" + std::to_string(max_side) +
+           " on a side, GL_MAX_RENDERBUFFER_SIZE / GL_MAX_TEXTURE_SIZE)" + fits +
+           ", or make the window smaller, or export the SVG heatmap";
+}
+
 void request_export_dialog(AppState& s) {
     s.requests.open_export = true;
 }
@@ -186,6 +210,9 @@ bool run_export(AppState& s) {
     if (std::string why = export_format_unavailable(s, f); !why.empty()) return done("cannot export: " + why);
     if (f == ExportFormat::kPngWindow) {
         s.requests.screenshot = path;
+        s.requests.screenshot_scale = d.png_scale;
+        s.requests.screenshot_controls = d.png_controls;
+        s.requests.screenshot_wait_frames = 1;  // the dialog closes first: it is not in the picture
         d.message = "saving " + path + " after this frame";
         return true;
     }

@@ -24,6 +24,11 @@ std::string default_export_path(const AppState& s, ExportFormat f);
 /// nothing is computed or the quiz hides the weights.
 Expected<AttentionExport> export_from_state(const AppState& s);
 
+/// Why a window PNG at `scale` times a framebuffer of fb_width x fb_height cannot be rendered offscreen
+/// on a GL whose largest picture side is max_side ("" when it can): names the size, the limit and what
+/// to choose instead.
+std::string png_scale_unavailable(int fb_width, int fb_height, int scale, int max_side);
+
 /// Opens the File > Export dialog on the next frame.
 void request_export_dialog(AppState& s);
 

@@ -6,7 +6,7 @@
 namespace attnviz::gui {
 
 enum class ExportFormat {
-    kPngWindow,       ///< the window as it is on screen (the main loop reads the framebuffer)
+    kPngWindow,       ///< the window (or the main view) at 1x, 2x or 4x (the main loop renders it)
     kPngHeatmap,      ///< the focused head's heatmap drawn on the CPU at a chosen size, no text
     kSvgHeatmap,      ///< the focused head: cells, axis labels, legend
     kSvgArcs,         ///< the token strip with the query's arcs
@@ -23,11 +23,13 @@ enum class ExportFormat {
 
 struct ExportDialogState {
     ExportFormat format = ExportFormat::kSvgHeatmap;
-    std::string path;     ///< empty: a name made from the lesson, head and format
-    int size = 512;       ///< PNG heatmap and GIF: pixels on a side
-    float fps = 8.0f;     ///< GIF frames per second
-    int frames = 24;      ///< GIF temperature frames
-    std::string message;  ///< the last export's result or error
+    std::string path;          ///< empty: a name made from the lesson, head and format
+    int size = 512;            ///< PNG heatmap and GIF: pixels on a side
+    float fps = 8.0f;          ///< GIF frames per second
+    int frames = 24;           ///< GIF temperature frames
+    int png_scale = 1;         ///< window PNG: 1, 2 or 4 times the window's pixels
+    bool png_controls = true;  ///< window PNG: with the menus and controls, or the main view alone
+    std::string message;       ///< the last export's result or error
 };
 
 }  // namespace attnviz::gui

@@ -15,7 +15,8 @@ namespace {
 const char kUsage[] =
     "usage: attnviz [FILE.attnviz] [--sentence TEXT] [--scenario NAME|FILE] [--query TOKEN|INDEX]\n"
     "               [--font-scale F] [--theme dark|light] [--fullscreen]\n"
-    "               [--frames N] [--screenshot PATH.png] [--stats] [--size WxH]\n"
+    "               [--frames N] [--screenshot PATH.png [--scale 1|2|4] [--no-controls]]\n"
+    "               [--stats] [--size WxH] [--present]\n"
     "               [--panel VIEW] [--model DIR|stories260K]\n"
     "\n"
     "Opens the attention explorer on a lesson (default: the scenario \"pod\", query \"it\"),\n"
@@ -34,6 +35,10 @@ cmdline::ArgParser make_parser() {
     p.flag("fullscreen", "start in full screen (F11 toggles)");
     p.option("frames", "N", "render N frames, then exit 0");
     p.option("screenshot", "PATH.png", "write the last frame to a PNG file");
+    p.option("scale", "1|2|4",
+             "--screenshot at 2 or 4 times the window's pixels, rendered offscreen with sharp text");
+    p.flag("no-controls", "--screenshot of the main view alone, without menus, controls and sentence bar");
+    p.flag("present", "start in presenter mode (F5 toggles; PageDown / PageUp step; Esc leaves)");
     p.flag("stats", "print frames=N frame_ms_median=X frame_ms_p95=Y compute_ms_median=Z at exit");
     p.flag("recompute-every-frame", "benchmark: recompute every frame, as while dragging a slider");
     p.option("size", "WxH", "window size in pixels (default 1280x800)");
@@ -100,6 +105,15 @@ Expected<GuiOptions> parse_gui_options(int argc, char** argv) {
         o.frames = static_cast<int>(*n);
     }
     if (auto v = p.get("screenshot")) o.screenshot = *v;
+    if (auto v = p.get("scale")) {
+        if (*v != "1" && *v != "2" && *v != "4")
+            return Error{p.error("scale", "'" + *v + "' is not 1, 2 or 4")};
+        o.screenshot_scale = std::stoi(*v);
+    }
+    o.screenshot_controls = !p.has("no-controls");
+    if ((o.screenshot_scale != 1 || !o.screenshot_controls) && o.screenshot.empty())
+        return Error{"attnviz: --scale and --no-controls apply to --screenshot PATH.png; give one"};
+    o.present = p.has("present");
     if (auto v = p.get("panel")) o.panel = *v;
     if (auto v = p.get("model")) {
         if (v->empty()) return Error{p.error("model", "is empty; give a model folder or stories260K")};

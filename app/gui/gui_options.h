@@ -17,8 +17,11 @@ struct GuiOptions {
     std::string theme = "dark";
     bool has_theme = false;  ///< --theme was given (else the remembered theme is used)
     bool fullscreen = false;
-    int frames = 0;          ///< 0 = run until closed
-    std::string screenshot;  ///< PNG path written after the last frame
+    int frames = 0;                   ///< 0 = run until closed
+    std::string screenshot;           ///< PNG path written after the last frame
+    int screenshot_scale = 1;         ///< --scale: 1, 2 or 4 times the window's pixels
+    bool screenshot_controls = true;  ///< false (--no-controls): the main view alone
+    bool present = false;             ///< --present: start in presenter mode
     bool stats = false;
     bool recompute_every_frame = false;  ///< benchmark: recompute as if a slider moved every frame
     std::string panel;                   ///< --panel NAME: the view to open ("" = attention)

@@ -21,5 +21,12 @@ constexpr int kKeyKpAdd = 334;       // GLFW_KEY_KP_ADD
 constexpr int kKeyKpSubtract = 333;  // GLFW_KEY_KP_SUBTRACT
 constexpr int kKeyF1 = 290;          // GLFW_KEY_F1
 constexpr int kKeyF11 = 300;         // GLFW_KEY_F11
+constexpr int kKeyF5 = 294;          // GLFW_KEY_F5
+constexpr int kKeyEscape = 256;      // GLFW_KEY_ESCAPE
+constexpr int kKeySpace = 32;        // GLFW_KEY_SPACE
+constexpr int kKeyRight = 262;       // GLFW_KEY_RIGHT
+constexpr int kKeyLeft = 263;        // GLFW_KEY_LEFT
+constexpr int kKeyPageUp = 266;      // GLFW_KEY_PAGE_UP
+constexpr int kKeyPageDown = 267;    // GLFW_KEY_PAGE_DOWN
 
 }  // namespace attnviz::gui

@@ -2,11 +2,14 @@
 // (in the order of imgui v1.86's example_glfw_opengl3): events, new frame, update, draw, render.
 #include "app/gui/app.h"
 #include "app/gui/app_actions.h"
+#include "app/gui/export_actions.h"
 #include "app/gui/gfx/heatmap_renderer.h"
+#include "app/gui/gfx/offscreen.h"
 #include "app/gui/gfx/platform_glfw.h"
 #include "app/gui/gfx/screenshot.h"
 #include "app/gui/gfx/view_textures.h"
 #include "app/gui/gui_options.h"
+#include "app/gui/presenter_actions.h"
 #include "app/gui/session.h"
 #include "app/gui/startup.h"
 #include "app/gui/style/fonts.h"
@@ -16,6 +19,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <vector>
@@ -58,6 +62,66 @@ struct AppearanceTracker {
         content_scale = cs;
     }
 };
+
+/// A PNG of the interface: the window's own pixels at 1x with the controls; else the interface drawn
+/// again offscreen at `scale` times the window's pixels and cropped to the main view without controls.
+/// For sharp text the font atlas is rasterized at the scale for those frames (ImGui's FontGlobalScale
+/// keeps the layout in window units), so glyphs are drawn at their size, not magnified.
+attnviz::Status write_interface_png(AppState& s, Platform& platform, HeatmapRenderer& renderer,
+                                    FontLibrary& fonts, AppearanceTracker& appearance,
+                                    const std::string& path, int scale, bool controls) {
+    const int fw = platform.framebuffer_width();
+    const int fh = platform.framebuffer_height();
+    if (scale == 1 && controls) return write_png(path, read_framebuffer_rgba(fw, fh), fw, fh);
+    const int max_side = max_offscreen_size();
+    if (std::string why = png_scale_unavailable(fw, fh, scale, max_side); !why.empty())
+        return "cannot write " + path + ": " + why;
+    ImGuiIO& io = ImGui::GetIO();
+    const auto k = static_cast<float>(scale);
+    if (scale > 1) {
+        fonts.build(*io.Fonts, kBaseFontPixels * s.view.font_scale * platform.content_scale() * k,
+                    text_in_use(s), 1);
+        if (io.Fonts->TexHeight > max_side || io.Fonts->TexWidth > max_side) {
+            appearance.font_scale = -1.0f;  // the next frame rebuilds the window's own atlas
+            return "cannot write " + path + ": the text at " + std::to_string(scale) +
+                   "x needs a font texture larger than this graphics driver allows; choose 2x";
+        }
+        platform.reload_font_texture();
+        io.FontGlobalScale = 1.0f / k;
+    }
+    const ImVec4 bg = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
+    attnviz::Expected<RgbaPicture> pic = attnviz::Error{"not rendered"};
+    // Two frames: views size their heatmap textures from the last frame's layout, so the first lays
+    // out at the new scale and the second is the picture. No pointer: no hover highlight in it.
+    for (int pass = 0; pass < 2; ++pass) {
+        platform.new_frame(true, k);
+        prepare_view_textures(s, renderer);
+        draw(s);
+        ImGui::Render();
+        if (pass == 1) pic = render_offscreen(ImGui::GetDrawData(), bg.x, bg.y, bg.z);
+    }
+    io.FontGlobalScale = 1.0f;
+    if (scale > 1) appearance.font_scale = -1.0f;  // the next frame rebuilds the window's own atlas
+    if (!pic) return "cannot write " + path + ": " + pic.error();
+    if (controls) return write_png(path, pic->rgba, pic->width, pic->height);
+    // The main view's rectangle in the picture's pixels.
+    const float px = static_cast<float>(pic->width) / io.DisplaySize.x;
+    const float py = static_cast<float>(pic->height) / io.DisplaySize.y;
+    const Rect& r = s.layout.main_area;
+    const int x0 = std::clamp(static_cast<int>(std::lround(r.min.x * px)), 0, pic->width - 1);
+    const int y0 = std::clamp(static_cast<int>(std::lround(r.min.y * py)), 0, pic->height - 1);
+    const int x1 = std::clamp(static_cast<int>(std::lround(r.max.x * px)), x0 + 1, pic->width);
+    const int y1 = std::clamp(static_cast<int>(std::lround(r.max.y * py)), y0 + 1, pic->height);
+    std::vector<std::uint8_t> crop(static_cast<std::size_t>(x1 - x0) * static_cast<std::size_t>(y1 - y0) * 4);
+    for (int y = y0; y < y1; ++y) {
+        std::copy_n(&pic->rgba[(static_cast<std::size_t>(y) * static_cast<std::size_t>(pic->width) +
+                                static_cast<std::size_t>(x0)) *
+                               4],
+                    static_cast<std::size_t>(x1 - x0) * 4,
+                    &crop[static_cast<std::size_t>(y - y0) * static_cast<std::size_t>(x1 - x0) * 4]);
+    }
+    return write_png(path, crop, x1 - x0, y1 - y0);
+}
 
 }  // namespace
 
@@ -114,6 +178,7 @@ int main(int argc, char** argv) {
     FontLibrary fonts;
     AppearanceTracker appearance;
 
+    if (options.present) enter_presenter(state, 0.0);
     std::vector<double> frame_ms;
     std::vector<double> compute_ms;
     int frame = 0;
@@ -150,9 +215,11 @@ int main(int argc, char** argv) {
             std::error_code ec;
             const std::filesystem::path folder = std::filesystem::path(path).parent_path();
             if (!folder.empty()) std::filesystem::create_directories(folder, ec);
-            const int w = platform.framebuffer_width();
-            const int h = platform.framebuffer_height();
-            const attnviz::Status s = write_png(path, read_framebuffer_rgba(w, h), w, h);
+            const attnviz::Status s =
+                write_interface_png(state, platform, renderer, fonts, appearance, path,
+                                    state.requests.screenshot_scale, state.requests.screenshot_controls);
+            state.requests.screenshot_scale = 1;
+            state.requests.screenshot_controls = true;
             set_status(state, s.empty() ? "saved " + path : s);
         }
         // Saved once a person changes them (not for what the command line set).
@@ -160,7 +227,9 @@ int main(int argc, char** argv) {
                              state.view.font_scale != appearance_at_start.font_scale;
         // The recently opened models too, whenever the list changes.
         bool write = remember && store_recent_models(state, settings);
-        if (remember && appearance_changed) write = store_appearance(state, settings) || write;
+        // The stage's large text is not the person's text size: remembered once the stage is left.
+        if (remember && appearance_changed && !state.presenter.active)
+            write = store_appearance(state, settings) || write;
         if (write) {
             if (attnviz::Status s = settings.save(settings_path); !s.empty())
                 set_status(state, "settings (text size, theme, recent models) not remembered: " + s);
@@ -181,9 +250,9 @@ int main(int argc, char** argv) {
         ++frame;
         const bool last = timed_run && frame >= options.frames;
         if (last && !options.screenshot.empty()) {
-            const int w = platform.framebuffer_width();
-            const int h = platform.framebuffer_height();
-            if (attnviz::Status s = write_png(options.screenshot, read_framebuffer_rgba(w, h), w, h);
+            if (attnviz::Status s =
+                    write_interface_png(state, platform, renderer, fonts, appearance, options.screenshot,
+                                        options.screenshot_scale, options.screenshot_controls);
                 !s.empty()) {
                 std::fprintf(stderr, "attnviz: %s\n", s.c_str());
                 renderer.shutdown();
@@ -196,6 +265,7 @@ int main(int argc, char** argv) {
             std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
         if (last) break;
     }
+    leave_presenter(state);  // the session keeps what the stage had covered, not the stage
     if (attnviz::Status s = save_last_session(state); !s.empty())
         std::fprintf(stderr, "attnviz: %s\n", s.c_str());
     renderer.shutdown();

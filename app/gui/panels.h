@@ -12,13 +12,15 @@ float draw_menu_bar(AppState& s);
 float draw_sentence_bar(AppState& s, ImVec2 pos, float width);
 /// Left column: temperature, masks, heads, and the query row's readout.
 void draw_controls_panel(AppState& s, ImVec2 pos, ImVec2 size);
-/// The tabbed main area.
+/// The tabbed main area (presenter mode: the current view alone, no tabs).
 void draw_main_view(AppState& s, ImVec2 pos, ImVec2 size);
 /// Whether every view's tab fits with its whole label on one row this wide.
 bool view_tabs_fit(float width);
 /// The view selector (a combo of the views) at most max_width wide, for when the tabs do not fit;
 /// records s.layout.view_selector. Returns false, drawing nothing, when even that does not fit.
 bool draw_view_selector(AppState& s, float max_width);
+/// Presenter mode's stage over the whole window: the view, a caption, the step indicator, the pointer.
+void draw_stage(AppState& s);
 
 /// The "Attention" view: token strip over the heatmap and the heads grid.
 void draw_attention_view(AppState& s);

@@ -50,9 +50,21 @@ void draw_export_dialog(AppState& s) {
     if (d.format == ExportFormat::kGifMask)
         ImGui::TextDisabled("two frames, mask on and off, one second each");
     if (d.format == ExportFormat::kPngWindow) {
+        ImGui::AlignTextToFramePadding();
+        ImGui::TextUnformatted("Scale");
+        for (const int k : {1, 2, 4}) {
+            ImGui::SameLine();
+            const std::string label = std::to_string(k) + "x";
+            if (ImGui::RadioButton(label.c_str(), d.png_scale == k)) d.png_scale = k;
+        }
+        ImGui::SameLine();
+        ImGui::Checkbox("with controls", &d.png_controls);
         ImGui::TextWrapped(
-            "The window at its own resolution, as on screen (also Ctrl+S). 2x and 4x offscreen "
-            "renders are not built yet: for sharp slides export the SVG heatmap or arcs.");
+            "%s", d.png_scale > 1
+                      ? "Drawn again offscreen at that many times the window's pixels, text rasterized at "
+                        "that size: sharp on a slide."
+                      : "The window's own pixels, as on screen (Ctrl+S saves the window too).");
+        if (!d.png_controls) ImGui::TextDisabled("without controls: the main view alone");
     }
     if (d.format == ExportFormat::kSvgHeatmap || d.format == ExportFormat::kPngHeatmap || gif) {
         ImGui::TextDisabled("colours: the heatmap's colormap and colour scale");

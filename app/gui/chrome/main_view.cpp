@@ -85,6 +85,15 @@ void draw_main_view(AppState& s, ImVec2 pos, ImVec2 size) {
     s.layout.main_area = Rect{pos, ImVec2(pos.x + size.x, pos.y + size.y)};
     s.layout.view_tabs.clear();
     if (s.requests.view) set_main_view(s, *s.requests.view);
+    if (s.presenter.active) {
+        // The stage: the view alone, no tabs or selector.
+        s.requests.view.reset();
+        for (const ViewInfo& v : views()) {
+            if (v.id == s.view.main_view) draw_view_body(s, v);
+        }
+        ImGui::End();
+        return;
+    }
     // Drawn already in the menu bar or atop the controls column (draw()).
     const bool in_menu = s.layout.view_selector.max.x > s.layout.view_selector.min.x;
     if (in_menu || !view_tabs_fit(ImGui::GetContentRegionAvail().x)) {

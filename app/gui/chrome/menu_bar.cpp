@@ -3,6 +3,7 @@
 #include "app/gui/export_actions.h"
 #include "app/gui/model_actions.h"
 #include "app/gui/panels.h"
+#include "app/gui/presenter_actions.h"
 #include "app/gui/session.h"
 #include "app/gui/views/views.h"
 
@@ -50,6 +51,7 @@ float draw_menu_bar(AppState& s) {
             if (ImGui::MenuItem("Reset text size", "Ctrl 0")) set_font_scale(s, 1.0f);
             ImGui::Separator();
             if (ImGui::MenuItem("Full screen", "F11", s.view.fullscreen)) toggle_fullscreen(s);
+            if (ImGui::MenuItem("Presenter mode", "F5")) enter_presenter(s, ImGui::GetTime());
             ImGui::EndMenu();
         }
         if (ImGui::BeginMenu("Help")) {

@@ -26,6 +26,9 @@ static_assert(kKeyZ == GLFW_KEY_Z);
 static_assert(kKey0 == GLFW_KEY_0 && kKeyEqual == GLFW_KEY_EQUAL && kKeyMinus == GLFW_KEY_MINUS);
 static_assert(kKeyKpAdd == GLFW_KEY_KP_ADD && kKeyKpSubtract == GLFW_KEY_KP_SUBTRACT);
 static_assert(kKeyF1 == GLFW_KEY_F1 && kKeyF11 == GLFW_KEY_F11);
+static_assert(kKeyF5 == GLFW_KEY_F5 && kKeyEscape == GLFW_KEY_ESCAPE && kKeySpace == GLFW_KEY_SPACE);
+static_assert(kKeyRight == GLFW_KEY_RIGHT && kKeyLeft == GLFW_KEY_LEFT);
+static_assert(kKeyPageUp == GLFW_KEY_PAGE_UP && kKeyPageDown == GLFW_KEY_PAGE_DOWN);
 
 namespace {
 
@@ -153,10 +156,13 @@ bool Platform::minimized() const {
            framebuffer_height() < 1;
 }
 
-void Platform::new_frame(bool ignore_pointer) {
+void Platform::new_frame(bool ignore_pointer, float framebuffer_scale) {
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
-    if (ignore_pointer) ImGui::GetIO().MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
+    ImGuiIO& io = ImGui::GetIO();
+    if (ignore_pointer) io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
+    io.DisplayFramebufferScale.x *= framebuffer_scale;
+    io.DisplayFramebufferScale.y *= framebuffer_scale;
     ImGui::NewFrame();
 }
 

@@ -40,7 +40,8 @@ class Platform {
 
     /// Starts an ImGui frame. With ignore_pointer the mouse reads as absent (unattended timed runs,
     /// where a virtual display's parked pointer would otherwise hover something).
-    void new_frame(bool ignore_pointer = false);
+    /// framebuffer_scale multiplies the window's own pixel scale (an offscreen render at 2x or 4x).
+    void new_frame(bool ignore_pointer = false, float framebuffer_scale = 1.0f);
     /// Renders ImGui's draw data over a cleared background.
     void render(float clear_r, float clear_g, float clear_b);
     void swap();

@@ -94,7 +94,7 @@ ImFont* display_font() {
 }
 
 std::vector<std::string> FontLibrary::build(ImFontAtlas& atlas, float pixel_size,
-                                            const std::string& text_in_use) {
+                                            const std::string& text_in_use, int oversample_h) {
     std::vector<std::string> warnings;
     atlas.Clear();
     if (m_main_bytes.empty()) {
@@ -142,7 +142,7 @@ std::vector<std::string> FontLibrary::build(ImFontAtlas& atlas, float pixel_size
         if (!m_main_bytes.empty()) {
             ImFontConfig cfg;
             cfg.FontDataOwnedByAtlas = false;
-            cfg.OversampleH = 2;
+            cfg.OversampleH = oversample_h;
             atlas.AddFontFromMemoryTTF(m_main_bytes.data(), static_cast<int>(m_main_bytes.size()), size, &cfg,
                                        kMainRanges);
         } else {

@@ -41,7 +41,9 @@ class FontLibrary {
     /// kDisplayFontRatio times that (atlas font 1), each with CJK glyphs for the CJK characters of
     /// text_in_use. Returns warnings for a person (missing or corrupt font files, scripts without glyphs),
     /// each once: a missing font file falls back to ImGui's built-in font.
-    std::vector<std::string> build(ImFontAtlas& atlas, float pixel_size, const std::string& text_in_use);
+    /// oversample_h: glyphs rasterized that many times wider (2 sharpens small text; large needs 1).
+    std::vector<std::string> build(ImFontAtlas& atlas, float pixel_size, const std::string& text_in_use,
+                                   int oversample_h = 2);
 
     /// True when text_in_use holds CJK characters the current atlas lacks and a CJK font could add.
     bool needs_rebuild(const std::string& text_in_use) const;

@@ -198,8 +198,10 @@ void draw_quiz_view(AppState& s) {
         }
     }
     const float fs = ImGui::GetFontSize();
-    draw_kind_buttons(s);
-    ImGui::Separator();
+    if (!s.presenter.active) {  // on the stage PageDown steps; the kinds are the teacher's desk work
+        draw_kind_buttons(s);
+        ImGui::Separator();
+    }
     if (q.needs_question()) {
         ImGui::TextDisabled(
             "%s", s.derived.status.empty() ? "Preparing the question\xE2\x80\xA6" : s.derived.status.c_str());
