@@ -2,6 +2,7 @@
 #include "app/gui/app.h"
 
 #include "app/gui/app_actions.h"
+#include "app/gui/compare_actions.h"
 #include "app/gui/compute/lab_compute.h"
 #include "app/gui/compute/model_compute.h"
 #include "app/gui/compute/model_run.h"
@@ -285,6 +286,7 @@ void update(AppState& s) {
     update_lab(s);
     compute_kv_cache(s);
     build_quiz_question(s);
+    update_compare(s);
 }
 
 // [SECTION] layout and panels
@@ -336,6 +338,7 @@ void handle_shortcuts(AppState& s) {
             set_causal(s, !(model_open(s) ? s.model.interventions.causal : s.settings.causal));
         if ((c == 'g' || c == 'G') && model_open(s)) generate_token(s);
         if (c == 'h' || c == 'H') next_head(s);
+        if (c == 'p' || c == 'P') pin_compare(s);
         if (c == 't') step_temperature(s, 1.5);
         if (c == 'T') step_temperature(s, 1.0 / 1.5);
     }

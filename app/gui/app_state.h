@@ -3,6 +3,7 @@
 #pragma once
 
 #include "app/gui/attention_run.h"
+#include "app/gui/compare_state.h"
 #include "app/gui/compute/heatmap_cells.h"
 #include "app/gui/compute/quiz.h"
 #include "app/gui/export_state.h"
@@ -44,7 +45,8 @@ enum class MainView {
     kFlash,
     kCross,
     kQuiz,
-    kModel
+    kModel,
+    kCompare
 };
 
 /// Who is selected: one selection shared by every view.
@@ -209,7 +211,8 @@ struct Derived {
     std::uint64_t cells_run_version = 0;  ///< the run_version head_cells were built from
     std::uint64_t colour_version = 0;     ///< the AppState::colour_version head_cells were built with
     LabDerived lab;
-    ModelDerived model;  ///< the open real model's last run (empty while the lesson model is the source)
+    ModelDerived model;      ///< the open real model's last run (empty while the lesson model is the source)
+    CompareDerived compare;  ///< A against B while the Compare view is shown (compare_actions.h)
 };
 
 struct Rect {
@@ -229,6 +232,8 @@ struct FrameLayout {
     Rect main_area;               ///< the main view's window (tabs or selector and the view)
     std::vector<Rect> view_tabs;  ///< [views()] each tab, when tabs are drawn (empty: the selector)
     Rect view_selector;           ///< the view selector, when the tabs do not fit
+    Rect pin_button;              ///< Compare's "Pin as A" at the tab bar's end (or after the selector)
+    Rect compare_diff;            ///< the Compare view's B - A cells
     Rect temperature_slider;
     Rect temperature_field;  ///< the typed-T field
     Rect causal_checkbox;
@@ -341,6 +346,7 @@ struct AppState {
     KvCalculatorState kv_calc;
     KvFieldEdits kv_field_edits;
     QuizState quiz;
+    CompareState compare;  ///< the pinned A of Compare (A/B)
 
     Derived derived;
     FrameLayout layout;

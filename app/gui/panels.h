@@ -39,6 +39,10 @@ void draw_kv_cache_view(AppState& s);
 /// The "Quiz" view: a scenario's question with the weights hidden until Reveal.
 void draw_quiz_view(AppState& s);
 
+/// The "Compare" view: the pinned state A, the state now B and B - A side by side, the largest changes,
+/// and what changed in the settings (compare_actions.h). Without a pin: how to make one.
+void draw_compare_view(AppState& s);
+
 /// Token chips with attention arcs from the query to every key it can see (inside the current window).
 void draw_token_strip(AppState& s, ImVec2 size);
 /// The focused head's weight matrix as a colormapped texture, with axes, hover values and a legend.
