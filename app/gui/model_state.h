@@ -34,6 +34,14 @@ struct ModelBrowserState {
     bool scanned = false;           ///< listing and cache are for `path` (false: rescan next frame)
 };
 
+/// What a session names for a model that is still loading: applied when the load finishes.
+struct PendingModelRestore {
+    model::Interventions interventions;
+    InterventionScope temperature_scope = InterventionScope::kAllLayers;
+    int layer = 0;
+    int focus_head = 0;
+};
+
 /// What a person set for the open model. Everything here survives a failed load of another model.
 struct ModelState {
     /// The open model; null while the lesson model is the source.
@@ -51,6 +59,7 @@ struct ModelState {
     int hover_layer = -1;        ///< thumbnail under the mouse this frame: previewed in the model view
     int hover_head = -1;
 
+    std::optional<PendingModelRestore> pending_restore;  ///< a session's settings for the model loading
     std::string loading;     ///< the source being loaded, empty when no load is running
     std::string load_error;  ///< why the last load failed (the open model stayed), empty otherwise
     model::RecentModels recent;

@@ -45,6 +45,8 @@ struct SessionData {
     std::string key_sentence;
     std::optional<std::string> lesson;
     std::optional<std::string> model;  ///< a real model's folder or the built-in model's name
+    std::optional<model::Interventions> interventions;  ///< the real model's, when the session has them
+    InterventionScope temperature_scope = InterventionScope::kAllLayers;
     std::optional<HandModel> hand_model;
     LessonRunSettings settings;
     int query = -1;
@@ -151,6 +153,123 @@ class Reader {
     std::string m_error;
 };
 
+JsonValue temperature_json(double t) {
+    return std::isinf(t) ? JsonValue::string("inf") : JsonValue::number(t);
+}
+
+/// A temperature as temperature_json writes it: a number >= 0 or "inf"; false when it is neither.
+bool read_temperature(const JsonValue& v, double& out) {
+    if (v.is_string() && v.as_string() == "inf") {
+        out = std::numeric_limits<double>::infinity();
+        return true;
+    }
+    if (v.is_number() && validate_temperature(v.as_number()).empty()) {
+        out = v.as_number();
+        return true;
+    }
+    return false;
+}
+
+const char* scope_name(InterventionScope scope) {
+    switch (scope) {
+        case InterventionScope::kThisLayer:
+            return "layer";
+        case InterventionScope::kThisHead:
+            return "head";
+        case InterventionScope::kAllLayers:
+            break;
+    }
+    return "all";
+}
+
+JsonValue interventions_json(const model::Interventions& iv, InterventionScope scope) {
+    JsonValue o = JsonValue::object();
+    o.set("temperature", temperature_json(iv.temperature));
+    JsonValue list = JsonValue::array();
+    for (const model::HeadTemperature& t : iv.temperatures) {
+        JsonValue e = JsonValue::object();
+        e.set("layer", JsonValue::integer(t.layer));
+        e.set("head", JsonValue::integer(t.head));
+        e.set("temperature", temperature_json(t.temperature));
+        list.push(std::move(e));
+    }
+    o.set("temperatures", std::move(list));
+    o.set("temperature_scope", JsonValue::string(scope_name(scope)));
+    o.set("causal", JsonValue::boolean(iv.causal));
+    o.set("window", JsonValue::integer(iv.window));
+    JsonValue off = JsonValue::array();
+    for (const model::HeadRef& h : iv.ablated) {
+        JsonValue e = JsonValue::array();
+        e.push(JsonValue::integer(h.layer));
+        e.push(JsonValue::integer(h.head));
+        off.push(std::move(e));
+    }
+    o.set("heads_off", std::move(off));
+    return o;
+}
+
+/// "interventions": checked for types and ranges here; against the model's layers and heads once it is
+/// open (validate_interventions).
+void read_interventions(Reader& r, const JsonValue& o, SessionData& d) {
+    model::Interventions iv;
+    if (const JsonValue* t = o.find("temperature"); t != nullptr && !read_temperature(*t, iv.temperature))
+        r.fail(*t, "interventions.temperature", "expected a number >= 0 or \"inf\"");
+    if (const JsonValue* list = o.find("temperatures")) {
+        if (!list->is_array()) {
+            r.fail(*list, "interventions.temperatures", "expected an array of {layer, head, temperature}");
+        } else {
+            for (std::size_t i = 0; i < list->items().size() && r.ok(); ++i) {
+                const JsonValue& e = list->items()[i];
+                const std::string path = "interventions.temperatures[" + std::to_string(i) + "]";
+                if (!e.is_object()) {
+                    r.fail(e, path, "expected {layer, head, temperature}");
+                    break;
+                }
+                model::HeadTemperature ht;
+                r.integer(e, "layer", path + ".layer", -1, 1 << 20, ht.layer);
+                r.integer(e, "head", path + ".head", -1, 1 << 20, ht.head);
+                const JsonValue* t = e.find("temperature");
+                if (t == nullptr || !read_temperature(*t, ht.temperature))
+                    r.fail(t != nullptr ? *t : e, path + ".temperature", "expected a number >= 0 or \"inf\"");
+                iv.temperatures.push_back(ht);
+            }
+        }
+    }
+    if (const JsonValue* sc = o.find("temperature_scope")) {
+        const std::string name = sc->is_string() ? sc->as_string() : std::string();
+        if (name == "all" || name == "layer" || name == "head") {
+            d.temperature_scope = name == "layer"  ? InterventionScope::kThisLayer
+                                  : name == "head" ? InterventionScope::kThisHead
+                                                   : InterventionScope::kAllLayers;
+        } else {
+            r.fail(*sc, "interventions.temperature_scope", "expected \"all\", \"layer\" or \"head\"");
+        }
+    }
+    r.flag(o, "causal", "interventions.causal", iv.causal);
+    r.integer(o, "window", "interventions.window", -1, 1 << 30, iv.window);
+    if (const JsonValue* off = o.find("heads_off")) {
+        if (!off->is_array()) {
+            r.fail(*off, "interventions.heads_off", "expected an array of [layer, head] pairs");
+        } else {
+            for (std::size_t i = 0; i < off->items().size() && r.ok(); ++i) {
+                const JsonValue& e = off->items()[i];
+                const bool pair = e.is_array() && e.items().size() == 2 && e.items()[0].is_int() &&
+                                  e.items()[1].is_int() && e.items()[0].as_int() >= 0 &&
+                                  e.items()[0].as_int() <= (1 << 20) && e.items()[1].as_int() >= 0 &&
+                                  e.items()[1].as_int() <= (1 << 20);
+                if (!pair) {
+                    r.fail(e, "interventions.heads_off[" + std::to_string(i) + "]",
+                           "expected [layer, head], two whole numbers >= 0");
+                    break;
+                }
+                iv.ablated.push_back(model::HeadRef{static_cast<int>(e.items()[0].as_int()),
+                                                    static_cast<int>(e.items()[1].as_int())});
+            }
+        }
+    }
+    d.interventions = std::move(iv);
+}
+
 void read_settings(Reader& r, const JsonValue& o, SessionData& d, std::vector<std::string>& warnings) {
     const int max_heads = LessonModel::instance().max_heads();
     r.integer(o, "heads", "settings.heads", 1, max_heads, d.settings.n_heads);
@@ -241,6 +360,14 @@ Expected<SessionData> read_session(const std::string& text, const std::string& n
         }
     }
     if (const JsonValue* o = r.object(root, "settings")) read_settings(r, *o, d, warnings);
+    if (const JsonValue* iv = root.find("interventions"); iv != nullptr && !iv->is_null()) {
+        if (!iv->is_object()) {
+            r.fail(*iv, "interventions",
+                   std::string("expected an object or null, found ") + json_type_name(*iv));
+        } else {
+            read_interventions(r, *iv, d);
+        }
+    }
     if (const JsonValue* o = r.object(root, "selection")) {
         r.integer(*o, "query", "selection.query", -1, 1 << 20, d.query);
         r.integer(*o, "layer", "selection.layer", 0, 1 << 20, d.layer);
@@ -292,7 +419,7 @@ Expected<SessionData> read_session(const std::string& text, const std::string& n
     for (const JsonValue::Member& m : root.members()) {
         static const char* const kKnown[] = {"format", "version",    "sentence", "key_sentence",
                                              "lesson", "hand_model", "settings", "selection",
-                                             "colors", "view",       "model"};
+                                             "colors", "view",       "model",    "interventions"};
         bool known = false;
         for (const char* k : kKnown) known = known || m.first == k;
         if (!known) warnings.push_back(m.first + " is not part of a session this attnviz knows; ignored");
@@ -312,6 +439,9 @@ JsonValue session_to_json(const AppState& s, bool with_view) {
     root.set("key_sentence", JsonValue::string(s.key_sentence));
     root.set("lesson", s.lesson && !s.lesson->name.empty() ? JsonValue::string(s.lesson->name) : JsonValue());
     root.set("model", s.model.open ? JsonValue::string(s.model.open->source) : JsonValue());
+    root.set("interventions", s.model.open
+                                  ? interventions_json(s.model.interventions, s.model.temperature_scope)
+                                  : JsonValue());
     if (s.hand_model) {
         JsonValue h = JsonValue::object();
         h.set("x", matrix_json(s.hand_model->x));
@@ -384,10 +514,24 @@ Status apply_session(AppState& s, const std::string& text, const std::string& na
     s.permutation.active = false;
     // A real model loads in the background; one that is gone leaves the lesson and says why.
     const std::string open_source = s.model.open ? s.model.open->source : std::string();
+    s.model.pending_restore.reset();
     if (d.model && *d.model != open_source) {
         open_model(s, *d.model);
+        // Applied once it has loaded (a load starts from the model as trained), with the selection.
+        s.model.pending_restore = PendingModelRestore{d.interventions.value_or(model::Interventions{}),
+                                                      d.temperature_scope, d.layer, d.focus_head};
     } else if (!d.model && s.model.open) {
         close_model(s);
+    } else if (d.model && model_open(s)) {
+        const model::Interventions iv = d.interventions.value_or(model::Interventions{});
+        if (Status st = model::validate_interventions(iv, s.model.open->model->config); !st.empty()) {
+            notes.push_back("interventions: " + st + "; the model runs as trained");
+            s.model.interventions = model::Interventions{};
+        } else {
+            s.model.interventions = iv;
+        }
+        s.model.temperature_scope = d.temperature_scope;
+        s.model.kv_session.reset();
     }
     s.selection.query = d.query;
     s.selection.pending_query.clear();
