@@ -145,7 +145,11 @@ TEST(CompareCompute, ChangedSettingsAndSignedNumbers) {
     EXPECT_EQ(format_delta(-0.32f),
               "\xE2\x88\x92"
               "0.32");
-    EXPECT_EQ(format_delta(-0.001f), "0.00");
+    EXPECT_EQ(format_delta(-0.0012f),
+              "\xE2\x88\x92"
+              "0.0012")
+        << "small, but not shown as no change";
+    EXPECT_EQ(format_delta(0.0f), "0.00");
 }
 
 // [SECTION] the four lessons through the GUI

@@ -227,8 +227,14 @@ std::vector<std::string> changed_settings(const CompareSide& a, const CompareSid
 }
 
 std::string format_delta(float delta) {
-    const std::string magnitude = fixed2(std::fabs(delta));
-    if (magnitude == "0.00") return "0.00";
+    if (delta == 0.0f) return "0.00";
+    std::string magnitude = fixed2(std::fabs(delta));
+    if (magnitude == "0.00") {
+        // A change too small for two decimals is still a change: two significant digits ("0.0012").
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%.2g", static_cast<double>(std::fabs(delta)));
+        magnitude = buf;
+    }
     return (delta < 0.0f ? kMinus : "+") + magnitude;
 }
 

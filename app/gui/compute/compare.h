@@ -87,7 +87,8 @@ std::vector<std::string> changed_settings(const CompareSide& a, const CompareSid
 /// "it \u2192 pod: 0.73 \u2192 0.41 (\u22120.32)": a change as the list shows it (2 decimals, a real minus).
 std::string describe_change(const Comparison& c, const CellChange& change);
 
-/// "+0.32", "\u22120.32", "0.00": a signed difference with 2 decimals.
+/// "+0.32", "\u22120.32", "0.00" (exactly 0): a signed difference with 2 decimals, or 2 significant digits
+/// when 2 decimals would hide it ("+0.0012").
 std::string format_delta(float delta);
 
 }  // namespace attnviz::gui
