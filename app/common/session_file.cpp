@@ -144,6 +144,154 @@ void read_settings(Reader& r, const JsonValue& o, SessionFile& d) {
     }
 }
 
+JsonValue temperature_json(double t) {
+    return std::isinf(t) ? JsonValue::string("inf") : JsonValue::exact_number(t);
+}
+
+/// A temperature as temperature_json writes it: a number >= 0 or "inf"; false when it is neither.
+bool read_temperature(const JsonValue& v, double& out) {
+    if (v.is_string() && v.as_string() == "inf") {
+        out = std::numeric_limits<double>::infinity();
+        return true;
+    }
+    if (v.is_number() && validate_temperature(v.as_number()).empty()) {
+        out = v.as_number();
+        return true;
+    }
+    return false;
+}
+
+const char* scope_name(SessionTemperatureScope scope) {
+    switch (scope) {
+        case SessionTemperatureScope::kThisLayer:
+            return "layer";
+        case SessionTemperatureScope::kThisHead:
+            return "head";
+        case SessionTemperatureScope::kAllLayers:
+            break;
+    }
+    return "all";
+}
+
+JsonValue interventions_json(const SessionInterventions& si) {
+    const model::Interventions& iv = si.values;
+    JsonValue o = JsonValue::object();
+    o.set("temperature", temperature_json(iv.temperature));
+    JsonValue list = JsonValue::array();
+    for (const model::HeadTemperature& t : iv.temperatures) {
+        JsonValue e = JsonValue::object();
+        e.set("layer", JsonValue::integer(t.layer));
+        e.set("head", JsonValue::integer(t.head));
+        e.set("temperature", temperature_json(t.temperature));
+        list.push(std::move(e));
+    }
+    o.set("temperatures", std::move(list));
+    o.set("temperature_scope", JsonValue::string(scope_name(si.temperature_scope)));
+    o.set("causal", JsonValue::boolean(iv.causal));
+    o.set("window", JsonValue::integer(iv.window));
+    JsonValue off = JsonValue::array();
+    for (const model::HeadRef& h : iv.ablated) {
+        JsonValue e = JsonValue::array();
+        e.push(JsonValue::integer(h.layer));
+        e.push(JsonValue::integer(h.head));
+        off.push(std::move(e));
+    }
+    o.set("heads_off", std::move(off));
+    return o;
+}
+
+void read_head_temperatures(Reader& r, const JsonValue& list, model::Interventions& iv) {
+    if (!list.is_array()) {
+        r.fail(list, "interventions.temperatures", "expected an array of {layer, head, temperature}");
+        return;
+    }
+    for (std::size_t i = 0; i < list.items().size() && r.ok(); ++i) {
+        const JsonValue& e = list.items()[i];
+        const std::string path = "interventions.temperatures[" + std::to_string(i) + "]";
+        if (!e.is_object()) {
+            r.fail(e, path, "expected {layer, head, temperature}");
+            return;
+        }
+        model::HeadTemperature ht;
+        r.integer(e, "layer", path + ".layer", -1, 1 << 20, ht.layer);
+        r.integer(e, "head", path + ".head", -1, 1 << 20, ht.head);
+        const JsonValue* t = e.find("temperature");
+        if (t == nullptr || !read_temperature(*t, ht.temperature))
+            r.fail(t != nullptr ? *t : e, path + ".temperature", "expected a number >= 0 or \"inf\"");
+        iv.temperatures.push_back(ht);
+    }
+}
+
+void read_heads_off(Reader& r, const JsonValue& off, model::Interventions& iv) {
+    if (!off.is_array()) {
+        r.fail(off, "interventions.heads_off", "expected an array of [layer, head] pairs");
+        return;
+    }
+    for (std::size_t i = 0; i < off.items().size() && r.ok(); ++i) {
+        const JsonValue& e = off.items()[i];
+        const auto whole = [](const JsonValue& v) {
+            return v.is_int() && v.as_int() >= 0 && v.as_int() <= (1 << 20);
+        };
+        if (!(e.is_array() && e.items().size() == 2 && whole(e.items()[0]) && whole(e.items()[1]))) {
+            r.fail(e, "interventions.heads_off[" + std::to_string(i) + "]",
+                   "expected [layer, head], two whole numbers >= 0");
+            return;
+        }
+        iv.ablated.push_back(
+            model::HeadRef{static_cast<int>(e.items()[0].as_int()), static_cast<int>(e.items()[1].as_int())});
+    }
+}
+
+/// "interventions": types and ranges here; against the model's layers and heads once it is open.
+void read_interventions(Reader& r, const JsonValue& o, SessionFile& d) {
+    SessionInterventions si;
+    model::Interventions& iv = si.values;
+    if (const JsonValue* t = o.find("temperature"); t != nullptr && !read_temperature(*t, iv.temperature))
+        r.fail(*t, "interventions.temperature", "expected a number >= 0 or \"inf\"");
+    if (const JsonValue* list = o.find("temperatures")) read_head_temperatures(r, *list, iv);
+    if (const JsonValue* sc = o.find("temperature_scope")) {
+        const std::string name = sc->is_string() ? sc->as_string() : std::string();
+        if (name == "all" || name == "layer" || name == "head") {
+            si.temperature_scope = name == "layer"  ? SessionTemperatureScope::kThisLayer
+                                   : name == "head" ? SessionTemperatureScope::kThisHead
+                                                    : SessionTemperatureScope::kAllLayers;
+        } else {
+            r.fail(*sc, "interventions.temperature_scope", "expected \"all\", \"layer\" or \"head\"");
+        }
+    }
+    r.flag(o, "causal", "interventions.causal", iv.causal);
+    r.integer(o, "window", "interventions.window", -1, 1 << 30, iv.window);
+    if (const JsonValue* off = o.find("heads_off")) read_heads_off(r, *off, iv);
+    for (const JsonValue::Member& m : o.members()) {
+        if (!known(m.first,
+                   {"temperature", "temperatures", "temperature_scope", "causal", "window", "heads_off"}))
+            d.warnings.push_back("interventions." + m.first +
+                                 " is not an intervention this attnviz knows; ignored");
+    }
+    d.interventions = std::move(si);
+}
+
+bool same_interventions(const std::optional<SessionInterventions>& a,
+                        const std::optional<SessionInterventions>& b) {
+    if (a.has_value() != b.has_value()) return false;
+    if (!a) return true;
+    const model::Interventions& p = a->values;
+    const model::Interventions& q = b->values;
+    if (a->temperature_scope != b->temperature_scope || p.temperature != q.temperature ||
+        p.causal != q.causal || p.window != q.window || p.temperatures.size() != q.temperatures.size() ||
+        p.ablated.size() != q.ablated.size())
+        return false;
+    for (std::size_t i = 0; i < p.temperatures.size(); ++i) {
+        const model::HeadTemperature& x = p.temperatures[i];
+        const model::HeadTemperature& y = q.temperatures[i];
+        if (x.layer != y.layer || x.head != y.head || x.temperature != y.temperature) return false;
+    }
+    for (std::size_t i = 0; i < p.ablated.size(); ++i) {
+        if (p.ablated[i].layer != q.ablated[i].layer || p.ablated[i].head != q.ablated[i].head) return false;
+    }
+    return true;
+}
+
 void read_hand_model(Reader& r, const JsonValue& h, SessionFile& d) {
     HandModel m;
     for (const auto& [key, target] :
@@ -242,8 +390,9 @@ bool operator==(const SessionFile& a, const SessionFile& b) {
                     v.zoom == w.zoom && v.pan_x == w.pan_x && v.pan_y == w.pan_y;
     }
     return a.sentence == b.sentence && a.key_sentence == b.key_sentence && a.lesson == b.lesson &&
-           a.model == b.model && same_hand_model(a.hand_model, b.hand_model) && same_settings &&
-           same_selection && same_colors && same_view && a.reopen_at_start == b.reopen_at_start;
+           a.model == b.model && same_interventions(a.interventions, b.interventions) &&
+           same_hand_model(a.hand_model, b.hand_model) && same_settings && same_selection && same_colors &&
+           same_view && a.reopen_at_start == b.reopen_at_start;
 }
 
 Expected<SessionFile> parse_session_file(const std::string& text, const std::string& name) {
@@ -288,6 +437,14 @@ Expected<SessionFile> parse_session_file(const std::string& text, const std::str
         }
     }
     if (const JsonValue* o = r.object(root, "settings")) read_settings(r, *o, d);
+    if (const JsonValue* iv = root.find("interventions"); iv != nullptr && !iv->is_null()) {
+        if (!iv->is_object()) {
+            r.fail(*iv, "interventions",
+                   std::string("expected an object or null, found ") + json_type_name(*iv));
+        } else {
+            read_interventions(r, *iv, d);
+        }
+    }
     if (const JsonValue* o = r.object(root, "selection")) {
         r.integer(*o, "query", "selection.query", -1, 1 << 20, d.selection.query);
         r.integer(*o, "layer", "selection.layer", 0, 1 << 20, d.selection.layer);
@@ -303,8 +460,9 @@ Expected<SessionFile> parse_session_file(const std::string& text, const std::str
         d.reopen_at_start = reopen;
     }
     for (const JsonValue::Member& m : root.members()) {
-        if (!known(m.first, {"format", "version", "sentence", "key_sentence", "lesson", "hand_model",
-                             "settings", "selection", "colors", "view", "model", "reopen_at_start"}))
+        if (!known(m.first,
+                   {"format", "version", "sentence", "key_sentence", "lesson", "hand_model", "settings",
+                    "selection", "colors", "view", "model", "reopen_at_start", "interventions"}))
             d.warnings.push_back(m.first + " is not part of a session this attnviz knows; ignored");
     }
     if (!r.ok()) return Error{r.error()};
@@ -319,6 +477,7 @@ JsonValue session_file_json(const SessionFile& f) {
     root.set("key_sentence", JsonValue::string(f.key_sentence));
     root.set("lesson", f.lesson ? JsonValue::string(*f.lesson) : JsonValue());
     root.set("model", f.model ? JsonValue::string(*f.model) : JsonValue());
+    root.set("interventions", f.interventions ? interventions_json(*f.interventions) : JsonValue());
     if (f.hand_model) {
         JsonValue h = JsonValue::object();
         h.set("x", matrix_json(f.hand_model->x));

@@ -9,6 +9,7 @@
 #include "core/io/json.h"
 #include "core/lesson/hand_model.h"
 #include "core/lesson/lesson_run.h"
+#include "core/model/forward.h"
 
 #include <optional>
 #include <string>
@@ -43,14 +44,25 @@ struct SessionView {
     float pan_y = 0.0f;       ///< 0..1
 };
 
+/// Where the model panel's temperature slider applies (the GUI's InterventionScope by name).
+enum class SessionTemperatureScope { kAllLayers, kThisLayer, kThisHead };
+
+/// A real model's interventions, checked for types and ranges (against the model's layers and heads
+/// only once it is open: model::validate_interventions).
+struct SessionInterventions {
+    model::Interventions values;
+    SessionTemperatureScope temperature_scope = SessionTemperatureScope::kAllLayers;
+};
+
 /// Everything a session holds, read and checked before any of it is applied. Settings: n_heads, n_kv_heads,
 /// temperature (>= 0 or +inf), causal, window, scale, use_positions (max_tokens is not part of a session).
 struct SessionFile {
     std::string sentence;
-    std::string key_sentence;             ///< cross-attention's key sentence; empty for self-attention
-    std::optional<std::string> lesson;    ///< a built-in lesson's name (the GUI checks that it exists)
-    std::optional<std::string> model;     ///< a real model's folder or the built-in model's name
-    std::optional<HandModel> hand_model;  ///< valid by validate_hand_model when present
+    std::string key_sentence;           ///< cross-attention's key sentence; empty for self-attention
+    std::optional<std::string> lesson;  ///< a built-in lesson's name (the GUI checks that it exists)
+    std::optional<std::string> model;   ///< a real model's folder or the built-in model's name
+    std::optional<SessionInterventions> interventions;  ///< the real model's, when it has them
+    std::optional<HandModel> hand_model;                ///< valid by validate_hand_model when present
     LessonRunSettings settings;
     SessionSelection selection;
     std::optional<SessionColors> colors;  ///< absent: the colours stay as they are

@@ -2,6 +2,7 @@
 #include "app/gui/app.h"
 
 #include "app/gui/app_actions.h"
+#include "app/gui/compare_actions.h"
 #include "app/gui/compute/lab_compute.h"
 #include "app/gui/compute/model_compute.h"
 #include "app/gui/compute/model_run.h"
@@ -356,6 +357,7 @@ void update(AppState& s) {
     compute_kv_cache(s);
     build_quiz_question(s);
     update_presenter(s, ImGui::GetTime());
+    update_compare(s);
 }
 
 // [SECTION] layout and panels
@@ -373,7 +375,9 @@ void draw(AppState& s) {
     const float left_w = std::clamp(fs * 19.0f, 240.0f, vp->Size.x * (fs > 20.0f ? 0.26f : 0.34f));
     // When the views' tabs would be cut, their selector goes into the menu bar.
     s.layout.view_selector = Rect{};
-    s.layout.views_in_menu = !view_tabs_fit(vp->Size.x - left_w - ImGui::GetStyle().WindowPadding.x * 2.0f);
+    s.layout.pin_button = Rect{};
+    s.layout.views_in_menu =
+        !view_tabs_fit(s, vp->Size.x - left_w - ImGui::GetStyle().WindowPadding.x * 2.0f);
     const float menu_h = draw_menu_bar(s);
     // WorkPos/WorkSize already exclude the main menu bar.
     static_cast<void>(menu_h);
@@ -436,6 +440,9 @@ void apply_shortcut(AppState& s, Shortcut action, bool stage) {
             break;
         case Shortcut::kNextHead:
             next_head(s);
+            break;
+        case Shortcut::kPinCompare:
+            pin_compare(s);
             break;
         case Shortcut::kHotter:
             step_temperature(s, 1.5);

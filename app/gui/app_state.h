@@ -3,6 +3,7 @@
 #pragma once
 
 #include "app/gui/attention_run.h"
+#include "app/gui/compare_state.h"
 #include "app/gui/compute/heatmap_cells.h"
 #include "app/gui/compute/quiz.h"
 #include "app/gui/export_state.h"
@@ -44,7 +45,8 @@ enum class MainView {
     kFlash,
     kCross,
     kQuiz,
-    kModel
+    kModel,
+    kCompare
 };
 
 /// Who is selected: one selection shared by every view.
@@ -219,7 +221,8 @@ struct Derived {
     std::uint64_t cells_run_version = 0;  ///< the run_version the cells were built from
     std::uint64_t colour_version = 0;     ///< the AppState::colour_version the cells were built with
     LabDerived lab;
-    ModelDerived model;  ///< the open real model's last run (empty while the lesson model is the source)
+    ModelDerived model;      ///< the open real model's last run (empty while the lesson model is the source)
+    CompareDerived compare;  ///< A against B while the Compare view is shown (compare_actions.h)
 };
 
 struct Rect {
@@ -242,6 +245,8 @@ struct FrameLayout {
     /// Whether the tabs do not fit and the view selector sits in the menu bar (the main area keeps
     /// that row for the picture); decided by draw() before the menu bar.
     bool views_in_menu = false;
+    Rect pin_button;    ///< Compare's "Pin as A" at the tab bar's end (or after the selector)
+    Rect compare_diff;  ///< the Compare view's B - A cells
     Rect temperature_slider;
     Rect temperature_field;  ///< the typed-T field
     Rect causal_checkbox;
@@ -386,6 +391,7 @@ struct AppState {
     KvCalculatorState kv_calc;
     KvFieldEdits kv_field_edits;
     QuizState quiz;
+    CompareState compare;  ///< the pinned A of Compare (A/B)
 
     Derived derived;
     FrameLayout layout;

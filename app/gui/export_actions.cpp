@@ -144,7 +144,9 @@ Expected<AttentionExport> export_from_state(const AppState& s) {
     if (s.quiz.hidden()) return Error{"the quiz hides the weights: reveal the answer first"};
     const AttentionRun& run = *s.derived.run;
     AttentionExport e;
-    e.source = run.kind == SourceKind::kHandExample ? "hand example" : kLessonModelLabel;
+    e.source = run.real_model() && s.model.open       ? model_export_source(s.model.open->source)
+               : run.kind == SourceKind::kHandExample ? "hand example"
+                                                      : kLessonModelLabel;
     e.sentence = s.sentence;
     e.key_sentence = run.cross() ? s.key_sentence : "";
     e.query_labels = run.query_labels;

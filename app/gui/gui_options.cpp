@@ -2,6 +2,7 @@
 #include "app/gui/gui_options.h"
 
 #include "app/common/args.h"
+#include "app/gui/compare_actions.h"
 #include "app/gui/views/views.h"
 
 #include <cmath>
@@ -17,7 +18,7 @@ const char kUsage[] =
     "               [--font-scale F] [--theme dark|light] [--fullscreen]\n"
     "               [--frames N] [--screenshot PATH.png [--scale 1|2|4] [--no-controls]]\n"
     "               [--stats] [--size WxH] [--present]\n"
-    "               [--panel VIEW] [--model DIR|stories260K]\n"
+    "               [--panel VIEW] [--model DIR|stories260K] [--compare LESSON]\n"
     "\n"
     "Opens the attention explorer on a lesson (default: the scenario \"pod\", query \"it\"),\n"
     "or with --model on a trained model (a Hugging Face folder; it never downloads one).\n"
@@ -46,6 +47,8 @@ cmdline::ArgParser make_parser() {
     p.option("model", "DIR",
              "open a model folder (config.json, model.safetensors, tokenizer.json), a Hugging Face cache "
              "folder, or the built-in stories260K");
+    p.option("compare", "LESSON",
+             "open a Compare (A/B) lesson: mask, temperature, head or plural (A pinned, B changed once)");
     p.option("session", "FILE.attnviz",
              "open a saved session (File > Save session); also: attnviz FILE.attnviz");
     return p;
@@ -118,6 +121,12 @@ Expected<GuiOptions> parse_gui_options(int argc, char** argv) {
     if (auto v = p.get("model")) {
         if (v->empty()) return Error{p.error("model", "is empty; give a model folder or stories260K")};
         o.model = *v;
+    }
+    if (auto v = p.get("compare")) {
+        if (compare_demo_from_name(*v) == CompareDemo::kNone)
+            return Error{
+                p.error("compare", "'" + *v + "' is not a Compare lesson: mask, temperature, head, plural")};
+        o.compare = *v;
     }
     o.stats = p.has("stats");
     o.recompute_every_frame = p.has("recompute-every-frame");

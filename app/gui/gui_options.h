@@ -26,6 +26,7 @@ struct GuiOptions {
     bool recompute_every_frame = false;  ///< benchmark: recompute as if a slider moved every frame
     std::string panel;                   ///< --panel NAME: the view to open ("" = attention)
     std::string model;                   ///< --model DIR|stories260K: open a real model ("" = none)
+    std::string compare;                 ///< --compare LESSON: a Compare (A/B) lesson ("" = none)
     int width = 1280;
     int height = 800;
     bool show_help = false;     ///< --help was given: print usage and exit 0

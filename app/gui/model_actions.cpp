@@ -41,6 +41,7 @@ void open_model(AppState& s, const std::string& source) {
         return;
     }
     s.model.load_error.clear();
+    s.model.pending_restore.reset();  // a session's settings were for the model it named
     s.model.loading = source;
     model::LoadRequest request;
     request.source = source;
@@ -54,6 +55,7 @@ void close_model(AppState& s) {
     s.model.generated_ids.clear();
     s.model.kv_session.reset();
     s.model.interventions = model::Interventions{};
+    s.model.pending_restore.reset();
     s.derived.model = ModelDerived{};
     s.selection.layer = 0;
     s.selection.focus_head = 0;

@@ -21,6 +21,7 @@ namespace attnviz::gui {
 enum class ModelAggregate { kHead, kLayerMean, kRollout };
 
 /// Where an attention temperature applies: every head, the focused layer, the focused head.
+/// The same order as SessionTemperatureScope (app/common/session_file.h), which sessions store.
 enum class InterventionScope { kAllLayers, kThisLayer, kThisHead };
 
 /// How Generate picks the next token.
@@ -33,6 +34,14 @@ struct ModelBrowserState {
     model::ModelFolderCheck check;  ///< whether `path` itself looks like a model
     model::HfCacheScan cache;       ///< the Hugging Face cache's models
     bool scanned = false;           ///< listing and cache are for `path` (false: rescan next frame)
+};
+
+/// What a session names for a model that is still loading: applied when the load finishes.
+struct PendingModelRestore {
+    model::Interventions interventions;
+    InterventionScope temperature_scope = InterventionScope::kAllLayers;
+    int layer = 0;
+    int focus_head = 0;
 };
 
 /// What a person set for the open model. Everything here survives a failed load of another model.
@@ -52,6 +61,7 @@ struct ModelState {
     int hover_layer = -1;        ///< thumbnail under the mouse this frame: previewed in the model view
     int hover_head = -1;
 
+    std::optional<PendingModelRestore> pending_restore;  ///< a session's settings for the model loading
     std::string loading;     ///< the source being loaded, empty when no load is running
     std::string load_error;  ///< why the last load failed (the open model stayed), empty otherwise
     model::RecentModels recent;

@@ -15,9 +15,10 @@ void draw_controls_panel(AppState& s, ImVec2 pos, ImVec2 size);
 /// The tabbed main area (presenter mode: the current view alone, no tabs).
 void draw_main_view(AppState& s, ImVec2 pos, ImVec2 size);
 /// Whether every view's tab fits with its whole label on one row this wide.
-bool view_tabs_fit(float width);
+bool view_tabs_fit(const AppState& s, float width);
 /// The view selector (a combo of the views) at most max_width wide, for when the tabs do not fit;
-/// records s.layout.view_selector. Returns false, drawing nothing, when even that does not fit.
+/// records s.layout.view_selector; Compare's pin button follows it where it fits. Returns false, drawing
+/// nothing, when even that does not fit.
 bool draw_view_selector(AppState& s, float max_width);
 /// Presenter mode's stage over the whole window: the view, a caption, the step indicator, the pointer.
 void draw_stage(AppState& s);
@@ -45,6 +46,10 @@ void draw_permutation_view(AppState& s);
 void draw_kv_cache_view(AppState& s);
 /// The "Quiz" view: a scenario's question with the weights hidden until Reveal.
 void draw_quiz_view(AppState& s);
+
+/// The "Compare" view: the pinned state A, the state now B and B - A side by side, the largest changes,
+/// and what changed in the settings (compare_actions.h). Without a pin: how to make one.
+void draw_compare_view(AppState& s);
 
 /// Token chips with attention arcs from the query to every key it can see (inside the current window).
 void draw_token_strip(AppState& s, ImVec2 size);

@@ -24,7 +24,11 @@ SessionFile session_file_of(const AppState& s, bool with_view) {
     f.sentence = s.sentence;
     f.key_sentence = s.key_sentence;
     if (s.lesson && !s.lesson->name.empty()) f.lesson = s.lesson->name;
-    if (s.model.open) f.model = s.model.open->source;
+    if (s.model.open) {
+        f.model = s.model.open->source;
+        f.interventions = SessionInterventions{
+            s.model.interventions, static_cast<SessionTemperatureScope>(s.model.temperature_scope)};
+    }
     f.hand_model = s.hand_model;
     f.settings = s.settings;
     f.selection.query = s.selection.query;
@@ -76,10 +80,25 @@ Status apply_session(AppState& s, const std::string& text, const std::string& na
     s.permutation.active = false;
     // A real model loads in the background; one that is gone leaves the lesson and says why.
     const std::string open_source = s.model.open ? s.model.open->source : std::string();
+    const SessionInterventions iv = d.interventions.value_or(SessionInterventions{});
+    const auto scope = static_cast<InterventionScope>(iv.temperature_scope);
+    s.model.pending_restore.reset();
     if (d.model && *d.model != open_source) {
         open_model(s, *d.model);
+        // Applied once it has loaded (a load starts from the model as trained), with the selection.
+        s.model.pending_restore =
+            PendingModelRestore{iv.values, scope, d.selection.layer, d.selection.focus_head};
     } else if (!d.model && s.model.open) {
         close_model(s);
+    } else if (d.model && model_open(s)) {
+        if (Status st = model::validate_interventions(iv.values, s.model.open->model->config); !st.empty()) {
+            notes.push_back("interventions: " + st + "; the model runs as trained");
+            s.model.interventions = model::Interventions{};
+        } else {
+            s.model.interventions = iv.values;
+        }
+        s.model.temperature_scope = scope;
+        s.model.kv_session.reset();
     }
     s.selection.query = d.selection.query;
     s.selection.pending_query.clear();

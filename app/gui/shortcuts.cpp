@@ -64,6 +64,9 @@ Shortcut char_shortcut(unsigned int c) {
         case 'h':
         case 'H':
             return Shortcut::kNextHead;
+        case 'p':
+        case 'P':
+            return Shortcut::kPinCompare;
         case 't':
             return Shortcut::kHotter;
         case 'T':

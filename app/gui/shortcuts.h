@@ -19,8 +19,9 @@ enum class Shortcut {
     kToggleCausal,
     kGenerate,
     kNextHead,
-    kHotter,  ///< t: T x 1.5
-    kColder,  ///< T: T / 1.5
+    kPinCompare,  ///< P: pin the focused head as Compare's A
+    kHotter,      ///< t: T x 1.5
+    kColder,      ///< T: T / 1.5
 };
 
 /// The key code (GLFW's, which is ASCII for letters, digits and punctuation) of the character a key
@@ -35,7 +36,7 @@ int layout_key(int key, const char* key_name);
 /// What a key press asks for while Ctrl is held; `key` as layout_key gives it.
 Shortcut ctrl_shortcut(int key, bool shift);
 
-/// What a typed character asks for with no text field active and no Ctrl (M, G, H, t, T); the
+/// What a typed character asks for with no text field active and no Ctrl (M, G, H, P, t, T); the
 /// platform's character callback already follows the layout.
 Shortcut char_shortcut(unsigned int c);
 

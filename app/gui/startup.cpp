@@ -2,6 +2,7 @@
 #include "app/gui/startup.h"
 
 #include "app/gui/app_actions.h"
+#include "app/gui/compare_actions.h"
 #include "app/gui/model_actions.h"
 #include "app/gui/session.h"
 #include "app/gui/views/views.h"
@@ -38,6 +39,7 @@ Status configure_from_options(AppState& s, const GuiOptions& o) {
         open_model(s, o.model);  // in the background; the lesson shows until it has loaded
         if (o.panel.empty()) show_view(s, MainView::kModel);
     }
+    if (!o.compare.empty()) start_compare_demo(s, compare_demo_from_name(o.compare));
     if (!o.panel.empty()) {
         const std::optional<MainView> view = find_view(o.panel);
         if (!view) return "attnviz: --panel " + o.panel + " is not a view; views: " + view_names();

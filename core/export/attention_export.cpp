@@ -9,6 +9,10 @@
 
 namespace attnviz {
 
+std::string model_export_source(const std::string& model_path_or_name) {
+    return "model: " + model_path_or_name;
+}
+
 namespace {
 
 constexpr const char* kFormatName = "attnviz-attention";

@@ -21,9 +21,13 @@ struct ExportSettings {
     bool scale = true;  ///< scores multiplied by 1/sqrt(head_dim)
 };
 
+/// The `source` of a real model's export: "model: " and the folder or the built-in model's name, so a
+/// reader tells it from the lesson model's label and finds the model again.
+std::string model_export_source(const std::string& model_path_or_name);
+
 /// One computed attention, ready to be written in any format.
 struct AttentionExport {
-    std::string source;        ///< what computed it: the lesson model's label, "hand example", a model folder
+    std::string source;        ///< what computed it: the lesson model's label, "hand example", "model: DIR"
     std::string sentence;      ///< the text the queries come from
     std::string key_sentence;  ///< cross-attention: the keys' text; empty for self-attention
     std::vector<std::string> query_labels;  ///< [n_q] the query tokens as shown

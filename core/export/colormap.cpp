@@ -95,6 +95,20 @@ const std::array<Rgb8, kColormapSize>& colormap_table(Colormap cmap) {
     return viridis;
 }
 
+Rgb8 diverging_color(float t) {
+    static constexpr std::uint8_t kStops[9][3] = {{33, 102, 172},  {67, 147, 195},  {146, 197, 222},
+                                                  {209, 229, 240}, {247, 247, 247}, {253, 219, 199},
+                                                  {244, 165, 130}, {214, 96, 77},   {178, 24, 43}};
+    const float x = std::isnan(t) ? 4.0f : std::clamp(t, 0.0f, 1.0f) * 8.0f;
+    const int i = std::min(7, static_cast<int>(x));
+    const float f = x - static_cast<float>(i);
+    const auto mix = [&](int c) {
+        return static_cast<std::uint8_t>(std::lround(static_cast<float>(kStops[i][c]) * (1.0f - f) +
+                                                     static_cast<float>(kStops[i + 1][c]) * f));
+    };
+    return Rgb8{mix(0), mix(1), mix(2)};
+}
+
 int colormap_index(float t) {
     if (!(t > 0.0f)) return 0;  // also NaN
     if (t >= 1.0f) return kColormapSize - 1;

@@ -35,4 +35,9 @@ inline Rgb8 colormap_color(Colormap cmap, float t) {
     return colormap_table(cmap)[static_cast<std::size_t>(colormap_index(t))];
 }
 
+/// The diverging map of signed differences (Compare's B - A): blue for t < 0.5 (negative), a light
+/// neutral grey at t = 0.5 (zero), red for t > 0.5 (positive); ColorBrewer's RdBu, reversed, blended
+/// linearly between its 9 stops. t is clamped to [0, 1].
+Rgb8 diverging_color(float t);
+
 }  // namespace attnviz

@@ -74,7 +74,7 @@ Expected<AttentionExport> compute_model(const ExportSource& src) {
     Expected<model::ForwardResult> run = model::run_forward(m, ids, src.interventions, options);
     if (!run) return Error{run.error()};
     AttentionExport e;
-    e.source = src.model_name;
+    e.source = model_export_source(src.model_name);
     e.sentence = src.sentence;
     for (const model::Token& t : tokens) e.query_labels.push_back(t.display);
     e.key_labels = e.query_labels;

@@ -43,7 +43,7 @@ TEST(CliExport, JsonOfTheBuiltinModelLoadsBack) {
     EXPECT_EQ(e->n_heads(), 8);
     EXPECT_EQ(e->focus_layer, 3);
     EXPECT_EQ(e->focus_head, 5);
-    EXPECT_EQ(e->source, "stories260K");
+    EXPECT_EQ(e->source, "model: stories260K");
 }
 
 TEST(CliExport, NpyScopesAndPictures) {

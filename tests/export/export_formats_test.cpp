@@ -202,7 +202,7 @@ TEST(ExportJson, RealModelWithFiveLayersLoadsBack) {
         const Tensor3& b = back->layers[static_cast<std::size_t>(l)];
         for (std::size_t k = 0; k < a.size(); ++k) ASSERT_EQ(a.data()[k], b.data()[k]) << l << " " << k;
     }
-    EXPECT_EQ(back->source, "stories260K");
+    EXPECT_EQ(back->source, "model: stories260K");
 }
 
 TEST(ExportJson, ErrorsNameTheJsonPath) {

@@ -4,9 +4,12 @@
 #include "app/gui/app_actions.h"
 #include "app/gui/export_actions.h"
 #include "app/gui/keys.h"
+#include "app/gui/model_actions.h"
 #include "core/export/attention_export.h"
 #include "core/io/npy.h"
+#include "core/lesson/lesson_model.h"
 #include "tests/support/export_files.h"
+#include "tests/support/gui_model_folder.h"
 #include "tests/support/headless_imgui.h"
 
 #include <gtest/gtest.h>
@@ -96,6 +99,34 @@ TEST(ExportDialog, UnavailableFormatsSayWhyAndTheQuizKeepsItsSecret) {
     q.export_dialog.path = dir.file("secret.csv");
     EXPECT_FALSE(run_export(q));
     EXPECT_FALSE(std::filesystem::exists(dir.file("secret.csv")));
+}
+
+}  // namespace
+}  // namespace attnviz::gui
+
+namespace attnviz::gui {
+namespace {
+
+// The JSON's source names what computed the weights: the lesson model's label, or "model: " and the
+// model's folder for a real model (it said "lesson" before), and it survives the round trip.
+TEST(ExportDialog, SourceNamesTheRealModel) {
+    testing::GuiModelFolder folder("export_source");
+    HeadlessImGui ui;
+    AppState s;
+    ASSERT_TRUE(testing::open_lesson(ui, s, "pod"));
+    Expected<AttentionExport> lesson = export_from_state(s);
+    ASSERT_TRUE(lesson.ok()) << lesson.error();
+    EXPECT_EQ(lesson->source, kLessonModelLabel);
+    set_sentence(s, "Lily saw a big dog.");
+    open_model(s, folder.dir.path());
+    testing::settle_model(ui, s);
+    ASSERT_TRUE(model_open(s)) << s.model.load_error;
+    Expected<AttentionExport> e = export_from_state(s);
+    ASSERT_TRUE(e.ok()) << e.error();
+    EXPECT_EQ(e->source, "model: " + folder.dir.path());
+    Expected<AttentionExport> back = export_from_json(export_to_json(*e).dump(), "model.json");
+    ASSERT_TRUE(back.ok()) << back.error();
+    EXPECT_EQ(back->source, "model: " + folder.dir.path());
 }
 
 }  // namespace

@@ -3,9 +3,12 @@
 // the exact earlier states.
 #include "app/gui/session.h"
 #include "app/gui/app_actions.h"
+#include "app/gui/compare_actions.h"
 #include "app/gui/gui_options.h"
 #include "app/gui/keys.h"
+#include "app/gui/model_actions.h"
 #include "tests/support/export_files.h"
+#include "tests/support/gui_model_folder.h"
 #include "tests/support/headless_imgui.h"
 
 #include <gtest/gtest.h>
@@ -13,6 +16,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
+#include <limits>
 
 namespace attnviz::gui {
 namespace {
@@ -268,6 +272,99 @@ TEST(Undo, ReturnsToTheExactEarlierStatesAndRedoesThem) {
     ui.frames(s, 2);
     EXPECT_TRUE(s.session.history.redo.empty());
     EXPECT_FALSE(redo(s));
+}
+
+}  // namespace
+}  // namespace attnviz::gui
+
+namespace attnviz::gui {
+namespace {
+
+void expect_same_interventions(const model::Interventions& got, const model::Interventions& want) {
+    EXPECT_EQ(got.temperature, want.temperature);
+    ASSERT_EQ(got.temperatures.size(), want.temperatures.size());
+    for (std::size_t i = 0; i < want.temperatures.size(); ++i) {
+        EXPECT_EQ(got.temperatures[i].layer, want.temperatures[i].layer) << i;
+        EXPECT_EQ(got.temperatures[i].head, want.temperatures[i].head) << i;
+        EXPECT_EQ(got.temperatures[i].temperature, want.temperatures[i].temperature) << i;
+    }
+    EXPECT_EQ(got.causal, want.causal);
+    EXPECT_EQ(got.window, want.window);
+    ASSERT_EQ(got.ablated.size(), want.ablated.size());
+    for (std::size_t i = 0; i < want.ablated.size(); ++i) {
+        EXPECT_EQ(got.ablated[i].layer, want.ablated[i].layer) << i;
+        EXPECT_EQ(got.ablated[i].head, want.ablated[i].head) << i;
+    }
+}
+
+// A real model's interventions (temperatures with their scope, causal off, a window, heads off) and its
+// focused head come back in a fresh app once the model has loaded, and in the app that has it open; a
+// malformed intervention changes nothing and names its JSON path. The Compare pin is never saved.
+TEST(Session, RealModelInterventionsRoundTrip) {
+    testing::GuiModelFolder folder("session_model");
+    HeadlessImGui ui;
+    AppState a;
+    ASSERT_TRUE(testing::open_lesson(ui, a, "pod"));
+    set_sentence(a, "Lily saw a big dog. The dog was happy.");
+    open_model(a, folder.dir.path());
+    testing::settle_model(ui, a);
+    ASSERT_TRUE(model_open(a)) << a.model.load_error;
+    ASSERT_TRUE(set_model_temperature(a, 2.0, InterventionScope::kAllLayers));
+    focus_model_head(a, 1, 2);
+    ASSERT_TRUE(set_model_temperature(a, 0.25, InterventionScope::kThisHead));
+    focus_model_head(a, 2, 0);
+    ASSERT_TRUE(
+        set_model_temperature(a, std::numeric_limits<double>::infinity(), InterventionScope::kThisLayer));
+    a.model.temperature_scope = InterventionScope::kThisLayer;
+    set_model_causal(a, false);
+    set_model_window(a, 3);
+    toggle_head_ablation(a, 0, 1);
+    toggle_head_ablation(a, 2, 3);
+    focus_model_head(a, 1, 2);
+    testing::settle_model(ui, a);
+    ASSERT_TRUE(pin_compare(a));
+    const model::Interventions want = a.model.interventions;
+    ASSERT_EQ(want.temperatures.size(), 2u);
+    ASSERT_EQ(want.ablated.size(), 2u);
+
+    ScratchDir dir("session_model");
+    const std::string path = dir.file("model.attnviz");
+    ASSERT_TRUE(save_session_file(a, path)) << a.session.message;
+    EXPECT_EQ(session_to_json(a).find("compare"), nullptr) << "the pin is not part of a session";
+
+    AppState b;
+    ASSERT_TRUE(testing::open_lesson(ui, b, "cat-it"));
+    ASSERT_TRUE(open_session_file(b, path)) << b.session.message;
+    testing::settle_model(ui, b);
+    ASSERT_TRUE(model_open(b)) << b.model.load_error;
+    expect_same_interventions(b.model.interventions, want);
+    EXPECT_EQ(b.model.temperature_scope, InterventionScope::kThisLayer);
+    EXPECT_EQ(b.selection.layer, 1);
+    EXPECT_EQ(b.selection.focus_head, 2);
+    EXPECT_FALSE(b.compare.pinned.has_value());
+    EXPECT_EQ(snapshot(b), snapshot(a));
+    // The run on screen is the one the interventions give.
+    ASSERT_TRUE(b.derived.run && b.derived.run->real_model());
+    EXPECT_TRUE(b.derived.result()->heads[2].weights == a.derived.result()->heads[2].weights);
+
+    // The app with the model open: the saved interventions replace the ones set since.
+    reset_interventions(a);
+    testing::settle_model(ui, a);
+    ASSERT_TRUE(open_session_file(a, path)) << a.session.message;
+    testing::settle_model(ui, a);
+    expect_same_interventions(a.model.interventions, want);
+
+    // Malformed interventions: nothing changes, and the message names the path.
+    const std::string before = snapshot(a);
+    std::string doc = session_to_json(a).dump();
+    const std::size_t at = doc.find("\"heads_off\":[[0,1]");
+    ASSERT_NE(at, std::string::npos) << doc;
+    doc.replace(at, std::string("\"heads_off\":[[0,1]").size(), "\"heads_off\":[[0]");
+    write(dir.file("bad.attnviz"), doc);
+    EXPECT_FALSE(open_session_file(a, dir.file("bad.attnviz")));
+    EXPECT_NE(a.session.message.find("interventions.heads_off[0]"), std::string::npos) << a.session.message;
+    testing::settle_model(ui, a);
+    EXPECT_EQ(snapshot(a), before);
 }
 
 }  // namespace

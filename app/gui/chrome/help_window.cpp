@@ -14,6 +14,7 @@ const char* const kShortcuts[][2] = {
     {"click a token", "lock it as the query (hover previews another)"},
     {"M", "causal mask on / off"},
     {"H", "next head"},
+    {"P", "pin what the focused head shows as A; View > Compare shows A, B (now) and B \xE2\x88\x92 A"},
     {"T / Shift+T", "temperature warmer / cooler (past the ends: T = \xE2\x88\x9E or T = 0)"},
     {"Ctrl + / Ctrl - / Ctrl 0", "larger / smaller / normal text"},
     {"F11", "full screen"},

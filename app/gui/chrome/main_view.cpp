@@ -1,6 +1,7 @@
 // The main area: a tab per registered view (views.h); while a quiz hides the weights, only the views
 // that hide them themselves draw.
 #include "app/gui/app_actions.h"
+#include "app/gui/compare_actions.h"
 #include "app/gui/model_actions.h"
 #include "app/gui/panels.h"
 #include "app/gui/style/theme.h"
@@ -45,11 +46,29 @@ void draw_view_body(AppState& s, const ViewInfo& v) {
     }
 }
 
+/// The Compare pin button's label: pin, or re-pin once A exists.
+const char* pin_label(const AppState& s) {
+    return s.compare.pinned ? "Re-pin A" : "Pin as A";
+}
+
+/// The pin button (at the tab bar's right end, or after the view selector); where it is goes to layout.
+void draw_pin_button(AppState& s, bool as_tab) {
+    const bool clicked =
+        as_tab ? ImGui::TabItemButton(pin_label(s), ImGuiTabItemFlags_Trailing) : ImGui::Button(pin_label(s));
+    s.layout.pin_button = Rect{ImGui::GetItemRectMin(), ImGui::GetItemRectMax()};
+    if (clicked) pin_compare(s);
+    if (ImGui::IsItemHovered()) {
+        ImGui::SetTooltip(
+            "P: pin what the focused head shows now as A, then change anything (mask, temperature, head, "
+            "sentence, a head switched off); the Compare tab shows A, B and B \xE2\x88\x92 A");
+    }
+}
+
 }  // namespace
 
-bool view_tabs_fit(float width) {
+bool view_tabs_fit(const AppState& s, float width) {
     const ImGuiStyle& st = ImGui::GetStyle();
-    float need = 0.0f;
+    float need = ImGui::CalcTextSize(pin_label(s)).x + st.FramePadding.x * 2.0f + st.ItemInnerSpacing.x;
     for (const ViewInfo& v : views())
         need += ImGui::CalcTextSize(v.tab_label).x + st.FramePadding.x * 2.0f + st.ItemInnerSpacing.x;
     return need <= width;
@@ -77,6 +96,14 @@ bool draw_view_selector(AppState& s, float max_width) {
     }
     s.layout.view_selector = Rect{ImGui::GetItemRectMin(), ImGui::GetItemRectMax()};
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("the view the main area shows");
+    // Compare's pin button beside it, where it fits (P and View > Compare always work).
+    const float pin_w = ImGui::CalcTextSize(pin_label(s)).x + ImGui::GetStyle().FramePadding.x * 2.0f;
+    if (s.layout.view_selector.max.x - s.layout.view_selector.min.x + ImGui::GetStyle().ItemSpacing.x +
+            pin_w <=
+        max_width) {
+        ImGui::SameLine();
+        draw_pin_button(s, false);
+    }
     return true;
 }
 
@@ -96,7 +123,7 @@ void draw_main_view(AppState& s, ImVec2 pos, ImVec2 size) {
     }
     // Drawn already in the menu bar or atop the controls column (draw()).
     const bool in_menu = s.layout.view_selector.max.x > s.layout.view_selector.min.x;
-    if (in_menu || !view_tabs_fit(ImGui::GetContentRegionAvail().x)) {
+    if (in_menu || !view_tabs_fit(s, ImGui::GetContentRegionAvail().x)) {
         // Large text or a narrow window: a selector instead of tabs whose names would be cut, in the
         // menu bar or the controls column when it fits there (the picture keeps the row), else on a row
         // of its own.
@@ -115,6 +142,7 @@ void draw_main_view(AppState& s, ImVec2 pos, ImVec2 size) {
         return;
     }
     if (ImGui::BeginTabBar("##views")) {
+        draw_pin_button(s, true);
         for (const ViewInfo& v : views()) {
             const bool select = s.requests.view == v.id;
             const bool open =

@@ -1,5 +1,6 @@
 // The main menu bar: File (open scenario, quit), View (theme, text size, full screen), Help.
 #include "app/gui/app_actions.h"
+#include "app/gui/compare_actions.h"
 #include "app/gui/export_actions.h"
 #include "app/gui/model_actions.h"
 #include "app/gui/panels.h"
@@ -52,6 +53,16 @@ float draw_menu_bar(AppState& s) {
             ImGui::Separator();
             if (ImGui::MenuItem("Full screen", "F11", s.view.fullscreen)) toggle_fullscreen(s);
             if (ImGui::MenuItem("Presenter mode", "F5")) enter_presenter(s, ImGui::GetTime());
+            ImGui::Separator();
+            if (ImGui::BeginMenu("Compare (A/B)")) {
+                if (ImGui::MenuItem(s.compare.pinned ? "Re-pin as A" : "Pin as A", "P")) pin_compare(s);
+                if (ImGui::MenuItem("Show A, B and B \xE2\x88\x92 A", nullptr,
+                                    s.view.main_view == MainView::kCompare))
+                    show_view(s, MainView::kCompare);
+                if (ImGui::MenuItem("Clear A", nullptr, false, s.compare.pinned.has_value()))
+                    clear_compare_pin(s);
+                ImGui::EndMenu();
+            }
             ImGui::EndMenu();
         }
         if (ImGui::BeginMenu("Help")) {

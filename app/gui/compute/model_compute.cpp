@@ -22,6 +22,7 @@ void apply_load(AppState& s, model::ModelJob::LoadOutcome outcome) {
     s.model.loading.clear();
     if (!outcome.result) {
         if (outcome.result.error() != "cancelled") s.model.load_error = outcome.result.error();
+        s.model.pending_restore.reset();  // a session's settings were for the model that did not load
         return;
     }
     const model::LoadedModel& loaded = outcome.result.value();
@@ -43,10 +44,24 @@ void apply_load(AppState& s, model::ModelJob::LoadOutcome outcome) {
     s.key_sentence.clear();
     s.permutation.active = false;
     const model::ModelConfig& c = loaded.model->config;
+    std::string restore_note;
+    if (s.model.pending_restore) {
+        // A session opened this model: its interventions and focused head come back.
+        const PendingModelRestore& r = *s.model.pending_restore;
+        if (Status st = model::validate_interventions(r.interventions, c); st.empty()) {
+            s.model.interventions = r.interventions;
+        } else {
+            restore_note = "; the session's interventions were not applied: " + st;
+        }
+        s.model.temperature_scope = r.temperature_scope;
+        s.selection.layer = std::clamp(r.layer, 0, c.n_layers - 1);
+        s.selection.focus_head = std::clamp(r.focus_head, 0, c.n_heads - 1);
+        s.model.pending_restore.reset();
+    }
 
     s.inputs_changed();  // first: the remark is about the run this load starts
     set_status(s, "opened " + model::model_display_name(loaded.source) + ": " + std::to_string(c.n_layers) +
-                      " layers \xC3\x97 " + std::to_string(c.n_heads) + " heads");
+                      " layers \xC3\x97 " + std::to_string(c.n_heads) + " heads" + restore_note);
 }
 
 /// The token a person names ("it" finds "·it": the leading-space mark is ignored), else -1.

@@ -17,6 +17,7 @@ const std::vector<ViewInfo>& views() {
         {MainView::kFlash, "flash", "Flash attention", draw_flash_view, false, false, false},
         {MainView::kCross, "cross", "Cross-attention", draw_cross_view, false, true, false},
         {MainView::kQuiz, "quiz", "Quiz", draw_quiz_view, true, true, false},
+        {MainView::kCompare, "compare", "Compare", draw_compare_view, false, false, false},
     };
     return kViews;
 }

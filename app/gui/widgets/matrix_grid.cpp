@@ -43,14 +43,18 @@ Geometry geometry(const MatrixRM& values, const MatrixGridOptions& o) {
     return g;
 }
 
-ImU32 cell_colour(Colormap cmap, float t) {
-    const Rgb8 c = colormap_color(cmap, t);
+Rgb8 grid_colour(const MatrixGridOptions& o, float t) {
+    return o.diverging ? diverging_color(t) : colormap_color(o.colormap, t);
+}
+
+ImU32 cell_colour(const MatrixGridOptions& o, float t) {
+    const Rgb8 c = grid_colour(o, t);
     return IM_COL32(c.r, c.g, c.b, 255);
 }
 
 /// Black on the bright end of the map, white elsewhere.
-ImU32 text_colour_on(Colormap cmap, float t) {
-    const Rgb8 c = colormap_color(cmap, t);
+ImU32 text_colour_on(const MatrixGridOptions& o, float t) {
+    const Rgb8 c = grid_colour(o, t);
     const float luma = 0.299f * c.r + 0.587f * c.g + 0.114f * c.b;
     return luma > 140.0f ? IM_COL32(10, 10, 10, 255) : IM_COL32(250, 250, 250, 255);
 }
@@ -142,6 +146,11 @@ MatrixGridResult draw_matrix_grid(const char* id, const MatrixRM& values, const 
             lo = std::min(lo, row_lo);
             hi = std::max(hi, row_hi);
         }
+        if (o.diverging) {
+            const float m = std::max(std::fabs(lo), std::fabs(hi));
+            lo = -m;
+            hi = m;
+        }
         if (!(lo < hi)) {
             lo = std::isfinite(lo) ? lo - 0.5f : 0.0f;
             hi = lo + 1.0f;
@@ -205,12 +214,12 @@ MatrixGridResult draw_matrix_grid(const char* id, const MatrixRM& values, const 
                 hatch(dl, a, b, pal.text_dim);
             } else {
                 const float t = (v - lo) / (hi - lo);
-                dl->AddRectFilled(a, b, cell_colour(o.colormap, t));
+                dl->AddRectFilled(a, b, cell_colour(o, t));
                 if (numbers) {
                     const std::string txt = format_cell_value(v, decimals);
                     const ImVec2 ts = ImGui::CalcTextSize(txt.c_str());
                     dl->AddText(ImVec2(a.x + (g.cell - ts.x) * 0.5f, a.y + (g.cell - ts.y) * 0.5f),
-                                text_colour_on(o.colormap, t), txt.c_str());
+                                text_colour_on(o, t), txt.c_str());
                 }
             }
             if (numbers && is_masked(i, j)) {
@@ -320,7 +329,7 @@ MatrixGridResult draw_matrix_grid(const char* id, const MatrixRM& values, const 
             ImGui::Text("value %s", format_cell_value(v, std::max(4, o.decimals)).c_str());
         }
         if (o.editable) ImGui::TextDisabled("drag left / right to change it (Shift: finer)");
-        ImGui::TextDisabled("click: inspect this cell");
+        if (o.click_hint != nullptr) ImGui::TextDisabled("%s", o.click_hint);
         ImGui::EndTooltip();
     }
     return res;

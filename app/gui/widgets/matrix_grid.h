@@ -31,9 +31,12 @@ struct MatrixGridOptions {
     bool editable = false;     ///< drag left/right on a cell to change its value
     float drag_speed = 0.01f;  ///< value change per pixel dragged
     int decimals = 2;          ///< digits after the point in cells and tooltips
-    /// Colour range; when vmin >= vmax the range of the finite, visible values is used.
+    /// Colour range; when vmin >= vmax the range of the finite, visible values is used (with `diverging`:
+    /// [-m, m], m the largest visible |value|).
     float vmin = 0.0f;
     float vmax = 0.0f;
+    bool diverging = false;  ///< signed values: diverging_color (blue < 0, neutral 0, red > 0), not colormap
+    const char* click_hint = "click: inspect this cell";  ///< the tooltip's last line; nullptr = none
 };
 
 struct MatrixGridResult {
