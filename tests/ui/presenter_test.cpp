@@ -8,6 +8,7 @@
 #include "app/gui/session.h"
 #include "core/lesson/scenario.h"
 #include "core/model/builtin_model.h"
+#include "tests/support/gui_model_folder.h"
 #include "tests/support/headless_imgui.h"
 
 #include <gtest/gtest.h>
@@ -265,10 +266,7 @@ TEST_F(Presenter, TheExportDialogHandsTheScaleAndControlsToTheMainLoop) {
 
 TEST_F(Presenter, WithARealModelOpenTheStageShowsItAndDoesNotStepLessons) {
     open_model(s, model::kBuiltinModelName);
-    for (int i = 0; i < 40 && (s.recompute_pending() || (s.model.job && s.model.job->loading())); ++i) {
-        if (s.model.job) s.model.job->wait_until_idle();
-        ui.frame(s);
-    }
+    testing::settle_model(ui, s);  // waits for the load itself (the loop here could end before it began)
     ASSERT_TRUE(model_open(s)) << s.model.load_error;
     const std::string sentence = s.sentence;
     ui.key(s, kKeyF5);
