@@ -126,7 +126,7 @@ void draw_heatmap_panel(AppState& s, ImVec2 size) {
     // Large text: the column labels elide sooner, so the matrix keeps the height.
     const float col_label_max = fs * (fs > 20.0f ? 3.0f : 4.0f);
     label_h = std::min(label_h, col_label_max) + fs * 0.5f;
-    const float legend_w = fs * (fs > 20.0f ? 3.5f : 4.5f);  // large text: the scale's name turns upright
+    const float legend_w = fs * (fs > 20.0f ? 3.5f : 5.2f);  // large text: the scale's name turns upright
     const float span = 1.0f / view.zoom;
     const float vis_rows = static_cast<float>(r.n_q) * span;
     const float vis_cols = static_cast<float>(r.n_k) * span;
