@@ -11,15 +11,16 @@
 
 namespace attnviz::testing {
 
-/// 3 layers, 4 query heads over 2 KV heads, d_model 16, stories260K's tokenizer (vocab 512), n_ctx 64.
+/// 3 layers (or n_layers), 4 query heads over 2 KV heads, d_model 16, stories260K's tokenizer (vocab 512),
+/// n_ctx 64.
 struct GuiModelFolder {
     static constexpr int kLayers = 3;
     static constexpr int kHeads = 4;
     hf::ScratchDir dir;
-    explicit GuiModelFolder(const std::string& tag) : dir(tag) {
+    explicit GuiModelFolder(const std::string& tag, int n_layers = kLayers) : dir(tag) {
         hf::WriteOptions o;
         o.arch = hf::Arch::kLlama;
-        o.n_layers = kLayers;
+        o.n_layers = n_layers;
         o.d_model = 16;
         o.n_heads = kHeads;
         o.n_kv_heads = 2;

@@ -11,6 +11,7 @@
 #include "core/model/forward.h"
 #include "core/model/prediction_diff.h"
 #include "core/model/word_groups.h"
+#include "tests/support/gui_model_folder.h"
 #include "tests/support/headless_imgui.h"
 #include "tests/support/hf_checkpoint_writer.h"
 
@@ -30,39 +31,10 @@ using testing::HeadlessImGui;
 
 const std::string kStoriesTokenizer =
     std::string(ATTNVIZ_SOURCE_DIR) + "/assets/models/stories260K/tokenizer.json";
-constexpr int kLayers = 3;
-constexpr int kHeads = 4;
+constexpr int kLayers = testing::GuiModelFolder::kLayers;
+constexpr int kHeads = testing::GuiModelFolder::kHeads;
 
-/// A Llama with GQA (4 query heads, 2 KV heads), 3 layers, stories260K's tokenizer (vocab 512).
-struct TinyModelFolder {
-    testing::hf::ScratchDir dir{"gui_model"};
-    TinyModelFolder() {
-        testing::hf::WriteOptions o;
-        o.arch = testing::hf::Arch::kLlama;
-        o.n_layers = kLayers;
-        o.d_model = 16;
-        o.n_heads = kHeads;
-        o.n_kv_heads = 2;
-        o.vocab = 512;
-        o.n_ctx = 64;
-        o.seed = 7;
-        testing::hf::write_checkpoint(dir.path(), o);
-        fs::copy_file(kStoriesTokenizer, dir.file("tokenizer.json"));
-    }
-};
-
-/// Runs frames until the model job is idle and nothing is left to recompute.
-void settle(HeadlessImGui& ui, AppState& s) {
-    for (int i = 0; i < 40; ++i) {
-        if (s.model.job) s.model.job->wait_until_idle();
-        ui.frame(s);
-        const bool busy = s.recompute_pending() ||
-                          (s.model.job && (s.model.job->loading() || s.model.job->computing())) ||
-                          s.derived.model.submitted != 0;
-        if (!busy) break;
-    }
-    ui.frames(s, 2);
-}
+using testing::settle_model;
 
 /// The ids on screen and the model's own forward pass on them with the given interventions.
 model::ForwardResult engine_run(const AppState& s, const model::Interventions& iv) {
@@ -77,7 +49,7 @@ model::ForwardResult engine_run(const AppState& s, const model::Interventions& i
 
 class ModelViewTest : public ::testing::Test {
   protected:
-    TinyModelFolder folder;
+    testing::GuiModelFolder folder{"gui_model"};
     HeadlessImGui ui{1600.0f, 1000.0f};
     AppState s;
 
@@ -87,7 +59,7 @@ class ModelViewTest : public ::testing::Test {
         gui::set_sentence(s, "Lily saw a big dog. The dog was happy.");
         gui::open_model(s, folder.dir.path());
         gui::show_view(s, gui::MainView::kModel);
-        settle(ui, s);
+        settle_model(ui, s);
         ASSERT_TRUE(gui::model_open(s)) << s.model.load_error;
     }
 
@@ -143,7 +115,7 @@ TEST_F(ModelViewTest, OpeningShowsEveryLayerAndHeadWithTheEnginesNumbers) {
 
 TEST_F(ModelViewTest, ClickingAThumbnailFocusesThatHeadInEveryView) {
     ui.click(s, thumbnail_center(2, 3));
-    settle(ui, s);
+    settle_model(ui, s);
     EXPECT_EQ(s.selection.layer, 2);
     EXPECT_EQ(s.selection.focus_head, 3);
     ASSERT_TRUE(s.derived.run);
@@ -159,7 +131,7 @@ TEST_F(ModelViewTest, AltClickSwitchesAHeadOffAndThePredictionMoves) {
     ImGui::GetIO().KeyAlt = true;
     ui.click(s, at);
     ImGui::GetIO().KeyAlt = false;
-    settle(ui, s);
+    settle_model(ui, s);
     ASSERT_EQ(s.model.interventions.ablated.size(), 1u);
     EXPECT_EQ(s.model.interventions.ablated[0].layer, 1);
     EXPECT_EQ(s.model.interventions.ablated[0].head, 2);
@@ -183,16 +155,16 @@ TEST_F(ModelViewTest, AltClickSwitchesAHeadOffAndThePredictionMoves) {
     ImGui::GetIO().KeyAlt = true;
     ui.click(s, thumbnail_center(1, 2));
     ImGui::GetIO().KeyAlt = false;
-    settle(ui, s);
+    settle_model(ui, s);
     EXPECT_TRUE(s.model.interventions.ablated.empty());
     EXPECT_DOUBLE_EQ(s.derived.model.prediction->kl_base_new, 0.0);
 }
 
 TEST_F(ModelViewTest, TemperatureOnOneHeadChangesOnlyThatHead) {
     gui::focus_model_head(s, 1, 1);
-    settle(ui, s);
+    settle_model(ui, s);
     ASSERT_TRUE(gui::set_model_temperature(s, 0.25, gui::InterventionScope::kThisHead));
-    settle(ui, s);
+    settle_model(ui, s);
     EXPECT_DOUBLE_EQ(s.model.interventions.temperature_for(1, 1), 0.25);
     EXPECT_DOUBLE_EQ(s.model.interventions.temperature_for(1, 0), 1.0);
     const model::ForwardResult engine = engine_run(s, s.model.interventions);
@@ -202,7 +174,7 @@ TEST_F(ModelViewTest, TemperatureOnOneHeadChangesOnlyThatHead) {
     // Layer 0 comes before the change: its weights are the plain run's.
     EXPECT_EQ(s.derived.model.result->first_computed_layer, 1) << "recomputed from the first changed layer";
     gui::focus_model_head(s, 0, 1);
-    settle(ui, s);
+    settle_model(ui, s);
     EXPECT_LT(focused_weights_diff(plain), 1e-6);
     // A refused temperature keeps the old one and says why.
     EXPECT_FALSE(gui::set_model_temperature(s, -1.0, gui::InterventionScope::kAllLayers));
@@ -210,7 +182,7 @@ TEST_F(ModelViewTest, TemperatureOnOneHeadChangesOnlyThatHead) {
     EXPECT_DOUBLE_EQ(s.model.interventions.temperature, 1.0);
     // Reset: the model as trained.
     gui::reset_interventions(s);
-    settle(ui, s);
+    settle_model(ui, s);
     EXPECT_DOUBLE_EQ(s.model.interventions.temperature_for(1, 1), 1.0);
     EXPECT_DOUBLE_EQ(s.derived.model.prediction->kl_base_new, 0.0);
 }
@@ -218,7 +190,7 @@ TEST_F(ModelViewTest, TemperatureOnOneHeadChangesOnlyThatHead) {
 TEST_F(ModelViewTest, GenerateDecodesOneRowFromTheKvCache) {
     const std::size_t n = s.derived.model.result->run->token_ids.size();
     gui::generate_token(s);
-    settle(ui, s);
+    settle_model(ui, s);
     ASSERT_EQ(s.model.generated_ids.size(), 1u);
     const model::ForwardResult& run = *s.derived.model.result->run;
     ASSERT_EQ(run.token_ids.size(), n + 1);
@@ -238,12 +210,12 @@ TEST_F(ModelViewTest, GenerateDecodesOneRowFromTheKvCache) {
     EXPECT_EQ(s.derived.tokens.tokens.size(), n + 1) << "the views extend by one row";
     // A second token reuses n + 1 cached rows.
     gui::generate_token(s);
-    settle(ui, s);
+    settle_model(ui, s);
     EXPECT_NE(s.derived.model.decode_message.find(std::to_string(n + 1) + " cached"), std::string::npos)
         << s.derived.model.decode_message;
     // Typing drops the generated tokens.
     gui::set_sentence(s, "Lily saw a cat.");
-    settle(ui, s);
+    settle_model(ui, s);
     EXPECT_TRUE(s.model.generated_ids.empty());
 }
 
@@ -251,7 +223,7 @@ TEST_F(ModelViewTest, AFailedLoadKeepsTheModelTextAndSettings) {
     gui::toggle_head_ablation(s, 2, 0);
     ASSERT_TRUE(gui::set_model_temperature(s, 2.0, gui::InterventionScope::kAllLayers));
     gui::focus_model_head(s, 1, 3);
-    settle(ui, s);
+    settle_model(ui, s);
     const std::string sentence = s.sentence;
     const auto open = s.model.open;
     const auto result = s.derived.model.result;
@@ -268,7 +240,7 @@ TEST_F(ModelViewTest, AFailedLoadKeepsTheModelTextAndSettings) {
     }
     for (const std::string& bad : {std::string("/nonexistent/model"), broken.path()}) {
         gui::open_model(s, bad);
-        settle(ui, s);
+        settle_model(ui, s);
         EXPECT_FALSE(s.model.load_error.empty()) << bad;
         EXPECT_EQ(s.model.open, open) << "the open model stays";
         EXPECT_EQ(s.sentence, sentence);
@@ -281,7 +253,7 @@ TEST_F(ModelViewTest, AFailedLoadKeepsTheModelTextAndSettings) {
     EXPECT_NE(s.model.load_error.find("model.safetensors"), std::string::npos) << s.model.load_error;
     // The lesson model is one click away and the text stays.
     gui::close_model(s);
-    settle(ui, s);
+    settle_model(ui, s);
     EXPECT_FALSE(gui::model_open(s));
     EXPECT_EQ(s.sentence, sentence);
     ASSERT_TRUE(s.derived.run);
@@ -291,7 +263,7 @@ TEST_F(ModelViewTest, AFailedLoadKeepsTheModelTextAndSettings) {
 // A session that cannot be opened leaves the real model, its interventions and the text as they were.
 TEST_F(ModelViewTest, AFailedSessionOpenKeepsTheOpenModel) {
     gui::toggle_head_ablation(s, 1, 1);
-    settle(ui, s);
+    settle_model(ui, s);
     const std::string sentence = s.sentence;
     const auto open = s.model.open;
     testing::hf::ScratchDir dir("gui_bad_session");
@@ -300,7 +272,7 @@ TEST_F(ModelViewTest, AFailedSessionOpenKeepsTheOpenModel) {
     std::ofstream(dir.file("bad.attnviz"), std::ios::binary) << doc;
     EXPECT_FALSE(gui::open_session_file(s, dir.file("bad.attnviz")));
     EXPECT_NE(s.session.message.find("settings.heads"), std::string::npos) << s.session.message;
-    settle(ui, s);
+    settle_model(ui, s);
     EXPECT_EQ(s.model.open, open);
     EXPECT_EQ(s.sentence, sentence);
     EXPECT_EQ(s.model.interventions.ablated.size(), 1u);
@@ -308,7 +280,7 @@ TEST_F(ModelViewTest, AFailedSessionOpenKeepsTheOpenModel) {
 
 TEST_F(ModelViewTest, TheBuiltInModelOpensFromItsName) {
     gui::open_model(s, model::kBuiltinModelName);
-    settle(ui, s);
+    settle_model(ui, s);
     ASSERT_TRUE(gui::model_open(s)) << s.model.load_error;
     EXPECT_EQ(s.model.open->model->config.n_layers, 5);
     EXPECT_EQ(s.derived.model.thumbnails.size(), 5u * 8u);
@@ -317,7 +289,7 @@ TEST_F(ModelViewTest, TheBuiltInModelOpensFromItsName) {
 
 TEST_F(ModelViewTest, MergingSubwordsShowsAWordMatrixWhoseRowsStillSumToOne) {
     gui::set_merge_words(s, true);
-    settle(ui, s);
+    settle_model(ui, s);
     const gui::ModelDerived& m = s.derived.model;
     // "<s> ·Lily ·saw ·a ·big ·dog. ·The ·dog ·was ·happy." : fewer words than tokens.
     const model::WordGroups groups = model::group_words(m.tokens);
@@ -335,7 +307,7 @@ TEST_F(ModelViewTest, MergingSubwordsShowsAWordMatrixWhoseRowsStillSumToOne) {
     }
     EXPECT_EQ(m.preview_key.find("words") != std::string::npos, true);
     gui::set_merge_words(s, false);
-    settle(ui, s);
+    settle_model(ui, s);
     EXPECT_EQ(m.preview_key.find("words"), std::string::npos);
 }
 
@@ -346,7 +318,7 @@ TEST_F(ModelViewTest, ASessionRemembersTheModelAndReopensIt) {
     ASSERT_TRUE(gui::apply_session(b, text, "test.attnviz").empty());
     if (b.model.job) b.model.job->wait_until_idle();
     ui.frames(b, 1);
-    settle(ui, b);
+    settle_model(ui, b);
     ASSERT_TRUE(gui::model_open(b)) << b.model.load_error;
     EXPECT_EQ(b.model.open->source, folder.dir.path());
     EXPECT_EQ(b.sentence, s.sentence);
@@ -355,6 +327,27 @@ TEST_F(ModelViewTest, ASessionRemembersTheModelAndReopensIt) {
     const std::string lesson_text = gui::session_to_json(c, true).dump();
     ASSERT_TRUE(gui::apply_session(b, lesson_text, "lesson.attnviz").empty());
     EXPECT_FALSE(gui::model_open(b));
+}
+
+// Robustness X2: a model with many layers lays out and renders only the rows of thumbnails on screen
+// (ImGuiListClipper), whole rows at a time.
+TEST(ModelViewManyLayers, OnlyTheVisibleRowsOfThumbnailsAreLaidOut) {
+    constexpr int kManyLayers = 40;
+    testing::GuiModelFolder folder("gui_many_layers", kManyLayers);
+    HeadlessImGui ui{1280.0f, 800.0f};
+    AppState s;
+    gui::set_sentence(s, "Lily saw a big dog.");
+    gui::open_model(s, folder.dir.path());
+    gui::show_view(s, gui::MainView::kModel);
+    settle_model(ui, s);
+    ASSERT_TRUE(gui::model_open(s)) << s.model.load_error;
+    EXPECT_EQ(s.derived.model.thumbnails.size(), static_cast<std::size_t>(kManyLayers * kHeads));
+    const std::size_t laid_out = s.layout.model_thumbs.size();
+    EXPECT_GT(laid_out, 0u);
+    EXPECT_LT(laid_out, static_cast<std::size_t>(kManyLayers * kHeads) / 2) << "only the visible rows";
+    // (prepare_view_textures renders exactly the thumbnails in layout.model_thumbs: no GL here.)
+    const int first = s.layout.model_thumbs.front().first;
+    EXPECT_EQ(first % kHeads, 0) << "whole rows";
 }
 
 TEST(ModelBrowser, OpensFromTheMenuRequestListingTheBuiltInModelAndTheLessonModel) {
