@@ -64,7 +64,10 @@ double downsampled_match(const Image& big, const Image& small, int scale, int to
 // main view alone (mostly heatmaps) they are about 6% of the pixels at 2x and 12% at 4x; a layout
 // shifted by even a pixel mismatches far more (every glyph and cell edge).
 constexpr int kChannelTolerance = 24;
-constexpr double kMinMatchedShare = 0.95;
+// The whole window at 2x matches at 0.93 (measured on main, 2026-12-02): since the view selector moved
+// into the menu bar the heatmap and the eight heads' thumbnails, mostly hatched, are taller than when this
+// bound was 0.95; a one-pixel shift of the layout drops it far below.
+constexpr double kMinMatchedShare = 0.92;
 constexpr double kMinMatchedShareView = 0.83;
 constexpr double kBrightAreaTolerance = 0.2;
 
