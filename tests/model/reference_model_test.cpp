@@ -1,5 +1,6 @@
 // The test helpers that check the real-model engine, checked themselves: the float64 reference against a
 // real trained model's published numbers and hand-worked values, the checkpoint writer byte by byte.
+#include "tests/support/checkpoint_variants.h"
 #include "tests/support/hf_checkpoint_writer.h"
 #include "tests/support/reference_model_f64.h"
 #include "tests/support/safetensors_reader_f64.h"
@@ -173,16 +174,11 @@ TEST(ReferenceModelF64, SoftmaxTemperatureLimits) {
 
 // --- The reference's interventions on written models ----------------------------------------------------
 
+/// The shared tiny shape (tests/support/checkpoint_variants.h) with a smaller vocabulary and context.
 WriteOptions small(Arch arch) {
-    WriteOptions o;
-    o.arch = arch;
-    o.n_layers = 2;
-    o.d_model = 16;
-    o.n_heads = 4;
-    o.n_kv_heads = arch == Arch::kGpt2 ? 0 : 2;
+    WriteOptions o = tiny_options(arch, 7);
     o.vocab = 32;
     o.n_ctx = 12;
-    o.seed = 7;
     return o;
 }
 
