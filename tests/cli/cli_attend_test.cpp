@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -24,8 +25,10 @@ constexpr double kTol = 1e-5;
 class CliAttend : public ::testing::Test {
   protected:
     void SetUp() override {
-        m_dir = fs::temp_directory_path() / ("attnviz_cli_" + std::to_string(::getpid()) + "_" +
-                                             ::testing::UnitTest::GetInstance()->current_test_info()->name());
+        // A parameterised test's name is "Name/0": one folder level, not a parent left behind.
+        std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+        std::replace(name.begin(), name.end(), '/', '_');
+        m_dir = fs::temp_directory_path() / ("attnviz_cli_" + std::to_string(::getpid()) + "_" + name);
         fs::create_directories(m_dir);
     }
     void TearDown() override { fs::remove_all(m_dir); }

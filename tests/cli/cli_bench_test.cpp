@@ -31,9 +31,6 @@ TEST(CliBench, QuickJsonHasTheDocumentedShape) {
         ASSERT_TRUE(v->is_number()) << k;
         EXPECT_GT(v->as_number(), 0.0) << k;
     }
-    // Every thread together reaches at least what one thread does (within the noise of a shared machine).
-    EXPECT_GE(j->find("fma_peak_gflops")->as_number(),
-              0.5 * j->find("fma_peak_one_thread_gflops")->as_number());
     const JsonValue* cases = j->find("cases");
     ASSERT_NE(cases, nullptr);
     ASSERT_TRUE(cases->is_array());
