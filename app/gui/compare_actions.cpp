@@ -56,6 +56,31 @@ void describe_model(const AppState& s, CompareSide& side, int layer, int head) {
     if (!off.empty()) side.title += kDot + off + " off";
 }
 
+/// With the model view showing the layer's mean over heads or the rollout, that is what a side holds
+/// (the same rows and columns as a head: every token as query and key).
+void use_model_aggregate(const AppState& s, CompareSide& side, int layer, int head) {
+    const ModelDerived& m = s.derived.model;
+    if (s.model.aggregate == ModelAggregate::kHead || !m.result || !m.result->run) return;
+    const bool mean = s.model.aggregate == ModelAggregate::kLayerMean;
+    const std::vector<MatrixRM>& all = mean ? m.result->layer_means : m.result->rollout;
+    if (layer < 0 || static_cast<std::size_t>(layer) >= all.size() ||
+        static_cast<std::size_t>(layer) >= m.result->run->layers.size())
+        return;
+    const MatrixRM& values = all[static_cast<std::size_t>(layer)];
+    if (values.rows() != side.weights.rows() || values.cols() != side.weights.cols()) return;
+    side.weights = values;
+    side.visible = layer_visibility(m.result->run->layers[static_cast<std::size_t>(layer)],
+                                    static_cast<int>(values.rows()));
+    const std::string what = mean ? "layer " + std::to_string(layer) + " mean over heads"
+                                  : "rollout through layer " + std::to_string(layer);
+    const std::string head_entry = model_head_name(layer, head);
+    for (auto& [key, value] : side.settings) {
+        if (key == "head") value = what;
+    }
+    if (const std::size_t at = side.title.find(head_entry); at != std::string::npos)
+        side.title.replace(at, head_entry.size(), what);
+}
+
 void describe_lesson(const AppState& s, CompareSide& side, const AttentionRun& run, int head) {
     const LessonRunSettings& st = s.settings;
     std::string head_name = std::to_string(head);
@@ -105,6 +130,7 @@ std::optional<CompareSide> compare_side_now(const AppState& s) {
     side.query = s.selection.query < r->n_q ? s.selection.query : -1;
     if (d.run->real_model() && model_open(s)) {
         describe_model(s, side, d.run->model_layer, head);
+        use_model_aggregate(s, side, d.run->model_layer, head);
     } else {
         describe_lesson(s, side, *d.run, head);
     }

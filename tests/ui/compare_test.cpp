@@ -388,5 +388,49 @@ TEST(CompareModel, SwitchingAHeadOffChangesTheLaterLayersAsTheEngineSays) {
     EXPECT_EQ(changed[0], "heads off: none \xE2\x86\x92 L0 H1");
 }
 
+// Showing a layer's mean over heads, the pin holds that mean (not the focused head), and B - A is the
+// difference of the means that the engine's runs give, averaged here from their heads.
+TEST(CompareModel, ALayerMeanOnScreenIsWhatIsPinned) {
+    testing::GuiModelFolder folder("gui_compare_mean");
+    HeadlessImGui ui{1600.0f, 1000.0f};
+    AppState s;
+    ASSERT_TRUE(testing::open_lesson(ui, s, "pod"));
+    set_sentence(s, "Lily saw a big dog. The dog was happy.");
+    open_model(s, folder.dir.path());
+    testing::settle_model(ui, s);
+    ASSERT_TRUE(model_open(s)) << s.model.load_error;
+    focus_model_head(s, 2, 1);
+    set_model_aggregate(s, ModelAggregate::kLayerMean);
+    testing::settle_model(ui, s);
+    ASSERT_TRUE(pin_compare(s)) << s.status_message;
+    EXPECT_NE(s.compare.pinned->title.find("layer 2 mean over heads"), std::string::npos)
+        << s.compare.pinned->title;
+    toggle_head_ablation(s, 0, 1);
+    show_view(s, MainView::kCompare);
+    testing::settle_model(ui, s);
+    ASSERT_TRUE(s.derived.compare.comparison.has_value());
+    const Comparison& c = *s.derived.compare.comparison;
+
+    const std::vector<int>& ids = s.derived.model.result->run->token_ids;
+    model::ForwardOptions o;
+    o.keep_attention = true;
+    model::Interventions off;
+    off.ablated.push_back(model::HeadRef{0, 1});
+    Expected<model::ForwardResult> base =
+        model::run_forward(*s.model.open->model, ids, model::Interventions{}, o);
+    Expected<model::ForwardResult> ablated = model::run_forward(*s.model.open->model, ids, off, o);
+    ASSERT_TRUE(base.ok() && ablated.ok());
+    const Tensor3& wa = base->layers[2].weights;
+    const Tensor3& wb = ablated->layers[2].weights;
+    MatrixRM want = MatrixRM::Zero(wa.n_rows(), wa.n_cols());
+    for (int h = 0; h < wa.n_mats(); ++h) want += (wb.mat(h) - wa.mat(h)) / static_cast<float>(wa.n_mats());
+    ASSERT_EQ(c.diff.rows(), want.rows());
+    EXPECT_LT((c.diff - want).cwiseAbs().maxCoeff(), 1e-6f);
+    EXPECT_GT(want.cwiseAbs().maxCoeff(), 1e-4f) << "the ablation must change the mean to compare";
+    // The focused head alone differs from the mean: the pin did not take the head.
+    const MatrixRM head_diff = wb.mat(1) - wa.mat(1);
+    EXPECT_GT((c.diff - head_diff).cwiseAbs().maxCoeff(), 1e-4f);
+}
+
 }  // namespace
 }  // namespace attnviz::gui
