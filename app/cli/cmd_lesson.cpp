@@ -80,7 +80,8 @@ void print_json(const LessonRun& run, const LessonRunSettings& settings, const s
         JsonValue rows = JsonValue::array();
         for (int i = 0; i < hr.weights.rows(); ++i) {
             JsonValue row = JsonValue::array();
-            for (int j = 0; j < hr.weights.cols(); ++j) row.push(JsonValue::number(hr.weights(i, j)));
+            for (int j = 0; j < hr.weights.cols(); ++j)
+                row.push(JsonValue::number(static_cast<double>(hr.weights(i, j))));
             rows.push(std::move(row));
         }
         head.set("weights", std::move(rows));
@@ -90,7 +91,7 @@ void print_json(const LessonRun& run, const LessonRunSettings& settings, const s
                 JsonValue e = JsonValue::object();
                 e.set("index", JsonValue::integer(r.index));
                 e.set("token", JsonValue::string(keys[static_cast<std::size_t>(r.index)].text));
-                e.set("weight", JsonValue::number(r.weight));
+                e.set("weight", JsonValue::number(static_cast<double>(r.weight)));
                 ranked.push(std::move(e));
             }
             head.set("ranked", std::move(ranked));

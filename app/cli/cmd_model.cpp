@@ -226,7 +226,7 @@ int run_model_command(int argc, char** argv) {
             JsonValue o = JsonValue::object();
             o.set("id", JsonValue::integer(c.id));
             o.set("text", JsonValue::string(label(c.id)));
-            o.set("p", JsonValue::number(c.probability));
+            o.set("p", JsonValue::number(static_cast<double>(c.probability)));
             top.push(std::move(o));
         }
         root.set("top_k", std::move(top));
@@ -236,7 +236,7 @@ int run_model_command(int argc, char** argv) {
             for (const StrongestKey& s : strongest_keys(layer)) {
                 JsonValue o = JsonValue::object();
                 o.set("key", JsonValue::integer(s.key));
-                o.set("weight", JsonValue::number(s.weight));
+                o.set("weight", JsonValue::number(static_cast<double>(s.weight)));
                 heads.push(std::move(o));
             }
             layers.push(std::move(heads));

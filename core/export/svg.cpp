@@ -21,9 +21,9 @@ constexpr const char* kMaskedFill = "#dcdcdc";
 constexpr const char* kMaskedLine = "#9a9a9a";
 constexpr const char* kEmptyRowFill = "#b4b4b4";
 
-std::string num(double v) {
+std::string num(float v) {  // every coordinate is a float: no promotion at each call
     char buf[32];
-    std::snprintf(buf, sizeof buf, "%.2f", v);
+    std::snprintf(buf, sizeof buf, "%.2f", static_cast<double>(v));
     std::string s = buf;
     // "12.50" -> "12.5", "12.00" -> "12": shorter files, same shapes.
     while (!s.empty() && s.back() == '0') s.pop_back();
