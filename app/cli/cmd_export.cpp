@@ -2,6 +2,7 @@
 // heatmap PNG or an animated GIF. Every argument is checked and everything computed before a byte is written.
 #include "app/cli/cli_output.h"
 #include "app/cli/commands.h"
+#include "app/cli/scenario_argument.h"
 #include "app/common/png_file.h"
 #include "core/export/attention_export.h"
 #include "core/export/export_source.h"
@@ -198,18 +199,9 @@ int run_export(int argc, char** argv) {
     ExportSource src;
     std::string wanted_query;
     if (auto name = p.get("scenario")) {
-        Scenario sc;
-        if (const Scenario* builtin = find_builtin_scenario(*name)) {
-            sc = *builtin;
-        } else if (name->find('/') != std::string::npos || name->find(".json") != std::string::npos) {
-            Expected<Scenario> loaded = load_scenario_file(*name);
-            if (!loaded) return usage_error(p.command() + ": " + loaded.error());
-            sc = std::move(loaded).value();
-        } else {
-            return usage_error(p.error("scenario", "no built-in lesson '" + *name +
-                                                       "' (built-ins: " + builtin_scenario_names() +
-                                                       "); a file path needs a '/' or .json"));
-        }
+        Expected<Scenario> found = scenario_argument(p, *name);
+        if (!found) return usage_error(found.error());
+        Scenario sc = std::move(found).value();
         for (const std::string& w : sc.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
         src.sentence = sc.sentence;
         src.key_sentence = sc.key_sentence;

@@ -1,6 +1,7 @@
 // attnviz-cli lesson / scenarios: the lesson model on a sentence or a built-in lesson, as a table or JSON.
 #include "app/cli/cli_output.h"
 #include "app/cli/commands.h"
+#include "app/cli/scenario_argument.h"
 #include "core/io/json.h"
 #include "core/lesson/lesson_run.h"
 #include "core/lesson/scenario.h"
@@ -167,17 +168,9 @@ int run_lesson_command(int argc, char** argv) {
         return usage_error(p.command() + ": give exactly one of --sentence or --scenario (see --help)");
     Scenario sc;
     if (auto name = p.get("scenario")) {
-        if (const Scenario* builtin = find_builtin_scenario(*name)) {
-            sc = *builtin;
-        } else if (name->find('/') != std::string::npos || name->find(".json") != std::string::npos) {
-            Expected<Scenario> loaded = load_scenario_file(*name);
-            if (!loaded) return usage_error(p.command() + ": " + loaded.error());
-            sc = std::move(loaded).value();
-        } else {
-            return usage_error(p.error("scenario", "no built-in lesson '" + *name +
-                                                       "' (built-ins: " + builtin_scenario_names() +
-                                                       "); a file path needs a '/' or .json"));
-        }
+        Expected<Scenario> found = scenario_argument(p, *name);
+        if (!found) return usage_error(found.error());
+        sc = std::move(found).value();
     } else {
         sc.sentence = *p.get("sentence");
         sc.query.clear();
