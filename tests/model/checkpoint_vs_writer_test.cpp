@@ -199,32 +199,20 @@ void expect_weights(const Checkpoint& ck, const hf::WrittenCheckpoint& w, const 
 }
 
 TEST(CheckpointVsWriter, EveryArchitectureDtypeAndShardingLoadsWhatTheFilesHold) {
-    for (const Variant& variant : variants()) {
-        for (hf::DType dtype : {hf::DType::kF32, hf::DType::kF16, hf::DType::kBF16}) {
-            for (int shards : {1, 3}) {
-                hf::ScratchDir dir("ckpt");
-                hf::WriteOptions o = variant.options;
-                o.dtype = dtype;
-                o.shards = shards;
-                const hf::WrittenCheckpoint w = hf::write_checkpoint(dir.path(), o);
-                const std::string what =
-                    variant.name + " " + hf::dtype_name(dtype) + (shards > 1 ? " sharded" : " single");
-                const auto loaded = attnviz::model::load_checkpoint(dir.path());
-                ASSERT_TRUE(loaded.ok()) << what << ": " << loaded.error() << "\nconfig.json:\n"
-                                         << w.config_json;
-                const Checkpoint& ck = **loaded;
-                EXPECT_EQ(ck.dtype, hf::dtype_name(dtype)) << what;
-                expect_config(ck, w.spec, what);
-                expect_weights(ck, w, what);
-                std::int64_t n_parameters = 0;
-                for (const auto& [name, t] : w.tensors)
-                    if (name.size() < 10 || name.compare(name.size() - 10, 10, ".attn.bias") != 0)
-                        n_parameters += t.numel();
-                EXPECT_EQ(ck.n_parameters, n_parameters)
-                    << what << " (GPT-2's causal buffer is not a parameter)";
-            }
-        }
-    }
+    hf::for_each_written_checkpoint(
+        variants(), "ckpt", [](const hf::WrittenCheckpoint& w, hf::DType dtype, const std::string& what) {
+            const auto loaded = attnviz::model::load_checkpoint(w.dir);
+            ASSERT_TRUE(loaded.ok()) << what << ": " << loaded.error() << "\nconfig.json:\n" << w.config_json;
+            const Checkpoint& ck = **loaded;
+            EXPECT_EQ(ck.dtype, hf::dtype_name(dtype)) << what;
+            expect_config(ck, w.spec, what);
+            expect_weights(ck, w, what);
+            std::int64_t n_parameters = 0;
+            for (const auto& [name, t] : w.tensors)
+                if (name.size() < 10 || name.compare(name.size() - 10, 10, ".attn.bias") != 0)
+                    n_parameters += t.numel();
+            EXPECT_EQ(ck.n_parameters, n_parameters) << what << " (GPT-2's causal buffer is not a parameter)";
+        });
 }
 
 }  // namespace

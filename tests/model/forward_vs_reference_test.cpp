@@ -81,25 +81,14 @@ ForwardOptions keep_everything() {
 const std::vector<int> kIds = {3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5};
 
 TEST(ForwardVsReference, EveryArchitectureDtypeAndShardingAgreesWithFloat64) {
-    for (const Variant& variant : variants()) {
-        for (hf::DType dtype : {hf::DType::kF32, hf::DType::kF16, hf::DType::kBF16}) {
-            for (int shards : {1, 3}) {
-                hf::ScratchDir dir("fwd");
-                hf::WriteOptions o = variant.options;
-                o.dtype = dtype;
-                o.shards = shards;
-                const hf::WrittenCheckpoint w = hf::write_checkpoint(dir.path(), o);
-                const std::string what =
-                    variant.name + " " + hf::dtype_name(dtype) + (shards > 1 ? " sharded" : " single");
-                const auto model = attnviz::model::load_checkpoint(dir.path());
-                ASSERT_TRUE(model.ok()) << what << ": " << model.error();
-                const auto got =
-                    attnviz::model::run_forward(**model, kIds, Interventions{}, keep_everything());
-                ASSERT_TRUE(got.ok()) << what << ": " << got.error();
-                expect_agree(*got, hf::reference_forward(w.spec, w.tensors, kIds), w.spec, what);
-            }
-        }
-    }
+    hf::for_each_written_checkpoint(
+        variants(), "fwd", [](const hf::WrittenCheckpoint& w, hf::DType, const std::string& what) {
+            const auto model = attnviz::model::load_checkpoint(w.dir);
+            ASSERT_TRUE(model.ok()) << what << ": " << model.error();
+            const auto got = attnviz::model::run_forward(**model, kIds, Interventions{}, keep_everything());
+            ASSERT_TRUE(got.ok()) << what << ": " << got.error();
+            expect_agree(*got, hf::reference_forward(w.spec, w.tensors, kIds), w.spec, what);
+        });
 }
 
 TEST(ForwardVsReference, KeptQkvAndScoresAgreeWithFloat64) {

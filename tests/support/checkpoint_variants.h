@@ -6,6 +6,8 @@
 
 #include "tests/support/hf_checkpoint_writer.h"
 
+#include <gtest/gtest.h>
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -83,6 +85,29 @@ inline std::vector<Variant> checkpoint_variants(std::uint64_t seed) {
         add("qwen3_qk_norm_head_dim8", o);
     }
     return v;
+}
+
+/// Writes every variant in every dtype (F32, F16, BF16), as one file and as three shards, each into a fresh
+/// scratch folder, and calls fn(written, dtype, what) with a name for messages ("llama BF16 sharded"); the
+/// folder is written.dir.
+/// Stops at the first fatal test failure.
+template <class Fn>
+void for_each_written_checkpoint(const std::vector<Variant>& variants, const std::string& tag, Fn fn) {
+    for (const Variant& variant : variants) {
+        for (DType dtype : {DType::kF32, DType::kF16, DType::kBF16}) {
+            for (int shards : {1, 3}) {
+                ScratchDir dir(tag);
+                WriteOptions o = variant.options;
+                o.dtype = dtype;
+                o.shards = shards;
+                const WrittenCheckpoint w = write_checkpoint(dir.path(), o);
+                const std::string what =
+                    variant.name + " " + dtype_name(dtype) + (shards > 1 ? " sharded" : " single");
+                fn(w, dtype, what);
+                if (::testing::Test::HasFatalFailure()) return;
+            }
+        }
+    }
 }
 
 }  // namespace attnviz::testing::hf
