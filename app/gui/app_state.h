@@ -238,10 +238,11 @@ struct FrameLayout {
     Rect heatmap;                       ///< the matrix image (the visible window of it when zoomed)
     ImVec2 heatmap_pixels{0, 0};        ///< size the heatmap texture should have (framebuffer pixels)
     ImVec2 thumbnail_pixels{0, 0};
-    int strip_scrolled_to = -1;   ///< the query the token strip last scrolled into view
-    Rect main_area;               ///< the main view's window (tabs or selector and the view)
-    std::vector<Rect> view_tabs;  ///< [views()] each tab, when tabs are drawn (empty: the selector)
-    Rect view_selector;           ///< the view selector, when the tabs do not fit
+    int strip_scrolled_to = -1;        ///< the query the token strip last scrolled into view
+    ImVec2 strip_scrolled_size{0, 0};  ///< the strip's size then (a new size scrolls again)
+    Rect main_area;                    ///< the main view's window (tabs or selector and the view)
+    std::vector<Rect> view_tabs;       ///< [views()] each tab, when tabs are drawn (empty: the selector)
+    Rect view_selector;                ///< the view selector, when the tabs do not fit
     /// Whether the tabs do not fit and the view selector sits in the menu bar (the main area keeps
     /// that row for the picture); decided by draw() before the menu bar.
     bool views_in_menu = false;

@@ -173,4 +173,14 @@ inline int token_index(const gui::AppState& s, const std::string& text) {
     return -1;
 }
 
+/// The token strip's visible rectangle in the last frame (its child window's clip rectangle); empty when
+/// no strip was drawn. Chips scrolled out of the strip lie outside it.
+inline gui::Rect token_strip_view() {
+    for (const ImGuiWindow* w : GImGui->Windows) {
+        if (w->Active && std::string(w->Name).find("##token_strip") != std::string::npos)
+            return gui::Rect{w->InnerClipRect.Min, w->InnerClipRect.Max};
+    }
+    return gui::Rect{};
+}
+
 }  // namespace attnviz::testing

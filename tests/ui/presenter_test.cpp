@@ -6,6 +6,7 @@
 #include "app/gui/model_actions.h"
 #include "app/gui/presenter_actions.h"
 #include "app/gui/session.h"
+#include "app/gui/style/theme.h"
 #include "core/lesson/scenario.h"
 #include "core/model/builtin_model.h"
 #include "tests/support/gui_model_folder.h"
@@ -14,6 +15,8 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <tuple>
+#include <vector>
 
 namespace attnviz::gui {
 namespace {
@@ -70,6 +73,47 @@ TEST_F(Presenter, F5HidesTheControlsAndTheViewFillsTheWindow) {
     EXPECT_TRUE(s.layout.view_tabs.empty()) << "no tabs on the stage";
     EXPECT_NE(HeadlessImGui::drawn_text().find("yoursentence"), std::string::npos)
         << "the step indicator: " << HeadlessImGui::drawn_text();
+}
+
+bool inside(const Rect& chip, const Rect& view) {
+    return chip.min.x >= view.min.x - 0.5f && chip.max.x <= view.max.x + 0.5f &&
+           chip.min.y >= view.min.y - 0.5f && chip.max.y <= view.max.y + 0.5f;
+}
+
+// On the stage the strip shares a narrow column with the heads: a 4:3 screen stacks the chips in a column
+// with the arcs beside them, a 16:10 one keeps the row; either way "it" and "pod", the key it looks at
+// most, are in view together (the lesson's whole point), not just the query.
+TEST(PresenterStrip, TheQueryAndTheKeyItLooksAtMostAreInViewTogether) {
+    for (const auto& [w, h, vertical] :
+         {std::tuple{1280.0f, 1024.0f, true}, std::tuple{1280.0f, 800.0f, false}}) {
+        SCOPED_TRACE(std::to_string(static_cast<int>(w)) + "x" + std::to_string(static_cast<int>(h)));
+        HeadlessImGui ui{w, h};
+        AppState s;
+        ASSERT_TRUE(testing::open_lesson(ui, s, "pod"));
+        enter_presenter(s, 0.0);
+        // The stage's large text as the platform applies it (fonts.cpp rebuilds the atlas; here the
+        // default font is scaled, as in layout_scale_test.cpp).
+        ImGui::GetIO().FontGlobalScale = s.view.font_scale;
+        apply_theme(Theme::kDark, s.view.font_scale);
+        ui.frames(s, 4);
+        const std::vector<Rect>& chips = s.layout.token_chips;
+        ASSERT_EQ(chips.size(), 9u);
+        ASSERT_EQ(s.selection.query, 4);  // "it"
+        const Rect view = testing::token_strip_view();
+        ASSERT_GT(view.max.x - view.min.x, 10.0f);
+        EXPECT_LT(view.max.x - view.min.x, w * 0.5f) << "the strip is in the right column";
+        EXPECT_TRUE(inside(chips[4], view)) << "the query \"it\"";
+        EXPECT_TRUE(inside(chips[1], view)) << "the key it looks at most, \"pod\"";
+        for (std::size_t i = 1; i < chips.size(); ++i) {
+            if (vertical) {
+                EXPECT_FLOAT_EQ(chips[i].min.x, chips[0].min.x) << i;
+                EXPECT_GT(chips[i].min.y, chips[i - 1].max.y) << i;
+            } else {
+                EXPECT_FLOAT_EQ(chips[i].min.y, chips[0].min.y) << i;
+                EXPECT_GT(chips[i].min.x, chips[i - 1].max.x) << i;
+            }
+        }
+    }
 }
 
 TEST_F(Presenter, PageDownStepsThroughALessonThenToTheNextAndPageUpComesBack) {

@@ -63,6 +63,8 @@ void draw_heads_grid(AppState& s, ImVec2 size) {
         }
     }
     const float side = std::max(fs * 2.0f, std::floor(best) - 6.0f);
+    // At the smallest readable size the columns that fit across (the rest scroll down), none cut off.
+    cols = std::clamp(static_cast<int>((avail.x - 3.0f + sp) / (side + 6.0f + sp)), 1, std::max(1, cols));
     const ImVec2 fb = ImGui::GetIO().DisplayFramebufferScale;
     s.layout.thumbnail_pixels = ImVec2(std::round(side * fb.x), std::round(side * fb.y));
     s.layout.head_thumbnails.assign(static_cast<std::size_t>(n), Rect{});
@@ -137,6 +139,11 @@ void draw_heads_grid(AppState& s, ImVec2 size) {
             ImGui::EndTooltip();
         }
     }
+    // The last row's labels too are inside what the grid scrolls over.
+    const int rows = (n + cols - 1) / cols;
+    ImGui::SetCursorScreenPos(
+        ImVec2(origin.x, origin.y + static_cast<float>(rows) * (side + 6.0f + label_h + sp)));
+    ImGui::Dummy(ImVec2(1.0f, 1.0f));
     ImGui::EndChild();
 }
 

@@ -1,5 +1,7 @@
 // The sentence as token chips, attention arcs from the query to every key it can see (thickness and
-// opacity follow the weight, the strongest carry their numbers), and a weight bar under each chip.
+// opacity follow the weight, the strongest carry their numbers), and a weight bar under each chip. In a
+// row with the arcs above it; in a tall narrow space (large text beside the heatmap) in a column with the
+// arcs to its right, so that the query and the keys it looks at stay in view together.
 #include "app/gui/app_actions.h"
 #include "app/gui/panels.h"
 #include "app/gui/style/fonts.h"
@@ -22,47 +24,59 @@ namespace {
 constexpr float kMinArcWeight = 0.004f;
 constexpr int kLabelledArcs = 3;
 
+/// Where the chips are, and the axis the arcs run along: along x over a row of chips (bulging up), along y
+/// beside a column of chips (bulging right).
 struct StripGeometry {
-    float chip_h;
-    float chip_y;               // top of the chip row
-    float bar_h;                // tallest weight bar under the chips
-    std::vector<float> x0, x1;  // chip spans (chip_row, widgets.h)
-};
+    bool vertical = false;
+    std::vector<Rect> chips;  // [n] chip rectangles (chip_row / chip_column, widgets.h)
+    float base = 0.0f;        // the arcs' feet: just above the row, or just right of the column
+    float bar_h = 0.0f;       // the longest weight bar: under a row's chips, along a column's chips
 
-/// An arc from x_query to x_key above base_y. Heights grow with distance, scaled so that the longest
-/// arc from this query (max_span) just fits max_h: arcs of different lengths never share a height.
-struct ArcShape {
-    float xa, xb, base_y, height;
-
-    ImVec2 point(float t) const {  // on the cubic, t in [0, 1]
-        const float u = 1.0f - t;
-        const float c = height * 1.333f;
-        const float x = (u * u * u + 3 * u * u * t) * xa + (3 * u * t * t + t * t * t) * xb;
-        const float y = base_y - (3 * u * u * t + 3 * u * t * t) * c;
-        return ImVec2(x, y);
+    /// The chip's centre along the arcs' axis.
+    float along(std::size_t i) const {
+        const Rect& r = chips[i];
+        return vertical ? 0.5f * (r.min.y + r.max.y) : 0.5f * (r.min.x + r.max.x);
+    }
+    /// A point `along` the axis, `off` away from the chips.
+    ImVec2 point(float along_at, float off) const {
+        return vertical ? ImVec2(base + off, along_at) : ImVec2(along_at, base - off);
     }
 };
 
-ArcShape arc_shape(float xa, float xb, float base_y, float max_h, float max_span) {
+/// An arc from the query at `ua` to a key at `ub` along the strip's axis. Heights grow with distance,
+/// scaled so that the longest arc from this query (max_span) just fits max_h: arcs of different lengths
+/// never share a height.
+struct ArcShape {
+    float ua, ub, height;
+
+    /// On the cubic, t in [0, 1].
+    ImVec2 point(const StripGeometry& g, float t) const {
+        const float u = 1.0f - t;
+        const float c = height * 1.333f;
+        return g.point((u * u * u + 3 * u * u * t) * ua + (3 * u * t * t + t * t * t) * ub,
+                       (3 * u * u * t + 3 * u * t * t) * c);
+    }
+};
+
+ArcShape arc_shape(float ua, float ub, float max_h, float max_span) {
     const float fs = ImGui::GetFontSize();
-    const float d = std::abs(xb - xa);
+    const float d = std::abs(ub - ua);
     const float h = d < 1.0f ? fs * 1.65f
                              : fs * 0.9f + (max_h - fs * 0.9f) * std::min(1.0f, d / std::max(1.0f, max_span));
-    return ArcShape{xa, xb, base_y, h};
+    return ArcShape{ua, ub, h};
 }
 
-void draw_arc(ImDrawList* dl, const ArcShape& a, ImU32 col, float thickness) {
+void draw_arc(ImDrawList* dl, const StripGeometry& g, const ArcShape& a, ImU32 col, float thickness) {
     const float fs = ImGui::GetFontSize();
-    if (std::abs(a.xb - a.xa) < 1.0f) {  // a token attending to itself: a small loop
-        dl->AddBezierCubic(ImVec2(a.xa - fs * 0.35f, a.base_y),
-                           ImVec2(a.xa - fs * 1.3f, a.base_y - fs * 2.2f),
-                           ImVec2(a.xa + fs * 1.3f, a.base_y - fs * 2.2f),
-                           ImVec2(a.xa + fs * 0.35f, a.base_y), col, thickness, 24);
+    if (std::abs(a.ub - a.ua) < 1.0f) {  // a token attending to itself: a small loop
+        dl->AddBezierCubic(g.point(a.ua - fs * 0.35f, 0.0f), g.point(a.ua - fs * 1.3f, fs * 2.2f),
+                           g.point(a.ua + fs * 1.3f, fs * 2.2f), g.point(a.ua + fs * 0.35f, 0.0f), col,
+                           thickness, 24);
         return;
     }
     const float c = a.height * 1.333f;  // a cubic with both control points at 4/3 h peaks at h halfway
-    dl->AddBezierCubic(ImVec2(a.xa, a.base_y), ImVec2(a.xa, a.base_y - c), ImVec2(a.xb, a.base_y - c),
-                       ImVec2(a.xb, a.base_y), col, thickness, 32);
+    dl->AddBezierCubic(g.point(a.ua, 0.0f), g.point(a.ua, c), g.point(a.ub, c), g.point(a.ub, 0.0f), col,
+                       thickness, 32);
 }
 
 void chip_tooltip(const AppState& s, int i, int shown_query, const HeadResult* head) {
@@ -114,15 +128,25 @@ void draw_token_strip(AppState& s, ImVec2 size) {
     }
     const float fs = ImGui::GetFontSize();
 
-    // Chip geometry: one row, scrolled horizontally when the sentence is long.
+    // Chip geometry: one row, scrolled horizontally when the sentence is long; a column, scrolled
+    // vertically, when the row would not fit and the column shows more of the tokens at once.
     StripGeometry g;
-    g.chip_h = fs * 1.7f;
-    g.bar_h = std::clamp(avail.y * 0.12f, fs * 0.5f, fs * 1.2f);
-    g.chip_y = origin.y + avail.y - g.chip_h - g.bar_h - fs * 0.4f;
     const float total = chip_row_width(labels);
-    for (const Rect& r : chip_row(labels, origin.x, avail.x, g.chip_y)) {
-        g.x0.push_back(r.min.x);
-        g.x1.push_back(r.max.x);
+    const float pitch = fs * 2.2f;  // a column's chip and its weight bar under it
+    const float fit_in_row = avail.x / std::max(1.0f, total) * static_cast<float>(n);
+    const float fit_in_column = (avail.y - fs * 0.3f) / pitch;
+    g.vertical = total > avail.x && n > 1 && fit_in_column > fit_in_row * 1.2f;
+    if (g.vertical) {
+        const float chip_w = std::max(fs * 1.5f, avail.x * 0.6f);
+        for (std::string& label : labels) label = elide_to_width(label, chip_w - 0.9f * fs);
+        g.chips = chip_column(labels, origin.x, origin.y + fs * 0.3f, chip_w, pitch);
+        g.base = g.chips.front().max.x + 2.0f;
+        g.bar_h = g.chips.front().max.x - g.chips.front().min.x;
+    } else {
+        g.bar_h = std::clamp(avail.y * 0.12f, fs * 0.5f, fs * 1.2f);
+        const float chip_y = origin.y + avail.y - fs * 1.7f - g.bar_h - fs * 0.4f;
+        g.chips = chip_row(labels, origin.x, avail.x, chip_y);
+        g.base = chip_y - 2.0f;
     }
 
     // Hit testing first, so this frame's hover drives this frame's arcs.
@@ -131,22 +155,23 @@ void draw_token_strip(AppState& s, ImVec2 size) {
     int hovered = -1;
     for (int i = 0; i < n; ++i) {
         const auto iu = static_cast<std::size_t>(i);
-        const ImVec2 a(g.x0[iu], g.chip_y);
-        const ImVec2 b(g.x1[iu], g.chip_y + g.chip_h);
-        s.layout.token_chips[iu] = Rect{a, b};
+        const ImVec2 a = g.chips[iu].min;
+        const ImVec2 b = g.chips[iu].max;
+        s.layout.token_chips[iu] = g.chips[iu];
         ImGui::SetCursorScreenPos(a);
         ImGui::PushID(i);
         if (ImGui::InvisibleButton("##chip", ImVec2(b.x - a.x, b.y - a.y))) set_query(s, i);
         if (ImGui::IsItemHovered()) hovered = i;
         ImGui::PopID();
     }
-    // Reserve the full strip width so the child scrolls.
-    ImGui::SetCursorScreenPos(ImVec2(origin.x, g.chip_y + g.chip_h + g.bar_h + fs * 0.3f));
-    ImGui::Dummy(ImVec2(total, 1.0f));
-    if (s.selection.query >= 0 && s.selection.query != s.layout.strip_scrolled_to && total > avail.x) {
-        const auto qu = static_cast<std::size_t>(std::min(s.selection.query, n - 1));
-        ImGui::SetScrollFromPosX(0.5f * (g.x0[qu] + g.x1[qu]) - ImGui::GetWindowPos().x, 0.5f);
-        s.layout.strip_scrolled_to = s.selection.query;
+    // Reserve the whole row (or column) so the child scrolls, and bring a new query into view.
+    const Rect& last = g.chips.back();
+    if (g.vertical) {
+        ImGui::SetCursorScreenPos(ImVec2(origin.x, last.max.y + fs * 0.6f));
+        ImGui::Dummy(ImVec2(1.0f, 1.0f));
+    } else {
+        ImGui::SetCursorScreenPos(ImVec2(origin.x, last.max.y + g.bar_h + fs * 0.3f));
+        ImGui::Dummy(ImVec2(total, 1.0f));
     }
     s.selection.hover_token = hovered;
 
@@ -158,6 +183,38 @@ void draw_token_strip(AppState& s, ImVec2 size) {
         head = &s.derived.result()->heads[static_cast<std::size_t>(s.selection.focus_head)];
     }
 
+    // A new query, or the strip at a new size, is brought into view with the key the query looks at most
+    // when both fit (never while a quiz hides the weights: the scroll would give the answer away).
+    const bool overflows = g.vertical ? last.max.y + fs * 0.6f > origin.y + avail.y : total > avail.x;
+    const bool resized =
+        avail.x != s.layout.strip_scrolled_size.x || avail.y != s.layout.strip_scrolled_size.y;
+    if (s.selection.query >= 0 && (s.selection.query != s.layout.strip_scrolled_to || resized) && overflows) {
+        const int q = std::min(s.selection.query, n - 1);
+        float centre = g.along(static_cast<std::size_t>(q));
+        if (head != nullptr && q < head->weights.rows()) {
+            int top = -1;
+            for (int j = 0; j < n && j < head->weights.cols(); ++j) {
+                if (s.derived.result()->visible(q, j) &&
+                    (top < 0 || head->weights(q, j) > head->weights(q, top)))
+                    top = j;
+            }
+            if (top >= 0) {  // both chips whole, with a little room, or the query alone
+                const Rect& a = g.chips[static_cast<std::size_t>(q)];
+                const Rect& b = g.chips[static_cast<std::size_t>(top)];
+                const float lo = g.vertical ? std::min(a.min.y, b.min.y) : std::min(a.min.x, b.min.x);
+                const float hi = g.vertical ? std::max(a.max.y, b.max.y) : std::max(a.max.x, b.max.x);
+                if (hi - lo < (g.vertical ? avail.y : avail.x) - fs * 0.5f) centre = 0.5f * (lo + hi);
+            }
+        }
+        if (g.vertical) {
+            ImGui::SetScrollFromPosY(centre - ImGui::GetWindowPos().y, 0.5f);
+        } else {
+            ImGui::SetScrollFromPosX(centre - ImGui::GetWindowPos().x, 0.5f);
+        }
+        s.layout.strip_scrolled_to = s.selection.query;
+        s.layout.strip_scrolled_size = avail;
+    }
+
     const float alpha = s.view.weights_alpha;  // fades the weights in after a quiz's reveal
     const auto faded = [alpha](ImU32 col) {
         ImVec4 c = ImGui::ColorConvertU32ToFloat4(col);
@@ -167,8 +224,8 @@ void draw_token_strip(AppState& s, ImVec2 size) {
     if (head != nullptr) s.layout.weight_text_drawn = true;
 
     // Arcs from the shown query to every key it can see.
-    const float base_y = g.chip_y - 2.0f;
-    const float max_arc_h = std::max(fs, base_y - origin.y - fs * 0.9f);
+    const float max_arc_h = g.vertical ? std::max(fs, origin.x + avail.x - g.base - fs * 0.6f)
+                                       : std::max(fs, g.base - origin.y - fs * 0.9f);
     std::vector<int> ranked;
     if (head != nullptr && shown >= 0 && shown < n) {
         for (int j = 0; j < n; ++j) {
@@ -176,34 +233,35 @@ void draw_token_strip(AppState& s, ImVec2 size) {
         }
         std::stable_sort(ranked.begin(), ranked.end(),
                          [&](int a, int b) { return head->weights(shown, a) > head->weights(shown, b); });
-        const auto su = static_cast<std::size_t>(shown);
-        const float xq = 0.5f * (g.x0[su] + g.x1[su]);
+        const float uq = g.along(static_cast<std::size_t>(shown));
         // The farthest chip from this query gets the tallest arc.
-        const float max_span = std::max(
-            {xq - 0.5f * (g.x0.front() + g.x1.front()), 0.5f * (g.x0.back() + g.x1.back()) - xq, fs * 4.0f});
+        const float max_span =
+            std::max({uq - g.along(0), g.along(static_cast<std::size_t>(n - 1)) - uq, fs * 4.0f});
         // Draw weakest first so strong arcs sit on top.
         for (auto it = ranked.rbegin(); it != ranked.rend(); ++it) {
             const float w = head->weights(shown, *it);
             if (w < kMinArcWeight) continue;
-            const auto ju = static_cast<std::size_t>(*it);
-            const float xk = 0.5f * (g.x0[ju] + g.x1[ju]);
+            const float uk = g.along(static_cast<std::size_t>(*it));
             ImVec4 c = ImGui::ColorConvertU32ToFloat4(pal.arc);
             c.w = (0.18f + 0.82f * std::min(1.0f, w * 1.4f)) * alpha;
-            draw_arc(dl, arc_shape(xq, xk, base_y, max_arc_h, max_span), ImGui::ColorConvertFloat4ToU32(c),
+            draw_arc(dl, g, arc_shape(uq, uk, max_arc_h, max_span), ImGui::ColorConvertFloat4ToU32(c),
                      1.2f + 11.0f * w);
         }
         for (int r = 0; r < std::min<int>(kLabelledArcs, static_cast<int>(ranked.size())); ++r) {
             const int j = ranked[static_cast<std::size_t>(r)];
             const float w = head->weights(shown, j);
             if (w < 0.05f) break;
-            const auto ju = static_cast<std::size_t>(j);
-            const float xk = 0.5f * (g.x0[ju] + g.x1[ju]);
+            const float uk = g.along(static_cast<std::size_t>(j));
             const std::string text = format_weight(w);
             const ImVec2 ts = ImGui::CalcTextSize(text.c_str());
-            // On the arc near its key end, where arcs to different keys are apart.
-            const ImVec2 on_arc = std::abs(xk - xq) < 1.0f
-                                      ? ImVec2(xk, base_y - fs * 1.65f)
-                                      : arc_shape(xq, xk, base_y, max_arc_h, max_span).point(0.82f);
+            // On the arc near its key end, where arcs to different keys are apart; beside a column's chip
+            // (the arcs there are too flat to hold a number).
+            ImVec2 on_arc = arc_shape(uq, uk, max_arc_h, max_span).point(g, 0.82f);
+            if (g.vertical) {
+                on_arc = g.point(uk, ts.x * 0.5f + fs * 0.3f);
+            } else if (std::abs(uk - uq) < 1.0f) {
+                on_arc = g.point(uk, fs * 1.65f);
+            }
             const ImVec2 p(on_arc.x - ts.x * 0.5f, on_arc.y - ts.y * 0.5f);
             dl->AddRectFilled(ImVec2(p.x - 3, p.y - 1), ImVec2(p.x + ts.x + 3, p.y + ts.y + 1),
                               faded(pal.panel_bg), 3.0f);
@@ -226,11 +284,16 @@ void draw_token_strip(AppState& s, ImVec2 size) {
 
         if (head != nullptr && shown >= 0 && !masked) {
             const float w = head->weights(shown, i);
-            const float bh = std::max(1.0f, g.bar_h * w);
-            const float bx0 = r.min.x + (r.max.x - r.min.x) * 0.2f;
-            const float bx1 = r.max.x - (r.max.x - r.min.x) * 0.2f;
-            const float by = r.max.y + fs * 0.25f;
-            dl->AddRectFilled(ImVec2(bx0, by), ImVec2(bx1, by + bh), faded(pal.arc));
+            const float bl = std::max(1.0f, g.bar_h * w);
+            if (g.vertical) {  // across under the chip, from its left edge
+                const float by = r.max.y + fs * 0.15f;
+                dl->AddRectFilled(ImVec2(r.min.x, by), ImVec2(r.min.x + bl, by + fs * 0.35f), faded(pal.arc));
+            } else {  // down from the chip
+                const float bx0 = r.min.x + (r.max.x - r.min.x) * 0.2f;
+                const float bx1 = r.max.x - (r.max.x - r.min.x) * 0.2f;
+                const float by = r.max.y + fs * 0.25f;
+                dl->AddRectFilled(ImVec2(bx0, by), ImVec2(bx1, by + bl), faded(pal.arc));
+            }
         }
     }
     if (head != nullptr && shown >= 0 && ranked.empty()) {

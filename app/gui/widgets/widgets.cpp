@@ -241,6 +241,21 @@ std::vector<Rect> chip_row(const std::vector<std::string>& labels, float x_min, 
     return rects;
 }
 
+std::vector<Rect> chip_column(const std::vector<std::string>& labels, float x, float y, float max_width,
+                              float pitch) {
+    const float fs = ImGui::GetFontSize();
+    float w = 0.0f;
+    for (const std::string& label : labels) w = std::max(w, chip_width(label, fs));
+    w = std::min(w, max_width);
+    std::vector<Rect> rects;
+    rects.reserve(labels.size());
+    for (std::size_t i = 0; i < labels.size(); ++i) {
+        rects.push_back(Rect{ImVec2(x, y), ImVec2(x + w, y + fs * 1.7f)});
+        y += pitch;
+    }
+    return rects;
+}
+
 void draw_chip(ImDrawList* dl, const Rect& r, const std::string& label, ImU32 bg, ImU32 border, ImU32 text,
                float border_thickness) {
     const float fs = ImGui::GetFontSize();

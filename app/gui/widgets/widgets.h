@@ -73,6 +73,11 @@ float chip_row_width(const std::vector<std::string>& labels);
 /// (from x_min when wider). The token strip and the cross-attention view lay their chips out this way.
 std::vector<Rect> chip_row(const std::vector<std::string>& labels, float x_min, float width, float y);
 
+/// Token chips in one column, for a tall narrow space: all as wide as the widest label plus padding (at
+/// most max_width), 1.7 em tall, their left edges at x, the first top at y, one every `pitch` pixels.
+std::vector<Rect> chip_column(const std::vector<std::string>& labels, float x, float y, float max_width,
+                              float pitch);
+
 /// One chip: a rounded box with a border and its label centred.
 void draw_chip(ImDrawList* dl, const Rect& r, const std::string& label, ImU32 bg, ImU32 border, ImU32 text,
                float border_thickness);
