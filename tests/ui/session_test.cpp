@@ -305,11 +305,7 @@ TEST(Session, RealModelInterventionsRoundTrip) {
     testing::GuiModelFolder folder("session_model");
     HeadlessImGui ui;
     AppState a;
-    ASSERT_TRUE(testing::open_lesson(ui, a, "pod"));
-    set_sentence(a, "Lily saw a big dog. The dog was happy.");
-    open_model(a, folder.dir.path());
-    testing::settle_model(ui, a);
-    ASSERT_TRUE(model_open(a)) << a.model.load_error;
+    ASSERT_TRUE(testing::open_tiny_model(ui, a, folder));
     ASSERT_TRUE(set_model_temperature(a, 2.0, InterventionScope::kAllLayers));
     focus_model_head(a, 1, 2);
     ASSERT_TRUE(set_model_temperature(a, 0.25, InterventionScope::kThisHead));
