@@ -5,9 +5,9 @@
 #include "core/io/json.h"
 #include "core/lesson/lesson_run.h"
 #include "core/lesson/scenario.h"
+#include "core/lesson/settings_fields.h"
 
 #include <algorithm>
-#include <cmath>
 #include <cstdio>
 #include <numeric>
 #include <string>
@@ -62,14 +62,8 @@ void print_json(const LessonRun& run, const LessonRunSettings& settings, const s
     root.set("model", JsonValue::string(kLessonModelLabel));
     root.set("tokens", tokens_json(run.tokens));
     if (run.cross()) root.set("key_tokens", tokens_json(run.key_tokens));
-    JsonValue s = JsonValue::object();
-    s.set("heads", JsonValue::integer(settings.n_heads));
-    s.set("kv_heads", JsonValue::integer(settings.n_kv_heads));
-    s.set("temperature", std::isinf(settings.temperature) ? JsonValue::string("inf")
-                                                          : JsonValue::number(settings.temperature));
-    s.set("causal", JsonValue::boolean(settings.causal && !run.cross()));
-    s.set("window", JsonValue::integer(settings.window));
-    root.set("settings", std::move(s));
+    // What the engine ran with (cross-attention: no causal mask, no window), in the settings' file fields.
+    root.set("settings", settings_json(settings_of_config(run.config, settings.use_positions)));
     if (query) root.set("query_index", JsonValue::integer(*query));
     JsonValue heads = JsonValue::array();
     const std::vector<Token>& keys = run.keys().tokens;

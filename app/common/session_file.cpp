@@ -2,11 +2,8 @@
 // the writer that session_file_json's round trip is tested against (tests/fuzz session harness).
 #include "app/common/session_file.h"
 
-#include "core/attention/attention_config.h"
-#include "core/lesson/lesson_model.h"
+#include "core/lesson/settings_fields.h"
 
-#include <cmath>
-#include <limits>
 #include <utility>
 
 namespace attnviz {
@@ -115,50 +112,14 @@ bool known(const std::string& key, std::initializer_list<const char*> names) {
 }
 
 void read_settings(Reader& r, const JsonValue& o, SessionFile& d) {
-    const int max_heads = LessonModel::instance().max_heads();
-    r.integer(o, "heads", "settings.heads", 1, max_heads, d.settings.n_heads);
-    d.settings.n_kv_heads = d.settings.n_heads;
-    r.integer(o, "kv_heads", "settings.kv_heads", 1, max_heads, d.settings.n_kv_heads);
-    if (r.ok() && d.settings.n_heads % d.settings.n_kv_heads != 0) {
-        r.fail(*o.find("kv_heads"), "settings.kv_heads",
-               std::to_string(d.settings.n_kv_heads) + " KV heads do not divide " +
-                   std::to_string(d.settings.n_heads) + " heads");
-    }
-    if (const JsonValue* t = o.find("temperature")) {
-        if (t->is_string() && t->as_string() == "inf") {
-            d.settings.temperature = std::numeric_limits<double>::infinity();
-        } else if (t->is_number() && validate_temperature(t->as_number()).empty()) {
-            d.settings.temperature = t->as_number();
-        } else {
-            r.fail(*t, "settings.temperature", "expected a number >= 0 or \"inf\"");
+    if (std::optional<SettingsProblem> p = read_settings_json(o, lesson_settings_limits(), d.settings))
+        r.fail(*p->at, "settings." + p->key, p->what);
+    for (const JsonValue::Member& m : o.members()) {
+        if (!is_setting_key(m.first)) {
+            d.warnings.push_back("settings." + m.first + " is not a setting this attnviz knows (" +
+                                 setting_keys_text() + "); ignored");
         }
     }
-    r.flag(o, "causal", "settings.causal", d.settings.causal);
-    r.integer(o, "window", "settings.window", 0, 1 << 30, d.settings.window);
-    r.flag(o, "scale", "settings.scale", d.settings.scale);
-    r.flag(o, "use_positions", "settings.use_positions", d.settings.use_positions);
-    for (const JsonValue::Member& m : o.members()) {
-        if (!known(m.first,
-                   {"heads", "kv_heads", "temperature", "causal", "window", "scale", "use_positions"}))
-            d.warnings.push_back("settings." + m.first + " is not a setting this attnviz knows; ignored");
-    }
-}
-
-JsonValue temperature_json(double t) {
-    return std::isinf(t) ? JsonValue::string("inf") : JsonValue::exact_number(t);
-}
-
-/// A temperature as temperature_json writes it: a number >= 0 or "inf"; false when it is neither.
-bool read_temperature(const JsonValue& v, double& out) {
-    if (v.is_string() && v.as_string() == "inf") {
-        out = std::numeric_limits<double>::infinity();
-        return true;
-    }
-    if (v.is_number() && validate_temperature(v.as_number()).empty()) {
-        out = v.as_number();
-        return true;
-    }
-    return false;
 }
 
 const char* scope_name(SessionTemperatureScope scope) {
@@ -216,7 +177,7 @@ void read_head_temperatures(Reader& r, const JsonValue& list, model::Interventio
         r.integer(e, "layer", path + ".layer", -1, 1 << 20, ht.layer);
         r.integer(e, "head", path + ".head", -1, 1 << 20, ht.head);
         const JsonValue* t = e.find("temperature");
-        if (t == nullptr || !read_temperature(*t, ht.temperature))
+        if (t == nullptr || !read_temperature_json(*t, ht.temperature))
             r.fail(t != nullptr ? *t : e, path + ".temperature", "expected a number >= 0 or \"inf\"");
         iv.temperatures.push_back(ht);
     }
@@ -246,7 +207,8 @@ void read_heads_off(Reader& r, const JsonValue& off, model::Interventions& iv) {
 void read_interventions(Reader& r, const JsonValue& o, SessionFile& d) {
     SessionInterventions si;
     model::Interventions& iv = si.values;
-    if (const JsonValue* t = o.find("temperature"); t != nullptr && !read_temperature(*t, iv.temperature))
+    if (const JsonValue* t = o.find("temperature");
+        t != nullptr && !read_temperature_json(*t, iv.temperature))
         r.fail(*t, "interventions.temperature", "expected a number >= 0 or \"inf\"");
     if (const JsonValue* list = o.find("temperatures")) read_head_temperatures(r, *list, iv);
     if (const JsonValue* sc = o.find("temperature_scope")) {
@@ -365,12 +327,6 @@ bool same_hand_model(const std::optional<HandModel>& a, const std::optional<Hand
 }  // namespace
 
 bool operator==(const SessionFile& a, const SessionFile& b) {
-    const LessonRunSettings& p = a.settings;
-    const LessonRunSettings& q = b.settings;
-    const bool same_settings = p.n_heads == q.n_heads && p.n_kv_heads == q.n_kv_heads &&
-                               p.temperature == q.temperature && p.causal == q.causal &&
-                               p.window == q.window && p.scale == q.scale &&
-                               p.use_positions == q.use_positions;
     const SessionSelection& s = a.selection;
     const SessionSelection& t = b.selection;
     const bool same_selection = s.query == t.query && s.layer == t.layer && s.focus_head == t.focus_head &&
@@ -391,8 +347,8 @@ bool operator==(const SessionFile& a, const SessionFile& b) {
     }
     return a.sentence == b.sentence && a.key_sentence == b.key_sentence && a.lesson == b.lesson &&
            a.model == b.model && same_interventions(a.interventions, b.interventions) &&
-           same_hand_model(a.hand_model, b.hand_model) && same_settings && same_selection && same_colors &&
-           same_view && a.reopen_at_start == b.reopen_at_start;
+           same_hand_model(a.hand_model, b.hand_model) && same_settings(a.settings, b.settings) &&
+           same_selection && same_colors && same_view && a.reopen_at_start == b.reopen_at_start;
 }
 
 Expected<SessionFile> parse_session_file(const std::string& text, const std::string& name) {
@@ -488,18 +444,7 @@ JsonValue session_file_json(const SessionFile& f) {
     } else {
         root.set("hand_model", JsonValue());
     }
-    const LessonRunSettings& s = f.settings;
-    JsonValue st = JsonValue::object();
-    st.set("heads", JsonValue::integer(s.n_heads));
-    st.set("kv_heads", JsonValue::integer(s.n_kv_heads));
-    // Every digit the double needs: a temperature typed into the file reads back the same.
-    st.set("temperature",
-           std::isinf(s.temperature) ? JsonValue::string("inf") : JsonValue::exact_number(s.temperature));
-    st.set("causal", JsonValue::boolean(s.causal));
-    st.set("window", JsonValue::integer(s.window));
-    st.set("scale", JsonValue::boolean(s.scale));
-    st.set("use_positions", JsonValue::boolean(s.use_positions));
-    root.set("settings", std::move(st));
+    root.set("settings", settings_json(f.settings));
     JsonValue sel = JsonValue::object();
     sel.set("query", JsonValue::integer(f.selection.query));
     sel.set("layer", JsonValue::integer(f.selection.layer));

@@ -54,8 +54,8 @@ struct SessionInterventions {
     SessionTemperatureScope temperature_scope = SessionTemperatureScope::kAllLayers;
 };
 
-/// Everything a session holds, read and checked before any of it is applied. Settings: n_heads, n_kv_heads,
-/// temperature (>= 0 or +inf), causal, window, scale, use_positions (max_tokens is not part of a session).
+/// Everything a session holds, read and checked before any of it is applied. Settings: the fields of
+/// core/lesson/settings_fields.h with the lesson model's limits (max_tokens is not part of a session).
 struct SessionFile {
     std::string sentence;
     std::string key_sentence;           ///< cross-attention's key sentence; empty for self-attention

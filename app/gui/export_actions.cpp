@@ -152,12 +152,7 @@ Expected<AttentionExport> export_from_state(const AppState& s) {
     e.query_labels = run.query_labels;
     e.key_labels = run.key_labels;
     const LayerRun& first = run.layers.front();
-    e.settings.n_heads = first.config.n_heads;
-    e.settings.n_kv_heads = first.config.n_kv_heads;
-    e.settings.temperature = first.config.temperature;
-    e.settings.causal = first.config.mask.causal;
-    e.settings.window = first.config.mask.window;
-    e.settings.scale = first.config.scale_mode != ScaleMode::kNone;
+    e.settings = settings_of_config(first.config, run.real_model() || s.settings.use_positions);
     if (static_cast<int>(first.forward.head_names.size()) == static_cast<int>(first.result.heads.size())) {
         e.head_names = first.forward.head_names;
     }

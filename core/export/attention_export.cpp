@@ -2,10 +2,10 @@
 #include "core/export/attention_export.h"
 
 #include "core/io/npy.h"
+#include "core/lesson/settings_fields.h"
 
 #include <cmath>
 #include <cstdio>
-#include <limits>
 
 namespace attnviz {
 
@@ -136,15 +136,7 @@ JsonValue export_to_json(const AttentionExport& e) {
     root.set("tokens", strings(e.query_labels));
     root.set("key_tokens", strings(e.key_labels));
     root.set("head_names", strings(e.head_names));
-    JsonValue s = JsonValue::object();
-    s.set("heads", JsonValue::integer(e.settings.n_heads));
-    s.set("kv_heads", JsonValue::integer(e.settings.n_kv_heads));
-    s.set("temperature", std::isinf(e.settings.temperature) ? JsonValue::string("inf")
-                                                            : JsonValue::number(e.settings.temperature));
-    s.set("causal", JsonValue::boolean(e.settings.causal));
-    s.set("window", JsonValue::integer(e.settings.window));
-    s.set("scale", JsonValue::boolean(e.settings.scale));
-    root.set("settings", std::move(s));
+    root.set("settings", settings_json(e.settings));
     JsonValue focus = JsonValue::object();
     focus.set("layer", JsonValue::integer(e.focus_layer));
     focus.set("head", JsonValue::integer(e.focus_head));
@@ -311,38 +303,10 @@ Expected<AttentionExport> export_from_json(const std::string& text, const std::s
     const JsonValue* settings = need(root, "settings");
     if (settings == nullptr) return Error{err};
     if (!settings->is_object()) return r.error(*settings, "settings", "expected an object");
-    constexpr int kMaxCount = 1 << 20;
-    if (const JsonValue* v = settings->find("heads")) {
-        Expected<int> n = read_int(r, *v, "settings.heads", 1, kMaxCount);
-        if (!n) return Error{n.error()};
-        e.settings.n_heads = *n;
-    }
-    if (const JsonValue* v = settings->find("kv_heads")) {
-        Expected<int> n = read_int(r, *v, "settings.kv_heads", 1, kMaxCount);
-        if (!n) return Error{n.error()};
-        e.settings.n_kv_heads = *n;
-    }
-    if (const JsonValue* v = settings->find("temperature")) {
-        if (v->is_string() && v->as_string() == "inf") {
-            e.settings.temperature = std::numeric_limits<double>::infinity();
-        } else if (v->is_number() && v->as_number() >= 0.0) {
-            e.settings.temperature = v->as_number();
-        } else {
-            return r.error(*v, "settings.temperature", "expected a number >= 0 or \"inf\"");
-        }
-    }
-    for (const auto& [key, target] :
-         {std::pair<const char*, bool*>{"causal", &e.settings.causal}, {"scale", &e.settings.scale}}) {
-        if (const JsonValue* v = settings->find(key)) {
-            if (!v->is_bool()) return r.error(*v, std::string("settings.") + key, "expected true or false");
-            *target = v->as_bool();
-        }
-    }
-    if (const JsonValue* v = settings->find("window")) {
-        Expected<int> n = read_int(r, *v, "settings.window", -1, 1 << 30);
-        if (!n) return Error{n.error()};
-        e.settings.window = *n;
-    }
+    // Any model's heads; a window of -1 means a real model's own (its interventions' convention).
+    const SettingsLimits limits{{1, 1 << 20}, {-1, 1 << 30}};
+    if (std::optional<SettingsProblem> p = read_settings_json(*settings, limits, e.settings))
+        return r.error(*p->at, "settings." + p->key, p->what);
 
     const JsonValue* layers = need(root, "layers");
     if (layers == nullptr) return Error{err};

@@ -5,21 +5,12 @@
 #include "core/base/expected.h"
 #include "core/base/types.h"
 #include "core/io/json.h"
+#include "core/lesson/lesson_run.h"
 
 #include <string>
 #include <vector>
 
 namespace attnviz {
-
-/// The settings the weights were computed with (what a reader needs to reproduce them).
-struct ExportSettings {
-    int n_heads = 1;
-    int n_kv_heads = 1;
-    double temperature = 1.0;  ///< 0 = argmax, +inf = uniform (written as the string "inf" in JSON)
-    bool causal = true;
-    int window = 0;     ///< 0: none; a real model's own window when it has one
-    bool scale = true;  ///< scores multiplied by 1/sqrt(head_dim)
-};
 
 /// The `source` of a real model's export: "model: " and the folder or the built-in model's name, so a
 /// reader tells it from the lesson model's label and finds the model again.
@@ -33,7 +24,9 @@ struct AttentionExport {
     std::vector<std::string> query_labels;  ///< [n_q] the query tokens as shown
     std::vector<std::string> key_labels;    ///< [n_k] the key tokens as shown
     std::vector<std::string> head_names;    ///< [n_heads] or empty (a real model's heads have no names)
-    ExportSettings settings;
+    /// What the weights were computed with (a real model: its heads and window, the interventions'
+    /// temperature and mask). Written with the fields of core/lesson/settings_fields.h.
+    LessonRunSettings settings;
     std::vector<Tensor3> layers;      ///< [n_layers], each [n_heads, n_q, n_k]: rows queries, columns keys
     std::vector<MaskMatrix> visible;  ///< [n_layers], each [n_q, n_k]: 1 where the query may see the key
     int focus_layer = 0;              ///< the layer and head a single-head export writes

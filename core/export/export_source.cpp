@@ -39,12 +39,7 @@ Expected<AttentionExport> compute_lesson(const ExportSource& src) {
     e.query_labels = display_labels(run->tokens);
     e.key_labels = cross ? display_labels(run->key_tokens) : e.query_labels;
     e.head_names = run->forward.head_names;
-    e.settings.n_heads = run->config.n_heads;
-    e.settings.n_kv_heads = run->config.n_kv_heads;
-    e.settings.temperature = run->config.temperature;
-    e.settings.causal = run->config.mask.causal;
-    e.settings.window = run->config.mask.window;
-    e.settings.scale = run->config.scale_mode != ScaleMode::kNone;
+    e.settings = settings_of_config(run->config, src.lesson.use_positions);
     const int n_heads = static_cast<int>(run->result.heads.size());
     const int n_q = static_cast<int>(run->result.visible.rows());
     const int n_k = static_cast<int>(run->result.visible.cols());

@@ -16,6 +16,18 @@ AttentionConfig lesson_attention_config(const LessonRunSettings& settings, bool 
     return config;
 }
 
+LessonRunSettings settings_of_config(const AttentionConfig& config, bool use_positions) {
+    LessonRunSettings s;
+    s.n_heads = config.n_heads;
+    s.n_kv_heads = config.n_kv_heads;
+    s.temperature = config.temperature;
+    s.causal = config.mask.causal;
+    s.window = config.mask.window;
+    s.scale = config.scale_mode != ScaleMode::kNone;
+    s.use_positions = use_positions;
+    return s;
+}
+
 Expected<LessonRun> run_lesson(const std::string& sentence, const std::string& key_sentence,
                                const LessonRunSettings& settings, const AttentionOptions& options) {
     Tokenization keys;

@@ -52,4 +52,8 @@ Expected<LessonRun> run_hand_example(Tokenization tokens, const HandModel& model
 /// The attention config a lesson run uses (exposed for views that recompute one stage).
 AttentionConfig lesson_attention_config(const LessonRunSettings& settings, bool cross);
 
+/// The settings a config ran with: heads, temperature, masks and scale as the engine saw them (a
+/// cross-attention run's causal mask is off). A config holds no positions: use_positions is the argument.
+LessonRunSettings settings_of_config(const AttentionConfig& config, bool use_positions);
+
 }  // namespace attnviz

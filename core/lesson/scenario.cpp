@@ -1,15 +1,14 @@
 #include "core/lesson/scenario.h"
 
-#include "core/attention/attention_config.h"
 #include "core/io/embedded_assets.h"
 #include "core/io/file_io.h"
 #include "core/io/json.h"
 #include "core/lesson/lesson_heads.h"
+#include "core/lesson/settings_fields.h"
 #include "core/lesson/tokenizer.h"
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 #include <stdexcept>
 
 namespace attnviz {
@@ -54,26 +53,11 @@ class ObjectReader {
         return {};
     }
 
-    Status boolean(const char* key, bool& out) {
-        const JsonValue* v = take(key);
-        if (v == nullptr) return {};
-        if (!v->is_bool()) return where(m_file, *v, m_path + "." + key) + " must be true or false";
-        out = v->as_bool();
-        return {};
-    }
-
-    /// A number >= 0, or the string "inf".
-    Status temperature(const char* key, double& out) {
-        const JsonValue* v = take(key);
-        if (v == nullptr) return {};
-        if (v->is_string() && v->as_string() == "inf") {
-            out = std::numeric_limits<double>::infinity();
-            return {};
-        }
-        if (!v->is_number() || !validate_temperature(v->as_number()).empty()) {
-            return where(m_file, *v, m_path + "." + key) + " must be a number from 0 up, or \"inf\"";
-        }
-        out = v->as_number();
+    /// The run settings, by the table of core/lesson/settings_fields.h with the lesson model's limits.
+    Status settings(LessonRunSettings& out) {
+        for (const SettingField& f : setting_fields()) m_taken.emplace_back(f.key);
+        if (std::optional<SettingsProblem> p = read_settings_json(m_obj, lesson_settings_limits(), out))
+            return where(m_file, *p->at, m_path + "." + p->key) + " " + p->what;
         return {};
     }
 
@@ -177,23 +161,12 @@ Expected<Scenario> parse_scenario(const std::string& text, const std::string& na
     Status error;
     if (const JsonValue* settings = top.object("settings", error)) {
         ObjectReader s(*settings, name, "$.settings", sc.warnings);
-        ATTNVIZ_TRY(s.integer("heads", 1, lesson::kMaxHeads, sc.settings.n_heads));
-        sc.settings.n_kv_heads = sc.settings.n_heads;
-        ATTNVIZ_TRY(s.integer("kv_heads", 1, lesson::kMaxHeads, sc.settings.n_kv_heads));
-        ATTNVIZ_TRY(s.temperature("temperature", sc.settings.temperature));
-        ATTNVIZ_TRY(s.boolean("causal", sc.settings.causal));
-        ATTNVIZ_TRY(s.integer("window", 0, 1 << 20, sc.settings.window));
-        ATTNVIZ_TRY(s.boolean("scale", sc.settings.scale));
+        ATTNVIZ_TRY(s.settings(sc.settings));
         ATTNVIZ_TRY(s.integer("focus_head", 0, lesson::kMaxHeads - 1, sc.focus_head));
         s.warn_unknown();
         if (sc.focus_head >= sc.settings.n_heads) {
             return Error{where(name, *settings, "$.settings") + ": focus_head (" +
                          std::to_string(sc.focus_head) + ") must be below heads (" +
-                         std::to_string(sc.settings.n_heads) + ")"};
-        }
-        if (sc.settings.n_heads % sc.settings.n_kv_heads != 0) {
-            return Error{where(name, *settings, "$.settings") + ": kv_heads (" +
-                         std::to_string(sc.settings.n_kv_heads) + ") must divide heads (" +
                          std::to_string(sc.settings.n_heads) + ")"};
         }
     }

@@ -24,7 +24,7 @@ struct Scenario {
     std::string title;
     std::string sentence;
     std::string key_sentence;    ///< non-empty: cross-attention, keys and values from this sentence
-    LessonRunSettings settings;  ///< "settings": heads, kv_heads, temperature, causal, window, scale
+    LessonRunSettings settings;  ///< "settings": the fields of core/lesson/settings_fields.h (and focus_head)
     std::string query;           ///< the token selected first: its text, or its index as digits
     int focus_head = 0;          ///< the head shown first
     std::string explanation;

@@ -1,8 +1,10 @@
-// A tiny random Llama written as a Hugging Face folder for GUI tests that open a real model, and a helper
-// that runs frames until the model's background job has delivered.
+// A tiny random Llama written as a Hugging Face folder for GUI tests that open a real model, a helper that
+// runs frames until the model's background job has delivered, and one that opens the model on a sentence.
 #pragma once
 
+#include "app/gui/app_actions.h"
 #include "app/gui/app_state.h"
+#include "app/gui/model_actions.h"
 #include "tests/support/headless_imgui.h"
 #include "tests/support/hf_checkpoint_writer.h"
 
@@ -45,6 +47,20 @@ inline void settle_model(HeadlessImGui& ui, gui::AppState& s) {
         if (!busy) break;
     }
     ui.frames(s, 2);
+}
+
+/// The lesson "pod" with `sentence` typed, then the folder's model opened and settled: the usual start of a
+/// real-model GUI test (ASSERT_TRUE(open_tiny_model(ui, s, folder))); on failure, why the model is not open.
+inline ::testing::AssertionResult open_tiny_model(
+    HeadlessImGui& ui, gui::AppState& s, const GuiModelFolder& folder,
+    const std::string& sentence = "Lily saw a big dog. The dog was happy.") {
+    if (::testing::AssertionResult lesson = open_lesson(ui, s, "pod"); !lesson) return lesson;
+    gui::set_sentence(s, sentence);
+    gui::open_model(s, folder.dir.path());
+    settle_model(ui, s);
+    if (!gui::model_open(s))
+        return ::testing::AssertionFailure() << "the model did not open: " << s.model.load_error;
+    return ::testing::AssertionSuccess();
 }
 
 }  // namespace attnviz::testing

@@ -349,11 +349,7 @@ TEST(CompareModel, SwitchingAHeadOffChangesTheLaterLayersAsTheEngineSays) {
     testing::GuiModelFolder folder("gui_compare");
     HeadlessImGui ui{1600.0f, 1000.0f};
     AppState s;
-    ASSERT_TRUE(testing::open_lesson(ui, s, "pod"));
-    set_sentence(s, "Lily saw a big dog. The dog was happy.");
-    open_model(s, folder.dir.path());
-    testing::settle_model(ui, s);
-    ASSERT_TRUE(model_open(s)) << s.model.load_error;
+    ASSERT_TRUE(testing::open_tiny_model(ui, s, folder));
     focus_model_head(s, 2, 1);
     testing::settle_model(ui, s);
     ASSERT_EQ(s.derived.run->model_layer, 2);

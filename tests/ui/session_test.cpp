@@ -136,9 +136,10 @@ TEST(Session, CorruptFilesChangeNothingAndSayWhy) {
         {good.substr(0, good.size() / 2), "bad.attnviz:1:"},
         {"{\"format\":\"attnviz-attention\",\"version\":1}", "is this an .attnviz session file"},
         {"[1,2]", "expected a session object"},
-        {replace("\"heads\":8", "\"heads\":99"), "settings.heads: 99 is outside 1..8"},
-        {replace("\"kv_heads\":8", "\"kv_heads\":3"), "do not divide"},
-        {replace("\"causal\":true", "\"causal\":\"yes\""), "settings.causal: expected true or false"},
+        {replace("\"heads\":8", "\"heads\":99"),
+         "settings.heads: must be a whole number from 1 to 8, found 99"},
+        {replace("\"kv_heads\":8", "\"kv_heads\":3"), "settings.kv_heads: must divide heads (8), found 3"},
+        {replace("\"causal\":true", "\"causal\":\"yes\""), "settings.causal: must be true or false"},
         {replace("\"temperature\":1", "\"temperature\":-1"), "settings.temperature"},
         {replace("\"sentence\":\"", "\"sentence\":7,\"x\":\""), "sentence: expected a string"},
         {replace("\"zoom\":1", "\"zoom\":0.5"), "view.zoom"},
@@ -304,11 +305,7 @@ TEST(Session, RealModelInterventionsRoundTrip) {
     testing::GuiModelFolder folder("session_model");
     HeadlessImGui ui;
     AppState a;
-    ASSERT_TRUE(testing::open_lesson(ui, a, "pod"));
-    set_sentence(a, "Lily saw a big dog. The dog was happy.");
-    open_model(a, folder.dir.path());
-    testing::settle_model(ui, a);
-    ASSERT_TRUE(model_open(a)) << a.model.load_error;
+    ASSERT_TRUE(testing::open_tiny_model(ui, a, folder));
     ASSERT_TRUE(set_model_temperature(a, 2.0, InterventionScope::kAllLayers));
     focus_model_head(a, 1, 2);
     ASSERT_TRUE(set_model_temperature(a, 0.25, InterventionScope::kThisHead));

@@ -122,6 +122,32 @@ void draw_diff_legend(const AppState& s, ImVec2 pos, float height, const Compari
     dl->AddText(ImVec2(pos.x, bottom + fs * 1.3f), pal.text_dim, "blue: B lower");
 }
 
+/// What the three grids share: the cell size, the theme, query rows and key columns with their labels and
+/// mask, no click hint (a click inspects nothing here).
+MatrixGridOptions grid_options(const AppState& s, float cell, const std::vector<std::string>& row_labels,
+                               const std::vector<std::string>& col_labels, const MaskMatrix& visible) {
+    MatrixGridOptions o;
+    o.cell = cell;
+    o.theme = s.view.theme;
+    o.row_labels = &row_labels;
+    o.col_labels = &col_labels;
+    o.row_axis = "query";
+    o.col_axis = "key";
+    o.visible = &visible;
+    o.click_hint = nullptr;
+    return o;
+}
+
+/// A grid with its title above it, as one group.
+MatrixGridResult titled_grid(const char* id, const char* title, const MatrixRM& values,
+                             const MatrixGridOptions& o) {
+    ImGui::BeginGroup();
+    ImGui::TextUnformatted(title);
+    const MatrixGridResult r = draw_matrix_grid(id, values, o);
+    ImGui::EndGroup();
+    return r;
+}
+
 /// The three grids side by side (two when no cell-wise difference exists).
 void draw_grids(AppState& s, const CompareSide& a, const CompareSide& b, const Comparison& c, float height) {
     const float fs = ImGui::GetFontSize();
@@ -148,31 +174,20 @@ void draw_grids(AppState& s, const CompareSide& a, const CompareSide& b, const C
 
     const auto side_grid = [&](const char* id, const char* title, const CompareSide& side,
                                const std::vector<int>* rows, const std::vector<int>* cols) {
-        ImGui::BeginGroup();
-        ImGui::TextUnformatted(title);
-        MatrixGridOptions o;
-        o.cell = cell;
+        MatrixGridOptions o = grid_options(s, cell, side.query_labels, side.key_labels, side.visible);
         o.colormap = s.view.heatmap.colormap;
-        o.theme = s.view.theme;
-        o.row_labels = &side.query_labels;
-        o.col_labels = &side.key_labels;
-        o.row_axis = "query";
-        o.col_axis = "key";
-        o.visible = &side.visible;
         o.mark_row = side.query;
         o.vmin = 0.0f;
         o.vmax = 1.0f;
-        o.click_hint = nullptr;
         if (hover_ok && rows != nullptr) {
             o.selected_row = (*rows)[static_cast<std::size_t>(hr)];
             o.selected_col = (*cols)[static_cast<std::size_t>(hc)];
         }
-        const MatrixGridResult r = draw_matrix_grid(id, side.weights, o);
+        const MatrixGridResult r = titled_grid(id, title, side.weights, o);
         if (r.hovered() && rows != nullptr) {
             new_hr = index_of(*rows, r.hover_row);
             new_hc = index_of(*cols, r.hover_col);
         }
-        ImGui::EndGroup();
     };
 
     side_grid("##compare_a", "A \xC2\xB7 pinned", a, diff ? &c.rows_a : nullptr, diff ? &c.cols_a : nullptr);
@@ -183,18 +198,8 @@ void draw_grids(AppState& s, const CompareSide& a, const CompareSide& b, const C
         return;
     }
     ImGui::SameLine(0.0f, gap);
-    ImGui::BeginGroup();
-    ImGui::TextUnformatted("B \xE2\x88\x92 A");
-    MatrixGridOptions o;
-    o.cell = cell;
-    o.theme = s.view.theme;
-    o.row_labels = &c.row_labels;
-    o.col_labels = &c.col_labels;
-    o.row_axis = "query";
-    o.col_axis = "key";
-    o.visible = &c.visible;
+    MatrixGridOptions o = grid_options(s, cell, c.row_labels, c.col_labels, c.visible);
     o.diverging = true;
-    o.click_hint = nullptr;
     const float m = c.max_abs_delta();
     if (m > 0.0f) {
         o.vmin = -m;
@@ -204,13 +209,12 @@ void draw_grids(AppState& s, const CompareSide& a, const CompareSide& b, const C
         o.selected_row = hr;
         o.selected_col = hc;
     }
-    const MatrixGridResult r = draw_matrix_grid("##compare_diff", c.diff, o);
+    const MatrixGridResult r = titled_grid("##compare_diff", "B \xE2\x88\x92 A", c.diff, o);
     s.layout.compare_diff = r.cells;
     if (r.hovered()) {
         new_hr = r.hover_row;
         new_hc = r.hover_col;
     }
-    ImGui::EndGroup();
     const ImVec2 grid_min = ImGui::GetItemRectMin(), grid_max = ImGui::GetItemRectMax();
     ImGui::SameLine(0.0f, fs * 0.8f);
     const ImVec2 legend_pos = ImGui::GetCursorScreenPos();
