@@ -390,11 +390,7 @@ TEST(CompareModel, ALayerMeanOnScreenIsWhatIsPinned) {
     testing::GuiModelFolder folder("gui_compare_mean");
     HeadlessImGui ui{1600.0f, 1000.0f};
     AppState s;
-    ASSERT_TRUE(testing::open_lesson(ui, s, "pod"));
-    set_sentence(s, "Lily saw a big dog. The dog was happy.");
-    open_model(s, folder.dir.path());
-    testing::settle_model(ui, s);
-    ASSERT_TRUE(model_open(s)) << s.model.load_error;
+    ASSERT_TRUE(testing::open_tiny_model(ui, s, folder));
     focus_model_head(s, 2, 1);
     set_model_aggregate(s, ModelAggregate::kLayerMean);
     testing::settle_model(ui, s);
