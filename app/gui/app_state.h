@@ -11,6 +11,7 @@
 #include "app/gui/model_state.h"
 #include "app/gui/session_state.h"
 #include "app/gui/style/colormap.h"
+#include "app/gui/widgets/widget_registry.h"
 #include "core/attention/attention.h"
 #include "core/lab/io_model.h"
 #include "core/lab/kv_cache.h"
@@ -225,12 +226,6 @@ struct Derived {
     CompareDerived compare;  ///< A against B while the Compare view is shown (compare_actions.h)
 };
 
-struct Rect {
-    ImVec2 min;
-    ImVec2 max;
-    ImVec2 center() const { return {(min.x + max.x) * 0.5f, (min.y + max.y) * 0.5f}; }
-};
-
 /// Where panels drew things this frame: for hit tests, and for tests that click on them.
 struct FrameLayout {
     std::vector<Rect> token_chips;      ///< [n_tokens], in screen coordinates
@@ -395,6 +390,7 @@ struct AppState {
 
     Derived derived;
     FrameLayout layout;
+    WidgetRegistry widgets;  ///< every widget drawn this frame, by name (tests find what to click here)
     Textures textures;
     FlashPlayback flash;
     bool animating = false;  ///< a view is animating: the main loop keeps drawing without waiting
