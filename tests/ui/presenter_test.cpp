@@ -67,7 +67,7 @@ TEST_F(Presenter, F5HidesTheControlsAndTheViewFillsTheWindow) {
     EXPECT_FALSE(window_drawn("##sentence_bar"));
     EXPECT_FALSE(window_drawn("Controls"));
     EXPECT_FALSE(window_drawn("##MainMenuBar"));
-    EXPECT_TRUE(s.layout.view_tabs.empty()) << "no tabs on the stage";
+    EXPECT_FALSE(testing::drawn(s, "view_tab")) << "no tabs on the stage";
     EXPECT_NE(HeadlessImGui::drawn_text().find("yoursentence"), std::string::npos)
         << "the step indicator: " << HeadlessImGui::drawn_text();
 }
@@ -93,7 +93,7 @@ TEST_F(Presenter, PageDownStepsThroughALessonThenToTheNextAndPageUpComesBack) {
     EXPECT_EQ(s.quiz.phase, QuizPhase::kAsking);
     EXPECT_TRUE(s.quiz.hidden());
     EXPECT_EQ(s.view.main_view, MainView::kQuiz);
-    EXPECT_FALSE(s.layout.weight_text_drawn);
+    EXPECT_FALSE(testing::drawn(s, "weight_text"));
     EXPECT_FLOAT_EQ(s.layout.main_area.max.y, 800.0f) << "no caption while the class predicts";
 
     ui.key(s, kKeyPageDown);  // reveal
@@ -163,7 +163,7 @@ TEST_F(Presenter, EscRestoresExactlyWhatF5Found) {
     ui.frames(s, 3);
     const std::string before = session_to_json(s, true).dump();
     const Rect area = s.layout.main_area;
-    const std::size_t n_tabs = s.layout.view_tabs.size();
+    const std::size_t n_tabs = testing::widget_count(s, "view_tab");
     const Rect selector = s.layout.view_selector;
     const ViewState view = s.view;
 
@@ -186,7 +186,7 @@ TEST_F(Presenter, EscRestoresExactlyWhatF5Found) {
     EXPECT_EQ(s.settings.temperature, 0.5);
     EXPECT_FALSE(s.quiz.active());
     EXPECT_TRUE(window_drawn("##sentence_bar"));
-    EXPECT_EQ(s.layout.view_tabs.size(), n_tabs) << "the tabs (or the view selector) are back";
+    EXPECT_EQ(testing::widget_count(s, "view_tab"), n_tabs) << "the tabs (or the view selector) are back";
     EXPECT_EQ(s.layout.view_selector.max.x, selector.max.x);
     EXPECT_EQ(s.layout.main_area.min.x, area.min.x);
     EXPECT_EQ(s.layout.main_area.max.y, area.max.y);

@@ -127,13 +127,14 @@ void draw_token_strip(AppState& s, ImVec2 size) {
 
     // Hit testing first, so this frame's hover drives this frame's arcs.
     ImDrawList* dl = ImGui::GetWindowDrawList();
-    s.layout.token_chips.assign(static_cast<std::size_t>(n), Rect{});
+    std::vector<Rect> chips(static_cast<std::size_t>(n));
     int hovered = -1;
     for (int i = 0; i < n; ++i) {
         const auto iu = static_cast<std::size_t>(i);
         const ImVec2 a(g.x0[iu], g.chip_y);
         const ImVec2 b(g.x1[iu], g.chip_y + g.chip_h);
-        s.layout.token_chips[iu] = Rect{a, b};
+        chips[iu] = Rect{a, b};
+        s.widgets.note("token_chip", i, chips[iu]);
         ImGui::SetCursorScreenPos(a);
         ImGui::PushID(i);
         if (ImGui::InvisibleButton("##chip", ImVec2(b.x - a.x, b.y - a.y))) set_query(s, i);
@@ -164,7 +165,7 @@ void draw_token_strip(AppState& s, ImVec2 size) {
         c.w *= alpha;
         return ImGui::ColorConvertFloat4ToU32(c);
     };
-    if (head != nullptr) s.layout.weight_text_drawn = true;
+    if (head != nullptr) s.widgets.note("weight_text", -1, Rect{});
 
     // Arcs from the shown query to every key it can see.
     const float base_y = g.chip_y - 2.0f;
@@ -214,7 +215,7 @@ void draw_token_strip(AppState& s, ImVec2 size) {
     // Chips, then the weight bars under them.
     for (int i = 0; i < n; ++i) {
         const auto iu = static_cast<std::size_t>(i);
-        const Rect& r = s.layout.token_chips[iu];
+        const Rect& r = chips[iu];
         const bool is_query = i == s.selection.query;
         const bool masked = head != nullptr && shown >= 0 && !s.derived.result()->visible(shown, i);
         ImU32 bg = masked ? pal.chip_masked : pal.chip;
