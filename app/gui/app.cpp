@@ -363,7 +363,7 @@ void update(AppState& s) {
 // [SECTION] layout and panels
 
 void draw(AppState& s) {
-    s.widgets.clear();
+    s.layout.widgets.clear();
     if (s.presenter.active) {
         s.view.weights_alpha = quiz_weights_alpha(s.quiz, ImGui::GetTime());
         draw_stage(s);

@@ -226,8 +226,8 @@ struct Derived {
     CompareDerived compare;  ///< A against B while the Compare view is shown (compare_actions.h)
 };
 
-/// Where panels drew what production code reads back (the texture sizes, the PNG crop, which
-/// thumbnails are on screen, the selector's place). Where each widget is for tests: AppState::widgets.
+/// Where panels drew this frame: the few places production code reads back (the texture sizes, the PNG
+/// crop, which thumbnails are on screen, the selector's place), and every widget by name for tests.
 struct FrameLayout {
     ImVec2 heatmap_pixels{0, 0};  ///< size the heatmap texture should have (framebuffer pixels)
     ImVec2 thumbnail_pixels{0, 0};
@@ -241,6 +241,9 @@ struct FrameLayout {
     std::vector<std::pair<int, Rect>> model_thumbs;
     ImVec2 model_thumb_pixels{0, 0};
     ImVec2 model_preview_pixels{0, 0};
+    /// Every widget drawn this frame, by name: where tests find what to click and check. Production
+    /// code only notes into it (the layering test keeps it so); draw() clears it.
+    WidgetRegistry widgets;
 };
 
 /// GPU images the panels show; set by the gfx layer each frame, null without GL (headless tests).
@@ -345,7 +348,6 @@ struct AppState {
 
     Derived derived;
     FrameLayout layout;
-    WidgetRegistry widgets;  ///< every widget drawn this frame, by name (tests find what to click here)
     Textures textures;
     FlashPlayback flash;
     bool animating = false;  ///< a view is animating: the main loop keeps drawing without waiting

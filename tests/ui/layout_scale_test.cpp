@@ -75,7 +75,8 @@ TEST_P(LayoutAtScale, ThePictureKeepsPriority) {
         EXPECT_LE(r->max.x, sc.w + 0.5f) << where;
     }
     ASSERT_TRUE(testing::drawn(s, "token_chip")) << where;
-    for (const WidgetRecord* r : s.widgets.all("token_chip")) EXPECT_GE(r->rect.min.y, main.min.y) << where;
+    for (const WidgetRecord* r : s.layout.widgets.all("token_chip"))
+        EXPECT_GE(r->rect.min.y, main.min.y) << where;
     EXPECT_LE(main.max.y, sc.h + 0.5f) << where;
 
     // A status line appearing moves nothing.

@@ -105,9 +105,9 @@ TEST_F(WidgetLookup, EachFrameStartsEmpty) {
     ui.frames(s, 3);
     ASSERT_TRUE(drawn(s, "quiz_reveal"));
     ASSERT_TRUE(drawn(s, "quiz_chip", 0));
-    const std::size_t per_frame = s.widgets.records().size();
+    const std::size_t per_frame = s.layout.widgets.records().size();
     ui.frames(s, 3);
-    EXPECT_EQ(s.widgets.records().size(), per_frame) << "nothing piles up across frames";
+    EXPECT_EQ(s.layout.widgets.records().size(), per_frame) << "nothing piles up across frames";
     show_view(s, MainView::kKvCache);
     ui.frames(s, 2);
     EXPECT_FALSE(drawn(s, "quiz_reveal")) << "the quiz view's widgets are gone with it, not stale";

@@ -55,7 +55,7 @@ const char* pin_label(const AppState& s) {
 void draw_pin_button(AppState& s, bool as_tab) {
     const bool clicked =
         as_tab ? ImGui::TabItemButton(pin_label(s), ImGuiTabItemFlags_Trailing) : ImGui::Button(pin_label(s));
-    note_item(s.widgets, "pin_button");
+    note_item(s.layout.widgets, "pin_button");
     if (clicked) pin_compare(s);
     if (ImGui::IsItemHovered()) {
         ImGui::SetTooltip(
@@ -146,7 +146,7 @@ void draw_main_view(AppState& s, ImVec2 pos, ImVec2 size) {
             const bool select = s.requests.view == v.id;
             const bool open =
                 ImGui::BeginTabItem(v.tab_label, nullptr, select ? ImGuiTabItemFlags_SetSelected : 0);
-            note_item(s.widgets, "view_tab", static_cast<int>(v.id));
+            note_item(s.layout.widgets, "view_tab", static_cast<int>(v.id));
             if (open) {
                 if (!s.requests.view) set_main_view(s, v.id);
                 draw_view_body(s, v);

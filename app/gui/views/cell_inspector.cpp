@@ -134,9 +134,9 @@ void draw_cell_inspector(AppState& s, ImVec2 size) {
     const Palette& pal = palette(s.view.theme);
     if (c.valid) {
         // The cell shown and its P_ij, for tests: the text rounds the weight.
-        s.widgets.note("inspector_row", -1, Rect{}, c.row);
-        s.widgets.note("inspector_col", -1, Rect{}, c.col);
-        s.widgets.note("inspector_weight", -1, Rect{}, static_cast<double>(c.weight));
+        s.layout.widgets.note("inspector_row", -1, Rect{}, c.row);
+        s.layout.widgets.note("inspector_col", -1, Rect{}, c.col);
+        s.layout.widgets.note("inspector_weight", -1, Rect{}, static_cast<double>(c.weight));
     }
     if (!c.valid) {
         ImGui::TextDisabled("Cell inspector");

@@ -205,7 +205,7 @@ void draw_grids(AppState& s, const CompareSide& a, const CompareSide& b, const C
         o.selected_col = hc;
     }
     const MatrixGridResult r = draw_matrix_grid("##compare_diff", c.diff, o);
-    s.widgets.note("compare_diff", -1, r.cells);
+    s.layout.widgets.note("compare_diff", -1, r.cells);
     if (r.hovered()) {
         new_hr = r.hover_row;
         new_hc = r.hover_col;

@@ -50,7 +50,7 @@ void draw_cross_strip(AppState& s, ImVec2 size) {
     int hovered = -1;
     for (int i = 0; i < n_q; ++i) {
         const Rect& r = q_chips[static_cast<std::size_t>(i)];
-        s.widgets.note("token_chip", i, r);
+        s.layout.widgets.note("token_chip", i, r);
         ImGui::SetCursorScreenPos(r.min);
         ImGui::PushID(i);
         if (ImGui::InvisibleButton("##q", ImVec2(r.max.x - r.min.x, r.max.y - r.min.y))) set_query(s, i);

@@ -31,7 +31,7 @@ void draw_pipeline_formula(AppState& s) {
             ImGuiCol_Text, lit ? ImVec4(0.08f, 0.08f, 0.08f, 1.0f) : ImGui::GetStyleColorVec4(ImGuiCol_Text));
         ImGui::TextUnformatted(formula_part_text(p));
         ImGui::PopStyleColor();
-        note_item(s.widgets, "formula_part", static_cast<int>(p));
+        note_item(s.layout.widgets, "formula_part", static_cast<int>(p));
         if (ImGui::IsItemHovered()) {
             hovered = p;
             ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);

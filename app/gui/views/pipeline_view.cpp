@@ -88,7 +88,7 @@ bool draw_stage(AppState& s, PipelineStage stage, float height) {
             ImVec2((m.values.cols() > 24 ? fs * 30.0f : fs * 20.0f) - labels.x, grid_h - labels.y), max_cell);
     }
     const MatrixGridResult res = draw_matrix_grid("##grid", m.values, o);
-    s.widgets.note("stage_grid", static_cast<int>(stage), res.cells);
+    s.layout.widgets.note("stage_grid", static_cast<int>(stage), res.cells);
     if (res.clicked_row >= 0) on_click(s, m, res.clicked_row, res.clicked_col);
     if (res.edited && m.editable) set_hand_value(s, *m.editable, res.edit_row, res.edit_col, res.edit_value);
     ImGui::PopID();

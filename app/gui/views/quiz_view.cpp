@@ -36,7 +36,7 @@ void draw_kind_buttons(AppState& s) {
         if (chosen) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
         if (ImGui::Button(kind_label(k))) start_quiz(s, s.quiz.scenario, k);
         if (chosen) ImGui::PopStyleColor();
-        note_item(s.widgets, "quiz_kind_button", static_cast<int>(k));
+        note_item(s.layout.widgets, "quiz_kind_button", static_cast<int>(k));
         ImGui::SameLine();
     }
     ImGui::NewLine();
@@ -62,7 +62,7 @@ void draw_answer_chips(AppState& s) {
             p.y += chip_h + fs * 0.4f;
         }
         const Rect r{p, ImVec2(p.x + w, p.y + chip_h)};
-        s.widgets.note("quiz_chip", i, r);
+        s.layout.widgets.note("quiz_chip", i, r);
         ImGui::SetCursorScreenPos(r.min);
         ImGui::PushID(i);
         if (ImGui::InvisibleButton("##quiz_chip", ImVec2(w, chip_h))) answer_quiz_token(s, i);
@@ -93,7 +93,7 @@ void draw_number_input(AppState& s) {
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8.0f);
     if (ImGui::InputText("##quiz_number", buf, sizeof buf, ImGuiInputTextFlags_CharsScientific))
         answer_quiz_number(s, buf);
-    note_item(s.widgets, "quiz_number_input");
+    note_item(s.layout.widgets, "quiz_number_input");
     if (!s.quiz.typed.empty() && !s.quiz.answered()) {
         ImGui::SameLine();
         ImGui::TextColored(text_color(palette(s.view.theme).error), "type a number");
@@ -114,7 +114,7 @@ void draw_choices(AppState& s) {
         if (ImGui::Button(q.choices[i].c_str())) answer_quiz_choice(s, static_cast<int>(i));
         ImGui::PopID();
         if (chosen) ImGui::PopStyleColor();
-        note_item(s.widgets, "quiz_choice", static_cast<int>(i));
+        note_item(s.layout.widgets, "quiz_choice", static_cast<int>(i));
         x += w + ImGui::GetStyle().ItemSpacing.x;
     }
 }
@@ -165,7 +165,7 @@ void draw_verdict(AppState& s) {
             ImGui::Text("Engine: \"%s\" gives its largest weight, %s, to \"%s\" (head %d, T = %.3g).",
                         token_label(s, query).c_str(), format_weight(h.weights(query, best)).c_str(),
                         token_label(s, best).c_str(), s.selection.focus_head, s.settings.temperature);
-            note_item(s.widgets, "weight_text");
+            note_item(s.layout.widgets, "weight_text");
         }
     }
 }
@@ -235,11 +235,11 @@ void draw_quiz_view(AppState& s) {
     }
     if (!q.revealed()) {
         if (ImGui::Button("Reveal", ImVec2(fs * 7.0f, fs * 1.8f))) reveal_quiz(s, ImGui::GetTime());
-        note_item(s.widgets, "quiz_reveal");
+        note_item(s.layout.widgets, "quiz_reveal");
         ImGui::SameLine();
     }
     if (ImGui::Button("Next question", ImVec2(fs * 9.0f, fs * 1.8f))) next_quiz(s);
-    note_item(s.widgets, "quiz_next");
+    note_item(s.layout.widgets, "quiz_next");
     if (!q.revealed() && q.question.mode == QuizAnswerMode::kChoice) {
         // A role is read off the pattern: the asked head's matrix, its name withheld.
         const ImVec2 avail = ImGui::GetContentRegionAvail();

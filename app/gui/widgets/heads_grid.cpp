@@ -92,7 +92,7 @@ void draw_heads_grid(AppState& s, ImVec2 size) {
             }
         }
         ImGui::PopID();
-        s.widgets.note("head_thumbnail", h, Rect{p, ImVec2(p.x + side, p.y + side)});
+        s.layout.widgets.note("head_thumbnail", h, Rect{p, ImVec2(p.x + side, p.y + side)});
 
         const int g = h / group;
         const bool focused = h == s.selection.focus_head;

@@ -134,7 +134,7 @@ void draw_token_strip(AppState& s, ImVec2 size) {
         const ImVec2 a(g.x0[iu], g.chip_y);
         const ImVec2 b(g.x1[iu], g.chip_y + g.chip_h);
         chips[iu] = Rect{a, b};
-        s.widgets.note("token_chip", i, chips[iu]);
+        s.layout.widgets.note("token_chip", i, chips[iu]);
         ImGui::SetCursorScreenPos(a);
         ImGui::PushID(i);
         if (ImGui::InvisibleButton("##chip", ImVec2(b.x - a.x, b.y - a.y))) set_query(s, i);
@@ -165,7 +165,7 @@ void draw_token_strip(AppState& s, ImVec2 size) {
         c.w *= alpha;
         return ImGui::ColorConvertFloat4ToU32(c);
     };
-    if (head != nullptr) s.widgets.note("weight_text", -1, Rect{});
+    if (head != nullptr) s.layout.widgets.note("weight_text", -1, Rect{});
 
     // Arcs from the shown query to every key it can see.
     const float base_y = g.chip_y - 2.0f;

@@ -1,5 +1,6 @@
-// Where each widget was drawn this frame, by a stable name: what tests click and check. Production code
-// never reads it; the few rectangles that production code needs stay in FrameLayout (app_state.h).
+// Where each widget was drawn this frame, by a stable name: what tests click and check. It lives in
+// FrameLayout::widgets (app_state.h), beside the few rectangles production code reads back; production
+// code only notes into it, never reads it (a layering test checks).
 //
 // Keyed by a name chosen where the widget is drawn ("temperature_slider", "quiz_choice" #2), not by
 // ImGui's id: an id is a hash of the whole window / child / PushID path plus the label ("##chip" under
