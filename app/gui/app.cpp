@@ -363,9 +363,9 @@ void update(AppState& s) {
 // [SECTION] layout and panels
 
 void draw(AppState& s) {
+    s.layout.widgets.clear();
     if (s.presenter.active) {
         s.view.weights_alpha = quiz_weights_alpha(s.quiz, ImGui::GetTime());
-        s.layout.weight_text_drawn = false;
         draw_stage(s);
         return;
     }
@@ -375,7 +375,6 @@ void draw(AppState& s) {
     const float left_w = std::clamp(fs * 19.0f, 240.0f, vp->Size.x * (fs > 20.0f ? 0.26f : 0.34f));
     // When the views' tabs would be cut, their selector goes into the menu bar.
     s.layout.view_selector = Rect{};
-    s.layout.pin_button = Rect{};
     s.layout.views_in_menu =
         !view_tabs_fit(s, vp->Size.x - left_w - ImGui::GetStyle().WindowPadding.x * 2.0f);
     const float menu_h = draw_menu_bar(s);
@@ -384,7 +383,6 @@ void draw(AppState& s) {
     const ImVec2 origin = vp->WorkPos;
     const ImVec2 size = vp->WorkSize;
     s.view.weights_alpha = quiz_weights_alpha(s.quiz, ImGui::GetTime());
-    s.layout.weight_text_drawn = false;
 
     const float bar_h = draw_sentence_bar(s, origin, size.x);
     const float top = origin.y + bar_h;

@@ -11,6 +11,7 @@
 #include "app/gui/model_state.h"
 #include "app/gui/session_state.h"
 #include "app/gui/style/colormap.h"
+#include "app/gui/widgets/widget_registry.h"
 #include "core/attention/attention.h"
 #include "core/lab/io_model.h"
 #include "core/lab/kv_cache.h"
@@ -225,73 +226,25 @@ struct Derived {
     CompareDerived compare;  ///< A against B while the Compare view is shown (compare_actions.h)
 };
 
-struct Rect {
-    ImVec2 min;
-    ImVec2 max;
-    ImVec2 center() const { return {(min.x + max.x) * 0.5f, (min.y + max.y) * 0.5f}; }
-};
-
-/// Where panels drew things this frame: for hit tests, and for tests that click on them.
+/// Where panels drew this frame: the few places production code reads back (the texture sizes, the PNG
+/// crop, which thumbnails are on screen, the selector's place), and every widget by name for tests.
 struct FrameLayout {
-    std::vector<Rect> token_chips;      ///< [n_tokens], in screen coordinates
-    std::vector<Rect> head_thumbnails;  ///< [n_heads]
-    Rect heatmap;                       ///< the matrix image (the visible window of it when zoomed)
-    ImVec2 heatmap_pixels{0, 0};        ///< size the heatmap texture should have (framebuffer pixels)
+    ImVec2 heatmap_pixels{0, 0};  ///< size the heatmap texture should have (framebuffer pixels)
     ImVec2 thumbnail_pixels{0, 0};
     int strip_scrolled_to = -1;        ///< the query the token strip last scrolled into view
     ImVec2 strip_scrolled_size{0, 0};  ///< the strip's size then (a new size scrolls again)
     Rect main_area;                    ///< the main view's window (tabs or selector and the view)
-    std::vector<Rect> view_tabs;       ///< [views()] each tab, when tabs are drawn (empty: the selector)
-    Rect view_selector;                ///< the view selector, when the tabs do not fit
+    Rect view_selector;                ///< the view selector, when the tabs do not fit (empty: not drawn yet)
     /// Whether the tabs do not fit and the view selector sits in the menu bar (the main area keeps
     /// that row for the picture); decided by draw() before the menu bar.
     bool views_in_menu = false;
-    Rect pin_button;    ///< Compare's "Pin as A" at the tab bar's end (or after the selector)
-    Rect compare_diff;  ///< the Compare view's B - A cells
-    Rect temperature_slider;
-    Rect temperature_field;  ///< the typed-T field
-    Rect causal_checkbox;
-    Rect kv_heads_combo;
-    /// Pipeline view: each stage's matrix cells ([PipelineStage::kCount], empty when not drawn) and
-    /// the formula's parts ([FormulaPart::kCount]).
-    std::vector<Rect> stage_grids;
-    std::vector<Rect> formula_parts;
-    int inspector_row = -1;  ///< the cell the inspector panel showed this frame, -1 = none
-    int inspector_col = -1;
-    float inspector_weight = 0.0f;  ///< the weight it showed as P_ij
-    /// The KV-head counts the open combo offers, with where each is drawn.
-    std::vector<std::pair<int, Rect>> kv_heads_choices;
-    Rect sweep_plot;    ///< temperature lab: the weights-vs-T plot area (log T on x)
-    Rect sweep_legend;  ///< temperature lab: the sweep's legend, under the plot
-    Rect scaling_d_slider;
-    std::vector<Rect> logit_bars;  ///< [shown keys] temperature lab: the logit bar of each key
-    std::vector<Rect>
-        logit_labels;  ///< [shown keys] the token under each logit bar (click: make it the query)
-    std::vector<Rect> gallery_cards;  ///< [patterns()]
-    Rect shuffle_button;
-    Rect positions_checkbox;
-    Rect restore_button;
-    // GQA & KV cache view
-    std::vector<Rect> gqa_query_boxes;  ///< [n_heads]
-    std::vector<Rect> gqa_kv_boxes;     ///< [n_kv_heads]
-    std::vector<std::pair<int, Rect>>
-        gqa_kv_buttons;  ///< KV-head counts offered in the view, with their buttons
-    std::vector<std::pair<int, Rect>> kv_preset_buttons;  ///< preset index and its button
-    Rect kv_seq_slider;
-    Rect kv_fields[3];  ///< the layers, query heads and head dim fields
-    // Quiz view
-    std::vector<Rect> quiz_chips;    ///< [n_tokens] answer chips (kToken questions)
-    std::vector<Rect> quiz_choices;  ///< answer buttons (kChoice questions)
-    Rect quiz_number_input;
-    Rect quiz_reveal;
-    Rect quiz_next;
-    std::vector<std::pair<QuizKind, Rect>> quiz_kind_buttons;
     /// Model view: the thumbnails drawn this frame (index layer * n_heads + head) and where.
     std::vector<std::pair<int, Rect>> model_thumbs;
     ImVec2 model_thumb_pixels{0, 0};
     ImVec2 model_preview_pixels{0, 0};
-    bool weight_text_drawn =
-        false;  ///< a weight number or arc was drawn this frame (tests: never while hidden)
+    /// Every widget drawn this frame, by name: where tests find what to click and check. Production
+    /// code only notes into it (the layering test keeps it so); draw() clears it.
+    WidgetRegistry widgets;
 };
 
 /// GPU images the panels show; set by the gfx layer each frame, null without GL (headless tests).

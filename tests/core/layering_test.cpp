@@ -90,4 +90,16 @@ TEST(Layering, GuiPanelsCallNoGlAndNoEngine) {
     EXPECT_GT(files, 15);
 }
 
+// The widget registry (app/gui/widgets/widget_registry.h) is where tests find widgets: production code
+// only notes into it. A rectangle that production code reads back belongs in FrameLayout.
+TEST(Layering, ProductionCodeNeverReadsTheWidgetRegistry) {
+    const std::filesystem::path app = std::filesystem::path(ATTNVIZ_SOURCE_DIR) / "app";
+    const std::regex read(R"(\b(widgets\.|WidgetRegistry\b.*)(find|all|records)\s*\()");
+    const int files = for_each_source_line(app, [&](const std::string& where, const std::string& line) {
+        if (where.find("widget_registry.") != std::string::npos) return;
+        EXPECT_FALSE(std::regex_search(line, read)) << where << ": " << line;
+    });
+    EXPECT_GT(files, 50);
+}
+
 }  // namespace

@@ -6,6 +6,7 @@
 #include "app/gui/app_actions.h"
 #include "app/gui/app_state.h"
 #include "core/lesson/scenario.h"
+#include "tests/support/widget_lookup.h"
 
 #include <gtest/gtest.h>
 #include <imgui.h>

@@ -14,6 +14,9 @@ namespace {
 
 using testing::HeadlessImGui;
 using testing::token_index;
+using testing::widget;
+using testing::widget_count;
+using testing::widget_indices;
 
 class AppInteraction : public ::testing::Test {
   protected:
@@ -34,14 +37,14 @@ TEST_F(AppInteraction, ClickingTheChipItSelectsIt) {
     set_query(s, 0);
     ui.frames(s, 2);
     ASSERT_EQ(s.selection.query, 0);
-    ASSERT_EQ(s.layout.token_chips.size(), s.derived.tokens.tokens.size());
-    ui.click(s, s.layout.token_chips[static_cast<std::size_t>(it)].center());
+    ASSERT_EQ(widget_count(s, "token_chip"), s.derived.tokens.tokens.size());
+    ui.click(s, widget(s, "token_chip", it).center());
     EXPECT_EQ(s.selection.query, it);
 }
 
 TEST_F(AppInteraction, HoverPreviewsWithoutChangingTheLockedQuery) {
     const int it = token_index(s, "it");
-    ui.hover(s, s.layout.token_chips[1].center());
+    ui.hover(s, widget(s, "token_chip", 1).center());
     EXPECT_EQ(s.selection.hover_token, 1);
     EXPECT_EQ(s.selection.query, it);
     ui.hover(s, ImVec2(5.0f, 795.0f));
@@ -52,7 +55,7 @@ TEST_F(AppInteraction, DraggingTemperatureChangesConfigAndRecomputes) {
     const std::uint64_t before = s.derived.version;
     const float before_entropy =
         s.derived.result()->heads[0].rows.entropy[static_cast<std::size_t>(s.selection.query)];
-    const Rect r = s.layout.temperature_slider;
+    const Rect r = widget(s, "temperature_slider");
     ASSERT_GT(r.max.x - r.min.x, 50.0f);
     ui.drag(s, r.center(), ImVec2(r.max.x - 3.0f, r.center().y));
     EXPECT_GT(s.settings.temperature, 5.0);
@@ -74,7 +77,7 @@ TEST_F(AppInteraction, MaskToggleRecomputesTheUpperTriangle) {
         return sum;
     };
     EXPECT_EQ(upper_sum(), 0.0);
-    ui.click(s, s.layout.causal_checkbox.center());
+    ui.click(s, widget(s, "causal_checkbox").center());
     EXPECT_FALSE(s.settings.causal);
     EXPECT_GT(upper_sum(), 0.0);
     ui.character(s, 'm');  // and back with the shortcut
@@ -85,16 +88,11 @@ TEST_F(AppInteraction, MaskToggleRecomputesTheUpperTriangle) {
 TEST_F(AppInteraction, KvHeadsComboOffersOnlyDivisors) {
     set_heads(s, 6, 8);
     ui.frames(s, 2);
-    ui.click(s, s.layout.kv_heads_combo.center());
+    ui.click(s, widget(s, "kv_heads_combo").center());
     ui.frames(s, 1);
-    std::vector<int> offered;
-    for (const auto& [kv, rect] : s.layout.kv_heads_choices) offered.push_back(kv);
-    EXPECT_EQ(offered, (std::vector<int>{6, 3, 2, 1}));
+    EXPECT_EQ(widget_indices(s, "kv_heads_choice"), (std::vector<int>{6, 3, 2, 1}));
     // Pick MQA from the list.
-    const auto mqa = std::find_if(s.layout.kv_heads_choices.begin(), s.layout.kv_heads_choices.end(),
-                                  [](const auto& c) { return c.first == 1; });
-    ASSERT_NE(mqa, s.layout.kv_heads_choices.end());
-    ui.click(s, mqa->second.center());
+    ui.click(s, widget(s, "kv_heads_choice", 1).center());
     EXPECT_EQ(s.settings.n_kv_heads, 1);
     for (const HeadResult& h : s.derived.result()->heads) EXPECT_EQ(h.kv_head, 0);
 }
@@ -127,8 +125,8 @@ TEST_F(AppInteraction, HeadShortcutAndThumbnailClickFocusHeads) {
     EXPECT_EQ(s.selection.focus_head, 0);
     ui.character(s, 'h');
     EXPECT_EQ(s.selection.focus_head, 1);
-    ASSERT_GE(s.layout.head_thumbnails.size(), 3u);
-    ui.click(s, s.layout.head_thumbnails[2].center());
+    ASSERT_GE(widget_count(s, "head_thumbnail"), 3u);
+    ui.click(s, widget(s, "head_thumbnail", 2).center());
     EXPECT_EQ(s.selection.focus_head, 2);
 }
 
@@ -159,7 +157,7 @@ TEST_F(AppInteraction, TypedNanOrNegativeTemperatureIsRefusedWithAMessage) {
 }
 
 TEST_F(AppInteraction, HeatmapHoverAndClickSelectTheRow) {
-    const Rect r = s.layout.heatmap;
+    const Rect r = widget(s, "heatmap");
     ASSERT_GT(r.max.x - r.min.x, 20.0f);
     const int n = static_cast<int>(s.derived.tokens.tokens.size());
     // The centre of cell (row 1, column 0).

@@ -170,7 +170,7 @@ TEST_F(Classroom, ATypedNegativeTemperatureIsRefusedAndTheOldValueKept) {
     set_temperature(s, 2.0);
     ui.frames(s, 2);
     const auto type_t = [&](const char* text) {
-        ui.click(s, s.layout.temperature_field.center());
+        ui.click(s, testing::widget(s, "temperature_field").center());
         for (const char* c = text; *c != 0; ++c) {  // keystroke by keystroke, as a person types
             ImGui::GetIO().AddInputCharacter(static_cast<unsigned>(*c));
             ui.frame(s);

@@ -183,8 +183,8 @@ class CompareLessonTest : public ::testing::Test {
     /// Opens the lesson and pins it with the tab bar's button, as a person would.
     void open_and_pin(const char* lesson) {
         ASSERT_TRUE(testing::open_lesson(ui, s, lesson));
-        ASSERT_GT(s.layout.pin_button.max.x, s.layout.pin_button.min.x) << "the pin button is drawn";
-        ui.click(s, s.layout.pin_button.center());
+        ASSERT_TRUE(testing::drawn(s, "pin_button"));
+        ui.click(s, testing::widget(s, "pin_button").center());
         ASSERT_TRUE(s.compare.pinned.has_value()) << s.status_message;
         a_side = engine_side(s);
     }
@@ -353,7 +353,7 @@ TEST(CompareModel, SwitchingAHeadOffChangesTheLaterLayersAsTheEngineSays) {
     focus_model_head(s, 2, 1);
     testing::settle_model(ui, s);
     ASSERT_EQ(s.derived.run->model_layer, 2);
-    ui.click(s, s.layout.pin_button.center());
+    ui.click(s, testing::widget(s, "pin_button").center());
     ASSERT_TRUE(s.compare.pinned.has_value()) << s.status_message;
     toggle_head_ablation(s, 0, 1);  // an earlier layer's head off: layer 2's attention changes
     show_view(s, MainView::kCompare);

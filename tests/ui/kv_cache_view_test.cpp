@@ -18,7 +18,10 @@
 namespace attnviz::gui {
 namespace {
 
+using testing::drawn;
 using testing::HeadlessImGui;
+using testing::widget;
+using testing::widget_count;
 
 class KvCacheView : public ::testing::Test {
   protected:
@@ -33,26 +36,23 @@ class KvCacheView : public ::testing::Test {
 };
 
 TEST_F(KvCacheView, DrawsEveryQueryHeadLinkedToItsKvHead) {
-    EXPECT_EQ(s.layout.gqa_query_boxes.size(), static_cast<std::size_t>(s.settings.n_heads));
-    EXPECT_EQ(s.layout.gqa_kv_boxes.size(), static_cast<std::size_t>(s.settings.n_kv_heads));
+    EXPECT_EQ(widget_count(s, "gqa_query_box"), static_cast<std::size_t>(s.settings.n_heads));
+    EXPECT_EQ(widget_count(s, "gqa_kv_box"), static_cast<std::size_t>(s.settings.n_kv_heads));
 }
 
 TEST_F(KvCacheView, KvButtonsRegroupMhaGqaMqa) {
     ASSERT_EQ(s.settings.n_heads, 8);
     for (int kv : {2, 1, 8}) {
-        const auto it = std::find_if(s.layout.gqa_kv_buttons.begin(), s.layout.gqa_kv_buttons.end(),
-                                     [&](const auto& b) { return b.first == kv; });
-        ASSERT_NE(it, s.layout.gqa_kv_buttons.end()) << kv;
-        ui.click(s, it->second.center());
+        ui.click(s, widget(s, "gqa_kv_button", kv).center());
         EXPECT_EQ(s.settings.n_kv_heads, kv);
         ASSERT_TRUE(s.derived.result() != nullptr);
-        ASSERT_EQ(s.layout.gqa_kv_boxes.size(), static_cast<std::size_t>(kv));
+        ASSERT_EQ(widget_count(s, "gqa_kv_box"), static_cast<std::size_t>(kv));
         // Head h sits over KV head h / (n_heads / n_kv_heads), as the engine pooled it.
         const int group = 8 / kv;
         for (int h = 0; h < 8; ++h) {
             EXPECT_EQ(s.derived.result()->heads[static_cast<std::size_t>(h)].kv_head, h / group);
-            const Rect& q = s.layout.gqa_query_boxes[static_cast<std::size_t>(h)];
-            const Rect& k = s.layout.gqa_kv_boxes[static_cast<std::size_t>(h / group)];
+            const Rect q = widget(s, "gqa_query_box", h);
+            const Rect k = widget(s, "gqa_kv_box", h / group);
             EXPECT_GE(q.center().x, k.min.x);
             EXPECT_LE(q.center().x, k.max.x);
         }
@@ -70,18 +70,19 @@ TEST_F(KvCacheView, CalculatorFieldsApplyWhenLeftNotWhileTyping) {
             ui.frame(s);
         }
     };
-    ui.click(s, s.layout.kv_fields[1].center());  // query heads; the field selects its text
+    ui.click(s, widget(s, "kv_field", 1).center());  // query heads; the field selects its text
     type("6");
     EXPECT_EQ(s.kv_calc.n_heads, 32) << "nothing is applied while typing";
     EXPECT_EQ(s.kv_calc.shape.n_kv_heads, 8);
     type("4");
     // Leaving by a click on empty space applies it (the old field dropped it unless Enter was pressed).
-    ui.click(s, ImVec2(s.layout.kv_fields[1].max.x + 200.0f, s.layout.kv_fields[1].center().y));
+    const Rect heads_field = widget(s, "kv_field", 1);
+    ui.click(s, ImVec2(heads_field.max.x + 200.0f, heads_field.center().y));
     EXPECT_EQ(s.kv_calc.n_heads, 64);
     EXPECT_EQ(s.kv_calc.shape.n_kv_heads, 8) << "64 still divides into 8 KV heads";
     EXPECT_EQ(s.kv_calc.preset, -1);
     // Enter applies too; the layers field then shows the applied value.
-    ui.click(s, s.layout.kv_fields[0].center());
+    ui.click(s, widget(s, "kv_field", 0).center());
     type("48");
     EXPECT_EQ(s.kv_calc.shape.n_layers, 32);
     ui.key(s, 257);  // Enter at its GLFW code
@@ -90,7 +91,7 @@ TEST_F(KvCacheView, CalculatorFieldsApplyWhenLeftNotWhileTyping) {
 }
 
 TEST_F(KvCacheView, ClickingAQueryHeadFocusesIt) {
-    ui.click(s, s.layout.gqa_query_boxes[3].center());
+    ui.click(s, widget(s, "gqa_query_box", 3).center());
     EXPECT_EQ(s.selection.focus_head, 3);
 }
 
@@ -139,7 +140,7 @@ TEST_F(KvCacheView, LessonPresetsGiveTheLessonsSavings) {
 }
 
 TEST_F(KvCacheView, SequenceSliderIsLogarithmicUpTo1M) {
-    const Rect r = s.layout.kv_seq_slider;
+    const Rect r = widget(s, "kv_seq_slider");
     ASSERT_GT(r.max.x - r.min.x, 50.0f);
     ui.drag(s, r.center(), ImVec2(r.max.x + 40.0f, r.center().y));
     EXPECT_EQ(s.kv_calc.shape.seq_len, std::int64_t{1} << 20);
@@ -167,13 +168,13 @@ TEST(KvCacheViewRealModel, ShowsStories260KsOwnKvGroupsAndCache) {
     ASSERT_EQ(c.n_heads, 8);
     ASSERT_EQ(c.n_kv_heads, 4);
     ASSERT_EQ(s.view.main_view, MainView::kKvCache);
-    ASSERT_EQ(s.layout.gqa_query_boxes.size(), 8u);
-    ASSERT_EQ(s.layout.gqa_kv_boxes.size(), 4u);
-    EXPECT_TRUE(s.layout.gqa_kv_buttons.empty()) << "a trained model's groups are not regrouped";
+    ASSERT_EQ(widget_count(s, "gqa_query_box"), 8u);
+    ASSERT_EQ(widget_count(s, "gqa_kv_box"), 4u);
+    EXPECT_FALSE(drawn(s, "gqa_kv_button")) << "a trained model's groups are not regrouped";
     // Query heads 2h and 2h+1 read KV head h (Llama's repeat_kv).
     for (int h = 0; h < 8; ++h) {
-        const Rect& q = s.layout.gqa_query_boxes[static_cast<std::size_t>(h)];
-        const Rect& k = s.layout.gqa_kv_boxes[static_cast<std::size_t>(h / 2)];
+        const Rect q = widget(s, "gqa_query_box", h);
+        const Rect k = widget(s, "gqa_kv_box", h / 2);
         EXPECT_GE(q.center().x, k.min.x) << h;
         EXPECT_LE(q.center().x, k.max.x) << h;
     }

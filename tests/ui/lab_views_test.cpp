@@ -15,6 +15,8 @@ namespace attnviz::gui {
 namespace {
 
 using testing::HeadlessImGui;
+using testing::widget;
+using testing::widget_count;
 
 class LabViews : public ::testing::Test {
   protected:
@@ -33,7 +35,7 @@ class LabViews : public ::testing::Test {
 
 TEST_F(LabViews, DraggingOnTheSweepPlotSetsTAndRecomputes) {
     open(MainView::kTemperature);
-    const Rect r = s.layout.sweep_plot;
+    const Rect r = widget(s, "sweep_plot");
     ASSERT_GT(r.max.x - r.min.x, 100.0f);
     const std::uint64_t before = s.derived.result_version;
     const float x = r.min.x + 0.75f * (r.max.x - r.min.x);
@@ -85,20 +87,20 @@ TEST_F(LabViews, LimitMarkersMatchTheEngineAtTZeroAndInfinity) {
 TEST_F(LabViews, ClickingAWordUnderTheBarsMakesItTheQueryEverywhere) {
     open(MainView::kTemperature);
     const int q = s.selection.query;
-    ASSERT_EQ(s.layout.logit_labels.size(), static_cast<std::size_t>(q + 1))
+    ASSERT_EQ(widget_count(s, "logit_label"), static_cast<std::size_t>(q + 1))
         << "causal: the query sees itself and the earlier words";
-    ASSERT_EQ(s.layout.logit_bars.size(), s.layout.logit_labels.size());
-    ui.click(s, s.layout.logit_labels[1].center());
+    ASSERT_EQ(widget_count(s, "logit_bar"), widget_count(s, "logit_label"));
+    ui.click(s, widget(s, "logit_label", 1).center());
     EXPECT_EQ(s.selection.query, 1);
     EXPECT_EQ(s.derived.lab.sweep_query, 1) << "the sweep follows the shared selection";
-    EXPECT_EQ(s.layout.logit_labels.size(), 2u);
+    EXPECT_EQ(widget_count(s, "logit_label"), 2u);
 }
 
 TEST_F(LabViews, ScalingSliderMovesTheChosenD) {
     open(MainView::kTemperature);
     ASSERT_TRUE(s.derived.lab.scaling_at_d.has_value());
     EXPECT_EQ(s.derived.lab.scaling_at_d->d, 64);
-    const Rect r = s.layout.scaling_d_slider;
+    const Rect r = widget(s, "scaling_d_slider");
     ASSERT_GT(r.max.x - r.min.x, 50.0f);
     ui.drag(s, r.center(), ImVec2(r.max.x - 2.0f, r.center().y));
     EXPECT_GT(s.view.temperature_lab.scaling_d, 500);
@@ -109,7 +111,7 @@ TEST_F(LabViews, ScalingSliderMovesTheChosenD) {
 
 TEST_F(LabViews, EachGalleryCardSetsItsSettingsAndHead) {
     open(MainView::kGallery);
-    ASSERT_EQ(s.layout.gallery_cards.size(), patterns().size());
+    ASSERT_EQ(widget_count(s, "gallery_card"), patterns().size());
     ASSERT_EQ(s.derived.lab.gallery.size(), patterns().size());
     for (const PatternPreview& p : s.derived.lab.gallery) EXPECT_GT(p.weights.rows(), 0);
     struct Expect {
@@ -131,7 +133,7 @@ TEST_F(LabViews, EachGalleryCardSetsItsSettingsAndHead) {
         const int head_before = s.selection.focus_head;
         std::size_t c = 0;
         while (patterns()[c].id != e.p) ++c;
-        ui.click(s, s.layout.gallery_cards[c].center());
+        ui.click(s, widget(s, "gallery_card", static_cast<int>(c)).center());
         SCOPED_TRACE(patterns()[c].name);
         EXPECT_EQ(s.settings.causal, e.causal);
         EXPECT_EQ(s.settings.window, e.window);
@@ -160,9 +162,9 @@ TEST_F(LabViews, PermutationWithoutPositionsPermutesTheOutputs) {
     open(MainView::kPermutation);
     const std::string original = s.sentence;
     ASSERT_TRUE(s.settings.causal);
-    ui.click(s, s.layout.positions_checkbox.center());
+    ui.click(s, widget(s, "positions_checkbox").center());
     EXPECT_FALSE(s.settings.use_positions);
-    ui.click(s, s.layout.shuffle_button.center());
+    ui.click(s, widget(s, "shuffle_button").center());
     ASSERT_TRUE(s.permutation.active);
     EXPECT_FALSE(s.settings.causal) << "the experiment needs the mask off";
     EXPECT_NE(s.sentence, original);
@@ -176,16 +178,16 @@ TEST_F(LabViews, PermutationWithoutPositionsPermutesTheOutputs) {
                   s.permutation.original_tokens[static_cast<std::size_t>(s.permutation.perm[i])]);
     }
     // Positions back on: order matters again.
-    ui.click(s, s.layout.positions_checkbox.center());
+    ui.click(s, widget(s, "positions_checkbox").center());
     EXPECT_TRUE(s.settings.use_positions);
     ASSERT_TRUE(s.derived.lab.permutation.valid);
     EXPECT_GT(max_diff(s), 1e-2f);
     // A second shuffle is another permutation of the original words.
     const std::vector<int> first = s.permutation.perm;
-    ui.click(s, s.layout.shuffle_button.center());
+    ui.click(s, widget(s, "shuffle_button").center());
     EXPECT_NE(s.permutation.perm, first);
     // Restore: the original sentence, positions on, causal back.
-    ui.click(s, s.layout.restore_button.center());
+    ui.click(s, widget(s, "restore_button").center());
     EXPECT_FALSE(s.permutation.active);
     EXPECT_EQ(s.sentence, original);
     EXPECT_TRUE(s.settings.use_positions);

@@ -48,47 +48,49 @@ TEST_P(LayoutAtScale, ThePictureKeepsPriority) {
                               std::to_string(static_cast<int>(sc.scale * 100)) + "%";
 
     // Tabs whole, or a selector instead.
-    if (s.layout.view_tabs.empty()) {
+    if (!testing::drawn(s, "view_tab")) {
         EXPECT_GT(s.layout.view_selector.max.x, s.layout.view_selector.min.x) << where;
     } else {
-        ASSERT_EQ(s.layout.view_tabs.size(), views().size()) << where;
-        for (std::size_t i = 0; i < views().size(); ++i) {
-            const float need = ImGui::CalcTextSize(views()[i].tab_label).x;
-            EXPECT_GE(s.layout.view_tabs[i].max.x - s.layout.view_tabs[i].min.x, need)
-                << where << ": tab " << views()[i].tab_label;
+        ASSERT_EQ(testing::widget_count(s, "view_tab"), views().size()) << where;
+        for (const ViewInfo& v : views()) {
+            const float need = ImGui::CalcTextSize(v.tab_label).x;
+            const Rect tab = testing::widget(s, "view_tab", static_cast<int>(v.id));
+            EXPECT_GE(tab.max.x - tab.min.x, need) << where << ": tab " << v.tab_label;
         }
     }
 
     // The heatmap's matrix keeps a share of the main area's shorter side.
     const Rect& main = s.layout.main_area;
     const float shorter = std::min(main.max.x - main.min.x, main.max.y - main.min.y);
-    const Rect& hm = s.layout.heatmap;
+    const Rect hm = testing::widget(s, "heatmap");
     const float side = std::min(hm.max.x - hm.min.x, hm.max.y - hm.min.y);
     EXPECT_GE(side, kMinHeatmapShare * shorter) << where << ": heatmap " << side << " px of " << shorter;
 
     // Nothing placed outside the window.
-    for (const Rect* r : {&main, &hm, &std::as_const(s.layout.temperature_slider),
-                          &std::as_const(s.layout.causal_checkbox), &std::as_const(s.layout.view_selector)}) {
+    const Rect slider_now = testing::widget(s, "temperature_slider");
+    const Rect causal = testing::widget(s, "causal_checkbox");
+    for (const Rect* r : {&main, &hm, &slider_now, &causal, &std::as_const(s.layout.view_selector)}) {
         EXPECT_GE(r->min.x, 0.0f) << where;
         EXPECT_GE(r->min.y, 0.0f) << where;
         EXPECT_LE(r->max.x, sc.w + 0.5f) << where;
     }
+    ASSERT_TRUE(testing::drawn(s, "token_chip")) << where;
     const Rect strip = testing::token_strip_view();  // chips may scroll inside it, the strip may not
     EXPECT_GE(strip.min.y, main.min.y) << where;
     EXPECT_LE(strip.max.x, sc.w + 0.5f) << where;
     EXPECT_LE(main.max.y, sc.h + 0.5f) << where;
 
     // A status line appearing moves nothing.
-    const Rect slider = s.layout.temperature_slider;
-    const Rect heat = s.layout.heatmap;
+    const Rect slider = testing::widget(s, "temperature_slider");
+    const Rect heat = testing::widget(s, "heatmap");
     set_status(s, "saved /home/teacher/Pictures/attnviz/attnviz-pod.png");
     ui.frames(s, 2);
-    EXPECT_EQ(s.layout.temperature_slider.min.y, slider.min.y) << where;
-    EXPECT_EQ(s.layout.heatmap.min.y, heat.min.y) << where;
+    EXPECT_EQ(testing::widget(s, "temperature_slider").min.y, slider.min.y) << where;
+    EXPECT_EQ(testing::widget(s, "heatmap").min.y, heat.min.y) << where;
     // Nor does the lesson's explanation going (a typed sentence is no lesson).
     set_sentence(s, "the pod crashed because it ran out of memory again");
     ui.frames(s, 2);
-    EXPECT_EQ(s.layout.temperature_slider.min.y, slider.min.y) << where;
+    EXPECT_EQ(testing::widget(s, "temperature_slider").min.y, slider.min.y) << where;
 }
 
 INSTANTIATE_TEST_SUITE_P(Classroom, LayoutAtScale,

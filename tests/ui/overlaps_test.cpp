@@ -57,8 +57,8 @@ TEST(TemperatureView, SweepLegendIsOutsideThePlot) {
     show_view(s, MainView::kTemperature);
     set_temperature(s, 0.1);
     ui.frames(s, 3);
-    const Rect& plot = s.layout.sweep_plot;
-    const Rect& legend = s.layout.sweep_legend;
+    const Rect plot = testing::widget(s, "sweep_plot");
+    const Rect legend = testing::widget(s, "sweep_legend");
     ASSERT_GT(plot.max.y, plot.min.y);
     ASSERT_GT(legend.max.y, legend.min.y) << "the legend is drawn";
     EXPECT_GE(legend.min.y, plot.max.y) << "under the plot";

@@ -20,7 +20,7 @@ using testing::HeadlessImGui;
 
 /// The centre of cell (row, col) of a stage's grid, from the rects the panel recorded.
 ImVec2 cell_center(const AppState& s, PipelineStage stage, int row, int col, int n_rows, int n_cols) {
-    const Rect r = s.layout.stage_grids.at(static_cast<std::size_t>(stage));
+    const Rect r = testing::widget(s, "stage_grid", static_cast<int>(stage));
     const float w = (r.max.x - r.min.x) / static_cast<float>(n_cols);
     const float h = (r.max.y - r.min.y) / static_cast<float>(n_rows);
     return ImVec2(r.min.x + (static_cast<float>(col) + 0.5f) * w,
@@ -41,7 +41,7 @@ class Pipeline : public ::testing::Test {
         ui.frames(s, 4);
         ASSERT_TRUE(s.derived.result() != nullptr) << s.derived.status;
         ASSERT_EQ(s.view.main_view, MainView::kPipeline);
-        ASSERT_EQ(s.layout.stage_grids.size(), static_cast<std::size_t>(PipelineStage::kCount));
+        ASSERT_EQ(testing::widget_count(s, "stage_grid"), static_cast<std::size_t>(PipelineStage::kCount));
     }
     HeadlessImGui ui;
     AppState s;
@@ -55,7 +55,7 @@ TEST_F(Pipeline, ClickingAWeightCellSelectsItAndTheInspectorShowsTheEnginesNumbe
     open("pod");
     const int n = s.derived.result()->n_q;
     // The strip scrolls: clicking "softmax(" in the formula brings the weights stage into view.
-    ui.click(s, s.layout.formula_parts[static_cast<std::size_t>(FormulaPart::kSoftmax)].center());
+    ui.click(s, testing::widget(s, "formula_part", static_cast<int>(FormulaPart::kSoftmax)).center());
     ui.frames(s, 2);
     // Query 6 ("ran"), key 3 ("because"): visible under the causal mask.
     const ImVec2 p = cell_center(s, PipelineStage::kWeights, 6, 3, n, n);
@@ -65,8 +65,8 @@ TEST_F(Pipeline, ClickingAWeightCellSelectsItAndTheInspectorShowsTheEnginesNumbe
     EXPECT_EQ(s.selection.selected_cell_col, 3);
     EXPECT_EQ(s.selection.query, 6);
     // The panel shows that cell, with the engine's weight.
-    EXPECT_EQ(s.layout.inspector_row, 6);
-    EXPECT_EQ(s.layout.inspector_col, 3);
+    EXPECT_EQ(testing::widget_value(s, "inspector_row"), 6.0);
+    EXPECT_EQ(testing::widget_value(s, "inspector_col"), 3.0);
 
     const InspectedCell c = inspect_cell(s);
     ASSERT_TRUE(c.valid) << c.why_not;
@@ -81,7 +81,7 @@ TEST_F(Pipeline, ClickingAWeightCellSelectsItAndTheInspectorShowsTheEnginesNumbe
     EXPECT_NEAR(c.products_sum, c.raw_score, 1e-4f * std::max(1.0f, std::fabs(c.raw_score)));
     ASSERT_EQ(c.contribution.size(), c.v.size());
     for (std::size_t t = 0; t < c.v.size(); ++t) EXPECT_EQ(c.contribution[t], c.weight * c.v[t]);
-    EXPECT_EQ(s.layout.inspector_weight, h.weights(6, 3));
+    EXPECT_EQ(testing::widget_value(s, "inspector_weight"), static_cast<double>(h.weights(6, 3)));
 }
 
 TEST_F(Pipeline, ClickingTheRawScoreStageAndTheMainHeatmapSelectTheSameWay) {
@@ -99,7 +99,7 @@ TEST_F(Pipeline, ClickingTheRawScoreStageAndTheMainHeatmapSelectTheSameWay) {
     // The Attention view's heatmap: a click there selects the cell too.
     show_view(s, MainView::kAttention);
     ui.frames(s, 3);
-    const Rect hm = s.layout.heatmap;
+    const Rect hm = testing::widget(s, "heatmap");
     ASSERT_GT(hm.max.x - hm.min.x, 20.0f);
     const float cw = (hm.max.x - hm.min.x) / 4.0f;
     ui.click(s, ImVec2(hm.min.x + 3.5f * cw, hm.min.y + 0.5f * cw));
@@ -202,8 +202,8 @@ TEST_F(Pipeline, HandValuesAreChecked) {
 
 TEST_F(Pipeline, HoveringAFormulaPartLightsItsStageAndBack) {
     open("hand-example");
-    ASSERT_EQ(s.layout.formula_parts.size(), static_cast<std::size_t>(FormulaPart::kCount));
-    ui.hover(s, s.layout.formula_parts[static_cast<std::size_t>(FormulaPart::kMask)].center());
+    ASSERT_EQ(testing::widget_count(s, "formula_part"), static_cast<std::size_t>(FormulaPart::kCount));
+    ui.hover(s, testing::widget(s, "formula_part", static_cast<int>(FormulaPart::kMask)).center());
     EXPECT_EQ(s.view.pipeline.hover_formula, FormulaPart::kMask);
     EXPECT_TRUE(stage_highlighted(s.view.pipeline, PipelineStage::kMasked));
     EXPECT_FALSE(stage_highlighted(s.view.pipeline, PipelineStage::kWeights));

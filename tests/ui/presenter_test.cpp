@@ -11,6 +11,7 @@
 #include "core/model/builtin_model.h"
 #include "tests/support/gui_model_folder.h"
 #include "tests/support/headless_imgui.h"
+#include "tests/support/widget_lookup.h"
 
 #include <gtest/gtest.h>
 
@@ -70,7 +71,7 @@ TEST_F(Presenter, F5HidesTheControlsAndTheViewFillsTheWindow) {
     EXPECT_FALSE(window_drawn("##sentence_bar"));
     EXPECT_FALSE(window_drawn("Controls"));
     EXPECT_FALSE(window_drawn("##MainMenuBar"));
-    EXPECT_TRUE(s.layout.view_tabs.empty()) << "no tabs on the stage";
+    EXPECT_FALSE(testing::drawn(s, "view_tab")) << "no tabs on the stage";
     EXPECT_NE(HeadlessImGui::drawn_text().find("yoursentence"), std::string::npos)
         << "the step indicator: " << HeadlessImGui::drawn_text();
 }
@@ -96,8 +97,9 @@ TEST(PresenterStrip, TheQueryAndTheKeyItLooksAtMostAreInViewTogether) {
         ImGui::GetIO().FontGlobalScale = s.view.font_scale;
         apply_theme(Theme::kDark, s.view.font_scale);
         ui.frames(s, 4);
-        const std::vector<Rect>& chips = s.layout.token_chips;
-        ASSERT_EQ(chips.size(), 9u);
+        ASSERT_EQ(testing::widget_count(s, "token_chip"), 9u);
+        std::vector<Rect> chips;
+        for (int i = 0; i < 9; ++i) chips.push_back(testing::widget(s, "token_chip", i));
         ASSERT_EQ(s.selection.query, 4);  // "it"
         const Rect view = testing::token_strip_view();
         ASSERT_GT(view.max.x - view.min.x, 10.0f);
@@ -137,7 +139,7 @@ TEST_F(Presenter, PageDownStepsThroughALessonThenToTheNextAndPageUpComesBack) {
     EXPECT_EQ(s.quiz.phase, QuizPhase::kAsking);
     EXPECT_TRUE(s.quiz.hidden());
     EXPECT_EQ(s.view.main_view, MainView::kQuiz);
-    EXPECT_FALSE(s.layout.weight_text_drawn);
+    EXPECT_FALSE(testing::drawn(s, "weight_text"));
     EXPECT_FLOAT_EQ(s.layout.main_area.max.y, 800.0f) << "no caption while the class predicts";
 
     ui.key(s, kKeyPageDown);  // reveal
@@ -207,7 +209,7 @@ TEST_F(Presenter, EscRestoresExactlyWhatF5Found) {
     ui.frames(s, 3);
     const std::string before = session_to_json(s, true).dump();
     const Rect area = s.layout.main_area;
-    const std::size_t n_tabs = s.layout.view_tabs.size();
+    const std::size_t n_tabs = testing::widget_count(s, "view_tab");
     const Rect selector = s.layout.view_selector;
     const ViewState view = s.view;
 
@@ -230,7 +232,7 @@ TEST_F(Presenter, EscRestoresExactlyWhatF5Found) {
     EXPECT_EQ(s.settings.temperature, 0.5);
     EXPECT_FALSE(s.quiz.active());
     EXPECT_TRUE(window_drawn("##sentence_bar"));
-    EXPECT_EQ(s.layout.view_tabs.size(), n_tabs) << "the tabs (or the view selector) are back";
+    EXPECT_EQ(testing::widget_count(s, "view_tab"), n_tabs) << "the tabs (or the view selector) are back";
     EXPECT_EQ(s.layout.view_selector.max.x, selector.max.x);
     EXPECT_EQ(s.layout.main_area.min.x, area.min.x);
     EXPECT_EQ(s.layout.main_area.max.y, area.max.y);

@@ -16,8 +16,11 @@
 namespace attnviz::gui {
 namespace {
 
+using testing::drawn;
 using testing::HeadlessImGui;
 using testing::token_index;
+using testing::widget;
+using testing::widget_count;
 
 int scenario_index(const std::string& name) {
     const auto& all = builtin_scenarios();
@@ -104,36 +107,36 @@ TEST_F(QuizView, AsksTheLessonQuestionWithEveryWeightHidden) {
     EXPECT_TRUE(s.quiz.hidden());
     EXPECT_FALSE(s.quiz.revealed());
     EXPECT_EQ(s.view.weights_alpha, 0.0f);
-    EXPECT_FALSE(s.layout.weight_text_drawn) << "no weight, arc or readout drawn before the reveal";
-    EXPECT_EQ(s.layout.quiz_chips.size(), s.derived.tokens.tokens.size());
-    EXPECT_GT(s.layout.quiz_reveal.max.x, s.layout.quiz_reveal.min.x);
+    EXPECT_FALSE(drawn(s, "weight_text")) << "no weight, arc or readout drawn before the reveal";
+    EXPECT_EQ(widget_count(s, "quiz_chip"), s.derived.tokens.tokens.size());
+    EXPECT_TRUE(drawn(s, "quiz_reveal"));
 }
 
 TEST_F(QuizView, ClickingTheRightChipMarksCorrectButRevealsNothing) {
     const int pod = token_index(s, "pod");
     ASSERT_GE(pod, 0);
-    ui.click(s, s.layout.quiz_chips[static_cast<std::size_t>(pod)].center());
+    ui.click(s, widget(s, "quiz_chip", pod).center());
     EXPECT_EQ(s.quiz.chosen_token, pod);
     EXPECT_TRUE(s.quiz.answered());
     EXPECT_TRUE(s.quiz.correct());
     EXPECT_TRUE(s.quiz.hidden()) << "the click answers; only Reveal reveals";
-    EXPECT_FALSE(s.layout.weight_text_drawn);
+    EXPECT_FALSE(drawn(s, "weight_text"));
 
     // The other views hide the weights too while the question is open.
     show_view(s, MainView::kAttention);
     ui.frames(s, 3);
     EXPECT_EQ(s.view.main_view, MainView::kAttention);
-    EXPECT_FALSE(s.layout.weight_text_drawn);
+    EXPECT_FALSE(drawn(s, "weight_text"));
     const int it = token_index(s, "it");
-    ui.click(s, s.layout.token_chips[0].center());
+    ui.click(s, widget(s, "token_chip", 0).center());
     EXPECT_EQ(s.selection.query, it) << "the question's query stays put while hidden";
 
     show_view(s, MainView::kQuiz);
     ui.frames(s, 2);
-    ui.click(s, s.layout.quiz_reveal.center());
+    ui.click(s, widget(s, "quiz_reveal").center());
     EXPECT_TRUE(s.quiz.revealed());
     EXPECT_FALSE(s.quiz.hidden());
-    EXPECT_TRUE(s.layout.weight_text_drawn);
+    EXPECT_TRUE(drawn(s, "weight_text"));
     // The coreference head is the one the question names: the reveal focuses it.
     const auto infos = LessonModel::instance().heads();
     const auto coref = std::find_if(infos.begin(), infos.end(),
@@ -154,17 +157,17 @@ TEST_F(QuizView, ClickingTheRightChipMarksCorrectButRevealsNothing) {
 }
 
 TEST_F(QuizView, AWrongChipIsMarkedWrong) {
-    ui.click(s, s.layout.quiz_chips[0].center());
+    ui.click(s, widget(s, "quiz_chip", 0).center());
     EXPECT_TRUE(s.quiz.answered());
     EXPECT_FALSE(s.quiz.correct());
-    ui.click(s, s.layout.quiz_reveal.center());
+    ui.click(s, widget(s, "quiz_reveal").center());
     EXPECT_TRUE(s.quiz.revealed());
     EXPECT_FALSE(s.quiz.correct());
 }
 
 TEST_F(QuizView, NextQuestionMovesToTheNextScenarioWithAQuiz) {
     const int before = s.quiz.scenario;
-    ui.click(s, s.layout.quiz_next.center());
+    ui.click(s, widget(s, "quiz_next").center());
     EXPECT_EQ(s.quiz.scenario, next_quiz_scenario(builtin_scenarios(), before));
     EXPECT_NE(s.quiz.scenario, before);
     EXPECT_TRUE(s.quiz.hidden());
@@ -185,18 +188,15 @@ TEST_F(QuizView, NumericAnswersAreTyped) {
 }
 
 TEST_F(QuizView, TemperatureQuestionAnswerIsTheEnginesTopKeyAtT01) {
-    const auto it = std::find_if(s.layout.quiz_kind_buttons.begin(), s.layout.quiz_kind_buttons.end(),
-                                 [](const auto& b) { return b.first == QuizKind::kTemperature; });
-    ASSERT_NE(it, s.layout.quiz_kind_buttons.end());
-    ui.click(s, it->second.center());
+    ui.click(s, widget(s, "quiz_kind_button", static_cast<int>(QuizKind::kTemperature)).center());
     ASSERT_EQ(s.quiz.kind, QuizKind::kTemperature);
     ASSERT_FALSE(s.quiz.needs_question());
     const int answer = s.quiz.question.answer_token;
     ASSERT_GE(answer, 0);
     EXPECT_TRUE(s.quiz.hidden());
-    ui.click(s, s.layout.quiz_chips[static_cast<std::size_t>(answer)].center());
+    ui.click(s, widget(s, "quiz_chip", answer).center());
     EXPECT_TRUE(s.quiz.correct());
-    ui.click(s, s.layout.quiz_reveal.center());
+    ui.click(s, widget(s, "quiz_reveal").center());
     EXPECT_DOUBLE_EQ(s.settings.temperature, 0.1);
     const int q = s.selection.query;
     const HeadResult& h = s.derived.result()->heads[static_cast<std::size_t>(s.selection.focus_head)];
@@ -207,7 +207,7 @@ TEST_F(QuizView, HeadRoleQuestionIsMultipleChoice) {
     start_quiz(s, s.quiz.scenario, QuizKind::kHeadRole);
     ui.frames(s, 3);
     ASSERT_EQ(s.quiz.question.mode, QuizAnswerMode::kChoice);
-    ASSERT_EQ(s.layout.quiz_choices.size(), s.quiz.question.choices.size());
+    ASSERT_EQ(widget_count(s, "quiz_choice"), s.quiz.question.choices.size());
     const auto right =
         std::find(s.quiz.question.choices.begin(), s.quiz.question.choices.end(), s.quiz.question.answer);
     ASSERT_NE(right, s.quiz.question.choices.end());
@@ -215,11 +215,10 @@ TEST_F(QuizView, HeadRoleQuestionIsMultipleChoice) {
     EXPECT_FALSE(s.quiz.hidden());
     EXPECT_TRUE(s.quiz.names_hidden());
     EXPECT_EQ(s.selection.focus_head, s.quiz.question.head);
-    EXPECT_TRUE(s.layout.weight_text_drawn);
-    ui.click(
-        s, s.layout.quiz_choices[static_cast<std::size_t>(right - s.quiz.question.choices.begin())].center());
+    EXPECT_TRUE(drawn(s, "weight_text"));
+    ui.click(s, widget(s, "quiz_choice", static_cast<int>(right - s.quiz.question.choices.begin())).center());
     EXPECT_TRUE(s.quiz.correct());
-    ui.click(s, s.layout.quiz_reveal.center());
+    ui.click(s, widget(s, "quiz_reveal").center());
     EXPECT_TRUE(s.quiz.revealed());
     EXPECT_FALSE(s.quiz.names_hidden());
     EXPECT_EQ(s.view.weights_alpha, 1.0f) << "weights that were never hidden do not fade";
@@ -230,7 +229,7 @@ TEST_F(QuizView, EndQuizShowsTheWeightsAgain) {
     show_view(s, MainView::kAttention);
     ui.frames(s, 3);
     EXPECT_FALSE(s.quiz.hidden());
-    EXPECT_TRUE(s.layout.weight_text_drawn);
+    EXPECT_TRUE(drawn(s, "weight_text"));
 }
 
 TEST_F(QuizView, ATeachersOwnScenarioFileAsksItsOwnQuestion) {
@@ -253,7 +252,7 @@ TEST_F(QuizView, ATeachersOwnScenarioFileAsksItsOwnQuestion) {
     EXPECT_TRUE(s.quiz.hidden());
     const int dog = token_index(s, "dog");
     ASSERT_GE(dog, 0);
-    ui.click(s, s.layout.quiz_chips[static_cast<std::size_t>(dog)].center());
+    ui.click(s, widget(s, "quiz_chip", dog).center());
     EXPECT_TRUE(s.quiz.correct());
 }
 
@@ -265,7 +264,7 @@ TEST_F(QuizView, TypingAnotherSentenceEndsTheQuestion) {
     ui.frames(s, 3);
     EXPECT_FALSE(s.quiz.active());
     EXPECT_FALSE(s.quiz.hidden());
-    EXPECT_TRUE(s.layout.weight_text_drawn);
+    EXPECT_TRUE(drawn(s, "weight_text"));
 }
 
 // [SECTION] the quiz is right, always (issue 15 §2)
@@ -320,7 +319,7 @@ TEST_F(QuizView, AnAuthoredAnswerTheEngineDisagreesWithFollowsTheEngine) {
     ASSERT_EQ(s.quiz.scenario, -1);
     EXPECT_EQ(s.quiz.question.answer, "pod") << "the engine's top key, not the file's";
     EXPECT_NE(s.quiz.question.explanation.find("because"), std::string::npos) << "says the file disagreed";
-    ui.click(s, s.layout.quiz_chips[static_cast<std::size_t>(token_index(s, "pod"))].center());
+    ui.click(s, widget(s, "quiz_chip", token_index(s, "pod")).center());
     EXPECT_TRUE(s.quiz.correct());
 }
 
@@ -332,7 +331,7 @@ TEST_F(QuizView, TheCatItQuestionMarksTheEnginesTopKeyRight) {
     ASSERT_GE(answer, 0);
     ASSERT_EQ(LessonModel::instance().heads()[0].name, "coreference");
     EXPECT_EQ(answer, engine_top_key(*s.derived.result(), 0, s.selection.query));
-    ui.click(s, s.layout.quiz_chips[static_cast<std::size_t>(answer)].center());
+    ui.click(s, widget(s, "quiz_chip", answer).center());
     EXPECT_TRUE(s.quiz.correct());
 }
 

@@ -123,8 +123,8 @@ TEST(CrossView, SecondSentenceGivesRectangularUnmaskedAttention) {
     EXPECT_EQ(s.derived.result()->visible.cast<int>().sum(), 32) << "no causal mask across sentences";
     EXPECT_EQ(s.selection.focus_head, 5) << "the scenario focuses the aligning head";
     // Clicking a query chip selects it.
-    ASSERT_EQ(s.layout.token_chips.size(), 4u);
-    ui.click(s, s.layout.token_chips[2].center());
+    ASSERT_EQ(testing::widget_count(s, "token_chip"), 4u);
+    ui.click(s, testing::widget(s, "token_chip", 2).center());
     EXPECT_EQ(s.selection.query, 2);
     // The translation head aligns cat -> chat by meaning (chat is key 2 here, not at cat's position).
     Eigen::Index best = 0;

@@ -43,7 +43,7 @@ void draw_temperature(AppState& s) {
                            ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_NoInput)) {
         set_temperature(s, static_cast<double>(value));
     }
-    s.layout.temperature_slider = Rect{ImGui::GetItemRectMin(), ImGui::GetItemRectMax()};
+    note_item(s.layout.widgets, "temperature_slider");
     if (ImGui::IsItemHovered()) {
         ImGui::SetTooltip(
             "softmax((s - max) / T): low T sharpens, high T flattens.\nType an exact value in the field "
@@ -62,7 +62,7 @@ void draw_temperature(AppState& s) {
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("uniform: every visible key gets the same weight");
     ImGui::SetNextItemWidth(-1.0f);
     ImGui::InputTextWithHint("##temperature_typed", "type T: 0.5, 2, inf", &s.temperature_typed);
-    s.layout.temperature_field = Rect{ImGui::GetItemRectMin(), ImGui::GetItemRectMax()};
+    note_item(s.layout.widgets, "temperature_field");
     if (ImGui::IsItemDeactivatedAfterEdit()) {
         set_temperature_text(s, s.temperature_typed);
         s.temperature_typed.clear();
@@ -87,7 +87,7 @@ void draw_masks(AppState& s) {
     }
     bool causal = s.settings.causal;
     if (ImGui::Checkbox("Causal mask  (M)", &causal)) set_causal(s, causal);
-    s.layout.causal_checkbox = Rect{ImGui::GetItemRectMin(), ImGui::GetItemRectMax()};
+    note_item(s.layout.widgets, "causal_checkbox");
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("a token may look only at itself and earlier tokens");
 
     bool windowed = s.settings.window > 0;
@@ -134,13 +134,12 @@ void draw_heads(AppState& s) {
     };
     ImGui::SetNextItemWidth(-1.0f);
     const bool open = ImGui::BeginCombo("##kv_heads", kv_label(s.settings.n_kv_heads).c_str());
-    s.layout.kv_heads_combo = Rect{ImGui::GetItemRectMin(), ImGui::GetItemRectMax()};
+    note_item(s.layout.widgets, "kv_heads_combo");
     const bool combo_hovered = ImGui::IsItemHovered();
     if (open) {
-        s.layout.kv_heads_choices.clear();
         for (int kv : kv_head_choices(s.settings.n_heads)) {
             if (ImGui::Selectable(kv_label(kv).c_str(), kv == s.settings.n_kv_heads)) set_kv_heads(s, kv);
-            s.layout.kv_heads_choices.push_back({kv, Rect{ImGui::GetItemRectMin(), ImGui::GetItemRectMax()}});
+            note_item(s.layout.widgets, "kv_heads_choice", kv);
         }
         ImGui::EndCombo();
     }

@@ -51,11 +51,11 @@ const char* pin_label(const AppState& s) {
     return s.compare.pinned ? "Re-pin A" : "Pin as A";
 }
 
-/// The pin button (at the tab bar's right end, or after the view selector); where it is goes to layout.
+/// The pin button (at the tab bar's right end, or after the view selector), noted as "pin_button".
 void draw_pin_button(AppState& s, bool as_tab) {
     const bool clicked =
         as_tab ? ImGui::TabItemButton(pin_label(s), ImGuiTabItemFlags_Trailing) : ImGui::Button(pin_label(s));
-    s.layout.pin_button = Rect{ImGui::GetItemRectMin(), ImGui::GetItemRectMax()};
+    note_item(s.layout.widgets, "pin_button");
     if (clicked) pin_compare(s);
     if (ImGui::IsItemHovered()) {
         ImGui::SetTooltip(
@@ -110,7 +110,6 @@ bool draw_view_selector(AppState& s, float max_width) {
 void draw_main_view(AppState& s, ImVec2 pos, ImVec2 size) {
     begin_fixed_window("##main_view", pos, size, ImGuiWindowFlags_NoTitleBar);
     s.layout.main_area = Rect{pos, ImVec2(pos.x + size.x, pos.y + size.y)};
-    s.layout.view_tabs.clear();
     if (s.requests.view) set_main_view(s, *s.requests.view);
     if (s.presenter.active) {
         // The stage: the view alone, no tabs or selector.
@@ -147,7 +146,7 @@ void draw_main_view(AppState& s, ImVec2 pos, ImVec2 size) {
             const bool select = s.requests.view == v.id;
             const bool open =
                 ImGui::BeginTabItem(v.tab_label, nullptr, select ? ImGuiTabItemFlags_SetSelected : 0);
-            s.layout.view_tabs.push_back(Rect{ImGui::GetItemRectMin(), ImGui::GetItemRectMax()});
+            note_item(s.layout.widgets, "view_tab", static_cast<int>(v.id));
             if (open) {
                 if (!s.requests.view) set_main_view(s, v.id);
                 draw_view_body(s, v);

@@ -25,7 +25,7 @@ void draw_query_readout(AppState& s) {
         ImGui::TextWrapped("Weights hidden until the quiz's Reveal.");
         return;
     }
-    s.layout.weight_text_drawn = true;
+    s.layout.widgets.note("weight_text", -1, Rect{});
     const int h = s.selection.focus_head;
     const HeadResult& head = d.result()->heads[static_cast<std::size_t>(h)];
     const std::string head_name = s.quiz.names_hidden() ? "?"

@@ -132,9 +132,12 @@ void draw_cell_inspector(AppState& s, ImVec2 size) {
     ImGui::BeginChild("##cell_inspector", size, true);
     const InspectedCell c = inspect_cell(s);
     const Palette& pal = palette(s.view.theme);
-    s.layout.inspector_row = c.valid ? c.row : -1;
-    s.layout.inspector_col = c.valid ? c.col : -1;
-    s.layout.inspector_weight = c.weight;
+    if (c.valid) {
+        // The cell shown and its P_ij, for tests: the text rounds the weight.
+        s.layout.widgets.note("inspector_row", -1, Rect{}, c.row);
+        s.layout.widgets.note("inspector_col", -1, Rect{}, c.col);
+        s.layout.widgets.note("inspector_weight", -1, Rect{}, static_cast<double>(c.weight));
+    }
     if (!c.valid) {
         ImGui::TextDisabled("Cell inspector");
         ImGui::TextWrapped("%s", c.why_not.c_str());

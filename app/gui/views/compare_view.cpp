@@ -210,7 +210,7 @@ void draw_grids(AppState& s, const CompareSide& a, const CompareSide& b, const C
         o.selected_col = hc;
     }
     const MatrixGridResult r = titled_grid("##compare_diff", "B \xE2\x88\x92 A", c.diff, o);
-    s.layout.compare_diff = r.cells;
+    s.layout.widgets.note("compare_diff", -1, r.cells);
     if (r.hovered()) {
         new_hr = r.hover_row;
         new_hc = r.hover_col;

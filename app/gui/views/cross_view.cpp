@@ -47,11 +47,10 @@ void draw_cross_strip(AppState& s, ImVec2 size) {
     dl->AddText(ImVec2(origin.x, k_chips[0].min.y + fs * 0.2f), pal.text_dim, "keys, values");
     ImGui::PopFont();
 
-    s.layout.token_chips.assign(static_cast<std::size_t>(n_q), Rect{});
     int hovered = -1;
     for (int i = 0; i < n_q; ++i) {
         const Rect& r = q_chips[static_cast<std::size_t>(i)];
-        s.layout.token_chips[static_cast<std::size_t>(i)] = r;
+        s.layout.widgets.note("token_chip", i, r);
         ImGui::SetCursorScreenPos(r.min);
         ImGui::PushID(i);
         if (ImGui::InvisibleButton("##q", ImVec2(r.max.x - r.min.x, r.max.y - r.min.y))) set_query(s, i);

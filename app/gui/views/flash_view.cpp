@@ -77,7 +77,8 @@ void draw_tiled_heatmap(AppState& s, const FlashTrace& trace, ImVec2 size) {
     const ImVec2 img_size(cell * static_cast<float>(n_k), cell * static_cast<float>(n_q));
     const ImVec2 fb = ImGui::GetIO().DisplayFramebufferScale;
     s.layout.heatmap_pixels = ImVec2(std::round(img_size.x * fb.x), std::round(img_size.y * fb.y));
-    s.layout.heatmap = Rect{img_min, ImVec2(img_min.x + img_size.x, img_min.y + img_size.y)};
+    s.layout.widgets.note("heatmap", -1,
+                          Rect{img_min, ImVec2(img_min.x + img_size.x, img_min.y + img_size.y)});
     ImDrawList* dl = ImGui::GetWindowDrawList();
     dl->AddText(ImVec2(img_min.x, origin.y), pal.text_dim, "keys (columns) in blocks of B_k \xE2\x86\x92");
     ImGui::SetCursorScreenPos(img_min);

@@ -85,7 +85,6 @@ void draw_gallery_view(AppState& s) {
 
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const ImVec2 origin = ImGui::GetCursorScreenPos();
-    s.layout.gallery_cards.assign(cards.size(), Rect{});
     for (std::size_t c = 0; c < cards.size(); ++c) {
         const PatternInfo& info = cards[c];
         const int col = static_cast<int>(c) % cols;
@@ -93,7 +92,7 @@ void draw_gallery_view(AppState& s) {
         const ImVec2 a(origin.x + static_cast<float>(col) * (card_w + sp),
                        origin.y + static_cast<float>(row) * (card_h + sp));
         const ImVec2 b(a.x + card_w, a.y + card_h);
-        s.layout.gallery_cards[c] = Rect{a, b};
+        s.layout.widgets.note("gallery_card", static_cast<int>(c), Rect{a, b});
         ImGui::SetCursorScreenPos(a);
         ImGui::PushID(static_cast<int>(c));
         if (ImGui::InvisibleButton("##card", ImVec2(card_w, card_h))) apply_pattern(s, info.id);

@@ -104,7 +104,6 @@ void draw_gqa_diagram(AppState& s, ImVec2 size) {
 
     ImGui::TextUnformatted("Query heads share KV heads");
     ImGui::SameLine();
-    s.layout.gqa_kv_buttons.clear();
     if (m.real != nullptr) {
         // A real model's groups are its own: trained that way, nothing to regroup.
         ImGui::TextDisabled("\xC2\xB7 %s as trained: head h reads KV head h / %d (layer %d shown)",
@@ -124,7 +123,7 @@ void draw_gqa_diagram(AppState& s, ImVec2 size) {
                 ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
             if (ImGui::Button(kv_choice_label(kv, n_heads).c_str())) set_kv_heads(s, kv);
             if (chosen) ImGui::PopStyleColor();
-            s.layout.gqa_kv_buttons.push_back({kv, Rect{ImGui::GetItemRectMin(), ImGui::GetItemRectMax()}});
+            note_item(s.layout.widgets, "gqa_kv_button", kv);
         }
     }
 
@@ -154,8 +153,6 @@ void draw_gqa_diagram(AppState& s, ImVec2 size) {
             ? LessonModel::instance().heads()
             : std::vector<LessonHeadInfo>{};
 
-    s.layout.gqa_query_boxes.assign(static_cast<std::size_t>(n_heads), Rect{});
-    s.layout.gqa_kv_boxes.assign(static_cast<std::size_t>(n_kv), Rect{});
     dl->AddText(
         ImVec2(origin.x, origin.y), pal.text_dim,
         "query heads (each its own Q) \xC2\xB7 frame colour = KV head \xC2\xB7 focused head: this frame");
@@ -170,7 +167,7 @@ void draw_gqa_diagram(AppState& s, ImVec2 size) {
         const float gx0 = x0 + static_cast<float>(g * group) * (box + gap);
         const float gx1 = gx0 + static_cast<float>(group) * (box + gap) - gap;
         const Rect r{ImVec2(gx0, kv_y), ImVec2(gx1, kv_y + kv_h)};
-        s.layout.gqa_kv_boxes[static_cast<std::size_t>(g)] = r;
+        s.layout.widgets.note("gqa_kv_box", g, r);
         dl->AddRectFilled(r.min, r.max, group_color(g, 0.85f), fs * 0.3f);
         char label[48];
         std::snprintf(label, sizeof label, n_kv == 1 ? "K,V 0: shared by all %d heads" : "K,V %d",
@@ -185,7 +182,7 @@ void draw_gqa_diagram(AppState& s, ImVec2 size) {
         const int g = h / group;
         const ImVec2 p(x0 + static_cast<float>(h) * (box + gap), q_y);
         const Rect r{p, ImVec2(p.x + box, p.y + box)};
-        s.layout.gqa_query_boxes[hu] = r;
+        s.layout.widgets.note("gqa_query_box", h, r);
         ImGui::SetCursorScreenPos(p);
         ImGui::PushID(h);
         // The pooled heads' patterns: the thumbnails the heads grid uses (the gfx layer renders them).
@@ -284,13 +281,11 @@ void draw_inputs(AppState& s) {
     ImGui::SetNextItemWidth(-1.0f);
     const char* current =
         k.preset >= 0 ? presets[static_cast<std::size_t>(k.preset)].title.c_str() : "custom";
-    s.layout.kv_preset_buttons.clear();
     if (ImGui::BeginCombo("##kv_preset", current)) {
         for (std::size_t i = 0; i < presets.size(); ++i) {
             if (ImGui::Selectable(presets[i].title.c_str(), k.preset == static_cast<int>(i)))
                 apply_kv_preset(s, static_cast<int>(i));
-            s.layout.kv_preset_buttons.push_back(
-                {static_cast<int>(i), Rect{ImGui::GetItemRectMin(), ImGui::GetItemRectMax()}});
+            note_item(s.layout.widgets, "kv_preset", static_cast<int>(i));
         }
         ImGui::EndCombo();
     }
@@ -313,7 +308,7 @@ void draw_inputs(AppState& s) {
         ImGui::InputScalar(id, ImGuiDataType_S64, &edits.values[i], nullptr, nullptr, "%lld");
         left_edited = left_edited || ImGui::IsItemDeactivatedAfterEdit();
         edits.active[i] = ImGui::IsItemActive();
-        s.layout.kv_fields[i] = Rect{ImGui::GetItemRectMin(), ImGui::GetItemRectMax()};
+        note_item(s.layout.widgets, "kv_field", i);
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s (applied on Enter, Tab or a click elsewhere)", tip);
     };
     field(0, "Layers", "##kv_layers", "layers that keep a KV cache (a hybrid's full-attention layers only)");
@@ -351,7 +346,7 @@ void draw_inputs(AppState& s) {
             std::abs(e - std::round(e)) < 0.06f ? std::pow(2.0, std::round(static_cast<double>(e))) : v;
         set_kv_seq(s, static_cast<std::int64_t>(std::llround(snapped)));
     }
-    s.layout.kv_seq_slider = Rect{ImGui::GetItemRectMin(), ImGui::GetItemRectMax()};
+    note_item(s.layout.widgets, "kv_seq_slider");
     if (ImGui::IsItemHovered())
         ImGui::SetTooltip("sequence length: tokens in the cache (log scale, up to 1M)");
     ImGui::NewLine();

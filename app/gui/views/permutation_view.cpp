@@ -79,16 +79,16 @@ void draw_permutation_view(AppState& s) {
         "Turn positions off, shuffle the words, and each word's output is the same as before, only moved.");
     bool positions = s.settings.use_positions;
     if (ImGui::Checkbox("Positional encoding", &positions)) set_use_positions(s, positions);
-    s.layout.positions_checkbox = Rect{ImGui::GetItemRectMin(), ImGui::GetItemRectMax()};
+    note_item(s.layout.widgets, "positions_checkbox");
     ImGui::SameLine();
     char label[64];
     std::snprintf(label, sizeof label, "Shuffle tokens (seed %llu)",
                   static_cast<unsigned long long>(ps.seed));
     if (ImGui::Button(label)) shuffle_tokens(s);
-    s.layout.shuffle_button = Rect{ImGui::GetItemRectMin(), ImGui::GetItemRectMax()};
+    note_item(s.layout.widgets, "shuffle_button");
     ImGui::SameLine();
     if (ImGui::Button("Positions on + original sentence")) restore_permutation(s);
-    s.layout.restore_button = Rect{ImGui::GetItemRectMin(), ImGui::GetItemRectMax()};
+    note_item(s.layout.widgets, "restore_button");
     ImGui::TextDisabled(
         "Shuffling turns the causal mask off: with it a moved word would see a different set of earlier "
         "words.");

@@ -12,7 +12,6 @@ void draw_pipeline_formula(AppState& s) {
     const Palette& pal = palette(s.view.theme);
     const float fs = ImGui::GetFontSize();
     PipelineViewState& v = s.view.pipeline;
-    s.layout.formula_parts.assign(static_cast<std::size_t>(FormulaPart::kCount), Rect{});
     FormulaPart hovered = FormulaPart::kNone;
     ImGui::SetWindowFontScale(1.3f);
     const FormulaPart order[] = {FormulaPart::kOutput,      FormulaPart::kSoftmax, FormulaPart::kMask,
@@ -32,8 +31,7 @@ void draw_pipeline_formula(AppState& s) {
             ImGuiCol_Text, lit ? ImVec4(0.08f, 0.08f, 0.08f, 1.0f) : ImGui::GetStyleColorVec4(ImGuiCol_Text));
         ImGui::TextUnformatted(formula_part_text(p));
         ImGui::PopStyleColor();
-        s.layout.formula_parts[static_cast<std::size_t>(p)] =
-            Rect{ImGui::GetItemRectMin(), ImGui::GetItemRectMax()};
+        note_item(s.layout.widgets, "formula_part", static_cast<int>(p));
         if (ImGui::IsItemHovered()) {
             hovered = p;
             ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);

@@ -88,10 +88,7 @@ bool draw_stage(AppState& s, PipelineStage stage, float height) {
             ImVec2((m.values.cols() > 24 ? fs * 30.0f : fs * 20.0f) - labels.x, grid_h - labels.y), max_cell);
     }
     const MatrixGridResult res = draw_matrix_grid("##grid", m.values, o);
-    if (s.layout.stage_grids.size() != static_cast<std::size_t>(PipelineStage::kCount)) {
-        s.layout.stage_grids.assign(static_cast<std::size_t>(PipelineStage::kCount), Rect{});
-    }
-    s.layout.stage_grids[static_cast<std::size_t>(stage)] = res.cells;
+    s.layout.widgets.note("stage_grid", static_cast<int>(stage), res.cells);
     if (res.clicked_row >= 0) on_click(s, m, res.clicked_row, res.clicked_col);
     if (res.edited && m.editable) set_hand_value(s, *m.editable, res.edit_row, res.edit_col, res.edit_value);
     ImGui::PopID();
@@ -103,7 +100,6 @@ void draw_stage_strip(AppState& s, ImVec2 size) {
     ImGui::BeginChild("##pipeline_strip", size, true, ImGuiWindowFlags_HorizontalScrollbar);
     const float fs = ImGui::GetFontSize();
     const Palette& pal = palette(s.view.theme);
-    s.layout.stage_grids.assign(static_cast<std::size_t>(PipelineStage::kCount), Rect{});
     const float height = ImGui::GetContentRegionAvail().y;
     PipelineStage hovered = PipelineStage::kNone;
     // W_q, W_k, W_v sit in one column, as do Q, K, V: the three projections side by side would be wide.

@@ -31,13 +31,12 @@ const char* kind_label(QuizKind k) {
 }
 
 void draw_kind_buttons(AppState& s) {
-    s.layout.quiz_kind_buttons.clear();
     for (QuizKind k : {QuizKind::kScenario, QuizKind::kTemperature, QuizKind::kHeadRole}) {
         const bool chosen = s.quiz.kind == k;
         if (chosen) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
         if (ImGui::Button(kind_label(k))) start_quiz(s, s.quiz.scenario, k);
         if (chosen) ImGui::PopStyleColor();
-        s.layout.quiz_kind_buttons.push_back({k, Rect{ImGui::GetItemRectMin(), ImGui::GetItemRectMax()}});
+        note_item(s.layout.widgets, "quiz_kind_button", static_cast<int>(k));
         ImGui::SameLine();
     }
     ImGui::NewLine();
@@ -52,12 +51,10 @@ void draw_answer_chips(AppState& s) {
     const float fs = ImGui::GetFontSize();
     const float avail_x = ImGui::GetContentRegionAvail().x;
     ImDrawList* dl = ImGui::GetWindowDrawList();
-    s.layout.quiz_chips.assign(static_cast<std::size_t>(n), Rect{});
     ImVec2 p = ImGui::GetCursorScreenPos();
     const float x_start = p.x;
     const float chip_h = fs * 1.7f;
     for (int i = 0; i < n; ++i) {
-        const auto iu = static_cast<std::size_t>(i);
         const std::string label = shorten(token_label(s, i), 14);
         const float w = std::max(fs * 1.5f, ImGui::CalcTextSize(label.c_str()).x + fs * 0.9f);
         if (p.x + w > x_start + avail_x && p.x > x_start) {  // wrap: a quiz sentence is read, not scrolled
@@ -65,7 +62,7 @@ void draw_answer_chips(AppState& s) {
             p.y += chip_h + fs * 0.4f;
         }
         const Rect r{p, ImVec2(p.x + w, p.y + chip_h)};
-        s.layout.quiz_chips[iu] = r;
+        s.layout.widgets.note("quiz_chip", i, r);
         ImGui::SetCursorScreenPos(r.min);
         ImGui::PushID(i);
         if (ImGui::InvisibleButton("##quiz_chip", ImVec2(w, chip_h))) answer_quiz_token(s, i);
@@ -96,7 +93,7 @@ void draw_number_input(AppState& s) {
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8.0f);
     if (ImGui::InputText("##quiz_number", buf, sizeof buf, ImGuiInputTextFlags_CharsScientific))
         answer_quiz_number(s, buf);
-    s.layout.quiz_number_input = Rect{ImGui::GetItemRectMin(), ImGui::GetItemRectMax()};
+    note_item(s.layout.widgets, "quiz_number_input");
     if (!s.quiz.typed.empty() && !s.quiz.answered()) {
         ImGui::SameLine();
         ImGui::TextColored(text_color(palette(s.view.theme).error), "type a number");
@@ -105,7 +102,6 @@ void draw_number_input(AppState& s) {
 
 void draw_choices(AppState& s) {
     const QuizQuestion& q = s.quiz.question;
-    s.layout.quiz_choices.clear();
     const float avail = ImGui::GetContentRegionAvail().x;
     float x = 0.0f;
     for (std::size_t i = 0; i < q.choices.size(); ++i) {
@@ -118,7 +114,7 @@ void draw_choices(AppState& s) {
         if (ImGui::Button(q.choices[i].c_str())) answer_quiz_choice(s, static_cast<int>(i));
         ImGui::PopID();
         if (chosen) ImGui::PopStyleColor();
-        s.layout.quiz_choices.push_back(Rect{ImGui::GetItemRectMin(), ImGui::GetItemRectMax()});
+        note_item(s.layout.widgets, "quiz_choice", static_cast<int>(i));
         x += w + ImGui::GetStyle().ItemSpacing.x;
     }
 }
@@ -169,7 +165,7 @@ void draw_verdict(AppState& s) {
             ImGui::Text("Engine: \"%s\" gives its largest weight, %s, to \"%s\" (head %d, T = %.3g).",
                         token_label(s, query).c_str(), format_weight(h.weights(query, best)).c_str(),
                         token_label(s, best).c_str(), s.selection.focus_head, s.settings.temperature);
-            s.layout.weight_text_drawn = true;
+            note_item(s.layout.widgets, "weight_text");
         }
     }
 }
@@ -239,13 +235,11 @@ void draw_quiz_view(AppState& s) {
     }
     if (!q.revealed()) {
         if (ImGui::Button("Reveal", ImVec2(fs * 7.0f, fs * 1.8f))) reveal_quiz(s, ImGui::GetTime());
-        s.layout.quiz_reveal = Rect{ImGui::GetItemRectMin(), ImGui::GetItemRectMax()};
+        note_item(s.layout.widgets, "quiz_reveal");
         ImGui::SameLine();
-    } else {
-        s.layout.quiz_reveal = Rect{};
     }
     if (ImGui::Button("Next question", ImVec2(fs * 9.0f, fs * 1.8f))) next_quiz(s);
-    s.layout.quiz_next = Rect{ImGui::GetItemRectMin(), ImGui::GetItemRectMax()};
+    note_item(s.layout.widgets, "quiz_next");
     if (!q.revealed() && q.question.mode == QuizAnswerMode::kChoice) {
         // A role is read off the pattern: the asked head's matrix, its name withheld.
         const ImVec2 avail = ImGui::GetContentRegionAvail();

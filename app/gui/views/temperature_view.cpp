@@ -118,8 +118,6 @@ void draw_logit_bars(AppState& s, const HeadResult& head, int q, const std::vect
     const float axis_w = fs * 2.6f;
     const ImVec2 a(o.x + axis_w, o.y + fs * 1.2f);
     const ImVec2 b(o.x + avail.x - fs * 0.3f, o.y + avail.y - label_h);
-    s.layout.logit_bars.assign(keys.size(), Rect{});
-    s.layout.logit_labels.assign(keys.size(), Rect{});
     if (keys.empty() || b.y - a.y < fs || b.x - a.x < fs) {
         ImGui::EndChild();
         return;
@@ -151,15 +149,15 @@ void draw_logit_bars(AppState& s, const HeadResult& head, int q, const std::vect
         const ImVec2 r0(cx - bar_w * 0.5f, std::min(y0, y_of(v)));
         const ImVec2 r1(cx + bar_w * 0.5f, std::max(y0, y_of(v)));
         dl->AddRectFilled(r0, r1, j == argmax ? pal.accent : pal.arc);
-        s.layout.logit_bars[k] = Rect{r0, r1};
+        s.layout.widgets.note("logit_bar", static_cast<int>(k), Rect{r0, r1});
         if (slot > fs * 2.2f) {
             std::snprintf(buf, sizeof buf, "%.2f", static_cast<double>(v));
             const ImVec2 ts = ImGui::CalcTextSize(buf);
             // Negative values sit above the zero line, clear of the token labels.
             dl->AddText(ImVec2(cx - ts.x * 0.5f, v >= 0.0f ? r0.y - ts.y : y0 - ts.y), pal.text, buf);
         }
-        s.layout.logit_labels[k] =
-            bar_label(s, dl, cx, b.y + 3.0f, slot, j, j == q ? pal.chip_query : pal.text);
+        s.layout.widgets.note("logit_label", static_cast<int>(k),
+                              bar_label(s, dl, cx, b.y + 3.0f, slot, j, j == q ? pal.chip_query : pal.text));
     }
     ImGui::EndChild();
 }
@@ -283,9 +281,9 @@ void draw_sweep_plot(AppState& s, const AttentionResult& r, const HeadResult& he
     }
     const ImVec2 a(o.x + fs * 3.0f, o.y + fs * 0.5f);
     const ImVec2 b(o.x + avail.x - fs * 0.5f, o.y + avail.y - fs * 2.6f - legend_h);
-    s.layout.sweep_plot = Rect{a, b};
-    s.layout.sweep_legend =
-        Rect{ImVec2(o.x, b.y + fs * 2.5f), ImVec2(o.x + avail.x, b.y + fs * 2.5f + legend_h)};
+    const Rect legend_rect{ImVec2(o.x, b.y + fs * 2.5f), ImVec2(o.x + avail.x, b.y + fs * 2.5f + legend_h)};
+    s.layout.widgets.note("sweep_plot", -1, Rect{a, b});
+    s.layout.widgets.note("sweep_legend", -1, legend_rect);
     if (!sw || b.y - a.y < fs || b.x - a.x < fs) {
         ImGui::EndChild();
         return;
@@ -370,7 +368,7 @@ void draw_sweep_plot(AppState& s, const AttentionResult& r, const HeadResult& he
     dl->AddText(ImVec2(tlx, a.y + 2.0f), pal.text, tl.c_str());
 
     for (const LegendEntry& e : legend) {
-        ImVec2 p(s.layout.sweep_legend.min.x + e.at.x, s.layout.sweep_legend.min.y + e.at.y);
+        ImVec2 p(legend_rect.min.x + e.at.x, legend_rect.min.y + e.at.y);
         if (e.color != 0) {
             dl->AddRectFilled(ImVec2(p.x, p.y + line_h * 0.35f),
                               ImVec2(p.x + swatch_w - fs * 0.3f, p.y + line_h * 0.65f), e.color);
@@ -484,7 +482,7 @@ void draw_scaling_lesson(AppState& s, ImVec2 size) {
     ImGui::SetNextItemWidth(right_w);
     if (ImGui::SliderInt("##scaling_d", &d, 1, 1024, "d = %d", ImGuiSliderFlags_Logarithmic))
         set_scaling_d(s, d);
-    s.layout.scaling_d_slider = Rect{ImGui::GetItemRectMin(), ImGui::GetItemRectMax()};
+    note_item(s.layout.widgets, "scaling_d_slider");
     if (lab.scaling_at_d) {
         const ScalingStats& st = *lab.scaling_at_d;
         ImGui::Text(

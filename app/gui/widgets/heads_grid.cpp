@@ -67,7 +67,6 @@ void draw_heads_grid(AppState& s, ImVec2 size) {
     cols = std::clamp(static_cast<int>((avail.x - 3.0f + sp) / (side + 6.0f + sp)), 1, std::max(1, cols));
     const ImVec2 fb = ImGui::GetIO().DisplayFramebufferScale;
     s.layout.thumbnail_pixels = ImVec2(std::round(side * fb.x), std::round(side * fb.y));
-    s.layout.head_thumbnails.assign(static_cast<std::size_t>(n), Rect{});
 
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const ImVec2 origin = ImGui::GetCursorScreenPos();
@@ -95,7 +94,7 @@ void draw_heads_grid(AppState& s, ImVec2 size) {
             }
         }
         ImGui::PopID();
-        s.layout.head_thumbnails[hu] = Rect{p, ImVec2(p.x + side, p.y + side)};
+        s.layout.widgets.note("head_thumbnail", h, Rect{p, ImVec2(p.x + side, p.y + side)});
 
         const int g = h / group;
         const bool focused = h == s.selection.focus_head;

@@ -83,7 +83,7 @@ void draw_heatmap_panel(AppState& s, ImVec2 size) {
         ImGui::EndChild();
         return;
     }
-    s.layout.weight_text_drawn = true;
+    s.layout.widgets.note("weight_text", -1, Rect{});
     const int h = s.selection.focus_head;
     const AttentionResult& r = *d.result();
     const std::string name = s.quiz.names_hidden() ? "?"
@@ -135,7 +135,7 @@ void draw_heatmap_panel(AppState& s, ImVec2 size) {
     const ImVec2 img_min(origin.x + label_w, origin.y + label_h);
     const ImVec2 img_size(cell * vis_cols, cell * vis_rows);
     const ImVec2 img_max(img_min.x + img_size.x, img_min.y + img_size.y);
-    s.layout.heatmap = Rect{img_min, img_max};
+    s.layout.widgets.note("heatmap", -1, Rect{img_min, img_max});
     const ImVec2 fb_scale = ImGui::GetIO().DisplayFramebufferScale;
     s.layout.heatmap_pixels =
         ImVec2(std::round(img_size.x * fb_scale.x), std::round(img_size.y * fb_scale.y));

@@ -151,13 +151,13 @@ void draw_token_strip(AppState& s, ImVec2 size) {
 
     // Hit testing first, so this frame's hover drives this frame's arcs.
     ImDrawList* dl = ImGui::GetWindowDrawList();
-    s.layout.token_chips.assign(static_cast<std::size_t>(n), Rect{});
+    std::vector<Rect> chips(static_cast<std::size_t>(n));
     int hovered = -1;
     for (int i = 0; i < n; ++i) {
         const auto iu = static_cast<std::size_t>(i);
         const ImVec2 a = g.chips[iu].min;
         const ImVec2 b = g.chips[iu].max;
-        s.layout.token_chips[iu] = g.chips[iu];
+        s.layout.widgets.note("token_chip", i, g.chips[iu]);
         ImGui::SetCursorScreenPos(a);
         ImGui::PushID(i);
         if (ImGui::InvisibleButton("##chip", ImVec2(b.x - a.x, b.y - a.y))) set_query(s, i);
@@ -221,7 +221,7 @@ void draw_token_strip(AppState& s, ImVec2 size) {
         c.w *= alpha;
         return ImGui::ColorConvertFloat4ToU32(c);
     };
-    if (head != nullptr) s.layout.weight_text_drawn = true;
+    if (head != nullptr) s.layout.widgets.note("weight_text", -1, Rect{});
 
     // Arcs from the shown query to every key it can see.
     const float max_arc_h = g.vertical ? std::max(fs, origin.x + avail.x - g.base - fs * 0.6f)
@@ -272,7 +272,7 @@ void draw_token_strip(AppState& s, ImVec2 size) {
     // Chips, then the weight bars under them.
     for (int i = 0; i < n; ++i) {
         const auto iu = static_cast<std::size_t>(i);
-        const Rect& r = s.layout.token_chips[iu];
+        const Rect& r = g.chips[iu];
         const bool is_query = i == s.selection.query;
         const bool masked = head != nullptr && shown >= 0 && !s.derived.result()->visible(shown, i);
         ImU32 bg = masked ? pal.chip_masked : pal.chip;
