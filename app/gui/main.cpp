@@ -7,6 +7,7 @@
 #include "app/gui/gfx/offscreen.h"
 #include "app/gui/gfx/platform_glfw.h"
 #include "app/gui/gfx/screenshot.h"
+#include "app/gui/gfx/stage_window.h"
 #include "app/gui/gfx/view_textures.h"
 #include "app/gui/gui_options.h"
 #include "app/gui/presenter_actions.h"
@@ -178,6 +179,10 @@ int main(int argc, char** argv) {
     FontLibrary fonts;
     AppearanceTracker appearance;
 
+    // The stage opens on a second monitor when there is one (or in its own window with --stage-window).
+    StageWindow stage;
+    state.stage_output.forced_window = options.stage_window;
+    update_stage_output(state, stage_monitor(platform.monitor_rects(), platform.window_rect()) >= 0);
     if (options.present) enter_presenter(state, 0.0);
     std::vector<double> frame_ms;
     std::vector<double> compute_ms;
@@ -193,6 +198,7 @@ int main(int argc, char** argv) {
         if (!plan.draw) continue;
         const auto start = std::chrono::steady_clock::now();
 
+        stage.sync(state, platform);
         for (const std::string& path : platform.take_dropped_paths()) load_scenario_from_file(state, path);
         appearance.apply(state, platform, fonts);
         platform.set_fullscreen(state.view.fullscreen);
@@ -249,12 +255,23 @@ int main(int argc, char** argv) {
         }
         ++frame;
         const bool last = timed_run && frame >= options.frames;
+        if (attnviz::Status s = stage.frame(state, platform, timed_run, last ? options.stage_screenshot : "");
+            !s.empty()) {
+            std::fprintf(stderr, "attnviz: %s\n", s.c_str());
+            if (last) {
+                stage.close(platform);
+                renderer.shutdown();
+                platform.shutdown();
+                return 1;
+            }
+        }
         if (last && !options.screenshot.empty()) {
             if (attnviz::Status s =
                     write_interface_png(state, platform, renderer, fonts, appearance, options.screenshot,
                                         options.screenshot_scale, options.screenshot_controls);
                 !s.empty()) {
                 std::fprintf(stderr, "attnviz: %s\n", s.c_str());
+                stage.close(platform);
                 renderer.shutdown();
                 platform.shutdown();
                 return 1;
@@ -268,6 +285,7 @@ int main(int argc, char** argv) {
     leave_presenter(state);  // the session keeps what the stage had covered, not the stage
     if (attnviz::Status s = save_last_session(state); !s.empty())
         std::fprintf(stderr, "attnviz: %s\n", s.c_str());
+    stage.close(platform);
     renderer.shutdown();
     platform.shutdown();
     if (options.stats) {

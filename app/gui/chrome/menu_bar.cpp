@@ -52,7 +52,15 @@ float draw_menu_bar(AppState& s) {
             if (ImGui::MenuItem("Reset text size", "Ctrl 0")) set_font_scale(s, 1.0f);
             ImGui::Separator();
             if (ImGui::MenuItem("Full screen", "F11", s.view.fullscreen)) toggle_fullscreen(s);
-            if (ImGui::MenuItem("Presenter mode", "F5")) enter_presenter(s, ImGui::GetTime());
+            if (ImGui::MenuItem("Presenter mode", "F5", s.presenter.active))
+                toggle_presenter(s, ImGui::GetTime());
+            // With a second monitor the stage can go there while the controls stay here.
+            if (ImGui::BeginMenu("Stage on", s.stage_output.second_monitor)) {
+                const bool second = s.stage_output.prefer_second_monitor;
+                if (ImGui::MenuItem("This window", nullptr, !second)) set_stage_preference(s, false);
+                if (ImGui::MenuItem("Second monitor", nullptr, second)) set_stage_preference(s, true);
+                ImGui::EndMenu();
+            }
             ImGui::Separator();
             if (ImGui::BeginMenu("Compare (A/B)")) {
                 if (ImGui::MenuItem(s.compare.pinned ? "Re-pin as A" : "Pin as A", "P")) pin_compare(s);
