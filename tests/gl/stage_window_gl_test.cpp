@@ -19,19 +19,32 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 
 namespace attnviz::gui {
 namespace {
 
 class StageWindowGl : public ::testing::Test {
   protected:
-    void SetUp() override {
+    // One main window for the suite: Xvfb resets when its last client leaves, and a display opened
+    // during that reset fails.
+    static void SetUpTestSuite() {
+        s_platform = std::make_unique<Platform>();
         PlatformOptions o;
         o.width = 640;
         o.height = 400;
         o.vsync = false;
-        ASSERT_EQ(platform.init(o), "") << "needs a display: run under xvfb-run -a";
-        ASSERT_EQ(renderer.init(platform.glsl_version_line()), "");
+        s_error = s_platform->init(o);
+        s_renderer = std::make_unique<HeatmapRenderer>();
+        if (s_error.empty()) s_error = s_renderer->init(s_platform->glsl_version_line());
+    }
+    static void TearDownTestSuite() {
+        if (s_renderer) s_renderer->shutdown();
+        s_renderer.reset();
+        s_platform.reset();
+    }
+    void SetUp() override {
+        ASSERT_EQ(s_error, "") << "needs a display: run under xvfb-run -a";
         main_context = ImGui::GetCurrentContext();
         const Scenario* pod = find_builtin_scenario("pod");
         ASSERT_NE(pod, nullptr);
@@ -40,9 +53,7 @@ class StageWindowGl : public ::testing::Test {
         frames(3);
     }
     void TearDown() override {
-        stage.close(platform);
-        renderer.shutdown();
-        platform.shutdown();
+        if (s_platform) stage.close(platform);
     }
     /// The main loop's frame: sync, the main window, then the stage window.
     void frames(int n) {
@@ -80,12 +91,18 @@ class StageWindowGl : public ::testing::Test {
         return down;
     }
 
-    Platform platform;
-    HeatmapRenderer renderer;
+    static std::unique_ptr<Platform> s_platform;
+    static std::unique_ptr<HeatmapRenderer> s_renderer;
+    static Status s_error;
+    Platform& platform = *s_platform;
+    HeatmapRenderer& renderer = *s_renderer;
     StageWindow stage;
     AppState s;
     ImGuiContext* main_context = nullptr;
 };
+std::unique_ptr<Platform> StageWindowGl::s_platform;
+std::unique_ptr<HeatmapRenderer> StageWindowGl::s_renderer;
+Status StageWindowGl::s_error;
 
 TEST_F(StageWindowGl, OpensWithItsOwnContextAndDrawsTheStage) {
     const Rect desk_before = s.layout.main_area;
