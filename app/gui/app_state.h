@@ -359,7 +359,7 @@ struct PresenterState {
 struct StageOutput {
     bool prefer_second_monitor = true;  ///< the menu's choice: "second monitor" (else "this window")
     bool second_monitor = false;        ///< the platform found a monitor for the stage (stage_placement.h)
-    bool forced_window = false;         ///< --stage-window: a window of its own even on one monitor
+    bool forced_window = false;  ///< --stage-window: a window of its own even on one monitor (if preferred)
 };
 
 struct AppState {

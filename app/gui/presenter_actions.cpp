@@ -93,7 +93,7 @@ void enter_presenter(AppState& s, double now) {
 
 bool stage_window_wanted(const AppState& s) {
     const StageOutput& o = s.stage_output;
-    return o.forced_window || (o.second_monitor && o.prefer_second_monitor);
+    return (o.forced_window || o.second_monitor) && o.prefer_second_monitor;
 }
 
 void move_stage(AppState& s, bool to_window) {

@@ -30,8 +30,8 @@ void enter_presenter(AppState& s, double now);
 void leave_presenter(AppState& s);
 void toggle_presenter(AppState& s, double now);
 
-/// Whether the stage goes into a window of its own: --stage-window, or a second monitor is connected and
-/// View > Stage on says "second monitor".
+/// Whether the stage goes into a window of its own: a second monitor is connected (or --stage-window
+/// allows a window on one monitor) and View > Stage on says "second monitor" (the default).
 bool stage_window_wanted(const AppState& s);
 /// Moves the stage on screen into its own window (this window gets back the text size and window mode
 /// F5 found; the stage keeps its large text) or back into this window (large text, full screen). No-op

@@ -227,8 +227,14 @@ TEST_F(StageWindowUi, OneMonitorOrThisWindowChosenTheStageFillsThisWindow) {
     EXPECT_FLOAT_EQ(s.layout.main_area.min.x, 0.0f) << "the stage fills this window";
     ui.key(s, kKeyEscape);
 
-    s.stage_output.prefer_second_monitor = false;
-    s.stage_output.forced_window = true;  // --stage-window: a window of its own regardless
+    // --stage-window: a window of its own on one monitor too, unless "this window" is chosen.
+    s.stage_output.second_monitor = false;
+    s.stage_output.forced_window = true;
+    ui.key(s, kKeyF5);
+    EXPECT_FALSE(s.presenter.in_window);
+    set_stage_preference(s, true);
+    EXPECT_TRUE(s.presenter.in_window) << "a stage on screen moves at once";
+    ui.key(s, kKeyEscape);
     ui.key(s, kKeyF5);
     EXPECT_TRUE(s.presenter.in_window);
 }
