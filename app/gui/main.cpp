@@ -152,6 +152,7 @@ int main(int argc, char** argv) {
     apply_saved_appearance(state, settings, options);
     apply_saved_recent_models(state, settings);
     const ViewState appearance_at_start = state.view;
+    const bool stage_on_at_start = state.stage_output.prefer_second_monitor;
     bool appearance_changed = false;
     // The last session comes back when the command line names nothing to open; timed runs never touch it.
     if (options.frames == 0) {
@@ -230,7 +231,8 @@ int main(int argc, char** argv) {
         }
         // Saved once a person changes them (not for what the command line set).
         appearance_changed = appearance_changed || state.view.theme != appearance_at_start.theme ||
-                             state.view.font_scale != appearance_at_start.font_scale;
+                             state.view.font_scale != appearance_at_start.font_scale ||
+                             state.stage_output.prefer_second_monitor != stage_on_at_start;
         // The recently opened models too, whenever the list changes.
         bool write = remember && store_recent_models(state, settings);
         // The stage's large text is not the person's text size: remembered once the stage is left.

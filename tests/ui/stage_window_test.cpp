@@ -5,7 +5,9 @@
 #include "app/gui/app_actions.h"
 #include "app/gui/keys.h"
 #include "app/gui/presenter_actions.h"
+#include "app/gui/settings_file.h"
 #include "app/gui/stage_surface.h"
+#include "app/gui/startup.h"
 #include "tests/support/headless_imgui.h"
 
 #include <gtest/gtest.h>
@@ -266,6 +268,23 @@ TEST_F(StageWindowUi, ASecondMonitorUnpluggedBringsTheStageBackIntoThisWindow) {
     EXPECT_FALSE(s.view.fullscreen);
     ui.key(s, kKeyEscape);
     EXPECT_FLOAT_EQ(s.view.font_scale, desk);
+}
+
+TEST(StageOnSetting, RememberedBetweenRunsAndUnknownValuesKeepTheDefault) {
+    AppState s;
+    SettingsFile settings;
+    set_stage_preference(s, false);
+    EXPECT_TRUE(store_appearance(s, settings));
+    EXPECT_EQ(settings.get("stage_on"), "this_window");
+    EXPECT_FALSE(store_appearance(s, settings)) << "nothing changed";
+    AppState next;
+    ASSERT_TRUE(next.stage_output.prefer_second_monitor) << "the default: a second monitor";
+    apply_saved_appearance(next, settings, GuiOptions{});
+    EXPECT_FALSE(next.stage_output.prefer_second_monitor);
+
+    AppState other;
+    apply_saved_appearance(other, SettingsFile::parse("stage_on=projector\n", "settings.ini"), GuiOptions{});
+    EXPECT_TRUE(other.stage_output.prefer_second_monitor);
 }
 
 }  // namespace
