@@ -185,5 +185,45 @@ TEST_F(StageWindowGl, EscInTheStageWindowClosesItAndTheMainWindowIsAsBefore) {
     EXPECT_FALSE(stage.is_open());
 }
 
+TEST_F(StageWindowGl, OnAMonitorItIsBorderlessOverItAndAMonitorChangePlacesItAnew) {
+    // Xvfb reports one monitor: the stage is opened over a rectangle of it as sync() does on a second.
+    enter_presenter(s, ImGui::GetTime());
+    const ScreenRect monitor{0, 0, 800, 600};
+    ASSERT_EQ(stage.open(platform, &monitor, 0, 0), "");
+    frames(3);
+    ASSERT_TRUE(stage.is_open());
+    EXPECT_TRUE(stage.on_monitor());
+    EXPECT_EQ(glfwGetWindowAttrib(stage.native_window(), GLFW_DECORATED), 0) << "borderless";
+    int w = 0, h = 0;
+    glfwGetWindowSize(stage.native_window(), &w, &h);
+    EXPECT_EQ(w, 800);
+    EXPECT_EQ(h, 600);
+    EXPECT_EQ(stage.surface().layout.main_area.max.x, 800.0f) << "the stage fills that monitor";
+
+    // A monitor connected or disconnected (GLFW's callback): the stage is placed anew, here as a window
+    // of its own (--stage-window, one monitor), and presenting goes on.
+    GLFWmonitorfun callback = glfwSetMonitorCallback(nullptr);
+    glfwSetMonitorCallback(callback);
+    ASSERT_NE(callback, nullptr);
+    callback(glfwGetPrimaryMonitor(), GLFW_CONNECTED);
+    frames(2);
+    EXPECT_TRUE(s.presenter.active);
+    ASSERT_TRUE(stage.is_open());
+    EXPECT_FALSE(stage.on_monitor());
+    glfwGetWindowSize(stage.native_window(), &w, &h);
+    EXPECT_EQ(w, 640) << "the main window's size";
+
+    // Without --stage-window and no second monitor any more: the stage comes back into the main window.
+    s.stage_output.forced_window = false;
+    callback(glfwGetPrimaryMonitor(), GLFW_DISCONNECTED);
+    frames(2);
+    EXPECT_TRUE(s.presenter.active);
+    EXPECT_FALSE(s.presenter.in_window);
+    EXPECT_FALSE(stage.is_open());
+    EXPECT_EQ(s.layout.main_area.min.x, 0.0f) << "the stage fills the main window";
+    leave_presenter(s);
+    frames(1);
+}
+
 }  // namespace
 }  // namespace attnviz::gui

@@ -32,6 +32,7 @@ StageWindow::~StageWindow() {
 Status StageWindow::open(Platform& main, const ScreenRect* monitor, int width, int height) {
     GLFWwindow* share = main.native_window();
     if (share == nullptr) return "no main window";
+    if (m_window != nullptr) return {};
     // The heatmaps are rendered in the main context into textures both contexts see.
     if (Status st = m_renderer.init(main.glsl_version_line()); !st.empty()) {
         std::fprintf(stderr, "attnviz: the stage's heatmaps fall back to ImGui drawing: %s\n", st.c_str());

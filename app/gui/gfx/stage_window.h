@@ -47,12 +47,14 @@ class StageWindow {
     /// Where the stage's panels drew in the last frame (the main window's stay in AppState::layout).
     const StageSurface& surface() const { return m_surface; }
 
+    /// Opens the window (sync() does, where stage_monitor() says): borderless over `monitor`'s rectangle,
+    /// or without one an ordinary window of width x height that a person can move. The main window's
+    /// contexts are current afterwards. No-op when open.
+    Status open(Platform& main, const ScreenRect* monitor, int width, int height);
     /// Closes the window and frees its GL and ImGui objects (no-op when closed).
     void close(Platform& main);
 
   private:
-    Status open(Platform& main, const ScreenRect* monitor, int width, int height);
-
     GLFWwindow* m_window = nullptr;
     ImGuiContext* m_imgui = nullptr;
     bool m_imgui_glfw = false;
