@@ -16,25 +16,32 @@
 #include <gtest/gtest.h>
 #include <imgui.h>
 
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <string>
+#include <thread>
 
 namespace attnviz::gui {
 namespace {
 
 class StageWindowGl : public ::testing::Test {
   protected:
-    // One main window for the suite: Xvfb resets when its last client leaves, and a display opened
-    // during that reset fails.
+    // One main window for the suite. Xvfb resets when its last client leaves (the previous suite's
+    // window), and a display opened during that reset fails: a few more tries then.
     static void SetUpTestSuite() {
-        s_platform = std::make_unique<Platform>();
         PlatformOptions o;
         o.width = 640;
         o.height = 400;
         o.vsync = false;
-        s_error = s_platform->init(o);
+        for (int attempt = 0; attempt < 50; ++attempt) {
+            s_platform = std::make_unique<Platform>();
+            s_error = s_platform->init(o);
+            if (s_error.find("Failed to open display") == std::string::npos) break;
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
         s_renderer = std::make_unique<HeatmapRenderer>();
         if (s_error.empty()) s_error = s_renderer->init(s_platform->glsl_version_line());
     }

@@ -1,5 +1,6 @@
 // The window, the GL context (with a fallback through older versions), glad, and the ImGui GLFW and
-// OpenGL3 backends. Nothing else in attnviz touches GLFW.
+// OpenGL3 backends. Only gfx/ touches GLFW: this, the stage's window (stage_window) and the input routing
+// (imgui_glfw_input).
 #pragma once
 
 #include "app/gui/stage_placement.h"

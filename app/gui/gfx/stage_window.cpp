@@ -26,7 +26,7 @@
 namespace attnviz::gui {
 
 StageWindow::~StageWindow() {
-    // Platform::shutdown ends GLFW; a window still open then is gone with it. close() is the clean way.
+    if (m_main != nullptr) close(*m_main);  // before the main window's Platform (declared earlier) goes
 }
 
 Status StageWindow::open(Platform& main, const ScreenRect* monitor, int width, int height) {
@@ -56,6 +56,7 @@ Status StageWindow::open(Platform& main, const ScreenRect* monitor, int width, i
         height = monitor->h;
     }
     m_window = glfwCreateWindow(width, height, "attnviz stage", nullptr, share);
+    m_main = &main;
     if (m_window == nullptr) {
         m_renderer.shutdown();
         main.make_current();
@@ -101,6 +102,7 @@ void StageWindow::close(Platform& main) {
     main.make_current();
     m_renderer.shutdown();  // its textures belong to the main context's share group
     m_surface = StageSurface{};
+    m_main = nullptr;
 }
 
 void StageWindow::sync(AppState& s, Platform& main) {

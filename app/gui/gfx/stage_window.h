@@ -24,6 +24,7 @@ class StageWindow {
     StageWindow() = default;
     StageWindow(const StageWindow&) = delete;
     StageWindow& operator=(const StageWindow&) = delete;
+    /// Closes the window if still open (the Platform it was opened with must still be alive).
     ~StageWindow();
 
     /// Called once a frame before the main window's frame: tells AppState whether a monitor for the
@@ -56,6 +57,7 @@ class StageWindow {
 
   private:
     GLFWwindow* m_window = nullptr;
+    Platform* m_main = nullptr;  ///< the window it shares a context with, while open
     ImGuiContext* m_imgui = nullptr;
     bool m_imgui_glfw = false;
     bool m_imgui_gl = false;
