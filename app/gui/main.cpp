@@ -196,7 +196,13 @@ int main(int argc, char** argv) {
             plan_frame(platform.minimized(), platform.framebuffer_width(), platform.framebuffer_height(),
                        timed_run, state.recompute_pending() || state.animating);
         platform.poll_events(plan.wait_for_events, 0.5);
-        if (!plan.draw) continue;
+        if (!plan.draw) {
+            // The main window minimised: a stage in its own window still shows and steps.
+            stage.sync(state, platform);
+            if (attnviz::Status s = stage.frame(state, platform, false); !s.empty())
+                std::fprintf(stderr, "attnviz: %s\n", s.c_str());
+            continue;
+        }
         const auto start = std::chrono::steady_clock::now();
 
         stage.sync(state, platform);
