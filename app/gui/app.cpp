@@ -23,6 +23,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <utility>
 
 namespace attnviz::gui {
 
@@ -364,7 +365,7 @@ void update(AppState& s) {
 
 void draw(AppState& s) {
     s.layout.widgets.clear();
-    if (s.presenter.active) {
+    if (s.presenter.active && !s.presenter.in_window) {
         s.view.weights_alpha = quiz_weights_alpha(s.quiz, ImGui::GetTime());
         draw_stage(s);
         return;
@@ -453,7 +454,12 @@ void apply_shortcut(AppState& s, Shortcut action, bool stage) {
 
 }  // namespace
 
-void handle_shortcuts(AppState& s) {
+namespace {
+
+/// The keys of one window. stage_here: this window shows the stage (presenter mode in this window, or
+/// the stage's own window): the arrows and Space step there, and undo, redo and the dialogs are off.
+/// PageDown / PageUp (what clickers send), L, Esc and F5 work in every window while presenting.
+void handle_keys(AppState& s, bool stage_here, bool desk_keys) {
     ImGuiIO& io = ImGui::GetIO();
     if (io.WantTextInput || ImGui::IsAnyItemActive()) return;
     const auto pressed = [](int key) { return ImGui::IsKeyPressed(key, false); };
@@ -462,14 +468,14 @@ void handle_shortcuts(AppState& s) {
         // The stage: what a presentation clicker sends steps; the lesson's own steps are not undo steps.
         const auto repeat = [](int key) { return ImGui::IsKeyPressed(key, true); };
         if (pressed(kKeyEscape)) leave_presenter(s);
-        if (repeat(kKeyPageDown) || repeat(kKeyRight) || repeat(kKeySpace))
+        if (repeat(kKeyPageDown) || (stage_here && (repeat(kKeyRight) || repeat(kKeySpace))))
             presenter_next(s, ImGui::GetTime());
-        if (repeat(kKeyPageUp) || repeat(kKeyLeft)) presenter_previous(s, ImGui::GetTime());
+        if (repeat(kKeyPageUp) || (stage_here && repeat(kKeyLeft))) presenter_previous(s, ImGui::GetTime());
         for (const ImWchar c : io.InputQueueCharacters) {
             if (c == 'l' || c == 'L') cycle_stage_pointer(s);
         }
     }
-    const bool stage = s.presenter.active;
+    const bool stage = stage_here && s.presenter.active;
     if (!stage) record_undo_point(s);  // not mid-drag or mid-typing: a finished change is one step
     if (io.KeyCtrl) {
         // The platform has already turned each key into the one its layout types (layout_key), so
@@ -485,7 +491,22 @@ void handle_shortcuts(AppState& s) {
     // Letters follow the character typed, not the key's US position (M is M on AZERTY too).
     for (const ImWchar c : io.InputQueueCharacters) apply_shortcut(s, char_shortcut(c), stage);
     if (pressed(kKeyF1) && !stage) set_show_help(s, !s.view.show_help);
-    if (pressed(kKeyF11)) toggle_fullscreen(s);
+    if (pressed(kKeyF11) && desk_keys) toggle_fullscreen(s);
+}
+
+}  // namespace
+
+void handle_shortcuts(AppState& s) {
+    handle_keys(s, s.presenter.active && !s.presenter.in_window, true);
+}
+
+void handle_stage_window_shortcuts(AppState& s) {
+    PresenterState& p = s.presenter;
+    if (!p.active) return;
+    // Ctrl +/- there sizes the stage's text, not this window's.
+    std::swap(s.view.font_scale, p.stage_font_scale);
+    handle_keys(s, true, false);
+    if (s.presenter.active) std::swap(s.view.font_scale, p.stage_font_scale);  // else the view is restored
 }
 
 }  // namespace attnviz::gui

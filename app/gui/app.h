@@ -31,6 +31,9 @@ void draw(AppState& s);
 
 /// Applies keyboard shortcuts (never while a text field is being edited).
 void handle_shortcuts(AppState& s);
+/// The keys of the stage's own window (presenter mode with PresenterState::in_window), read from the
+/// current ImGui context: the stage's steps, L, Esc and F5, the letters; Ctrl +/- size the stage's text.
+void handle_stage_window_shortcuts(AppState& s);
 
 /// The interface's base font size in pixels before the user's font scale.
 constexpr float kBaseFontPixels = 17.0f;

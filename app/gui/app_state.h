@@ -302,6 +302,18 @@ struct PresenterState {
     StagePointer pointer = StagePointer::kOff;
     double step_time = 0.0;  ///< ImGui time of the last step: the step indicator fades after it
     StageSnapshot saved;
+    /// The stage is drawn in its own window (a second monitor, or --stage-window) and this window keeps
+    /// the controls at their size; false: the stage fills this window.
+    bool in_window = false;
+    float stage_font_scale = 1.0f;  ///< the stage window's text size (while in_window)
+};
+
+/// Where the stage may go (View > Stage on): set by the menu and the command line, and each frame by the
+/// platform from the monitors connected. Kept when presenter mode is left.
+struct StageOutput {
+    bool prefer_second_monitor = true;  ///< the menu's choice: "second monitor" (else "this window")
+    bool second_monitor = false;        ///< the platform found a monitor for the stage (stage_placement.h)
+    bool forced_window = false;  ///< --stage-window: a window of its own even on one monitor (if preferred)
 };
 
 struct AppState {
@@ -328,6 +340,7 @@ struct AppState {
     ExportDialogState export_dialog;
     SessionState session;  ///< session dialogs and the undo / redo history
     PresenterState presenter;
+    StageOutput stage_output;
 
     /// What changed, as counters that only grow. Actions bump them; whatever update() derives records
     /// the version it was computed from and is recomputed when the two differ (the one way it decides).

@@ -17,7 +17,7 @@ const char kUsage[] =
     "usage: attnviz [FILE.attnviz] [--sentence TEXT] [--scenario NAME|FILE] [--query TOKEN|INDEX]\n"
     "               [--font-scale F] [--theme dark|light] [--fullscreen]\n"
     "               [--frames N] [--screenshot PATH.png [--scale 1|2|4] [--no-controls]]\n"
-    "               [--stats] [--size WxH] [--present]\n"
+    "               [--stats] [--size WxH] [--present [--stage-window] [--stage-screenshot PATH.png]]\n"
     "               [--panel VIEW] [--model DIR|stories260K] [--compare LESSON]\n"
     "\n"
     "Opens the attention explorer on a lesson (default: the scenario \"pod\", query \"it\"),\n"
@@ -40,6 +40,12 @@ cmdline::ArgParser make_parser() {
              "--screenshot at 2 or 4 times the window's pixels, rendered offscreen with sharp text");
     p.flag("no-controls", "--screenshot of the main view alone, without menus, controls and sentence bar");
     p.flag("present", "start in presenter mode (F5 toggles; PageDown / PageUp step; Esc leaves)");
+    p.flag("stage-window",
+           "presenter mode's stage in a window of its own even on one monitor (move it to a projector, or "
+           "share only it in a video call); the controls stay in the main window. With two monitors the "
+           "stage opens on the second by itself (View > Stage on)");
+    p.option("stage-screenshot", "PATH.png",
+             "with --frames: write the stage window's last frame to a PNG file");
     p.flag("stats", "print frames=N frame_ms_median=X frame_ms_p95=Y compute_ms_median=Z at exit");
     p.flag("recompute-every-frame", "benchmark: recompute every frame, as while dragging a slider");
     p.option("size", "WxH", "window size in pixels (default 1280x800)");
@@ -117,6 +123,10 @@ Expected<GuiOptions> parse_gui_options(int argc, char** argv) {
     if ((o.screenshot_scale != 1 || !o.screenshot_controls) && o.screenshot.empty())
         return Error{"attnviz: --scale and --no-controls apply to --screenshot PATH.png; give one"};
     o.present = p.has("present");
+    o.stage_window = p.has("stage-window");
+    if (auto v = p.get("stage-screenshot")) o.stage_screenshot = *v;
+    if (!o.stage_screenshot.empty() && (o.frames == 0 || !o.present))
+        return Error{"attnviz: --stage-screenshot needs --present and --frames N (it writes the last frame)"};
     if (auto v = p.get("panel")) o.panel = *v;
     if (auto v = p.get("model")) {
         if (v->empty()) return Error{p.error("model", "is empty; give a model folder or stories260K")};

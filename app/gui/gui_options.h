@@ -22,6 +22,8 @@ struct GuiOptions {
     int screenshot_scale = 1;         ///< --scale: 1, 2 or 4 times the window's pixels
     bool screenshot_controls = true;  ///< false (--no-controls): the main view alone
     bool present = false;             ///< --present: start in presenter mode
+    bool stage_window = false;        ///< --stage-window: the stage in its own window even on one monitor
+    std::string stage_screenshot;     ///< --stage-screenshot: the stage window's last frame as PNG
     bool stats = false;
     bool recompute_every_frame = false;  ///< benchmark: recompute as if a slider moved every frame
     std::string panel;                   ///< --panel NAME: the view to open ("" = attention)

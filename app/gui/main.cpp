@@ -7,6 +7,7 @@
 #include "app/gui/gfx/offscreen.h"
 #include "app/gui/gfx/platform_glfw.h"
 #include "app/gui/gfx/screenshot.h"
+#include "app/gui/gfx/stage_window.h"
 #include "app/gui/gfx/view_textures.h"
 #include "app/gui/gui_options.h"
 #include "app/gui/presenter_actions.h"
@@ -151,6 +152,7 @@ int main(int argc, char** argv) {
     apply_saved_appearance(state, settings, options);
     apply_saved_recent_models(state, settings);
     const ViewState appearance_at_start = state.view;
+    const bool stage_on_at_start = state.stage_output.prefer_second_monitor;
     bool appearance_changed = false;
     // The last session comes back when the command line names nothing to open; timed runs never touch it.
     if (options.frames == 0) {
@@ -178,6 +180,10 @@ int main(int argc, char** argv) {
     FontLibrary fonts;
     AppearanceTracker appearance;
 
+    // The stage opens on a second monitor when there is one (or in its own window with --stage-window).
+    StageWindow stage;
+    state.stage_output.forced_window = options.stage_window;
+    update_stage_output(state, stage_monitor(platform.monitor_rects(), platform.window_rect()) >= 0);
     if (options.present) enter_presenter(state, 0.0);
     std::vector<double> frame_ms;
     std::vector<double> compute_ms;
@@ -190,9 +196,16 @@ int main(int argc, char** argv) {
             plan_frame(platform.minimized(), platform.framebuffer_width(), platform.framebuffer_height(),
                        timed_run, state.recompute_pending() || state.animating);
         platform.poll_events(plan.wait_for_events, 0.5);
-        if (!plan.draw) continue;
+        if (!plan.draw) {
+            // The main window minimised: a stage in its own window still shows and steps.
+            stage.sync(state, platform);
+            if (attnviz::Status s = stage.frame(state, platform, false); !s.empty())
+                std::fprintf(stderr, "attnviz: %s\n", s.c_str());
+            continue;
+        }
         const auto start = std::chrono::steady_clock::now();
 
+        stage.sync(state, platform);
         for (const std::string& path : platform.take_dropped_paths()) load_scenario_from_file(state, path);
         appearance.apply(state, platform, fonts);
         platform.set_fullscreen(state.view.fullscreen);
@@ -224,7 +237,8 @@ int main(int argc, char** argv) {
         }
         // Saved once a person changes them (not for what the command line set).
         appearance_changed = appearance_changed || state.view.theme != appearance_at_start.theme ||
-                             state.view.font_scale != appearance_at_start.font_scale;
+                             state.view.font_scale != appearance_at_start.font_scale ||
+                             state.stage_output.prefer_second_monitor != stage_on_at_start;
         // The recently opened models too, whenever the list changes.
         bool write = remember && store_recent_models(state, settings);
         // The stage's large text is not the person's text size: remembered once the stage is left.
@@ -249,12 +263,23 @@ int main(int argc, char** argv) {
         }
         ++frame;
         const bool last = timed_run && frame >= options.frames;
+        if (attnviz::Status s = stage.frame(state, platform, timed_run, last ? options.stage_screenshot : "");
+            !s.empty()) {
+            std::fprintf(stderr, "attnviz: %s\n", s.c_str());
+            if (last) {
+                stage.close(platform);
+                renderer.shutdown();
+                platform.shutdown();
+                return 1;
+            }
+        }
         if (last && !options.screenshot.empty()) {
             if (attnviz::Status s =
                     write_interface_png(state, platform, renderer, fonts, appearance, options.screenshot,
                                         options.screenshot_scale, options.screenshot_controls);
                 !s.empty()) {
                 std::fprintf(stderr, "attnviz: %s\n", s.c_str());
+                stage.close(platform);
                 renderer.shutdown();
                 platform.shutdown();
                 return 1;
@@ -268,6 +293,7 @@ int main(int argc, char** argv) {
     leave_presenter(state);  // the session keeps what the stage had covered, not the stage
     if (attnviz::Status s = save_last_session(state); !s.empty())
         std::fprintf(stderr, "attnviz: %s\n", s.c_str());
+    stage.close(platform);
     renderer.shutdown();
     platform.shutdown();
     if (options.stats) {

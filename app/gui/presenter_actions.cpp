@@ -78,9 +78,52 @@ void enter_presenter(AppState& s, double now) {
         // The quiz view asks the lesson's question as soon as it is drawn: that is its predict step.
         if (!s.quiz.active() && s.view.main_view == MainView::kQuiz && lesson_has_quiz(p.lesson)) p.step = 0;
     }
-    set_font_scale(s, s.view.font_scale * kStageFontFactor);
-    s.view.fullscreen = true;
-    s.view.show_help = false;
+    // The stage's text: in this window, or in the stage's own window while this one keeps its size.
+    const float desk_scale = s.view.font_scale;
+    set_font_scale(s, desk_scale * kStageFontFactor);
+    if (stage_window_wanted(s)) {
+        p.in_window = true;
+        p.stage_font_scale = s.view.font_scale;
+        s.view.font_scale = desk_scale;
+    } else {
+        s.view.fullscreen = true;
+        s.view.show_help = false;
+    }
+}
+
+bool stage_window_wanted(const AppState& s) {
+    const StageOutput& o = s.stage_output;
+    return (o.forced_window || o.second_monitor) && o.prefer_second_monitor;
+}
+
+void move_stage(AppState& s, bool to_window) {
+    PresenterState& p = s.presenter;
+    if (!p.active || p.in_window == to_window) return;
+    if (to_window) {
+        // This window gets back its own text size and window mode; the stage keeps its large text.
+        p.stage_font_scale = s.view.font_scale;
+        s.view.font_scale = p.saved.view.font_scale;
+        s.view.fullscreen = p.saved.view.fullscreen;
+    } else {
+        set_font_scale(s, p.stage_font_scale);
+        s.view.fullscreen = true;
+        s.view.show_help = false;
+    }
+    p.in_window = to_window;
+}
+
+void set_stage_preference(AppState& s, bool second_monitor) {
+    s.stage_output.prefer_second_monitor = second_monitor;
+    move_stage(s, stage_window_wanted(s));
+}
+
+void update_stage_output(AppState& s, bool second_monitor) {
+    const bool had = s.stage_output.second_monitor;
+    s.stage_output.second_monitor = second_monitor;
+    if (s.presenter.active && s.presenter.in_window && !stage_window_wanted(s)) {
+        move_stage(s, false);
+        if (had) set_status(s, "the second monitor was disconnected: the stage is back in this window");
+    }
 }
 
 void leave_presenter(AppState& s) {

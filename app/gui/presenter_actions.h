@@ -30,6 +30,19 @@ void enter_presenter(AppState& s, double now);
 void leave_presenter(AppState& s);
 void toggle_presenter(AppState& s, double now);
 
+/// Whether the stage goes into a window of its own: a second monitor is connected (or --stage-window
+/// allows a window on one monitor) and View > Stage on says "second monitor" (the default).
+bool stage_window_wanted(const AppState& s);
+/// Moves the stage on screen into its own window (this window gets back the text size and window mode
+/// F5 found; the stage keeps its large text) or back into this window (large text, full screen). No-op
+/// when not presenting or already there.
+void move_stage(AppState& s, bool to_window);
+/// View > Stage on: "second monitor" (true) or "this window"; a stage on screen moves at once.
+void set_stage_preference(AppState& s, bool second_monitor);
+/// Each frame, from the platform: whether a monitor for the stage is connected. A stage window whose
+/// monitor went away comes back into this window (with a status remark).
+void update_stage_output(AppState& s, bool second_monitor);
+
 /// The next step: the lesson's next step, else the next lesson's first. Stays at the very end, and
 /// while a real model is open (the lessons are the lesson model's; its own text stays on stage).
 void presenter_next(AppState& s, double now);

@@ -59,15 +59,23 @@ void apply_saved_appearance(AppState& s, const SettingsFile& settings, const Gui
         const std::optional<double> scale = settings.get_number("font_scale");
         if (scale && *scale >= 0.6 && *scale <= 3.0) set_font_scale(s, static_cast<float>(*scale));
     }
+    // View > Stage on (a second monitor by default); an unknown value keeps the default.
+    const std::optional<std::string> stage_on = settings.get("stage_on");
+    if (stage_on == "this_window") s.stage_output.prefer_second_monitor = false;
+    if (stage_on == "second_monitor") s.stage_output.prefer_second_monitor = true;
 }
 
 bool store_appearance(const AppState& s, SettingsFile& settings) {
     char scale[32];
     std::snprintf(scale, sizeof scale, "%.3g", static_cast<double>(s.view.font_scale));
     const std::string theme = s.view.theme == Theme::kLight ? "light" : "dark";
-    if (settings.get("theme") == theme && settings.get("font_scale") == std::string(scale)) return false;
+    const std::string stage_on = s.stage_output.prefer_second_monitor ? "second_monitor" : "this_window";
+    if (settings.get("theme") == theme && settings.get("font_scale") == std::string(scale) &&
+        settings.get("stage_on") == stage_on)
+        return false;
     settings.set("theme", theme);
     settings.set("font_scale", scale);
+    settings.set("stage_on", stage_on);
     return true;
 }
 

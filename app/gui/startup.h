@@ -11,10 +11,12 @@ namespace attnviz::gui {
 /// on the default lesson and say what went wrong.
 Status configure_from_options(AppState& s, const GuiOptions& options);
 
-/// The appearance remembered between runs ("theme" = dark|light, "font_scale" = 0.6..3) applied to
-/// the state, except what the command line set. Values out of range or unknown are ignored.
+/// The appearance remembered between runs ("theme" = dark|light, "font_scale" = 0.6..3, "stage_on" =
+/// second_monitor|this_window) applied to the state, except what the command line set. Values out of
+/// range or unknown are ignored.
 void apply_saved_appearance(AppState& s, const SettingsFile& settings, const GuiOptions& options);
-/// Writes the state's theme and text size into settings; returns whether anything changed.
+/// Writes the state's theme, text size and View > Stage on into settings; returns whether anything
+/// changed.
 bool store_appearance(const AppState& s, SettingsFile& settings);
 
 /// The recently opened models from the settings file (keys recent_model.0, .1, ...; most recent first).

@@ -18,9 +18,12 @@ const char* const kShortcuts[][2] = {
     {"T / Shift+T", "temperature warmer / cooler (past the ends: T = \xE2\x88\x9E or T = 0)"},
     {"Ctrl + / Ctrl - / Ctrl 0", "larger / smaller / normal text"},
     {"F11", "full screen"},
-    {"F5", "presenter mode: a clean stage in large type (Esc or F5 leaves, everything comes back)"},
+    {"F5",
+     "presenter mode: a clean stage in large type, on a second monitor when there is one (View > "
+     "Stage on); Esc or F5 in either window leaves, everything comes back"},
     {"PageDown / PageUp",
-     "presenter mode: next / previous step or lesson (also \xE2\x86\x92 / \xE2\x86\x90, Space)"},
+     "presenter mode: next / previous step or lesson (also \xE2\x86\x92 / \xE2\x86\x90, Space on the "
+     "stage)"},
     {"L", "presenter mode: laser dot, spotlight, off"},
     {"F1", "this help"},
     {"Ctrl+Q", "quit"},

@@ -52,7 +52,17 @@ float draw_menu_bar(AppState& s) {
             if (ImGui::MenuItem("Reset text size", "Ctrl 0")) set_font_scale(s, 1.0f);
             ImGui::Separator();
             if (ImGui::MenuItem("Full screen", "F11", s.view.fullscreen)) toggle_fullscreen(s);
-            if (ImGui::MenuItem("Presenter mode", "F5")) enter_presenter(s, ImGui::GetTime());
+            if (ImGui::MenuItem("Presenter mode", "F5", s.presenter.active))
+                toggle_presenter(s, ImGui::GetTime());
+            // With a second monitor the stage can go there while the controls stay here.
+            if (ImGui::BeginMenu("Stage on", s.stage_output.second_monitor || s.stage_output.forced_window)) {
+                const bool second = s.stage_output.prefer_second_monitor;
+                if (ImGui::MenuItem("This window", nullptr, !second)) set_stage_preference(s, false);
+                if (ImGui::MenuItem(s.stage_output.second_monitor ? "Second monitor" : "A window of its own",
+                                    nullptr, second))
+                    set_stage_preference(s, true);
+                ImGui::EndMenu();
+            }
             ImGui::Separator();
             if (ImGui::BeginMenu("Compare (A/B)")) {
                 if (ImGui::MenuItem(s.compare.pinned ? "Re-pin as A" : "Pin as A", "P")) pin_compare(s);
@@ -68,6 +78,16 @@ float draw_menu_bar(AppState& s) {
         if (ImGui::BeginMenu("Help")) {
             if (ImGui::MenuItem("Shortcuts and terms", "F1", s.view.show_help))
                 set_show_help(s, !s.view.show_help);
+            ImGui::EndMenu();
+        }
+        // While the stage is in its own window, its steps at hand here too (the indicator says where).
+        if (s.presenter.active && s.presenter.in_window && ImGui::BeginMenu("On stage")) {
+            ImGui::TextDisabled("%s", presenter_indicator(s).c_str());
+            if (ImGui::MenuItem("Next step", "PageDown")) presenter_next(s, ImGui::GetTime());
+            if (ImGui::MenuItem("Previous step", "PageUp")) presenter_previous(s, ImGui::GetTime());
+            if (ImGui::MenuItem("Laser / spotlight", "L")) cycle_stage_pointer(s);
+            if (ImGui::MenuItem("Stage in this window")) set_stage_preference(s, false);
+            if (ImGui::MenuItem("End presenting", "Esc")) leave_presenter(s);
             ImGui::EndMenu();
         }
         // Text size at hand for a teacher, at the right end of the bar; when the view selector needs the

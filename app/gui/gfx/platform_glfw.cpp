@@ -2,9 +2,9 @@
 #include "app/gui/gfx/platform_glfw.h"
 
 #include "app/gui/gfx/gl.h"
+#include "app/gui/gfx/imgui_glfw_input.h"
 #include "app/gui/gfx/shader_program.h"
 #include "app/gui/keys.h"
-#include "app/gui/shortcuts.h"
 
 #define GLFW_INCLUDE_NONE
 #include <GLFW/glfw3.h>
@@ -46,13 +46,11 @@ void on_drop(GLFWwindow*, int count, const char** paths) {
     for (int i = 0; i < count; ++i) g_dropped_paths.emplace_back(paths[i]);
 }
 
-// Keys reach ImGui as the key their layout types (layout_key): GLFW names keys by their US position and
-// its character callback does not fire with Ctrl, so without this Ctrl+Z on AZERTY would be the key
-// that types 'w'. ImGui's own Ctrl+A/C/V/X/Z in text fields follow the layout too.
-void on_key(GLFWwindow* window, int key, int scancode, int action, int mods) {
-    const int translated =
-        key >= GLFW_KEY_SPACE && key < GLFW_KEY_ESCAPE ? layout_key(key, glfwGetKeyName(key, scancode)) : key;
-    ImGui_ImplGlfw_KeyCallback(window, translated, scancode, action, mods);
+// Set by GLFW when a monitor is connected or disconnected, until take_monitors_changed().
+bool g_monitors_changed = false;
+
+void on_monitor(GLFWmonitor*, int) {
+    g_monitors_changed = true;
 }
 
 struct ContextVersion {
@@ -115,18 +113,20 @@ Status Platform::init(const PlatformOptions& options) {
     m_glsl_version = attnviz::gui::glsl_version_line(major, minor);
 
     IMGUI_CHECKVERSION();
-    ImGui::CreateContext();
+    m_imgui = ImGui::CreateContext();
     m_imgui_context = true;
     ImGui::GetIO().IniFilename = nullptr;  // the layout is fixed; nothing worth saving between runs
-    m_imgui_glfw = ImGui_ImplGlfw_InitForOpenGL(m_window, true);
+    // The callbacks are routed by window (imgui_glfw_input.h): a stage window has its own context.
+    m_imgui_glfw = ImGui_ImplGlfw_InitForOpenGL(m_window, false);
+    if (m_imgui_glfw) route_imgui_input(m_window, ImGui::GetCurrentContext());
     m_imgui_gl = m_imgui_glfw && ImGui_ImplOpenGL3_Init(
                                      m_glsl_version == "#version 130" ? "#version 130" : "#version 330 core");
     if (!m_imgui_gl) {
         shutdown();
         return "the ImGui OpenGL backend could not start on " + m_gl_description;
     }
-    glfwSetKeyCallback(m_window, on_key);  // replaces the backend's, which on_key calls
     glfwSetDropCallback(m_window, on_drop);
+    glfwSetMonitorCallback(on_monitor);
     glfwGetWindowPos(m_window, &m_windowed_pos[0], &m_windowed_pos[1]);
     m_windowed_size[0] = options.width;
     m_windowed_size[1] = options.height;
@@ -223,12 +223,53 @@ float Platform::content_scale() const {
     return x > 0.0f ? x : 1.0f;
 }
 
+void Platform::make_current() {
+    if (m_window == nullptr) return;
+    glfwMakeContextCurrent(m_window);
+    ImGui::SetCurrentContext(m_imgui);
+}
+
+std::vector<ScreenRect> Platform::monitor_rects() const {
+    std::vector<ScreenRect> out;
+    if (m_window == nullptr) return out;
+    int n = 0;
+    GLFWmonitor** monitors = glfwGetMonitors(&n);
+    for (int i = 0; monitors != nullptr && i < n; ++i) {
+        ScreenRect r;
+        glfwGetMonitorPos(monitors[i], &r.x, &r.y);
+        if (const GLFWvidmode* mode = glfwGetVideoMode(monitors[i])) {
+            r.w = mode->width;
+            r.h = mode->height;
+        }
+        out.push_back(r);
+    }
+    return out;
+}
+
+ScreenRect Platform::window_rect() const {
+    ScreenRect r;
+    if (m_window == nullptr) return r;
+    glfwGetWindowPos(m_window, &r.x, &r.y);
+    glfwGetWindowSize(m_window, &r.w, &r.h);
+    return r;
+}
+
+bool Platform::take_monitors_changed() {
+    const bool changed = g_monitors_changed;
+    g_monitors_changed = false;
+    return changed;
+}
+
 void Platform::shutdown() {
+    if (m_window) glfwMakeContextCurrent(m_window);
+    if (m_imgui_context) ImGui::SetCurrentContext(m_imgui);
     if (m_imgui_gl) ImGui_ImplOpenGL3_Shutdown();
+    if (m_imgui_glfw) unroute_imgui_input(m_window);
     if (m_imgui_glfw) ImGui_ImplGlfw_Shutdown();
     if (m_imgui_context) ImGui::DestroyContext();
     m_imgui_gl = m_imgui_glfw = m_imgui_context = false;
     if (m_window) {
+        glfwSetMonitorCallback(nullptr);
         glfwDestroyWindow(m_window);
         glfwTerminate();
         m_window = nullptr;

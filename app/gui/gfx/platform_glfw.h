@@ -1,13 +1,16 @@
 // The window, the GL context (with a fallback through older versions), glad, and the ImGui GLFW and
-// OpenGL3 backends. Nothing else in attnviz touches GLFW.
+// OpenGL3 backends. Only gfx/ touches GLFW: this, the stage's window (stage_window) and the input routing
+// (imgui_glfw_input).
 #pragma once
 
+#include "app/gui/stage_placement.h"
 #include "core/base/expected.h"
 
 #include <string>
 #include <vector>
 
 struct GLFWwindow;
+struct ImGuiContext;
 
 namespace attnviz::gui {
 
@@ -61,6 +64,16 @@ class Platform {
     /// The monitor's content scale (1 on a standard display, 1.5-2 on HiDPI).
     float content_scale() const;
 
+    /// Makes this window's GL context and ImGui context current again (after a stage window's frame).
+    void make_current();
+    GLFWwindow* native_window() const { return m_window; }
+    /// Every connected monitor's rectangle on the virtual desktop (GLFW's order: the primary first),
+    /// and this window's.
+    std::vector<ScreenRect> monitor_rects() const;
+    ScreenRect window_rect() const;
+    /// Whether a monitor was connected or disconnected since the last call.
+    bool take_monitors_changed();
+
     const std::string& glsl_version_line() const { return m_glsl_version; }
     const std::string& gl_description() const { return m_gl_description; }
 
@@ -68,6 +81,7 @@ class Platform {
 
   private:
     GLFWwindow* m_window = nullptr;
+    ImGuiContext* m_imgui = nullptr;
     bool m_imgui_context = false;
     bool m_imgui_glfw = false;
     bool m_imgui_gl = false;
