@@ -11,9 +11,11 @@
 
 namespace attnviz {
 
-/// Everything a lesson run is computed with, held as this one struct by scenario files ("settings"),
-/// attnviz-cli lesson and the GUI's controls: a new setting is one line here. The model's own settings
-/// (heads, KV heads, positions) are the base, passed as they are to LessonModel::forward.
+/// Everything a lesson run is computed with, held as this one struct by scenario and session files
+/// ("settings"), exports, attnviz-cli lesson and the GUI's controls: a new setting is a member here and a
+/// line of the table in core/lesson/settings_fields.cpp, which every file format reads and writes (plus its
+/// GUI control and CLI flag). The model's own settings (heads, KV heads, positions) are the base, passed
+/// as they are to LessonModel::forward.
 struct LessonRunSettings : LessonSettings {
     double temperature = 1.0;  ///< 0 = argmax, +inf = uniform
     bool causal = true;        ///< ignored for cross-attention (keys from another sentence)

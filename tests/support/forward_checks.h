@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
 #include <vector>
 
 namespace attnviz::testing::tiny_forward {
@@ -22,20 +23,11 @@ using attnviz::testing::make_tiny_model;
 using attnviz::testing::tiny_config;
 using attnviz::testing::TinyModelStorage;
 
-inline const char* arch_name(Architecture a) {
-    switch (a) {
-        case Architecture::kGpt2:
-            return "Gpt2";
-        case Architecture::kLlama:
-            return "Llama";
-        case Architecture::kMistral:
-            return "Mistral";
-        case Architecture::kQwen2:
-            return "Qwen2";
-        case Architecture::kQwen3:
-            return "Qwen3";
-    }
-    return "?";
+/// The architecture's name as a test name: architecture_name without its hyphen ("GPT2", "Llama").
+inline std::string arch_name(Architecture a) {
+    std::string name = architecture_name(a);
+    name.erase(std::remove(name.begin(), name.end(), '-'), name.end());
+    return name;
 }
 
 inline std::vector<int> some_ids(int n, int vocab, int seed = 3) {
