@@ -2,7 +2,7 @@
 #
 #   attnviz_embed_files(OUTPUT <file.cpp> FUNCTION <qualified::name> BASE_DIR <dir> FILES <f>...)
 #
-# generates <file.cpp> defining `attnviz::EmbeddedTable <qualified::name>()` (see core/io/embedded_file.h),
+# generates <file.cpp> defining `attnviz::io::EmbeddedTable <qualified::name>()` (see core/io/embedded_file.h),
 # regenerated whenever one of the files changes. Names in the table are relative to BASE_DIR.
 
 set(ATTNVIZ_EMBED_SCRIPT ${CMAKE_CURRENT_LIST_FILE})
@@ -45,11 +45,11 @@ if(CMAKE_SCRIPT_MODE_FILE AND EMBED_OUTPUT)
     math(EXPR i "${i} + 1")
   endforeach()
   if(i EQUAL 0)
-    string(APPEND body "const attnviz::EmbeddedFile* const kFiles = nullptr;\n")
-    string(APPEND body "}  // namespace\n\nnamespace ${ns} {\n\nattnviz::EmbeddedTable ${fn}() { return {kFiles, 0}; }\n\n}  // namespace ${ns}\n")
+    string(APPEND body "const attnviz::io::EmbeddedFile* const kFiles = nullptr;\n")
+    string(APPEND body "}  // namespace\n\nnamespace ${ns} {\n\nattnviz::io::EmbeddedTable ${fn}() { return {kFiles, 0}; }\n\n}  // namespace ${ns}\n")
   else()
-    string(APPEND body "const attnviz::EmbeddedFile kFiles[] = {\n${entries}};\n")
-    string(APPEND body "}  // namespace\n\nnamespace ${ns} {\n\nattnviz::EmbeddedTable ${fn}() { return {kFiles, ${i}}; }\n\n}  // namespace ${ns}\n")
+    string(APPEND body "const attnviz::io::EmbeddedFile kFiles[] = {\n${entries}};\n")
+    string(APPEND body "}  // namespace\n\nnamespace ${ns} {\n\nattnviz::io::EmbeddedTable ${fn}() { return {kFiles, ${i}}; }\n\n}  // namespace ${ns}\n")
   endif()
   file(WRITE ${EMBED_OUTPUT}.tmp "${body}")
   file(COPY_FILE ${EMBED_OUTPUT}.tmp ${EMBED_OUTPUT} ONLY_IF_DIFFERENT)

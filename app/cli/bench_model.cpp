@@ -50,21 +50,21 @@ std::vector<TensorSpec> gpt2_tensors(const ModelShape& shape) {
 
 /// A float32 safetensors file image of the tensors, filled from a xorshift generator.
 std::string safetensors_image(const std::vector<TensorSpec>& tensors) {
-    JsonValue header = JsonValue::object();
+    io::JsonValue header = io::JsonValue::object();
     std::int64_t offset = 0;
     for (const TensorSpec& t : tensors) {
         std::int64_t numel = 1;
-        JsonValue shape = JsonValue::array();
+        io::JsonValue shape = io::JsonValue::array();
         for (std::int64_t s : t.shape) {
             numel *= s;
-            shape.push(JsonValue::integer(s));
+            shape.push(io::JsonValue::integer(s));
         }
-        JsonValue entry = JsonValue::object();
-        entry.set("dtype", JsonValue::string("F32"));
+        io::JsonValue entry = io::JsonValue::object();
+        entry.set("dtype", io::JsonValue::string("F32"));
         entry.set("shape", std::move(shape));
-        entry.set(
-            "data_offsets",
-            JsonValue::array().push(JsonValue::integer(offset)).push(JsonValue::integer(offset + 4 * numel)));
+        entry.set("data_offsets", io::JsonValue::array()
+                                      .push(io::JsonValue::integer(offset))
+                                      .push(io::JsonValue::integer(offset + 4 * numel)));
         header.set(t.name, std::move(entry));
         offset += 4 * numel;
     }
@@ -96,15 +96,15 @@ std::string safetensors_image(const std::vector<TensorSpec>& tensors) {
 }
 
 std::string gpt2_config(const ModelShape& shape) {
-    JsonValue c = JsonValue::object();
-    c.set("model_type", JsonValue::string("gpt2"));
-    c.set("n_layer", JsonValue::integer(shape.n_layers));
-    c.set("n_head", JsonValue::integer(shape.n_heads));
-    c.set("n_embd", JsonValue::integer(shape.width));
-    c.set("n_positions", JsonValue::integer(shape.context));
-    c.set("vocab_size", JsonValue::integer(shape.vocab));
-    c.set("activation_function", JsonValue::string("gelu_new"));
-    c.set("layer_norm_epsilon", JsonValue::number(1e-5));
+    io::JsonValue c = io::JsonValue::object();
+    c.set("model_type", io::JsonValue::string("gpt2"));
+    c.set("n_layer", io::JsonValue::integer(shape.n_layers));
+    c.set("n_head", io::JsonValue::integer(shape.n_heads));
+    c.set("n_embd", io::JsonValue::integer(shape.width));
+    c.set("n_positions", io::JsonValue::integer(shape.context));
+    c.set("vocab_size", io::JsonValue::integer(shape.vocab));
+    c.set("activation_function", io::JsonValue::string("gelu_new"));
+    c.set("layer_norm_epsilon", io::JsonValue::number(1e-5));
     return c.dump();
 }
 

@@ -42,19 +42,19 @@ struct AttendOutputs {
     std::size_t n_empty_rows = 0;
 };
 
-Expected<AttendOutputs> attend_reference(const AttentionConfig& config, const AttentionInputs& in,
-                                         bool weights) {
-    AttentionOptions options;
+Expected<AttendOutputs> attend_reference(const attention::AttentionConfig& config,
+                                         const attention::AttentionInputs& in, bool weights) {
+    attention::AttentionOptions options;
     options.keep_raw_scores = false;
     options.keep_scores = false;
     options.keep_weights = weights;
     options.keep_entropy = false;
-    Expected<AttentionResult> r = compute_attention(config, in, options);
+    Expected<attention::AttentionResult> r = attention::compute_attention(config, in, options);
     if (!r) return Error{r.error()};
     AttendOutputs o;
     o.n_q = r->n_q;
     o.n_k = r->n_k;
-    for (const HeadResult& h : r->heads) {
+    for (const attention::HeadResult& h : r->heads) {
         if (weights) o.weights.insert(o.weights.end(), h.weights.data(), h.weights.data() + h.weights.size());
         o.output.insert(o.output.end(), h.output.data(), h.output.data() + h.output.size());
         o.lse.insert(o.lse.end(), h.rows.lse.begin(), h.rows.lse.end());
@@ -63,13 +63,14 @@ Expected<AttendOutputs> attend_reference(const AttentionConfig& config, const At
     return o;
 }
 
-Expected<AttendOutputs> attend_flash(const AttentionConfig& config, const AttentionInputs& in, bool weights,
-                                     int block_q, int block_k) {
-    FlashOptions options;
+Expected<AttendOutputs> attend_flash(const attention::AttentionConfig& config,
+                                     const attention::AttentionInputs& in, bool weights, int block_q,
+                                     int block_k) {
+    attention::FlashOptions options;
     options.block_q = block_q;
     options.block_k = block_k;
     options.rebuild_weights = weights;
-    Expected<FlashResult> r = compute_flash_attention(config, in, options);
+    Expected<attention::FlashResult> r = attention::compute_flash_attention(config, in, options);
     if (!r) return Error{r.error()};
     AttendOutputs o;
     o.n_q = in.n_q();
@@ -77,14 +78,14 @@ Expected<AttendOutputs> attend_flash(const AttentionConfig& config, const Attent
     if (weights) o.weights.assign(r->weights->data(), r->weights->data() + r->weights->size());
     o.output.assign(r->output.data(), r->output.data() + r->output.size());
     o.lse.assign(r->lse.data(), r->lse.data() + r->lse.size());
-    const Mask mask(config.mask, o.n_q, o.n_k);
+    const attention::Mask mask(config.mask, o.n_q, o.n_k);
     for (int i = 0; i < o.n_q; ++i) o.n_empty_rows += mask.count_visible(i) == 0 ? 1 : 0;
     return o;
 }
 
 /// Loads a [n_heads, n_rows, n_cols] stack, or [n_rows, n_cols] as one head.
 Expected<Tensor3> load_heads(const std::string& path, const std::string& what) {
-    Expected<NpyArray> a = read_npy(path);
+    Expected<io::NpyArray> a = io::read_npy(path);
     if (!a) return Error{a.error()};
     const std::vector<std::int64_t>& s = a->shape;
     if (s.size() == 1) {
@@ -103,14 +104,14 @@ Expected<Tensor3> load_heads(const std::string& path, const std::string& what) {
 }
 
 Expected<std::vector<std::uint8_t>> load_padding(const std::string& path) {
-    Expected<NpyMask> m = read_npy_mask(path);
+    Expected<io::NpyMask> m = io::read_npy_mask(path);
     std::vector<std::int64_t> shape;
     std::vector<std::uint8_t> valid;
     if (m) {
         shape = m->shape;
         valid = std::move(m->data);
     } else {
-        Expected<NpyArray> f = read_npy(path);  // a float array of 0/1 is accepted too
+        Expected<io::NpyArray> f = io::read_npy(path);  // a float array of 0/1 is accepted too
         if (!f) return Error{m.error()};
         shape = f->shape;
         for (float x : f->data) valid.push_back(x != 0.0f ? 1 : 0);
@@ -134,11 +135,11 @@ int run_attend(int argc, char** argv) {
     p.option("scale", "S", "scale scores by S instead of 1/sqrt(d)");
     p.option("impl", "NAME", "reference (default) or flash (tiled, O(n) memory)");
     p.option("block-q", "N",
-             "flash: queries per tile, 1.." + std::to_string(kMaxFlashBlock) + " (default " +
-                 std::to_string(kDefaultFlashBlockQ) + ")");
+             "flash: queries per tile, 1.." + std::to_string(attention::kMaxFlashBlock) + " (default " +
+                 std::to_string(attention::kDefaultFlashBlockQ) + ")");
     p.option("block-k", "N",
-             "flash: keys per tile, 1.." + std::to_string(kMaxFlashBlock) + " (default " +
-                 std::to_string(kDefaultFlashBlockK) + ")");
+             "flash: keys per tile, 1.." + std::to_string(attention::kMaxFlashBlock) + " (default " +
+                 std::to_string(attention::kDefaultFlashBlockK) + ")");
     p.option("out-weights", "W.npy", "write weights [n_heads, n_q, n_k]");
     p.option("out-output", "O.npy", "write outputs [n_heads, n_q, d_v]");
     p.option("out-lse", "L.npy", "write log-sum-exp [n_heads, n_q] (-inf for rows with no key)");
@@ -159,31 +160,32 @@ int run_attend(int argc, char** argv) {
         return usage_error(
             p.error("impl", "'" + impl + "' is not an implementation; use reference or flash"));
     }
-    int block_q = kDefaultFlashBlockQ;
-    int block_k = kDefaultFlashBlockK;
+    int block_q = attention::kDefaultFlashBlockQ;
+    int block_k = attention::kDefaultFlashBlockK;
     for (auto [name, target] : {std::pair{"block-q", &block_q}, std::pair{"block-k", &block_k}}) {
         auto text = p.get(name);
         if (!text) continue;
         if (impl != "flash") return usage_error(p.error(name, "applies to --impl flash only"));
-        Expected<long long> v = parse_count(*text, std::string("--") + name, 1, kMaxFlashBlock);
+        Expected<long long> v = parse_count(*text, std::string("--") + name, 1, attention::kMaxFlashBlock);
         if (!v) return usage_error(p.command() + ": " + v.error());
         *target = static_cast<int>(*v);
     }
 
-    AttentionConfig config;
+    attention::AttentionConfig config;
     if (auto t = p.get("temperature")) {
         Expected<double> v = parse_number(*t, "--temperature");
         if (!v) return usage_error(p.command() + ": " + v.error());
-        if (Status s = validate_temperature(*v); !s.empty()) return usage_error(p.error("temperature", s));
+        if (Status s = attention::validate_temperature(*v); !s.empty())
+            return usage_error(p.error("temperature", s));
         config.temperature = *v;
     }
-    if (p.has("no-scale")) config.scale_mode = ScaleMode::kNone;
+    if (p.has("no-scale")) config.scale_mode = attention::ScaleMode::kNone;
     if (auto s = p.get("scale")) {
         Expected<double> v = parse_number(*s, "--scale");
         if (!v) return usage_error(p.command() + ": " + v.error());
         if (!std::isfinite(*v) || *v <= 0.0)
             return usage_error(p.error("scale", "must be a finite number > 0"));
-        config.scale_mode = ScaleMode::kCustom;
+        config.scale_mode = attention::ScaleMode::kCustom;
         config.custom_scale = *v;
     }
     config.mask.causal = p.has("causal");
@@ -193,7 +195,7 @@ int run_attend(int argc, char** argv) {
         config.mask.window = static_cast<int>(*v);
     }
 
-    AttentionInputs in;
+    attention::AttentionInputs in;
     const struct {
         const char* option;
         const char* name;
@@ -228,18 +230,20 @@ int run_attend(int argc, char** argv) {
     const auto n_k = static_cast<std::int64_t>(r->n_k);
     const auto d_v = static_cast<std::int64_t>(in.d_v());
     // All outputs or none: a file that cannot be written leaves the others untouched too.
-    std::vector<FileToWrite> outputs;
+    std::vector<io::FileToWrite> outputs;
     if (auto path = p.get("out-weights"))
-        outputs.push_back({*path, npy_bytes({n_heads, n_q, n_k}, r->weights.data())});
+        outputs.push_back({*path, io::npy_bytes({n_heads, n_q, n_k}, r->weights.data())});
     if (auto path = p.get("out-output"))
-        outputs.push_back({*path, npy_bytes({n_heads, n_q, d_v}, r->output.data())});
-    if (auto path = p.get("out-lse")) outputs.push_back({*path, npy_bytes({n_heads, n_q}, r->lse.data())});
-    if (Status s = write_files_atomically(outputs); !s.empty()) return usage_error(p.command() + ": " + s);
+        outputs.push_back({*path, io::npy_bytes({n_heads, n_q, d_v}, r->output.data())});
+    if (auto path = p.get("out-lse"))
+        outputs.push_back({*path, io::npy_bytes({n_heads, n_q}, r->lse.data())});
+    if (Status s = io::write_files_atomically(outputs); !s.empty())
+        return usage_error(p.command() + ": " + s);
     std::printf(
         "attended %lld query heads over %lld KV heads (%s), n_q=%lld n_k=%lld d=%d d_v=%lld, %zu empty rows "
         "(%s)\n",
         static_cast<long long>(n_heads), static_cast<long long>(config.n_kv_heads),
-        attention_kind_name(config.n_heads, config.n_kv_heads), static_cast<long long>(n_q),
+        attention::attention_kind_name(config.n_heads, config.n_kv_heads), static_cast<long long>(n_q),
         static_cast<long long>(n_k), config.head_dim, static_cast<long long>(d_v), r->n_empty_rows,
         impl.c_str());
     return kExitOk;

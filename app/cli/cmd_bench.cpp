@@ -130,11 +130,11 @@ double model_product_gflops(int n, int n_threads) {
     return best;
 }
 
-AttentionInputs bench_inputs(const BenchCase& c) {
+attention::AttentionInputs bench_inputs(const BenchCase& c) {
     std::mt19937 rng(1);
     std::normal_distribution<float> dist(0.0f, 1.0f);
-    AttentionInputs in{Tensor3(c.heads, c.n, c.d), Tensor3(c.kv_heads, c.n, c.d),
-                       Tensor3(c.kv_heads, c.n, c.d)};
+    attention::AttentionInputs in{Tensor3(c.heads, c.n, c.d), Tensor3(c.kv_heads, c.n, c.d),
+                                  Tensor3(c.kv_heads, c.n, c.d)};
     for (Tensor3* t : {&in.q, &in.k, &in.v}) {
         for (std::size_t i = 0; i < t->size(); ++i) t->data()[i] = dist(rng);
     }
@@ -163,24 +163,24 @@ void serve_large_blocks(LargeBlocks mode) {
 /// Runs one case: once with fresh mappings to measure memory, once to warm the heap, then timed runs
 /// until about `budget_s` seconds or `max_runs`; the median time.
 Expected<BenchResult> run_case(const BenchCase& c, double budget_s, int max_runs) {
-    const AttentionInputs in = bench_inputs(c);
-    AttentionConfig config;
+    const attention::AttentionInputs in = bench_inputs(c);
+    attention::AttentionConfig config;
     config.n_heads = c.heads;
     config.n_kv_heads = c.kv_heads;
     config.head_dim = c.d;
     config.mask.causal = c.causal;
     const bool flash = std::string(c.impl) == "flash";
-    AttentionOptions ref_options;
+    attention::AttentionOptions ref_options;
     ref_options.keep_raw_scores = false;
     ref_options.keep_scores = false;
     ref_options.keep_weights = false;
     ref_options.keep_entropy = false;
     const auto run_once = [&]() -> Status {
         if (flash) {
-            Expected<FlashResult> r = compute_flash_attention(config, in);
+            Expected<attention::FlashResult> r = attention::compute_flash_attention(config, in);
             return r ? Status{} : r.error();
         }
-        Expected<AttentionResult> r = compute_attention(config, in, ref_options);
+        Expected<attention::AttentionResult> r = attention::compute_attention(config, in, ref_options);
         return r ? Status{} : r.error();
     };
 
@@ -215,42 +215,42 @@ Expected<BenchResult> run_case(const BenchCase& c, double budget_s, int max_runs
     return result;
 }
 
-JsonValue to_json(const FmaPeak& peak, double gemm_gflops, double model_gemm_gflops,
-                  const std::vector<BenchResult>& results, const std::vector<ModelBenchResult>& models) {
-    JsonValue cases = JsonValue::array();
+io::JsonValue to_json(const FmaPeak& peak, double gemm_gflops, double model_gemm_gflops,
+                      const std::vector<BenchResult>& results, const std::vector<ModelBenchResult>& models) {
+    io::JsonValue cases = io::JsonValue::array();
     for (const BenchResult& r : results) {
-        JsonValue c = JsonValue::object();
-        c.set("impl", JsonValue::string(r.c.impl));
-        c.set("n", JsonValue::integer(r.c.n));
-        c.set("d", JsonValue::integer(r.c.d));
-        c.set("heads", JsonValue::integer(r.c.heads));
-        c.set("kv_heads", JsonValue::integer(r.c.kv_heads));
-        c.set("causal", JsonValue::boolean(r.c.causal));
-        c.set("ms", JsonValue::number(r.ms));
-        c.set("gflops", JsonValue::number(r.gflops));
-        c.set("peak_extra_mib", JsonValue::number(r.peak_extra_mib));
-        c.set("cold_ms", JsonValue::number(r.cold_ms));
-        c.set("of_peak", JsonValue::number(r.gflops / peak.all_threads_gflops));
+        io::JsonValue c = io::JsonValue::object();
+        c.set("impl", io::JsonValue::string(r.c.impl));
+        c.set("n", io::JsonValue::integer(r.c.n));
+        c.set("d", io::JsonValue::integer(r.c.d));
+        c.set("heads", io::JsonValue::integer(r.c.heads));
+        c.set("kv_heads", io::JsonValue::integer(r.c.kv_heads));
+        c.set("causal", io::JsonValue::boolean(r.c.causal));
+        c.set("ms", io::JsonValue::number(r.ms));
+        c.set("gflops", io::JsonValue::number(r.gflops));
+        c.set("peak_extra_mib", io::JsonValue::number(r.peak_extra_mib));
+        c.set("cold_ms", io::JsonValue::number(r.cold_ms));
+        c.set("of_peak", io::JsonValue::number(r.gflops / peak.all_threads_gflops));
         cases.push(std::move(c));
     }
-    JsonValue model_cases = JsonValue::array();
+    io::JsonValue model_cases = io::JsonValue::array();
     for (const ModelBenchResult& r : models) {
-        JsonValue c = JsonValue::object();
-        c.set("shape", JsonValue::string(r.shape));
-        c.set("n", JsonValue::integer(r.n));
-        c.set("keep_attention", JsonValue::boolean(r.keep_attention));
-        c.set("ms", JsonValue::number(r.ms));
-        c.set("gflops", JsonValue::number(r.gflops));
-        c.set("tokens_per_s", JsonValue::number(r.tokens_per_s));
-        c.set("of_peak", JsonValue::number(r.gflops / peak.all_threads_gflops));
+        io::JsonValue c = io::JsonValue::object();
+        c.set("shape", io::JsonValue::string(r.shape));
+        c.set("n", io::JsonValue::integer(r.n));
+        c.set("keep_attention", io::JsonValue::boolean(r.keep_attention));
+        c.set("ms", io::JsonValue::number(r.ms));
+        c.set("gflops", io::JsonValue::number(r.gflops));
+        c.set("tokens_per_s", io::JsonValue::number(r.tokens_per_s));
+        c.set("of_peak", io::JsonValue::number(r.gflops / peak.all_threads_gflops));
         model_cases.push(std::move(c));
     }
-    JsonValue root = JsonValue::object();
-    root.set("fma_peak_gflops", JsonValue::number(peak.all_threads_gflops));
-    root.set("fma_peak_one_thread_gflops", JsonValue::number(peak.one_thread_gflops));
-    root.set("gemm_gflops", JsonValue::number(gemm_gflops));
-    root.set("model_gemm_gflops", JsonValue::number(model_gemm_gflops));
-    root.set("model_gemm_backend", JsonValue::string(model::matmul_backend_name()));
+    io::JsonValue root = io::JsonValue::object();
+    root.set("fma_peak_gflops", io::JsonValue::number(peak.all_threads_gflops));
+    root.set("fma_peak_one_thread_gflops", io::JsonValue::number(peak.one_thread_gflops));
+    root.set("gemm_gflops", io::JsonValue::number(gemm_gflops));
+    root.set("model_gemm_gflops", io::JsonValue::number(model_gemm_gflops));
+    root.set("model_gemm_backend", io::JsonValue::string(model::matmul_backend_name()));
     root.set("cases", std::move(cases));
     root.set("models", std::move(model_cases));
     return root;

@@ -4,11 +4,11 @@
 #include "app/cli/commands.h"
 #include "app/cli/scenario_argument.h"
 #include "app/common/png_file.h"
-#include "core/export/attention_export.h"
-#include "core/export/export_source.h"
-#include "core/export/gif.h"
-#include "core/export/raster.h"
-#include "core/export/svg.h"
+#include "core/exports/attention_export.h"
+#include "core/exports/export_source.h"
+#include "core/exports/gif.h"
+#include "core/exports/raster.h"
+#include "core/exports/svg.h"
 #include "core/io/file_io.h"
 #include "core/lesson/lesson_model.h"
 #include "core/lesson/scenario.h"
@@ -129,14 +129,14 @@ int run_export(int argc, char** argv) {
         if (std::string e = only_for(option, formats); !e.empty()) return usage_error(e);
     }
 
-    NpyScope scope = NpyScope::kHead;
+    exports::NpyScope scope = exports::NpyScope::kHead;
     if (auto v = p.get("scope")) {
         if (*v == "head") {
-            scope = NpyScope::kHead;
+            scope = exports::NpyScope::kHead;
         } else if (*v == "layer") {
-            scope = NpyScope::kLayer;
+            scope = exports::NpyScope::kLayer;
         } else if (*v == "all") {
-            scope = NpyScope::kAllLayers;
+            scope = exports::NpyScope::kAllLayers;
         } else {
             return usage_error(p.error("scope", "\"" + *v + "\" is not head, layer or all"));
         }
@@ -144,9 +144,9 @@ int run_export(int argc, char** argv) {
     const std::string view = p.get("view").value_or("heatmap");
     if (view != "heatmap" && view != "arcs")
         return usage_error(p.error("view", "\"" + view + "\" is not heatmap or arcs"));
-    Colormap cmap = Colormap::kViridis;
+    exports::Colormap cmap = exports::Colormap::kViridis;
     if (auto v = p.get("colormap")) {
-        const std::optional<Colormap> c = colormap_from_name(*v);
+        const std::optional<exports::Colormap> c = exports::colormap_from_name(*v);
         if (!c) return usage_error(p.error("colormap", "\"" + *v + "\" is not viridis, magma or grey"));
         cmap = *c;
     }
@@ -156,16 +156,16 @@ int run_export(int argc, char** argv) {
         if (!s) return usage_error(p.command() + ": " + s.error());
         size = *s;
     }
-    Animation animation = Animation::kTemperature;
+    exports::Animation animation = exports::Animation::kTemperature;
     if (auto v = p.get("animation")) {
-        const std::optional<Animation> a = animation_from_name(*v);
+        const std::optional<exports::Animation> a = exports::animation_from_name(*v);
         if (!a) return usage_error(p.error("animation", "\"" + *v + "\" is not temperature, mask or flash"));
         animation = *a;
     }
-    if (p.has("tiles") && animation != Animation::kFlash) {
+    if (p.has("tiles") && animation != exports::Animation::kFlash) {
         return usage_error(p.error("tiles", "applies to --animation flash only"));
     }
-    if (p.has("frames") && animation == Animation::kFlash) {
+    if (p.has("frames") && animation == exports::Animation::kFlash) {
         return usage_error(
             p.error("frames", "a flash animation has one frame per tile; choose the tiles with --tiles"));
     }
@@ -181,27 +181,29 @@ int run_export(int argc, char** argv) {
         block_q = static_cast<int>(*bq);
         block_k = static_cast<int>(*bk);
     }
-    int n_frames = animation == Animation::kMask ? 2 : 24;
+    int n_frames = animation == exports::Animation::kMask ? 2 : 24;
     if (auto v = p.get("frames")) {
         Expected<long long> n = parse_count(*v, "--frames", 2, 400);
         if (!n) return usage_error(p.command() + ": " + n.error());
         n_frames = static_cast<int>(*n);
     }
-    double fps = animation == Animation::kMask ? 1.0 : animation == Animation::kFlash ? 3.0 : 8.0;
+    double fps = animation == exports::Animation::kMask    ? 1.0
+                 : animation == exports::Animation::kFlash ? 3.0
+                                                           : 8.0;
     if (auto v = p.get("fps")) {
         Expected<double> f = parse_number(*v, "--fps");
         if (!f) return usage_error(p.command() + ": " + f.error());
-        if (!(*f >= kGifMinFps && *f <= kGifMaxFps))
+        if (!(*f >= exports::kGifMinFps && *f <= exports::kGifMaxFps))
             return usage_error(p.error("fps", "must be between 0.1 and 50"));
         fps = *f;
     }
 
-    ExportSource src;
+    exports::ExportSource src;
     std::string wanted_query;
     if (auto name = p.get("scenario")) {
-        Expected<Scenario> found = scenario_argument(p, *name);
+        Expected<lesson::Scenario> found = scenario_argument(p, *name);
         if (!found) return usage_error(found.error());
-        Scenario sc = std::move(found).value();
+        lesson::Scenario sc = std::move(found).value();
         for (const std::string& w : sc.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
         src.sentence = sc.sentence;
         src.key_sentence = sc.key_sentence;
@@ -228,7 +230,8 @@ int run_export(int argc, char** argv) {
     if (auto t = p.get("temperature")) {
         Expected<double> v = parse_number(*t, "--temperature");
         if (!v) return usage_error(p.command() + ": " + v.error());
-        if (Status s = validate_temperature(*v); !s.empty()) return usage_error(p.error("temperature", s));
+        if (Status s = attention::validate_temperature(*v); !s.empty())
+            return usage_error(p.error("temperature", s));
         src.set_temperature(*v);
         src.interventions.temperature = *v;
     }
@@ -257,7 +260,7 @@ int run_export(int argc, char** argv) {
         return usage_error(p.error("layer", "the lesson model has one layer (0); --layer needs --model"));
     }
 
-    Expected<AttentionExport> e = compute_export(src);
+    Expected<exports::AttentionExport> e = exports::compute_export(src);
     if (!e) return usage_error(p.command() + ": " + e.error());
     if (!wanted_query.empty()) {
         std::optional<int> q;
@@ -277,7 +280,7 @@ int run_export(int argc, char** argv) {
         }
         e->query = *q;
     }
-    const MatrixRM w = head_weights(*e, e->focus_layer, e->focus_head);
+    const MatrixRM w = exports::head_weights(*e, e->focus_layer, e->focus_head);
     const MaskMatrix& visible = e->visible[static_cast<std::size_t>(e->focus_layer)];
     std::string title = e->source + " \u00b7 ";
     if (e->n_layers() > 1) title += "layer " + std::to_string(e->focus_layer) + " ";
@@ -287,38 +290,42 @@ int run_export(int argc, char** argv) {
 
     Status written;
     if (*format == "csv") {
-        written = write_file_atomically(*out, matrix_csv(w, e->query_labels, e->key_labels));
+        written = io::write_file_atomically(*out, exports::matrix_csv(w, e->query_labels, e->key_labels));
     } else if (*format == "npy") {
-        written = write_export_npy(*out, *e, scope);
+        written = exports::write_export_npy(*out, *e, scope);
     } else if (*format == "json") {
-        written = write_file_atomically(*out, export_to_json(*e).dump(true) + "\n");
+        written = io::write_file_atomically(*out, exports::export_to_json(*e).dump(true) + "\n");
     } else if (*format == "svg" && view == "heatmap") {
-        HeatmapSvgOptions o;
+        exports::HeatmapSvgOptions o;
         o.colormap = cmap;
         o.title = title;
         o.values_in_cells = e->n_queries() <= 16 && e->n_keys() <= 16;
-        written = write_file_atomically(*out, heatmap_svg(w, visible, e->query_labels, e->key_labels, o));
+        written = io::write_file_atomically(
+            *out, exports::heatmap_svg(w, visible, e->query_labels, e->key_labels, o));
     } else if (*format == "svg") {
         if (e->query_labels != e->key_labels) {
             return usage_error(p.error(
                 "view", "arcs need self-attention (this scenario's keys come from another sentence)"));
         }
-        TokenStripSvgOptions o;
+        exports::TokenStripSvgOptions o;
         o.colormap = cmap;
         o.title = title;
         const int query = e->query >= 0 ? e->query : e->n_queries() - 1;
-        written = write_file_atomically(*out, token_strip_svg(e->query_labels, w, visible, query, o));
+        written =
+            io::write_file_atomically(*out, exports::token_strip_svg(e->query_labels, w, visible, query, o));
     } else if (*format == "png") {
-        const HeatmapCells cells = make_heatmap_cells(w, &visible, ColorScaleSettings{});
-        const RgbImage img = to_rgb(render_heatmap(cells, size.width, size.height), cmap);
+        const exports::HeatmapCells cells =
+            exports::make_heatmap_cells(w, &visible, exports::ColorScaleSettings{});
+        const exports::RgbImage img =
+            exports::to_rgb(exports::render_heatmap(cells, size.width, size.height), cmap);
         written = cmdline::write_png_file(*out, img.rgb.data(), img.width, img.height, 3);
     } else {  // gif
-        Expected<std::vector<AnimationFrame>> frames =
-            animation_frames(src, animation, n_frames, block_q, block_k);
+        Expected<std::vector<exports::AnimationFrame>> frames =
+            exports::animation_frames(src, animation, n_frames, block_q, block_k);
         if (!frames) return usage_error(p.command() + ": " + frames.error());
-        const std::vector<CodeImage> images =
-            render_animation(*frames, animation, ColorScaleSettings{}, size.width, size.height);
-        written = write_gif(*out, images, cmap, fps);
+        const std::vector<exports::CodeImage> images = exports::render_animation(
+            *frames, animation, exports::ColorScaleSettings{}, size.width, size.height);
+        written = exports::write_gif(*out, images, cmap, fps);
     }
     if (!written.empty()) return usage_error(p.command() + ": " + written);
     std::printf("wrote %s (%s, %d token(s), %s)\n", out->c_str(), format->c_str(), e->n_queries(),

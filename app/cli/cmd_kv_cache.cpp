@@ -25,7 +25,7 @@ const char kUsage[] =
 
 void print_presets() {
     std::printf("presets (--preset NAME):\n");
-    for (const ModelPreset& m : model_presets()) {
+    for (const lab::ModelPreset& m : lab::model_presets()) {
         std::printf("  %-12s %s: %lld of %lld layers cached, %lld query heads, %lld KV heads, head dim %lld",
                     m.name.c_str(), m.title.c_str(), static_cast<long long>(m.n_attention_layers),
                     static_cast<long long>(m.n_layers), static_cast<long long>(m.n_heads),
@@ -56,25 +56,25 @@ int run_kv_cache(int argc, char** argv) {
     p.option("dtype", "TYPE", "fp32, fp16 (default), bf16, fp8 or int8");
     p.option("heads", "Q", "query heads: also print the MHA size (Q KV heads) and the saving");
     p.option("window", "W", "sliding window: the cache keeps at most W tokens (default: none)");
-    p.option("preset", "NAME", "a model's shape (" + model_preset_names() + "); 'list' shows them");
+    p.option("preset", "NAME", "a model's shape (" + lab::model_preset_names() + "); 'list' shows them");
     p.flag("json", "print one JSON object instead of text");
     if (const int code = parse_or_exit(p, argc, argv); code >= 0) {
         if (code == kExitOk) print_presets();  // --help: the usage, then the presets it can name
         return code;
     }
 
-    KvCacheShape shape;
+    lab::KvCacheShape shape;
     std::int64_t n_heads = 0;
-    const ModelPreset* preset = nullptr;
+    const lab::ModelPreset* preset = nullptr;
     if (auto name = p.get("preset")) {
         if (*name == "list") {
             print_presets();
             return kExitOk;
         }
-        preset = find_model_preset(*name);
+        preset = lab::find_model_preset(*name);
         if (preset == nullptr) {
             return usage_error(
-                p.error("preset", "'" + *name + "' is not a preset; presets: " + model_preset_names()));
+                p.error("preset", "'" + *name + "' is not a preset; presets: " + lab::model_preset_names()));
         }
         shape.n_layers = preset->n_attention_layers;
         shape.n_kv_heads = preset->n_kv_heads;
@@ -93,7 +93,7 @@ int run_kv_cache(int argc, char** argv) {
         if (Status s = read_count(p, name, *field, required); !s.empty()) return usage_error(s);
     }
     if (auto d = p.get("dtype")) {
-        const std::optional<KvDtype> dtype = parse_kv_dtype(*d);
+        const std::optional<lab::KvDtype> dtype = lab::parse_kv_dtype(*d);
         if (!dtype)
             return usage_error(p.error("dtype", "'" + *d + "' is not one of fp32, fp16, bf16, fp8, int8"));
         shape.dtype = *dtype;
@@ -108,9 +108,11 @@ int run_kv_cache(int argc, char** argv) {
                                                 ") must be a multiple of --kv-heads (" +
                                                 std::to_string(shape.n_kv_heads) + ")"));
     }
-    if (Status s = validate_kv_cache_shape(shape); !s.empty()) return usage_error(p.command() + ": " + s);
+    if (Status s = lab::validate_kv_cache_shape(shape); !s.empty())
+        return usage_error(p.command() + ": " + s);
     // The same arithmetic as the GUI calculator: one function, two clients.
-    Expected<KvCacheComparison> cmp = compare_kv_cache(shape, n_heads > 0 ? n_heads : shape.n_kv_heads);
+    Expected<lab::KvCacheComparison> cmp =
+        lab::compare_kv_cache(shape, n_heads > 0 ? n_heads : shape.n_kv_heads);
     if (!cmp) return usage_error(p.command() + ": " + cmp.error());
 
     const std::uint64_t bytes = cmp->bytes;
@@ -118,32 +120,32 @@ int run_kv_cache(int argc, char** argv) {
     const double ratio = cmp->saving;
 
     if (p.has("json")) {
-        JsonValue j = JsonValue::object();
-        j.set("bytes", JsonValue::integer(static_cast<std::int64_t>(bytes)));
-        j.set("human", JsonValue::string(format_bytes(static_cast<double>(bytes))));
-        j.set("bytes_per_token", JsonValue::integer(static_cast<std::int64_t>(per_token)));
-        j.set("layers", JsonValue::integer(shape.n_layers));
-        j.set("kv_heads", JsonValue::integer(shape.n_kv_heads));
-        j.set("head_dim", JsonValue::integer(shape.head_dim));
-        j.set("seq", JsonValue::integer(shape.seq_len));
-        j.set("batch", JsonValue::integer(shape.batch));
-        j.set("cached_tokens", JsonValue::integer(kv_cached_tokens(shape)));
-        if (shape.window > 0) j.set("window", JsonValue::integer(shape.window));
+        io::JsonValue j = io::JsonValue::object();
+        j.set("bytes", io::JsonValue::integer(static_cast<std::int64_t>(bytes)));
+        j.set("human", io::JsonValue::string(lab::format_bytes(static_cast<double>(bytes))));
+        j.set("bytes_per_token", io::JsonValue::integer(static_cast<std::int64_t>(per_token)));
+        j.set("layers", io::JsonValue::integer(shape.n_layers));
+        j.set("kv_heads", io::JsonValue::integer(shape.n_kv_heads));
+        j.set("head_dim", io::JsonValue::integer(shape.head_dim));
+        j.set("seq", io::JsonValue::integer(shape.seq_len));
+        j.set("batch", io::JsonValue::integer(shape.batch));
+        j.set("cached_tokens", io::JsonValue::integer(lab::kv_cached_tokens(shape)));
+        if (shape.window > 0) j.set("window", io::JsonValue::integer(shape.window));
         if (preset != nullptr) {
-            j.set("preset", JsonValue::string(preset->name));
-            j.set("source", JsonValue::string(preset->source));
+            j.set("preset", io::JsonValue::string(preset->name));
+            j.set("source", io::JsonValue::string(preset->source));
         }
-        j.set("dtype", JsonValue::string(kv_dtype_name(shape.dtype)));
-        j.set("bytes_per_element", JsonValue::integer(kv_dtype_bytes(shape.dtype)));
+        j.set("dtype", io::JsonValue::string(lab::kv_dtype_name(shape.dtype)));
+        j.set("bytes_per_element", io::JsonValue::integer(lab::kv_dtype_bytes(shape.dtype)));
         if (n_heads > 0) {
-            j.set("heads", JsonValue::integer(n_heads));
-            j.set("mha_bytes", JsonValue::integer(static_cast<std::int64_t>(cmp->mha_bytes)));
-            j.set("mqa_bytes", JsonValue::integer(static_cast<std::int64_t>(cmp->mqa_bytes)));
+            j.set("heads", io::JsonValue::integer(n_heads));
+            j.set("mha_bytes", io::JsonValue::integer(static_cast<std::int64_t>(cmp->mha_bytes)));
+            j.set("mqa_bytes", io::JsonValue::integer(static_cast<std::int64_t>(cmp->mqa_bytes)));
             j.set("mha_bytes_per_token",
-                  JsonValue::integer(static_cast<std::int64_t>(cmp->mha_bytes_per_token)));
+                  io::JsonValue::integer(static_cast<std::int64_t>(cmp->mha_bytes_per_token)));
             j.set("mqa_bytes_per_token",
-                  JsonValue::integer(static_cast<std::int64_t>(cmp->mqa_bytes_per_token)));
-            j.set("ratio", JsonValue::number(ratio));
+                  io::JsonValue::integer(static_cast<std::int64_t>(cmp->mqa_bytes_per_token)));
+            j.set("ratio", io::JsonValue::number(ratio));
         }
         std::printf("%s\n", j.dump(true).c_str());
         return kExitOk;
@@ -153,27 +155,28 @@ int run_kv_cache(int argc, char** argv) {
         std::printf("preset %s: %s\n  source: %s\n", preset->name.c_str(), preset->title.c_str(),
                     preset->source.c_str());
     std::printf("KV cache: %llu bytes (%s)\n", static_cast<unsigned long long>(bytes),
-                format_bytes(static_cast<double>(bytes)).c_str());
+                lab::format_bytes(static_cast<double>(bytes)).c_str());
     std::printf(
         "  = 2 (K and V) x %lld layers x %lld KV heads x %lld head dim x %lld tokens x %lld batch x %d bytes "
         "(%s)\n",
         static_cast<long long>(shape.n_layers), static_cast<long long>(shape.n_kv_heads),
-        static_cast<long long>(shape.head_dim), static_cast<long long>(kv_cached_tokens(shape)),
-        static_cast<long long>(shape.batch), kv_dtype_bytes(shape.dtype), kv_dtype_name(shape.dtype));
+        static_cast<long long>(shape.head_dim), static_cast<long long>(lab::kv_cached_tokens(shape)),
+        static_cast<long long>(shape.batch), lab::kv_dtype_bytes(shape.dtype),
+        lab::kv_dtype_name(shape.dtype));
     std::printf("  per token: %llu bytes (%s)\n", static_cast<unsigned long long>(per_token),
-                format_bytes(static_cast<double>(per_token)).c_str());
-    if (kv_cached_tokens(shape) < shape.seq_len) {
+                lab::format_bytes(static_cast<double>(per_token)).c_str());
+    if (lab::kv_cached_tokens(shape) < shape.seq_len) {
         std::printf("  sliding window: the cache keeps the last %lld of %lld tokens\n",
                     static_cast<long long>(shape.window), static_cast<long long>(shape.seq_len));
     }
     if (n_heads > 0) {
-        const char* kind = kv_layout_name(shape.n_kv_heads, n_heads);
+        const char* kind = lab::kv_layout_name(shape.n_kv_heads, n_heads);
         std::printf("MHA with %lld KV heads: %llu bytes (%s); %s is %s smaller\n",
                     static_cast<long long>(n_heads), static_cast<unsigned long long>(cmp->mha_bytes),
-                    format_bytes(static_cast<double>(cmp->mha_bytes)).c_str(), kind,
-                    format_saving(ratio).c_str());
+                    lab::format_bytes(static_cast<double>(cmp->mha_bytes)).c_str(), kind,
+                    lab::format_saving(ratio).c_str());
         std::printf("MQA with 1 KV head: %llu bytes (%s)\n", static_cast<unsigned long long>(cmp->mqa_bytes),
-                    format_bytes(static_cast<double>(cmp->mqa_bytes)).c_str());
+                    lab::format_bytes(static_cast<double>(cmp->mqa_bytes)).c_str());
     }
     return kExitOk;
 }

@@ -42,51 +42,52 @@ std::vector<Ranked> ranked_row(const MatrixRM& weights, int row, const MaskMatri
     return out;
 }
 
-JsonValue token_json(const Token& t) {
-    JsonValue o = JsonValue::object();
-    o.set("text", JsonValue::string(t.text));
-    o.set("byte_begin", JsonValue::integer(static_cast<std::int64_t>(t.byte_begin)));
-    o.set("byte_end", JsonValue::integer(static_cast<std::int64_t>(t.byte_end)));
+io::JsonValue token_json(const lesson::Token& t) {
+    io::JsonValue o = io::JsonValue::object();
+    o.set("text", io::JsonValue::string(t.text));
+    o.set("byte_begin", io::JsonValue::integer(static_cast<std::int64_t>(t.byte_begin)));
+    o.set("byte_end", io::JsonValue::integer(static_cast<std::int64_t>(t.byte_end)));
     return o;
 }
 
-JsonValue tokens_json(const Tokenization& t) {
-    JsonValue a = JsonValue::array();
-    for (const Token& tok : t.tokens) a.push(token_json(tok));
+io::JsonValue tokens_json(const lesson::Tokenization& t) {
+    io::JsonValue a = io::JsonValue::array();
+    for (const lesson::Token& tok : t.tokens) a.push(token_json(tok));
     return a;
 }
 
-void print_json(const LessonRun& run, const LessonRunSettings& settings, const std::optional<int>& query,
-                const std::vector<std::string>& notices) {
-    JsonValue root = JsonValue::object();
-    root.set("model", JsonValue::string(kLessonModelLabel));
+void print_json(const lesson::LessonRun& run, const lesson::LessonRunSettings& settings,
+                const std::optional<int>& query, const std::vector<std::string>& notices) {
+    io::JsonValue root = io::JsonValue::object();
+    root.set("model", io::JsonValue::string(lesson::kLessonModelLabel));
     root.set("tokens", tokens_json(run.tokens));
     if (run.cross()) root.set("key_tokens", tokens_json(run.key_tokens));
     // What the engine ran with (cross-attention: no causal mask, no window), in the settings' file fields.
-    root.set("settings", settings_json(settings_of_config(run.config, settings.use_positions)));
-    if (query) root.set("query_index", JsonValue::integer(*query));
-    JsonValue heads = JsonValue::array();
-    const std::vector<Token>& keys = run.keys().tokens;
+    root.set("settings",
+             lesson::settings_json(lesson::settings_of_config(run.config, settings.use_positions)));
+    if (query) root.set("query_index", io::JsonValue::integer(*query));
+    io::JsonValue heads = io::JsonValue::array();
+    const std::vector<lesson::Token>& keys = run.keys().tokens;
     for (std::size_t h = 0; h < run.result.heads.size(); ++h) {
-        const HeadResult& hr = run.result.heads[h];
-        JsonValue head = JsonValue::object();
-        head.set("name", JsonValue::string(run.forward.head_names[h]));
-        head.set("kv_head", JsonValue::integer(hr.kv_head));
-        JsonValue rows = JsonValue::array();
+        const attention::HeadResult& hr = run.result.heads[h];
+        io::JsonValue head = io::JsonValue::object();
+        head.set("name", io::JsonValue::string(run.forward.head_names[h]));
+        head.set("kv_head", io::JsonValue::integer(hr.kv_head));
+        io::JsonValue rows = io::JsonValue::array();
         for (int i = 0; i < hr.weights.rows(); ++i) {
-            JsonValue row = JsonValue::array();
+            io::JsonValue row = io::JsonValue::array();
             for (int j = 0; j < hr.weights.cols(); ++j)
-                row.push(JsonValue::number(static_cast<double>(hr.weights(i, j))));
+                row.push(io::JsonValue::number(static_cast<double>(hr.weights(i, j))));
             rows.push(std::move(row));
         }
         head.set("weights", std::move(rows));
         if (query) {
-            JsonValue ranked = JsonValue::array();
+            io::JsonValue ranked = io::JsonValue::array();
             for (const Ranked& r : ranked_row(hr.weights, *query, run.result.visible)) {
-                JsonValue e = JsonValue::object();
-                e.set("index", JsonValue::integer(r.index));
-                e.set("token", JsonValue::string(keys[static_cast<std::size_t>(r.index)].text));
-                e.set("weight", JsonValue::number(static_cast<double>(r.weight)));
+                io::JsonValue e = io::JsonValue::object();
+                e.set("index", io::JsonValue::integer(r.index));
+                e.set("token", io::JsonValue::string(keys[static_cast<std::size_t>(r.index)].text));
+                e.set("weight", io::JsonValue::number(static_cast<double>(r.weight)));
                 ranked.push(std::move(e));
             }
             head.set("ranked", std::move(ranked));
@@ -94,17 +95,17 @@ void print_json(const LessonRun& run, const LessonRunSettings& settings, const s
         heads.push(std::move(head));
     }
     root.set("heads", std::move(heads));
-    JsonValue n = JsonValue::array();
-    for (const std::string& text : notices) n.push(JsonValue::string(text));
+    io::JsonValue n = io::JsonValue::array();
+    for (const std::string& text : notices) n.push(io::JsonValue::string(text));
     root.set("notices", std::move(n));
     std::printf("%s\n", root.dump(true).c_str());
 }
 
-void print_table(const LessonRun& run, const LessonRunSettings& settings, int query,
+void print_table(const lesson::LessonRun& run, const lesson::LessonRunSettings& settings, int query,
                  const std::vector<std::string>& notices) {
-    std::printf("%s  |  %d heads, %d KV heads (%s)  |  T = %s  |  %s%s\n", kLessonModelLabel,
+    std::printf("%s  |  %d heads, %d KV heads (%s)  |  T = %s  |  %s%s\n", lesson::kLessonModelLabel,
                 settings.n_heads, settings.n_kv_heads,
-                attention_kind_name(settings.n_heads, settings.n_kv_heads),
+                attention::attention_kind_name(settings.n_heads, settings.n_kv_heads),
                 format_number(settings.temperature).c_str(),
                 run.cross()       ? "cross-attention"
                 : settings.causal ? "causal"
@@ -113,27 +114,29 @@ void print_table(const LessonRun& run, const LessonRunSettings& settings, int qu
     for (const std::string& n : notices) std::printf("note: %s\n", n.c_str());
     std::printf("tokens:");
     for (std::size_t i = 0; i < run.tokens.tokens.size(); ++i) {
-        std::printf(" %zu:%s", i, token_display_label(run.tokens.tokens[i].text).c_str());
+        std::printf(" %zu:%s", i, lesson::token_display_label(run.tokens.tokens[i].text).c_str());
     }
     std::printf("\n");
     if (run.cross()) {
         std::printf("keys:  ");
         for (std::size_t i = 0; i < run.key_tokens.tokens.size(); ++i) {
-            std::printf(" %zu:%s", i, token_display_label(run.key_tokens.tokens[i].text).c_str());
+            std::printf(" %zu:%s", i, lesson::token_display_label(run.key_tokens.tokens[i].text).c_str());
         }
         std::printf("\n");
     }
     std::printf("query: \"%s\" (token %d)\n\n",
-                token_display_label(run.tokens.tokens[static_cast<std::size_t>(query)].text).c_str(), query);
-    const std::vector<Token>& keys = run.keys().tokens;
+                lesson::token_display_label(run.tokens.tokens[static_cast<std::size_t>(query)].text).c_str(),
+                query);
+    const std::vector<lesson::Token>& keys = run.keys().tokens;
     for (std::size_t h = 0; h < run.result.heads.size(); ++h) {
         std::printf("head %zu  %-20s", h, run.forward.head_names[h].c_str());
         const std::vector<Ranked> ranked = ranked_row(run.result.heads[h].weights, query, run.result.visible);
         const std::size_t shown = std::min<std::size_t>(ranked.size(), 5);
         for (std::size_t r = 0; r < shown; ++r) {
-            std::printf("  %s %.2f",
-                        token_display_label(keys[static_cast<std::size_t>(ranked[r].index)].text).c_str(),
-                        static_cast<double>(ranked[r].weight));
+            std::printf(
+                "  %s %.2f",
+                lesson::token_display_label(keys[static_cast<std::size_t>(ranked[r].index)].text).c_str(),
+                static_cast<double>(ranked[r].weight));
         }
         if (ranked.empty()) std::printf("  (sees no key)");
         std::printf("\n");
@@ -160,9 +163,9 @@ int run_lesson_command(int argc, char** argv) {
 
     if (p.has("sentence") == p.has("scenario"))
         return usage_error(p.command() + ": give exactly one of --sentence or --scenario (see --help)");
-    Scenario sc;
+    lesson::Scenario sc;
     if (auto name = p.get("scenario")) {
-        Expected<Scenario> found = scenario_argument(p, *name);
+        Expected<lesson::Scenario> found = scenario_argument(p, *name);
         if (!found) return usage_error(found.error());
         sc = std::move(found).value();
     } else {
@@ -171,23 +174,25 @@ int run_lesson_command(int argc, char** argv) {
     }
     if (auto k = p.get("key-sentence")) sc.key_sentence = *k;
 
-    LessonRunSettings settings = sc.settings;  // the options below override the scenario's
+    lesson::LessonRunSettings settings = sc.settings;  // the options below override the scenario's
     if (auto h = p.get("heads")) {
-        Expected<long long> v = parse_count(*h, "--heads", 1, LessonModel::instance().max_heads());
+        Expected<long long> v = parse_count(*h, "--heads", 1, lesson::LessonModel::instance().max_heads());
         if (!v) return usage_error(p.command() + ": " + v.error());
         settings.n_heads = static_cast<int>(*v);
         if (!p.has("kv-heads")) settings.n_kv_heads = settings.n_heads;
     }
     if (auto k = p.get("kv-heads")) {
-        Expected<long long> v = parse_count(*k, "--kv-heads", 1, LessonModel::instance().max_heads());
+        Expected<long long> v = parse_count(*k, "--kv-heads", 1, lesson::LessonModel::instance().max_heads());
         if (!v) return usage_error(p.command() + ": " + v.error());
         settings.n_kv_heads = static_cast<int>(*v);
     }
-    if (Status s = validate_lesson_settings(settings); !s.empty()) return usage_error(p.command() + ": " + s);
+    if (Status s = lesson::validate_lesson_settings(settings); !s.empty())
+        return usage_error(p.command() + ": " + s);
     if (auto t = p.get("temperature")) {
         Expected<double> v = parse_number(*t, "--temperature");
         if (!v) return usage_error(p.command() + ": " + v.error());
-        if (Status s = validate_temperature(*v); !s.empty()) return usage_error(p.error("temperature", s));
+        if (Status s = attention::validate_temperature(*v); !s.empty())
+            return usage_error(p.error("temperature", s));
         settings.temperature = *v;
     }
     if (p.has("no-causal")) settings.causal = false;
@@ -197,10 +202,10 @@ int run_lesson_command(int argc, char** argv) {
         settings.window = static_cast<int>(*v);
     }
 
-    AttentionOptions options;
+    attention::AttentionOptions options;
     options.keep_raw_scores = false;
     options.keep_scores = false;
-    Expected<LessonRun> run = run_lesson(sc.sentence, sc.key_sentence, settings, options);
+    Expected<lesson::LessonRun> run = lesson::run_lesson(sc.sentence, sc.key_sentence, settings, options);
     if (!run) return usage_error(p.command() + ": " + run.error());
 
     std::vector<std::string> notices;
@@ -214,7 +219,7 @@ int run_lesson_command(int argc, char** argv) {
     std::optional<int> query;
     const std::string wanted = p.get("query").value_or(sc.query);
     if (!wanted.empty()) {
-        query = find_token(run->tokens.tokens, wanted);
+        query = lesson::find_token(run->tokens.tokens, wanted);
         if (!query)
             return usage_error(p.error(
                 "query", "\"" + wanted + "\" is neither a token of the sentence nor a token index (0.." +
@@ -235,19 +240,19 @@ int run_scenarios(int argc, char** argv) {
     p.flag("json", "print a JSON array");
     if (const int code = parse_or_exit(p, argc, argv); code >= 0) return code;
     if (p.has("json")) {
-        JsonValue a = JsonValue::array();
-        for (const Scenario& sc : builtin_scenarios()) {
-            JsonValue o = JsonValue::object();
-            o.set("name", JsonValue::string(sc.name));
-            o.set("title", JsonValue::string(sc.title));
-            o.set("sentence", JsonValue::string(sc.sentence));
-            o.set("query", JsonValue::string(sc.query));
+        io::JsonValue a = io::JsonValue::array();
+        for (const lesson::Scenario& sc : lesson::builtin_scenarios()) {
+            io::JsonValue o = io::JsonValue::object();
+            o.set("name", io::JsonValue::string(sc.name));
+            o.set("title", io::JsonValue::string(sc.title));
+            o.set("sentence", io::JsonValue::string(sc.sentence));
+            o.set("query", io::JsonValue::string(sc.query));
             a.push(std::move(o));
         }
         std::printf("%s\n", a.dump(true).c_str());
         return kExitOk;
     }
-    for (const Scenario& sc : builtin_scenarios()) {
+    for (const lesson::Scenario& sc : lesson::builtin_scenarios()) {
         std::printf("%-16s %s\n%-16s   \"%s\"%s\n", sc.name.c_str(), sc.title.c_str(), "",
                     sc.sentence.c_str(), sc.query.empty() ? "" : ("  query: " + sc.query).c_str());
     }

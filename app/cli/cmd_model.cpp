@@ -38,22 +38,22 @@ const char kUsage[] =
 int print_info(const model::Checkpoint& m, const std::string& source, bool json) {
     const model::ModelConfig& c = m.config;
     if (json) {
-        JsonValue o = JsonValue::object();
-        o.set("model", JsonValue::string(source));
-        o.set("architecture", JsonValue::string(model::architecture_name(c.architecture)));
-        o.set("model_type", JsonValue::string(c.model_type));
-        o.set("n_layers", JsonValue::integer(c.n_layers));
-        o.set("n_heads", JsonValue::integer(c.n_heads));
-        o.set("n_kv_heads", JsonValue::integer(c.n_kv_heads));
-        o.set("head_dim", JsonValue::integer(c.head_dim));
-        o.set("d_model", JsonValue::integer(c.d_model));
-        o.set("d_ff", JsonValue::integer(c.d_ff));
-        o.set("vocab_size", JsonValue::integer(c.vocab_size));
-        o.set("context", JsonValue::integer(c.n_ctx));
-        o.set("parameters", JsonValue::integer(m.n_parameters));
-        o.set("dtype", JsonValue::string(m.dtype));
-        o.set("resident_bytes", JsonValue::integer(m.resident_bytes));
-        o.set("mapped_bytes", JsonValue::integer(m.mapped_bytes));
+        io::JsonValue o = io::JsonValue::object();
+        o.set("model", io::JsonValue::string(source));
+        o.set("architecture", io::JsonValue::string(model::architecture_name(c.architecture)));
+        o.set("model_type", io::JsonValue::string(c.model_type));
+        o.set("n_layers", io::JsonValue::integer(c.n_layers));
+        o.set("n_heads", io::JsonValue::integer(c.n_heads));
+        o.set("n_kv_heads", io::JsonValue::integer(c.n_kv_heads));
+        o.set("head_dim", io::JsonValue::integer(c.head_dim));
+        o.set("d_model", io::JsonValue::integer(c.d_model));
+        o.set("d_ff", io::JsonValue::integer(c.d_ff));
+        o.set("vocab_size", io::JsonValue::integer(c.vocab_size));
+        o.set("context", io::JsonValue::integer(c.n_ctx));
+        o.set("parameters", io::JsonValue::integer(m.n_parameters));
+        o.set("dtype", io::JsonValue::string(m.dtype));
+        o.set("resident_bytes", io::JsonValue::integer(m.resident_bytes));
+        o.set("mapped_bytes", io::JsonValue::integer(m.mapped_bytes));
         std::printf("%s\n", o.dump(true).c_str());
         return kExitOk;
     }
@@ -62,7 +62,7 @@ int print_info(const model::Checkpoint& m, const std::string& source, bool json)
                 c.model_type.c_str());
     std::printf("layers:       %d\n", c.n_layers);
     std::printf("heads:        %d query, %d KV (%s", c.n_heads, c.n_kv_heads,
-                attention_kind_name(c.n_heads, c.n_kv_heads));
+                attention::attention_kind_name(c.n_heads, c.n_kv_heads));
     if (c.n_heads != c.n_kv_heads) std::printf(", %d query heads per KV head", c.n_heads / c.n_kv_heads);
     std::printf(")\n");
     std::printf("head dim:     %d   (model width %d, MLP %d)\n", c.head_dim, c.d_model, c.d_ff);
@@ -71,8 +71,8 @@ int print_info(const model::Checkpoint& m, const std::string& source, bool json)
                 static_cast<double>(m.n_parameters) / 1e6);
     std::printf("dtype:        %s\n", m.dtype.c_str());
     std::printf("memory:       %s owned (float32 copies) + %s mapped from the files in place\n",
-                format_bytes(static_cast<double>(m.resident_bytes)).c_str(),
-                format_bytes(static_cast<double>(m.mapped_bytes)).c_str());
+                lab::format_bytes(static_cast<double>(m.resident_bytes)).c_str(),
+                lab::format_bytes(static_cast<double>(m.mapped_bytes)).c_str());
     return kExitOk;
 }
 
@@ -127,7 +127,8 @@ int run_model_command(int argc, char** argv) {
     if (auto t = p.get("temperature")) {
         Expected<double> v = parse_number(*t, "--temperature");
         if (!v) return usage_error(p.command() + ": " + v.error());
-        if (Status s = validate_temperature(*v); !s.empty()) return usage_error(p.error("temperature", s));
+        if (Status s = attention::validate_temperature(*v); !s.empty())
+            return usage_error(p.error("temperature", s));
         interventions.temperature = *v;
     }
     if (p.has("no-causal")) interventions.causal = false;
@@ -192,19 +193,20 @@ int run_model_command(int argc, char** argv) {
 
     // Outputs are written only once everything has been computed, and all or none: a failure writes nothing.
     const std::int64_t n = static_cast<std::int64_t>(ids.size());
-    std::vector<FileToWrite> outputs;
+    std::vector<io::FileToWrite> outputs;
     if (auto path = p.get("out-attention")) {
         std::vector<float> all;
         all.reserve(static_cast<std::size_t>(m.config.n_layers) * static_cast<std::size_t>(m.config.n_heads) *
                     static_cast<std::size_t>(n * n));
         for (const model::LayerAttention& layer : run->layers)
             all.insert(all.end(), layer.weights.data(), layer.weights.data() + layer.weights.size());
-        outputs.push_back({*path, npy_bytes({m.config.n_layers, m.config.n_heads, n, n}, all.data())});
+        outputs.push_back({*path, io::npy_bytes({m.config.n_layers, m.config.n_heads, n, n}, all.data())});
     }
     if (auto path = p.get("out-logits")) {
-        outputs.push_back({*path, npy_bytes({n, m.config.vocab_size}, run->logits.data())});
+        outputs.push_back({*path, io::npy_bytes({n, m.config.vocab_size}, run->logits.data())});
     }
-    if (Status s = write_files_atomically(outputs); !s.empty()) return usage_error(p.command() + ": " + s);
+    if (Status s = io::write_files_atomically(outputs); !s.empty())
+        return usage_error(p.command() + ": " + s);
 
     const float* last_logits =
         run->logits.data() + static_cast<std::ptrdiff_t>(run->logits.rows() - 1) * run->logits.cols();
@@ -214,29 +216,29 @@ int run_model_command(int argc, char** argv) {
     };
 
     if (p.has("json")) {
-        JsonValue root = JsonValue::object();
-        root.set("model", JsonValue::string(*dir));
-        root.set("architecture", JsonValue::string(model::architecture_name(m.config.architecture)));
-        root.set("n_layers", JsonValue::integer(m.config.n_layers));
-        root.set("n_heads", JsonValue::integer(m.config.n_heads));
-        root.set("n_kv_heads", JsonValue::integer(m.config.n_kv_heads));
+        io::JsonValue root = io::JsonValue::object();
+        root.set("model", io::JsonValue::string(*dir));
+        root.set("architecture", io::JsonValue::string(model::architecture_name(m.config.architecture)));
+        root.set("n_layers", io::JsonValue::integer(m.config.n_layers));
+        root.set("n_heads", io::JsonValue::integer(m.config.n_heads));
+        root.set("n_kv_heads", io::JsonValue::integer(m.config.n_kv_heads));
         root.set("tokens", tokens_json(tokens, p.has("text")));
-        JsonValue top = JsonValue::array();
+        io::JsonValue top = io::JsonValue::array();
         for (const model::TokenProbability& c : next) {
-            JsonValue o = JsonValue::object();
-            o.set("id", JsonValue::integer(c.id));
-            o.set("text", JsonValue::string(label(c.id)));
-            o.set("p", JsonValue::number(static_cast<double>(c.probability)));
+            io::JsonValue o = io::JsonValue::object();
+            o.set("id", io::JsonValue::integer(c.id));
+            o.set("text", io::JsonValue::string(label(c.id)));
+            o.set("p", io::JsonValue::number(static_cast<double>(c.probability)));
             top.push(std::move(o));
         }
         root.set("top_k", std::move(top));
-        JsonValue layers = JsonValue::array();
+        io::JsonValue layers = io::JsonValue::array();
         for (const model::LayerAttention& layer : run->layers) {
-            JsonValue heads = JsonValue::array();
+            io::JsonValue heads = io::JsonValue::array();
             for (const StrongestKey& s : strongest_keys(layer)) {
-                JsonValue o = JsonValue::object();
-                o.set("key", JsonValue::integer(s.key));
-                o.set("weight", JsonValue::number(static_cast<double>(s.weight)));
+                io::JsonValue o = io::JsonValue::object();
+                o.set("key", io::JsonValue::integer(s.key));
+                o.set("weight", io::JsonValue::number(static_cast<double>(s.weight)));
                 heads.push(std::move(o));
             }
             layers.push(std::move(heads));

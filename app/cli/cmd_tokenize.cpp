@@ -43,7 +43,7 @@ int run_tokenize_command(int argc, char** argv) {
     const std::vector<model::Token> tokens = (*tokenizer)->encode(*text, true);
 
     if (p.has("json")) {
-        JsonValue root = JsonValue::object();
+        io::JsonValue root = io::JsonValue::object();
         root.set("tokens", tokens_json(tokens, true));
         std::printf("%s\n", root.dump(true).c_str());
         return kExitOk;

@@ -71,19 +71,20 @@ Expected<std::vector<model::HeadRef>> parse_head_list(const std::string& text) {
 }
 
 std::string pad_label(const std::string& text, std::size_t width) {
-    const std::size_t chars = decode_utf8(text).size();
+    const std::size_t chars = io::decode_utf8(text).size();
     return chars >= width ? text : text + std::string(width - chars, ' ');
 }
 
-JsonValue tokens_json(const std::vector<model::Token>& tokens, bool with_spans) {
-    JsonValue a = JsonValue::array();
+io::JsonValue tokens_json(const std::vector<model::Token>& tokens, bool with_spans) {
+    io::JsonValue a = io::JsonValue::array();
     for (const model::Token& t : tokens) {
-        JsonValue o = JsonValue::object();
-        o.set("id", JsonValue::integer(t.id));
-        o.set("text", JsonValue::string(t.display));
-        o.set("start", with_spans ? JsonValue::integer(static_cast<std::int64_t>(t.start)) : JsonValue());
-        o.set("end", with_spans ? JsonValue::integer(static_cast<std::int64_t>(t.end)) : JsonValue());
-        if (t.special) o.set("special", JsonValue::boolean(true));
+        io::JsonValue o = io::JsonValue::object();
+        o.set("id", io::JsonValue::integer(t.id));
+        o.set("text", io::JsonValue::string(t.display));
+        o.set("start",
+              with_spans ? io::JsonValue::integer(static_cast<std::int64_t>(t.start)) : io::JsonValue());
+        o.set("end", with_spans ? io::JsonValue::integer(static_cast<std::int64_t>(t.end)) : io::JsonValue());
+        if (t.special) o.set("special", io::JsonValue::boolean(true));
         a.push(std::move(o));
     }
     return a;

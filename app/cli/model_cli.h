@@ -23,6 +23,6 @@ std::string pad_label(const std::string& text, std::size_t width);
 
 /// [{"id", "text", "start", "end"}] for tokens; start and end are null when the tokens came as ids
 /// (with_spans = false) rather than from a text.
-JsonValue tokens_json(const std::vector<model::Token>& tokens, bool with_spans);
+io::JsonValue tokens_json(const std::vector<model::Token>& tokens, bool with_spans);
 
 }  // namespace attnviz::cli

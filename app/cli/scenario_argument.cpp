@@ -3,15 +3,16 @@
 
 namespace attnviz::cli {
 
-Expected<Scenario> scenario_argument(const ArgParser& p, const std::string& name) {
-    if (const Scenario* builtin = find_builtin_scenario(name)) return *builtin;
+Expected<lesson::Scenario> scenario_argument(const ArgParser& p, const std::string& name) {
+    if (const lesson::Scenario* builtin = lesson::find_builtin_scenario(name)) return *builtin;
     if (name.find('/') != std::string::npos || name.find(".json") != std::string::npos) {
-        Expected<Scenario> loaded = load_scenario_file(name);
+        Expected<lesson::Scenario> loaded = lesson::load_scenario_file(name);
         if (!loaded) return Error{p.command() + ": " + loaded.error()};
         return loaded;
     }
-    return Error{p.error("scenario", "no built-in lesson '" + name + "' (built-ins: " +
-                                         builtin_scenario_names() + "); a file path needs a '/' or .json")};
+    return Error{p.error("scenario", "no built-in lesson '" + name +
+                                         "' (built-ins: " + lesson::builtin_scenario_names() +
+                                         "); a file path needs a '/' or .json")};
 }
 
 }  // namespace attnviz::cli

@@ -12,6 +12,6 @@ namespace attnviz::cli {
 
 /// The scenario `name` names; the error is one line for usage_error (a file's error names the file, an
 /// unknown name lists the built-ins).
-Expected<Scenario> scenario_argument(const ArgParser& p, const std::string& name);
+Expected<lesson::Scenario> scenario_argument(const ArgParser& p, const std::string& name);
 
 }  // namespace attnviz::cli

@@ -25,7 +25,7 @@ Status write_png_file(const std::string& path, const std::uint8_t* pixels, int w
     if (stbi_write_png_to_func(append_bytes, &png, width, height, channels, pixels, width * channels) == 0) {
         return "cannot write " + path + ": PNG encoding failed";
     }
-    return write_file_atomically(path, png);
+    return io::write_file_atomically(path, png);
 }
 
 }  // namespace attnviz::cmdline

@@ -10,11 +10,12 @@ namespace attnviz {
 
 namespace {
 
-JsonValue matrix_json(const MatrixRM& m) {
-    JsonValue rows = JsonValue::array();
+io::JsonValue matrix_json(const MatrixRM& m) {
+    io::JsonValue rows = io::JsonValue::array();
     for (Eigen::Index i = 0; i < m.rows(); ++i) {
-        JsonValue row = JsonValue::array();
-        for (Eigen::Index j = 0; j < m.cols(); ++j) row.push(JsonValue::number(static_cast<double>(m(i, j))));
+        io::JsonValue row = io::JsonValue::array();
+        for (Eigen::Index j = 0; j < m.cols(); ++j)
+            row.push(io::JsonValue::number(static_cast<double>(m(i, j))));
         rows.push(std::move(row));
     }
     return rows;
@@ -27,31 +28,33 @@ class Reader {
     bool ok() const { return m_error.empty(); }
     const std::string& error() const { return m_error; }
 
-    void fail(const JsonValue& at, const std::string& path, const std::string& what) {
+    void fail(const io::JsonValue& at, const std::string& path, const std::string& what) {
         if (!m_error.empty()) return;
         m_error = m_name;
         if (at.line > 0) m_error += ":" + std::to_string(at.line) + ":" + std::to_string(at.column);
         m_error += ": " + path + ": " + what;
     }
 
-    void text(const JsonValue& obj, const char* key, const std::string& path, std::string& out) {
-        if (const JsonValue* v = obj.find(key)) {
+    void text(const io::JsonValue& obj, const char* key, const std::string& path, std::string& out) {
+        if (const io::JsonValue* v = obj.find(key)) {
             if (!v->is_string())
-                return fail(*v, path, std::string("expected a string, found ") + json_type_name(*v));
+                return fail(*v, path, std::string("expected a string, found ") + io::json_type_name(*v));
             out = v->as_string();
         }
     }
-    void flag(const JsonValue& obj, const char* key, const std::string& path, bool& out) {
-        if (const JsonValue* v = obj.find(key)) {
+    void flag(const io::JsonValue& obj, const char* key, const std::string& path, bool& out) {
+        if (const io::JsonValue* v = obj.find(key)) {
             if (!v->is_bool())
-                return fail(*v, path, std::string("expected true or false, found ") + json_type_name(*v));
+                return fail(*v, path, std::string("expected true or false, found ") + io::json_type_name(*v));
             out = v->as_bool();
         }
     }
-    void integer(const JsonValue& obj, const char* key, const std::string& path, int lo, int hi, int& out) {
-        if (const JsonValue* v = obj.find(key)) {
+    void integer(const io::JsonValue& obj, const char* key, const std::string& path, int lo, int hi,
+                 int& out) {
+        if (const io::JsonValue* v = obj.find(key)) {
             if (!v->is_int())
-                return fail(*v, path, std::string("expected a whole number, found ") + json_type_name(*v));
+                return fail(*v, path,
+                            std::string("expected a whole number, found ") + io::json_type_name(*v));
             if (v->as_int() < lo || v->as_int() > hi) {
                 return fail(*v, path,
                             std::to_string(v->as_int()) + " is outside " + std::to_string(lo) + ".." +
@@ -60,38 +63,38 @@ class Reader {
             out = static_cast<int>(v->as_int());
         }
     }
-    void real(const JsonValue& obj, const char* key, const std::string& path, double lo, double hi,
+    void real(const io::JsonValue& obj, const char* key, const std::string& path, double lo, double hi,
               float& out) {
-        if (const JsonValue* v = obj.find(key)) {
+        if (const io::JsonValue* v = obj.find(key)) {
             if (!v->is_number())
-                return fail(*v, path, std::string("expected a number, found ") + json_type_name(*v));
+                return fail(*v, path, std::string("expected a number, found ") + io::json_type_name(*v));
             if (!(v->as_number() >= lo && v->as_number() <= hi)) {
                 return fail(*v, path, "must be between " + std::to_string(lo) + " and " + std::to_string(hi));
             }
             out = static_cast<float>(v->as_number());
         }
     }
-    const JsonValue* object(const JsonValue& obj, const char* key) {
-        const JsonValue* v = obj.find(key);
+    const io::JsonValue* object(const io::JsonValue& obj, const char* key) {
+        const io::JsonValue* v = obj.find(key);
         if (v != nullptr && !v->is_object()) {
-            fail(*v, key, std::string("expected an object, found ") + json_type_name(*v));
+            fail(*v, key, std::string("expected an object, found ") + io::json_type_name(*v));
             return nullptr;
         }
         return v;
     }
-    void matrix(const JsonValue& v, const std::string& path, MatrixRM& out) {
+    void matrix(const io::JsonValue& v, const std::string& path, MatrixRM& out) {
         if (!v.is_array() || v.items().empty()) return fail(v, path, "expected a non-empty array of rows");
         const std::size_t cols = v.items().front().is_array() ? v.items().front().items().size() : 0;
         if (cols == 0) return fail(v, path, "expected rows of numbers");
         out.resize(static_cast<Eigen::Index>(v.items().size()), static_cast<Eigen::Index>(cols));
         for (std::size_t i = 0; i < v.items().size(); ++i) {
-            const JsonValue& row = v.items()[i];
+            const io::JsonValue& row = v.items()[i];
             const std::string rp = path + "[" + std::to_string(i) + "]";
             if (!row.is_array() || row.items().size() != cols) {
                 return fail(row, rp, "expected " + std::to_string(cols) + " numbers like the first row");
             }
             for (std::size_t j = 0; j < cols; ++j) {
-                const JsonValue& x = row.items()[j];
+                const io::JsonValue& x = row.items()[j];
                 if (!x.is_number()) return fail(x, rp + "[" + std::to_string(j) + "]", "expected a number");
                 out(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) =
                     static_cast<float>(x.as_number());
@@ -111,13 +114,14 @@ bool known(const std::string& key, std::initializer_list<const char*> names) {
     return false;
 }
 
-void read_settings(Reader& r, const JsonValue& o, SessionFile& d) {
-    if (std::optional<SettingsProblem> p = read_settings_json(o, lesson_settings_limits(), d.settings))
+void read_settings(Reader& r, const io::JsonValue& o, SessionFile& d) {
+    if (std::optional<lesson::SettingsProblem> p =
+            lesson::read_settings_json(o, lesson::lesson_settings_limits(), d.settings))
         r.fail(*p->at, "settings." + p->key, p->what);
-    for (const JsonValue::Member& m : o.members()) {
-        if (!is_setting_key(m.first)) {
+    for (const io::JsonValue::Member& m : o.members()) {
+        if (!lesson::is_setting_key(m.first)) {
             d.warnings.push_back("settings." + m.first + " is not a setting this attnviz knows (" +
-                                 setting_keys_text() + "); ignored");
+                                 lesson::setting_keys_text() + "); ignored");
         }
     }
 }
@@ -134,40 +138,40 @@ const char* scope_name(SessionTemperatureScope scope) {
     return "all";
 }
 
-JsonValue interventions_json(const SessionInterventions& si) {
+io::JsonValue interventions_json(const SessionInterventions& si) {
     const model::Interventions& iv = si.values;
-    JsonValue o = JsonValue::object();
-    o.set("temperature", temperature_json(iv.temperature));
-    JsonValue list = JsonValue::array();
+    io::JsonValue o = io::JsonValue::object();
+    o.set("temperature", lesson::temperature_json(iv.temperature));
+    io::JsonValue list = io::JsonValue::array();
     for (const model::HeadTemperature& t : iv.temperatures) {
-        JsonValue e = JsonValue::object();
-        e.set("layer", JsonValue::integer(t.layer));
-        e.set("head", JsonValue::integer(t.head));
-        e.set("temperature", temperature_json(t.temperature));
+        io::JsonValue e = io::JsonValue::object();
+        e.set("layer", io::JsonValue::integer(t.layer));
+        e.set("head", io::JsonValue::integer(t.head));
+        e.set("temperature", lesson::temperature_json(t.temperature));
         list.push(std::move(e));
     }
     o.set("temperatures", std::move(list));
-    o.set("temperature_scope", JsonValue::string(scope_name(si.temperature_scope)));
-    o.set("causal", JsonValue::boolean(iv.causal));
-    o.set("window", JsonValue::integer(iv.window));
-    JsonValue off = JsonValue::array();
+    o.set("temperature_scope", io::JsonValue::string(scope_name(si.temperature_scope)));
+    o.set("causal", io::JsonValue::boolean(iv.causal));
+    o.set("window", io::JsonValue::integer(iv.window));
+    io::JsonValue off = io::JsonValue::array();
     for (const model::HeadRef& h : iv.ablated) {
-        JsonValue e = JsonValue::array();
-        e.push(JsonValue::integer(h.layer));
-        e.push(JsonValue::integer(h.head));
+        io::JsonValue e = io::JsonValue::array();
+        e.push(io::JsonValue::integer(h.layer));
+        e.push(io::JsonValue::integer(h.head));
         off.push(std::move(e));
     }
     o.set("heads_off", std::move(off));
     return o;
 }
 
-void read_head_temperatures(Reader& r, const JsonValue& list, model::Interventions& iv) {
+void read_head_temperatures(Reader& r, const io::JsonValue& list, model::Interventions& iv) {
     if (!list.is_array()) {
         r.fail(list, "interventions.temperatures", "expected an array of {layer, head, temperature}");
         return;
     }
     for (std::size_t i = 0; i < list.items().size() && r.ok(); ++i) {
-        const JsonValue& e = list.items()[i];
+        const io::JsonValue& e = list.items()[i];
         const std::string path = "interventions.temperatures[" + std::to_string(i) + "]";
         if (!e.is_object()) {
             r.fail(e, path, "expected {layer, head, temperature}");
@@ -176,21 +180,21 @@ void read_head_temperatures(Reader& r, const JsonValue& list, model::Interventio
         model::HeadTemperature ht;
         r.integer(e, "layer", path + ".layer", -1, 1 << 20, ht.layer);
         r.integer(e, "head", path + ".head", -1, 1 << 20, ht.head);
-        const JsonValue* t = e.find("temperature");
-        if (t == nullptr || !read_temperature_json(*t, ht.temperature))
+        const io::JsonValue* t = e.find("temperature");
+        if (t == nullptr || !lesson::read_temperature_json(*t, ht.temperature))
             r.fail(t != nullptr ? *t : e, path + ".temperature", "expected a number >= 0 or \"inf\"");
         iv.temperatures.push_back(ht);
     }
 }
 
-void read_heads_off(Reader& r, const JsonValue& off, model::Interventions& iv) {
+void read_heads_off(Reader& r, const io::JsonValue& off, model::Interventions& iv) {
     if (!off.is_array()) {
         r.fail(off, "interventions.heads_off", "expected an array of [layer, head] pairs");
         return;
     }
     for (std::size_t i = 0; i < off.items().size() && r.ok(); ++i) {
-        const JsonValue& e = off.items()[i];
-        const auto whole = [](const JsonValue& v) {
+        const io::JsonValue& e = off.items()[i];
+        const auto whole = [](const io::JsonValue& v) {
             return v.is_int() && v.as_int() >= 0 && v.as_int() <= (1 << 20);
         };
         if (!(e.is_array() && e.items().size() == 2 && whole(e.items()[0]) && whole(e.items()[1]))) {
@@ -204,14 +208,14 @@ void read_heads_off(Reader& r, const JsonValue& off, model::Interventions& iv) {
 }
 
 /// "interventions": types and ranges here; against the model's layers and heads once it is open.
-void read_interventions(Reader& r, const JsonValue& o, SessionFile& d) {
+void read_interventions(Reader& r, const io::JsonValue& o, SessionFile& d) {
     SessionInterventions si;
     model::Interventions& iv = si.values;
-    if (const JsonValue* t = o.find("temperature");
-        t != nullptr && !read_temperature_json(*t, iv.temperature))
+    if (const io::JsonValue* t = o.find("temperature");
+        t != nullptr && !lesson::read_temperature_json(*t, iv.temperature))
         r.fail(*t, "interventions.temperature", "expected a number >= 0 or \"inf\"");
-    if (const JsonValue* list = o.find("temperatures")) read_head_temperatures(r, *list, iv);
-    if (const JsonValue* sc = o.find("temperature_scope")) {
+    if (const io::JsonValue* list = o.find("temperatures")) read_head_temperatures(r, *list, iv);
+    if (const io::JsonValue* sc = o.find("temperature_scope")) {
         const std::string name = sc->is_string() ? sc->as_string() : std::string();
         if (name == "all" || name == "layer" || name == "head") {
             si.temperature_scope = name == "layer"  ? SessionTemperatureScope::kThisLayer
@@ -223,8 +227,8 @@ void read_interventions(Reader& r, const JsonValue& o, SessionFile& d) {
     }
     r.flag(o, "causal", "interventions.causal", iv.causal);
     r.integer(o, "window", "interventions.window", -1, 1 << 30, iv.window);
-    if (const JsonValue* off = o.find("heads_off")) read_heads_off(r, *off, iv);
-    for (const JsonValue::Member& m : o.members()) {
+    if (const io::JsonValue* off = o.find("heads_off")) read_heads_off(r, *off, iv);
+    for (const io::JsonValue::Member& m : o.members()) {
         if (!known(m.first,
                    {"temperature", "temperatures", "temperature_scope", "causal", "window", "heads_off"}))
             d.warnings.push_back("interventions." + m.first +
@@ -254,11 +258,11 @@ bool same_interventions(const std::optional<SessionInterventions>& a,
     return true;
 }
 
-void read_hand_model(Reader& r, const JsonValue& h, SessionFile& d) {
-    HandModel m;
+void read_hand_model(Reader& r, const io::JsonValue& h, SessionFile& d) {
+    lesson::HandModel m;
     for (const auto& [key, target] :
          {std::pair<const char*, MatrixRM*>{"x", &m.x}, {"w_q", &m.w_q}, {"w_k", &m.w_k}, {"w_v", &m.w_v}}) {
-        const JsonValue* v = h.find(key);
+        const io::JsonValue* v = h.find(key);
         if (v == nullptr) {
             r.fail(h, std::string("hand_model.") + key, "missing");
         } else {
@@ -266,25 +270,27 @@ void read_hand_model(Reader& r, const JsonValue& h, SessionFile& d) {
         }
     }
     if (r.ok()) {
-        if (Status st = validate_hand_model(m); !st.empty()) r.fail(h, "hand_model", st);
+        if (Status st = lesson::validate_hand_model(m); !st.empty()) r.fail(h, "hand_model", st);
     }
     d.hand_model = std::move(m);
 }
 
-void read_colors(Reader& r, const JsonValue& o, SessionFile& d) {
+void read_colors(Reader& r, const io::JsonValue& o, SessionFile& d) {
     SessionColors colors;
-    if (const JsonValue* c = o.find("colormap")) {
-        const std::optional<Colormap> cm = c->is_string() ? colormap_from_name(c->as_string()) : std::nullopt;
+    if (const io::JsonValue* c = o.find("colormap")) {
+        const std::optional<exports::Colormap> cm =
+            c->is_string() ? exports::colormap_from_name(c->as_string()) : std::nullopt;
         if (cm) {
             colors.colormap = *cm;
         } else {
             d.warnings.push_back("colors.colormap: not a colormap this attnviz has; viridis kept");
         }
     }
-    if (const JsonValue* c = o.find("scale")) {
+    if (const io::JsonValue* c = o.find("scale")) {
         bool found = false;
-        for (ColorScale cs : {ColorScale::kLinear, ColorScale::kLog, ColorScale::kRank}) {
-            if (c->is_string() && c->as_string() == color_scale_name(cs)) {
+        for (exports::ColorScale cs :
+             {exports::ColorScale::kLinear, exports::ColorScale::kLog, exports::ColorScale::kRank}) {
+            if (c->is_string() && c->as_string() == exports::color_scale_name(cs)) {
                 colors.color.scale = cs;
                 found = true;
             }
@@ -296,16 +302,17 @@ void read_colors(Reader& r, const JsonValue& o, SessionFile& d) {
     d.colors = colors;
 }
 
-void read_view(Reader& r, const JsonValue& o, SessionFile& d) {
+void read_view(Reader& r, const io::JsonValue& o, SessionFile& d) {
     SessionView view;
-    if (const JsonValue* p = o.find("panel")) {
+    if (const io::JsonValue* p = o.find("panel")) {
         if (p->is_string()) {
             view.panel = p->as_string();
         } else {
             d.warnings.push_back("view.panel: not a view name; the attention view opens");
         }
     }
-    if (const JsonValue* t = o.find("theme")) view.light_theme = t->is_string() && t->as_string() == "light";
+    if (const io::JsonValue* t = o.find("theme"))
+        view.light_theme = t->is_string() && t->as_string() == "light";
     r.real(o, "font_scale", "view.font_scale", 0.6, 3.0, view.font_scale);
     r.real(o, "zoom", "view.zoom", 1.0, 1e6, view.zoom);
     r.real(o, "pan_x", "view.pan_x", 0.0, 1.0, view.pan_x);
@@ -317,7 +324,7 @@ bool same_matrix(const MatrixRM& a, const MatrixRM& b) {
     return a.rows() == b.rows() && a.cols() == b.cols() && (a.array() == b.array()).all();
 }
 
-bool same_hand_model(const std::optional<HandModel>& a, const std::optional<HandModel>& b) {
+bool same_hand_model(const std::optional<lesson::HandModel>& a, const std::optional<lesson::HandModel>& b) {
     if (a.has_value() != b.has_value()) return false;
     if (!a) return true;
     return same_matrix(a->x, b->x) && same_matrix(a->w_q, b->w_q) && same_matrix(a->w_k, b->w_k) &&
@@ -347,22 +354,22 @@ bool operator==(const SessionFile& a, const SessionFile& b) {
     }
     return a.sentence == b.sentence && a.key_sentence == b.key_sentence && a.lesson == b.lesson &&
            a.model == b.model && same_interventions(a.interventions, b.interventions) &&
-           same_hand_model(a.hand_model, b.hand_model) && same_settings(a.settings, b.settings) &&
+           same_hand_model(a.hand_model, b.hand_model) && lesson::same_settings(a.settings, b.settings) &&
            same_selection && same_colors && same_view && a.reopen_at_start == b.reopen_at_start;
 }
 
 Expected<SessionFile> parse_session_file(const std::string& text, const std::string& name) {
-    Expected<JsonValue> parsed = parse_json(text, name);
+    Expected<io::JsonValue> parsed = io::parse_json(text, name);
     if (!parsed) return Error{parsed.error()};
-    const JsonValue& root = *parsed;
+    const io::JsonValue& root = *parsed;
     Reader r(name);
     if (!root.is_object()) return Error{name + ": expected a session object (an .attnviz file)"};
-    const JsonValue* format = root.find("format");
+    const io::JsonValue* format = root.find("format");
     if (format == nullptr || !format->is_string() || format->as_string() != kSessionFormatName) {
         return Error{name + ": format: expected \"" + kSessionFormatName +
                      "\" (is this an .attnviz session file?)"};
     }
-    const JsonValue* version = root.find("version");
+    const io::JsonValue* version = root.find("version");
     if (version == nullptr || !version->is_int()) return Error{name + ": version: expected a whole number"};
     SessionFile d;
     if (version->as_int() > kSessionFormatVersion) {
@@ -371,51 +378,51 @@ Expected<SessionFile> parse_session_file(const std::string& text, const std::str
     }
     r.text(root, "sentence", "sentence", d.sentence);
     r.text(root, "key_sentence", "key_sentence", d.key_sentence);
-    if (const JsonValue* l = root.find("lesson"); l != nullptr && !l->is_null()) {
+    if (const io::JsonValue* l = root.find("lesson"); l != nullptr && !l->is_null()) {
         if (!l->is_string()) {
             r.fail(*l, "lesson", "expected a lesson name or null");
         } else {
             d.lesson = l->as_string();
         }
     }
-    if (const JsonValue* m = root.find("model"); m != nullptr && !m->is_null()) {
+    if (const io::JsonValue* m = root.find("model"); m != nullptr && !m->is_null()) {
         if (!m->is_string() || m->as_string().empty()) {
             r.fail(*m, "model", "expected a model folder, \"stories260K\" or null");
         } else {
             d.model = m->as_string();
         }
     }
-    if (const JsonValue* h = root.find("hand_model"); h != nullptr && !h->is_null()) {
+    if (const io::JsonValue* h = root.find("hand_model"); h != nullptr && !h->is_null()) {
         if (!h->is_object()) {
             r.fail(*h, "hand_model", "expected an object with x, w_q, w_k, w_v, or null");
         } else {
             read_hand_model(r, *h, d);
         }
     }
-    if (const JsonValue* o = r.object(root, "settings")) read_settings(r, *o, d);
-    if (const JsonValue* iv = root.find("interventions"); iv != nullptr && !iv->is_null()) {
+    if (const io::JsonValue* o = r.object(root, "settings")) read_settings(r, *o, d);
+    if (const io::JsonValue* iv = root.find("interventions"); iv != nullptr && !iv->is_null()) {
         if (!iv->is_object()) {
             r.fail(*iv, "interventions",
-                   std::string("expected an object or null, found ") + json_type_name(*iv));
+                   std::string("expected an object or null, found ") + io::json_type_name(*iv));
         } else {
             read_interventions(r, *iv, d);
         }
     }
-    if (const JsonValue* o = r.object(root, "selection")) {
+    if (const io::JsonValue* o = r.object(root, "selection")) {
         r.integer(*o, "query", "selection.query", -1, 1 << 20, d.selection.query);
         r.integer(*o, "layer", "selection.layer", 0, 1 << 20, d.selection.layer);
         r.integer(*o, "focus_head", "selection.focus_head", 0, 1 << 20, d.selection.focus_head);
         r.integer(*o, "cell_row", "selection.cell_row", -1, 1 << 20, d.selection.cell_row);
         r.integer(*o, "cell_col", "selection.cell_col", -1, 1 << 20, d.selection.cell_col);
     }
-    if (const JsonValue* o = r.object(root, "colors")) read_colors(r, *o, d);
-    if (const JsonValue* o = r.object(root, "view")) read_view(r, *o, d);
+    if (const io::JsonValue* o = r.object(root, "colors")) read_colors(r, *o, d);
+    if (const io::JsonValue* o = r.object(root, "view")) read_view(r, *o, d);
     if (root.find("reopen_at_start") != nullptr) {
         bool reopen = true;
         r.flag(root, "reopen_at_start", "reopen_at_start", reopen);
         d.reopen_at_start = reopen;
     }
-    for (const JsonValue::Member& m : root.members()) {
+    for (const io::JsonValue::Member& m : root.members()) {
         if (!known(m.first,
                    {"format", "version", "sentence", "key_sentence", "lesson", "hand_model", "settings",
                     "selection", "colors", "view", "model", "reopen_at_start", "interventions"}))
@@ -425,52 +432,52 @@ Expected<SessionFile> parse_session_file(const std::string& text, const std::str
     return d;
 }
 
-JsonValue session_file_json(const SessionFile& f) {
-    JsonValue root = JsonValue::object();
-    root.set("format", JsonValue::string(kSessionFormatName));
-    root.set("version", JsonValue::integer(kSessionFormatVersion));
-    root.set("sentence", JsonValue::string(f.sentence));
-    root.set("key_sentence", JsonValue::string(f.key_sentence));
-    root.set("lesson", f.lesson ? JsonValue::string(*f.lesson) : JsonValue());
-    root.set("model", f.model ? JsonValue::string(*f.model) : JsonValue());
-    root.set("interventions", f.interventions ? interventions_json(*f.interventions) : JsonValue());
+io::JsonValue session_file_json(const SessionFile& f) {
+    io::JsonValue root = io::JsonValue::object();
+    root.set("format", io::JsonValue::string(kSessionFormatName));
+    root.set("version", io::JsonValue::integer(kSessionFormatVersion));
+    root.set("sentence", io::JsonValue::string(f.sentence));
+    root.set("key_sentence", io::JsonValue::string(f.key_sentence));
+    root.set("lesson", f.lesson ? io::JsonValue::string(*f.lesson) : io::JsonValue());
+    root.set("model", f.model ? io::JsonValue::string(*f.model) : io::JsonValue());
+    root.set("interventions", f.interventions ? interventions_json(*f.interventions) : io::JsonValue());
     if (f.hand_model) {
-        JsonValue h = JsonValue::object();
+        io::JsonValue h = io::JsonValue::object();
         h.set("x", matrix_json(f.hand_model->x));
         h.set("w_q", matrix_json(f.hand_model->w_q));
         h.set("w_k", matrix_json(f.hand_model->w_k));
         h.set("w_v", matrix_json(f.hand_model->w_v));
         root.set("hand_model", std::move(h));
     } else {
-        root.set("hand_model", JsonValue());
+        root.set("hand_model", io::JsonValue());
     }
-    root.set("settings", settings_json(f.settings));
-    JsonValue sel = JsonValue::object();
-    sel.set("query", JsonValue::integer(f.selection.query));
-    sel.set("layer", JsonValue::integer(f.selection.layer));
-    sel.set("focus_head", JsonValue::integer(f.selection.focus_head));
-    sel.set("cell_row", JsonValue::integer(f.selection.cell_row));
-    sel.set("cell_col", JsonValue::integer(f.selection.cell_col));
+    root.set("settings", lesson::settings_json(f.settings));
+    io::JsonValue sel = io::JsonValue::object();
+    sel.set("query", io::JsonValue::integer(f.selection.query));
+    sel.set("layer", io::JsonValue::integer(f.selection.layer));
+    sel.set("focus_head", io::JsonValue::integer(f.selection.focus_head));
+    sel.set("cell_row", io::JsonValue::integer(f.selection.cell_row));
+    sel.set("cell_col", io::JsonValue::integer(f.selection.cell_col));
     root.set("selection", std::move(sel));
     if (f.colors) {
-        JsonValue colors = JsonValue::object();
-        colors.set("colormap", JsonValue::string(colormap_name(f.colors->colormap)));
-        colors.set("scale", JsonValue::string(color_scale_name(f.colors->color.scale)));
-        colors.set("ignore_first_key", JsonValue::boolean(f.colors->color.ignore_first_key));
-        colors.set("zero_based", JsonValue::boolean(f.colors->color.zero_based));
+        io::JsonValue colors = io::JsonValue::object();
+        colors.set("colormap", io::JsonValue::string(exports::colormap_name(f.colors->colormap)));
+        colors.set("scale", io::JsonValue::string(exports::color_scale_name(f.colors->color.scale)));
+        colors.set("ignore_first_key", io::JsonValue::boolean(f.colors->color.ignore_first_key));
+        colors.set("zero_based", io::JsonValue::boolean(f.colors->color.zero_based));
         root.set("colors", std::move(colors));
     }
     if (f.view) {
-        JsonValue v = JsonValue::object();
-        v.set("panel", JsonValue::string(f.view->panel));
-        v.set("theme", JsonValue::string(f.view->light_theme ? "light" : "dark"));
-        v.set("font_scale", JsonValue::number(static_cast<double>(f.view->font_scale)));
-        v.set("zoom", JsonValue::number(static_cast<double>(f.view->zoom)));
-        v.set("pan_x", JsonValue::number(static_cast<double>(f.view->pan_x)));
-        v.set("pan_y", JsonValue::number(static_cast<double>(f.view->pan_y)));
+        io::JsonValue v = io::JsonValue::object();
+        v.set("panel", io::JsonValue::string(f.view->panel));
+        v.set("theme", io::JsonValue::string(f.view->light_theme ? "light" : "dark"));
+        v.set("font_scale", io::JsonValue::number(static_cast<double>(f.view->font_scale)));
+        v.set("zoom", io::JsonValue::number(static_cast<double>(f.view->zoom)));
+        v.set("pan_x", io::JsonValue::number(static_cast<double>(f.view->pan_x)));
+        v.set("pan_y", io::JsonValue::number(static_cast<double>(f.view->pan_y)));
         root.set("view", std::move(v));
     }
-    if (f.reopen_at_start) root.set("reopen_at_start", JsonValue::boolean(*f.reopen_at_start));
+    if (f.reopen_at_start) root.set("reopen_at_start", io::JsonValue::boolean(*f.reopen_at_start));
     return root;
 }
 

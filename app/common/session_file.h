@@ -4,8 +4,8 @@
 #pragma once
 
 #include "core/base/expected.h"
-#include "core/export/colormap.h"
-#include "core/export/heatmap_cells.h"
+#include "core/exports/colormap.h"
+#include "core/exports/heatmap_cells.h"
 #include "core/io/json.h"
 #include "core/lesson/hand_model.h"
 #include "core/lesson/lesson_run.h"
@@ -31,8 +31,8 @@ struct SessionSelection {
 };
 
 struct SessionColors {
-    Colormap colormap = Colormap::kViridis;
-    ColorScaleSettings color;
+    exports::Colormap colormap = exports::Colormap::kViridis;
+    exports::ColorScaleSettings color;
 };
 
 struct SessionView {
@@ -62,8 +62,8 @@ struct SessionFile {
     std::optional<std::string> lesson;  ///< a built-in lesson's name (the GUI checks that it exists)
     std::optional<std::string> model;   ///< a real model's folder or the built-in model's name
     std::optional<SessionInterventions> interventions;  ///< the real model's, when it has them
-    std::optional<HandModel> hand_model;                ///< valid by validate_hand_model when present
-    LessonRunSettings settings;
+    std::optional<lesson::HandModel> hand_model;        ///< valid by validate_hand_model when present
+    lesson::LessonRunSettings settings;
     SessionSelection selection;
     std::optional<SessionColors> colors;  ///< absent: the colours stay as they are
     std::optional<SessionView> view;      ///< absent (undo snapshots): the view stays as it is
@@ -84,6 +84,6 @@ inline bool operator!=(const SessionFile& a, const SessionFile& b) {
 Expected<SessionFile> parse_session_file(const std::string& text, const std::string& name);
 
 /// The document of a session (format and version first); parse_session_file reads it back equal.
-JsonValue session_file_json(const SessionFile& f);
+io::JsonValue session_file_json(const SessionFile& f);
 
 }  // namespace attnviz

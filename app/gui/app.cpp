@@ -32,8 +32,8 @@ namespace attnviz::gui {
 namespace {
 
 /// The token a scenario or the command line names, else the last one (with a notice).
-int resolve_query(const Tokenization& t, const std::string& wanted, std::string& notice) {
-    if (const std::optional<int> i = find_token(t.tokens, wanted)) return *i;
+int resolve_query(const lesson::Tokenization& t, const std::string& wanted, std::string& notice) {
+    if (const std::optional<int> i = lesson::find_token(t.tokens, wanted)) return *i;
     notice = "query \"" + wanted + "\" is not a token of this sentence; showing the last token";
     return static_cast<int>(t.tokens.size()) - 1;
 }
@@ -51,7 +51,7 @@ void recompute(AppState& s) {
     d.notices.clear();
     d.status.clear();
     d.run.reset();
-    d.tokens = tokenize(s.sentence, kDefaultTokenCap);
+    d.tokens = lesson::tokenize(s.sentence, lesson::kDefaultTokenCap);
     if (d.tokens.n_invalid_bytes > 0) {
         d.notices.push_back(std::to_string(d.tokens.n_invalid_bytes) +
                             " invalid UTF-8 byte(s) replaced by \xEF\xBF\xBD");
@@ -61,9 +61,9 @@ void recompute(AppState& s) {
         d.notices.push_back("showing the first " + std::to_string(d.tokens.tokens.size()) + " of " +
                             std::to_string(d.tokens.n_tokens_total) + " tokens");
     }
-    Tokenization key_tokens;
+    lesson::Tokenization key_tokens;
     if (!s.key_sentence.empty()) {
-        key_tokens = tokenize(s.key_sentence, kDefaultTokenCap);
+        key_tokens = lesson::tokenize(s.key_sentence, lesson::kDefaultTokenCap);
         if (key_tokens.n_invalid_bytes > 0) s.key_sentence = key_tokens.text;
         if (key_tokens.truncated()) {
             d.notices.push_back("keys: showing the first " + std::to_string(key_tokens.tokens.size()) +
@@ -78,7 +78,7 @@ void recompute(AppState& s) {
         return;
     }
 
-    const LessonModel& model = LessonModel::instance();
+    const lesson::LessonModel& model = lesson::LessonModel::instance();
     set_heads(s, s.settings.n_heads, s.hand_model ? 1 : model.max_heads());
     if (!s.selection.pending_query.empty()) {
         std::string notice;
@@ -87,7 +87,7 @@ void recompute(AppState& s) {
             const auto fu = static_cast<std::size_t>(fallback);
             const std::optional<int> i = fallback < n && d.tokens.tokens[fu].text == s.selection.pending_query
                                              ? std::optional<int>(fallback)
-                                             : find_token(d.tokens.tokens, s.selection.pending_query);
+                                             : lesson::find_token(d.tokens.tokens, s.selection.pending_query);
             s.selection.query = i ? *i : std::min(fallback, n - 1);
         } else {
             s.selection.query = resolve_query(d.tokens, s.selection.pending_query, notice);
@@ -122,7 +122,7 @@ void recompute(AppState& s) {
 /// The focused head's cells at full size.
 void rebuild_focus_cells(AppState& s) {
     Derived& d = s.derived;
-    const AttentionResult* r = d.result();
+    const attention::AttentionResult* r = d.result();
     const int h = s.selection.focus_head;
     d.focus_cells_head = -1;
     if (!r || h < 0 || h >= static_cast<int>(r->heads.size())) return;
@@ -136,7 +136,7 @@ void rebuild_focus_cells(AppState& s) {
 void rebuild_head_thumbnails(AppState& s) {
     Derived& d = s.derived;
     d.head_thumbnail_cells.clear();
-    const AttentionResult* r = d.result();
+    const attention::AttentionResult* r = d.result();
     if (!r) return;
     d.head_thumbnail_cells.resize(r->heads.size());
     const double n_cells = static_cast<double>(r->n_q) * r->n_k * static_cast<double>(r->heads.size());
@@ -167,7 +167,7 @@ void rebuild_cells(AppState& s) {
 }
 
 void compute_kv_cache(AppState& s) {
-    Expected<KvCacheComparison> c = compare_kv_cache(s.kv_calc.shape, s.kv_calc.n_heads);
+    Expected<lab::KvCacheComparison> c = lab::compare_kv_cache(s.kv_calc.shape, s.kv_calc.n_heads);
     s.derived.kv_cache.reset();
     s.derived.kv_cache_error.clear();
     if (c) {
@@ -181,13 +181,13 @@ void compute_kv_cache(AppState& s) {
     m.kv_cache_error.clear();
     if (!model_open(s) || !s.model.open->model) return;
     const model::ModelConfig& config = s.model.open->model->config;
-    KvCacheShape shape;
+    lab::KvCacheShape shape;
     shape.n_layers = config.n_layers;
     shape.n_kv_heads = config.n_kv_heads;
     shape.head_dim = config.head_dim;
     shape.seq_len = std::max(1, config.n_ctx);
-    shape.dtype = KvDtype::kFp32;
-    Expected<KvCacheComparison> mc = compare_kv_cache(shape, config.n_heads);
+    shape.dtype = lab::KvDtype::kFp32;
+    Expected<lab::KvCacheComparison> mc = lab::compare_kv_cache(shape, config.n_heads);
     if (mc) {
         m.kv_cache = *mc;
     } else {
@@ -208,7 +208,7 @@ void build_quiz_question(AppState& s) {
         return;
     }
     if (!q.active() || !q.needs_question() || !d.result() || !d.forward()) return;
-    const std::vector<LessonHeadInfo> infos = LessonModel::instance().heads();
+    const std::vector<lesson::LessonHeadInfo> infos = lesson::LessonModel::instance().heads();
     std::vector<std::string> names, short_names, roles;
     for (std::size_t h = 0; h < infos.size() && h < d.result()->heads.size(); ++h) {
         names.push_back(infos[h].name);
@@ -219,9 +219,9 @@ void build_quiz_question(AppState& s) {
     QuizKind kind = q.kind;
     if (kind == QuizKind::kScenario && !(s.lesson && s.lesson->quiz)) kind = QuizKind::kTemperature;
     if (kind == QuizKind::kScenario) {
-        const ScenarioQuiz& authored = *s.lesson->quiz;
+        const lesson::ScenarioQuiz& authored = *s.lesson->quiz;
         if (!authored.query.empty()) {  // the question is about another token than the lesson's
-            if (const std::optional<int> i = find_token(d.tokens.tokens, authored.query))
+            if (const std::optional<int> i = lesson::find_token(d.tokens.tokens, authored.query))
                 s.selection.query = *i;
         }
         q.question = scenario_question(authored, names);
@@ -262,19 +262,20 @@ void recompute_flash(AppState& s) {
     f.block_q = p.block_q;
     f.block_k = p.block_k;
     f.head = std::clamp(s.selection.focus_head, 0, static_cast<int>(d.result()->heads.size()) - 1);
-    FlashOptions options;
+    attention::FlashOptions options;
     options.block_q = p.block_q;
     options.block_k = p.block_k;
     options.rebuild_weights = true;
     options.trace_head = f.head;
-    Expected<FlashResult> r = compute_flash_attention(*d.config(), d.forward()->inputs, options);
+    Expected<attention::FlashResult> r =
+        attention::compute_flash_attention(*d.config(), d.forward()->inputs, options);
     if (!r) {
         f.status = r.error();
         return;
     }
     f.result = std::move(r).value();
     for (std::size_t h = 0; h < d.result()->heads.size(); ++h) {
-        const HeadResult& ref = d.result()->heads[h];
+        const attention::HeadResult& ref = d.result()->heads[h];
         const auto hi = static_cast<int>(h);
         const MatrixRM wd = (f.result->weights->mat(hi) - ref.weights).cwiseAbs();
         f.max_weight_diff = std::max(f.max_weight_diff, wd.maxCoeff());
@@ -350,10 +351,10 @@ void update(AppState& s) {
         recompute_flash(s);
     }
     advance_flash_playback(s, ImGui::GetTime());
-    IoHardware hw;
+    lab::IoHardware hw;
     hw.sram_bytes = static_cast<double>(s.flash.io_sram_mb) * 1e6;
     s.derived.flash_io =
-        estimate_attention_io(std::int64_t{1} << s.flash.io_log2_tokens, s.flash.io_head_dim, hw);
+        lab::estimate_attention_io(std::int64_t{1} << s.flash.io_log2_tokens, s.flash.io_head_dim, hw);
     update_lab(s);
     compute_kv_cache(s);
     build_quiz_question(s);

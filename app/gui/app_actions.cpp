@@ -44,7 +44,7 @@ void set_sentence(AppState& s, std::string sentence) {
 void leave_hand_example(AppState& s) {
     if (!s.hand_model) return;
     s.hand_model.reset();
-    s.settings.n_heads = s.settings.n_kv_heads = LessonRunSettings{}.n_heads;
+    s.settings.n_heads = s.settings.n_kv_heads = lesson::LessonRunSettings{}.n_heads;
     s.selection.selected_cell_row = s.selection.selected_cell_col = -1;
     s.inputs_changed();  // first: the remark is about the result this change computes
     set_status(s, "left the hand example: a new sentence is computed by the lesson model");
@@ -72,7 +72,7 @@ const char* unshaped_script(std::string_view text) {
         {0x1780, 0x17FF, "Khmer"},     {0xFB1D, 0xFB4F, "Hebrew"},     {0xFB50, 0xFDFF, "Arabic"},
         {0xFE70, 0xFEFF, "Arabic"},
     };
-    for (const char32_t cp : decode_utf8(text)) {
+    for (const char32_t cp : io::decode_utf8(text)) {
         if (cp < 0x0590) continue;
         for (const Block& b : kBlocks) {
             if (cp >= b.first && cp <= b.last) return b.script;
@@ -105,7 +105,7 @@ void set_key_sentence(AppState& s, std::string key_sentence) {
     s.inputs_changed();
 }
 
-void apply_scenario(AppState& s, const Scenario& sc) {
+void apply_scenario(AppState& s, const lesson::Scenario& sc) {
     end_quiz(s);  // another lesson: the open question is about the old one (the quiz view asks anew)
     s.sentence = sc.sentence;
     s.key_sentence = sc.key_sentence;
@@ -126,7 +126,7 @@ void apply_scenario(AppState& s, const Scenario& sc) {
 }
 
 bool load_scenario_from_file(AppState& s, const std::string& path) {
-    Expected<Scenario> sc = load_scenario_file(path);
+    Expected<lesson::Scenario> sc = lesson::load_scenario_file(path);
     if (!sc) {
         s.load_message = sc.error();
         return false;
@@ -181,8 +181,8 @@ bool select_cell(AppState& s, int row, int col) {
 
 bool set_hand_value(AppState& s, HandMatrix which, int row, int col, float value) {
     if (!s.hand_model) return false;
-    if (!std::isfinite(value) || std::fabs(value) > kHandModelMaxAbs) return false;
-    HandModel& m = *s.hand_model;
+    if (!std::isfinite(value) || std::fabs(value) > lesson::kHandModelMaxAbs) return false;
+    lesson::HandModel& m = *s.hand_model;
     MatrixRM* target = nullptr;
     switch (which) {
         case HandMatrix::kX:
@@ -219,7 +219,7 @@ std::string format_temperature(double t) {
 
 bool set_temperature(AppState& s, double t) {
     if (model_open(s)) return set_model_temperature(s, t, InterventionScope::kAllLayers);
-    if (Status err = validate_temperature(t); !err.empty()) {
+    if (Status err = attention::validate_temperature(t); !err.empty()) {
         s.temperature_message = err + "; kept T = " + format_temperature(s.settings.temperature);
         return false;
     }
@@ -323,7 +323,7 @@ void set_use_positions(AppState& s, bool use_positions) {
 
 void apply_pattern(AppState& s, Pattern p) {
     const PatternTarget t = pattern_target(p, s);
-    const LessonRunSettings& e = t.settings;
+    const lesson::LessonRunSettings& e = t.settings;
     if (e.n_heads != s.settings.n_heads || e.n_kv_heads != s.settings.n_kv_heads ||
         e.causal != s.settings.causal || e.window != s.settings.window ||
         e.use_positions != s.settings.use_positions) {
@@ -361,10 +361,10 @@ std::string join_tokens(const std::vector<std::string>& texts, const std::vector
 
 void shuffle_tokens(AppState& s) {
     if (!s.permutation.active) {
-        const std::vector<Token>& toks = s.derived.tokens.tokens;
+        const std::vector<lesson::Token>& toks = s.derived.tokens.tokens;
         if (toks.empty()) return;
         s.permutation.original_tokens.clear();
-        for (const Token& t : toks) s.permutation.original_tokens.push_back(t.text);
+        for (const lesson::Token& t : toks) s.permutation.original_tokens.push_back(t.text);
         std::vector<int> identity(toks.size());
         for (std::size_t i = 0; i < identity.size(); ++i) identity[i] = static_cast<int>(i);
         s.permutation.original_sentence = join_tokens(s.permutation.original_tokens, identity);
@@ -464,9 +464,9 @@ void set_ignore_first_key(AppState& s, bool ignore) {
 // [SECTION] KV-cache calculator
 
 void apply_kv_preset(AppState& s, int index) {
-    const auto& presets = model_presets();
+    const auto& presets = lab::model_presets();
     if (index < 0 || index >= static_cast<int>(presets.size())) return;
-    const ModelPreset& p = presets[static_cast<std::size_t>(index)];
+    const lab::ModelPreset& p = presets[static_cast<std::size_t>(index)];
     KvCalculatorState& k = s.kv_calc;
     k.preset = index;
     k.shape.n_layers = p.n_attention_layers;
@@ -500,7 +500,7 @@ void set_kv_batch(AppState& s, std::int64_t batch) {
     s.kv_calc.shape.batch = std::clamp<std::int64_t>(batch, 1, 4096);
 }
 
-void set_kv_dtype(AppState& s, KvDtype dtype) {
+void set_kv_dtype(AppState& s, lab::KvDtype dtype) {
     s.kv_calc.shape.dtype = dtype;
 }
 
@@ -514,7 +514,7 @@ void set_kv_calc_kv_heads(AppState& s, std::int64_t n_kv_heads) {
 // [SECTION] quiz
 
 void start_quiz(AppState& s, int scenario, QuizKind kind) {
-    const auto& all = builtin_scenarios();
+    const auto& all = lesson::builtin_scenarios();
     if (scenario < -1 || scenario >= static_cast<int>(all.size())) return;
     const int round = s.quiz.round + 1;
     end_quiz(s);  // puts back the temperature a revealed T = 0.1 question changed
@@ -522,7 +522,7 @@ void start_quiz(AppState& s, int scenario, QuizKind kind) {
     if (kind == QuizKind::kHeadRole) {
         // A role is read off the pattern: every head separate (no pooled K/V) on a sentence that shows
         // the asked head's role (the induction head needs a repeated word).
-        const std::vector<LessonHeadInfo> infos = LessonModel::instance().heads();
+        const std::vector<lesson::LessonHeadInfo> infos = lesson::LessonModel::instance().heads();
         const int n = static_cast<int>(infos.size());
         const int head = round % std::max(1, n);
         s.settings.n_heads = s.settings.n_kv_heads = n;
@@ -551,7 +551,7 @@ void start_quiz(AppState& s, int scenario, QuizKind kind) {
 }
 
 void next_quiz(AppState& s) {
-    const int next = next_quiz_scenario(builtin_scenarios(), s.quiz.scenario);
+    const int next = next_quiz_scenario(lesson::builtin_scenarios(), s.quiz.scenario);
     if (next >= 0) start_quiz(s, next, s.quiz.kind);
 }
 

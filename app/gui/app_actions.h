@@ -36,7 +36,7 @@ void notice_unshaped_text_once(AppState& s);
 void leave_hand_example(AppState& s);
 
 /// Applies a scenario: sentence, settings and query token. The state stays consistent.
-void apply_scenario(AppState& s, const Scenario& scenario);
+void apply_scenario(AppState& s, const lesson::Scenario& scenario);
 
 /// Loads a scenario file and applies it; on any error nothing changes and s.load_message says why.
 /// Returns whether it was applied.
@@ -125,7 +125,7 @@ void set_kv_calc_dims(AppState& s, std::int64_t n_layers, std::int64_t n_heads, 
 /// Sequence length, clamped to [1, 2^20] (the log slider's range).
 void set_kv_seq(AppState& s, std::int64_t seq_len);
 void set_kv_batch(AppState& s, std::int64_t batch);
-void set_kv_dtype(AppState& s, KvDtype dtype);
+void set_kv_dtype(AppState& s, lab::KvDtype dtype);
 /// The calculator's chosen KV-head count; refused unless it divides its query heads.
 void set_kv_calc_kv_heads(AppState& s, std::int64_t n_kv_heads);
 

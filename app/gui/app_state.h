@@ -147,11 +147,11 @@ struct PermutationCheck {
 
 /// What the lab views show besides the main result, computed by update() (lab_compute.h).
 struct LabDerived {
-    std::optional<TemperatureSweep> sweep;          ///< the focused head's query row over T (log 0.05..20)
-    std::optional<TemperatureSweep> lesson_points;  ///< the same row at the lesson's T = 0.1, 1, 5
-    std::vector<ScalingStats> scaling_curve;        ///< d = 1, 2, 4, ..., 1024
-    std::optional<ScalingStats> scaling_at_d;       ///< at view.temperature_lab.scaling_d
-    std::vector<PatternPreview> gallery;            ///< [patterns()], empty until the gallery is shown
+    std::optional<lab::TemperatureSweep> sweep;  ///< the focused head's query row over T (log 0.05..20)
+    std::optional<lab::TemperatureSweep> lesson_points;  ///< the same row at the lesson's T = 0.1, 1, 5
+    std::vector<lab::ScalingStats> scaling_curve;        ///< d = 1, 2, 4, ..., 1024
+    std::optional<lab::ScalingStats> scaling_at_d;       ///< at view.temperature_lab.scaling_d
+    std::vector<PatternPreview> gallery;                 ///< [patterns()], empty until the gallery is shown
     PermutationCheck permutation;
     // What they were computed from, so update() recomputes only on change.
     std::uint64_t sweep_version = 0;
@@ -166,7 +166,7 @@ struct KvCalculatorState {
     int preset = 0;  ///< index into model_presets(), -1 once a field is edited by hand
     /// The cache the numbers are for (core/lab/kv_cache.h): 32 layers, 8 KV heads (the chosen GQA) of
     /// dim 128, 131072 tokens, batch 1, fp16, no sliding window.
-    KvCacheShape shape{32, 8, 128, 131072, 1, KvDtype::kFp16, 0};
+    lab::KvCacheShape shape{32, 8, 128, 131072, 1, lab::KvDtype::kFp16, 0};
     std::int64_t n_heads = 32;  ///< query heads (the shape's KV heads divide them)
 };
 
@@ -183,7 +183,7 @@ struct KvFieldEdits {
 inline constexpr int kHeadThumbnailCells = 96;
 
 struct Derived {
-    Tokenization tokens;  ///< the sentence as tokenized (its chips show even when the engine fails)
+    lesson::Tokenization tokens;  ///< the sentence as tokenized (its chips show even when the engine fails)
     /// What the engine computed, with the config it ran with and the labels of its queries and keys:
     /// the single source every view reads (attention_run.h).
     std::optional<AttentionRun> run;
@@ -194,9 +194,13 @@ struct Derived {
         return run && layer >= 0 && layer < run->n_layers() ? &run->layers[static_cast<std::size_t>(layer)]
                                                             : nullptr;
     }
-    const AttentionResult* result() const { return shown_layer() ? &shown_layer()->result : nullptr; }
-    const LessonForward* forward() const { return shown_layer() ? &shown_layer()->forward : nullptr; }
-    const AttentionConfig* config() const { return shown_layer() ? &shown_layer()->config : nullptr; }
+    const attention::AttentionResult* result() const {
+        return shown_layer() ? &shown_layer()->result : nullptr;
+    }
+    const lesson::LessonForward* forward() const { return shown_layer() ? &shown_layer()->forward : nullptr; }
+    const attention::AttentionConfig* config() const {
+        return shown_layer() ? &shown_layer()->config : nullptr;
+    }
 
     /// The focused head's cells under the current colour settings (the main heatmap and its legend); only
     /// that head's: at 512 tokens each head's cells are 2 MB, rebuilt on every frame of a slider drag.
@@ -209,12 +213,12 @@ struct Derived {
     std::string status;                    ///< why nothing is drawn ("Type a sentence", an engine error)
     std::vector<std::string> notices;      ///< non-fatal remarks (invalid bytes replaced, token cap)
     double compute_ms = 0.0;               ///< time of the last recompute (tokenize + model + attention)
-    std::optional<KvCacheComparison>
+    std::optional<lab::KvCacheComparison>
         kv_cache;                      ///< the calculator's MHA / GQA / MQA sizes (core/lab/kv_cache.h)
     std::string kv_cache_error;        ///< why the calculator has no numbers
     std::uint64_t version = 0;         ///< grows whenever results or cells change (textures follow)
     FlashDerived flash;                ///< the flash view's numbers (computed while it is shown)
-    IoEstimate flash_io;               ///< the IO comparison at the flash view's N, d and SRAM
+    lab::IoEstimate flash_io;          ///< the IO comparison at the flash view's N, d and SRAM
     std::uint64_t result_version = 0;  ///< the AppState::inputs_version the run was computed from
     /// Grows whenever `run` is replaced: a lesson recompute, a real model's delivered run or another of
     /// its layers shown (a model computes in the background, so its runs arrive between input changes).
@@ -260,7 +264,7 @@ struct LessonIdentity {
     std::string name;  ///< the scenario's name ("pod"); empty for a card that is no scenario file
     std::string title;
     std::string explanation;
-    std::optional<ScenarioQuiz> quiz;  ///< the lesson's own question, if its file has one
+    std::optional<lesson::ScenarioQuiz> quiz;  ///< the lesson's own question, if its file has one
 };
 
 /// What a frame asks of the next frame or of the main loop; each is cleared where it is carried out.
@@ -284,9 +288,9 @@ enum class StagePointer { kOff, kLaser, kSpotlight };
 struct StageSnapshot {
     std::string sentence;
     std::string key_sentence;
-    std::optional<HandModel> hand_model;
+    std::optional<lesson::HandModel> hand_model;
     std::optional<LessonIdentity> lesson;
-    LessonRunSettings settings;
+    lesson::LessonRunSettings settings;
     Selection selection;
     ViewState view;
     QuizState quiz;
@@ -321,10 +325,10 @@ struct AppState {
     std::string key_sentence;  ///< non-empty: cross-attention, K and V come from this sentence
     /// The hand example's explicit embeddings and W matrices (scenario "hand_model"); when set, update()
     /// computes one head from them instead of the lesson model. Edited live in the pipeline view.
-    std::optional<HandModel> hand_model;
+    std::optional<lesson::HandModel> hand_model;
     std::optional<LessonIdentity> lesson;  ///< the lesson on screen; none once the sentence is one's own
     /// What the engine computes from: the one settings struct of scenario files and attnviz-cli lesson.
-    LessonRunSettings settings;
+    lesson::LessonRunSettings settings;
     Selection selection;
     ViewState view;
     std::string temperature_message;  ///< why the last typed temperature was refused, shown inline

@@ -13,10 +13,10 @@ const std::string& label_at(const std::vector<std::string>& labels, int i) {
     return labels[static_cast<std::size_t>(i)];
 }
 
-std::vector<std::string> display_labels(const Tokenization& t) {
+std::vector<std::string> display_labels(const lesson::Tokenization& t) {
     std::vector<std::string> out;
     out.reserve(t.tokens.size());
-    for (const Token& tok : t.tokens) out.push_back(token_display_label(tok.text));
+    for (const lesson::Token& tok : t.tokens) out.push_back(lesson::token_display_label(tok.text));
     return out;
 }
 
@@ -31,10 +31,10 @@ const std::string& AttentionRun::key_label(int j) const {
 
 Expected<AttentionRun> run_attention_source(const SourceInputs& in) {
     const bool cross = in.hand_model == nullptr && in.key_tokens != nullptr && !in.key_tokens->tokens.empty();
-    Expected<LessonRun> lesson = in.hand_model != nullptr
-                                     ? run_hand_example(*in.tokens, *in.hand_model, in.settings)
-                                 : cross ? run_lesson(*in.tokens, *in.key_tokens, in.settings)
-                                         : run_lesson(*in.tokens, Tokenization{}, in.settings);
+    Expected<lesson::LessonRun> lesson =
+        in.hand_model != nullptr ? lesson::run_hand_example(*in.tokens, *in.hand_model, in.settings)
+        : cross                  ? lesson::run_lesson(*in.tokens, *in.key_tokens, in.settings)
+                                 : lesson::run_lesson(*in.tokens, lesson::Tokenization{}, in.settings);
     if (!lesson) return Error{lesson.error()};
     AttentionRun run;
     run.kind = in.hand_model != nullptr ? SourceKind::kHandExample

@@ -25,9 +25,10 @@ enum class SourceKind {
 
 /// One layer as the engine ran it.
 struct LayerRun {
-    AttentionConfig config;  ///< what the engine ran with: heads, head dim, mask, scale, temperature
-    LessonForward forward;   ///< the glass box: X, the W matrices and the inputs Q, K, V
-    AttentionResult result;  ///< [n_heads] heads; rows are queries, columns keys
+    attention::AttentionConfig
+        config;                     ///< what the engine ran with: heads, head dim, mask, scale, temperature
+    lesson::LessonForward forward;  ///< the glass box: X, the W matrices and the inputs Q, K, V
+    attention::AttentionResult result;  ///< [n_heads] heads; rows are queries, columns keys
 };
 
 struct AttentionRun {
@@ -49,10 +50,10 @@ struct AttentionRun {
 /// What a source runs on: the tokenized sentences and the settings (an empty key tokenization means
 /// self-attention; a hand model replaces the lesson model).
 struct SourceInputs {
-    const Tokenization* tokens = nullptr;      ///< the queries' sentence, required
-    const Tokenization* key_tokens = nullptr;  ///< the keys' sentence; null or empty: self-attention
-    const HandModel* hand_model = nullptr;     ///< the hand example, or null
-    LessonRunSettings settings;
+    const lesson::Tokenization* tokens = nullptr;      ///< the queries' sentence, required
+    const lesson::Tokenization* key_tokens = nullptr;  ///< the keys' sentence; null or empty: self-attention
+    const lesson::HandModel* hand_model = nullptr;     ///< the hand example, or null
+    lesson::LessonRunSettings settings;
 };
 
 /// Runs the source the inputs name and packages what it computed. Errors are sentences for people.

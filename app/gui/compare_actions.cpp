@@ -82,13 +82,13 @@ void use_model_aggregate(const AppState& s, CompareSide& side, int layer, int he
 }
 
 void describe_lesson(const AppState& s, CompareSide& side, const AttentionRun& run, int head) {
-    const LessonRunSettings& st = s.settings;
+    const lesson::LessonRunSettings& st = s.settings;
     std::string head_name = std::to_string(head);
     std::string source = "lesson model";
     if (run.kind == SourceKind::kHandExample) {
         source = "hand example";
     } else {
-        const std::vector<LessonHeadInfo> infos = LessonModel::instance().heads();
+        const std::vector<lesson::LessonHeadInfo> infos = lesson::LessonModel::instance().heads();
         if (head >= 0 && head < static_cast<int>(infos.size()))
             head_name += " " + infos[static_cast<std::size_t>(head)].short_name;
     }
@@ -115,7 +115,7 @@ void describe_lesson(const AppState& s, CompareSide& side, const AttentionRun& r
 
 std::optional<CompareSide> compare_side_now(const AppState& s) {
     const Derived& d = s.derived;
-    const AttentionResult* r = d.result();
+    const attention::AttentionResult* r = d.result();
     if (!d.run || r == nullptr || r->heads.empty()) return std::nullopt;
     const int head = std::clamp(s.selection.focus_head, 0, static_cast<int>(r->heads.size()) - 1);
     CompareSide side;
@@ -196,7 +196,7 @@ void start_compare_demo(AppState& s, CompareDemo demo) {
         return;
     }
     const bool cat_sat = demo == CompareDemo::kMask || demo == CompareDemo::kPlural;
-    const Scenario* sc = find_builtin_scenario(cat_sat ? "cat-sat" : "pod");
+    const lesson::Scenario* sc = lesson::find_builtin_scenario(cat_sat ? "cat-sat" : "pod");
     if (sc == nullptr) return;
     apply_scenario(s, *sc);
     if (demo == CompareDemo::kTemperature) set_temperature(s, 1.0);

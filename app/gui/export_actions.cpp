@@ -5,10 +5,10 @@
 #include "app/gui/app_actions.h"
 
 #include "app/common/png_file.h"
-#include "core/export/export_source.h"
-#include "core/export/gif.h"
-#include "core/export/raster.h"
-#include "core/export/svg.h"
+#include "core/exports/export_source.h"
+#include "core/exports/gif.h"
+#include "core/exports/raster.h"
+#include "core/exports/svg.h"
 #include "core/io/file_io.h"
 #include "core/lesson/lesson_model.h"
 
@@ -25,8 +25,8 @@ bool lesson_source(const AppState& s) {
     return k == SourceKind::kLessonModel || k == SourceKind::kHandExample || k == SourceKind::kCrossAttention;
 }
 
-ExportSource source_from_state(const AppState& s) {
-    ExportSource src;
+exports::ExportSource source_from_state(const AppState& s) {
+    exports::ExportSource src;
     src.sentence = s.sentence;
     src.key_sentence = s.key_sentence;
     src.hand_model = s.hand_model;
@@ -37,7 +37,7 @@ ExportSource source_from_state(const AppState& s) {
     return src;
 }
 
-std::string title_of(const AttentionExport& e) {
+std::string title_of(const exports::AttentionExport& e) {
     std::string t = e.source + " \u00b7 ";
     if (e.n_layers() > 1) t += "layer " + std::to_string(e.focus_layer) + " ";
     t += "head " + std::to_string(e.focus_head);
@@ -139,25 +139,25 @@ std::string default_export_path(const AppState& s, ExportFormat f) {
     return "attnviz-" + stem + "-" + what + "." + export_format_extension(f);
 }
 
-Expected<AttentionExport> export_from_state(const AppState& s) {
+Expected<exports::AttentionExport> export_from_state(const AppState& s) {
     if (!s.derived.run || s.derived.run->layers.empty()) return Error{"nothing is computed yet"};
     if (s.quiz.hidden()) return Error{"the quiz hides the weights: reveal the answer first"};
     const AttentionRun& run = *s.derived.run;
-    AttentionExport e;
-    e.source = run.real_model() && s.model.open       ? model_export_source(s.model.open->source)
+    exports::AttentionExport e;
+    e.source = run.real_model() && s.model.open       ? exports::model_export_source(s.model.open->source)
                : run.kind == SourceKind::kHandExample ? "hand example"
-                                                      : kLessonModelLabel;
+                                                      : lesson::kLessonModelLabel;
     e.sentence = s.sentence;
     e.key_sentence = run.cross() ? s.key_sentence : "";
     e.query_labels = run.query_labels;
     e.key_labels = run.key_labels;
     const LayerRun& first = run.layers.front();
-    e.settings = settings_of_config(first.config, run.real_model() || s.settings.use_positions);
+    e.settings = lesson::settings_of_config(first.config, run.real_model() || s.settings.use_positions);
     if (static_cast<int>(first.forward.head_names.size()) == static_cast<int>(first.result.heads.size())) {
         e.head_names = first.forward.head_names;
     }
     for (const LayerRun& layer : run.layers) {
-        const AttentionResult& r = layer.result;
+        const attention::AttentionResult& r = layer.result;
         Tensor3 w(static_cast<int>(r.heads.size()), r.n_q, r.n_k);
         for (std::size_t h = 0; h < r.heads.size(); ++h) w.mat(static_cast<int>(h)) = r.heads[h].weights;
         e.layers.push_back(std::move(w));
@@ -166,7 +166,7 @@ Expected<AttentionExport> export_from_state(const AppState& s) {
     e.focus_layer = s.derived.layer;
     e.focus_head = s.selection.focus_head;
     e.query = s.selection.query < e.n_queries() ? s.selection.query : -1;
-    if (Status st = validate_export(e); !st.empty()) return Error{st};
+    if (Status st = exports::validate_export(e); !st.empty()) return Error{st};
     return e;
 }
 
@@ -213,57 +213,61 @@ bool run_export(AppState& s) {
         d.message = "saving " + path + " after this frame";
         return true;
     }
-    Expected<AttentionExport> e = export_from_state(s);
+    Expected<exports::AttentionExport> e = export_from_state(s);
     if (!e) return done("cannot export: " + e.error());
-    const MatrixRM w = head_weights(*e, e->focus_layer, e->focus_head);
+    const MatrixRM w = exports::head_weights(*e, e->focus_layer, e->focus_head);
     const MaskMatrix& visible = e->visible[static_cast<std::size_t>(e->focus_layer)];
     const Colormap cmap = s.view.heatmap.colormap;
     switch (f) {
         case ExportFormat::kPngHeatmap: {
             const HeatmapCells cells = make_heatmap_cells(w, &visible, s.view.heatmap.color);
-            const RgbImage img = to_rgb(render_heatmap(cells, d.size, d.size), cmap);
+            const exports::RgbImage img =
+                exports::to_rgb(exports::render_heatmap(cells, d.size, d.size), cmap);
             return done(cmdline::write_png_file(path, img.rgb.data(), img.width, img.height, 3));
         }
         case ExportFormat::kSvgHeatmap: {
-            HeatmapSvgOptions o;
+            exports::HeatmapSvgOptions o;
             o.colormap = cmap;
             o.color = s.view.heatmap.color;
             o.title = title_of(*e);
             o.values_in_cells = e->n_queries() <= 16 && e->n_keys() <= 16;
-            return done(
-                write_file_atomically(path, heatmap_svg(w, visible, e->query_labels, e->key_labels, o)));
+            return done(io::write_file_atomically(
+                path, exports::heatmap_svg(w, visible, e->query_labels, e->key_labels, o)));
         }
         case ExportFormat::kSvgArcs: {
-            TokenStripSvgOptions o;
+            exports::TokenStripSvgOptions o;
             o.colormap = cmap;
             o.title = title_of(*e);
             const int query = e->query >= 0 ? e->query : e->n_queries() - 1;
-            return done(write_file_atomically(path, token_strip_svg(e->query_labels, w, visible, query, o)));
+            return done(io::write_file_atomically(
+                path, exports::token_strip_svg(e->query_labels, w, visible, query, o)));
         }
         case ExportFormat::kCsv:
-            return done(write_file_atomically(path, matrix_csv(w, e->query_labels, e->key_labels)));
+            return done(
+                io::write_file_atomically(path, exports::matrix_csv(w, e->query_labels, e->key_labels)));
         case ExportFormat::kNpyHead:
-            return done(write_export_npy(path, *e, NpyScope::kHead));
+            return done(exports::write_export_npy(path, *e, exports::NpyScope::kHead));
         case ExportFormat::kNpyLayer:
-            return done(write_export_npy(path, *e, NpyScope::kLayer));
+            return done(exports::write_export_npy(path, *e, exports::NpyScope::kLayer));
         case ExportFormat::kNpyAll:
-            return done(write_export_npy(path, *e, NpyScope::kAllLayers));
+            return done(exports::write_export_npy(path, *e, exports::NpyScope::kAllLayers));
         case ExportFormat::kJson:
-            return done(write_file_atomically(path, export_to_json(*e).dump(true) + "\n"));
+            return done(io::write_file_atomically(path, exports::export_to_json(*e).dump(true) + "\n"));
         case ExportFormat::kGifTemperature:
         case ExportFormat::kGifMask:
         case ExportFormat::kGifFlash: {
-            const Animation a = f == ExportFormat::kGifMask    ? Animation::kMask
-                                : f == ExportFormat::kGifFlash ? Animation::kFlash
-                                                               : Animation::kTemperature;
+            const exports::Animation a = f == ExportFormat::kGifMask    ? exports::Animation::kMask
+                                         : f == ExportFormat::kGifFlash ? exports::Animation::kFlash
+                                                                        : exports::Animation::kTemperature;
             // The flash GIF replays the flash view's tiles; the mask GIF shows each state for a second.
-            Expected<std::vector<AnimationFrame>> frames =
-                animation_frames(source_from_state(s), a, a == Animation::kMask ? 2 : d.frames,
-                                 s.flash.block_q, s.flash.block_k);
+            Expected<std::vector<exports::AnimationFrame>> frames = exports::animation_frames(
+                source_from_state(s), a, a == exports::Animation::kMask ? 2 : d.frames, s.flash.block_q,
+                s.flash.block_k);
             if (!frames) return done("cannot export: " + frames.error());
-            const double fps = a == Animation::kMask ? 1.0 : static_cast<double>(d.fps);
-            return done(write_gif(path, render_animation(*frames, a, s.view.heatmap.color, d.size, d.size),
-                                  cmap, fps));
+            const double fps = a == exports::Animation::kMask ? 1.0 : static_cast<double>(d.fps);
+            return done(exports::write_gif(
+                path, exports::render_animation(*frames, a, s.view.heatmap.color, d.size, d.size), cmap,
+                fps));
         }
         case ExportFormat::kPngWindow:
         case ExportFormat::kCount:

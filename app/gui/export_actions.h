@@ -4,7 +4,7 @@
 
 #include "app/gui/app_state.h"
 #include "app/gui/export_state.h"
-#include "core/export/attention_export.h"
+#include "core/exports/attention_export.h"
 
 #include <string>
 
@@ -22,7 +22,7 @@ std::string default_export_path(const AppState& s, ExportFormat f);
 
 /// The shown run as an export (every layer and head; the focused layer, head and query). Errors when
 /// nothing is computed or the quiz hides the weights.
-Expected<AttentionExport> export_from_state(const AppState& s);
+Expected<exports::AttentionExport> export_from_state(const AppState& s);
 
 /// Why a window PNG at `scale` times a framebuffer of fb_width x fb_height cannot be rendered offscreen
 /// on a GL whose largest picture side is max_side ("" when it can): names the size, the limit and what

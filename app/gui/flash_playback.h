@@ -25,16 +25,16 @@ struct FlashPlayback {
 
 /// What update() derives for the flash view (only while it is shown).
 struct FlashDerived {
-    std::optional<FlashResult> result;    ///< with the focused head's trace and the rebuilt weights
-    int head = -1;                        ///< the traced head
-    MatrixRM weight_diff;                 ///< [n_q, n_k] |P_flash - P_reference| of the traced head
-    float max_weight_diff = 0.0f;         ///< over every head
-    float max_output_diff = 0.0f;         ///< over every head
-    double reference_bytes = 0.0;         ///< the n_q x n_k matrices the reference keeps, all heads
-    double flash_scratch_bytes = 0.0;     ///< one tile of scores and weights, per worker
-    double flash_packed_key_bytes = 0.0;  ///< the keys' packed copy (n_kv_heads x n_k x d floats)
-    std::string status;                   ///< why there is no result
-    std::uint64_t version = 0;            ///< Derived::run_version it was computed for
+    std::optional<attention::FlashResult> result;  ///< with the focused head's trace and the rebuilt weights
+    int head = -1;                                 ///< the traced head
+    MatrixRM weight_diff;                          ///< [n_q, n_k] |P_flash - P_reference| of the traced head
+    float max_weight_diff = 0.0f;                  ///< over every head
+    float max_output_diff = 0.0f;                  ///< over every head
+    double reference_bytes = 0.0;                  ///< the n_q x n_k matrices the reference keeps, all heads
+    double flash_scratch_bytes = 0.0;              ///< one tile of scores and weights, per worker
+    double flash_packed_key_bytes = 0.0;           ///< the keys' packed copy (n_kv_heads x n_k x d floats)
+    std::string status;                            ///< why there is no result
+    std::uint64_t version = 0;                     ///< Derived::run_version it was computed for
     int block_q = 0;
     int block_k = 0;
 };

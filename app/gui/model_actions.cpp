@@ -75,7 +75,7 @@ void cancel_model_jobs(AppState& s) {
 bool set_model_temperature(AppState& s, double temperature, InterventionScope scope) {
     const model::ModelConfig* config = open_config(s);
     if (config == nullptr) return false;
-    if (Status err = validate_temperature(temperature); !err.empty()) {
+    if (Status err = attention::validate_temperature(temperature); !err.empty()) {
         s.temperature_message = err + "; kept T = " + std::to_string(focused_head_temperature(s));
         return false;
     }
@@ -201,7 +201,7 @@ void generate_token(AppState& s) {
         return;
     }
     const model::ForwardResult& run = *d.result->run;
-    if (static_cast<int>(run.token_ids.size()) >= std::min(config->n_ctx, kDefaultTokenCap)) {
+    if (static_cast<int>(run.token_ids.size()) >= std::min(config->n_ctx, lesson::kDefaultTokenCap)) {
         set_status(s, "Generate: the text already fills the model's context (" +
                           std::to_string(run.token_ids.size()) + " tokens)");
         return;

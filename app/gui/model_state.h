@@ -77,7 +77,7 @@ struct ModelState {
 /// What the last finished computation of the open model delivered (update() fills it; panels read it).
 struct ModelDerived {
     /// The open model's KV cache from its config (float32, at its context), for the GQA view; or why not.
-    std::optional<KvCacheComparison> kv_cache;
+    std::optional<lab::KvCacheComparison> kv_cache;
     std::string kv_cache_error;
     /// The text as the model's tokenizer encoded it, then the generated tokens: [n] for the run below.
     std::vector<model::Token> tokens;

@@ -14,11 +14,12 @@ namespace attnviz::gui {
 namespace {
 
 int n_lessons() {
-    return static_cast<int>(builtin_scenarios().size());
+    return static_cast<int>(lesson::builtin_scenarios().size());
 }
 
 bool lesson_has_quiz(int lesson) {
-    return lesson >= 0 && lesson < n_lessons() && builtin_scenarios()[static_cast<std::size_t>(lesson)].quiz;
+    return lesson >= 0 && lesson < n_lessons() &&
+           lesson::builtin_scenarios()[static_cast<std::size_t>(lesson)].quiz;
 }
 
 int n_steps(int lesson) {
@@ -44,7 +45,7 @@ std::vector<std::string> presenter_step_names(int lesson) {
 
 MainView lesson_view(int lesson) {
     if (lesson < 0 || lesson >= n_lessons()) return MainView::kAttention;
-    const Scenario& sc = builtin_scenarios()[static_cast<std::size_t>(lesson)];
+    const lesson::Scenario& sc = lesson::builtin_scenarios()[static_cast<std::size_t>(lesson)];
     if (!sc.key_sentence.empty()) return MainView::kCross;
     if (sc.hand_model) return MainView::kPipeline;
     if (sc.name == "temperature") return MainView::kTemperature;
@@ -63,7 +64,7 @@ void enter_presenter(AppState& s, double now) {
     p.pointer = StagePointer::kOff;
     p.step_time = now;
     // Stepping starts at what is on screen: its lesson, and the quiz phase it is in.
-    const auto& all = builtin_scenarios();
+    const auto& all = lesson::builtin_scenarios();
     if (s.quiz.active() && s.quiz.kind == QuizKind::kScenario && s.quiz.scenario >= 0) {
         p.lesson = s.quiz.scenario;
     } else if (s.lesson) {
@@ -164,7 +165,7 @@ void presenter_go_to(AppState& s, int lesson, int step, double now) {
         show_view(s, MainView::kQuiz);
         if (step == 1) reveal_now_or_when_ready(s, now);
     } else {
-        apply_scenario(s, builtin_scenarios()[static_cast<std::size_t>(lesson)]);
+        apply_scenario(s, lesson::builtin_scenarios()[static_cast<std::size_t>(lesson)]);
         show_view(s, lesson_view(lesson));
     }
     p.lesson = lesson;

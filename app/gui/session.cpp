@@ -54,7 +54,7 @@ SessionFile session_file_of(const AppState& s, bool with_view) {
 
 }  // namespace
 
-JsonValue session_to_json(const AppState& s, bool with_view) {
+io::JsonValue session_to_json(const AppState& s, bool with_view) {
     return session_file_json(session_file_of(s, with_view));
 }
 
@@ -69,7 +69,7 @@ Status apply_session(AppState& s, const std::string& text, const std::string& na
     s.hand_model = d.hand_model;
     s.lesson.reset();
     if (d.lesson) {
-        if (const Scenario* sc = find_builtin_scenario(*d.lesson)) {
+        if (const lesson::Scenario* sc = lesson::find_builtin_scenario(*d.lesson)) {
             s.lesson = LessonIdentity{sc->name, sc->title, sc->explanation, sc->quiz};
         } else {
             notes.push_back("the lesson \"" + *d.lesson +
@@ -134,14 +134,14 @@ Status apply_session(AppState& s, const std::string& text, const std::string& na
 }
 
 bool save_session_file(AppState& s, const std::string& path) {
-    const Status st = write_file_atomically(path, session_to_json(s).dump(true) + "\n");
+    const Status st = io::write_file_atomically(path, session_to_json(s).dump(true) + "\n");
     s.session.message = st.empty() ? "saved " + path : st;
     set_status(s, s.session.message);
     return st.empty();
 }
 
 bool open_session_file(AppState& s, const std::string& path) {
-    Expected<std::string> bytes = read_file_bytes(path, kMaxSessionBytes);
+    Expected<std::string> bytes = io::read_file_bytes(path, kMaxSessionBytes);
     std::vector<std::string> warnings;
     const Status st = bytes ? apply_session(s, *bytes, path, &warnings) : bytes.error();
     if (!st.empty()) {
@@ -173,21 +173,21 @@ Status save_last_session(AppState& s) {
     if (ec) return "cannot create the folder of " + path + ": " + ec.message();
     SessionFile f = session_file_of(s, true);
     f.reopen_at_start = s.session.restore_at_start;
-    return write_file_atomically(path, session_file_json(f).dump(true) + "\n");
+    return io::write_file_atomically(path, session_file_json(f).dump(true) + "\n");
 }
 
 void restore_last_session(AppState& s) {
     const std::string& path = s.session.autosave_path;
     if (path.empty() || !std::filesystem::exists(path)) return;
-    Expected<std::string> bytes = read_file_bytes(path, kMaxSessionBytes);
+    Expected<std::string> bytes = io::read_file_bytes(path, kMaxSessionBytes);
     if (!bytes) {
         set_status(s, "the last session was not reopened: " + bytes.error());
         return;
     }
     // The reopen choice first: when it is off, nothing of the file is applied.
-    Expected<JsonValue> doc = parse_json(*bytes, path);
+    Expected<io::JsonValue> doc = io::parse_json(*bytes, path);
     if (doc && doc->is_object()) {
-        const JsonValue* reopen = doc->find("reopen_at_start");
+        const io::JsonValue* reopen = doc->find("reopen_at_start");
         if (reopen != nullptr && reopen->is_bool() && !reopen->as_bool()) {
             s.session.restore_at_start = false;
             return;

@@ -12,7 +12,7 @@ namespace attnviz::gui {
 
 /// The state as a session document. with_view = false leaves out the view (panel, theme, text size,
 /// colormap, zoom), as undo does: they are not engine settings.
-JsonValue session_to_json(const AppState& s, bool with_view = true);
+io::JsonValue session_to_json(const AppState& s, bool with_view = true);
 
 /// Applies a session document. Everything is read and checked first: on an error (syntax, a wrong type,
 /// a value out of range, a newer format version) nothing changes and the error names the JSON path. What

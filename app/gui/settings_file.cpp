@@ -97,7 +97,7 @@ SettingsFile SettingsFile::parse(const std::string& text, const std::string& nam
 SettingsFile SettingsFile::load(const std::string& path) {
     std::error_code ec;
     if (path.empty() || !std::filesystem::exists(path, ec)) return SettingsFile{};
-    Expected<std::string> bytes = read_file_bytes(path, kMaxSettingsBytes);
+    Expected<std::string> bytes = io::read_file_bytes(path, kMaxSettingsBytes);
     if (!bytes) {
         SettingsFile f;
         f.m_warnings.push_back("settings not read: " + bytes.error());
@@ -118,7 +118,7 @@ Status SettingsFile::save(const std::string& path) const {
     std::error_code ec;
     if (!folder.empty()) std::filesystem::create_directories(folder, ec);
     if (ec) return "cannot create " + folder.string() + ": " + ec.message();
-    return write_file_atomically(path, serialize());
+    return io::write_file_atomically(path, serialize());
 }
 
 std::optional<std::string> SettingsFile::get(const std::string& key) const {

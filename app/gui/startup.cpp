@@ -18,16 +18,17 @@ Status configure_from_options(AppState& s, const GuiOptions& o) {
     s.view.fullscreen = o.fullscreen;
 
     Status error;
-    if (const Scenario* builtin = find_builtin_scenario(o.scenario)) {
+    if (const lesson::Scenario* builtin = lesson::find_builtin_scenario(o.scenario)) {
         apply_scenario(s, *builtin);
     } else {
-        Expected<Scenario> loaded = load_scenario_file(o.scenario);
+        Expected<lesson::Scenario> loaded = lesson::load_scenario_file(o.scenario);
         if (loaded) {
             apply_scenario(s, *loaded);
         } else {
             error = "attnviz: --scenario " + o.scenario + " is neither a built-in lesson (" +
-                    builtin_scenario_names() + ") nor a readable scenario file: " + loaded.error();
-            if (const Scenario* fallback = find_builtin_scenario("pod")) apply_scenario(s, *fallback);
+                    lesson::builtin_scenario_names() + ") nor a readable scenario file: " + loaded.error();
+            if (const lesson::Scenario* fallback = lesson::find_builtin_scenario("pod"))
+                apply_scenario(s, *fallback);
         }
     }
     if (o.has_sentence) {
@@ -112,7 +113,8 @@ bool store_recent_models(const AppState& s, SettingsFile& settings) {
 
 std::string text_in_use(const AppState& s) {
     std::string text = s.sentence;
-    for (const Scenario& sc : builtin_scenarios()) text += sc.title + sc.sentence + sc.key_sentence;
+    for (const lesson::Scenario& sc : lesson::builtin_scenarios())
+        text += sc.title + sc.sentence + sc.key_sentence;
     return text;
 }
 

@@ -9,7 +9,7 @@
 #include <new>
 #include <string>
 
-namespace attnviz {
+namespace attnviz::attention {
 
 namespace {
 
@@ -119,4 +119,4 @@ Expected<AttentionResult> compute_attention(const AttentionConfig& config, const
     }
 }
 
-}  // namespace attnviz
+}  // namespace attnviz::attention

@@ -8,7 +8,7 @@
 
 #include <vector>
 
-namespace attnviz {
+namespace attnviz::attention {
 
 /// Which intermediate stages to keep. The GUI shows every stage, so all are kept by default; a caller
 /// that only needs outputs (a benchmark) turns them off and the n_q x n_k matrices become per-thread
@@ -63,4 +63,4 @@ Expected<AttentionResult> compute_attention(const AttentionConfig& config, const
 /// Bytes the reference path needs for the kept n_q x n_k matrices of all heads (for "too long" notices).
 double reference_matrix_bytes(int n_heads, int n_q, int n_k, const AttentionOptions& options);
 
-}  // namespace attnviz
+}  // namespace attnviz::attention

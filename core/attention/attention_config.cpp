@@ -4,7 +4,7 @@
 #include <cmath>
 #include <string>
 
-namespace attnviz {
+namespace attnviz::attention {
 
 float AttentionConfig::scale() const {
     switch (scale_mode) {
@@ -59,4 +59,4 @@ const char* attention_kind_name(int n_heads, int n_kv_heads) {
     return "GQA";
 }
 
-}  // namespace attnviz
+}  // namespace attnviz::attention

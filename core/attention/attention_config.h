@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <vector>
 
-namespace attnviz {
+namespace attnviz::attention {
 
 /// How scores are scaled before the softmax: S = Q K^T * s.
 enum class ScaleMode {
@@ -56,4 +56,4 @@ Status validate_temperature(double temperature);
 /// The name of the head layout: "MHA" (n_kv_heads == n_heads), "MQA" (1 KV head) or "GQA".
 const char* attention_kind_name(int n_heads, int n_kv_heads);
 
-}  // namespace attnviz
+}  // namespace attnviz::attention

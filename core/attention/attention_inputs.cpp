@@ -4,7 +4,7 @@
 #include <cmath>
 #include <string>
 
-namespace attnviz {
+namespace attnviz::attention {
 
 namespace {
 
@@ -108,4 +108,4 @@ std::optional<AttentionInputs> zero_non_finite_rows(const AttentionInputs& in) {
     return clean;
 }
 
-}  // namespace attnviz
+}  // namespace attnviz::attention

@@ -7,7 +7,7 @@
 
 #include <optional>
 
-namespace attnviz {
+namespace attnviz::attention {
 
 /// Per-head projections.
 ///   q: [n_heads,    n_q, head_dim]
@@ -42,4 +42,4 @@ bool all_finite(const float* data, std::size_t n);
 /// (inputs are finite but too large); shared by the reference and the flash path.
 Status score_overflow_error(int head, int row);
 
-}  // namespace attnviz
+}  // namespace attnviz::attention

@@ -23,7 +23,7 @@
 #include <numeric>
 #include <string>
 
-namespace attnviz {
+namespace attnviz::attention {
 
 namespace {
 
@@ -621,4 +621,4 @@ Expected<FlashResult> compute_flash_attention(const AttentionConfig& config, con
     }
 }
 
-}  // namespace attnviz
+}  // namespace attnviz::attention

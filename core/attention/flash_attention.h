@@ -10,7 +10,7 @@
 #include <optional>
 #include <vector>
 
-namespace attnviz {
+namespace attnviz::attention {
 
 /// Tile sizes measured on the project's machine (2 cores, AVX2/FMA, d = 64): see attnviz-cli bench.
 constexpr int kDefaultFlashBlockQ = 128;
@@ -84,4 +84,4 @@ Status validate_flash_options(const FlashOptions& options, int n_heads);
 Expected<FlashResult> compute_flash_attention(const AttentionConfig& config, const AttentionInputs& inputs,
                                               const FlashOptions& options = {});
 
-}  // namespace attnviz
+}  // namespace attnviz::attention

@@ -16,7 +16,7 @@
 #include <limits>
 #include <utility>
 
-namespace attnviz::flash_kernels {
+namespace attnviz::attention::flash_kernels {
 
 namespace {
 
@@ -196,4 +196,4 @@ float exp2_shifted_sum(float* x, int n, float m, float c) {
     return ei::predux(acc);
 }
 
-}  // namespace attnviz::flash_kernels
+}  // namespace attnviz::attention::flash_kernels

@@ -5,7 +5,7 @@
 
 #include <vector>
 
-namespace attnviz::flash_kernels {
+namespace attnviz::attention::flash_kernels {
 
 /// NR, the columns of one register block: two SIMD packets (32 floats with AVX-512, 16 with AVX, 8 with SSE).
 int panel_width();
@@ -44,4 +44,4 @@ void panel_product(const float* a, int lda, int rows, int depth, const float* b,
 /// Precondition: x[j] <= m (the row max), c > 0 finite. The order of the additions depends on n only.
 float exp2_shifted_sum(float* x, int n, float m, float c);
 
-}  // namespace attnviz::flash_kernels
+}  // namespace attnviz::attention::flash_kernels

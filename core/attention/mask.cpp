@@ -3,7 +3,7 @@
 
 #include <algorithm>
 
-namespace attnviz {
+namespace attnviz::attention {
 
 Mask::Mask(const MaskConfig& config, int n_q, int n_k)
     : m_n_q(n_q),
@@ -61,4 +61,4 @@ std::vector<std::uint8_t> Mask::keys_seen_by_any_query() const {
     return seen;
 }
 
-}  // namespace attnviz
+}  // namespace attnviz::attention

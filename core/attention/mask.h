@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <vector>
 
-namespace attnviz {
+namespace attnviz::attention {
 
 /// A half-open range of key indices [begin, end); empty when begin >= end.
 struct KeyRange {
@@ -62,4 +62,4 @@ class Mask {
     const std::uint8_t* m_key_valid;
 };
 
-}  // namespace attnviz
+}  // namespace attnviz::attention

@@ -7,7 +7,7 @@
 #include <cmath>
 #include <limits>
 
-namespace attnviz {
+namespace attnviz::attention {
 
 namespace {
 
@@ -182,4 +182,4 @@ double entropy_nats(const float* p, int n) {
     return h;
 }
 
-}  // namespace attnviz
+}  // namespace attnviz::attention

@@ -6,7 +6,7 @@
 
 #include <cstdint>
 
-namespace attnviz {
+namespace attnviz::attention {
 
 /// Which formula a temperature selects.
 enum class TemperatureRegime {
@@ -64,4 +64,4 @@ float softmax_row_entropy(const float* scores, const float* weights, KeyRange ra
 /// and by views that show rows the engine did not produce (a weight sweep, a pooled head).
 double entropy_nats(const float* p, int n);
 
-}  // namespace attnviz
+}  // namespace attnviz::attention

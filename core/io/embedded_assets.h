@@ -3,9 +3,9 @@
 
 #include "core/io/embedded_file.h"
 
-namespace attnviz {
+namespace attnviz::io {
 
 /// Names are relative to assets/, e.g. "lexicon/en.tsv", "scenarios/pod.json".
 EmbeddedTable embedded_assets();
 
-}  // namespace attnviz
+}  // namespace attnviz::io

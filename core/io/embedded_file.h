@@ -4,7 +4,7 @@
 #include <cstddef>
 #include <string_view>
 
-namespace attnviz {
+namespace attnviz::io {
 
 struct EmbeddedFile {
     const char* name;           ///< path relative to its source folder, e.g. "scenarios/pod.json"
@@ -30,4 +30,4 @@ struct EmbeddedTable {
     const EmbeddedFile* end() const { return files + count; }
 };
 
-}  // namespace attnviz
+}  // namespace attnviz::io

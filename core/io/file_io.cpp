@@ -9,7 +9,7 @@
 #include <cstring>
 #include <fstream>
 
-namespace attnviz {
+namespace attnviz::io {
 
 Expected<std::string> read_file_bytes(const std::string& path, std::int64_t max_bytes) {
     struct stat st {};
@@ -99,4 +99,4 @@ Status write_file_atomically(const std::string& path, const std::string& bytes) 
     return {};
 }
 
-}  // namespace attnviz
+}  // namespace attnviz::io

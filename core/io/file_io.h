@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-namespace attnviz {
+namespace attnviz::io {
 
 /// Reads a whole file. Refuses directories and files larger than max_bytes (checked with stat
 /// before reading). Errors show the path and the OS error text.
@@ -28,4 +28,4 @@ struct FileToWrite {
 /// is removed and no target is touched. Only then is each renamed into place. Errors name the path.
 Status write_files_atomically(const std::vector<FileToWrite>& files);
 
-}  // namespace attnviz
+}  // namespace attnviz::io

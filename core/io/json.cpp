@@ -9,7 +9,7 @@
 #include <string_view>
 #include <unordered_set>
 
-namespace attnviz {
+namespace attnviz::io {
 
 // [SECTION] value construction and lookup
 
@@ -614,4 +614,4 @@ const char* json_type_name(const JsonValue& v) {
     return "a value";
 }
 
-}  // namespace attnviz
+}  // namespace attnviz::io

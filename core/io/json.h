@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-namespace attnviz {
+namespace attnviz::io {
 
 class JsonValue {
   public:
@@ -85,4 +85,4 @@ constexpr int kJsonMaxDepth = 64;
 /// "<name>:<line>:<column>: <what>" and say what was expected. Duplicate object keys are rejected.
 Expected<JsonValue> parse_json(const std::string& text, const std::string& name);
 
-}  // namespace attnviz
+}  // namespace attnviz::io

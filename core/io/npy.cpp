@@ -8,7 +8,7 @@
 #include <map>
 #include <optional>
 
-namespace attnviz {
+namespace attnviz::io {
 
 namespace {
 
@@ -293,4 +293,4 @@ Status write_npy(const std::string& path, const std::vector<std::int64_t>& shape
     return write_file_atomically(path, npy_bytes(shape, data));
 }
 
-}  // namespace attnviz
+}  // namespace attnviz::io

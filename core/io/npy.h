@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-namespace attnviz {
+namespace attnviz::io {
 
 /// A C-order float array read from a .npy file. data.size() == product of shape.
 struct NpyArray {
@@ -45,4 +45,4 @@ std::string npy_bytes(const std::vector<std::int64_t>& shape, const float* data)
 /// dims, product == data.size().
 Status write_npy(const std::string& path, const std::vector<std::int64_t>& shape, const float* data);
 
-}  // namespace attnviz
+}  // namespace attnviz::io

@@ -1,6 +1,6 @@
 #include "core/io/utf8.h"
 
-namespace attnviz {
+namespace attnviz::io {
 
 namespace {
 constexpr char32_t kReplacement = 0xFFFD;
@@ -72,4 +72,4 @@ std::u32string decode_utf8(std::string_view text, int* n_invalid_bytes) {
     return out;
 }
 
-}  // namespace attnviz
+}  // namespace attnviz::io

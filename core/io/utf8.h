@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-namespace attnviz {
+namespace attnviz::io {
 
 /// Decodes UTF-8 into code points; each invalid byte (bad lead, bad continuation, overlong form,
 /// surrogate, above U+10FFFF, truncated sequence) becomes U+FFFD. Counts the replacements.
@@ -40,4 +40,4 @@ inline const CjkBlock* find_cjk_block(char32_t c) {
     return nullptr;
 }
 
-}  // namespace attnviz
+}  // namespace attnviz::io

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-namespace attnviz {
+namespace attnviz::lab {
 
 IoEstimate estimate_attention_io(std::int64_t n, int d, const IoHardware& hw) {
     IoEstimate e;
@@ -21,4 +21,4 @@ IoEstimate estimate_attention_io(std::int64_t n, int d, const IoHardware& hw) {
     return e;
 }
 
-}  // namespace attnviz
+}  // namespace attnviz::lab

@@ -5,7 +5,7 @@
 
 #include <cstdint>
 
-namespace attnviz {
+namespace attnviz::lab {
 
 struct IoHardware {
     double hbm_bytes_per_s = 2.0e12;    ///< A100: HBM about 2 TB/s (80 GB)
@@ -30,4 +30,4 @@ struct IoEstimate {
 ///   flash:    read K, V once (2 N d); read Q and read+write O once per K/V block: 2 N d + 3 N d T_c
 IoEstimate estimate_attention_io(std::int64_t n, int d, const IoHardware& hw = {});
 
-}  // namespace attnviz
+}  // namespace attnviz::lab

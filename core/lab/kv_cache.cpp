@@ -4,7 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
-namespace attnviz {
+namespace attnviz::lab {
 
 int kv_dtype_bytes(KvDtype dtype) {
     switch (dtype) {
@@ -131,4 +131,4 @@ std::string format_bytes(double bytes) {
     return buf;
 }
 
-}  // namespace attnviz
+}  // namespace attnviz::lab

@@ -7,7 +7,7 @@
 #include <optional>
 #include <string>
 
-namespace attnviz {
+namespace attnviz::lab {
 
 enum class KvDtype { kFp32, kFp16, kBf16, kFp8, kInt8 };
 
@@ -66,4 +66,4 @@ std::string format_saving(double factor);
 /// Binary units, said as such: "64.0 GiB", "512.0 MiB", "12.0 KiB", "100 bytes".
 std::string format_bytes(double bytes);
 
-}  // namespace attnviz
+}  // namespace attnviz::lab

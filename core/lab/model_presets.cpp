@@ -1,7 +1,7 @@
 // The preset table. Numbers from the cited configs and papers; the lessons' own from ../shared/seeds.
 #include "core/lab/model_presets.h"
 
-namespace attnviz {
+namespace attnviz::lab {
 
 const std::vector<ModelPreset>& model_presets() {
     // name, title, layers, attention layers, heads, kv heads, head dim, hidden, window, note, source
@@ -55,4 +55,4 @@ std::string model_preset_names() {
     return out;
 }
 
-}  // namespace attnviz
+}  // namespace attnviz::lab

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-namespace attnviz {
+namespace attnviz::lab {
 
 struct ModelPreset {
     std::string name;                     ///< for --preset: lower case, no spaces ("llama-3-8b")
@@ -31,4 +31,4 @@ const ModelPreset* find_model_preset(const std::string& name);
 /// "lesson-4096, qwen3.6, ...", for messages.
 std::string model_preset_names();
 
-}  // namespace attnviz
+}  // namespace attnviz::lab

@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <cmath>
 
-namespace attnviz {
+namespace attnviz::lab {
 
 namespace {
 
@@ -22,7 +22,7 @@ double std_dev(const std::vector<double>& x) {
 /// Largest weight of softmax(row) at T = 1, through the engine's softmax.
 double max_weight(const std::vector<float>& row, std::vector<float>& weights) {
     const int n = static_cast<int>(row.size());
-    softmax_row(row.data(), n, KeyRange{0, n}, nullptr, 1.0, weights.data());
+    attention::softmax_row(row.data(), n, attention::KeyRange{0, n}, nullptr, 1.0, weights.data());
     return static_cast<double>(*std::max_element(weights.begin(), weights.end()));
 }
 
@@ -74,4 +74,4 @@ std::vector<ScalingStats> scaling_curve(int max_d, int n_keys, int n_queries, st
     return out;
 }
 
-}  // namespace attnviz
+}  // namespace attnviz::lab

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <vector>
 
-namespace attnviz {
+namespace attnviz::lab {
 
 /// q.k statistics for one dimension d. Unscaled dots q.k have std ~ sqrt(d); scaled by 1/sqrt(d), ~ 1.
 struct ScalingStats {
@@ -23,4 +23,4 @@ ScalingStats scaling_stats(int d, int n_keys, int n_queries, std::uint64_t seed)
 /// scaling_stats for d = 1, 2, 4, ..., max_d (powers of two up to max_d >= 1).
 std::vector<ScalingStats> scaling_curve(int max_d, int n_keys, int n_queries, std::uint64_t seed);
 
-}  // namespace attnviz
+}  // namespace attnviz::lab

@@ -5,7 +5,7 @@
 #include <cmath>
 #include <limits>
 
-namespace attnviz {
+namespace attnviz::lab {
 
 std::vector<double> log_spaced_temperatures(double t_min, double t_max, int n_t) {
     std::vector<double> out;
@@ -16,7 +16,7 @@ std::vector<double> log_spaced_temperatures(double t_min, double t_max, int n_t)
     return out;
 }
 
-TemperatureSweep sweep_temperature(const float* scores, int n_k, KeyRange range,
+TemperatureSweep sweep_temperature(const float* scores, int n_k, attention::KeyRange range,
                                    const std::uint8_t* key_valid, const std::vector<double>& temperatures) {
     TemperatureSweep sw;
     sw.temperatures = temperatures;
@@ -25,17 +25,17 @@ TemperatureSweep sweep_temperature(const float* scores, int n_k, KeyRange range,
     sw.entropy.assign(static_cast<std::size_t>(n_t), 0.0f);
     for (int t = 0; t < n_t; ++t) {
         float* w = sw.weights.row(t).data();
-        const SoftmaxRowStats st =
-            softmax_row(scores, n_k, range, key_valid, temperatures[static_cast<std::size_t>(t)], w);
-        sw.entropy[static_cast<std::size_t>(t)] =
-            softmax_row_entropy(scores, w, range, key_valid, st, temperatures[static_cast<std::size_t>(t)]);
+        const attention::SoftmaxRowStats st = attention::softmax_row(
+            scores, n_k, range, key_valid, temperatures[static_cast<std::size_t>(t)], w);
+        sw.entropy[static_cast<std::size_t>(t)] = attention::softmax_row_entropy(
+            scores, w, range, key_valid, st, temperatures[static_cast<std::size_t>(t)]);
     }
     sw.argmax_limit.assign(static_cast<std::size_t>(n_k), 0.0f);
     sw.uniform_limit.assign(static_cast<std::size_t>(n_k), 0.0f);
-    softmax_row(scores, n_k, range, key_valid, 0.0, sw.argmax_limit.data());
-    softmax_row(scores, n_k, range, key_valid, std::numeric_limits<double>::infinity(),
-                sw.uniform_limit.data());
+    attention::softmax_row(scores, n_k, range, key_valid, 0.0, sw.argmax_limit.data());
+    attention::softmax_row(scores, n_k, range, key_valid, std::numeric_limits<double>::infinity(),
+                           sw.uniform_limit.data());
     return sw;
 }
 
-}  // namespace attnviz
+}  // namespace attnviz::lab

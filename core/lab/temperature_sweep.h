@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <vector>
 
-namespace attnviz {
+namespace attnviz::lab {
 
 struct TemperatureSweep {
     std::vector<double> temperatures;  ///< [n_t], increasing
@@ -24,7 +24,7 @@ std::vector<double> log_spaced_temperatures(double t_min, double t_max, int n_t)
 /// Sweeps one row of scaled scores (the engine's HeadResult::scores row) over `temperatures`.
 ///   scores: [n_k]; range and key_valid as for softmax_row (key_valid may be nullptr)
 /// Preconditions: every temperature valid (validate_temperature); visible scores finite.
-TemperatureSweep sweep_temperature(const float* scores, int n_k, KeyRange range,
+TemperatureSweep sweep_temperature(const float* scores, int n_k, attention::KeyRange range,
                                    const std::uint8_t* key_valid, const std::vector<double>& temperatures);
 
-}  // namespace attnviz
+}  // namespace attnviz::lab

@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-namespace attnviz {
+namespace attnviz::lesson {
 
 namespace {
 
@@ -70,4 +70,4 @@ std::vector<std::string> hand_dim_names(int n) {
     return out;
 }
 
-}  // namespace attnviz
+}  // namespace attnviz::lesson

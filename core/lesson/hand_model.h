@@ -6,7 +6,7 @@
 #include "core/base/types.h"
 #include "core/lesson/lesson_model.h"
 
-namespace attnviz {
+namespace attnviz::lesson {
 
 /// Explicit numbers for one head. Rows of x are tokens; the W matrices map d_model -> head_dim / d_v.
 struct HandModel {
@@ -32,4 +32,4 @@ Expected<LessonForward> hand_forward(const HandModel& model);
 /// Default names of a hand model's dimensions: "d0", "d1", ...
 std::vector<std::string> hand_dim_names(int n);
 
-}  // namespace attnviz
+}  // namespace attnviz::lesson

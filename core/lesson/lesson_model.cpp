@@ -3,7 +3,7 @@
 #include "core/lesson/lesson_embedding.h"
 #include "core/lesson/lesson_heads.h"
 
-namespace attnviz {
+namespace attnviz::lesson {
 
 namespace {
 
@@ -114,4 +114,4 @@ Expected<LessonForward> LessonModel::forward(const Tokenization& query_tokens, c
     return f;
 }
 
-}  // namespace attnviz
+}  // namespace attnviz::lesson

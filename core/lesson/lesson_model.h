@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-namespace attnviz {
+namespace attnviz::lesson {
 
 /// What the program calls this model everywhere, so nobody mistakes it for a trained LLM.
 inline constexpr const char* kLessonModelLabel = "lesson model: designed heads";
@@ -34,7 +34,7 @@ struct LessonForward {
     Tensor3 w_q;                               ///< [n_heads,    d_model, head_dim]
     Tensor3 w_k;                               ///< [n_kv_heads, d_model, head_dim], pooled over each group
     Tensor3 w_v;                               ///< [n_kv_heads, d_model, d_v], pooled over each group
-    AttentionInputs inputs;                    ///< q = x_query w_q, k = x_key w_k, v = x_key w_v
+    attention::AttentionInputs inputs;         ///< q = x_query w_q, k = x_key w_k, v = x_key w_v
     std::vector<std::string> head_names;       ///< [n_heads]
     std::vector<WordFeatures> query_features;  ///< [n_q]
     std::vector<WordFeatures> key_features;    ///< [n_k]
@@ -69,4 +69,4 @@ class LessonModel {
 /// Checks heads / KV heads against the model: a readable error, or empty.
 Status validate_lesson_settings(const LessonSettings& settings);
 
-}  // namespace attnviz
+}  // namespace attnviz::lesson

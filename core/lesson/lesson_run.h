@@ -9,7 +9,7 @@
 
 #include <string>
 
-namespace attnviz {
+namespace attnviz::lesson {
 
 /// Everything a lesson run is computed with, held as this one struct by scenario and session files
 /// ("settings"), exports, attnviz-cli lesson and the GUI's controls: a new setting is a member here and a
@@ -28,8 +28,8 @@ struct LessonRun {
     Tokenization tokens;      ///< the queries (and the keys, for self-attention)
     Tokenization key_tokens;  ///< cross-attention only: the keys' sentence; empty otherwise
     LessonForward forward;
-    AttentionConfig config;  ///< what the engine ran with (views never rebuild it)
-    AttentionResult result;
+    attention::AttentionConfig config;  ///< what the engine ran with (views never rebuild it)
+    attention::AttentionResult result;
 
     bool cross() const { return !key_tokens.tokens.empty(); }
     const Tokenization& keys() const { return cross() ? key_tokens : tokens; }
@@ -38,24 +38,27 @@ struct LessonRun {
 /// Runs the lesson model and attention on a sentence (and, when key_sentence is not empty, on it as
 /// the keys' sentence: cross-attention without a causal mask). Errors are sentences for people.
 Expected<LessonRun> run_lesson(const std::string& sentence, const std::string& key_sentence,
-                               const LessonRunSettings& settings, const AttentionOptions& options = {});
+                               const LessonRunSettings& settings,
+                               const attention::AttentionOptions& options = {});
 
 /// The same on text tokenized already (the GUI keeps its own tokenization for notices and spans).
 /// An empty key_tokens means self-attention.
 Expected<LessonRun> run_lesson(Tokenization tokens, Tokenization key_tokens,
-                               const LessonRunSettings& settings, const AttentionOptions& options = {});
+                               const LessonRunSettings& settings,
+                               const attention::AttentionOptions& options = {});
 
 /// The hand example: one head computed from explicit matrices (core/hand_model.h) on text tokenized
 /// already, with the settings' temperature, masks and scale (their head counts are ignored: 1 head).
 /// The token count must equal the rows of model.x ("the hand example has 4 tokens ..." otherwise).
 Expected<LessonRun> run_hand_example(Tokenization tokens, const HandModel& model,
-                                     const LessonRunSettings& settings, const AttentionOptions& options = {});
+                                     const LessonRunSettings& settings,
+                                     const attention::AttentionOptions& options = {});
 
 /// The attention config a lesson run uses (exposed for views that recompute one stage).
-AttentionConfig lesson_attention_config(const LessonRunSettings& settings, bool cross);
+attention::AttentionConfig lesson_attention_config(const LessonRunSettings& settings, bool cross);
 
 /// The settings a config ran with: heads, temperature, masks and scale as the engine saw them (a
 /// cross-attention run's causal mask is off). A config holds no positions: use_positions is the argument.
-LessonRunSettings settings_of_config(const AttentionConfig& config, bool use_positions);
+LessonRunSettings settings_of_config(const attention::AttentionConfig& config, bool use_positions);
 
-}  // namespace attnviz
+}  // namespace attnviz::lesson

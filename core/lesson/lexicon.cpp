@@ -7,7 +7,7 @@
 #include <optional>
 #include <stdexcept>
 
-namespace attnviz {
+namespace attnviz::lesson {
 
 namespace {
 
@@ -100,7 +100,7 @@ bool ends_with(const std::string& s, std::string_view suffix) {
 }
 
 bool is_upper_initial(const std::string& word) {
-    const std::u32string cps = decode_utf8(word);
+    const std::u32string cps = io::decode_utf8(word);
     if (cps.empty()) return false;
     const char32_t c = cps[0];
     return (c >= 'A' && c <= 'Z') || (c >= 0xC0 && c <= 0xDE && c != 0xD7);
@@ -268,7 +268,7 @@ Expected<Lexicon> Lexicon::parse(std::string_view text, const std::string& name)
         if (word.find(' ') != std::string::npos)
             return Error{where + "a word may not contain spaces: \"" + word + "\""};
         int n_invalid = 0;
-        const std::size_t n_cps = decode_utf8(word, &n_invalid).size();
+        const std::size_t n_cps = io::decode_utf8(word, &n_invalid).size();
         if (n_invalid > 0) return Error{where + "the word is not valid UTF-8"};
         w.source = "lexicon " + name;
         if (!lex.m_words.emplace(word, std::move(w)).second)
@@ -300,7 +300,7 @@ std::vector<std::pair<std::string, WordFeatures>> Lexicon::entries() const {
 const LexiconSet& LexiconSet::builtin() {
     static const LexiconSet set = [] {
         auto load = [](const char* file, const char* short_name) {
-            const EmbeddedFile* f = embedded_assets().find(file);
+            const io::EmbeddedFile* f = io::embedded_assets().find(file);
             if (f == nullptr) throw std::runtime_error(std::string("embedded asset missing: ") + file);
             Expected<Lexicon> lex = Lexicon::parse(f->text(), short_name);
             if (!lex) throw std::runtime_error(lex.error());
@@ -311,7 +311,7 @@ const LexiconSet& LexiconSet::builtin() {
         s.m_fr = load("lexicon/fr.tsv", "fr");
         s.m_zh = load("lexicon/zh.tsv", "zh");
         // Glosses: "french TAB english" lines; '#' comments.
-        const EmbeddedFile* g = embedded_assets().find("lexicon/fr-en.tsv");
+        const io::EmbeddedFile* g = io::embedded_assets().find("lexicon/fr-en.tsv");
         if (g == nullptr) throw std::runtime_error("embedded asset missing: lexicon/fr-en.tsv");
         const std::string_view text = g->text();
         std::size_t start = 0;
@@ -477,4 +477,4 @@ std::vector<WordFeatures> LexiconSet::analyse(const std::vector<Token>& tokens) 
     return out;
 }
 
-}  // namespace attnviz
+}  // namespace attnviz::lesson

@@ -11,7 +11,7 @@
 #include <unordered_map>
 #include <vector>
 
-namespace attnviz {
+namespace attnviz::lesson {
 
 enum class PartOfSpeech {
     kNoun,
@@ -105,4 +105,4 @@ class LexiconSet {
     std::unordered_map<std::string, std::string> m_fr_en;  ///< French word -> English gloss
 };
 
-}  // namespace attnviz
+}  // namespace attnviz::lesson

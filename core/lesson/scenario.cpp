@@ -11,14 +11,14 @@
 #include <cmath>
 #include <stdexcept>
 
-namespace attnviz {
+namespace attnviz::lesson {
 
 namespace {
 
 constexpr std::int64_t kMaxScenarioBytes = 1 << 20;
 constexpr std::size_t kMaxMatrixSide = 64;
 
-std::string where(const std::string& file, const JsonValue& v, const std::string& path) {
+std::string where(const std::string& file, const io::JsonValue& v, const std::string& path) {
     return file + ":" + std::to_string(v.line) + ":" + std::to_string(v.column) + ": " + path;
 }
 
@@ -31,11 +31,12 @@ std::string stem_of(const std::string& file) {
 /// Reads the members of an object one by one, checking types; unknown members become warnings.
 class ObjectReader {
   public:
-    ObjectReader(const JsonValue& obj, std::string file, std::string path, std::vector<std::string>& warnings)
+    ObjectReader(const io::JsonValue& obj, std::string file, std::string path,
+                 std::vector<std::string>& warnings)
         : m_obj(obj), m_file(std::move(file)), m_path(std::move(path)), m_warnings(warnings) {}
 
     Status string(const char* key, bool required, std::string& out) {
-        const JsonValue* v = take(key);
+        const io::JsonValue* v = take(key);
         if (v == nullptr) return required ? missing(key) : Status{};
         if (!v->is_string()) return where(m_file, *v, m_path + "." + key) + " must be a string";
         out = v->as_string();
@@ -43,7 +44,7 @@ class ObjectReader {
     }
 
     Status integer(const char* key, int lo, int hi, int& out) {
-        const JsonValue* v = take(key);
+        const io::JsonValue* v = take(key);
         if (v == nullptr) return {};
         if (!v->is_int() || v->as_int() < lo || v->as_int() > hi) {
             return where(m_file, *v, m_path + "." + key) + " must be a whole number from " +
@@ -61,8 +62,8 @@ class ObjectReader {
         return {};
     }
 
-    const JsonValue* object(const char* key, Status& error) {
-        const JsonValue* v = take(key);
+    const io::JsonValue* object(const char* key, Status& error) {
+        const io::JsonValue* v = take(key);
         if (v != nullptr && !v->is_object()) {
             error = where(m_file, *v, m_path + "." + key) + " must be an object";
             return nullptr;
@@ -72,14 +73,14 @@ class ObjectReader {
 
     /// A matrix written as an array of equally long arrays of numbers (at most 64 x 64).
     Status matrix(const char* key, bool required, MatrixRM& out) {
-        const JsonValue* v = take(key);
+        const io::JsonValue* v = take(key);
         if (v == nullptr) return required ? missing(key) : Status{};
         const std::string path = m_path + "." + key;
         if (!v->is_array() || v->items().empty() || v->items().size() > kMaxMatrixSide) {
             return where(m_file, *v, path) + " must be an array of 1 to " + std::to_string(kMaxMatrixSide) +
                    " rows";
         }
-        const std::vector<JsonValue>& rows = v->items();
+        const std::vector<io::JsonValue>& rows = v->items();
         const std::size_t n_cols = rows.front().is_array() ? rows.front().items().size() : 0;
         out.resize(static_cast<Eigen::Index>(rows.size()), static_cast<Eigen::Index>(n_cols));
         for (std::size_t i = 0; i < rows.size(); ++i) {
@@ -93,7 +94,7 @@ class ObjectReader {
                        " numbers; every row needs " + std::to_string(n_cols) + " like the first";
             }
             for (std::size_t j = 0; j < n_cols; ++j) {
-                const JsonValue& e = rows[i].items()[j];
+                const io::JsonValue& e = rows[i].items()[j];
                 const bool in_range = e.is_number() && std::isfinite(e.as_number()) &&
                                       std::fabs(e.as_number()) <= static_cast<double>(kHandModelMaxAbs);
                 if (!in_range) {
@@ -118,7 +119,7 @@ class ObjectReader {
     }
 
   private:
-    const JsonValue* take(const char* key) {
+    const io::JsonValue* take(const char* key) {
         m_taken.emplace_back(key);
         return m_obj.find(key);
     }
@@ -126,7 +127,7 @@ class ObjectReader {
         return where(m_file, m_obj, m_path) + " needs a \"" + key + "\" member";
     }
 
-    const JsonValue& m_obj;
+    const io::JsonValue& m_obj;
     std::string m_file;
     std::string m_path;
     std::vector<std::string>& m_warnings;
@@ -141,7 +142,7 @@ class ObjectReader {
 }  // namespace
 
 Expected<Scenario> parse_scenario(const std::string& text, const std::string& name) {
-    Expected<JsonValue> doc = parse_json(text, name);
+    Expected<io::JsonValue> doc = io::parse_json(text, name);
     if (!doc) return Error{doc.error()};
     if (!doc->is_object()) return Error{where(name, *doc, "$") + " must be an object with a \"sentence\""};
     Scenario sc;
@@ -159,7 +160,7 @@ Expected<Scenario> parse_scenario(const std::string& text, const std::string& na
                      " is empty; give the sentence to show"};
     }
     Status error;
-    if (const JsonValue* settings = top.object("settings", error)) {
+    if (const io::JsonValue* settings = top.object("settings", error)) {
         ObjectReader s(*settings, name, "$.settings", sc.warnings);
         ATTNVIZ_TRY(s.settings(sc.settings));
         ATTNVIZ_TRY(s.integer("focus_head", 0, lesson::kMaxHeads - 1, sc.focus_head));
@@ -171,7 +172,7 @@ Expected<Scenario> parse_scenario(const std::string& text, const std::string& na
         }
     }
     ATTNVIZ_TRY(error);
-    if (const JsonValue* quiz = top.object("quiz", error)) {
+    if (const io::JsonValue* quiz = top.object("quiz", error)) {
         ScenarioQuiz q;
         ObjectReader r(*quiz, name, "$.quiz", sc.warnings);
         ATTNVIZ_TRY(r.string("question", true, q.question));
@@ -182,7 +183,7 @@ Expected<Scenario> parse_scenario(const std::string& text, const std::string& na
         sc.quiz = std::move(q);
     }
     ATTNVIZ_TRY(error);
-    if (const JsonValue* hand = top.object("hand_model", error)) {
+    if (const io::JsonValue* hand = top.object("hand_model", error)) {
         HandModel m;
         ObjectReader r(*hand, name, "$.hand_model", sc.warnings);
         ATTNVIZ_TRY(r.matrix("x", true, m.x));
@@ -206,7 +207,7 @@ Expected<Scenario> parse_scenario(const std::string& text, const std::string& na
 }
 
 Expected<Scenario> load_scenario_file(const std::string& path) {
-    Expected<std::string> bytes = read_file_bytes(path, kMaxScenarioBytes);
+    Expected<std::string> bytes = io::read_file_bytes(path, kMaxScenarioBytes);
     if (!bytes) return Error{bytes.error()};
     return parse_scenario(*bytes, path);
 }
@@ -214,7 +215,7 @@ Expected<Scenario> load_scenario_file(const std::string& path) {
 const std::vector<Scenario>& builtin_scenarios() {
     static const std::vector<Scenario> all = [] {
         std::vector<Scenario> out;
-        for (const EmbeddedFile& f : embedded_assets()) {
+        for (const io::EmbeddedFile& f : io::embedded_assets()) {
             const std::string file = f.name;
             if (file.rfind("scenarios/", 0) != 0) continue;
             Expected<Scenario> sc = parse_scenario(std::string(f.text()), file);
@@ -243,4 +244,4 @@ const Scenario* find_builtin_scenario(const std::string& name) {
     return nullptr;
 }
 
-}  // namespace attnviz
+}  // namespace attnviz::lesson

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-namespace attnviz {
+namespace attnviz::lesson {
 
 struct ScenarioQuiz {
     std::string question;
@@ -49,4 +49,4 @@ Expected<Scenario> parse_scenario(const std::string& text, const std::string& na
 /// Reads and parses a scenario file (at most 1 MiB).
 Expected<Scenario> load_scenario_file(const std::string& path);
 
-}  // namespace attnviz
+}  // namespace attnviz::lesson

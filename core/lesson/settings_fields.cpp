@@ -7,7 +7,7 @@
 #include <cmath>
 #include <limits>
 
-namespace attnviz {
+namespace attnviz::lesson {
 
 namespace {
 
@@ -43,11 +43,11 @@ SettingField temperature_field(const char* key, double S::*member, const char* d
 }
 
 /// "found 99" / "found a string": what stood where the setting was expected.
-std::string found(const JsonValue& v) {
-    return std::string(", found ") + (v.is_number() ? v.dump(false) : json_type_name(v));
+std::string found(const io::JsonValue& v) {
+    return std::string(", found ") + (v.is_number() ? v.dump(false) : io::json_type_name(v));
 }
 
-std::optional<SettingsProblem> read_field(const SettingField& f, const JsonValue& v,
+std::optional<SettingsProblem> read_field(const SettingField& f, const io::JsonValue& v,
                                           const SettingsLimits& limits, S& out) {
     switch (f.kind) {
         case SettingKind::kCount: {
@@ -109,10 +109,10 @@ std::string setting_keys_text() {
     return out;
 }
 
-std::optional<SettingsProblem> read_settings_json(const JsonValue& settings, const SettingsLimits& limits,
+std::optional<SettingsProblem> read_settings_json(const io::JsonValue& settings, const SettingsLimits& limits,
                                                   LessonRunSettings& out) {
     for (const SettingField& f : setting_fields()) {
-        const JsonValue* v = settings.find(f.key);
+        const io::JsonValue* v = settings.find(f.key);
         if (v == nullptr) {
             if (f.divides != nullptr) out.*f.count = out.*f.divides;
             continue;
@@ -125,7 +125,7 @@ std::optional<SettingsProblem> read_settings_json(const JsonValue& settings, con
         for (const SettingField& g : setting_fields()) {
             if (g.count == f.divides) divided = g.key;
         }
-        const JsonValue* v = settings.find(f.key);
+        const io::JsonValue* v = settings.find(f.key);
         return SettingsProblem{v != nullptr ? v : &settings, f.key,
                                std::string("must divide ") + divided + " (" + std::to_string(out.*f.divides) +
                                    "), found " + std::to_string(out.*f.count)};
@@ -133,15 +133,15 @@ std::optional<SettingsProblem> read_settings_json(const JsonValue& settings, con
     return std::nullopt;
 }
 
-JsonValue settings_json(const LessonRunSettings& s) {
-    JsonValue o = JsonValue::object();
+io::JsonValue settings_json(const LessonRunSettings& s) {
+    io::JsonValue o = io::JsonValue::object();
     for (const SettingField& f : setting_fields()) {
         switch (f.kind) {
             case SettingKind::kCount:
-                o.set(f.key, JsonValue::integer(s.*f.count));
+                o.set(f.key, io::JsonValue::integer(s.*f.count));
                 break;
             case SettingKind::kFlag:
-                o.set(f.key, JsonValue::boolean(s.*f.flag));
+                o.set(f.key, io::JsonValue::boolean(s.*f.flag));
                 break;
             case SettingKind::kTemperature:
                 o.set(f.key, temperature_json(s.*f.real));
@@ -151,17 +151,17 @@ JsonValue settings_json(const LessonRunSettings& s) {
     return o;
 }
 
-JsonValue temperature_json(double t) {
+io::JsonValue temperature_json(double t) {
     // Every digit the double needs: a temperature typed into a file reads back the same.
-    return std::isinf(t) ? JsonValue::string("inf") : JsonValue::exact_number(t);
+    return std::isinf(t) ? io::JsonValue::string("inf") : io::JsonValue::exact_number(t);
 }
 
-bool read_temperature_json(const JsonValue& v, double& out) {
+bool read_temperature_json(const io::JsonValue& v, double& out) {
     if (v.is_string() && v.as_string() == "inf") {
         out = std::numeric_limits<double>::infinity();
         return true;
     }
-    if (v.is_number() && validate_temperature(v.as_number()).empty()) {
+    if (v.is_number() && attention::validate_temperature(v.as_number()).empty()) {
         out = v.as_number();
         return true;
     }
@@ -178,4 +178,4 @@ bool same_settings(const LessonRunSettings& a, const LessonRunSettings& b) {
     return true;
 }
 
-}  // namespace attnviz
+}  // namespace attnviz::lesson

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-namespace attnviz {
+namespace attnviz::lesson {
 
 struct IntRange {
     int lo = 0;
@@ -59,27 +59,27 @@ std::string setting_keys_text();
 /// A settings member that cannot be read: where it stands, its key and what to do about it. Each file
 /// format words the place its own way ("$.settings.heads" in scenarios, "settings.heads" in sessions).
 struct SettingsProblem {
-    const JsonValue* at = nullptr;  ///< the value (its line and column), or the settings object
-    std::string key;                ///< "heads"
-    std::string what;               ///< "must be a whole number from 1 to 8, found 99"
+    const io::JsonValue* at = nullptr;  ///< the value (its line and column), or the settings object
+    std::string key;                    ///< "heads"
+    std::string what;                   ///< "must be a whole number from 1 to 8, found 99"
 };
 
 /// Reads the table's members of a "settings" object into `out`; absent members keep their value (an
 /// absent kv_heads takes heads'). Members not in the table are the caller's (is_setting_key). Returns the
 /// first problem: a wrong type, a value outside `limits`, kv_heads not dividing heads.
-std::optional<SettingsProblem> read_settings_json(const JsonValue& settings, const SettingsLimits& limits,
+std::optional<SettingsProblem> read_settings_json(const io::JsonValue& settings, const SettingsLimits& limits,
                                                   LessonRunSettings& out);
 
 /// The "settings" object: every field of the table in its order; temperatures with every digit the double
 /// needs, +infinity as "inf". read_settings_json reads it back equal (same_settings).
-JsonValue settings_json(const LessonRunSettings& s);
+io::JsonValue settings_json(const LessonRunSettings& s);
 
 /// A temperature as settings are written: a number with every digit the double needs, +infinity as "inf".
-JsonValue temperature_json(double t);
+io::JsonValue temperature_json(double t);
 /// Reads what temperature_json writes (a number >= 0 or "inf"); false, `out` untouched, for anything else.
-bool read_temperature_json(const JsonValue& v, double& out);
+bool read_temperature_json(const io::JsonValue& v, double& out);
 
 /// Equal in every field of the table (max_tokens is not compared).
 bool same_settings(const LessonRunSettings& a, const LessonRunSettings& b);
 
-}  // namespace attnviz
+}  // namespace attnviz::lesson

@@ -1,6 +1,6 @@
 #include "core/lesson/tokenizer.h"
 
-namespace attnviz {
+namespace attnviz::lesson {
 
 namespace {
 
@@ -8,7 +8,7 @@ constexpr char32_t kReplacement = 0xFFFD;
 
 /// Kana and ideographs: written without spaces, one token each.
 bool is_cjk(char32_t c) {
-    const CjkBlock* b = find_cjk_block(c);
+    const io::CjkBlock* b = io::find_cjk_block(c);
     return b != nullptr && b->one_token_per_char;
 }
 
@@ -82,19 +82,19 @@ bool is_apostrophe(char32_t c) {
 
 std::string to_lower_latin(std::string_view word) {
     std::string out;
-    for (char32_t c : decode_utf8(word)) {
+    for (char32_t c : io::decode_utf8(word)) {
         if ((c >= 'A' && c <= 'Z') || (c >= 0xC0 && c <= 0xDE && c != 0xD7))
             c += 32;
         else if (c >= 0x100 && c <= 0x17F && c % 2 == 0 && c != 0x130 && c != 0x138)
             c += 1;
-        append_utf8(out, c);
+        io::append_utf8(out, c);
     }
     return out;
 }
 
 Tokenization tokenize(std::string_view input, int max_tokens) {
     Tokenization t;
-    const std::u32string cps = decode_utf8(input, &t.n_invalid_bytes);
+    const std::u32string cps = io::decode_utf8(input, &t.n_invalid_bytes);
     std::vector<std::size_t> offsets;
     offsets.reserve(cps.size() + 1);
     if (t.n_invalid_bytes == 0) {
@@ -107,7 +107,7 @@ Tokenization tokenize(std::string_view input, int max_tokens) {
     } else {
         for (char32_t c : cps) {
             offsets.push_back(t.text.size());
-            append_utf8(t.text, c);
+            io::append_utf8(t.text, c);
         }
     }
     offsets.push_back(t.text.size());
@@ -202,7 +202,7 @@ std::string token_display_label(std::string_view token_text) {
     if (token_text.empty()) return "\xE2\x88\x85";  // ∅
     std::string out;
     std::size_t n = 0;
-    for (char32_t c : decode_utf8(token_text)) {
+    for (char32_t c : io::decode_utf8(token_text)) {
         if (n == kMaxChars) {
             out += "\xE2\x80\xA6";  // …
             break;
@@ -211,15 +211,15 @@ std::string token_display_label(std::string_view token_text) {
             c = 0x2400 + c;  // control pictures
         else if (c == 0x7F)
             c = 0x2421;
-        append_utf8(out, c);
+        io::append_utf8(out, c);
         ++n;
     }
     return out;
 }
 
-}  // namespace attnviz
+}  // namespace attnviz::lesson
 
-namespace attnviz {
+namespace attnviz::lesson {
 
 std::optional<int> find_token(const std::vector<Token>& tokens, std::string_view wanted) {
     auto lower = [](std::string_view s) {
@@ -243,4 +243,4 @@ std::optional<int> find_token(const std::vector<Token>& tokens, std::string_view
     return index;
 }
 
-}  // namespace attnviz
+}  // namespace attnviz::lesson

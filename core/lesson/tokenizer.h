@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-namespace attnviz {
+namespace attnviz::lesson {
 
 /// The most tokens a sentence is cut to by default (the GUI and the CLI say when it happens).
 constexpr int kDefaultTokenCap = 512;
@@ -48,12 +48,12 @@ std::string token_display_label(std::string_view token_text);
 /// Lower-cases ASCII and the Latin-1/Latin Extended-A letters French and German use.
 std::string to_lower_latin(std::string_view word);
 
-}  // namespace attnviz
+}  // namespace attnviz::lesson
 
-namespace attnviz {
+namespace attnviz::lesson {
 
 /// The token a person names: its text (first match, ASCII case ignored) or, failing that, its index
 /// written in digits. std::nullopt when neither matches.
 std::optional<int> find_token(const std::vector<Token>& tokens, std::string_view text_or_index);
 
-}  // namespace attnviz
+}  // namespace attnviz::lesson

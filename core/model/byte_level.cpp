@@ -26,7 +26,7 @@ struct ByteMap {
             cps[i] = direct[i] ? static_cast<char32_t>(b) : next++;
         }
         for (std::size_t b = 0; b < 256; ++b) {
-            append_utf8(to_unicode[b], cps[b]);
+            io::append_utf8(to_unicode[b], cps[b]);
             to_byte[cps[b]] = static_cast<int>(b);
         }
     }

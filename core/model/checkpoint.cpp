@@ -560,7 +560,7 @@ Expected<std::shared_ptr<const Checkpoint>> load_checkpoint(const std::string& p
     Expected<std::string> dir = resolve_model_dir(path);
     if (!dir) return Error{dir.error()};
     const std::string config_path = (std::filesystem::path(dir.value()) / "config.json").string();
-    Expected<std::string> config_text = read_file_bytes(config_path, kMaxConfigBytes);
+    Expected<std::string> config_text = io::read_file_bytes(config_path, kMaxConfigBytes);
     if (!config_text) return Error{config_text.error()};
     Expected<ModelConfig> config = parse_model_config(config_text.value(), config_path);
     if (!config) return Error{config.error()};

@@ -60,11 +60,12 @@ bool uses_rope(const ModelConfig& config) {
 /// K / V of its KV head, copied into a one-head problem. The engine computes each head by the same code
 /// whether it runs alone or with the others, so the result is bitwise the one of a joint call.
 struct SingleHead {
-    AttentionConfig config;
-    AttentionInputs inputs;
+    attention::AttentionConfig config;
+    attention::AttentionInputs inputs;
 };
 
-SingleHead single_head(const AttentionConfig& config, const AttentionInputs& in, int h, double temperature) {
+SingleHead single_head(const attention::AttentionConfig& config, const attention::AttentionInputs& in, int h,
+                       double temperature) {
     SingleHead s;
     s.config = config;
     s.config.n_heads = 1;
@@ -88,18 +89,18 @@ struct HeadOutputs {
     std::vector<MatrixRM> scores;   ///< [n_heads] of [n_q, n_k] (when kept)
 };
 
-Status run_reference(const AttentionConfig& config, const AttentionInputs& in, bool keep_scores,
-                     int n_threads, int head_offset, HeadOutputs& out) {
-    AttentionOptions options;
+Status run_reference(const attention::AttentionConfig& config, const attention::AttentionInputs& in,
+                     bool keep_scores, int n_threads, int head_offset, HeadOutputs& out) {
+    attention::AttentionOptions options;
     options.keep_raw_scores = false;
     options.keep_scores = keep_scores;
     options.keep_weights = true;
     options.keep_entropy = false;
     options.n_threads = n_threads;
-    Expected<AttentionResult> r = compute_attention(config, in, options);
+    Expected<attention::AttentionResult> r = attention::compute_attention(config, in, options);
     if (!r) return r.error();
     for (int h = 0; h < config.n_heads; ++h) {
-        HeadResult& head = r->heads[static_cast<std::size_t>(h)];
+        attention::HeadResult& head = r->heads[static_cast<std::size_t>(h)];
         const auto dst = static_cast<std::size_t>(head_offset + h);
         out.output[dst] = std::move(head.output);
         out.weights[dst] = std::move(head.weights);
@@ -108,11 +109,11 @@ Status run_reference(const AttentionConfig& config, const AttentionInputs& in, b
     return {};
 }
 
-Status run_flash(const AttentionConfig& config, const AttentionInputs& in, int n_threads, int head_offset,
-                 HeadOutputs& out) {
-    FlashOptions options;
+Status run_flash(const attention::AttentionConfig& config, const attention::AttentionInputs& in,
+                 int n_threads, int head_offset, HeadOutputs& out) {
+    attention::FlashOptions options;
     options.n_threads = n_threads;
-    Expected<FlashResult> r = compute_flash_attention(config, in, options);
+    Expected<attention::FlashResult> r = attention::compute_flash_attention(config, in, options);
     if (!r) return r.error();
     for (int h = 0; h < config.n_heads; ++h) {
         out.output[static_cast<std::size_t>(head_offset + h)] = r->output.mat(h);
@@ -121,8 +122,8 @@ Status run_flash(const AttentionConfig& config, const AttentionInputs& in, int n
 }
 
 /// The attention of one layer on the engine, every head at its own temperature.
-Status run_attention(const PassContext& pass, int layer, const AttentionConfig& config,
-                     const AttentionInputs& inputs, HeadOutputs& out) {
+Status run_attention(const PassContext& pass, int layer, const attention::AttentionConfig& config,
+                     const attention::AttentionInputs& inputs, HeadOutputs& out) {
     const int n_heads = config.n_heads;
     const bool reference = pass.options.keep_attention || pass.options.keep_scores;
     out.output.assign(static_cast<std::size_t>(n_heads), MatrixRM());
@@ -136,7 +137,7 @@ Status run_attention(const PassContext& pass, int layer, const AttentionConfig& 
     const bool shared = std::all_of(temperatures.begin(), temperatures.end(),
                                     [&](double t) { return t == temperatures.front(); });
     if (shared) {
-        AttentionConfig joint = config;
+        attention::AttentionConfig joint = config;
         joint.temperature = temperatures.front();
         return reference ? run_reference(joint, inputs, pass.options.keep_scores, pass.n_threads, 0, out)
                          : run_flash(joint, inputs, pass.n_threads, 0, out);
@@ -198,7 +199,7 @@ Status run_layer(const PassContext& pass, int l, MatrixRM& h, const RopeTable* r
         rms_norm_segments(ws.q, head_dim, w.q_norm.weight, c.norm_eps);
         rms_norm_segments(ws.k, head_dim, w.k_norm.weight, c.norm_eps);
     }
-    AttentionInputs inputs;
+    attention::AttentionInputs inputs;
     inputs.q = Tensor3(c.n_heads, n, head_dim);
     inputs.k = Tensor3(c.n_kv_heads, n_k, head_dim);
     inputs.v = Tensor3(c.n_kv_heads, n_k, head_dim);
@@ -212,11 +213,11 @@ Status run_layer(const PassContext& pass, int l, MatrixRM& h, const RopeTable* r
     scatter_heads(ws.k, inputs.k, n_old, rope);
     scatter_heads(ws.v, inputs.v, n_old, nullptr);
 
-    AttentionConfig config;
+    attention::AttentionConfig config;
     config.n_heads = c.n_heads;
     config.n_kv_heads = c.n_kv_heads;
     config.head_dim = head_dim;
-    config.scale_mode = ScaleMode::kInvSqrtHeadDim;
+    config.scale_mode = attention::ScaleMode::kInvSqrtHeadDim;
     config.temperature = pass.interventions.temperature_for(l, 0);
     config.mask.causal = pass.interventions.causal;
     config.mask.window = effective_window(pass.interventions, c);

@@ -65,13 +65,14 @@ struct ForwardOptions {
 
 /// What one layer's attention computed.
 struct LayerAttention {
-    AttentionConfig config;  ///< what the engine ran with (mask, window, head layout; temperature of head 0)
-    Tensor3 weights;         ///< [n_heads, n, n] when kept: rows are queries, columns keys
-    Tensor3 scores;          ///< [n_heads, n, n] when kept
-    Tensor3 q;               ///< [n_heads, n, head_dim] when kept (after RoPE)
-    Tensor3 k;               ///< [n_kv_heads, n, head_dim] when kept (after RoPE)
-    Tensor3 v;               ///< [n_kv_heads, n, head_dim] when kept
-    MatrixRM residual_in;    ///< [n, d_model] the stream entering the layer, when kept
+    attention::AttentionConfig
+        config;            ///< what the engine ran with (mask, window, head layout; temperature of head 0)
+    Tensor3 weights;       ///< [n_heads, n, n] when kept: rows are queries, columns keys
+    Tensor3 scores;        ///< [n_heads, n, n] when kept
+    Tensor3 q;             ///< [n_heads, n, head_dim] when kept (after RoPE)
+    Tensor3 k;             ///< [n_kv_heads, n, head_dim] when kept (after RoPE)
+    Tensor3 v;             ///< [n_kv_heads, n, head_dim] when kept
+    MatrixRM residual_in;  ///< [n, d_model] the stream entering the layer, when kept
 };
 
 struct ForwardResult {

@@ -49,7 +49,7 @@ std::string render_bytes(const std::string& bytes) {
         } else if (cp == '\t') {
             out += "\xE2\x87\xA5";  // ⇥
         } else if (cp < 0x20) {
-            append_utf8(out, 0x2400 + cp);  // ␀ ␍ ... (Control Pictures)
+            io::append_utf8(out, 0x2400 + cp);  // ␀ ␍ ... (Control Pictures)
         } else if (cp == 0x7F) {
             out += "\xE2\x90\xA1";  // ␡
         } else {

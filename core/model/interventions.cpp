@@ -58,7 +58,7 @@ int Interventions::first_changed_layer(const Interventions& other, int n_layers)
 }
 
 Status validate_interventions(const Interventions& iv, const ModelConfig& config) {
-    if (Status s = validate_temperature(iv.temperature); !s.empty()) return s;
+    if (Status s = attention::validate_temperature(iv.temperature); !s.empty()) return s;
     for (std::size_t i = 0; i < iv.temperatures.size(); ++i) {
         const HeadTemperature& t = iv.temperatures[i];
         const std::string where = "temperature override " + std::to_string(i) + " (layer " +
@@ -71,7 +71,7 @@ Status validate_interventions(const Interventions& iv, const ModelConfig& config
             return where + ": head " + std::to_string(t.head) + " is not in this model (heads 0.." +
                    std::to_string(config.n_heads - 1) + ", or -1 for every head)";
         }
-        if (Status s = validate_temperature(t.temperature); !s.empty()) return where + ": " + s;
+        if (Status s = attention::validate_temperature(t.temperature); !s.empty()) return where + ": " + s;
     }
     if (iv.window < -1) {
         return "sliding window " + std::to_string(iv.window) +

@@ -258,15 +258,15 @@ void RecentModels::remove(const std::string& path) {
     m_entries.erase(std::remove(m_entries.begin(), m_entries.end(), entry), m_entries.end());
 }
 
-JsonValue RecentModels::to_json() const {
-    JsonValue a = JsonValue::array();
-    for (const std::string& e : m_entries) a.push(JsonValue::string(e));
+io::JsonValue RecentModels::to_json() const {
+    io::JsonValue a = io::JsonValue::array();
+    for (const std::string& e : m_entries) a.push(io::JsonValue::string(e));
     return a;
 }
 
-Expected<RecentModels> RecentModels::from_json(const JsonValue& value, const std::string& where) {
+Expected<RecentModels> RecentModels::from_json(const io::JsonValue& value, const std::string& where) {
     if (!value.is_array()) return Error{where + ": expected an array of model paths"};
-    const std::vector<JsonValue>& items = value.items();
+    const std::vector<io::JsonValue>& items = value.items();
     for (std::size_t k = 0; k < items.size(); ++k) {
         if (!items[k].is_string()) {
             return Error{where + "[" + std::to_string(k) + "]: expected a string (a model folder's path)"};

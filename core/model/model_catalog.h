@@ -95,10 +95,10 @@ class RecentModels {
     const std::vector<std::string>& entries() const { return m_entries; }
 
     /// A JSON array of strings, most recent first, for the settings file.
-    JsonValue to_json() const;
+    io::JsonValue to_json() const;
     /// Reads to_json's array back (deduplicated and capped as add does). `where` names the value in
     /// errors ("settings.json: recent_models[2]: expected a string").
-    static Expected<RecentModels> from_json(const JsonValue& value, const std::string& where);
+    static Expected<RecentModels> from_json(const io::JsonValue& value, const std::string& where);
 
   private:
     std::vector<std::string> m_entries;  ///< invariant: distinct, non-empty, at most kMaxEntries

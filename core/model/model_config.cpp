@@ -20,7 +20,7 @@ constexpr double kPi = 3.14159265358979323846;
 // configs write null for "not set"), any other wrong type is an error naming the key and its line.
 class ConfigReader {
   public:
-    ConfigReader(const JsonValue& object, std::string file_name, std::string path_prefix)
+    ConfigReader(const io::JsonValue& object, std::string file_name, std::string path_prefix)
         : m_object(object), m_file(std::move(file_name)), m_prefix(std::move(path_prefix)) {}
 
     const std::string& error() const { return m_error; }
@@ -28,16 +28,16 @@ class ConfigReader {
     bool ok() const { return m_error.empty(); }
 
     bool has(const char* key) const {
-        const JsonValue* v = m_object.find(key);
+        const io::JsonValue* v = m_object.find(key);
         return v != nullptr && !v->is_null();
     }
-    const JsonValue* find(const char* key) const {
-        const JsonValue* v = m_object.find(key);
+    const io::JsonValue* find(const char* key) const {
+        const io::JsonValue* v = m_object.find(key);
         return (v != nullptr && !v->is_null()) ? v : nullptr;
     }
 
     std::int64_t get_int(const char* key, std::int64_t fallback) {
-        const JsonValue* v = find(key);
+        const io::JsonValue* v = find(key);
         if (v == nullptr) return fallback;
         if (!v->is_int()) {
             wrong_type(key, *v, "an integer");
@@ -46,7 +46,7 @@ class ConfigReader {
         return v->as_int();
     }
     double get_number(const char* key, double fallback) {
-        const JsonValue* v = find(key);
+        const io::JsonValue* v = find(key);
         if (v == nullptr) return fallback;
         if (!v->is_number()) {
             wrong_type(key, *v, "a number");
@@ -55,7 +55,7 @@ class ConfigReader {
         return v->as_number();
     }
     bool get_bool(const char* key, bool fallback) {
-        const JsonValue* v = find(key);
+        const io::JsonValue* v = find(key);
         if (v == nullptr) return fallback;
         if (!v->is_bool()) {
             wrong_type(key, *v, "true or false");
@@ -64,7 +64,7 @@ class ConfigReader {
         return v->as_bool();
     }
     std::string get_string(const char* key, const std::string& fallback) {
-        const JsonValue* v = find(key);
+        const io::JsonValue* v = find(key);
         if (v == nullptr) return fallback;
         if (!v->is_string()) {
             wrong_type(key, *v, "a string");
@@ -75,11 +75,11 @@ class ConfigReader {
     /// An integer or an array of integers (eos_token_id of Llama 3 lists several): the first one, or
     /// `fallback` for an empty array.
     std::int64_t get_int_or_first(const char* key, std::int64_t fallback) {
-        const JsonValue* v = find(key);
+        const io::JsonValue* v = find(key);
         if (v == nullptr) return fallback;
         if (v->is_array()) {
             if (v->items().empty()) return fallback;
-            const JsonValue& first = v->items().front();
+            const io::JsonValue& first = v->items().front();
             if (!first.is_int()) {
                 wrong_type(key, first, "an integer or an array of integers");
                 return fallback;
@@ -101,19 +101,19 @@ class ConfigReader {
         if (m_error.empty()) m_error = nested.m_error;
     }
     std::string where(const char* key) const {
-        const JsonValue* v = m_object.find(key);
+        const io::JsonValue* v = m_object.find(key);
         if (v == nullptr || v->line == 0) return "";
         return " (line " + std::to_string(v->line) + ")";
     }
     std::string path(const char* key) const { return m_prefix + key; }
 
   private:
-    void wrong_type(const char* key, const JsonValue& v, const char* expected) {
-        fail(path(key) + " must be " + expected + ", found " + json_type_name(v) +
+    void wrong_type(const char* key, const io::JsonValue& v, const char* expected) {
+        fail(path(key) + " must be " + expected + ", found " + io::json_type_name(v) +
              (v.line > 0 ? " (line " + std::to_string(v.line) + ")" : ""));
     }
 
-    const JsonValue& m_object;
+    const io::JsonValue& m_object;
     std::string m_file;
     std::string m_prefix;
     std::string m_error;
@@ -201,8 +201,8 @@ void parse_gpt2(ConfigReader& r, ModelConfig& c) {
 // read; any other type (linear, dynamic, yarn, longrope) changes the positions and is refused by name.
 void parse_rope(ConfigReader& r, ModelConfig& c, double default_theta) {
     c.rope_theta = default_theta;
-    const JsonValue* params = r.find("rope_parameters");
-    const JsonValue* scaling = r.find("rope_scaling");
+    const io::JsonValue* params = r.find("rope_parameters");
+    const io::JsonValue* scaling = r.find("rope_scaling");
     const char* scaling_key = "rope_scaling";
     if (scaling == nullptr && params != nullptr) {
         scaling = params;
@@ -216,8 +216,8 @@ void parse_rope(ConfigReader& r, ModelConfig& c, double default_theta) {
     if (r.has("rope_theta")) c.rope_theta = r.get_number("rope_theta", default_theta);
     if (scaling == nullptr || !r.ok()) return;
     if (!scaling->is_object()) {
-        r.fail(std::string(scaling_key) + " must be an object or null, found " + json_type_name(*scaling) +
-               r.where(scaling_key));
+        r.fail(std::string(scaling_key) + " must be an object or null, found " +
+               io::json_type_name(*scaling) + r.where(scaling_key));
         return;
     }
     ConfigReader s(*scaling, r.file(), std::string(scaling_key) + ".");
@@ -339,11 +339,11 @@ const char* architecture_name(Architecture architecture) {
 }
 
 Expected<ModelConfig> parse_model_config(const std::string& json_text, const std::string& file_name) {
-    Expected<JsonValue> parsed = parse_json(json_text, file_name);
+    Expected<io::JsonValue> parsed = io::parse_json(json_text, file_name);
     if (!parsed) return Error{parsed.error() + " (config.json must be valid JSON)"};
-    const JsonValue& root = parsed.value();
+    const io::JsonValue& root = parsed.value();
     if (!root.is_object()) {
-        return Error{file_name + ": the top level must be a JSON object, found " + json_type_name(root)};
+        return Error{file_name + ": the top level must be a JSON object, found " + io::json_type_name(root)};
     }
     ConfigReader r(root, file_name, "");
     ModelConfig c;
@@ -380,7 +380,7 @@ Expected<ModelConfig> parse_model_config(const std::string& json_text, const std
         parse_llama_family(r, c, {32000, 4096, 14336, 32, 32, 8, 4096 * 32, 1e-6, 10000.0, false, 1, 2, 0},
                            false);
         // MistralConfig's sliding_window defaults to 4096; null (later Mistral models) means none.
-        const JsonValue* w = root.find("sliding_window");
+        const io::JsonValue* w = root.find("sliding_window");
         if (w == nullptr) {
             c.sliding_window = 4096;
         } else if (!w->is_null()) {

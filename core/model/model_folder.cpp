@@ -57,7 +57,7 @@ Expected<std::string> resolve_cache_repo(const fs::path& repo) {
     const fs::path ref = repo / "refs" / "main";
     std::string rev;
     if (is_file(ref)) {
-        Expected<std::string> text = read_file_bytes(ref.string(), kMaxRefBytes);
+        Expected<std::string> text = io::read_file_bytes(ref.string(), kMaxRefBytes);
         if (!text) return Error{text.error()};
         rev = text.value();
         while (!rev.empty() &&
@@ -121,15 +121,15 @@ Expected<std::string> resolve_model_dir(const std::string& path) {
 
 Expected<std::vector<std::pair<std::string, std::string>>> parse_weight_index(const std::string& text,
                                                                               const std::string& index_path) {
-    Expected<JsonValue> json = parse_json(text, index_path);
+    Expected<io::JsonValue> json = io::parse_json(text, index_path);
     if (!json) return Error{json.error()};
-    const JsonValue* map = json->is_object() ? json->find("weight_map") : nullptr;
+    const io::JsonValue* map = json->is_object() ? json->find("weight_map") : nullptr;
     if (map == nullptr || !map->is_object()) {
         return Error{index_path + ": needs an object \"weight_map\" (tensor name -> shard file name)"};
     }
     if (map->members().empty()) return Error{index_path + ": weight_map lists no tensors"};
     std::vector<std::pair<std::string, std::string>> weight_map;
-    for (const JsonValue::Member& m : map->members()) {
+    for (const io::JsonValue::Member& m : map->members()) {
         if (!m.second.is_string()) {
             return Error{index_path + ": weight_map[\"" + m.first + "\"] must be a file name (line " +
                          std::to_string(m.second.line) + ")"};
@@ -162,7 +162,7 @@ Expected<WeightFiles> find_weight_files(const std::string& model_dir) {
         return Error{model_dir + ": no model.safetensors or model.safetensors.index.json" + hint};
     }
     out.index_path = index.string();
-    Expected<std::string> text = read_file_bytes(out.index_path, kMaxIndexBytes);
+    Expected<std::string> text = io::read_file_bytes(out.index_path, kMaxIndexBytes);
     if (!text) return Error{text.error()};
     Expected<std::vector<std::pair<std::string, std::string>>> map =
         parse_weight_index(text.value(), out.index_path);

@@ -39,7 +39,7 @@ std::string to_utf8(const char16_t* s, std::size_t n) {
         } else if (cp >= 0xD800 && cp <= 0xDFFF) {
             cp = 0xFFFD;
         }
-        append_utf8(out, cp);
+        io::append_utf8(out, cp);
     }
     return out;
 }

@@ -55,7 +55,7 @@ std::uint64_t read_u64_le(std::string_view bytes) {
     return v;
 }
 
-std::string json_where(const JsonValue& v) {
+std::string json_where(const io::JsonValue& v) {
     return v.line > 0
                ? " (header line " + std::to_string(v.line) + ", column " + std::to_string(v.column) + ")"
                : "";
@@ -63,7 +63,7 @@ std::string json_where(const JsonValue& v) {
 
 // A non-negative JSON integer as uint64; false for anything else (negative, fractional, huge: the JSON
 // parser stores integers >= 9e15 as doubles, far beyond any real file).
-bool as_u64(const JsonValue& v, std::uint64_t& out) {
+bool as_u64(const io::JsonValue& v, std::uint64_t& out) {
     if (!v.is_int() || v.as_int() < 0) return false;
     out = static_cast<std::uint64_t>(v.as_int());
     return true;
@@ -160,7 +160,7 @@ Expected<SafetensorsHeader> parse_safetensors(std::string_view bytes, const std:
     h.data_size = bytes.size() - header_end;
     const std::string header_text(bytes.substr(8, static_cast<std::size_t>(h.header_size)));
     int n_invalid = 0;
-    decode_utf8(header_text, &n_invalid);
+    io::decode_utf8(header_text, &n_invalid);
     if (n_invalid > 0) {
         return Error{f + ": the safetensors header is not valid UTF-8 (" + std::to_string(n_invalid) +
                      " invalid bytes); the file is corrupted or not a safetensors file"};
@@ -169,24 +169,24 @@ Expected<SafetensorsHeader> parse_safetensors(std::string_view bytes, const std:
         return Error{f + ": the safetensors header must start with '{' (it starts with " +
                      hex_prefix(header_text, 4) + "); the file is corrupted or not a safetensors file"};
     }
-    Expected<JsonValue> parsed = parse_json(header_text, f + " header");
+    Expected<io::JsonValue> parsed = io::parse_json(header_text, f + " header");
     if (!parsed) {
         const bool duplicate = parsed.error().find("duplicate key") != std::string::npos;
         return Error{parsed.error() + (duplicate
                                            ? " (each tensor name may appear once in a safetensors header)"
                                            : " (the safetensors header is not valid JSON)")};
     }
-    const JsonValue& root = parsed.value();
+    const io::JsonValue& root = parsed.value();
     if (!root.is_object()) return Error{f + ": the safetensors header must be a JSON object"};
 
     h.tensors.reserve(root.members().size());
-    for (const JsonValue::Member& m : root.members()) {
+    for (const io::JsonValue::Member& m : root.members()) {
         const std::string& name = m.first;
-        const JsonValue& v = m.second;
+        const io::JsonValue& v = m.second;
         if (name == "__metadata__") {
             if (!v.is_object())
                 return Error{f + ": __metadata__ must be an object of strings" + json_where(v)};
-            for (const JsonValue::Member& kv : v.members()) {
+            for (const io::JsonValue::Member& kv : v.members()) {
                 if (!kv.second.is_string()) {
                     return Error{f + ": __metadata__ value \"" + kv.first + "\" must be a string" +
                                  json_where(kv.second)};
@@ -197,9 +197,9 @@ Expected<SafetensorsHeader> parse_safetensors(std::string_view bytes, const std:
         }
         const std::string where = f + ": tensor \"" + name + "\"";
         if (!v.is_object()) return Error{where + ": its entry must be an object" + json_where(v)};
-        const JsonValue* dtype = v.find("dtype");
-        const JsonValue* shape = v.find("shape");
-        const JsonValue* offsets = v.find("data_offsets");
+        const io::JsonValue* dtype = v.find("dtype");
+        const io::JsonValue* shape = v.find("shape");
+        const io::JsonValue* offsets = v.find("data_offsets");
         if (dtype == nullptr || shape == nullptr || offsets == nullptr) {
             return Error{where + ": its entry needs \"dtype\", \"shape\" and \"data_offsets\"" +
                          json_where(v)};
@@ -215,7 +215,7 @@ Expected<SafetensorsHeader> parse_safetensors(std::string_view bytes, const std:
         }
         if (!shape->is_array()) return Error{where + ": shape must be an array" + json_where(*shape)};
         std::uint64_t n_elements = 1;
-        for (const JsonValue& d : shape->items()) {
+        for (const io::JsonValue& d : shape->items()) {
             std::uint64_t dim = 0;
             if (!as_u64(d, dim))
                 return Error{where + ": shape entries must be non-negative integers" + json_where(d)};

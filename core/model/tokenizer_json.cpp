@@ -33,43 +33,43 @@ using namespace detail;
 
 Expected<std::shared_ptr<const Tokenizer>> parse_tokenizer_json(const std::string& text,
                                                                 const std::string& name) {
-    auto json = parse_json(text, name);
+    auto json = io::parse_json(text, name);
     if (!json) return Error{json.error()};
-    const JsonValue& root = *json;
+    const io::JsonValue& root = *json;
     ConfigReader r(name);
     auto t = std::make_shared<HfTokenizer>();
     const auto failed = [&]() { return Error{r.error() + " (fix or replace the tokenizer file)"}; };
     if (!root.is_object()) {
-        r.fail("(top level)", std::string("expected an object, found ") + json_type_name(root));
+        r.fail("(top level)", std::string("expected an object, found ") + io::json_type_name(root));
         return failed();
     }
-    const JsonValue* model = ConfigReader::field(root, "model");
+    const io::JsonValue* model = ConfigReader::field(root, "model");
     if (model == nullptr) {
         r.fail("model", "missing");
         return failed();
     }
     if (!r.bpe_model(*model, "model", t->model)) return failed();
-    if (const JsonValue* n = ConfigReader::field(root, "normalizer")) {
+    if (const io::JsonValue* n = ConfigReader::field(root, "normalizer")) {
         Normalizer normalizer;
         if (!r.normalizer(*n, "normalizer", normalizer)) return failed();
         t->normalizer = std::move(normalizer);
     }
-    if (const JsonValue* p = ConfigReader::field(root, "pre_tokenizer")) {
+    if (const io::JsonValue* p = ConfigReader::field(root, "pre_tokenizer")) {
         PreTokenizer pre;
         if (!r.pre_tokenizer(*p, "pre_tokenizer", pre)) return failed();
         t->pre_tokenizer = std::move(pre);
     }
-    if (const JsonValue* p = ConfigReader::field(root, "post_processor")) {
+    if (const io::JsonValue* p = ConfigReader::field(root, "post_processor")) {
         if (!r.post_processor(*p, "post_processor", t->templates)) return failed();
     }
-    if (const JsonValue* d = ConfigReader::field(root, "decoder")) {
+    if (const io::JsonValue* d = ConfigReader::field(root, "decoder")) {
         Decoder decoder;
         if (!r.decoder(*d, "decoder", decoder)) return failed();
         t->decoder = std::move(decoder);
     }
-    if (const JsonValue* a = ConfigReader::field(root, "added_tokens")) {
+    if (const io::JsonValue* a = ConfigReader::field(root, "added_tokens")) {
         if (!a->is_array()) {
-            r.fail("added_tokens", std::string("expected an array, found ") + json_type_name(*a));
+            r.fail("added_tokens", std::string("expected an array, found ") + io::json_type_name(*a));
             return failed();
         }
         for (std::size_t k = 0; k < a->items().size(); ++k) {
@@ -104,18 +104,18 @@ Expected<std::shared_ptr<const Tokenizer>> parse_tokenizer_json(const std::strin
 }
 
 Expected<std::shared_ptr<const Tokenizer>> load_tokenizer_json(const std::string& path) {
-    auto bytes = read_file_bytes(path, kMaxTokenizerBytes);
+    auto bytes = io::read_file_bytes(path, kMaxTokenizerBytes);
     if (!bytes) return Error{bytes.error()};
     return parse_tokenizer_json(*bytes, path);
 }
 
 Expected<std::shared_ptr<const Tokenizer>> load_gpt2_vocab_merges(const std::string& vocab_path,
                                                                   const std::string& merges_path) {
-    auto vocab_bytes = read_file_bytes(vocab_path, kMaxTokenizerBytes);
+    auto vocab_bytes = io::read_file_bytes(vocab_path, kMaxTokenizerBytes);
     if (!vocab_bytes) return Error{vocab_bytes.error()};
-    auto merges_bytes = read_file_bytes(merges_path, kMaxTokenizerBytes);
+    auto merges_bytes = io::read_file_bytes(merges_path, kMaxTokenizerBytes);
     if (!merges_bytes) return Error{merges_bytes.error()};
-    auto json = parse_json(*vocab_bytes, vocab_path);
+    auto json = io::parse_json(*vocab_bytes, vocab_path);
     if (!json) return Error{json.error()};
     auto t = std::make_shared<HfTokenizer>();
     ConfigReader r(vocab_path);

@@ -4,7 +4,7 @@
 
 namespace attnviz::model::detail {
 
-bool ConfigReader::bpe_model(const JsonValue& v, const std::string& path, BpeModel& m) {
+bool ConfigReader::bpe_model(const io::JsonValue& v, const std::string& path, BpeModel& m) {
     if (!expect_object(v, path)) return false;
     std::string type;
     if (!get_string(v, path, "type", type, false)) return false;
@@ -14,7 +14,7 @@ bool ConfigReader::bpe_model(const JsonValue& v, const std::string& path, BpeMod
     if (!type.empty() && type != "BPE") {
         return fail(path + ".type", "model " + quoted(type) + " is not supported (supported: BPE)");
     }
-    const JsonValue* vocab = field(v, "vocab");
+    const io::JsonValue* vocab = field(v, "vocab");
     if (vocab == nullptr) return fail(path + ".vocab", "missing (an object {token: id} is required)");
     if (!vocab_object(*vocab, path + ".vocab", m)) return false;
 
@@ -30,17 +30,17 @@ bool ConfigReader::bpe_model(const JsonValue& v, const std::string& path, BpeMod
         const auto it = m.vocab.find(unk);
         m.unk_id = it == m.vocab.end() ? -1 : it->second;
     }
-    if (const JsonValue* dropout = field(v, "dropout")) {
+    if (const io::JsonValue* dropout = field(v, "dropout")) {
         if (!dropout->is_number())
             return fail(path + ".dropout",
-                        std::string("expected a number, found ") + json_type_name(*dropout));
+                        std::string("expected a number, found ") + io::json_type_name(*dropout));
     }
-    const JsonValue* merges = field(v, "merges");
+    const io::JsonValue* merges = field(v, "merges");
     if (merges == nullptr) return fail(path + ".merges", "missing (an array is required)");
     if (!merges->is_array())
-        return fail(path + ".merges", std::string("expected an array, found ") + json_type_name(*merges));
+        return fail(path + ".merges", std::string("expected an array, found ") + io::json_type_name(*merges));
     for (std::size_t k = 0; k < merges->items().size(); ++k) {
-        const JsonValue& item = merges->items()[k];
+        const io::JsonValue& item = merges->items()[k];
         const std::string ipath = path + ".merges[" + std::to_string(k) + "]";
         std::string a;
         std::string b;
@@ -58,16 +58,16 @@ bool ConfigReader::bpe_model(const JsonValue& v, const std::string& path, BpeMod
             b = item.items()[1].as_string();
         } else {
             return fail(ipath,
-                        std::string("expected \"a b\" or [\"a\", \"b\"], found ") + json_type_name(item));
+                        std::string("expected \"a b\" or [\"a\", \"b\"], found ") + io::json_type_name(item));
         }
         if (!add_merge(m, a, b, static_cast<int>(k), ipath)) return false;
     }
     return true;
 }
 
-bool ConfigReader::vocab_object(const JsonValue& vocab, const std::string& path, BpeModel& m) {
+bool ConfigReader::vocab_object(const io::JsonValue& vocab, const std::string& path, BpeModel& m) {
     if (!vocab.is_object())
-        return fail(path, std::string("expected an object {token: id}, found ") + json_type_name(vocab));
+        return fail(path, std::string("expected an object {token: id}, found ") + io::json_type_name(vocab));
     std::int64_t max_id = -1;
     m.vocab.reserve(vocab.members().size());
     for (const auto& [token, idv] : vocab.members()) {
@@ -117,7 +117,7 @@ bool ConfigReader::add_merge(BpeModel& m, const std::string& a, const std::strin
     return true;
 }
 
-bool ConfigReader::added_token(const JsonValue& v, const std::string& path, AddedToken& t) {
+bool ConfigReader::added_token(const io::JsonValue& v, const std::string& path, AddedToken& t) {
     if (!expect_object(v, path)) return false;
     std::int64_t id = 0;
     if (!get_int(v, path, "id", 0, kMaxTokenId, id, true) ||
@@ -131,13 +131,13 @@ bool ConfigReader::added_token(const JsonValue& v, const std::string& path, Adde
     return true;
 }
 
-bool ConfigReader::post_processor(const JsonValue& v, const std::string& path,
+bool ConfigReader::post_processor(const io::JsonValue& v, const std::string& path,
                                   std::vector<std::vector<TemplateItem>>& out) {
     std::string type;
     if (!get_type(v, path, type)) return false;
     if (type == "ByteLevel") return true;  // it trims offsets only; attnviz's spans tile the text instead
     if (type == "Sequence") {
-        const JsonValue* a = field(v, "processors");
+        const io::JsonValue* a = field(v, "processors");
         if (a == nullptr || !a->is_array())
             return fail(path + ".processors", "expected an array of post-processors");
         for (std::size_t k = 0; k < a->items().size(); ++k) {
@@ -152,7 +152,7 @@ bool ConfigReader::post_processor(const JsonValue& v, const std::string& path,
         items[1].sequence = true;
         for (int k : {0, 2}) {
             const char* key = k == 0 ? "cls" : "sep";
-            const JsonValue* pair = field(v, key);
+            const io::JsonValue* pair = field(v, key);
             const std::string ppath = path + "." + key;
             if (pair == nullptr || !pair->is_array() || pair->items().size() != 2)
                 return fail(ppath, "expected [token, id]");
@@ -168,33 +168,33 @@ bool ConfigReader::post_processor(const JsonValue& v, const std::string& path,
                                     "RobertaProcessing, BertProcessing)");
 }
 
-bool ConfigReader::template_processing(const JsonValue& v, const std::string& path,
+bool ConfigReader::template_processing(const io::JsonValue& v, const std::string& path,
                                        std::vector<std::vector<TemplateItem>>& out) {
-    const JsonValue* specials = field(v, "special_tokens");
+    const io::JsonValue* specials = field(v, "special_tokens");
     if (specials != nullptr && !expect_object(*specials, path + ".special_tokens")) return false;
-    const JsonValue* single = field(v, "single");
+    const io::JsonValue* single = field(v, "single");
     const std::string spath = path + ".single";
     if (single == nullptr || !single->is_array()) return fail(spath, "expected an array of template pieces");
     std::vector<TemplateItem> items;
     for (std::size_t k = 0; k < single->items().size(); ++k) {
-        const JsonValue& piece = single->items()[k];
+        const io::JsonValue& piece = single->items()[k];
         const std::string ipath = spath + "[" + std::to_string(k) + "]";
         if (!expect_object(piece, ipath)) return false;
         TemplateItem item;
         if (field(piece, "Sequence") != nullptr) {
             item.sequence = true;
-        } else if (const JsonValue* sp = field(piece, "SpecialToken")) {
+        } else if (const io::JsonValue* sp = field(piece, "SpecialToken")) {
             std::string name;
             if (!expect_object(*sp, ipath + ".SpecialToken") ||
                 !get_string(*sp, ipath + ".SpecialToken", "id", name, true)) {
                 return false;
             }
-            const JsonValue* entry = specials == nullptr ? nullptr : field(*specials, name.c_str());
+            const io::JsonValue* entry = specials == nullptr ? nullptr : field(*specials, name.c_str());
             const std::string epath = path + ".special_tokens." + quoted(name);
             if (entry == nullptr)
                 return fail(ipath, "special token " + quoted(name) + " is not in special_tokens");
             if (!expect_object(*entry, epath)) return false;
-            const JsonValue* ids = field(*entry, "ids");
+            const io::JsonValue* ids = field(*entry, "ids");
             if (ids == nullptr || !ids->is_array()) return fail(epath + ".ids", "expected an array of ids");
             for (std::size_t j = 0; j < ids->items().size(); ++j) {
                 std::int64_t id = 0;

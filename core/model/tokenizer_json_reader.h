@@ -42,40 +42,42 @@ class ConfigReader {
     }
 
     /// A member that is present and not null, or nullptr.
-    static const JsonValue* field(const JsonValue& obj, const char* key) {
-        const JsonValue* v = obj.find(key);
+    static const io::JsonValue* field(const io::JsonValue& obj, const char* key) {
+        const io::JsonValue* v = obj.find(key);
         return v == nullptr || v->is_null() ? nullptr : v;
     }
 
-    bool get_bool(const JsonValue& obj, const std::string& path, const char* key, bool& out) {
-        const JsonValue* v = field(obj, key);
+    bool get_bool(const io::JsonValue& obj, const std::string& path, const char* key, bool& out) {
+        const io::JsonValue* v = field(obj, key);
         if (v == nullptr) return true;
         if (!v->is_bool())
-            return fail(path + "." + key, std::string("expected true or false, found ") + json_type_name(*v));
+            return fail(path + "." + key,
+                        std::string("expected true or false, found ") + io::json_type_name(*v));
         out = v->as_bool();
         return true;
     }
 
-    bool get_string(const JsonValue& obj, const std::string& path, const char* key, std::string& out,
+    bool get_string(const io::JsonValue& obj, const std::string& path, const char* key, std::string& out,
                     bool required) {
-        const JsonValue* v = field(obj, key);
+        const io::JsonValue* v = field(obj, key);
         if (v == nullptr) return required ? fail(path + "." + key, "missing (a string is required)") : true;
         if (!v->is_string())
-            return fail(path + "." + key, std::string("expected a string, found ") + json_type_name(*v));
+            return fail(path + "." + key, std::string("expected a string, found ") + io::json_type_name(*v));
         out = v->as_string();
         return true;
     }
 
-    bool get_int(const JsonValue& obj, const std::string& path, const char* key, std::int64_t lo,
+    bool get_int(const io::JsonValue& obj, const std::string& path, const char* key, std::int64_t lo,
                  std::int64_t hi, std::int64_t& out, bool required) {
-        const JsonValue* v = field(obj, key);
+        const io::JsonValue* v = field(obj, key);
         if (v == nullptr) return required ? fail(path + "." + key, "missing (an integer is required)") : true;
         return get_int_value(*v, path + "." + key, lo, hi, out);
     }
 
-    bool get_int_value(const JsonValue& v, const std::string& path, std::int64_t lo, std::int64_t hi,
+    bool get_int_value(const io::JsonValue& v, const std::string& path, std::int64_t lo, std::int64_t hi,
                        std::int64_t& out) {
-        if (!v.is_int()) return fail(path, std::string("expected an integer, found ") + json_type_name(v));
+        if (!v.is_int())
+            return fail(path, std::string("expected an integer, found ") + io::json_type_name(v));
         if (v.as_int() < lo || v.as_int() > hi) {
             return fail(path, std::to_string(v.as_int()) + " is out of range [" + std::to_string(lo) + ", " +
                                   std::to_string(hi) + "]");
@@ -84,12 +86,13 @@ class ConfigReader {
         return true;
     }
 
-    bool expect_object(const JsonValue& v, const std::string& path) {
-        if (!v.is_object()) return fail(path, std::string("expected an object, found ") + json_type_name(v));
+    bool expect_object(const io::JsonValue& v, const std::string& path) {
+        if (!v.is_object())
+            return fail(path, std::string("expected an object, found ") + io::json_type_name(v));
         return true;
     }
 
-    bool get_type(const JsonValue& obj, const std::string& path, std::string& type) {
+    bool get_type(const io::JsonValue& obj, const std::string& path, std::string& type) {
         if (!expect_object(obj, path)) return false;
         return get_string(obj, path, "type", type, true);
     }
@@ -103,32 +106,35 @@ class ConfigReader {
     }
 
     /// {"String": "..."} or {"Regex": "..."}.
-    bool pattern(const JsonValue& obj, const std::string& path, std::shared_ptr<const Regex>& out) {
-        const JsonValue* p = field(obj, "pattern");
+    bool pattern(const io::JsonValue& obj, const std::string& path, std::shared_ptr<const Regex>& out) {
+        const io::JsonValue* p = field(obj, "pattern");
         const std::string ppath = path + ".pattern";
         if (p == nullptr) return fail(ppath, "missing (expected {\"String\": ...} or {\"Regex\": ...})");
         if (!expect_object(*p, ppath)) return false;
-        if (const JsonValue* s = field(*p, "String")) {
+        if (const io::JsonValue* s = field(*p, "String")) {
             if (!s->is_string())
-                return fail(ppath + ".String", std::string("expected a string, found ") + json_type_name(*s));
+                return fail(ppath + ".String",
+                            std::string("expected a string, found ") + io::json_type_name(*s));
             if (s->as_string().empty()) return fail(ppath + ".String", "the pattern is empty");
             return compile(s->as_string(), true, ppath + ".String", out);
         }
-        if (const JsonValue* r = field(*p, "Regex")) {
+        if (const io::JsonValue* r = field(*p, "Regex")) {
             if (!r->is_string())
-                return fail(ppath + ".Regex", std::string("expected a string, found ") + json_type_name(*r));
+                return fail(ppath + ".Regex",
+                            std::string("expected a string, found ") + io::json_type_name(*r));
             return compile(r->as_string(), false, ppath + ".Regex", out);
         }
         return fail(ppath, "expected {\"String\": ...} or {\"Regex\": ...}");
     }
 
     template <class T, class F>
-    bool array_of(const JsonValue& obj, const std::string& path, const char* key, std::vector<T>& out,
+    bool array_of(const io::JsonValue& obj, const std::string& path, const char* key, std::vector<T>& out,
                   F parse_one) {
-        const JsonValue* a = field(obj, key);
+        const io::JsonValue* a = field(obj, key);
         const std::string apath = path + "." + key;
         if (a == nullptr) return fail(apath, "missing (an array is required)");
-        if (!a->is_array()) return fail(apath, std::string("expected an array, found ") + json_type_name(*a));
+        if (!a->is_array())
+            return fail(apath, std::string("expected an array, found ") + io::json_type_name(*a));
         for (std::size_t k = 0; k < a->items().size(); ++k) {
             T item;
             if (!parse_one(a->items()[k], apath + "[" + std::to_string(k) + "]", item)) return false;
@@ -137,21 +143,21 @@ class ConfigReader {
         return true;
     }
 
-    bool normalizer(const JsonValue& v, const std::string& path, Normalizer& n);
-    bool behavior(const JsonValue& v, const std::string& path, SplitBehavior& out);
-    bool prepend_scheme(const JsonValue& v, const std::string& path, PreTokenizer::PrependScheme& out);
-    bool pre_tokenizer(const JsonValue& v, const std::string& path, PreTokenizer& p);
-    bool decoder(const JsonValue& v, const std::string& path, Decoder& d);
+    bool normalizer(const io::JsonValue& v, const std::string& path, Normalizer& n);
+    bool behavior(const io::JsonValue& v, const std::string& path, SplitBehavior& out);
+    bool prepend_scheme(const io::JsonValue& v, const std::string& path, PreTokenizer::PrependScheme& out);
+    bool pre_tokenizer(const io::JsonValue& v, const std::string& path, PreTokenizer& p);
+    bool decoder(const io::JsonValue& v, const std::string& path, Decoder& d);
 
-    bool bpe_model(const JsonValue& v, const std::string& path, BpeModel& m);
-    bool vocab_object(const JsonValue& vocab, const std::string& path, BpeModel& m);
+    bool bpe_model(const io::JsonValue& v, const std::string& path, BpeModel& m);
+    bool vocab_object(const io::JsonValue& vocab, const std::string& path, BpeModel& m);
     bool add_merge(BpeModel& m, const std::string& a, const std::string& b, int rank,
                    const std::string& path);
-    bool added_token(const JsonValue& v, const std::string& path, AddedToken& t);
+    bool added_token(const io::JsonValue& v, const std::string& path, AddedToken& t);
     /// TemplateProcessing's "single", or RobertaProcessing / BertProcessing as their templates.
-    bool post_processor(const JsonValue& v, const std::string& path,
+    bool post_processor(const io::JsonValue& v, const std::string& path,
                         std::vector<std::vector<TemplateItem>>& out);
-    bool template_processing(const JsonValue& v, const std::string& path,
+    bool template_processing(const io::JsonValue& v, const std::string& path,
                              std::vector<std::vector<TemplateItem>>& out);
 
   private:

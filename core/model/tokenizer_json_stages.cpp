@@ -4,14 +4,14 @@
 
 namespace attnviz::model::detail {
 
-bool ConfigReader::normalizer(const JsonValue& v, const std::string& path, Normalizer& n) {
+bool ConfigReader::normalizer(const io::JsonValue& v, const std::string& path, Normalizer& n) {
     std::string type;
     if (!get_type(v, path, type)) return false;
     using K = Normalizer::Kind;
     if (type == "Sequence") {
         n.kind = K::kSequence;
         return array_of(v, path, "normalizers", n.children,
-                        [this](const JsonValue& c, const std::string& p, Normalizer& out) {
+                        [this](const io::JsonValue& c, const std::string& p, Normalizer& out) {
                             return normalizer(c, p, out);
                         });
     }
@@ -56,7 +56,7 @@ bool ConfigReader::normalizer(const JsonValue& v, const std::string& path, Norma
                     "Replace, Strip)");
 }
 
-bool ConfigReader::behavior(const JsonValue& v, const std::string& path, SplitBehavior& out) {
+bool ConfigReader::behavior(const io::JsonValue& v, const std::string& path, SplitBehavior& out) {
     std::string b;
     if (!get_string(v, path, "behavior", b, true)) return false;
     if (b == "Removed")
@@ -76,7 +76,7 @@ bool ConfigReader::behavior(const JsonValue& v, const std::string& path, SplitBe
     return true;
 }
 
-bool ConfigReader::prepend_scheme(const JsonValue& v, const std::string& path,
+bool ConfigReader::prepend_scheme(const io::JsonValue& v, const std::string& path,
                                   PreTokenizer::PrependScheme& out) {
     using S = PreTokenizer::PrependScheme;
     std::string scheme;
@@ -98,14 +98,14 @@ bool ConfigReader::prepend_scheme(const JsonValue& v, const std::string& path,
     return true;
 }
 
-bool ConfigReader::pre_tokenizer(const JsonValue& v, const std::string& path, PreTokenizer& p) {
+bool ConfigReader::pre_tokenizer(const io::JsonValue& v, const std::string& path, PreTokenizer& p) {
     std::string type;
     if (!get_type(v, path, type)) return false;
     using K = PreTokenizer::Kind;
     if (type == "Sequence") {
         p.kind = K::kSequence;
         return array_of(v, path, "pretokenizers", p.children,
-                        [this](const JsonValue& c, const std::string& cp, PreTokenizer& out) {
+                        [this](const io::JsonValue& c, const std::string& cp, PreTokenizer& out) {
                             return pre_tokenizer(c, cp, out);
                         });
     }
@@ -157,15 +157,16 @@ bool ConfigReader::pre_tokenizer(const JsonValue& v, const std::string& path, Pr
                     "Whitespace, WhitespaceSplit)");
 }
 
-bool ConfigReader::decoder(const JsonValue& v, const std::string& path, Decoder& d) {
+bool ConfigReader::decoder(const io::JsonValue& v, const std::string& path, Decoder& d) {
     std::string type;
     if (!get_type(v, path, type)) return false;
     using K = Decoder::Kind;
     if (type == "Sequence") {
         d.kind = K::kSequence;
-        return array_of(
-            v, path, "decoders", d.children,
-            [this](const JsonValue& c, const std::string& p, Decoder& out) { return decoder(c, p, out); });
+        return array_of(v, path, "decoders", d.children,
+                        [this](const io::JsonValue& c, const std::string& p, Decoder& out) {
+                            return decoder(c, p, out);
+                        });
     }
     if (type == "ByteLevel") {
         d.kind = K::kByteLevel;

@@ -13,10 +13,10 @@
 namespace attnviz {
 namespace {
 
-AttentionInputs make_inputs(int n, int d, int heads, int kv_heads) {
+attention::AttentionInputs make_inputs(int n, int d, int heads, int kv_heads) {
     std::mt19937 rng(1);
     std::normal_distribution<float> dist(0.0f, 1.0f);
-    AttentionInputs in{Tensor3(heads, n, d), Tensor3(kv_heads, n, d), Tensor3(kv_heads, n, d)};
+    attention::AttentionInputs in{Tensor3(heads, n, d), Tensor3(kv_heads, n, d), Tensor3(kv_heads, n, d)};
     for (Tensor3* t : {&in.q, &in.k, &in.v}) {
         for (std::size_t i = 0; i < t->size(); ++i) t->data()[i] = dist(rng);
     }
@@ -29,8 +29,8 @@ struct PreparedCase {
     int d;
     int heads;
     bool causal;
-    AttentionInputs inputs;
-    AttentionConfig config;
+    attention::AttentionInputs inputs;
+    attention::AttentionConfig config;
 };
 
 PreparedCase read_case(const benchmark::State& state) {
@@ -39,7 +39,7 @@ PreparedCase read_case(const benchmark::State& state) {
     const int heads = static_cast<int>(state.range(2));
     const int kv_heads = static_cast<int>(state.range(3));
     const bool causal = state.range(4) != 0;
-    AttentionConfig config;
+    attention::AttentionConfig config;
     config.n_heads = heads;
     config.n_kv_heads = kv_heads;
     config.head_dim = d;
@@ -55,13 +55,13 @@ void set_counters(benchmark::State& state, const PreparedCase& c) {
 
 void BM_Reference(benchmark::State& state) {
     const PreparedCase c = read_case(state);
-    AttentionOptions options;
+    attention::AttentionOptions options;
     options.keep_raw_scores = false;
     options.keep_scores = false;
     options.keep_weights = false;
     options.keep_entropy = false;
     for (auto _ : state) {
-        Expected<AttentionResult> r = compute_attention(c.config, c.inputs, options);
+        Expected<attention::AttentionResult> r = attention::compute_attention(c.config, c.inputs, options);
         if (!r) state.SkipWithError(r.error().c_str());
         benchmark::DoNotOptimize(r);
     }
@@ -71,7 +71,7 @@ void BM_Reference(benchmark::State& state) {
 void BM_Flash(benchmark::State& state) {
     const PreparedCase c = read_case(state);
     for (auto _ : state) {
-        Expected<FlashResult> r = compute_flash_attention(c.config, c.inputs);
+        Expected<attention::FlashResult> r = attention::compute_flash_attention(c.config, c.inputs);
         if (!r) state.SkipWithError(r.error().c_str());
         benchmark::DoNotOptimize(r);
     }

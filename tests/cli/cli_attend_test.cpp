@@ -35,7 +35,7 @@ class CliAttend : public ::testing::Test {
     std::string path(const std::string& name) const { return (m_dir / name).string(); }
 
     void write(const std::string& name, const Tensor3& t) {
-        ASSERT_EQ(write_npy(path(name), {t.n_mats(), t.n_rows(), t.n_cols()}, t.data()), "");
+        ASSERT_EQ(io::write_npy(path(name), {t.n_mats(), t.n_rows(), t.n_cols()}, t.data()), "");
     }
     void write_raw(const std::string& name, const std::string& bytes) {
         std::ofstream(path(name), std::ios::binary) << bytes;
@@ -73,12 +73,12 @@ TEST_P(CliAttendImpl, AgreesWithFloat64ForEveryMaskTemperatureAndGqa) {
                             " padding=" + std::to_string(padding) + " T=" + std::to_string(t);
                         SCOPED_TRACE(name);
                         const int n_q = 6, n_k = 9, d = 8, d_v = 5;
-                        const AttentionInputs in =
+                        const attention::AttentionInputs in =
                             testing::random_inputs(n_heads, n_kv, n_q, n_k, d, d_v, seed++);
                         write("q.npy", in.q);
                         write("k.npy", in.k);
                         write("v.npy", in.v);
-                        AttentionConfig c;
+                        attention::AttentionConfig c;
                         c.n_heads = n_heads;
                         c.n_kv_heads = n_kv;
                         c.head_dim = d;
@@ -96,15 +96,15 @@ TEST_P(CliAttendImpl, AgreesWithFloat64ForEveryMaskTemperatureAndGqa) {
                         if (padding) {
                             c.mask.key_valid = {1, 1, 0, 1, 1, 1, 1, 0, 0};
                             const float pad[] = {1, 1, 0, 1, 1, 1, 1, 0, 0};
-                            ASSERT_EQ(write_npy(path("pad.npy"), {9}, pad), "");
+                            ASSERT_EQ(io::write_npy(path("pad.npy"), {9}, pad), "");
                             extra.insert(extra.end(), {"--key-padding", path("pad.npy")});
                         }
                         const testing::CliRun r = attend(extra);
                         ASSERT_EQ(r.code, 0) << r.err;
                         const testing::ReferenceF64 ref = testing::reference_f64(c, in);
-                        Expected<NpyArray> w = read_npy(path("w.npy"));
-                        Expected<NpyArray> o = read_npy(path("o.npy"));
-                        Expected<NpyArray> l = read_npy(path("l.npy"));
+                        Expected<io::NpyArray> w = io::read_npy(path("w.npy"));
+                        Expected<io::NpyArray> o = io::read_npy(path("o.npy"));
+                        Expected<io::NpyArray> l = io::read_npy(path("l.npy"));
                         ASSERT_TRUE(w.ok() && o.ok() && l.ok());
                         ASSERT_EQ(w->shape, (std::vector<std::int64_t>{n_heads, n_q, n_k}));
                         ASSERT_EQ(o->shape, (std::vector<std::int64_t>{n_heads, n_q, d_v}));
@@ -141,20 +141,20 @@ TEST_P(CliAttendImpl, AgreesWithFloat64ForEveryMaskTemperatureAndGqa) {
 }
 
 TEST_F(CliAttend, TwoDimensionalInputsAreOneHead) {
-    const AttentionInputs in = testing::random_inputs(1, 1, 4, 4, 3, 2, 7);
-    ASSERT_EQ(write_npy(path("q.npy"), {4, 3}, in.q.data()), "");
-    ASSERT_EQ(write_npy(path("k.npy"), {4, 3}, in.k.data()), "");
-    ASSERT_EQ(write_npy(path("v.npy"), {4, 2}, in.v.data()), "");
+    const attention::AttentionInputs in = testing::random_inputs(1, 1, 4, 4, 3, 2, 7);
+    ASSERT_EQ(io::write_npy(path("q.npy"), {4, 3}, in.q.data()), "");
+    ASSERT_EQ(io::write_npy(path("k.npy"), {4, 3}, in.k.data()), "");
+    ASSERT_EQ(io::write_npy(path("v.npy"), {4, 2}, in.v.data()), "");
     const testing::CliRun r = attend({"--causal", "--out-output", path("o.npy")});
     ASSERT_EQ(r.code, 0) << r.err;
     EXPECT_NE(r.out.find("MHA"), std::string::npos);
-    Expected<NpyArray> o = read_npy(path("o.npy"));
+    Expected<io::NpyArray> o = io::read_npy(path("o.npy"));
     ASSERT_TRUE(o.ok());
     EXPECT_EQ(o->shape, (std::vector<std::int64_t>{1, 4, 2}));
 }
 
 TEST_F(CliAttend, ErrorsAreOneLineWithExitCode2AndWriteNothing) {
-    const AttentionInputs in = testing::random_inputs(6, 4, 3, 3, 4, 2, 9);  // 6 % 4 != 0
+    const attention::AttentionInputs in = testing::random_inputs(6, 4, 3, 3, 4, 2, 9);  // 6 % 4 != 0
     write("q.npy", in.q);
     write("k.npy", in.k);
     write("v.npy", in.v);
@@ -190,7 +190,7 @@ TEST_F(CliAttend, ErrorsAreOneLineWithExitCode2AndWriteNothing) {
 }
 
 TEST_F(CliAttend, FileErrorsNameTheFile) {
-    const AttentionInputs in = testing::random_inputs(2, 2, 3, 3, 4, 2, 9);
+    const attention::AttentionInputs in = testing::random_inputs(2, 2, 3, 3, 4, 2, 9);
     write("q.npy", in.q);
     write("v.npy", in.v);
     write_raw("k.npy", "\x93NUMPY\x01");
@@ -219,7 +219,7 @@ TEST_F(CliAttend, FileErrorsNameTheFile) {
 }
 
 TEST_F(CliAttend, FlashReportsItselfAndWritesWhatTheReferenceWrites) {
-    const AttentionInputs in = testing::random_inputs(2, 1, 40, 40, 8, 8, 11);
+    const attention::AttentionInputs in = testing::random_inputs(2, 1, 40, 40, 8, 8, 11);
     write("q.npy", in.q);
     write("k.npy", in.k);
     write("v.npy", in.v);
@@ -232,8 +232,8 @@ TEST_F(CliAttend, FlashReportsItselfAndWritesWhatTheReferenceWrites) {
     EXPECT_NE(flash.out.find("(flash)"), std::string::npos) << flash.out;
     EXPECT_NE(ref.out.find("(reference)"), std::string::npos) << ref.out;
     for (auto [a, b] : {std::pair{"ref.npy", "flash.npy"}, std::pair{"ref_l.npy", "flash_l.npy"}}) {
-        Expected<NpyArray> x = read_npy(path(a));
-        Expected<NpyArray> y = read_npy(path(b));
+        Expected<io::NpyArray> x = io::read_npy(path(a));
+        Expected<io::NpyArray> y = io::read_npy(path(b));
         ASSERT_TRUE(x.ok() && y.ok());
         ASSERT_EQ(x->shape, y->shape);
         for (std::size_t i = 0; i < x->data.size(); ++i)

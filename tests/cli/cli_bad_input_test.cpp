@@ -102,10 +102,10 @@ class CliBadInput : public ::testing::Test {
 };
 
 TEST_F(CliBadInput, AttendWritesAllOutputsOrNone) {
-    const AttentionInputs in = testing::random_inputs(2, 2, 3, 3, 4, 2, 7);
-    ASSERT_EQ(write_npy(path("q.npy"), {2, 3, 4}, in.q.data()), "");
-    ASSERT_EQ(write_npy(path("k.npy"), {2, 3, 4}, in.k.data()), "");
-    ASSERT_EQ(write_npy(path("v.npy"), {2, 3, 2}, in.v.data()), "");
+    const attention::AttentionInputs in = testing::random_inputs(2, 2, 3, 3, 4, 2, 7);
+    ASSERT_EQ(io::write_npy(path("q.npy"), {2, 3, 4}, in.q.data()), "");
+    ASSERT_EQ(io::write_npy(path("k.npy"), {2, 3, 4}, in.k.data()), "");
+    ASSERT_EQ(io::write_npy(path("v.npy"), {2, 3, 2}, in.v.data()), "");
     const std::vector<std::string> qkv = {"attend",      "--q", path("q.npy"), "--k",
                                           path("k.npy"), "--v", path("v.npy")};
     const auto with = [&](std::vector<std::string> extra) {

@@ -17,7 +17,7 @@ using testing::run_cli;
 TEST(CliBench, QuickJsonHasTheDocumentedShape) {
     const testing::CliRun r = run_cli(cli::run_bench, {"bench", "--quick", "--json"});
     ASSERT_EQ(r.code, 0) << r.err;
-    Expected<JsonValue> j = parse_json(r.out, "bench output");
+    Expected<io::JsonValue> j = io::parse_json(r.out, "bench output");
     ASSERT_TRUE(j.ok()) << j.error() << "\n" << r.out;
     ASSERT_TRUE(j->is_object());
     ASSERT_EQ(j->members().size(), 7u);
@@ -26,19 +26,19 @@ TEST(CliBench, QuickJsonHasTheDocumentedShape) {
     EXPECT_TRUE(backend == "OpenBLAS" || backend == "Eigen") << backend;
     for (const char* k :
          {"fma_peak_gflops", "fma_peak_one_thread_gflops", "gemm_gflops", "model_gemm_gflops"}) {
-        const JsonValue* v = j->find(k);
+        const io::JsonValue* v = j->find(k);
         ASSERT_NE(v, nullptr) << k;
         ASSERT_TRUE(v->is_number()) << k;
         EXPECT_GT(v->as_number(), 0.0) << k;
     }
-    const JsonValue* cases = j->find("cases");
+    const io::JsonValue* cases = j->find("cases");
     ASSERT_NE(cases, nullptr);
     ASSERT_TRUE(cases->is_array());
     ASSERT_FALSE(cases->items().empty());
     std::set<std::string> impls;
     bool saw_gqa = false;
     bool saw_causal = false;
-    for (const JsonValue& c : cases->items()) {
+    for (const io::JsonValue& c : cases->items()) {
         ASSERT_TRUE(c.is_object());
         ASSERT_EQ(c.members().size(), 11u);
         const char* keys[] = {"impl",           "n",       "d",      "heads",
@@ -66,12 +66,12 @@ TEST(CliBench, QuickJsonHasTheDocumentedShape) {
         EXPECT_GE(c.find("peak_extra_mib")->as_number(), -1.0);
     }
     EXPECT_EQ(impls, (std::set<std::string>{"reference", "flash"}));
-    const JsonValue* models = j->find("models");
+    const io::JsonValue* models = j->find("models");
     ASSERT_NE(models, nullptr);
     ASSERT_TRUE(models->is_array());
     ASSERT_EQ(models->items().size(), 2u);  // --quick: one size, attention kept and not
     bool kept[2] = {false, false};
-    for (const JsonValue& m : models->items()) {
+    for (const io::JsonValue& m : models->items()) {
         ASSERT_TRUE(m.is_object());
         const char* keys[] = {"shape", "n", "keep_attention", "ms", "gflops", "tokens_per_s", "of_peak"};
         ASSERT_EQ(m.members().size(), 7u);

@@ -1,7 +1,7 @@
 // attnviz-cli export: each format written from a lesson and from the built-in real model, read back; every
 // bad input exits 2 with one line on stderr and writes nothing.
 #include "app/cli/commands.h"
-#include "core/export/attention_export.h"
+#include "core/exports/attention_export.h"
 #include "core/io/npy.h"
 #include "tests/support/export_files.h"
 #include "tests/support/run_cli.h"
@@ -37,7 +37,7 @@ TEST(CliExport, JsonOfTheBuiltinModelLoadsBack) {
         run_cli(cli::run_export, {"export", "--sentence", "Once upon a time", "--model", "stories260K",
                                   "--layer", "3", "--head", "5", "--format", "json", "--out", out});
     ASSERT_EQ(r.code, 0) << r.err;
-    Expected<AttentionExport> e = export_from_json(testing::read_text(out), out);
+    Expected<exports::AttentionExport> e = exports::export_from_json(testing::read_text(out), out);
     ASSERT_TRUE(e.ok()) << e.error();
     EXPECT_EQ(e->n_layers(), 5);
     EXPECT_EQ(e->n_heads(), 8);
@@ -52,7 +52,7 @@ TEST(CliExport, NpyScopesAndPictures) {
         run_cli(cli::run_export, {"export", "--scenario", "pod", "--head", "3", "--format", "npy", "--scope",
                                   "layer", "--out", dir.file("layer.npy")});
     ASSERT_EQ(head.code, 0) << head.err;
-    Expected<NpyArray> a = read_npy(dir.file("layer.npy"));
+    Expected<io::NpyArray> a = io::read_npy(dir.file("layer.npy"));
     ASSERT_TRUE(a.ok()) << a.error();
     EXPECT_EQ(a->shape, (std::vector<std::int64_t>{8, 9, 9}));
     for (const char* format : {"svg", "png", "gif"}) {

@@ -28,7 +28,7 @@ TEST(CliKvCache, JsonHasBytesMhaBytesAndRatio) {
         run_cli(cli::run_kv_cache, {"kv-cache", "--layers", "1", "--kv-heads", "4", "--head-dim", "256",
                                     "--seq", "1000", "--heads", "24", "--json"});
     ASSERT_EQ(r.code, 0) << r.err;
-    Expected<JsonValue> j = parse_json(r.out, "stdout");
+    Expected<io::JsonValue> j = io::parse_json(r.out, "stdout");
     ASSERT_TRUE(j.ok()) << j.error();
     EXPECT_EQ(j->find("bytes")->as_int(), 2LL * 1 * 4 * 256 * 1000 * 2);
     EXPECT_EQ(j->find("mha_bytes")->as_int(), 2LL * 1 * 24 * 256 * 1000 * 2);
@@ -65,7 +65,7 @@ TEST(CliKvCache, PresetFillsTheShape) {
     ASSERT_EQ(r.code, 0) << r.err;
     EXPECT_NE(r.out.find("GQA is 6x smaller"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("source:"), std::string::npos) << r.out;
-    const ModelPreset* q = find_model_preset("qwen3.6");
+    const lab::ModelPreset* q = lab::find_model_preset("qwen3.6");
     const std::uint64_t expect =
         2ULL * static_cast<std::uint64_t>(q->n_attention_layers) * 4 * 256 * 131072 * 2;
     EXPECT_NE(r.out.find(std::to_string(expect) + " bytes"), std::string::npos) << r.out;
@@ -76,7 +76,7 @@ TEST(CliKvCache, ExplicitOptionsOverrideThePreset) {
         run_cli(cli::run_kv_cache, {"kv-cache", "--preset", "llama-3-8b", "--seq", "1000", "--kv-heads", "1",
                                     "--dtype", "fp32", "--json"});
     ASSERT_EQ(r.code, 0) << r.err;
-    Expected<JsonValue> j = parse_json(r.out, "stdout");
+    Expected<io::JsonValue> j = io::parse_json(r.out, "stdout");
     ASSERT_TRUE(j.ok()) << j.error();
     EXPECT_EQ(j->find("kv_heads")->as_int(), 1);
     EXPECT_EQ(j->find("layers")->as_int(), 32);
@@ -88,7 +88,7 @@ TEST(CliKvCache, MistralWindowCapsTheCache) {
     const testing::CliRun r =
         run_cli(cli::run_kv_cache, {"kv-cache", "--preset", "mistral-7b", "--seq", "32k", "--json"});
     ASSERT_EQ(r.code, 0) << r.err;
-    Expected<JsonValue> j = parse_json(r.out, "stdout");
+    Expected<io::JsonValue> j = io::parse_json(r.out, "stdout");
     ASSERT_TRUE(j.ok()) << j.error();
     EXPECT_EQ(j->find("cached_tokens")->as_int(), 4096);
     EXPECT_EQ(j->find("bytes")->as_int(), 2LL * 32 * 8 * 128 * 4096 * 2);
@@ -101,7 +101,7 @@ TEST(CliKvCache, UnknownPresetListsTheNames) {
     EXPECT_NE(r.err.find("llama-3-8b"), std::string::npos) << r.err;
     const testing::CliRun list = run_cli(cli::run_kv_cache, {"kv-cache", "--preset", "list"});
     EXPECT_EQ(list.code, 0);
-    for (const ModelPreset& p : model_presets())
+    for (const lab::ModelPreset& p : lab::model_presets())
         EXPECT_NE(list.out.find(p.name), std::string::npos) << p.name;
     const testing::CliRun help = run_cli(cli::run_kv_cache, {"kv-cache", "--help"});
     EXPECT_EQ(help.code, 0);

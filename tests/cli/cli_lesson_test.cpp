@@ -14,7 +14,7 @@ TEST(CliLesson, PodScenarioRanksPodFirstInTheCoreferenceHead) {
     const testing::CliRun r =
         run_cli(cli::run_lesson_command, {"lesson", "--scenario", "pod", "--query", "it", "--json"});
     ASSERT_EQ(r.code, 0) << r.err;
-    Expected<JsonValue> j = parse_json(r.out, "stdout");
+    Expected<io::JsonValue> j = io::parse_json(r.out, "stdout");
     ASSERT_TRUE(j.ok()) << j.error();
     EXPECT_EQ(j->find("query_index")->as_int(), 4);
     const auto& tokens = j->find("tokens")->items();
@@ -32,7 +32,7 @@ TEST(CliLesson, PodScenarioRanksPodFirstInTheCoreferenceHead) {
     ASSERT_EQ(rows.size(), 9u);
     ASSERT_EQ(rows[4].items().size(), 9u);
     double sum = 0.0;
-    for (const JsonValue& w : rows[4].items()) sum += w.as_number();
+    for (const io::JsonValue& w : rows[4].items()) sum += w.as_number();
     EXPECT_NEAR(sum, 1.0, 1e-5);
     EXPECT_EQ(rows[4].items()[5].as_number(), 0.0) << "the causal mask hides later tokens";
 }
@@ -55,7 +55,7 @@ TEST(CliLesson, ScenarioFileAndCrossAttention) {
     const testing::CliRun r =
         run_cli(cli::run_lesson_command, {"lesson", "--scenario", "cross-attention", "--json"});
     ASSERT_EQ(r.code, 0) << r.err;
-    Expected<JsonValue> j = parse_json(r.out, "stdout");
+    Expected<io::JsonValue> j = io::parse_json(r.out, "stdout");
     ASSERT_TRUE(j.ok()) << j.error();
     EXPECT_EQ(j->find("key_tokens")->items().size(), 4u);  // "le chat noir dort"
     EXPECT_FALSE(j->find("settings")->find("causal")->as_bool());
@@ -96,7 +96,7 @@ TEST(CliScenarios, ListsTheLessonsPodFirst) {
     }
     const testing::CliRun j = run_cli(cli::run_scenarios, {"scenarios", "--json"});
     ASSERT_EQ(j.code, 0);
-    EXPECT_TRUE(parse_json(j.out, "stdout").ok());
+    EXPECT_TRUE(io::parse_json(j.out, "stdout").ok());
 }
 
 }  // namespace

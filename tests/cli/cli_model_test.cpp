@@ -35,9 +35,9 @@ struct TempDir {
     std::string file(const std::string& name) const { return (path / name).string(); }
 };
 
-std::vector<std::int64_t> token_ids(const JsonValue& tokens) {
+std::vector<std::int64_t> token_ids(const io::JsonValue& tokens) {
     std::vector<std::int64_t> ids;
-    for (const JsonValue& t : tokens.items()) ids.push_back(t.find("id")->as_int());
+    for (const io::JsonValue& t : tokens.items()) ids.push_back(t.find("id")->as_int());
     return ids;
 }
 
@@ -46,15 +46,15 @@ TEST(CliTokenize, StoriesTokenizesAsItsProvenanceSays) {
         const testing::CliRun r = run_cli(cli::run_tokenize_command, {"tokenize", "--model", model, "--text",
                                                                       "Once upon a time", "--json"});
         ASSERT_EQ(r.code, 0) << model << ": " << r.err;
-        Expected<JsonValue> j = parse_json(r.out, "tokenize output");
+        Expected<io::JsonValue> j = io::parse_json(r.out, "tokenize output");
         ASSERT_TRUE(j.ok()) << j.error();
         ASSERT_EQ(j->members().size(), 1u);
-        const JsonValue& tokens = *j->find("tokens");
+        const io::JsonValue& tokens = *j->find("tokens");
         EXPECT_EQ(token_ids(tokens), (std::vector<std::int64_t>{1, 403, 407, 261, 378})) << model;
         // <s> has no text; the others tile "Once upon a time" in order.
         std::size_t expected_start = 0;
         for (std::size_t i = 1; i < tokens.items().size(); ++i) {
-            const JsonValue& t = tokens.items()[i];
+            const io::JsonValue& t = tokens.items()[i];
             EXPECT_EQ(t.find("start")->as_int(), static_cast<std::int64_t>(expected_start)) << i;
             expected_start = static_cast<std::size_t>(t.find("end")->as_int());
         }
@@ -84,27 +84,27 @@ TEST(CliModel, StoriesPredictsItsGreedyContinuation) {
     const testing::CliRun r = run_cli(cli::run_model_command, {"model", "--model", kStories, "--text",
                                                                "Once upon a time", "--json", "--top-k", "3"});
     ASSERT_EQ(r.code, 0) << r.err;
-    Expected<JsonValue> j = parse_json(r.out, "model output");
+    Expected<io::JsonValue> j = io::parse_json(r.out, "model output");
     ASSERT_TRUE(j.ok()) << j.error();
     EXPECT_EQ(token_ids(*j->find("tokens")), (std::vector<std::int64_t>{1, 403, 407, 261, 378}));
     EXPECT_EQ(j->find("n_layers")->as_int(), 5);
     EXPECT_EQ(j->find("n_heads")->as_int(), 8);
     EXPECT_EQ(j->find("n_kv_heads")->as_int(), 4);
-    const JsonValue& top = *j->find("top_k");
+    const io::JsonValue& top = *j->find("top_k");
     ASSERT_EQ(top.items().size(), 3u);
     EXPECT_EQ(top.items()[0].find("id")->as_int(), 432);
     double previous = 1.0;
-    for (const JsonValue& c : top.items()) {
+    for (const io::JsonValue& c : top.items()) {
         const double p = c.find("p")->as_number();
         EXPECT_GT(p, 0.0);
         EXPECT_LE(p, previous);
         previous = p;
     }
-    const JsonValue& layers = *j->find("strongest_key_from_last_token");
+    const io::JsonValue& layers = *j->find("strongest_key_from_last_token");
     ASSERT_EQ(layers.items().size(), 5u);
-    for (const JsonValue& layer : layers.items()) {
+    for (const io::JsonValue& layer : layers.items()) {
         ASSERT_EQ(layer.items().size(), 8u);
-        for (const JsonValue& head : layer.items()) {
+        for (const io::JsonValue& head : layer.items()) {
             EXPECT_GE(head.find("key")->as_int(), 0);
             EXPECT_LT(head.find("key")->as_int(), 5);
         }
@@ -117,7 +117,7 @@ TEST(CliModel, WritesAttentionAndLogitsWithTheDocumentedShapes) {
         cli::run_model_command, {"model", "--model", "stories260K", "--token-ids", "1,403,407,261,378",
                                  "--out-attention", dir.file("a.npy"), "--out-logits", dir.file("l.npy")});
     ASSERT_EQ(r.code, 0) << r.err;
-    Expected<NpyArray> logits = read_npy(dir.file("l.npy"));
+    Expected<io::NpyArray> logits = io::read_npy(dir.file("l.npy"));
     ASSERT_TRUE(logits.ok()) << logits.error();
     EXPECT_EQ(logits->shape, (std::vector<std::int64_t>{5, 512}));
     // The attention file is 4-D ([5 layers, 8 heads, 5, 5]): check its header and size by hand.
@@ -151,7 +151,7 @@ TEST(CliModel, InfoDescribesTheModel) {
     const testing::CliRun r =
         run_cli(cli::run_model_command, {"model", "--model", kStories, "--info", "--json"});
     ASSERT_EQ(r.code, 0) << r.err;
-    Expected<JsonValue> j = parse_json(r.out, "info");
+    Expected<io::JsonValue> j = io::parse_json(r.out, "info");
     ASSERT_TRUE(j.ok()) << j.error();
     EXPECT_EQ(j->find("architecture")->as_string(), "Llama");
     EXPECT_EQ(j->find("n_layers")->as_int(), 5);
@@ -169,7 +169,7 @@ TEST(CliModel, InterventionsMoveThePrediction) {
         args.insert(args.end(), extra.begin(), extra.end());
         const testing::CliRun r = run_cli(cli::run_model_command, args);
         EXPECT_EQ(r.code, 0) << r.err;
-        Expected<JsonValue> j = parse_json(r.out, "model output");
+        Expected<io::JsonValue> j = io::parse_json(r.out, "model output");
         EXPECT_TRUE(j.ok());
         return j.ok() ? j->find("top_k")->items()[0].find("p")->as_number() : -1.0;
     };

@@ -4,7 +4,7 @@
 #include "core/lesson/settings_fields.h"
 #include "app/cli/commands.h"
 #include "app/common/session_file.h"
-#include "core/export/attention_export.h"
+#include "core/exports/attention_export.h"
 #include "core/lesson/scenario.h"
 #include "tests/support/export_files.h"
 #include "tests/support/run_cli.h"
@@ -22,43 +22,43 @@ namespace {
 
 /// The defaults with one field changed to another valid value (for a count: another value in the lesson
 /// model's range; heads and kv_heads kept dividing each other).
-LessonRunSettings changed(const SettingField& f) {
-    LessonRunSettings s;
+lesson::LessonRunSettings changed(const lesson::SettingField& f) {
+    lesson::LessonRunSettings s;
     switch (f.kind) {
-        case SettingKind::kCount: {
-            const IntRange r = lesson_settings_limits().*f.range;
+        case lesson::SettingKind::kCount: {
+            const lesson::IntRange r = lesson::lesson_settings_limits().*f.range;
             s.*f.count = s.*f.count == r.lo + 1 ? r.lo : r.lo + 1;
             // A count that others divide (heads): the dividing ones become 1, which divides any count.
-            for (const SettingField& g : setting_fields()) {
+            for (const lesson::SettingField& g : lesson::setting_fields()) {
                 if (g.divides == f.count) s.*g.count = 1;
             }
             break;
         }
-        case SettingKind::kFlag:
+        case lesson::SettingKind::kFlag:
             s.*f.flag = !(s.*f.flag);
             break;
-        case SettingKind::kTemperature:
+        case lesson::SettingKind::kTemperature:
             s.*f.real = 0.1 + 0.2;  // 0.30000000000000004: needs all 17 digits to read back the same
             break;
     }
     return s;
 }
 
-std::vector<std::string> keys_of(const JsonValue& object) {
+std::vector<std::string> keys_of(const io::JsonValue& object) {
     std::vector<std::string> keys;
-    for (const JsonValue::Member& m : object.members()) keys.push_back(m.first);
+    for (const io::JsonValue::Member& m : object.members()) keys.push_back(m.first);
     return keys;
 }
 
 std::vector<std::string> table_keys() {
     std::vector<std::string> keys;
-    for (const SettingField& f : setting_fields()) keys.emplace_back(f.key);
+    for (const lesson::SettingField& f : lesson::setting_fields()) keys.emplace_back(f.key);
     return keys;
 }
 
 /// The smallest valid export: one token, one layer, one head.
-AttentionExport tiny_export(const LessonRunSettings& settings) {
-    AttentionExport e;
+exports::AttentionExport tiny_export(const lesson::LessonRunSettings& settings) {
+    exports::AttentionExport e;
     e.source = "test";
     e.sentence = "a";
     e.query_labels = {"a"};
@@ -71,71 +71,74 @@ AttentionExport tiny_export(const LessonRunSettings& settings) {
     return e;
 }
 
-std::string scenario_text(const LessonRunSettings& s) {
-    JsonValue doc = JsonValue::object();
-    doc.set("sentence", JsonValue::string("the cat sat"));
-    doc.set("settings", settings_json(s));
+std::string scenario_text(const lesson::LessonRunSettings& s) {
+    io::JsonValue doc = io::JsonValue::object();
+    doc.set("sentence", io::JsonValue::string("the cat sat"));
+    doc.set("settings", lesson::settings_json(s));
     return doc.dump(true);
 }
 
 TEST(SettingFields, TheTableHasOneLinePerMemberWithAKindItsPointerMatches) {
     std::set<std::string> keys;
-    for (const SettingField& f : setting_fields()) {
+    for (const lesson::SettingField& f : lesson::setting_fields()) {
         SCOPED_TRACE(f.key);
         EXPECT_TRUE(keys.insert(f.key).second) << "a key twice";
         EXPECT_NE(std::string(f.doc), "");
-        EXPECT_TRUE(is_setting_key(f.key));
+        EXPECT_TRUE(lesson::is_setting_key(f.key));
         const int n_pointers = (f.count != nullptr) + (f.flag != nullptr) + (f.real != nullptr);
         EXPECT_EQ(n_pointers, 1);
-        EXPECT_EQ(f.count != nullptr, f.kind == SettingKind::kCount);
-        EXPECT_EQ(f.range != nullptr, f.kind == SettingKind::kCount);
-        EXPECT_EQ(f.flag != nullptr, f.kind == SettingKind::kFlag);
-        EXPECT_EQ(f.real != nullptr, f.kind == SettingKind::kTemperature);
+        EXPECT_EQ(f.count != nullptr, f.kind == lesson::SettingKind::kCount);
+        EXPECT_EQ(f.range != nullptr, f.kind == lesson::SettingKind::kCount);
+        EXPECT_EQ(f.flag != nullptr, f.kind == lesson::SettingKind::kFlag);
+        EXPECT_EQ(f.real != nullptr, f.kind == lesson::SettingKind::kTemperature);
     }
     EXPECT_EQ(keys, (std::set<std::string>{"heads", "kv_heads", "temperature", "causal", "window", "scale",
                                            "use_positions"}));
-    EXPECT_FALSE(is_setting_key("max_tokens")) << "a run's cap, not part of a file";
-    EXPECT_FALSE(is_setting_key("focus_head")) << "a scenario's, not a run setting";
-    EXPECT_EQ(setting_keys_text(), "heads, kv_heads, temperature, causal, window, scale, use_positions");
+    EXPECT_FALSE(lesson::is_setting_key("max_tokens")) << "a run's cap, not part of a file";
+    EXPECT_FALSE(lesson::is_setting_key("focus_head")) << "a scenario's, not a run setting";
+    EXPECT_EQ(lesson::setting_keys_text(),
+              "heads, kv_heads, temperature, causal, window, scale, use_positions");
 }
 
 TEST(SettingFields, EachFieldChangedAloneRoundTripsThroughEveryFormat) {
     testing::ScratchDir dir("settings_fields");
-    for (const SettingField& f : setting_fields()) {
+    for (const lesson::SettingField& f : lesson::setting_fields()) {
         SCOPED_TRACE(f.key);
-        const LessonRunSettings s = changed(f);
-        ASSERT_FALSE(same_settings(s, LessonRunSettings{})) << "the comparison misses the field";
+        const lesson::LessonRunSettings s = changed(f);
+        ASSERT_FALSE(lesson::same_settings(s, lesson::LessonRunSettings{}))
+            << "the comparison misses the field";
 
-        const JsonValue written = settings_json(s);
+        const io::JsonValue written = lesson::settings_json(s);
         EXPECT_EQ(keys_of(written), table_keys());
-        LessonRunSettings read;
-        EXPECT_FALSE(read_settings_json(written, lesson_settings_limits(), read).has_value());
-        EXPECT_TRUE(same_settings(read, s));
+        lesson::LessonRunSettings read;
+        EXPECT_FALSE(lesson::read_settings_json(written, lesson::lesson_settings_limits(), read).has_value());
+        EXPECT_TRUE(lesson::same_settings(read, s));
 
-        Expected<Scenario> sc = parse_scenario(scenario_text(s), "s.json");
+        Expected<lesson::Scenario> sc = lesson::parse_scenario(scenario_text(s), "s.json");
         ASSERT_TRUE(sc.ok()) << sc.error();
-        EXPECT_TRUE(same_settings(sc->settings, s));
+        EXPECT_TRUE(lesson::same_settings(sc->settings, s));
         EXPECT_TRUE(sc->warnings.empty()) << sc->warnings.front();
 
         SessionFile session;
         session.sentence = "the cat sat";
         session.settings = s;
-        const JsonValue session_json = session_file_json(session);
+        const io::JsonValue session_json = session_file_json(session);
         EXPECT_EQ(keys_of(*session_json.find("settings")), table_keys());
         Expected<SessionFile> back = parse_session_file(session_json.dump(true), "s.attnviz");
         ASSERT_TRUE(back.ok()) << back.error();
-        EXPECT_TRUE(same_settings(back->settings, s));
+        EXPECT_TRUE(lesson::same_settings(back->settings, s));
         EXPECT_TRUE(back->warnings.empty()) << back->warnings.front();
         EXPECT_TRUE(*back == session);
         SessionFile other = session;
-        other.settings = LessonRunSettings{};
+        other.settings = lesson::LessonRunSettings{};
         EXPECT_FALSE(*back == other) << "the session's equality misses the field";
 
-        const JsonValue export_json = export_to_json(tiny_export(s));
+        const io::JsonValue export_json = exports::export_to_json(tiny_export(s));
         EXPECT_EQ(keys_of(*export_json.find("settings")), table_keys());
-        Expected<AttentionExport> exported = export_from_json(export_json.dump(true), "e.json");
+        Expected<exports::AttentionExport> exported =
+            exports::export_from_json(export_json.dump(true), "e.json");
         ASSERT_TRUE(exported.ok()) << exported.error();
-        EXPECT_TRUE(same_settings(exported->settings, s));
+        EXPECT_TRUE(lesson::same_settings(exported->settings, s));
 
         // attnviz-cli lesson --json prints what the engine ran with, in the same fields.
         const std::string file = dir.file(std::string(f.key) + ".json");
@@ -143,22 +146,24 @@ TEST(SettingFields, EachFieldChangedAloneRoundTripsThroughEveryFormat) {
         const testing::CliRun r =
             testing::run_cli(cli::run_lesson_command, {"lesson", "--scenario", file, "--json"});
         ASSERT_EQ(r.code, 0) << r.err;
-        Expected<JsonValue> out = parse_json(r.out, "stdout");
+        Expected<io::JsonValue> out = io::parse_json(r.out, "stdout");
         ASSERT_TRUE(out.ok()) << out.error();
         EXPECT_EQ(keys_of(*out->find("settings")), table_keys());
-        LessonRunSettings printed;
+        lesson::LessonRunSettings printed;
         EXPECT_FALSE(
-            read_settings_json(*out->find("settings"), lesson_settings_limits(), printed).has_value());
-        EXPECT_TRUE(same_settings(printed, s));
+            lesson::read_settings_json(*out->find("settings"), lesson::lesson_settings_limits(), printed)
+                .has_value());
+        EXPECT_TRUE(lesson::same_settings(printed, s));
     }
 }
 
 TEST(SettingFields, InfiniteTemperatureIsTheStringInfEverywhere) {
-    LessonRunSettings s;
+    lesson::LessonRunSettings s;
     s.temperature = std::numeric_limits<double>::infinity();
-    EXPECT_EQ(settings_json(s).find("temperature")->as_string(), "inf");
-    EXPECT_TRUE(std::isinf(parse_scenario(scenario_text(s), "s.json")->settings.temperature));
-    Expected<AttentionExport> e = export_from_json(export_to_json(tiny_export(s)).dump(), "e.json");
+    EXPECT_EQ(lesson::settings_json(s).find("temperature")->as_string(), "inf");
+    EXPECT_TRUE(std::isinf(lesson::parse_scenario(scenario_text(s), "s.json")->settings.temperature));
+    Expected<exports::AttentionExport> e =
+        exports::export_from_json(exports::export_to_json(tiny_export(s)).dump(), "e.json");
     ASSERT_TRUE(e.ok()) << e.error();
     EXPECT_TRUE(std::isinf(e->settings.temperature));
 }
@@ -180,8 +185,8 @@ TEST(SettingFields, BadValuesNameFileJsonPathAndWhatToDoInEachFormat) {
     };
     for (const Case& c : cases) {
         SCOPED_TRACE(c.settings);
-        Expected<Scenario> sc =
-            parse_scenario(std::string(R"({"sentence": "a", "settings": )") + c.settings + "}", "s.json");
+        Expected<lesson::Scenario> sc = lesson::parse_scenario(
+            std::string(R"({"sentence": "a", "settings": )") + c.settings + "}", "s.json");
         ASSERT_FALSE(sc.ok());
         // Each format words the place as its other messages do: "$.settings.heads must ...", "settings.heads:
         // must ...".
@@ -198,18 +203,19 @@ TEST(SettingFields, BadValuesNameFileJsonPathAndWhatToDoInEachFormat) {
     }
     // An export may come from a real model: its heads are not capped at the lesson model's 8, and a window of
     // -1 (the model's own) is accepted, but the same words name what is wrong.
-    const std::string text = export_to_json(tiny_export(LessonRunSettings{})).dump();
+    const std::string text = exports::export_to_json(tiny_export(lesson::LessonRunSettings{})).dump();
     const std::string heads = "\"heads\":8";
     ASSERT_NE(text.find(heads), std::string::npos);
-    LessonRunSettings big;
+    lesson::LessonRunSettings big;
     big.n_heads = 64;
     big.window = -1;
-    Expected<AttentionExport> real = export_from_json(export_to_json(tiny_export(big)).dump(), "e.json");
+    Expected<exports::AttentionExport> real =
+        exports::export_from_json(exports::export_to_json(tiny_export(big)).dump(), "e.json");
     ASSERT_TRUE(real.ok()) << real.error();
     EXPECT_EQ(real->settings.n_heads, 64);
     EXPECT_EQ(real->settings.window, -1);
-    Expected<AttentionExport> zero =
-        export_from_json(std::string(text).replace(text.find(heads), heads.size(), "\"heads\":0"), "e.json");
+    Expected<exports::AttentionExport> zero = exports::export_from_json(
+        std::string(text).replace(text.find(heads), heads.size(), "\"heads\":0"), "e.json");
     ASSERT_FALSE(zero.ok());
     EXPECT_NE(zero.error().find("e.json:1:"), std::string::npos) << zero.error();
     EXPECT_NE(zero.error().find("settings.heads: must be a whole number from 1 to 1048576, found 0"),
@@ -218,7 +224,7 @@ TEST(SettingFields, BadValuesNameFileJsonPathAndWhatToDoInEachFormat) {
 }
 
 TEST(SettingFields, MembersOutsideTheTableAreIgnoredWithAWarning) {
-    Expected<Scenario> sc = parse_scenario(
+    Expected<lesson::Scenario> sc = lesson::parse_scenario(
         R"({"sentence": "a", "settings": {"heads": 2, "focus_head": 1, "colour": 3}})", "s.json");
     ASSERT_TRUE(sc.ok()) << sc.error();
     EXPECT_EQ(sc->focus_head, 1) << "focus_head: the scenario's own member of settings";

@@ -33,16 +33,16 @@ constexpr float kHandTol = 2e-7f;
 // No mask, T = 2, row 0: exp(-1/2) = 0.60653066; S = 2.21306132; P = [0.45186276, 0.27406862, 0.27406862];
 //   lse = 1/2 + ln 2.21306132 = 1.29437677
 // T = 0, row 2: two keys tie at the max -> [1/2, 1/2, 0]. T = inf: every row [1/3, 1/3, 1/3].
-AttentionInputs three_tokens() {
-    AttentionInputs in{Tensor3(1, 3, 4), Tensor3(1, 3, 4), Tensor3(1, 3, 2)};
+attention::AttentionInputs three_tokens() {
+    attention::AttentionInputs in{Tensor3(1, 3, 4), Tensor3(1, 3, 4), Tensor3(1, 3, 2)};
     in.q.mat(0) << 2, 0, 0, 0, 0, 2, 0, 0, 2, 2, 0, 0;
     in.k.mat(0) << 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0;
     in.v.mat(0) << 1, 0, 0, 1, 1, 1;
     return in;
 }
 
-AttentionConfig config(double temperature, bool causal) {
-    AttentionConfig c;
+attention::AttentionConfig config(double temperature, bool causal) {
+    attention::AttentionConfig c;
     c.head_dim = 4;
     c.temperature = temperature;
     c.mask.causal = causal;
@@ -50,9 +50,9 @@ AttentionConfig config(double temperature, bool causal) {
 }
 
 TEST(AttentionGolden, ThreeTokensNoMask) {
-    Expected<AttentionResult> r = compute_attention(config(1.0, false), three_tokens());
+    Expected<attention::AttentionResult> r = attention::compute_attention(config(1.0, false), three_tokens());
     ASSERT_TRUE(r.ok()) << r.error();
-    const HeadResult& h = r->heads[0];
+    const attention::HeadResult& h = r->heads[0];
     EXPECT_EQ(r->scale, 0.5f);
     EXPECT_EQ(h.raw_scores(2, 0), 2.0f);
     EXPECT_EQ(h.scores(2, 1), 1.0f);
@@ -74,9 +74,9 @@ TEST(AttentionGolden, ThreeTokensNoMask) {
 }
 
 TEST(AttentionGolden, ThreeTokensCausal) {
-    Expected<AttentionResult> r = compute_attention(config(1.0, true), three_tokens());
+    Expected<attention::AttentionResult> r = attention::compute_attention(config(1.0, true), three_tokens());
     ASSERT_TRUE(r.ok());
-    const HeadResult& h = r->heads[0];
+    const attention::HeadResult& h = r->heads[0];
     EXPECT_EQ(h.weights(0, 0), 1.0f);
     EXPECT_EQ(h.weights(0, 1), 0.0f);
     EXPECT_EQ(h.weights(0, 2), 0.0f);
@@ -91,7 +91,7 @@ TEST(AttentionGolden, ThreeTokensCausal) {
 }
 
 TEST(AttentionGolden, ThreeTokensTemperatureTwo) {
-    Expected<AttentionResult> r = compute_attention(config(2.0, false), three_tokens());
+    Expected<attention::AttentionResult> r = attention::compute_attention(config(2.0, false), three_tokens());
     ASSERT_TRUE(r.ok());
     EXPECT_NEAR(r->heads[0].weights(0, 0), 0.45186276f, kHandTol);
     EXPECT_NEAR(r->heads[0].weights(0, 1), 0.27406862f, kHandTol);
@@ -99,7 +99,8 @@ TEST(AttentionGolden, ThreeTokensTemperatureTwo) {
 }
 
 TEST(AttentionGolden, ThreeTokensTemperatureLimits) {
-    Expected<AttentionResult> argmax = compute_attention(config(0.0, false), three_tokens());
+    Expected<attention::AttentionResult> argmax =
+        attention::compute_attention(config(0.0, false), three_tokens());
     ASSERT_TRUE(argmax.ok());
     EXPECT_EQ(argmax->heads[0].weights(0, 0), 1.0f);
     EXPECT_EQ(argmax->heads[0].weights(0, 1), 0.0f);
@@ -108,8 +109,8 @@ TEST(AttentionGolden, ThreeTokensTemperatureLimits) {
     EXPECT_EQ(argmax->heads[0].weights(2, 2), 0.0f);
     EXPECT_EQ(argmax->heads[0].rows.sum[2], 2.0f);  // two keys tied
 
-    Expected<AttentionResult> uniform =
-        compute_attention(config(std::numeric_limits<double>::infinity(), false), three_tokens());
+    Expected<attention::AttentionResult> uniform =
+        attention::compute_attention(config(std::numeric_limits<double>::infinity(), false), three_tokens());
     ASSERT_TRUE(uniform.ok());
     for (int i = 0; i < 3; ++i) {
         for (int j = 0; j < 3; ++j) EXPECT_FLOAT_EQ(uniform->heads[0].weights(i, j), 1.0f / 3.0f);
@@ -118,9 +119,9 @@ TEST(AttentionGolden, ThreeTokensTemperatureLimits) {
 }
 
 TEST(AttentionGolden, ScaleSwitchOffUsesRawScores) {
-    AttentionConfig c = config(1.0, false);
-    c.scale_mode = ScaleMode::kNone;
-    Expected<AttentionResult> r = compute_attention(c, three_tokens());
+    attention::AttentionConfig c = config(1.0, false);
+    c.scale_mode = attention::ScaleMode::kNone;
+    Expected<attention::AttentionResult> r = attention::compute_attention(c, three_tokens());
     ASSERT_TRUE(r.ok());
     // row 0 scores [2, 0, 0]: P = [1, e^-2, e^-2] / (1 + 2 e^-2) = [0.78698604, 0.10650698, 0.10650698]
     EXPECT_NEAR(r->heads[0].weights(0, 0), 0.78698604f, kHandTol);

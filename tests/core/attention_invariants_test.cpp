@@ -74,7 +74,7 @@ TEST_P(AttentionGrid, MatchesFloat64AndHoldsInvariants) {
         for (Heads hd : kHeads) {
             for (int d : kDims) {
                 SCOPED_TRACE(case_name(mc, t, s, hd, d));
-                AttentionConfig c;
+                attention::AttentionConfig c;
                 c.n_heads = hd.n_heads;
                 c.n_kv_heads = hd.n_kv_heads;
                 c.head_dim = d;
@@ -82,15 +82,15 @@ TEST_P(AttentionGrid, MatchesFloat64AndHoldsInvariants) {
                 c.mask.causal = mc.causal;
                 c.mask.window = mc.window;
                 if (mc.padding) c.mask.key_valid = padding_for(s.n_k);
-                const AttentionInputs in =
+                const attention::AttentionInputs in =
                     random_inputs(hd.n_heads, hd.n_kv_heads, s.n_q, s.n_k, d, 3, seed++);
-                Expected<AttentionResult> r = compute_attention(c, in);
+                Expected<attention::AttentionResult> r = attention::compute_attention(c, in);
                 ASSERT_TRUE(r.ok()) << r.error();
                 const testing::ReferenceF64 ref = reference_f64(c, in);
-                const Mask mask(c.mask, s.n_q, s.n_k);
+                const attention::Mask mask(c.mask, s.n_q, s.n_k);
 
                 for (int h = 0; h < hd.n_heads; ++h) {
-                    const HeadResult& hr = r->heads[static_cast<std::size_t>(h)];
+                    const attention::HeadResult& hr = r->heads[static_cast<std::size_t>(h)];
                     EXPECT_EQ(hr.kv_head, h / (hd.n_heads / hd.n_kv_heads));
                     for (int i = 0; i < s.n_q; ++i) {
                         const int k = mask.count_visible(i);
@@ -138,8 +138,8 @@ std::string grid_name(const ::testing::TestParamInfo<std::tuple<int, int>>& info
 INSTANTIATE_TEST_SUITE_P(MaskByTemperature, AttentionGrid,
                          ::testing::Combine(::testing::Range(0, 7), ::testing::Range(0, 5)), grid_name);
 
-AttentionConfig config_for(int n_heads, int n_kv_heads, int d) {
-    AttentionConfig c;
+attention::AttentionConfig config_for(int n_heads, int n_kv_heads, int d) {
+    attention::AttentionConfig c;
     c.n_heads = n_heads;
     c.n_kv_heads = n_kv_heads;
     c.head_dim = d;
@@ -151,19 +151,19 @@ TEST(AttentionInvariants, GqaEqualsMhaOnRepeatInterleavedKv) {
         for (bool causal : {false, true}) {
             SCOPED_TRACE("heads=" + std::to_string(n_heads) + "/" + std::to_string(n_kv) +
                          " causal=" + std::to_string(causal));
-            AttentionConfig gqa = config_for(n_heads, n_kv, 8);
+            attention::AttentionConfig gqa = config_for(n_heads, n_kv, 8);
             gqa.mask.causal = causal;
-            const AttentionInputs in = random_inputs(n_heads, n_kv, 11, 11, 8, 5, 42);
-            AttentionInputs mha_in{in.q, Tensor3(n_heads, 11, 8), Tensor3(n_heads, 11, 5)};
+            const attention::AttentionInputs in = random_inputs(n_heads, n_kv, 11, 11, 8, 5, 42);
+            attention::AttentionInputs mha_in{in.q, Tensor3(n_heads, 11, 8), Tensor3(n_heads, 11, 5)};
             const int r = n_heads / n_kv;
             for (int h = 0; h < n_heads; ++h) {
                 mha_in.k.mat(h) = in.k.mat(h / r);  // repeat_interleave: h reads KV head h / r
                 mha_in.v.mat(h) = in.v.mat(h / r);
             }
-            AttentionConfig mha = gqa;
+            attention::AttentionConfig mha = gqa;
             mha.n_kv_heads = n_heads;
-            Expected<AttentionResult> a = compute_attention(gqa, in);
-            Expected<AttentionResult> b = compute_attention(mha, mha_in);
+            Expected<attention::AttentionResult> a = attention::compute_attention(gqa, in);
+            Expected<attention::AttentionResult> b = attention::compute_attention(mha, mha_in);
             ASSERT_TRUE(a.ok() && b.ok());
             for (int h = 0; h < n_heads; ++h) {
                 EXPECT_EQ(a->heads[h].weights, b->heads[h].weights) << "head " << h;
@@ -174,10 +174,10 @@ TEST(AttentionInvariants, GqaEqualsMhaOnRepeatInterleavedKv) {
 }
 
 TEST(AttentionInvariants, CausalIsBottomRightAlignedWhenFewerQueriesThanKeys) {
-    AttentionConfig c = config_for(1, 1, 4);
+    attention::AttentionConfig c = config_for(1, 1, 4);
     c.mask.causal = true;
-    const AttentionInputs in = random_inputs(1, 1, 3, 8, 4, 2, 7);
-    Expected<AttentionResult> r = compute_attention(c, in);
+    const attention::AttentionInputs in = random_inputs(1, 1, 3, 8, 4, 2, 7);
+    Expected<attention::AttentionResult> r = attention::compute_attention(c, in);
     ASSERT_TRUE(r.ok());
     for (int i = 0; i < 3; ++i) {
         // query i sits at p_i = i + 5 and sees keys 0..p_i (KV-cache decode)
@@ -187,10 +187,10 @@ TEST(AttentionInvariants, CausalIsBottomRightAlignedWhenFewerQueriesThanKeys) {
 }
 
 TEST(AttentionInvariants, MoreQueriesThanKeysLeavesEarlyCausalRowsEmpty) {
-    AttentionConfig c = config_for(1, 1, 4);
+    attention::AttentionConfig c = config_for(1, 1, 4);
     c.mask.causal = true;
-    const AttentionInputs in = random_inputs(1, 1, 6, 3, 4, 2, 8);
-    Expected<AttentionResult> r = compute_attention(c, in);
+    const attention::AttentionInputs in = random_inputs(1, 1, 6, 3, 4, 2, 8);
+    Expected<attention::AttentionResult> r = attention::compute_attention(c, in);
     ASSERT_TRUE(r.ok());
     EXPECT_EQ(r->empty_rows, (std::vector<int>{0, 1, 2}));
     for (int i = 0; i < 3; ++i) {
@@ -202,11 +202,11 @@ TEST(AttentionInvariants, MoreQueriesThanKeysLeavesEarlyCausalRowsEmpty) {
 
 TEST(AttentionInvariants, WindowRowsSeeMinOfPositionPlusOneAndW) {
     for (int w : {1, 2, 3, 5, 100}) {
-        AttentionConfig c = config_for(1, 1, 4);
+        attention::AttentionConfig c = config_for(1, 1, 4);
         c.mask.causal = true;
         c.mask.window = w;
-        const AttentionInputs in = random_inputs(1, 1, 9, 9, 4, 2, 9);
-        Expected<AttentionResult> r = compute_attention(c, in);
+        const attention::AttentionInputs in = random_inputs(1, 1, 9, 9, 4, 2, 9);
+        Expected<attention::AttentionResult> r = attention::compute_attention(c, in);
         ASSERT_TRUE(r.ok());
         for (int i = 0; i < 9; ++i)
             EXPECT_EQ(r->heads[0].rows.n_visible[i], std::min(i + 1, w)) << "W=" << w << " i=" << i;
@@ -215,19 +215,19 @@ TEST(AttentionInvariants, WindowRowsSeeMinOfPositionPlusOneAndW) {
 
 TEST(AttentionInvariants, MaskedKeysAndValuesCannotChangeAnything) {
     // Padding key 2 and, under the causal mask, key 5 for rows < 5: set them to NaN / inf / huge.
-    AttentionConfig c = config_for(2, 1, 4);
+    attention::AttentionConfig c = config_for(2, 1, 4);
     c.mask.causal = true;
     c.mask.key_valid = {1, 1, 0, 1, 1, 1};
-    AttentionInputs in = random_inputs(2, 1, 6, 6, 4, 3, 10);
-    Expected<AttentionResult> base = compute_attention(c, in);
+    attention::AttentionInputs in = random_inputs(2, 1, 6, 6, 4, 3, 10);
+    Expected<attention::AttentionResult> base = attention::compute_attention(c, in);
     ASSERT_TRUE(base.ok());
 
     for (float poison :
          {std::numeric_limits<float>::quiet_NaN(), std::numeric_limits<float>::infinity(), 1e30f}) {
-        AttentionInputs bad = in;
+        attention::AttentionInputs bad = in;
         bad.k.mat(0).row(2).setConstant(poison);
         bad.v.mat(0).row(2).setConstant(poison);
-        Expected<AttentionResult> r = compute_attention(c, bad);
+        Expected<attention::AttentionResult> r = attention::compute_attention(c, bad);
         ASSERT_TRUE(r.ok()) << r.error();
         for (int h = 0; h < 2; ++h) {
             EXPECT_EQ(r->heads[h].weights, base->heads[h].weights);
@@ -235,10 +235,10 @@ TEST(AttentionInvariants, MaskedKeysAndValuesCannotChangeAnything) {
         }
     }
     // A finite change to a causally masked key changes only the rows that can see it.
-    AttentionInputs later = in;
+    attention::AttentionInputs later = in;
     later.k.mat(0).row(5).setConstant(3.0f);
     later.v.mat(0).row(5).setConstant(-7.0f);
-    Expected<AttentionResult> r = compute_attention(c, later);
+    Expected<attention::AttentionResult> r = attention::compute_attention(c, later);
     ASSERT_TRUE(r.ok());
     for (int h = 0; h < 2; ++h) {
         EXPECT_EQ(r->heads[h].weights.topRows(5), base->heads[h].weights.topRows(5));
@@ -247,29 +247,29 @@ TEST(AttentionInvariants, MaskedKeysAndValuesCannotChangeAnything) {
 }
 
 TEST(AttentionInvariants, NonFiniteValuesThatCanBeSeenAreRejected) {
-    AttentionConfig c = config_for(1, 1, 4);
+    attention::AttentionConfig c = config_for(1, 1, 4);
     c.mask.causal = true;
-    AttentionInputs in = random_inputs(1, 1, 4, 4, 4, 2, 11);
+    attention::AttentionInputs in = random_inputs(1, 1, 4, 4, 4, 2, 11);
     in.v.mat(0)(3, 1) = std::numeric_limits<float>::quiet_NaN();  // key 3 is seen by query 3
-    Expected<AttentionResult> r = compute_attention(c, in);
+    Expected<attention::AttentionResult> r = attention::compute_attention(c, in);
     ASSERT_FALSE(r.ok());
     EXPECT_NE(r.error().find("V has a non-finite value"), std::string::npos) << r.error();
     EXPECT_NE(r.error().find("key row 3"), std::string::npos) << r.error();
 }
 
 TEST(AttentionInvariants, PermutingKeysPermutesWeightColumns) {
-    AttentionConfig c = config_for(2, 2, 8);
-    const AttentionInputs in = random_inputs(2, 2, 5, 7, 8, 3, 12);
+    attention::AttentionConfig c = config_for(2, 2, 8);
+    const attention::AttentionInputs in = random_inputs(2, 2, 5, 7, 8, 3, 12);
     const int perm[7] = {3, 0, 6, 1, 5, 2, 4};
-    AttentionInputs p = in;
+    attention::AttentionInputs p = in;
     for (int g = 0; g < 2; ++g) {
         for (int j = 0; j < 7; ++j) {
             p.k.mat(g).row(j) = in.k.mat(g).row(perm[j]);
             p.v.mat(g).row(j) = in.v.mat(g).row(perm[j]);
         }
     }
-    Expected<AttentionResult> a = compute_attention(c, in);
-    Expected<AttentionResult> b = compute_attention(c, p);
+    Expected<attention::AttentionResult> a = attention::compute_attention(c, in);
+    Expected<attention::AttentionResult> b = attention::compute_attention(c, p);
     ASSERT_TRUE(a.ok() && b.ok());
     for (int h = 0; h < 2; ++h) {
         for (int i = 0; i < 5; ++i) {
@@ -281,12 +281,12 @@ TEST(AttentionInvariants, PermutingKeysPermutesWeightColumns) {
 }
 
 TEST(AttentionInvariants, EntropyNeverDecreasesAsTemperatureGrows) {
-    AttentionConfig c = config_for(1, 1, 16);
-    const AttentionInputs in = random_inputs(1, 1, 6, 10, 16, 2, 13);
+    attention::AttentionConfig c = config_for(1, 1, 16);
+    const attention::AttentionInputs in = random_inputs(1, 1, 6, 10, 16, 2, 13);
     std::vector<float> prev(6, -1.0f);
     for (double t : {0.0, 0.01, 0.1, 0.3, 1.0, 2.0, 5.0, 20.0, 1e3, kInf}) {
         c.temperature = t;
-        Expected<AttentionResult> r = compute_attention(c, in);
+        Expected<attention::AttentionResult> r = attention::compute_attention(c, in);
         ASSERT_TRUE(r.ok());
         for (int i = 0; i < 6; ++i) {
             EXPECT_GE(r->heads[0].rows.entropy[i], prev[i] - 1e-5f) << "T=" << t << " row " << i;
@@ -297,18 +297,18 @@ TEST(AttentionInvariants, EntropyNeverDecreasesAsTemperatureGrows) {
 }
 
 TEST(AttentionInvariants, ResultsAreIdenticalForEveryThreadCount) {
-    AttentionConfig c = config_for(8, 2, 32);
+    attention::AttentionConfig c = config_for(8, 2, 32);
     c.mask.causal = true;
-    const AttentionInputs in = random_inputs(8, 2, 300, 300, 32, 32, 14);
-    AttentionOptions one;
+    const attention::AttentionInputs in = random_inputs(8, 2, 300, 300, 32, 32, 14);
+    attention::AttentionOptions one;
     one.n_threads = 1;
-    AttentionOptions two;
+    attention::AttentionOptions two;
     two.n_threads = 2;
-    AttentionOptions four;
+    attention::AttentionOptions four;
     four.n_threads = 4;
-    Expected<AttentionResult> a = compute_attention(c, in, one);
-    Expected<AttentionResult> b = compute_attention(c, in, two);
-    Expected<AttentionResult> d = compute_attention(c, in, four);
+    Expected<attention::AttentionResult> a = attention::compute_attention(c, in, one);
+    Expected<attention::AttentionResult> b = attention::compute_attention(c, in, two);
+    Expected<attention::AttentionResult> d = attention::compute_attention(c, in, four);
     ASSERT_TRUE(a.ok() && b.ok() && d.ok());
     for (int h = 0; h < 8; ++h) {
         EXPECT_EQ(a->heads[h].weights, b->heads[h].weights);
@@ -318,13 +318,13 @@ TEST(AttentionInvariants, ResultsAreIdenticalForEveryThreadCount) {
 }
 
 TEST(AttentionInvariants, SkippedStagesLeaveOutputsUnchanged) {
-    AttentionConfig c = config_for(2, 1, 8);
+    attention::AttentionConfig c = config_for(2, 1, 8);
     c.mask.causal = true;
-    const AttentionInputs in = random_inputs(2, 1, 9, 9, 8, 4, 15);
-    AttentionOptions lean;
+    const attention::AttentionInputs in = random_inputs(2, 1, 9, 9, 8, 4, 15);
+    attention::AttentionOptions lean;
     lean.keep_raw_scores = lean.keep_scores = lean.keep_weights = lean.keep_entropy = false;
-    Expected<AttentionResult> full = compute_attention(c, in);
-    Expected<AttentionResult> thin = compute_attention(c, in, lean);
+    Expected<attention::AttentionResult> full = attention::compute_attention(c, in);
+    Expected<attention::AttentionResult> thin = attention::compute_attention(c, in, lean);
     ASSERT_TRUE(full.ok() && thin.ok());
     for (int h = 0; h < 2; ++h) {
         EXPECT_EQ(thin->heads[h].weights.size(), 0);
@@ -338,10 +338,11 @@ TEST(AttentionInvariants, SkippedStagesLeaveOutputsUnchanged) {
 TEST(AttentionInvariants, OneTokenIsWeightOneForAnyTemperatureAndMask) {
     for (double t : {0.0, 1e-39, 0.5, 1.0, 1e30, kInf}) {
         for (bool causal : {false, true}) {
-            AttentionConfig c = config_for(1, 1, 3);
+            attention::AttentionConfig c = config_for(1, 1, 3);
             c.temperature = t;
             c.mask.causal = causal;
-            Expected<AttentionResult> r = compute_attention(c, random_inputs(1, 1, 1, 1, 3, 2, 16));
+            Expected<attention::AttentionResult> r =
+                attention::compute_attention(c, random_inputs(1, 1, 1, 1, 3, 2, 16));
             ASSERT_TRUE(r.ok());
             EXPECT_EQ(r->heads[0].weights(0, 0), 1.0f) << "T=" << t;
         }
@@ -349,11 +350,11 @@ TEST(AttentionInvariants, OneTokenIsWeightOneForAnyTemperatureAndMask) {
 }
 
 TEST(AttentionInvariants, OverflowingScoresAreAnErrorNotNaN) {
-    AttentionConfig c = config_for(1, 1, 2);
-    AttentionInputs in = random_inputs(1, 1, 2, 2, 2, 2, 17);
+    attention::AttentionConfig c = config_for(1, 1, 2);
+    attention::AttentionInputs in = random_inputs(1, 1, 2, 2, 2, 2, 17);
     in.q.mat(0).setConstant(3e38f);
     in.k.mat(0).setConstant(3e38f);
-    Expected<AttentionResult> r = compute_attention(c, in);
+    Expected<attention::AttentionResult> r = attention::compute_attention(c, in);
     ASSERT_FALSE(r.ok());
     EXPECT_NE(r.error().find("overflowed"), std::string::npos) << r.error();
 }

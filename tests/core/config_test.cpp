@@ -10,25 +10,25 @@
 namespace attnviz {
 namespace {
 
-AttentionConfig valid() {
-    AttentionConfig c;
+attention::AttentionConfig valid() {
+    attention::AttentionConfig c;
     c.n_heads = 4;
     c.n_kv_heads = 2;
     c.head_dim = 8;
     return c;
 }
 
-void expect_error(const AttentionConfig& c, const char* fragment) {
-    const Status s = validate_config(c);
+void expect_error(const attention::AttentionConfig& c, const char* fragment) {
+    const Status s = attention::validate_config(c);
     EXPECT_NE(s.find(fragment), std::string::npos) << "got: '" << s << "', wanted: " << fragment;
 }
 
 TEST(Config, ValidConfigPasses) {
-    EXPECT_EQ(validate_config(valid()), "");
+    EXPECT_EQ(attention::validate_config(valid()), "");
 }
 
 TEST(Config, HeadCountsAreChecked) {
-    AttentionConfig c = valid();
+    attention::AttentionConfig c = valid();
     c.n_kv_heads = 3;
     expect_error(c, "must be divisible by number of key/value heads (3)");
     c.n_kv_heads = 0;
@@ -41,11 +41,11 @@ TEST(Config, HeadCountsAreChecked) {
 }
 
 TEST(Config, HeadDimScaleTemperatureWindow) {
-    AttentionConfig c = valid();
+    attention::AttentionConfig c = valid();
     c.head_dim = 0;
     expect_error(c, "head_dim is 0");
     c = valid();
-    c.scale_mode = ScaleMode::kCustom;
+    c.scale_mode = attention::ScaleMode::kCustom;
     for (double bad : {0.0, -1.0, std::numeric_limits<double>::infinity(), std::nan("")}) {
         c.custom_scale = bad;
         expect_error(c, "is not a finite number > 0");
@@ -56,53 +56,53 @@ TEST(Config, HeadDimScaleTemperatureWindow) {
     c.temperature = std::nan("");
     expect_error(c, "temperature is NaN");
     c.temperature = std::numeric_limits<double>::infinity();
-    EXPECT_EQ(validate_config(c), "");
+    EXPECT_EQ(attention::validate_config(c), "");
     c = valid();
     c.mask.window = -1;
     expect_error(c, "is negative; use 0 for no window");
 }
 
 TEST(Config, ScaleIsAlwaysFinitePositive) {
-    AttentionConfig c = valid();
+    attention::AttentionConfig c = valid();
     EXPECT_FLOAT_EQ(c.scale(), 1.0f / std::sqrt(8.0f));
-    c.scale_mode = ScaleMode::kNone;
+    c.scale_mode = attention::ScaleMode::kNone;
     EXPECT_EQ(c.scale(), 1.0f);
-    c.scale_mode = ScaleMode::kCustom;
+    c.scale_mode = attention::ScaleMode::kCustom;
     c.custom_scale = 0.25;
     EXPECT_EQ(c.scale(), 0.25f);
 }
 
 TEST(Config, KvHeadMappingIsIntegerDivisionNotModulo) {
-    AttentionConfig c = valid();
+    attention::AttentionConfig c = valid();
     c.n_heads = 8;
     c.n_kv_heads = 2;
     const int expected[] = {0, 0, 0, 0, 1, 1, 1, 1};
     for (int h = 0; h < 8; ++h) EXPECT_EQ(c.kv_head_for(h), expected[h]);
-    EXPECT_STREQ(attention_kind_name(8, 8), "MHA");
-    EXPECT_STREQ(attention_kind_name(8, 2), "GQA");
-    EXPECT_STREQ(attention_kind_name(8, 1), "MQA");
+    EXPECT_STREQ(attention::attention_kind_name(8, 8), "MHA");
+    EXPECT_STREQ(attention::attention_kind_name(8, 2), "GQA");
+    EXPECT_STREQ(attention::attention_kind_name(8, 1), "MQA");
 }
 
 TEST(Config, ShapeMismatchesAreRejectedBeforeComputing) {
-    const AttentionConfig c = valid();
-    AttentionInputs in = testing::random_inputs(4, 2, 5, 5, 8, 3, 1);
-    EXPECT_EQ(validate_inputs(c, in), "");
+    const attention::AttentionConfig c = valid();
+    attention::AttentionInputs in = testing::random_inputs(4, 2, 5, 5, 8, 3, 1);
+    EXPECT_EQ(attention::validate_inputs(c, in), "");
 
-    AttentionInputs wrong_heads = testing::random_inputs(3, 2, 5, 5, 8, 3, 1);
-    EXPECT_NE(validate_inputs(c, wrong_heads).find("Q must be [n_heads=4"), std::string::npos);
-    AttentionInputs wrong_dim = testing::random_inputs(4, 2, 5, 5, 6, 3, 1);
-    EXPECT_NE(validate_inputs(c, wrong_dim).find("head_dim=8"), std::string::npos);
-    AttentionInputs v_rows = in;
+    attention::AttentionInputs wrong_heads = testing::random_inputs(3, 2, 5, 5, 8, 3, 1);
+    EXPECT_NE(attention::validate_inputs(c, wrong_heads).find("Q must be [n_heads=4"), std::string::npos);
+    attention::AttentionInputs wrong_dim = testing::random_inputs(4, 2, 5, 5, 6, 3, 1);
+    EXPECT_NE(attention::validate_inputs(c, wrong_dim).find("head_dim=8"), std::string::npos);
+    attention::AttentionInputs v_rows = in;
     v_rows.v = Tensor3(2, 4, 3);
-    EXPECT_NE(validate_inputs(c, v_rows).find("V must be"), std::string::npos);
-    AttentionInputs no_tokens = testing::random_inputs(4, 2, 0, 5, 8, 3, 1);
-    EXPECT_NE(validate_inputs(c, no_tokens).find("no queries"), std::string::npos);
+    EXPECT_NE(attention::validate_inputs(c, v_rows).find("V must be"), std::string::npos);
+    attention::AttentionInputs no_tokens = testing::random_inputs(4, 2, 0, 5, 8, 3, 1);
+    EXPECT_NE(attention::validate_inputs(c, no_tokens).find("no queries"), std::string::npos);
 
-    AttentionConfig pad = c;
+    attention::AttentionConfig pad = c;
     pad.mask.key_valid = {1, 1, 1};
-    EXPECT_NE(validate_inputs(pad, in).find("key padding has 3 entries but there are 5 keys"),
+    EXPECT_NE(attention::validate_inputs(pad, in).find("key padding has 3 entries but there are 5 keys"),
               std::string::npos);
-    const Expected<AttentionResult> r = compute_attention(pad, in);
+    const Expected<attention::AttentionResult> r = attention::compute_attention(pad, in);
     EXPECT_FALSE(r.ok());
 }
 

@@ -139,8 +139,8 @@ std::vector<Case> grid_cases() {
     return cases;
 }
 
-AttentionConfig config_for(const Case& c) {
-    AttentionConfig config;
+attention::AttentionConfig config_for(const Case& c) {
+    attention::AttentionConfig config;
     config.n_heads = kHeads[c.heads].n_heads;
     config.n_kv_heads = kHeads[c.heads].n_kv_heads;
     config.head_dim = kDims[c.dim];
@@ -170,16 +170,16 @@ void expect_lse_near(float flash, float reference, const std::string& where) {
 }
 
 /// Flash (with rebuilt weights) against the reference path: outputs, weights and lse within kTol.
-void expect_flash_matches_reference(const AttentionConfig& config, const AttentionInputs& in,
-                                    FlashOptions options) {
+void expect_flash_matches_reference(const attention::AttentionConfig& config,
+                                    const attention::AttentionInputs& in, attention::FlashOptions options) {
     options.rebuild_weights = true;
-    Expected<AttentionResult> ref = compute_attention(config, in);
-    Expected<FlashResult> flash = compute_flash_attention(config, in, options);
+    Expected<attention::AttentionResult> ref = attention::compute_attention(config, in);
+    Expected<attention::FlashResult> flash = attention::compute_flash_attention(config, in, options);
     ASSERT_TRUE(ref.ok()) << ref.error();
     ASSERT_TRUE(flash.ok()) << flash.error();
     ASSERT_TRUE(flash->weights.has_value());
     for (int h = 0; h < config.n_heads; ++h) {
-        const HeadResult& rh = ref->heads[static_cast<std::size_t>(h)];
+        const attention::HeadResult& rh = ref->heads[static_cast<std::size_t>(h)];
         EXPECT_LE(max_abs_diff(flash->output.mat(h).data(), rh.output.data(), rh.output.size()), kTol)
             << "head " << h;
         EXPECT_LE(max_abs_diff(flash->weights->mat(h).data(), rh.weights.data(), rh.weights.size()), kTol)
@@ -197,10 +197,10 @@ void expect_flash_matches_reference(const AttentionConfig& config, const Attenti
 }
 
 /// Flash against the independent float64 implementation.
-void expect_flash_matches_f64(const AttentionConfig& config, const AttentionInputs& in,
-                              FlashOptions options) {
+void expect_flash_matches_f64(const attention::AttentionConfig& config, const attention::AttentionInputs& in,
+                              attention::FlashOptions options) {
     options.rebuild_weights = true;
-    Expected<FlashResult> flash = compute_flash_attention(config, in, options);
+    Expected<attention::FlashResult> flash = attention::compute_flash_attention(config, in, options);
     ASSERT_TRUE(flash.ok()) << flash.error();
     const testing::ReferenceF64 r = reference_f64(config, in);
     double worst_w = 0.0;
@@ -232,11 +232,11 @@ TEST(FlashAttentionGrid, MatchesReferenceOverCoveringGrid) {
     unsigned seed = 1;
     for (const Case& c : cases) {
         SCOPED_TRACE(case_name(c));
-        const AttentionConfig config = config_for(c);
+        const attention::AttentionConfig config = config_for(c);
         const int d = config.head_dim;
-        const AttentionInputs in =
+        const attention::AttentionInputs in =
             random_inputs(config.n_heads, config.n_kv_heads, c.shape.n_q, c.shape.n_k, d, d, seed++);
-        FlashOptions options;
+        attention::FlashOptions options;
         options.block_q = c.blocks.q;
         options.block_k = c.blocks.k;
         expect_flash_matches_reference(config, in, options);
@@ -267,16 +267,16 @@ TEST(FlashAttentionGrid, CoversEveryValueOfEveryAxis) {
 }
 
 TEST(FlashAttention, DifferentValueWidthAndNoScale) {
-    AttentionConfig config;
+    attention::AttentionConfig config;
     config.n_heads = 4;
     config.n_kv_heads = 2;
     config.head_dim = 8;
-    config.scale_mode = ScaleMode::kNone;
+    config.scale_mode = attention::ScaleMode::kNone;
     config.mask.causal = true;
     config.temperature = 2.0;
-    const AttentionInputs in = random_inputs(4, 2, 37, 50, 8, 5, 77);
+    const attention::AttentionInputs in = random_inputs(4, 2, 37, 50, 8, 5, 77);
     expect_flash_matches_reference(config, in, {7, 11});
-    config.scale_mode = ScaleMode::kCustom;
+    config.scale_mode = attention::ScaleMode::kCustom;
     config.custom_scale = 0.05;
     expect_flash_matches_reference(config, in, {64, 5});
 }
@@ -284,19 +284,19 @@ TEST(FlashAttention, DifferentValueWidthAndNoScale) {
 TEST(FlashAttention, ArgmaxTiesSpanTilesAndShareWeight) {
     // Integer Q/K make every score exact, so the ties are real: keys 1, 4 and 9 repeat one K row and
     // win for every query; with B_k = 3 the ties fall in three tiles and must be counted online.
-    AttentionConfig config;
+    attention::AttentionConfig config;
     config.head_dim = 4;
     config.temperature = 0.0;
-    AttentionInputs in{Tensor3(1, 3, 4), Tensor3(1, 12, 4), Tensor3(1, 12, 2)};
+    attention::AttentionInputs in{Tensor3(1, 3, 4), Tensor3(1, 12, 4), Tensor3(1, 12, 2)};
     in.q.mat(0).setOnes();
     for (int j = 0; j < 12; ++j) in.k.mat(0).row(j).setConstant(static_cast<float>(j % 3 == 0 ? 1 : 0));
     for (int j : {1, 4, 9}) in.k.mat(0).row(j).setConstant(3.0f);
     for (int j = 0; j < 12; ++j) in.v.mat(0).row(j) << static_cast<float>(j), 1.0f;
-    FlashOptions options;
+    attention::FlashOptions options;
     options.block_q = 2;
     options.block_k = 3;
     options.rebuild_weights = true;
-    Expected<FlashResult> r = compute_flash_attention(config, in, options);
+    Expected<attention::FlashResult> r = attention::compute_flash_attention(config, in, options);
     ASSERT_TRUE(r.ok()) << r.error();
     for (int i = 0; i < 3; ++i) {
         EXPECT_FLOAT_EQ(r->output.mat(0)(i, 0), (1.0f + 4.0f + 9.0f) / 3.0f);
@@ -312,20 +312,20 @@ TEST(FlashAttention, RowsWhoseFirstTilesAreMaskedComeOutRight) {
     // The classic bug: a row that sees nothing in its first tiles starts with M = -inf; exp(-inf - -inf)
     // would be NaN and a careless rescale zeroes the row. Causal window 4 with B_k = 2: the last rows
     // see nothing in their first 30 tiles.
-    AttentionConfig config;
+    attention::AttentionConfig config;
     config.head_dim = 8;
     config.mask.causal = true;
     config.mask.window = 4;
-    const AttentionInputs in = random_inputs(1, 1, 64, 64, 8, 8, 5);
+    const attention::AttentionInputs in = random_inputs(1, 1, 64, 64, 8, 8, 5);
     expect_flash_matches_reference(config, in, {16, 2});
     expect_flash_matches_reference(config, in, {1, 1});
 }
 
 TEST(FlashAttention, TinyPositiveTemperatureStaysFinite) {
-    AttentionConfig config;
+    attention::AttentionConfig config;
     config.head_dim = 8;
     config.mask.causal = true;
-    const AttentionInputs in = random_inputs(1, 1, 20, 20, 8, 8, 6);
+    const attention::AttentionInputs in = random_inputs(1, 1, 20, 20, 8, 8, 6);
     // 1e-30 and the subnormal 1e-40 (whose 1 / T overflows float) behave as the argmax.
     for (double t : {1e-30, 1e-40}) {
         SCOPED_TRACE(t);
@@ -335,8 +335,8 @@ TEST(FlashAttention, TinyPositiveTemperatureStaysFinite) {
     // At T = 1e-3, (s - M) / T magnifies a one-ulp difference of the two paths' scores (~2e-7) by 1000:
     // the paths agree to ~1e-4, and both stay finite.
     config.temperature = 1e-3;
-    Expected<FlashResult> flash = compute_flash_attention(config, in, {3, 4});
-    Expected<AttentionResult> ref = compute_attention(config, in);
+    Expected<attention::FlashResult> flash = attention::compute_flash_attention(config, in, {3, 4});
+    Expected<attention::AttentionResult> ref = attention::compute_attention(config, in);
     ASSERT_TRUE(flash.ok() && ref.ok());
     EXPECT_TRUE(flash->output.mat(0).allFinite());
     EXPECT_LE(
@@ -348,18 +348,18 @@ TEST(FlashAttention, TinyPositiveTemperatureStaysFinite) {
 // (s - m) / T is 0 in float. (The flash path's log2(e) / T once rounded to 0 and gave NaN sums, so
 // zero outputs and -inf lse, silently.)
 TEST(FlashAttention, TemperatureBeyondFloatIsTheUniformLimit) {
-    AttentionConfig config;
+    attention::AttentionConfig config;
     config.head_dim = 8;
     config.mask.causal = true;
-    const AttentionInputs in = random_inputs(1, 1, 20, 20, 8, 8, 6);
+    const attention::AttentionInputs in = random_inputs(1, 1, 20, 20, 8, 8, 6);
     config.temperature = kInf;
-    Expected<AttentionResult> uniform = compute_attention(config, in);
+    Expected<attention::AttentionResult> uniform = attention::compute_attention(config, in);
     ASSERT_TRUE(uniform.ok());
     for (double t : {1e39, 1e46, 1e300}) {
         SCOPED_TRACE(t);
         config.temperature = t;
         expect_flash_matches_reference(config, in, {3, 4});
-        Expected<FlashResult> flash = compute_flash_attention(config, in, {3, 4});
+        Expected<attention::FlashResult> flash = attention::compute_flash_attention(config, in, {3, 4});
         ASSERT_TRUE(flash.ok());
         EXPECT_LE(max_abs_diff(flash->output.mat(0).data(), uniform->heads[0].output.data(),
                                uniform->heads[0].output.size()),
@@ -370,22 +370,23 @@ TEST(FlashAttention, TemperatureBeyondFloatIsTheUniformLimit) {
 // [SECTION] Errors --------------------------------------------------------------------------------
 
 TEST(FlashAttention, RejectsWhatTheReferenceRejectsAndBadOptions) {
-    AttentionConfig config;
+    attention::AttentionConfig config;
     config.n_heads = 3;
     config.n_kv_heads = 2;
     config.head_dim = 4;
-    const AttentionInputs in = random_inputs(3, 2, 4, 4, 4, 4, 1);
-    Expected<FlashResult> r = compute_flash_attention(config, in);
+    const attention::AttentionInputs in = random_inputs(3, 2, 4, 4, 4, 4, 1);
+    Expected<attention::FlashResult> r = attention::compute_flash_attention(config, in);
     ASSERT_FALSE(r.ok());
-    EXPECT_EQ(r.error(), compute_attention(config, in).error());
+    EXPECT_EQ(r.error(), attention::compute_attention(config, in).error());
 
     config.n_heads = 2;
     config.n_kv_heads = 1;
-    const AttentionInputs ok = random_inputs(2, 1, 4, 4, 4, 4, 1);
-    for (FlashOptions bad :
-         {FlashOptions{0, 4}, FlashOptions{4, -1}, FlashOptions{kMaxFlashBlock + 1, 4},
-          FlashOptions{4, 4, false, 2}, FlashOptions{4, 4, false, -2}, FlashOptions{4, 4, false, -1, -1}}) {
-        Expected<FlashResult> e = compute_flash_attention(config, ok, bad);
+    const attention::AttentionInputs ok = random_inputs(2, 1, 4, 4, 4, 4, 1);
+    for (attention::FlashOptions bad :
+         {attention::FlashOptions{0, 4}, attention::FlashOptions{4, -1},
+          attention::FlashOptions{attention::kMaxFlashBlock + 1, 4}, attention::FlashOptions{4, 4, false, 2},
+          attention::FlashOptions{4, 4, false, -2}, attention::FlashOptions{4, 4, false, -1, -1}}) {
+        Expected<attention::FlashResult> e = attention::compute_flash_attention(config, ok, bad);
         EXPECT_FALSE(e.ok());
         if (!e.ok()) {
             EXPECT_FALSE(e.error().empty());
@@ -394,22 +395,22 @@ TEST(FlashAttention, RejectsWhatTheReferenceRejectsAndBadOptions) {
 }
 
 TEST(FlashAttention, OverflowingScoresAreAnErrorLikeTheReference) {
-    AttentionConfig config;
+    attention::AttentionConfig config;
     config.head_dim = 2;
-    config.scale_mode = ScaleMode::kNone;
-    AttentionInputs in = random_inputs(1, 1, 3, 3, 2, 2, 1);
+    config.scale_mode = attention::ScaleMode::kNone;
+    attention::AttentionInputs in = random_inputs(1, 1, 3, 3, 2, 2, 1);
     in.q.mat(0)(1, 0) = 1e30f;
     in.k.mat(0)(2, 0) = 1e30f;
-    Expected<FlashResult> r = compute_flash_attention(config, in, {2, 2});
+    Expected<attention::FlashResult> r = attention::compute_flash_attention(config, in, {2, 2});
     ASSERT_FALSE(r.ok());
-    EXPECT_EQ(r.error(), compute_attention(config, in).error());
+    EXPECT_EQ(r.error(), attention::compute_attention(config, in).error());
 }
 
 TEST(FlashAttention, NonFiniteValuesNobodySeesAreIgnored) {
-    AttentionConfig config;
+    attention::AttentionConfig config;
     config.head_dim = 4;
     config.mask.key_valid = {1, 1, 0, 1};
-    AttentionInputs in = random_inputs(1, 1, 3, 4, 4, 4, 2);
+    attention::AttentionInputs in = random_inputs(1, 1, 3, 4, 4, 4, 2);
     in.k.mat(0)(2, 1) = std::numeric_limits<float>::quiet_NaN();
     in.v.mat(0)(2, 0) = std::numeric_limits<float>::infinity();
     expect_flash_matches_reference(config, in, {2, 2});
@@ -418,9 +419,10 @@ TEST(FlashAttention, NonFiniteValuesNobodySeesAreIgnored) {
 // [SECTION] Trace ---------------------------------------------------------------------------------
 
 TEST(FlashTrace, OffByDefault) {
-    AttentionConfig config;
+    attention::AttentionConfig config;
     config.head_dim = 4;
-    Expected<FlashResult> r = compute_flash_attention(config, random_inputs(1, 1, 5, 5, 4, 4, 1));
+    Expected<attention::FlashResult> r =
+        attention::compute_flash_attention(config, random_inputs(1, 1, 5, 5, 4, 4, 1));
     ASSERT_TRUE(r.ok());
     EXPECT_FALSE(r->trace.has_value());
     EXPECT_FALSE(r->weights.has_value());
@@ -433,7 +435,7 @@ TEST(FlashTrace, TilesCoverEveryVisiblePairOnceAndEndAtTheReferenceMaxAndSum) {
                 SCOPED_TRACE(std::string(kMasks[m].name) + " T=" + std::to_string(t) + " " +
                              std::to_string(n_q) + "x" + std::to_string(n_k) + " blocks " +
                              std::to_string(bq) + "x" + std::to_string(bk));
-                AttentionConfig config;
+                attention::AttentionConfig config;
                 config.n_heads = 4;
                 config.n_kv_heads = 2;
                 config.head_dim = 8;
@@ -441,16 +443,16 @@ TEST(FlashTrace, TilesCoverEveryVisiblePairOnceAndEndAtTheReferenceMaxAndSum) {
                 config.mask.causal = kMasks[m].causal;
                 config.mask.window = kMasks[m].window;
                 config.mask.key_valid = padding_for(kMasks[m].padding, n_k);
-                const AttentionInputs in = random_inputs(4, 2, n_q, n_k, 8, 8, 3);
-                FlashOptions options;
+                const attention::AttentionInputs in = random_inputs(4, 2, n_q, n_k, 8, 8, 3);
+                attention::FlashOptions options;
                 options.block_q = bq;
                 options.block_k = bk;
                 options.trace_head = 3;
-                Expected<FlashResult> r = compute_flash_attention(config, in, options);
-                Expected<AttentionResult> ref = compute_attention(config, in);
+                Expected<attention::FlashResult> r = attention::compute_flash_attention(config, in, options);
+                Expected<attention::AttentionResult> ref = attention::compute_attention(config, in);
                 ASSERT_TRUE(r.ok() && ref.ok());
                 ASSERT_TRUE(r->trace.has_value());
-                const FlashTrace& trace = *r->trace;
+                const attention::FlashTrace& trace = *r->trace;
                 EXPECT_EQ(trace.head, 3);
                 EXPECT_EQ(trace.block_q, bq);
                 EXPECT_EQ(trace.block_k, bk);
@@ -462,7 +464,7 @@ TEST(FlashTrace, TilesCoverEveryVisiblePairOnceAndEndAtTheReferenceMaxAndSum) {
                 MaskMatrix covered = MaskMatrix::Zero(n_q, n_k);
                 const MaskMatrix& visible = ref->visible;
                 for (std::size_t s = 0; s < trace.steps.size(); ++s) {
-                    const FlashTraceStep& st = trace.steps[s];
+                    const attention::FlashTraceStep& st = trace.steps[s];
                     const int qb = static_cast<int>(s) / n_kb;
                     const int kb = static_cast<int>(s) % n_kb;
                     EXPECT_EQ(st.q_begin, qb * bq);
@@ -485,10 +487,10 @@ TEST(FlashTrace, TilesCoverEveryVisiblePairOnceAndEndAtTheReferenceMaxAndSum) {
                 // After every tile, each row's partial output is the output over the keys seen so
                 // far: the reference's weights restricted to them and renormalised (at T = 0 the
                 // running argmax differs from the final one, so only the end is checked there).
-                const HeadResult& rh = ref->heads[3];
+                const attention::HeadResult& rh = ref->heads[3];
                 const int d_v = in.d_v();
                 for (std::size_t s = 0; s < trace.steps.size(); ++s) {
-                    const FlashTraceStep& st = trace.steps[s];
+                    const attention::FlashTraceStep& st = trace.steps[s];
                     ASSERT_EQ(st.partial_output.size(),
                               static_cast<std::size_t>((st.q_end - st.q_begin) * d_v));
                     if (t == 0.0) continue;
@@ -510,7 +512,8 @@ TEST(FlashTrace, TilesCoverEveryVisiblePairOnceAndEndAtTheReferenceMaxAndSum) {
 
                 // The last tile of each query block holds the final M, S and output of its rows.
                 for (int qb = 0; qb < n_qb; ++qb) {
-                    const FlashTraceStep& last = trace.steps[static_cast<std::size_t>((qb + 1) * n_kb - 1)];
+                    const attention::FlashTraceStep& last =
+                        trace.steps[static_cast<std::size_t>((qb + 1) * n_kb - 1)];
                     for (int i = last.q_begin; i < last.q_end; ++i) {
                         const auto iu = static_cast<std::size_t>(i);
                         const auto ru = static_cast<std::size_t>(i - last.q_begin);
@@ -539,23 +542,23 @@ TEST(FlashTrace, TilesCoverEveryVisiblePairOnceAndEndAtTheReferenceMaxAndSum) {
 // [SECTION] Determinism ---------------------------------------------------------------------------
 
 TEST(FlashAttention, BitwiseIdenticalForEveryThreadCount) {
-    AttentionConfig config;
+    attention::AttentionConfig config;
     config.n_heads = 6;
     config.n_kv_heads = 2;
     config.head_dim = 32;
     config.mask.causal = true;
-    const AttentionInputs in = random_inputs(6, 2, 300, 300, 32, 32, 9);
-    FlashOptions options;
+    const attention::AttentionInputs in = random_inputs(6, 2, 300, 300, 32, 32, 9);
+    attention::FlashOptions options;
     options.block_q = 32;
     options.block_k = 48;
     options.rebuild_weights = true;
     options.n_threads = 1;
-    Expected<FlashResult> one = compute_flash_attention(config, in, options);
+    Expected<attention::FlashResult> one = attention::compute_flash_attention(config, in, options);
     ASSERT_TRUE(one.ok());
     for (int threads : {2, 3, 8}) {
         options.n_threads = threads;
         for (int run = 0; run < 2; ++run) {
-            Expected<FlashResult> r = compute_flash_attention(config, in, options);
+            Expected<attention::FlashResult> r = attention::compute_flash_attention(config, in, options);
             ASSERT_TRUE(r.ok());
             EXPECT_EQ(std::memcmp(r->output.data(), one->output.data(), one->output.size() * sizeof(float)),
                       0);

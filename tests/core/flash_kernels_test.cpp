@@ -14,7 +14,7 @@
 namespace attnviz {
 namespace {
 
-namespace fk = flash_kernels;
+namespace fk = attention::flash_kernels;
 using RowMajor = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
 std::vector<float> normal_values(std::size_t n, unsigned seed) {

@@ -10,8 +10,8 @@
 namespace attnviz {
 namespace {
 
-HandModel small_model() {
-    HandModel m;
+lesson::HandModel small_model() {
+    lesson::HandModel m;
     m.x.resize(3, 2);
     m.x << 1, 0, 0, 1, 1, 1;
     m.w_q.resize(2, 2);
@@ -26,7 +26,7 @@ HandModel small_model() {
 constexpr float kTol = 1e-6f;
 
 TEST(HandModel, ForwardProjectsTheEmbeddings) {
-    Expected<LessonForward> f = hand_forward(small_model());
+    Expected<lesson::LessonForward> f = lesson::hand_forward(small_model());
     ASSERT_TRUE(f.ok()) << f.error();
     ASSERT_EQ(f->inputs.q.n_mats(), 1);
     // q_2 = [1, 1] W_q = [1, 2]; k_2 = [1, 1]; v = [1, -1, 0].
@@ -40,13 +40,14 @@ TEST(HandModel, ForwardProjectsTheEmbeddings) {
 }
 
 TEST(HandModel, RunsOneHeadThroughTheEngine) {
-    LessonRunSettings settings;
+    lesson::LessonRunSettings settings;
     settings.causal = false;
     settings.scale = false;
-    Expected<LessonRun> run = run_hand_example(tokenize("a b c"), small_model(), settings);
+    Expected<lesson::LessonRun> run =
+        lesson::run_hand_example(lesson::tokenize("a b c"), small_model(), settings);
     ASSERT_TRUE(run.ok()) << run.error();
     ASSERT_EQ(run->result.heads.size(), 1u);
-    const HeadResult& h = run->result.heads[0];
+    const attention::HeadResult& h = run->result.heads[0];
     // Row 2: q = [1, 2], keys [1,0], [0,1], [1,1] -> scores 1, 2, 3.
     EXPECT_NEAR(h.raw_scores(2, 0), 1.0f, kTol);
     EXPECT_NEAR(h.raw_scores(2, 2), 3.0f, kTol);
@@ -56,14 +57,14 @@ TEST(HandModel, RunsOneHeadThroughTheEngine) {
 }
 
 TEST(HandModel, RefusesBadShapesAndValues) {
-    HandModel m = small_model();
+    lesson::HandModel m = small_model();
     m.w_v.resize(3, 1);
-    EXPECT_NE(validate_hand_model(m).find("w_v must have 2 rows"), std::string::npos);
+    EXPECT_NE(lesson::validate_hand_model(m).find("w_v must have 2 rows"), std::string::npos);
     m = small_model();
     m.x(0, 0) = std::numeric_limits<float>::quiet_NaN();
-    EXPECT_NE(validate_hand_model(m).find("x[0][0]"), std::string::npos);
-    EXPECT_FALSE(hand_forward(m).ok());
-    Expected<LessonRun> run = run_hand_example(tokenize("a b"), small_model(), {});
+    EXPECT_NE(lesson::validate_hand_model(m).find("x[0][0]"), std::string::npos);
+    EXPECT_FALSE(lesson::hand_forward(m).ok());
+    Expected<lesson::LessonRun> run = lesson::run_hand_example(lesson::tokenize("a b"), small_model(), {});
     ASSERT_FALSE(run.ok());
     EXPECT_NE(run.error().find("3 token embeddings but the text has 2 tokens"), std::string::npos);
 }

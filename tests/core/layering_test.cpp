@@ -102,4 +102,45 @@ TEST(Layering, ProductionCodeNeverReadsTheWidgetRegistry) {
     EXPECT_GT(files, 50);
 }
 
+// The namespace follows the folder: core/<folder>/ opens attnviz::<folder> (core/base/, the vocabulary
+// types every file uses, is the root attnviz), so a name says where it lives.
+TEST(Layering, CoreFoldersOpenTheirNamespace) {
+    const std::filesystem::path core = std::filesystem::path(ATTNVIZ_SOURCE_DIR) / "core";
+    const std::regex opening(R"(^\s*namespace\s+(attnviz(::\w+)*)\s*\{)");
+    int folders = 0;
+    for (const auto& folder : std::filesystem::directory_iterator(core)) {
+        if (!folder.is_directory()) continue;
+        ++folders;
+        const std::string name = folder.path().filename().string();
+        const std::string expected = name == "base" ? "attnviz" : "attnviz::" + name;
+        int files = 0;
+        for (const auto& entry : std::filesystem::directory_iterator(folder.path())) {
+            const std::string ext = entry.path().extension().string();
+            if (ext != ".h" && ext != ".cpp") continue;
+            ++files;
+            std::ifstream in(entry.path());
+            std::string line;
+            int line_no = 0;
+            int opens_own = 0;
+            while (std::getline(in, line)) {
+                ++line_no;
+                std::smatch m;
+                if (!std::regex_search(line, m, opening)) continue;
+                const std::string ns = m[1].str();
+                // its own namespace or one nested in it; base/ opens exactly attnviz
+                const bool own = ns == expected || (name != "base" && ns.rfind(expected + "::", 0) == 0);
+                EXPECT_TRUE(own) << entry.path().string() << ":" << line_no << " opens " << ns
+                                 << ", expected " << expected;
+                if (own) ++opens_own;
+            }
+            // base/eigen.h only includes Eigen; every other folder's file declares something
+            if (name != "base") {
+                EXPECT_GT(opens_own, 0) << entry.path() << " opens no namespace " << expected;
+            }
+        }
+        EXPECT_GT(files, 0) << folder.path();
+    }
+    EXPECT_GE(folders, 7);
+}
+
 }  // namespace

@@ -15,30 +15,31 @@ namespace {
 
 constexpr int kCoreference = 0, kPrevious = 1, kSink = 2, kVerbSubject = 3, kInduction = 4, kLocal = 5;
 
-LessonRun run(const std::string& sentence, bool causal = true, int kv_heads = 8, double temperature = 1.0) {
-    LessonRunSettings s;
+lesson::LessonRun run(const std::string& sentence, bool causal = true, int kv_heads = 8,
+                      double temperature = 1.0) {
+    lesson::LessonRunSettings s;
     s.n_kv_heads = kv_heads;
     s.causal = causal;
     s.temperature = temperature;
-    Expected<LessonRun> r = run_lesson(sentence, "", s);
+    Expected<lesson::LessonRun> r = lesson::run_lesson(sentence, "", s);
     EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error());
     return std::move(r).value();
 }
 
-float weight(const LessonRun& r, int head, int q, int k) {
+float weight(const lesson::LessonRun& r, int head, int q, int k) {
     return r.result.heads[static_cast<std::size_t>(head)].weights(q, k);
 }
 
-int argmax_row(const LessonRun& r, int head, int q) {
+int argmax_row(const lesson::LessonRun& r, int head, int q) {
     Eigen::Index j = 0;
     r.result.heads[static_cast<std::size_t>(head)].weights.row(q).maxCoeff(&j);
     return static_cast<int>(j);
 }
 
 /// Lexicon words matching a predicate, as a stable list to draw from.
-std::vector<std::string> words(const std::function<bool(const WordFeatures&)>& pred) {
+std::vector<std::string> words(const std::function<bool(const lesson::WordFeatures&)>& pred) {
     std::vector<std::string> out;
-    for (const auto& [w, f] : LexiconSet::builtin().english().entries()) {
+    for (const auto& [w, f] : lesson::LexiconSet::builtin().english().entries()) {
         if (pred(f) && w.find_first_of("-'") == std::string::npos) out.push_back(w);
     }
     return out;
@@ -49,21 +50,23 @@ const std::string& pick(const std::vector<std::string>& v, SeededRandom& rng) {
 }
 
 struct Pools {
-    std::vector<std::string> things = words([](const WordFeatures& f) {
-        return f.pos == PartOfSpeech::kNoun && f.number == GrammaticalNumber::kSingular &&
-               (f.cls == SemanticClass::kObject || f.cls == SemanticClass::kAnimal ||
-                f.cls == SemanticClass::kFood);
+    std::vector<std::string> things = words([](const lesson::WordFeatures& f) {
+        return f.pos == lesson::PartOfSpeech::kNoun && f.number == lesson::GrammaticalNumber::kSingular &&
+               (f.cls == lesson::SemanticClass::kObject || f.cls == lesson::SemanticClass::kAnimal ||
+                f.cls == lesson::SemanticClass::kFood);
     });
-    std::vector<std::string> men = words([](const WordFeatures& f) {
-        return f.pos == PartOfSpeech::kName && f.cls == SemanticClass::kPerson && f.gender == Gender::kMale;
+    std::vector<std::string> men = words([](const lesson::WordFeatures& f) {
+        return f.pos == lesson::PartOfSpeech::kName && f.cls == lesson::SemanticClass::kPerson &&
+               f.gender == lesson::Gender::kMale;
     });
-    std::vector<std::string> women = words([](const WordFeatures& f) {
-        return f.pos == PartOfSpeech::kName && f.cls == SemanticClass::kPerson && f.gender == Gender::kFemale;
+    std::vector<std::string> women = words([](const lesson::WordFeatures& f) {
+        return f.pos == lesson::PartOfSpeech::kName && f.cls == lesson::SemanticClass::kPerson &&
+               f.gender == lesson::Gender::kFemale;
     });
     std::vector<std::string> verbs =
-        words([](const WordFeatures& f) { return f.pos == PartOfSpeech::kVerb; });
-    std::vector<std::string> any = words([](const WordFeatures& f) {
-        return f.pos != PartOfSpeech::kPunct && f.pos != PartOfSpeech::kSymbol;
+        words([](const lesson::WordFeatures& f) { return f.pos == lesson::PartOfSpeech::kVerb; });
+    std::vector<std::string> any = words([](const lesson::WordFeatures& f) {
+        return f.pos != lesson::PartOfSpeech::kPunct && f.pos != lesson::PartOfSpeech::kSymbol;
     });
 };
 
@@ -73,7 +76,7 @@ const Pools& pools() {
 }
 
 TEST(LessonModel, PodLessonRanksPodFirstNearTheLessonsWeight) {
-    const LessonRun r = run("the pod crashed because it ran out of memory");
+    const lesson::LessonRun r = run("the pod crashed because it ran out of memory");
     EXPECT_EQ(r.forward.head_names[kCoreference], "coreference");
     EXPECT_EQ(argmax_row(r, kCoreference, 4), 1);
     EXPECT_NEAR(weight(r, kCoreference, 4, 1), 0.71f, 0.05f);
@@ -81,7 +84,8 @@ TEST(LessonModel, PodLessonRanksPodFirstNearTheLessonsWeight) {
 
 TEST(LessonModel, CoreferenceOnTheLessonSentences) {
     {
-        const LessonRun r = run("Xiao Ming really loves his cat, and it always sleeps by the window.");
+        const lesson::LessonRun r =
+            run("Xiao Ming really loves his cat, and it always sleeps by the window.");
         const int his = 4, it = 8, cat = 5;
         const int to = argmax_row(r, kCoreference, his);
         EXPECT_TRUE(to == 0 || to == 1) << "his -> Xiao Ming, got " << to;
@@ -93,7 +97,7 @@ TEST(LessonModel, CoreferenceOnTheLessonSentences) {
             cat);
     }
     {
-        const LessonRun r = run("小明很喜欢他的猫，它总是睡在窗边。");
+        const lesson::LessonRun r = run("小明很喜欢他的猫，它总是睡在窗边。");
         EXPECT_EQ(argmax_row(r, kCoreference, 9), 7);   // 它 -> 猫
         const int he = argmax_row(r, kCoreference, 5);  // 他 -> 小明
         EXPECT_TRUE(he == 0 || he == 1) << he;
@@ -113,13 +117,13 @@ TEST(LessonModel, CoreferenceOnGeneratedSentences) {
         const std::string verb = pick(p.verbs, rng);
         {  // it -> the thing, never the person
             const std::string s = man + " " + verb + " the " + thing + " because it " + pick(p.verbs, rng);
-            const LessonRun r = run(s);
+            const lesson::LessonRun r = run(s);
             EXPECT_EQ(argmax_row(r, kCoreference, 5), 3) << s;
         }
         {  // he -> the man, she -> the woman, past a thing and a person of the other gender
             const std::string s = man + " and " + woman + " " + verb + " the " + thing + " so she " +
                                   pick(p.verbs, rng) + " and he";
-            const LessonRun r = run(s);
+            const lesson::LessonRun r = run(s);
             EXPECT_EQ(argmax_row(r, kCoreference, 7), 2) << s;
             EXPECT_EQ(argmax_row(r, kCoreference, 10), 0) << s;
         }
@@ -133,7 +137,7 @@ TEST(LessonModel, PreviousTokenHeadPutsHalfOnTheTokenBefore) {
         const int n = 3 + static_cast<int>(rng.next() % 30);
         for (int i = 0; i < n; ++i) s += pick(pools().any, rng) + " ";
         for (bool causal : {true, false}) {
-            const LessonRun r = run(s, causal);
+            const lesson::LessonRun r = run(s, causal);
             for (int i = 1; i < n; ++i) EXPECT_GE(weight(r, kPrevious, i, i - 1), 0.5f) << s << " row " << i;
         }
     }
@@ -145,7 +149,7 @@ TEST(LessonModel, SinkAndLocalWindowHeads) {
         std::string s;
         const int n = 3 + static_cast<int>(rng.next() % 30);
         for (int i = 0; i < n; ++i) s += pick(pools().any, rng) + " ";
-        const LessonRun r = run(s);
+        const lesson::LessonRun r = run(s);
         for (int i = 1; i < n; ++i) {
             EXPECT_EQ(argmax_row(r, kSink, i), 0) << s << " row " << i;
             EXPECT_GE(weight(r, kSink, i, 0), 0.5f) << s << " row " << i;
@@ -161,10 +165,10 @@ TEST(LessonModel, VerbLooksBackAtItsSubject) {
     for (int trial = 0; trial < 40; ++trial) {
         const std::string s = "the " + pick(pools().things, rng) + " " + pick(pools().verbs, rng) +
                               " near the " + pick(pools().things, rng);
-        const LessonRun r = run(s);
+        const lesson::LessonRun r = run(s);
         EXPECT_EQ(argmax_row(r, kVerbSubject, 2), 1) << s;
     }
-    const LessonRun r = run("the pod crashed because it ran out of memory");
+    const lesson::LessonRun r = run("the pod crashed because it ran out of memory");
     EXPECT_EQ(argmax_row(r, kVerbSubject, 2), 1);  // crashed -> pod
     EXPECT_EQ(argmax_row(r, kVerbSubject, 5), 4);  // ran -> it
 }
@@ -185,7 +189,7 @@ TEST(LessonModel, InductionHeadCompletesARepeatedPrefix) {
         std::string s;
         for (const std::string& x : w) s += x + " ";
         s += w[static_cast<std::size_t>(a)];
-        const LessonRun r = run(s);
+        const lesson::LessonRun r = run(s);
         correct += argmax_row(r, kInduction, n) == a + 1;
     }
     // Identity vectors are 12-dimensional hashes, so a rare pair of words collides: demand 90%.
@@ -193,15 +197,15 @@ TEST(LessonModel, InductionHeadCompletesARepeatedPrefix) {
 }
 
 TEST(LessonModel, GqaMeanPoolsEachGroupsKeyAndValueProjections) {
-    const Tokenization t = tokenize("the pod crashed because it ran out of memory");
-    LessonSettings mha;
-    LessonSettings gqa;
+    const lesson::Tokenization t = lesson::tokenize("the pod crashed because it ran out of memory");
+    lesson::LessonSettings mha;
+    lesson::LessonSettings gqa;
     gqa.n_kv_heads = 2;
-    LessonSettings mqa;
+    lesson::LessonSettings mqa;
     mqa.n_kv_heads = 1;
-    const LessonForward a = LessonModel::instance().forward(t, mha).value();
-    const LessonForward b = LessonModel::instance().forward(t, gqa).value();
-    const LessonForward c = LessonModel::instance().forward(t, mqa).value();
+    const lesson::LessonForward a = lesson::LessonModel::instance().forward(t, mha).value();
+    const lesson::LessonForward b = lesson::LessonModel::instance().forward(t, gqa).value();
+    const lesson::LessonForward c = lesson::LessonModel::instance().forward(t, mqa).value();
     ASSERT_EQ(b.w_k.n_mats(), 2);
     ASSERT_EQ(c.w_k.n_mats(), 1);
     MatrixRM mean_k = MatrixRM::Zero(a.w_k.n_rows(), a.w_k.n_cols());
@@ -228,26 +232,26 @@ TEST(LessonModel, GqaMeanPoolsEachGroupsKeyAndValueProjections) {
 }
 
 TEST(LessonModel, SettingsAreValidatedAndTheModelIsDeterministic) {
-    const Tokenization t = tokenize("the cat sat");
-    LessonSettings s;
+    const lesson::Tokenization t = lesson::tokenize("the cat sat");
+    lesson::LessonSettings s;
     s.n_heads = 9;
-    EXPECT_FALSE(LessonModel::instance().forward(t, s).ok());
+    EXPECT_FALSE(lesson::LessonModel::instance().forward(t, s).ok());
     s.n_heads = 6;
     s.n_kv_heads = 4;
-    Expected<LessonForward> bad = LessonModel::instance().forward(t, s);
+    Expected<lesson::LessonForward> bad = lesson::LessonModel::instance().forward(t, s);
     ASSERT_FALSE(bad.ok());
     EXPECT_NE(bad.error().find("divide"), std::string::npos);
     s.n_kv_heads = 3;
-    const LessonForward x = LessonModel::instance().forward(t, s).value();
-    const LessonForward y = LessonModel::instance().forward(t, s).value();
+    const lesson::LessonForward x = lesson::LessonModel::instance().forward(t, s).value();
+    const lesson::LessonForward y = lesson::LessonModel::instance().forward(t, s).value();
     EXPECT_EQ(x.head_names.size(), 6u);
     ASSERT_EQ(x.inputs.q.size(), y.inputs.q.size());
     EXPECT_TRUE(std::equal(x.inputs.q.data(), x.inputs.q.data() + x.inputs.q.size(), y.inputs.q.data()));
-    EXPECT_FALSE(LessonModel::instance().forward(tokenize(""), s).ok());
+    EXPECT_FALSE(lesson::LessonModel::instance().forward(lesson::tokenize(""), s).ok());
 }
 
 TEST(LessonModel, DimensionsHaveNamesAndValuesCarryTheAntecedentsClass) {
-    const LessonModel& m = LessonModel::instance();
+    const lesson::LessonModel& m = lesson::LessonModel::instance();
     EXPECT_GE(m.d_model(), 32);
     EXPECT_LE(m.d_model(), 64);
     EXPECT_EQ(static_cast<int>(m.embedding_dim_names().size()), m.d_model());
@@ -255,7 +259,7 @@ TEST(LessonModel, DimensionsHaveNamesAndValuesCarryTheAntecedentsClass) {
     EXPECT_EQ(static_cast<int>(m.heads().size()), m.max_heads());
     EXPECT_GE(m.max_heads(), 6);
     // The coreference output for "it" is mostly "object" (pod's class), not "person" or "verb".
-    const LessonRun r = run("the pod crashed because it ran out of memory");
+    const lesson::LessonRun r = run("the pod crashed because it ran out of memory");
     const auto out = r.result.heads[kCoreference].output.row(4);
     const auto& names = m.value_dim_names();
     const auto at = [&](const char* name) {
@@ -268,8 +272,8 @@ TEST(LessonModel, DimensionsHaveNamesAndValuesCarryTheAntecedentsClass) {
 }
 
 TEST(LessonModel, CrossAttentionHasRectangularWeightsAndNoCausalMask) {
-    LessonRunSettings s;
-    Expected<LessonRun> r = run_lesson("le chat dort", "the cat sleeps on the sofa", s);
+    lesson::LessonRunSettings s;
+    Expected<lesson::LessonRun> r = lesson::run_lesson("le chat dort", "the cat sleeps on the sofa", s);
     ASSERT_TRUE(r.ok()) << r.error();
     EXPECT_EQ(r->result.n_q, 3);
     EXPECT_EQ(r->result.n_k, 6);

@@ -9,36 +9,36 @@ namespace attnviz {
 namespace {
 
 TEST(Mask, CausalSquareIsTheLowerTriangle) {
-    MaskConfig c;
+    attention::MaskConfig c;
     c.causal = true;
-    const MaskMatrix m = Mask(c, 5, 5).build_matrix();
+    const MaskMatrix m = attention::Mask(c, 5, 5).build_matrix();
     for (int i = 0; i < 5; ++i) {
         for (int j = 0; j < 5; ++j) EXPECT_EQ(m(i, j), j <= i ? 1 : 0);
     }
 }
 
 TEST(Mask, NonCausalWindowIsSymmetricAndInclusive) {
-    MaskConfig c;
+    attention::MaskConfig c;
     c.window = 2;  // |i - j| < 2
-    const Mask mask(c, 6, 6);
+    const attention::Mask mask(c, 6, 6);
     for (int i = 0; i < 6; ++i) {
         for (int j = 0; j < 6; ++j) EXPECT_EQ(mask.visible(i, j), std::abs(i - j) < 2) << i << "," << j;
     }
 }
 
 TEST(Mask, WindowLargerThanSequenceIsFullCausal) {
-    MaskConfig c;
+    attention::MaskConfig c;
     c.causal = true;
     c.window = 1000;
-    MaskConfig plain;
+    attention::MaskConfig plain;
     plain.causal = true;
-    EXPECT_EQ(Mask(c, 7, 7).build_matrix(), Mask(plain, 7, 7).build_matrix());
+    EXPECT_EQ(attention::Mask(c, 7, 7).build_matrix(), attention::Mask(plain, 7, 7).build_matrix());
 }
 
 TEST(Mask, PaddingHidesKeysFromEveryQuery) {
-    MaskConfig c;
+    attention::MaskConfig c;
     c.key_valid = {1, 0, 1, 1};
-    const Mask mask(c, 3, 4);
+    const attention::Mask mask(c, 3, 4);
     for (int i = 0; i < 3; ++i) {
         EXPECT_FALSE(mask.visible(i, 1));
         EXPECT_EQ(mask.count_visible(i), 3);
@@ -46,22 +46,22 @@ TEST(Mask, PaddingHidesKeysFromEveryQuery) {
 }
 
 TEST(Mask, KeysSeenByAnyQuery) {
-    MaskConfig c;
+    attention::MaskConfig c;
     c.causal = true;
     c.window = 2;
     c.key_valid = {1, 1, 1, 0, 1, 1};
     // n_q = 2 < n_k = 6: queries sit at positions 4 and 5 and see {3,4} and {4,5}
-    const std::vector<std::uint8_t> seen = Mask(c, 2, 6).keys_seen_by_any_query();
+    const std::vector<std::uint8_t> seen = attention::Mask(c, 2, 6).keys_seen_by_any_query();
     EXPECT_EQ(seen, (std::vector<std::uint8_t>{0, 0, 0, 0, 1, 1}));
 }
 
 TEST(Mask, QueryPositionsAreBottomRightAligned) {
-    MaskConfig c;
+    attention::MaskConfig c;
     c.causal = true;
-    const Mask mask(c, 2, 10);
+    const attention::Mask mask(c, 2, 10);
     EXPECT_EQ(mask.query_position(0), 8);
     EXPECT_EQ(mask.position_range(1).end, 10);
-    const Mask more_queries(c, 4, 2);
+    const attention::Mask more_queries(c, 4, 2);
     EXPECT_TRUE(more_queries.position_range(0).empty());
     EXPECT_TRUE(more_queries.position_range(1).empty());
     EXPECT_EQ(more_queries.count_visible(3), 2);

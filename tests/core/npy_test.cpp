@@ -35,8 +35,8 @@ std::string temp_path(const char* name) {
 TEST(Npy, RoundTripFloat32) {
     const std::string path = temp_path("rt.npy");
     const float data[] = {1.5f, -2.0f, 3.25f, 0.0f, 7.0f, 8.0f};
-    ASSERT_EQ(write_npy(path, {2, 1, 3}, data), "");
-    Expected<NpyArray> a = read_npy(path);
+    ASSERT_EQ(io::write_npy(path, {2, 1, 3}, data), "");
+    Expected<io::NpyArray> a = io::read_npy(path);
     ASSERT_TRUE(a.ok()) << a.error();
     EXPECT_EQ(a->shape, (std::vector<std::int64_t>{2, 1, 3}));
     EXPECT_EQ(a->data, std::vector<float>(data, data + 6));
@@ -49,8 +49,8 @@ TEST(Npy, RoundTripFloat32) {
 TEST(Npy, ReadsFloat64AndVersion2) {
     std::string body;
     for (double x : {0.5, -1.25}) body.append(reinterpret_cast<const char*>(&x), 8);
-    Expected<NpyArray> a =
-        parse_npy(header_v1("{'descr': '<f8', 'fortran_order': False, 'shape': (2,), }") + body, "x.npy");
+    Expected<io::NpyArray> a =
+        io::parse_npy(header_v1("{'descr': '<f8', 'fortran_order': False, 'shape': (2,), }") + body, "x.npy");
     ASSERT_TRUE(a.ok()) << a.error();
     EXPECT_EQ(a->data, (std::vector<float>{0.5f, -1.25f}));
 
@@ -60,27 +60,27 @@ TEST(Npy, ReadsFloat64AndVersion2) {
     const std::uint32_t len = static_cast<std::uint32_t>(dict.size() + 1);
     v2.append(reinterpret_cast<const char*>(&len), 4);
     v2 += dict + "\n" + f32_bytes({4.0f});
-    Expected<NpyArray> b = parse_npy(v2, "v2.npy");
+    Expected<io::NpyArray> b = io::parse_npy(v2, "v2.npy");
     ASSERT_TRUE(b.ok()) << b.error();
     EXPECT_EQ(b->data, std::vector<float>{4.0f});
 }
 
 TEST(Npy, ReadsBoolAndUint8Masks) {
     const std::string body = std::string("\x01\x00\x01", 3);
-    Expected<NpyMask> m = parse_npy_mask(
+    Expected<io::NpyMask> m = io::parse_npy_mask(
         header_v1("{'descr': '|b1', 'fortran_order': False, 'shape': (3,), }") + body, "m.npy");
     ASSERT_TRUE(m.ok()) << m.error();
     EXPECT_EQ(m->data, (std::vector<std::uint8_t>{1, 0, 1}));
-    Expected<NpyMask> u =
-        parse_npy_mask(header_v1("{'descr': '|u1', 'fortran_order': False, 'shape': (3,), }") +
-                           std::string("\x05\x00\x00", 3),
-                       "u.npy");
+    Expected<io::NpyMask> u =
+        io::parse_npy_mask(header_v1("{'descr': '|u1', 'fortran_order': False, 'shape': (3,), }") +
+                               std::string("\x05\x00\x00", 3),
+                           "u.npy");
     ASSERT_TRUE(u.ok());
     EXPECT_EQ(u->data, (std::vector<std::uint8_t>{1, 0, 0}));
 }
 
 void expect_error(const std::string& bytes, const char* fragment) {
-    Expected<NpyArray> a = parse_npy(bytes, "bad.npy");
+    Expected<io::NpyArray> a = io::parse_npy(bytes, "bad.npy");
     ASSERT_FALSE(a.ok()) << "accepted, wanted error: " << fragment;
     EXPECT_NE(a.error().find(fragment), std::string::npos) << a.error();
     EXPECT_EQ(a.error().rfind("bad.npy:", 0), 0u) << "errors name the file: " << a.error();
@@ -112,7 +112,7 @@ TEST(Npy, MalformedFilesGiveSpecificErrors) {
 }
 
 TEST(Npy, MaskRejectsFloatDtype) {
-    Expected<NpyMask> m = parse_npy_mask(
+    Expected<io::NpyMask> m = io::parse_npy_mask(
         header_v1("{'descr': '<f4', 'fortran_order': False, 'shape': (1,), }") + f32_bytes({1.0f}),
         "pad.npy");
     ASSERT_FALSE(m.ok());
@@ -120,18 +120,18 @@ TEST(Npy, MaskRejectsFloatDtype) {
 }
 
 TEST(Npy, MissingFileAndDirectoryNameThePath) {
-    Expected<NpyArray> a = read_npy("/nonexistent/dir/q.npy");
+    Expected<io::NpyArray> a = io::read_npy("/nonexistent/dir/q.npy");
     ASSERT_FALSE(a.ok());
     EXPECT_NE(a.error().find("/nonexistent/dir/q.npy"), std::string::npos);
     EXPECT_NE(a.error().find("No such file"), std::string::npos) << a.error();
-    Expected<NpyArray> d = read_npy(std::filesystem::temp_directory_path().string());
+    Expected<io::NpyArray> d = io::read_npy(std::filesystem::temp_directory_path().string());
     ASSERT_FALSE(d.ok());
     EXPECT_NE(d.error().find("is a directory"), std::string::npos);
 }
 
 TEST(Npy, FailedWriteLeavesNoFile) {
     const float x = 1.0f;
-    const Status s = write_npy("/nonexistent/dir/out.npy", {1}, &x);
+    const Status s = io::write_npy("/nonexistent/dir/out.npy", {1}, &x);
     EXPECT_NE(s.find("cannot write /nonexistent/dir/out.npy"), std::string::npos) << s;
 }
 

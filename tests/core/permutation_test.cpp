@@ -21,11 +21,11 @@ float max_permuted_difference(bool use_positions) {
         original += (i ? " " : "") + words[i];
         shuffled += (i ? " " : "") + words[static_cast<std::size_t>(perm[i])];
     }
-    LessonRunSettings s;
+    lesson::LessonRunSettings s;
     s.causal = false;
     s.use_positions = use_positions;
-    const Expected<LessonRun> a = run_lesson(original, "", s);
-    const Expected<LessonRun> b = run_lesson(shuffled, "", s);
+    const Expected<lesson::LessonRun> a = lesson::run_lesson(original, "", s);
+    const Expected<lesson::LessonRun> b = lesson::run_lesson(shuffled, "", s);
     EXPECT_TRUE(a.ok() && b.ok());
     float diff = 0.0f;
     for (std::size_t h = 0; h < a->result.heads.size(); ++h) {

@@ -10,28 +10,30 @@ namespace attnviz {
 namespace {
 
 TEST(Scenario, BuiltinsCoverTheLessonsPodFirst) {
-    const std::vector<Scenario>& all = builtin_scenarios();
+    const std::vector<lesson::Scenario>& all = lesson::builtin_scenarios();
     ASSERT_GE(all.size(), 7u);
     EXPECT_EQ(all.front().name, "pod");
     EXPECT_EQ(all.front().sentence, "the pod crashed because it ran out of memory");
     EXPECT_EQ(all.front().query, "it");
     for (const char* name :
          {"pod", "cat-it", "xiao-ming", "cat-sat", "temperature", "gqa-minimind", "chinese"}) {
-        EXPECT_NE(find_builtin_scenario(name), nullptr) << name;
+        EXPECT_NE(lesson::find_builtin_scenario(name), nullptr) << name;
     }
-    EXPECT_EQ(find_builtin_scenario("gqa-minimind")->settings.n_kv_heads, 2);
-    EXPECT_EQ(find_builtin_scenario("nope"), nullptr);
-    EXPECT_EQ(builtin_scenario_names().rfind("pod, cat-it, ", 0), 0u) << builtin_scenario_names();
-    for (const Scenario& sc : all) {
+    EXPECT_EQ(lesson::find_builtin_scenario("gqa-minimind")->settings.n_kv_heads, 2);
+    EXPECT_EQ(lesson::find_builtin_scenario("nope"), nullptr);
+    EXPECT_EQ(lesson::builtin_scenario_names().rfind("pod, cat-it, ", 0), 0u)
+        << lesson::builtin_scenario_names();
+    for (const lesson::Scenario& sc : all) {
         EXPECT_TRUE(sc.warnings.empty()) << sc.name;
         EXPECT_FALSE(sc.explanation.empty()) << sc.name;
-        const Tokenization t = tokenize(sc.sentence);
+        const lesson::Tokenization t = lesson::tokenize(sc.sentence);
         if (!sc.query.empty()) {
-            EXPECT_TRUE(find_token(t.tokens, sc.query).has_value()) << sc.name << ": " << sc.query;
+            EXPECT_TRUE(lesson::find_token(t.tokens, sc.query).has_value()) << sc.name << ": " << sc.query;
         }
         if (sc.quiz) {
-            const Tokenization keys = tokenize(sc.key_sentence.empty() ? sc.sentence : sc.key_sentence);
-            const bool token_answer = find_token(keys.tokens, sc.quiz->answer).has_value();
+            const lesson::Tokenization keys =
+                lesson::tokenize(sc.key_sentence.empty() ? sc.sentence : sc.key_sentence);
+            const bool token_answer = lesson::find_token(keys.tokens, sc.quiz->answer).has_value();
             const bool number_answer = sc.quiz->answer.find_first_not_of("0123456789.") == std::string::npos;
             EXPECT_TRUE(token_answer || number_answer) << sc.name << ": " << sc.quiz->answer;
         }
@@ -39,10 +41,11 @@ TEST(Scenario, BuiltinsCoverTheLessonsPodFirst) {
 }
 
 TEST(Scenario, ParsesAllFields) {
-    Expected<Scenario> sc = parse_scenario(R"({"title": "T", "sentence": "a b c", "query": "b",
+    Expected<lesson::Scenario> sc =
+        lesson::parse_scenario(R"({"title": "T", "sentence": "a b c", "query": "b",
         "settings": {"heads": 4, "kv_heads": 2, "temperature": "inf", "causal": false, "window": 2, "scale": false},
         "quiz": {"question": "Q?", "answer": "b"}, "future_field": 1})",
-                                           "dir/my-lesson.json");
+                               "dir/my-lesson.json");
     ASSERT_TRUE(sc.ok()) << sc.error();
     EXPECT_EQ(sc->name, "my-lesson");
     EXPECT_EQ(sc->settings.n_heads, 4);
@@ -56,7 +59,8 @@ TEST(Scenario, ParsesAllFields) {
     ASSERT_EQ(sc->warnings.size(), 1u);
     EXPECT_NE(sc->warnings[0].find("$.future_field"), std::string::npos);
     // heads alone sets kv_heads to match (MHA).
-    EXPECT_EQ(parse_scenario(R"({"sentence": "x", "settings": {"heads": 3}})", "s.json")->settings.n_kv_heads,
+    EXPECT_EQ(lesson::parse_scenario(R"({"sentence": "x", "settings": {"heads": 3}})", "s.json")
+                  ->settings.n_kv_heads,
               3);
 }
 
@@ -87,27 +91,27 @@ TEST(Scenario, MalformedFilesSayWhereAndWhat) {
         {"", "s.json:1:1"},
     };
     for (const Case& c : cases) {
-        Expected<Scenario> sc = parse_scenario(c.text, "s.json");
+        Expected<lesson::Scenario> sc = lesson::parse_scenario(c.text, "s.json");
         ASSERT_FALSE(sc.ok()) << c.text;
         EXPECT_NE(sc.error().find(c.expected), std::string::npos) << c.text << "\n -> " << sc.error();
     }
 }
 
 TEST(Scenario, HandExampleCarriesItsMatrices) {
-    const Scenario* hand = find_builtin_scenario("hand-example");
+    const lesson::Scenario* hand = lesson::find_builtin_scenario("hand-example");
     ASSERT_NE(hand, nullptr);
     EXPECT_EQ(hand->order, 9);
     ASSERT_TRUE(hand->hand_model.has_value());
-    const HandModel& m = *hand->hand_model;
+    const lesson::HandModel& m = *hand->hand_model;
     EXPECT_EQ(m.x.rows(), 4);
     EXPECT_EQ(m.x.cols(), 3);
     for (const MatrixRM* w : {&m.w_q, &m.w_k, &m.w_v}) {
         EXPECT_EQ(w->rows(), 3);
         EXPECT_EQ(w->cols(), 3);
     }
-    EXPECT_EQ(tokenize(hand->sentence).tokens.size(), 4u);
+    EXPECT_EQ(lesson::tokenize(hand->sentence).tokens.size(), 4u);
     EXPECT_FLOAT_EQ(m.x(1, 2), 0.5f);
-    EXPECT_FALSE(find_builtin_scenario("pod")->hand_model.has_value());
+    EXPECT_FALSE(lesson::find_builtin_scenario("pod")->hand_model.has_value());
 }
 
 TEST(Scenario, HandModelErrorsSayWhereAndWhat) {
@@ -132,17 +136,17 @@ TEST(Scenario, HandModelErrorsSayWhereAndWhat) {
         {"{\"sentence\": \"a\", \"hand_model\": []}", "$.hand_model must be an object"},
     };
     for (const Case& c : cases) {
-        Expected<Scenario> sc = parse_scenario(c.text, "s.json");
+        Expected<lesson::Scenario> sc = lesson::parse_scenario(c.text, "s.json");
         ASSERT_FALSE(sc.ok()) << c.text;
         EXPECT_NE(sc.error().find(c.expected), std::string::npos) << c.text << "\n -> " << sc.error();
     }
-    Expected<Scenario> ok = parse_scenario(doc(R"("x": [[1], [2]], )" + w), "s.json");
+    Expected<lesson::Scenario> ok = lesson::parse_scenario(doc(R"("x": [[1], [2]], )" + w), "s.json");
     ASSERT_TRUE(ok.ok()) << ok.error();
     EXPECT_EQ(ok->hand_model->x.rows(), 2);
 }
 
 TEST(Scenario, LoadingAMissingFileNamesIt) {
-    Expected<Scenario> sc = load_scenario_file("/nonexistent/lesson.json");
+    Expected<lesson::Scenario> sc = lesson::load_scenario_file("/nonexistent/lesson.json");
     ASSERT_FALSE(sc.ok());
     EXPECT_NE(sc.error().find("/nonexistent/lesson.json"), std::string::npos);
 }

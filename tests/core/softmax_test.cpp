@@ -13,10 +13,11 @@ namespace {
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
 std::vector<float> run(const std::vector<float>& s, double t, const std::uint8_t* valid = nullptr,
-                       SoftmaxRowStats* stats = nullptr) {
+                       attention::SoftmaxRowStats* stats = nullptr) {
     std::vector<float> w(s.size(), -1.0f);
-    const SoftmaxRowStats st = softmax_row(s.data(), static_cast<int>(s.size()),
-                                           KeyRange{0, static_cast<int>(s.size())}, valid, t, w.data());
+    const attention::SoftmaxRowStats st =
+        attention::softmax_row(s.data(), static_cast<int>(s.size()),
+                               attention::KeyRange{0, static_cast<int>(s.size())}, valid, t, w.data());
     if (stats) *stats = st;
     return w;
 }
@@ -26,16 +27,16 @@ TEST(Softmax, NumeratorOverSumRebuildsEveryWeight) {
     // vectorised exp may differ from std::exp by an ulp or so, hence the relative tolerance.
     const std::vector<float> s = {0.5f, -1.25f, 2.0f, 2.0f, 0.0f};
     for (double t : {0.0, 0.3, 1.0, 7.0, kInf}) {
-        SoftmaxRowStats st;
+        attention::SoftmaxRowStats st;
         const std::vector<float> w = run(s, t, nullptr, &st);
         for (std::size_t j = 0; j < s.size(); ++j) {
-            const float rebuilt = softmax_numerator(s[j], st.max, t) / st.sum;
+            const float rebuilt = attention::softmax_numerator(s[j], st.max, t) / st.sum;
             EXPECT_NEAR(rebuilt, w[j], 4e-7f * std::max(1.0f, w[j])) << "T=" << t << " j=" << j;
         }
     }
-    EXPECT_EQ(softmax_numerator(2.0f, 2.0f, 0.0), 1.0f);
-    EXPECT_EQ(softmax_numerator(1.0f, 2.0f, 0.0), 0.0f);
-    EXPECT_EQ(softmax_numerator(-9.0f, 2.0f, kInf), 1.0f);
+    EXPECT_EQ(attention::softmax_numerator(2.0f, 2.0f, 0.0), 1.0f);
+    EXPECT_EQ(attention::softmax_numerator(1.0f, 2.0f, 0.0), 0.0f);
+    EXPECT_EQ(attention::softmax_numerator(-9.0f, 2.0f, kInf), 1.0f);
 }
 
 TEST(Softmax, ShiftInvarianceWithExactlyRepresentableShifts) {
@@ -67,7 +68,7 @@ TEST(Softmax, HugeShiftsStayFinite) {
 }
 
 TEST(Softmax, ZeroTemperatureSharesTiesEvenly) {
-    SoftmaxRowStats st;
+    attention::SoftmaxRowStats st;
     const std::vector<float> w = run({1.0f, 3.0f, 3.0f, -2.0f, 3.0f}, 0.0, nullptr, &st);
     EXPECT_EQ(w, (std::vector<float>{0.0f, 1.0f / 3, 1.0f / 3, 0.0f, 1.0f / 3}));
     EXPECT_EQ(st.sum, 3.0f);
@@ -91,7 +92,7 @@ TEST(Softmax, HugeTemperatureApproachesUniform) {
 TEST(Softmax, PaddedKeysAreExactlyZeroAndNeverRead) {
     const std::uint8_t valid[] = {1, 0, 1, 0};
     const float nan = std::numeric_limits<float>::quiet_NaN();
-    SoftmaxRowStats st;
+    attention::SoftmaxRowStats st;
     const std::vector<float> w = run({0.0f, nan, 0.0f, 1e38f}, 1.0, valid, &st);
     EXPECT_EQ(w, (std::vector<float>{0.5f, 0.0f, 0.5f, 0.0f}));
     EXPECT_EQ(st.n_visible, 2);
@@ -100,30 +101,34 @@ TEST(Softmax, PaddedKeysAreExactlyZeroAndNeverRead) {
 
 TEST(Softmax, RowWithNoVisibleKeyIsAllZeroNotNaN) {
     const std::uint8_t valid[] = {0, 0, 0};
-    SoftmaxRowStats st;
+    attention::SoftmaxRowStats st;
     const std::vector<float> w = run({1.0f, 2.0f, 3.0f}, 1.0, valid, &st);
     EXPECT_EQ(w, (std::vector<float>{0.0f, 0.0f, 0.0f}));
     EXPECT_FALSE(st.has_keys());
     EXPECT_EQ(st.lse, -std::numeric_limits<float>::infinity());
-    EXPECT_EQ(softmax_row_entropy(nullptr, w.data(), KeyRange{0, 3}, valid, st, 1.0), 0.0f);
+    EXPECT_EQ(attention::softmax_row_entropy(nullptr, w.data(), attention::KeyRange{0, 3}, valid, st, 1.0),
+              0.0f);
 }
 
 TEST(Softmax, EntropyShortcutEqualsDirectFormula) {
     const std::vector<float> s = {0.3f, -1.2f, 2.5f, 0.0f, 1.1f, -0.4f};
     for (double t : {0.05, 0.5, 1.0, 3.0, 50.0}) {
-        SoftmaxRowStats st;
+        attention::SoftmaxRowStats st;
         const std::vector<float> w = run(s, t, nullptr, &st);
-        const float shortcut = softmax_row_entropy(s.data(), w.data(), KeyRange{0, 6}, nullptr, st, t);
-        EXPECT_NEAR(shortcut, entropy_nats(w.data(), 6), 2e-6) << "T=" << t;
+        const float shortcut =
+            attention::softmax_row_entropy(s.data(), w.data(), attention::KeyRange{0, 6}, nullptr, st, t);
+        EXPECT_NEAR(shortcut, attention::entropy_nats(w.data(), 6), 2e-6) << "T=" << t;
     }
 }
 
 TEST(Softmax, TemperatureRegimes) {
-    EXPECT_EQ(temperature_regime(0.0), TemperatureRegime::kArgmax);
-    EXPECT_EQ(temperature_regime(1e-50), TemperatureRegime::kArgmax);  // rounds to 0 in float
-    EXPECT_EQ(temperature_regime(1e-39), TemperatureRegime::kFinite);  // a float subnormal
-    EXPECT_EQ(temperature_regime(1.0), TemperatureRegime::kFinite);
-    EXPECT_EQ(temperature_regime(kInf), TemperatureRegime::kUniform);
+    EXPECT_EQ(attention::temperature_regime(0.0), attention::TemperatureRegime::kArgmax);
+    EXPECT_EQ(attention::temperature_regime(1e-50),
+              attention::TemperatureRegime::kArgmax);  // rounds to 0 in float
+    EXPECT_EQ(attention::temperature_regime(1e-39),
+              attention::TemperatureRegime::kFinite);  // a float subnormal
+    EXPECT_EQ(attention::temperature_regime(1.0), attention::TemperatureRegime::kFinite);
+    EXPECT_EQ(attention::temperature_regime(kInf), attention::TemperatureRegime::kUniform);
 }
 
 }  // namespace

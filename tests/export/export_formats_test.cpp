@@ -1,7 +1,7 @@
 // The exact-number exports read back: CSV parses to the engine's floats, .npy round-trips one head, one
 // layer and every layer of a real model, the JSON document loads back bit for bit and says where it is wrong.
-#include "core/export/attention_export.h"
-#include "core/export/export_source.h"
+#include "core/exports/attention_export.h"
+#include "core/exports/export_source.h"
 #include "core/io/npy.h"
 #include "core/lesson/lesson_run.h"
 #include "core/lesson/scenario.h"
@@ -21,18 +21,18 @@ namespace {
 using testing::parse_csv;
 using testing::ScratchDir;
 
-ExportSource pod_source() {
-    const Scenario* sc = find_builtin_scenario("pod");
+exports::ExportSource pod_source() {
+    const lesson::Scenario* sc = lesson::find_builtin_scenario("pod");
     EXPECT_NE(sc, nullptr);
-    ExportSource src;
+    exports::ExportSource src;
     src.sentence = sc->sentence;
     src.lesson = sc->settings;
     src.focus_head = 0;
     return src;
 }
 
-ExportSource stories_source(const std::string& text) {
-    ExportSource src;
+exports::ExportSource stories_source(const std::string& text) {
+    exports::ExportSource src;
     Expected<std::shared_ptr<const model::Checkpoint>> m = model::load_builtin_model();
     Expected<std::shared_ptr<const model::Tokenizer>> t = model::load_builtin_tokenizer();
     EXPECT_TRUE(m.ok() && t.ok());
@@ -44,16 +44,17 @@ ExportSource stories_source(const std::string& text) {
 }
 
 TEST(ExportCsv, ParsesBackToTheEnginesNumbersExactly) {
-    const ExportSource src = pod_source();
-    Expected<AttentionExport> e = compute_export(src);
+    const exports::ExportSource src = pod_source();
+    Expected<exports::AttentionExport> e = exports::compute_export(src);
     ASSERT_TRUE(e.ok()) << e.error();
     // The engine's own run, independently of the export's packaging.
-    Expected<LessonRun> run = run_lesson(src.sentence, "", src.lesson);
+    Expected<lesson::LessonRun> run = lesson::run_lesson(src.sentence, "", src.lesson);
     ASSERT_TRUE(run.ok()) << run.error();
     for (int h : {0, 3, 7}) {
         SCOPED_TRACE(h);
         const MatrixRM& engine = run->result.heads[static_cast<std::size_t>(h)].weights;
-        const auto rows = parse_csv(matrix_csv(head_weights(*e, 0, h), e->query_labels, e->key_labels));
+        const auto rows =
+            parse_csv(exports::matrix_csv(exports::head_weights(*e, 0, h), e->query_labels, e->key_labels));
         ASSERT_EQ(rows.size(), 10u);  // header + 9 tokens
         ASSERT_EQ(rows[0].size(), 10u);
         EXPECT_EQ(rows[0][0], "query \\ key");
@@ -80,7 +81,7 @@ TEST(ExportCsv, QuotesLabelsAsRfc4180AndEndsLinesWithCrlf) {
     MatrixRM w(2, 2);
     w << 0.25f, 0.75f, 1.0f / 3.0f, std::nextafter(1.0f, 0.0f);
     const std::vector<std::string> labels = {"a,b", "say \"hi\"\nthere"};
-    const std::string csv = matrix_csv(w, labels, labels);
+    const std::string csv = exports::matrix_csv(w, labels, labels);
     EXPECT_NE(csv.find("\"a,b\""), std::string::npos) << csv;
     EXPECT_NE(csv.find("\"say \"\"hi\"\"\nthere\""), std::string::npos) << csv;
     EXPECT_EQ(csv.substr(csv.size() - 2), "\r\n");
@@ -91,25 +92,25 @@ TEST(ExportCsv, QuotesLabelsAsRfc4180AndEndsLinesWithCrlf) {
     EXPECT_EQ(rows[2][0], "say \"hi\"\nthere");
     EXPECT_EQ(std::strtof(rows[2][1].c_str(), nullptr), 1.0f / 3.0f);
     EXPECT_EQ(std::strtof(rows[2][2].c_str(), nullptr), std::nextafter(1.0f, 0.0f)) << rows[2][2];
-    EXPECT_EQ(csv_field("plain"), "plain");
-    EXPECT_EQ(csv_field(" padded"), "\" padded\"");
+    EXPECT_EQ(exports::csv_field("plain"), "plain");
+    EXPECT_EQ(exports::csv_field(" padded"), "\" padded\"");
 }
 
 TEST(ExportNpy, HeadAndLayerRoundTrip) {
     ScratchDir dir("npy");
-    ExportSource src = pod_source();
+    exports::ExportSource src = pod_source();
     src.focus_head = 2;
-    Expected<AttentionExport> e = compute_export(src);
+    Expected<exports::AttentionExport> e = exports::compute_export(src);
     ASSERT_TRUE(e.ok()) << e.error();
-    ASSERT_TRUE(write_export_npy(dir.file("head.npy"), *e, NpyScope::kHead).empty());
-    ASSERT_TRUE(write_export_npy(dir.file("layer.npy"), *e, NpyScope::kLayer).empty());
-    Expected<NpyArray> head = read_npy(dir.file("head.npy"));
+    ASSERT_TRUE(exports::write_export_npy(dir.file("head.npy"), *e, exports::NpyScope::kHead).empty());
+    ASSERT_TRUE(exports::write_export_npy(dir.file("layer.npy"), *e, exports::NpyScope::kLayer).empty());
+    Expected<io::NpyArray> head = io::read_npy(dir.file("head.npy"));
     ASSERT_TRUE(head.ok()) << head.error();
     EXPECT_EQ(head->shape, (std::vector<std::int64_t>{9, 9}));
-    const MatrixRM w = head_weights(*e, 0, 2);
+    const MatrixRM w = exports::head_weights(*e, 0, 2);
     for (int i = 0; i < 9; ++i)
         for (int j = 0; j < 9; ++j) EXPECT_EQ(head->data[static_cast<std::size_t>(i * 9 + j)], w(i, j));
-    Expected<NpyArray> layer = read_npy(dir.file("layer.npy"));
+    Expected<io::NpyArray> layer = io::read_npy(dir.file("layer.npy"));
     ASSERT_TRUE(layer.ok()) << layer.error();
     EXPECT_EQ(layer->shape, (std::vector<std::int64_t>{8, 9, 9}));
     ASSERT_EQ(layer->data.size(), e->layers[0].size());
@@ -119,17 +120,17 @@ TEST(ExportNpy, HeadAndLayerRoundTrip) {
 
 TEST(ExportNpy, EveryLayerOfTheBuiltinModel) {
     ScratchDir dir("npy_all");
-    ExportSource src = stories_source("Once upon a time");
+    exports::ExportSource src = stories_source("Once upon a time");
     src.focus_layer = 4;
     src.focus_head = 7;
-    Expected<AttentionExport> e = compute_export(src);
+    Expected<exports::AttentionExport> e = exports::compute_export(src);
     ASSERT_TRUE(e.ok()) << e.error();
     ASSERT_EQ(e->n_layers(), 5);
     ASSERT_EQ(e->n_heads(), 8);
     const std::int64_t n = e->n_queries();
     EXPECT_GE(n, 4);
     EXPECT_EQ(e->query_labels.front(), "<s>");
-    ASSERT_TRUE(write_export_npy(dir.file("all.npy"), *e, NpyScope::kAllLayers).empty());
+    ASSERT_TRUE(exports::write_export_npy(dir.file("all.npy"), *e, exports::NpyScope::kAllLayers).empty());
     // read_npy stops at 3 dimensions: the 4-d file is checked from its header and raw float32 data.
     const std::string bytes = testing::read_text(dir.file("all.npy"));
     ASSERT_GT(bytes.size(), 10u);
@@ -140,11 +141,11 @@ TEST(ExportNpy, EveryLayerOfTheBuiltinModel) {
     EXPECT_NE(header.find("'descr': '<f4'"), std::string::npos) << header;
     const std::string shape = "(5, 8, " + std::to_string(n) + ", " + std::to_string(n) + ")";
     EXPECT_NE(header.find(shape), std::string::npos) << header;
-    NpyArray parsed;
+    io::NpyArray parsed;
     parsed.data.resize((bytes.size() - 10 - header_len) / 4);
     ASSERT_EQ(parsed.data.size(), static_cast<std::size_t>(5 * 8 * n * n));
     std::memcpy(parsed.data.data(), bytes.data() + 10 + header_len, parsed.data.size() * 4);
-    const NpyArray* all = &parsed;
+    const io::NpyArray* all = &parsed;
     for (int l = 0; l < 5; ++l) {
         for (std::size_t k = 0; k < e->layers[static_cast<std::size_t>(l)].size(); ++k) {
             ASSERT_EQ(all->data[static_cast<std::size_t>(l) * e->layers[0].size() + k],
@@ -152,26 +153,27 @@ TEST(ExportNpy, EveryLayerOfTheBuiltinModel) {
         }
     }
     // Causal rows sum to 1 and never look ahead.
-    const MatrixRM w = head_weights(*e, 4, 7);
+    const MatrixRM w = exports::head_weights(*e, 4, 7);
     for (Eigen::Index i = 0; i < w.rows(); ++i) {
         EXPECT_NEAR(w.row(i).sum(), 1.0f, 1e-5f);
         for (Eigen::Index j = i + 1; j < w.cols(); ++j) EXPECT_EQ(w(i, j), 0.0f);
     }
     // The single head written is the focused one.
-    ASSERT_TRUE(write_export_npy(dir.file("head.npy"), *e, NpyScope::kHead).empty());
-    Expected<NpyArray> head = read_npy(dir.file("head.npy"));
+    ASSERT_TRUE(exports::write_export_npy(dir.file("head.npy"), *e, exports::NpyScope::kHead).empty());
+    Expected<io::NpyArray> head = io::read_npy(dir.file("head.npy"));
     ASSERT_TRUE(head.ok());
     EXPECT_EQ(head->data[static_cast<std::size_t>(n * n - 1)], w(n - 1, n - 1));
 }
 
 TEST(ExportJson, LoadsBackEveryFieldBitForBit) {
-    ExportSource src = pod_source();
+    exports::ExportSource src = pod_source();
     src.lesson.temperature = std::numeric_limits<double>::infinity();
     src.focus_head = 5;
     src.query = 4;
-    Expected<AttentionExport> e = compute_export(src);
+    Expected<exports::AttentionExport> e = exports::compute_export(src);
     ASSERT_TRUE(e.ok()) << e.error();
-    Expected<AttentionExport> back = export_from_json(export_to_json(*e).dump(true), "pod.json");
+    Expected<exports::AttentionExport> back =
+        exports::export_from_json(exports::export_to_json(*e).dump(true), "pod.json");
     ASSERT_TRUE(back.ok()) << back.error();
     EXPECT_EQ(back->source, e->source);
     EXPECT_EQ(back->sentence, e->sentence);
@@ -187,14 +189,15 @@ TEST(ExportJson, LoadsBackEveryFieldBitForBit) {
     EXPECT_TRUE(back->visible[0] == e->visible[0]);
     for (std::size_t k = 0; k < e->layers[0].size(); ++k)
         ASSERT_EQ(back->layers[0].data()[k], e->layers[0].data()[k]) << k;
-    EXPECT_TRUE(validate_export(*back).empty());
+    EXPECT_TRUE(exports::validate_export(*back).empty());
 }
 
 TEST(ExportJson, RealModelWithFiveLayersLoadsBack) {
-    ExportSource src = stories_source("The cat sat");
-    Expected<AttentionExport> e = compute_export(src);
+    exports::ExportSource src = stories_source("The cat sat");
+    Expected<exports::AttentionExport> e = exports::compute_export(src);
     ASSERT_TRUE(e.ok()) << e.error();
-    Expected<AttentionExport> back = export_from_json(export_to_json(*e).dump(), "stories.json");
+    Expected<exports::AttentionExport> back =
+        exports::export_from_json(exports::export_to_json(*e).dump(), "stories.json");
     ASSERT_TRUE(back.ok()) << back.error();
     ASSERT_EQ(back->n_layers(), 5);
     for (int l = 0; l < 5; ++l) {
@@ -206,10 +209,10 @@ TEST(ExportJson, RealModelWithFiveLayersLoadsBack) {
 }
 
 TEST(ExportJson, ErrorsNameTheJsonPath) {
-    ExportSource src = pod_source();
-    Expected<AttentionExport> e = compute_export(src);
+    exports::ExportSource src = pod_source();
+    Expected<exports::AttentionExport> e = exports::compute_export(src);
     ASSERT_TRUE(e.ok());
-    JsonValue doc = export_to_json(*e);
+    io::JsonValue doc = exports::export_to_json(*e);
     const std::string good = doc.dump();
     struct Case {
         std::string text;
@@ -233,21 +236,21 @@ TEST(ExportJson, ErrorsNameTheJsonPath) {
         {bad_focus, "focus.head"},
     };
     for (const Case& c : cases) {
-        Expected<AttentionExport> r = export_from_json(c.text, "pod.json");
+        Expected<exports::AttentionExport> r = exports::export_from_json(c.text, "pod.json");
         ASSERT_FALSE(r.ok()) << c.expect;
         EXPECT_NE(r.error().find(c.expect), std::string::npos) << r.error();
     }
 }
 
 TEST(ExportSource, FocusOutOfRangeIsAnErrorForPeople) {
-    ExportSource src = pod_source();
+    exports::ExportSource src = pod_source();
     src.focus_head = 8;
-    Expected<AttentionExport> e = compute_export(src);
+    Expected<exports::AttentionExport> e = exports::compute_export(src);
     ASSERT_FALSE(e.ok());
     EXPECT_NE(e.error().find("head 8 is out of range"), std::string::npos) << e.error();
     src.focus_head = 0;
     src.sentence = "   ";
-    EXPECT_FALSE(compute_export(src).ok());
+    EXPECT_FALSE(exports::compute_export(src).ok());
 }
 
 }  // namespace

@@ -2,11 +2,11 @@
 // renderer GNOME and Inkscape's import share), labels are XML-escaped, the arcs SVG draws one path per
 // shown arc, the CPU raster picks the shader's colour entries, and the GIF reads back with giflib with the
 // frame count, size, delay and colours asked for.
-#include "core/export/colormap.h"
-#include "core/export/export_source.h"
-#include "core/export/gif.h"
-#include "core/export/raster.h"
-#include "core/export/svg.h"
+#include "core/exports/colormap.h"
+#include "core/exports/export_source.h"
+#include "core/exports/gif.h"
+#include "core/exports/raster.h"
+#include "core/exports/svg.h"
 #include "core/lesson/scenario.h"
 #include "tests/support/export_files.h"
 
@@ -42,26 +42,27 @@ std::string render_svg(const ScratchDir& dir, const std::string& svg, const std:
     return testing::read_text(out);
 }
 
-AttentionExport pod_export() {
-    const Scenario* sc = find_builtin_scenario("pod");
-    ExportSource src;
+exports::AttentionExport pod_export() {
+    const lesson::Scenario* sc = lesson::find_builtin_scenario("pod");
+    exports::ExportSource src;
     src.sentence = sc->sentence;
-    Expected<AttentionExport> e = compute_export(src);
+    Expected<exports::AttentionExport> e = exports::compute_export(src);
     EXPECT_TRUE(e.ok()) << e.error();
     return std::move(e).value();
 }
 
 TEST(ExportSvg, HeatmapHasOneRectPerCellAndRenders) {
-    const AttentionExport e = pod_export();
-    HeatmapSvgOptions o;
+    const exports::AttentionExport e = pod_export();
+    exports::HeatmapSvgOptions o;
     o.title = "pod \u00b7 head 0";
     o.cell = 30.0f;
-    const std::string svg = heatmap_svg(head_weights(e, 0, 0), e.visible[0], e.query_labels, e.key_labels, o);
+    const std::string svg =
+        exports::heatmap_svg(exports::head_weights(e, 0, 0), e.visible[0], e.query_labels, e.key_labels, o);
     EXPECT_EQ(count_of(svg, "class=\"cell\""), 81);
     EXPECT_EQ(count_of(svg, "fill=\"url(#masked)\""), 36 + 1)
         << "36 masked cells of a causal 9x9, plus the legend swatch";
     // The top-left cell (the sees only itself: weight 1) carries the colormap's last entry.
-    const Rgb8 top = colormap_color(Colormap::kViridis, 1.0f);
+    const exports::Rgb8 top = exports::colormap_color(exports::Colormap::kViridis, 1.0f);
     char fill[32];
     std::snprintf(fill, sizeof fill, "fill=\"#%02x%02x%02x\"", top.r, top.g, top.b);
     EXPECT_NE(svg.find(fill), std::string::npos) << "viridis' top colour " << fill;
@@ -81,7 +82,7 @@ TEST(ExportSvg, LabelsAreEscapedAndTheDocumentStillParses) {
     MaskMatrix vis(3, 3);
     vis << 1, 0, 0, 1, 1, 0, 1, 1, 1;
     const std::vector<std::string> labels = {"<b>&", "\"q'\"", std::string("ctl\x01\xff", 5)};
-    const std::string svg = heatmap_svg(w, vis, labels, labels, {});
+    const std::string svg = exports::heatmap_svg(w, vis, labels, labels, {});
     EXPECT_NE(svg.find("&lt;b&gt;&amp;"), std::string::npos);
     EXPECT_NE(svg.find("&quot;q&apos;&quot;"), std::string::npos);
     EXPECT_EQ(svg.find("<b>"), std::string::npos);
@@ -89,7 +90,7 @@ TEST(ExportSvg, LabelsAreEscapedAndTheDocumentStillParses) {
     EXPECT_NE(svg.find("ctl\xEF\xBF\xBD\xEF\xBF\xBD"), std::string::npos)
         << "control and invalid byte as U+FFFD";
     EXPECT_EQ(count_of(svg, "class=\"cell\""), 9);
-    const std::string strip = token_strip_svg(labels, w, vis, 2, {});
+    const std::string strip = exports::token_strip_svg(labels, w, vis, 2, {});
     EXPECT_EQ(strip.find("<b>"), std::string::npos);
     if (!have_rsvg()) GTEST_SKIP() << "rsvg-convert is not installed";
     ScratchDir dir("svg_escape");
@@ -98,14 +99,14 @@ TEST(ExportSvg, LabelsAreEscapedAndTheDocumentStillParses) {
 }
 
 TEST(ExportSvg, TokenStripDrawsAnArcPerVisibleKeyAboveTheThreshold) {
-    const AttentionExport e = pod_export();
-    const MatrixRM w = head_weights(e, 0, 0);
+    const exports::AttentionExport e = pod_export();
+    const MatrixRM w = exports::head_weights(e, 0, 0);
     const int query = 4;  // "it": sees "the pod crashed because it"
-    TokenStripSvgOptions o;
+    exports::TokenStripSvgOptions o;
     int expected = 0;
     for (int j = 0; j < 9; ++j) expected += e.visible[0](query, j) != 0 && w(query, j) >= o.min_weight;
     ASSERT_EQ(expected, 5);
-    const std::string svg = token_strip_svg(e.query_labels, w, e.visible[0], query, o);
+    const std::string svg = exports::token_strip_svg(e.query_labels, w, e.visible[0], query, o);
     EXPECT_EQ(count_of(svg, "class=\"chip\""), 9);
     EXPECT_EQ(count_of(svg, "class=\"arc\""), expected);
     EXPECT_EQ(count_of(svg, "class=\"bar\""), 5);
@@ -113,7 +114,8 @@ TEST(ExportSvg, TokenStripDrawsAnArcPerVisibleKeyAboveTheThreshold) {
     std::snprintf(strongest, sizeof strongest, ">%.2f</text>", static_cast<double>(w(query, 1)));
     EXPECT_NE(svg.find(strongest), std::string::npos) << "the arc to pod carries its weight";
     o.min_weight = 0.5f;
-    EXPECT_EQ(count_of(token_strip_svg(e.query_labels, w, e.visible[0], query, o), "class=\"arc\""), 1);
+    EXPECT_EQ(count_of(exports::token_strip_svg(e.query_labels, w, e.visible[0], query, o), "class=\"arc\""),
+              1);
     if (!have_rsvg()) GTEST_SKIP() << "rsvg-convert is not installed";
     ScratchDir dir("strip");
     EXPECT_GT(testing::png_size(render_svg(dir, svg, "strip")).first, 0);
@@ -124,31 +126,32 @@ TEST(ExportRaster, PixelsTakeTheShadersTableEntries) {
     w << 1.0f, 0.0f, 0.25f, 0.75f;
     MaskMatrix vis(2, 2);
     vis << 1, 0, 1, 1;
-    const HeatmapCells cells = make_heatmap_cells(w, &vis, {});
-    const CodeImage img = render_heatmap(cells, 4, 4);
+    const exports::HeatmapCells cells = exports::make_heatmap_cells(w, &vis, {});
+    const exports::CodeImage img = exports::render_heatmap(cells, 4, 4);
     ASSERT_EQ(img.codes.size(), 16u);
     const auto at = [&](int x, int y) { return img.codes[static_cast<std::size_t>(y * 4 + x)]; };
     EXPECT_EQ(at(0, 0), 255);
     EXPECT_EQ(at(1, 1), 255);
-    EXPECT_TRUE(at(2, 0) == kCodeMasked || at(2, 0) == kCodeMaskedLine);
-    EXPECT_EQ(at(0, 2), colormap_index(0.25f));
-    EXPECT_EQ(at(3, 3), colormap_index(0.75f));
-    const RgbImage rgb = to_rgb(img, Colormap::kMagma);
-    const Rgb8 c = colormap_color(Colormap::kMagma, 0.75f);
+    EXPECT_TRUE(at(2, 0) == exports::kCodeMasked || at(2, 0) == exports::kCodeMaskedLine);
+    EXPECT_EQ(at(0, 2), exports::colormap_index(0.25f));
+    EXPECT_EQ(at(3, 3), exports::colormap_index(0.75f));
+    const exports::RgbImage rgb = exports::to_rgb(img, exports::Colormap::kMagma);
+    const exports::Rgb8 c = exports::colormap_color(exports::Colormap::kMagma, 0.75f);
     EXPECT_EQ(rgb.rgb[(3 * 4 + 3) * 3], c.r);
     EXPECT_EQ(rgb.rgb[(3 * 4 + 3) * 3 + 1], c.g);
     EXPECT_EQ(rgb.rgb[(3 * 4 + 3) * 3 + 2], c.b);
     // A progress bar along the bottom: half filled.
-    const CodeImage bar = render_heatmap(cells, 48, 48, 0.5f);
-    EXPECT_EQ(bar.codes[47 * 48 + 10], kCodeBar);
-    EXPECT_EQ(bar.codes[47 * 48 + 40], kCodeBackground);
+    const exports::CodeImage bar = exports::render_heatmap(cells, 48, 48, 0.5f);
+    EXPECT_EQ(bar.codes[47 * 48 + 10], exports::kCodeBar);
+    EXPECT_EQ(bar.codes[47 * 48 + 40], exports::kCodeBackground);
 }
 
 TEST(ExportColormap, NamesRoundTrip) {
-    for (Colormap c : {Colormap::kViridis, Colormap::kMagma, Colormap::kGrey}) {
-        EXPECT_EQ(colormap_from_name(colormap_name(c)), c);
+    for (exports::Colormap c :
+         {exports::Colormap::kViridis, exports::Colormap::kMagma, exports::Colormap::kGrey}) {
+        EXPECT_EQ(exports::colormap_from_name(exports::colormap_name(c)), c);
     }
-    EXPECT_FALSE(colormap_from_name("jet").has_value());
+    EXPECT_FALSE(exports::colormap_from_name("jet").has_value());
 }
 
 struct GifFile {
@@ -168,23 +171,25 @@ struct GifFile {
 };
 
 TEST(ExportGif, TemperatureSweepHasTheFramesSizeAndDelayAskedFor) {
-    const Scenario* sc = find_builtin_scenario("pod");
-    ExportSource src;
+    const lesson::Scenario* sc = lesson::find_builtin_scenario("pod");
+    exports::ExportSource src;
     src.sentence = sc->sentence;
-    Expected<std::vector<AnimationFrame>> frames = animation_frames(src, Animation::kTemperature, 7);
+    Expected<std::vector<exports::AnimationFrame>> frames =
+        exports::animation_frames(src, exports::Animation::kTemperature, 7);
     ASSERT_TRUE(frames.ok()) << frames.error();
     ASSERT_EQ(frames->size(), 7u);
     EXPECT_NEAR(frames->front().temperature, 0.05, 1e-12);
     EXPECT_NEAR(frames->back().temperature, 20.0, 1e-9);
     // Low temperature sharpens: the largest weight of "it"'s row falls as T rises.
     EXPECT_GT(frames->front().weights.row(4).maxCoeff(), frames->back().weights.row(4).maxCoeff());
-    std::vector<CodeImage> images;
+    std::vector<exports::CodeImage> images;
     for (std::size_t f = 0; f < frames->size(); ++f) {
-        const HeatmapCells cells = make_heatmap_cells((*frames)[f].weights, &(*frames)[f].visible, {});
-        images.push_back(render_heatmap(cells, 90, 60, static_cast<float>(f) / 6.0f));
+        const exports::HeatmapCells cells =
+            exports::make_heatmap_cells((*frames)[f].weights, &(*frames)[f].visible, {});
+        images.push_back(exports::render_heatmap(cells, 90, 60, static_cast<float>(f) / 6.0f));
     }
     ScratchDir dir("gif");
-    ASSERT_TRUE(write_gif(dir.file("sweep.gif"), images, Colormap::kViridis, 4.0).empty());
+    ASSERT_TRUE(exports::write_gif(dir.file("sweep.gif"), images, exports::Colormap::kViridis, 4.0).empty());
     GifFile g(dir.file("sweep.gif"));
     ASSERT_NE(g.gif, nullptr);
     EXPECT_EQ(g.gif->SWidth, 90);
@@ -195,37 +200,40 @@ TEST(ExportGif, TemperatureSweepHasTheFramesSizeAndDelayAskedFor) {
     EXPECT_EQ(gcb.DelayTime, 25) << "4 fps = 25/100 s";
     // Pixel (0, 0) of frame 0 is "the" seeing only itself: the colormap's top entry.
     const GifColorType top = g.gif->SColorMap->Colors[g.gif->SavedImages[0].RasterBits[0]];
-    const Rgb8 want = colormap_color(Colormap::kViridis, 1.0f);
+    const exports::Rgb8 want = exports::colormap_color(exports::Colormap::kViridis, 1.0f);
     EXPECT_EQ(top.Red, want.r);
     EXPECT_EQ(top.Green, want.g);
     EXPECT_EQ(top.Blue, want.b);
 }
 
 TEST(ExportGif, MaskAnimationAlternatesAndCrossAttentionRefuses) {
-    const Scenario* sc = find_builtin_scenario("pod");
-    ExportSource src;
+    const lesson::Scenario* sc = lesson::find_builtin_scenario("pod");
+    exports::ExportSource src;
     src.sentence = sc->sentence;
-    Expected<std::vector<AnimationFrame>> frames = animation_frames(src, Animation::kMask, 4);
+    Expected<std::vector<exports::AnimationFrame>> frames =
+        exports::animation_frames(src, exports::Animation::kMask, 4);
     ASSERT_TRUE(frames.ok()) << frames.error();
     ASSERT_EQ(frames->size(), 4u);
     EXPECT_TRUE((*frames)[0].causal);
     EXPECT_FALSE((*frames)[1].causal);
     EXPECT_EQ((*frames)[0].visible.cast<int>().sum(), 45);
     EXPECT_EQ((*frames)[1].visible.cast<int>().sum(), 81);
-    ExportSource cross = src;
+    exports::ExportSource cross = src;
     cross.key_sentence = "a second sentence";
-    Expected<std::vector<AnimationFrame>> refused = animation_frames(cross, Animation::kMask, 2);
+    Expected<std::vector<exports::AnimationFrame>> refused =
+        exports::animation_frames(cross, exports::Animation::kMask, 2);
     ASSERT_FALSE(refused.ok());
     EXPECT_NE(refused.error().find("cross-attention"), std::string::npos);
-    EXPECT_FALSE(animation_frames(src, Animation::kMask, 1).ok());
+    EXPECT_FALSE(exports::animation_frames(src, exports::Animation::kMask, 1).ok());
 }
 
 TEST(ExportGif, FlashFramesVisitEveryTileOnceAndEndOnTheReferenceWeights) {
-    const Scenario* sc = find_builtin_scenario("pod");
-    ExportSource src;
+    const lesson::Scenario* sc = lesson::find_builtin_scenario("pod");
+    exports::ExportSource src;
     src.sentence = sc->sentence;
     src.focus_head = 1;
-    Expected<std::vector<AnimationFrame>> frames = animation_frames(src, Animation::kFlash, 0, 2, 3);
+    Expected<std::vector<exports::AnimationFrame>> frames =
+        exports::animation_frames(src, exports::Animation::kFlash, 0, 2, 3);
     ASSERT_TRUE(frames.ok()) << frames.error();
     // 9 tokens in tiles of 2 queries x 3 keys: 5 x 3 tiles, then the finished matrix.
     ASSERT_EQ(frames->size(), 16u);
@@ -246,21 +254,22 @@ TEST(ExportGif, FlashFramesVisitEveryTileOnceAndEndOnTheReferenceWeights) {
     }
     EXPECT_EQ(cells_seen_current, 81) << "every cell is in exactly one tile";
     EXPECT_EQ((frames->back().tiles.array() == 0).count(), 81);
-    Expected<AttentionExport> e = compute_export(src);
+    Expected<exports::AttentionExport> e = exports::compute_export(src);
     ASSERT_TRUE(e.ok());
-    const MatrixRM ref = head_weights(*e, 0, 1);
+    const MatrixRM ref = exports::head_weights(*e, 0, 1);
     EXPECT_LE((frames->back().weights - ref).cwiseAbs().maxCoeff(), 1e-6f);
     // Drawn: the first frame's pending cells are pale, the current tile framed in the bar colour.
-    const std::vector<CodeImage> imgs = render_animation(*frames, Animation::kFlash, {}, 90, 96);
+    const std::vector<exports::CodeImage> imgs =
+        exports::render_animation(*frames, exports::Animation::kFlash, {}, 90, 96);
     ASSERT_EQ(imgs.size(), 16u);
-    const auto count = [](const CodeImage& img, std::uint16_t code) {
+    const auto count = [](const exports::CodeImage& img, std::uint16_t code) {
         return std::count(img.codes.begin(), img.codes.end(), code);
     };
-    EXPECT_GT(count(imgs.front(), kCodePending), 1000);
-    EXPECT_EQ(count(imgs.back(), kCodePending), 0);
-    EXPECT_GT(count(imgs.front(), kCodeBar), 20);
+    EXPECT_GT(count(imgs.front(), exports::kCodePending), 1000);
+    EXPECT_EQ(count(imgs.back(), exports::kCodePending), 0);
+    EXPECT_GT(count(imgs.front(), exports::kCodeBar), 20);
     ScratchDir dir("gif_flash");
-    ASSERT_TRUE(write_gif(dir.file("flash.gif"), imgs, Colormap::kMagma, 3.0).empty());
+    ASSERT_TRUE(exports::write_gif(dir.file("flash.gif"), imgs, exports::Colormap::kMagma, 3.0).empty());
     GifFile g(dir.file("flash.gif"));
     ASSERT_NE(g.gif, nullptr);
     EXPECT_EQ(g.gif->ImageCount, 16);
@@ -268,18 +277,19 @@ TEST(ExportGif, FlashFramesVisitEveryTileOnceAndEndOnTheReferenceWeights) {
 
 TEST(ExportGif, RefusesBadInputWithoutWritingAFile) {
     ScratchDir dir("gif_bad");
-    CodeImage a;
+    exports::CodeImage a;
     a.width = 4;
     a.height = 4;
     a.codes.assign(16, 0);
-    CodeImage b = a;
+    exports::CodeImage b = a;
     b.width = 2;
     b.codes.assign(8, 0);
-    EXPECT_FALSE(write_gif(dir.file("x.gif"), {}, Colormap::kViridis, 5.0).empty());
-    EXPECT_FALSE(write_gif(dir.file("x.gif"), {a, b}, Colormap::kViridis, 5.0).empty());
-    EXPECT_FALSE(write_gif(dir.file("x.gif"), {a}, Colormap::kViridis, 0.0).empty());
+    EXPECT_FALSE(exports::write_gif(dir.file("x.gif"), {}, exports::Colormap::kViridis, 5.0).empty());
+    EXPECT_FALSE(exports::write_gif(dir.file("x.gif"), {a, b}, exports::Colormap::kViridis, 5.0).empty());
+    EXPECT_FALSE(exports::write_gif(dir.file("x.gif"), {a}, exports::Colormap::kViridis, 0.0).empty());
     EXPECT_FALSE(std::filesystem::exists(dir.file("x.gif")));
-    EXPECT_FALSE(write_gif(dir.file("no/such/dir/x.gif"), {a}, Colormap::kViridis, 5.0).empty());
+    EXPECT_FALSE(
+        exports::write_gif(dir.file("no/such/dir/x.gif"), {a}, exports::Colormap::kViridis, 5.0).empty());
 }
 
 }  // namespace

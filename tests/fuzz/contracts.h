@@ -48,19 +48,19 @@ inline std::string check_rejection(const std::string& error, const std::string& 
 
 inline bool valid_utf8(std::string_view s) {
     int n_invalid = 0;
-    decode_utf8(s, &n_invalid);
+    io::decode_utf8(s, &n_invalid);
     return n_invalid == 0;
 }
 
 // ---- JSON: an accepted document's dump parses again to the same dump (compact and pretty).
 inline std::string check_json(std::string_view bytes) {
     const std::string name = "fuzz.json";
-    Expected<JsonValue> doc = parse_json(std::string(bytes), name);
+    Expected<io::JsonValue> doc = io::parse_json(std::string(bytes), name);
     if (!doc) return check_rejection(doc.error(), name);
     for (bool pretty : {false, true}) {
         const std::string dump = doc->dump(pretty);
         if (!valid_utf8(dump)) return "the dump is not valid UTF-8: " + dump;
-        Expected<JsonValue> again = parse_json(dump, "dump.json");
+        Expected<io::JsonValue> again = io::parse_json(dump, "dump.json");
         if (!again)
             return "the dump of an accepted document is rejected: " + again.error() + "\ndump: " + dump;
         const std::string dump2 = again->dump(pretty);
@@ -72,26 +72,27 @@ inline std::string check_json(std::string_view bytes) {
 // ---- Scenario files: accepted ones hold every documented invariant.
 inline std::string check_scenario(std::string_view bytes) {
     const std::string name = "fuzz.json";
-    Expected<Scenario> sc = parse_scenario(std::string(bytes), name);
+    Expected<lesson::Scenario> sc = lesson::parse_scenario(std::string(bytes), name);
     if (!sc) return check_rejection(sc.error(), name);
-    const Scenario& s = *sc;
+    const lesson::Scenario& s = *sc;
     if (s.name != "fuzz") return "name is \"" + s.name + "\", not the file stem \"fuzz\"";
     if (s.sentence.find_first_not_of(" \t\r\n") == std::string::npos) return "accepted a blank sentence";
-    const LessonRunSettings& rs = s.settings;
+    const lesson::LessonRunSettings& rs = s.settings;
     if (rs.n_heads < 1 || rs.n_heads > lesson::kMaxHeads)
         return "heads out of range: " + std::to_string(rs.n_heads);
     if (rs.n_kv_heads < 1 || rs.n_heads % rs.n_kv_heads != 0) return "kv_heads does not divide heads";
     if (s.focus_head < 0 || s.focus_head >= rs.n_heads) return "focus_head out of range";
-    if (Status bad = validate_temperature(rs.temperature); !bad.empty()) return "invalid temperature: " + bad;
+    if (Status bad = attention::validate_temperature(rs.temperature); !bad.empty())
+        return "invalid temperature: " + bad;
     if (rs.window < 0) return "negative window";
     if (s.quiz && (s.quiz->question.empty() || s.quiz->answer.empty()))
         return "quiz without question or answer";
     if (s.hand_model) {
-        if (Status bad = validate_hand_model(*s.hand_model); !bad.empty())
+        if (Status bad = lesson::validate_hand_model(*s.hand_model); !bad.empty())
             return "invalid hand model: " + bad;
-        if (static_cast<std::size_t>(s.hand_model->x.rows()) != tokenize(s.sentence).tokens.size())
+        if (static_cast<std::size_t>(s.hand_model->x.rows()) != lesson::tokenize(s.sentence).tokens.size())
             return "hand model rows != tokens of the sentence";
-        Expected<LessonForward> fwd = hand_forward(*s.hand_model);
+        Expected<lesson::LessonForward> fwd = lesson::hand_forward(*s.hand_model);
         if (!fwd) return "an accepted hand model does not run: " + fwd.error();
     }
     for (const std::string& w : s.warnings) {
@@ -103,7 +104,7 @@ inline std::string check_scenario(std::string_view bytes) {
 // ---- Lexicon files: accepted ones list every word once, findable, sorted, valid UTF-8.
 inline std::string check_lexicon(std::string_view bytes) {
     const std::string name = "fuzz.tsv";
-    Expected<Lexicon> lex = Lexicon::parse(bytes, name);
+    Expected<lesson::Lexicon> lex = lesson::Lexicon::parse(bytes, name);
     if (!lex) return check_rejection(lex.error(), name);
     const auto entries = lex->entries();
     if (entries.size() != lex->size()) return "entries() and size() disagree";
@@ -114,9 +115,10 @@ inline std::string check_lexicon(std::string_view bytes) {
         if (word.find(' ') != std::string::npos || word.find('\t') != std::string::npos)
             return "a word with a space";
         if (!valid_utf8(word)) return "a word that is not valid UTF-8";
-        if (static_cast<int>(decode_utf8(word).size()) > lex->longest_word()) return "longest_word too small";
+        if (static_cast<int>(io::decode_utf8(word).size()) > lex->longest_word())
+            return "longest_word too small";
         if (lex->find(word) == nullptr) return "find() misses \"" + word + "\"";
-        if (describe(entries[i].second).empty()) return "empty description";
+        if (lesson::describe(entries[i].second).empty()) return "empty description";
     }
     return "";
 }
@@ -132,7 +134,7 @@ inline std::string check_npy(std::string_view bytes) {
     const std::string name = "fuzz.npy";
     const std::string text(bytes);
     std::string problem;
-    Expected<NpyArray> a = parse_npy(text, name);
+    Expected<io::NpyArray> a = io::parse_npy(text, name);
     if (!a) {
         problem = check_rejection(a.error(), name);
     } else {
@@ -145,8 +147,9 @@ inline std::string check_npy(std::string_view bytes) {
             return "accepted " + std::to_string(a->shape.size()) + " dims";
         if (static_cast<std::int64_t>(a->data.size()) != n) return "data.size() != product of shape";
         const std::string path = temp_path("npy");
-        if (Status s = write_npy(path, a->shape, a->data.data()); !s.empty()) return "write_npy failed: " + s;
-        Expected<NpyArray> back = read_npy(path);
+        if (Status s = io::write_npy(path, a->shape, a->data.data()); !s.empty())
+            return "write_npy failed: " + s;
+        Expected<io::NpyArray> back = io::read_npy(path);
         std::remove(path.c_str());
         if (!back) return "a written array is not read back: " + back.error();
         if (back->shape != a->shape) return "shape changed on write -> read";
@@ -155,7 +158,7 @@ inline std::string check_npy(std::string_view bytes) {
             return "values changed on write -> read";
     }
     if (!problem.empty()) return problem;
-    Expected<NpyMask> m = parse_npy_mask(text, name);
+    Expected<io::NpyMask> m = io::parse_npy_mask(text, name);
     if (!m) return check_rejection(m.error(), name);
     std::int64_t n = 1;
     for (std::int64_t d : m->shape) n *= d;
@@ -308,7 +311,7 @@ inline std::string tiny_byte_level_tokenizer_json() {
         const bool printable = (b >= 33 && b <= 126) || (b >= 161 && b <= 172) || (b >= 174 && b <= 255);
         const char32_t cp = printable ? static_cast<char32_t>(b) : static_cast<char32_t>(256 + n++);
         std::string s;
-        append_utf8(s, cp);
+        io::append_utf8(s, cp);
         if (s == "\"" || s == "\\") s = "\\" + s;
         vocab += (id ? "," : "") + std::string("\"") + s + "\":" + std::to_string(id);
         ++id;
@@ -448,18 +451,19 @@ inline std::string check_session(std::string_view bytes) {
     const std::string name = "fuzz.attnviz";
     Expected<SessionFile> f = parse_session_file(std::string(bytes), name);
     if (!f) return check_rejection(f.error(), name);
-    const LessonRunSettings& rs = f->settings;
-    if (rs.n_heads < 1 || rs.n_heads > LessonModel::instance().max_heads())
+    const lesson::LessonRunSettings& rs = f->settings;
+    if (rs.n_heads < 1 || rs.n_heads > lesson::LessonModel::instance().max_heads())
         return "heads out of range: " + std::to_string(rs.n_heads);
     if (rs.n_kv_heads < 1 || rs.n_heads % rs.n_kv_heads != 0) return "kv_heads does not divide heads";
-    if (Status bad = validate_temperature(rs.temperature); !bad.empty()) return "invalid temperature: " + bad;
+    if (Status bad = attention::validate_temperature(rs.temperature); !bad.empty())
+        return "invalid temperature: " + bad;
     if (rs.window < 0) return "negative window";
     if (f->selection.query < -1 || f->selection.layer < 0 || f->selection.focus_head < 0 ||
         f->selection.cell_row < -1 || f->selection.cell_col < -1)
         return "a selection index below its range";
     if (f->model && f->model->empty()) return "an empty model name accepted";
     if (f->hand_model) {
-        if (Status bad = validate_hand_model(*f->hand_model); !bad.empty())
+        if (Status bad = lesson::validate_hand_model(*f->hand_model); !bad.empty())
             return "invalid hand model: " + bad;
     }
     if (f->view) {

@@ -55,7 +55,7 @@ class StageWindowGl : public ::testing::Test {
     void SetUp() override {
         ASSERT_EQ(s_error, "") << "needs a display: run under xvfb-run -a";
         main_context = ImGui::GetCurrentContext();
-        const Scenario* pod = find_builtin_scenario("pod");
+        const lesson::Scenario* pod = lesson::find_builtin_scenario("pod");
         ASSERT_NE(pod, nullptr);
         apply_scenario(s, *pod);
         s.stage_output.forced_window = true;  // Xvfb has one monitor: --stage-window

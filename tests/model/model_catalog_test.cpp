@@ -16,8 +16,8 @@
 namespace {
 
 namespace fs = std::filesystem;
-using attnviz::JsonValue;
-using attnviz::parse_json;
+using attnviz::io::JsonValue;
+using attnviz::io::parse_json;
 using attnviz::test::TempDir;
 using attnviz::test::write_file;
 using namespace attnviz::model;

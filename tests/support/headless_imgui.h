@@ -157,7 +157,7 @@ class HeadlessImGui {
 /// Loads the built-in lesson `name` and renders until it has a result: the usual start of a view test
 /// (ASSERT_TRUE(open_lesson(ui, s, "pod"))).
 inline ::testing::AssertionResult open_lesson(HeadlessImGui& ui, gui::AppState& s, const char* name) {
-    const Scenario* lesson = find_builtin_scenario(name);
+    const lesson::Scenario* lesson = lesson::find_builtin_scenario(name);
     if (lesson == nullptr) return ::testing::AssertionFailure() << "no built-in lesson \"" << name << "\"";
     gui::apply_scenario(s, *lesson);
     ui.frames(s, 3);

@@ -21,7 +21,7 @@ struct ReferenceF64 {
 };
 
 /// Visibility straight from numerics.md's sentences.
-inline bool f64_visible(const MaskConfig& m, int n_q, int n_k, int i, int j) {
+inline bool f64_visible(const attention::MaskConfig& m, int n_q, int n_k, int i, int j) {
     const long p = static_cast<long>(i) + (n_k - n_q);
     if (!m.key_valid.empty() && m.key_valid[static_cast<std::size_t>(j)] == 0) return false;
     if (m.causal && j > p) return false;
@@ -35,11 +35,11 @@ inline bool f64_visible(const MaskConfig& m, int n_q, int n_k, int i, int j) {
     return true;
 }
 
-inline ReferenceF64 reference_f64(const AttentionConfig& c, const AttentionInputs& in) {
+inline ReferenceF64 reference_f64(const attention::AttentionConfig& c, const attention::AttentionInputs& in) {
     const int n_q = in.q.n_rows(), n_k = in.k.n_rows(), d = in.q.n_cols(), d_v = in.v.n_cols();
     double s = 1.0 / std::sqrt(static_cast<double>(d));
-    if (c.scale_mode == ScaleMode::kNone) s = 1.0;
-    if (c.scale_mode == ScaleMode::kCustom) s = c.custom_scale;
+    if (c.scale_mode == attention::ScaleMode::kNone) s = 1.0;
+    if (c.scale_mode == attention::ScaleMode::kCustom) s = c.custom_scale;
     const double T = c.temperature;
     ReferenceF64 r;
     r.weights.assign(c.n_heads, std::vector<std::vector<double>>(n_q, std::vector<double>(n_k, 0.0)));

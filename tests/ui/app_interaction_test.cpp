@@ -94,7 +94,7 @@ TEST_F(AppInteraction, KvHeadsComboOffersOnlyDivisors) {
     // Pick MQA from the list.
     ui.click(s, widget(s, "kv_heads_choice", 1).center());
     EXPECT_EQ(s.settings.n_kv_heads, 1);
-    for (const HeadResult& h : s.derived.result()->heads) EXPECT_EQ(h.kv_head, 0);
+    for (const attention::HeadResult& h : s.derived.result()->heads) EXPECT_EQ(h.kv_head, 0);
 }
 
 TEST(KvHeadChoices, AreTheDivisorsLargestFirst) {
@@ -136,7 +136,7 @@ TEST_F(AppInteraction, TemperatureShortcutStepsAndReachesTheLimits) {
     for (int i = 0; i < 12; ++i) ui.character(s, 'T');
     EXPECT_EQ(s.settings.temperature, 0.0);
     const int q = s.selection.query;
-    const HeadResult& h = s.derived.result()->heads[0];
+    const attention::HeadResult& h = s.derived.result()->heads[0];
     float top = 0.0f;
     for (int j = 0; j < h.weights.cols(); ++j) top = std::max(top, h.weights(q, j));
     EXPECT_GE(top, 0.5f) << "T = 0 is the argmax: all weight on the top key (or shared by ties)";
@@ -152,7 +152,7 @@ TEST_F(AppInteraction, TypedNanOrNegativeTemperatureIsRefusedWithAMessage) {
     EXPECT_TRUE(s.temperature_message.empty());
     ui.frames(s, 2);
     const int q = s.selection.query;
-    const HeadResult& h = s.derived.result()->heads[0];
+    const attention::HeadResult& h = s.derived.result()->heads[0];
     for (int j = 0; j <= q; ++j) EXPECT_FLOAT_EQ(h.weights(q, j), 1.0f / static_cast<float>(q + 1));
 }
 
@@ -184,22 +184,23 @@ TEST_F(AppInteraction, FontShortcutsScaleTheInterface) {
 // Scenario files, the CLI and the GUI hold one settings struct: every setting a file gives reaches the
 // engine's config, none is dropped by a field-by-field copy.
 TEST(ScenarioSettings, EveryOneReachesTheEngine) {
-    Expected<Scenario> sc = parse_scenario(R"({"sentence": "a b c d", "settings": {"heads": 4, "kv_heads": 2,
+    Expected<lesson::Scenario> sc =
+        lesson::parse_scenario(R"({"sentence": "a b c d", "settings": {"heads": 4, "kv_heads": 2,
         "temperature": 0.5, "causal": false, "window": 2, "scale": false}})",
-                                           "all.json");
+                               "all.json");
     ASSERT_TRUE(sc.ok()) << sc.error();
     HeadlessImGui ui;
     AppState s;
     apply_scenario(s, *sc);
     ui.frames(s, 2);
     ASSERT_NE(s.derived.config(), nullptr) << s.derived.status;
-    const AttentionConfig& c = *s.derived.config();
+    const attention::AttentionConfig& c = *s.derived.config();
     EXPECT_EQ(c.n_heads, 4);
     EXPECT_EQ(c.n_kv_heads, 2);
     EXPECT_EQ(c.temperature, 0.5);
     EXPECT_FALSE(c.mask.causal);
     EXPECT_EQ(c.mask.window, 2);
-    EXPECT_EQ(c.scale_mode, ScaleMode::kNone);
+    EXPECT_EQ(c.scale_mode, attention::ScaleMode::kNone);
 }
 
 TEST(AppRobustness, EmptyAndWhitespaceSentencesShowAPlaceholder) {
@@ -221,7 +222,7 @@ TEST(AppRobustness, OneTokenHasWeightOne) {
         set_sentence(s, "hello");
         ui.frames(s, 3);
         ASSERT_TRUE(s.derived.result() != nullptr) << s.derived.status;
-        for (const HeadResult& h : s.derived.result()->heads) EXPECT_EQ(h.weights(0, 0), 1.0f);
+        for (const attention::HeadResult& h : s.derived.result()->heads) EXPECT_EQ(h.weights(0, 0), 1.0f);
     }
 }
 

@@ -35,14 +35,15 @@ TEST(LessonTexts, EveryWeightALessonQuotesIsTheOneOnScreen) {
     HeadlessImGui ui;
     const std::regex quoted(R"(\(about (0\.[0-9]+)\) to \"([^\"]+)\")");
     int checked = 0;
-    for (const Scenario& sc : builtin_scenarios()) {
+    for (const lesson::Scenario& sc : lesson::builtin_scenarios()) {
         std::smatch m;
         if (!std::regex_search(sc.explanation, m, quoted)) continue;
         AppState s;
         ASSERT_TRUE(testing::open_lesson(ui, s, sc.name.c_str()));
         const int key = token_index(s, m[2].str());
         ASSERT_GE(key, 0) << sc.name;
-        const HeadResult& h = s.derived.result()->heads[static_cast<std::size_t>(s.selection.focus_head)];
+        const attention::HeadResult& h =
+            s.derived.result()->heads[static_cast<std::size_t>(s.selection.focus_head)];
         EXPECT_EQ(format_weight(h.weights(s.selection.query, key)), m[1].str()) << sc.name;
         ++checked;
     }
@@ -50,7 +51,7 @@ TEST(LessonTexts, EveryWeightALessonQuotesIsTheOneOnScreen) {
 }
 
 TEST(LessonTexts, TheCausalLessonNamesTheKeyThatTogglesTheMask) {
-    const Scenario* sc = find_builtin_scenario("cat-sat");
+    const lesson::Scenario* sc = lesson::find_builtin_scenario("cat-sat");
     ASSERT_NE(sc, nullptr);
     EXPECT_EQ(sc->explanation.find("Press C"), std::string::npos);
     EXPECT_NE(sc->explanation.find("Press M"), std::string::npos);
@@ -86,7 +87,7 @@ TEST(LessonTexts, TheHandExampleIsNotLabelledAsADesignedHead) {
 }
 
 TEST(LessonTexts, KvPresetsCiteTheirSourcesWithoutInternalNames) {
-    for (const ModelPreset& p : model_presets()) {
+    for (const lab::ModelPreset& p : lab::model_presets()) {
         EXPECT_EQ(p.source.find("seed"), std::string::npos) << p.name << ": " << p.source;
     }
 }
@@ -161,7 +162,7 @@ TEST_F(Classroom, ANewSentenceOrLessonResetsTheHeatmapZoom) {
     EXPECT_EQ(s.view.heatmap.zoom, 1.0f);
     EXPECT_EQ(s.view.heatmap.pan_y, 0.0f);
     set_heatmap_view(s, 4.0f, 0.5f, 0.5f);
-    apply_scenario(s, *find_builtin_scenario("cat-it"));
+    apply_scenario(s, *lesson::find_builtin_scenario("cat-it"));
     ui.frames(s, 2);
     EXPECT_EQ(s.view.heatmap.zoom, 1.0f);
 }
@@ -302,7 +303,7 @@ TEST(CrossAttention, TheEnglishDecoderReadsTheFrenchEncoderByMeaning) {
     ASSERT_TRUE(testing::open_lesson(ui, s, "cross-attention"));
     ASSERT_TRUE(s.derived.run.has_value());
     ASSERT_EQ(s.derived.run->kind, SourceKind::kCrossAttention);
-    const AttentionResult& r = *s.derived.result();
+    const attention::AttentionResult& r = *s.derived.result();
     const auto& q = s.derived.run->query_labels;
     const auto& k = s.derived.run->key_labels;
     ASSERT_EQ(q.front(), "the") << "queries: the English (decoder) sentence";

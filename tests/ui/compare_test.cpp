@@ -156,17 +156,17 @@ TEST(CompareCompute, ChangedSettingsAndSignedNumbers) {
 
 /// The focused head's weights as the engine computes them: run_lesson for the inputs, then
 /// compute_attention called directly.
-MatrixRM engine_weights(const std::string& sentence, const LessonRunSettings& settings, int head) {
-    Expected<LessonRun> run = run_lesson(sentence, "", settings);
+MatrixRM engine_weights(const std::string& sentence, const lesson::LessonRunSettings& settings, int head) {
+    Expected<lesson::LessonRun> run = lesson::run_lesson(sentence, "", settings);
     EXPECT_TRUE(run.ok()) << (run.ok() ? "" : run.error());
-    Expected<AttentionResult> r = compute_attention(run->config, run->forward.inputs);
+    Expected<attention::AttentionResult> r = attention::compute_attention(run->config, run->forward.inputs);
     EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error());
     return r->heads[static_cast<std::size_t>(head)].weights;
 }
 
 struct EngineSide {
     std::string sentence;
-    LessonRunSettings settings;
+    lesson::LessonRunSettings settings;
     int head = 0;
 };
 

@@ -5,7 +5,7 @@
 #include "app/gui/export_actions.h"
 #include "app/gui/keys.h"
 #include "app/gui/model_actions.h"
-#include "core/export/attention_export.h"
+#include "core/exports/attention_export.h"
 #include "core/io/npy.h"
 #include "core/lesson/lesson_model.h"
 #include "tests/support/export_files.h"
@@ -66,10 +66,11 @@ TEST(ExportDialog, EachFormatWritesTheShownRun) {
                 std::strtof(rows[static_cast<std::size_t>(i + 1)][static_cast<std::size_t>(j + 1)].c_str(),
                             nullptr),
                 w(i, j));
-    Expected<NpyArray> layer = read_npy(dir.file("out6.npy"));
+    Expected<io::NpyArray> layer = io::read_npy(dir.file("out6.npy"));
     ASSERT_TRUE(layer.ok()) << layer.error();
     EXPECT_EQ(layer->shape, (std::vector<std::int64_t>{8, 9, 9}));
-    Expected<AttentionExport> json = export_from_json(testing::read_text(dir.file("out8.json")), "out8.json");
+    Expected<exports::AttentionExport> json =
+        exports::export_from_json(testing::read_text(dir.file("out8.json")), "out8.json");
     ASSERT_TRUE(json.ok()) << json.error();
     EXPECT_EQ(json->focus_head, 2);
     EXPECT_EQ(json->query, s.selection.query);
@@ -114,17 +115,18 @@ TEST(ExportDialog, SourceNamesTheRealModel) {
     HeadlessImGui ui;
     AppState s;
     ASSERT_TRUE(testing::open_lesson(ui, s, "pod"));
-    Expected<AttentionExport> lesson = export_from_state(s);
+    Expected<exports::AttentionExport> lesson = export_from_state(s);
     ASSERT_TRUE(lesson.ok()) << lesson.error();
-    EXPECT_EQ(lesson->source, kLessonModelLabel);
+    EXPECT_EQ(lesson->source, lesson::kLessonModelLabel);
     set_sentence(s, "Lily saw a big dog.");
     open_model(s, folder.dir.path());
     testing::settle_model(ui, s);
     ASSERT_TRUE(model_open(s)) << s.model.load_error;
-    Expected<AttentionExport> e = export_from_state(s);
+    Expected<exports::AttentionExport> e = export_from_state(s);
     ASSERT_TRUE(e.ok()) << e.error();
     EXPECT_EQ(e->source, "model: " + folder.dir.path());
-    Expected<AttentionExport> back = export_from_json(export_to_json(*e).dump(), "model.json");
+    Expected<exports::AttentionExport> back =
+        exports::export_from_json(exports::export_to_json(*e).dump(), "model.json");
     ASSERT_TRUE(back.ok()) << back.error();
     EXPECT_EQ(back->source, "model: " + folder.dir.path());
 }

@@ -26,7 +26,7 @@ namespace fs = std::filesystem;
 struct Snapshot {
     std::string sentence;
     std::string key_sentence;
-    LessonRunSettings settings;
+    lesson::LessonRunSettings settings;
     std::string lesson_name;
     std::string lesson_title;
     bool has_hand_model = false;

@@ -26,7 +26,7 @@ using testing::widget_count;
 class KvCacheView : public ::testing::Test {
   protected:
     void SetUp() override {
-        apply_scenario(s, *find_builtin_scenario("pod"));
+        apply_scenario(s, *lesson::find_builtin_scenario("pod"));
         show_view(s, MainView::kKvCache);
         ui.frames(s, 3);
         ASSERT_EQ(s.view.main_view, MainView::kKvCache);
@@ -96,22 +96,22 @@ TEST_F(KvCacheView, ClickingAQueryHeadFocusesIt) {
 }
 
 TEST_F(KvCacheView, CalculatorEqualsTheCliForEveryPreset) {
-    const auto& presets = model_presets();
+    const auto& presets = lab::model_presets();
     for (std::size_t i = 0; i < presets.size(); ++i) {
         SCOPED_TRACE(presets[i].name);
         apply_kv_preset(s, static_cast<int>(i));
         set_kv_seq(s, 131072);
         set_kv_batch(s, 2);
-        set_kv_dtype(s, KvDtype::kBf16);
+        set_kv_dtype(s, lab::KvDtype::kBf16);
         ui.frames(s, 2);
         ASSERT_TRUE(s.derived.kv_cache.has_value()) << s.derived.kv_cache_error;
         const testing::CliRun r =
             testing::run_cli(cli::run_kv_cache, {"kv-cache", "--preset", presets[i].name, "--seq", "128k",
                                                  "--batch", "2", "--dtype", "bf16", "--json"});
         ASSERT_EQ(r.code, 0) << r.err;
-        Expected<JsonValue> j = parse_json(r.out, "stdout");
+        Expected<io::JsonValue> j = io::parse_json(r.out, "stdout");
         ASSERT_TRUE(j.ok()) << j.error();
-        const KvCacheComparison& c = *s.derived.kv_cache;
+        const lab::KvCacheComparison& c = *s.derived.kv_cache;
         EXPECT_EQ(static_cast<std::int64_t>(c.bytes), j->find("bytes")->as_int());
         EXPECT_EQ(static_cast<std::int64_t>(c.bytes_per_token), j->find("bytes_per_token")->as_int());
         EXPECT_EQ(static_cast<std::int64_t>(c.mha_bytes), j->find("mha_bytes")->as_int());
@@ -121,19 +121,19 @@ TEST_F(KvCacheView, CalculatorEqualsTheCliForEveryPreset) {
 }
 
 TEST_F(KvCacheView, LessonPresetsGiveTheLessonsSavings) {
-    apply_kv_preset(s, static_cast<int>(find_model_preset("qwen3.6") - model_presets().data()));
+    apply_kv_preset(s, static_cast<int>(lab::find_model_preset("qwen3.6") - lab::model_presets().data()));
     ui.frames(s, 2);
     ASSERT_TRUE(s.derived.kv_cache.has_value());
-    EXPECT_EQ(format_saving(s.derived.kv_cache->saving), "6x");
-    apply_kv_preset(s, static_cast<int>(find_model_preset("minimind") - model_presets().data()));
+    EXPECT_EQ(lab::format_saving(s.derived.kv_cache->saving), "6x");
+    apply_kv_preset(s, static_cast<int>(lab::find_model_preset("minimind") - lab::model_presets().data()));
     ui.frames(s, 2);
-    EXPECT_EQ(format_saving(s.derived.kv_cache->saving), "4x");
+    EXPECT_EQ(lab::format_saving(s.derived.kv_cache->saving), "4x");
     EXPECT_EQ(s.derived.kv_cache->bytes * 4, s.derived.kv_cache->mha_bytes) << "75% less than MHA";
     // The seed's own example at 128K tokens, fp16: MHA 64 GiB, GQA 16 GiB.
-    apply_kv_preset(s, static_cast<int>(find_model_preset("lesson-4096") - model_presets().data()));
+    apply_kv_preset(s, static_cast<int>(lab::find_model_preset("lesson-4096") - lab::model_presets().data()));
     set_kv_seq(s, 131072);
     set_kv_batch(s, 1);
-    set_kv_dtype(s, KvDtype::kFp16);
+    set_kv_dtype(s, lab::KvDtype::kFp16);
     ui.frames(s, 2);
     EXPECT_EQ(s.derived.kv_cache->mha_bytes, 64ULL << 30);
     EXPECT_EQ(s.derived.kv_cache->bytes, 16ULL << 30);
@@ -154,7 +154,7 @@ TEST_F(KvCacheView, SequenceSliderIsLogarithmicUpTo1M) {
 TEST(KvCacheViewRealModel, ShowsStories260KsOwnKvGroupsAndCache) {
     HeadlessImGui ui{1600.0f, 1000.0f};
     AppState s;
-    apply_scenario(s, *find_builtin_scenario("pod"));
+    apply_scenario(s, *lesson::find_builtin_scenario("pod"));
     ui.frames(s, 2);
     open_model(s, model::kBuiltinModelName);
     show_view(s, MainView::kKvCache);

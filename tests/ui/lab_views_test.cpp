@@ -26,7 +26,7 @@ class LabViews : public ::testing::Test {
         ui.frames(s, 3);
         ASSERT_EQ(s.view.main_view, v);
     }
-    const HeadResult& focused() const {
+    const attention::HeadResult& focused() const {
         return s.derived.result()->heads[static_cast<std::size_t>(s.selection.focus_head)];
     }
     HeadlessImGui ui;
@@ -58,7 +58,7 @@ TEST_F(LabViews, SweepRowAtCurrentTEqualsTheEngineRow) {
     set_temperature(s, 1.0);
     ui.frames(s, 2);
     ASSERT_TRUE(s.derived.lab.sweep.has_value());
-    const TemperatureSweep& sw = *s.derived.lab.sweep;
+    const lab::TemperatureSweep& sw = *s.derived.lab.sweep;
     // T = 1 is the middle sample of the log grid [0.05, 20] with 161 steps.
     const int mid = kSweepSteps / 2;
     ASSERT_NEAR(sw.temperatures[static_cast<std::size_t>(mid)], 1.0, 1e-9);

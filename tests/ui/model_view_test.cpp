@@ -54,7 +54,7 @@ class ModelViewTest : public ::testing::Test {
     AppState s;
 
     void SetUp() override {
-        gui::apply_scenario(s, *find_builtin_scenario("pod"));
+        gui::apply_scenario(s, *lesson::find_builtin_scenario("pod"));
         ui.frames(s, 2);
         gui::set_sentence(s, "Lily saw a big dog. The dog was happy.");
         gui::open_model(s, folder.dir.path());
@@ -353,7 +353,7 @@ TEST(ModelViewManyLayers, OnlyTheVisibleRowsOfThumbnailsAreLaidOut) {
 TEST(ModelBrowser, OpensFromTheMenuRequestListingTheBuiltInModelAndTheLessonModel) {
     HeadlessImGui ui;
     AppState a;
-    gui::apply_scenario(a, *find_builtin_scenario("pod"));
+    gui::apply_scenario(a, *lesson::find_builtin_scenario("pod"));
     a.requests.open_model = true;  // Ctrl+O / File > Open model, asked on the very first frame
     ui.frames(a, 5);
     const std::string text = HeadlessImGui::drawn_text();

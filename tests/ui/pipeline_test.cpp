@@ -34,7 +34,7 @@ bool on_screen(ImVec2 p) {
 class Pipeline : public ::testing::Test {
   protected:
     void open(const char* scenario) {
-        const Scenario* sc = find_builtin_scenario(scenario);
+        const lesson::Scenario* sc = lesson::find_builtin_scenario(scenario);
         ASSERT_NE(sc, nullptr);
         apply_scenario(s, *sc);
         show_view(s, *find_view("pipeline"));
@@ -70,7 +70,8 @@ TEST_F(Pipeline, ClickingAWeightCellSelectsItAndTheInspectorShowsTheEnginesNumbe
 
     const InspectedCell c = inspect_cell(s);
     ASSERT_TRUE(c.valid) << c.why_not;
-    const HeadResult& h = s.derived.result()->heads[static_cast<std::size_t>(s.selection.focus_head)];
+    const attention::HeadResult& h =
+        s.derived.result()->heads[static_cast<std::size_t>(s.selection.focus_head)];
     EXPECT_EQ(c.raw_score, h.raw_scores(6, 3));
     EXPECT_EQ(c.scaled_score, h.scores(6, 3));
     EXPECT_EQ(c.weight, h.weights(6, 3));
@@ -135,14 +136,14 @@ TEST_F(Pipeline, TheInspectorExplainsMaskedCellsAndTheTemperatureLimits) {
     ASSERT_TRUE(select_cell(s, 3, 0));
     ui.frames(s, 2);
     c = inspect_cell(s);
-    EXPECT_EQ(c.regime, TemperatureRegime::kArgmax);
+    EXPECT_EQ(c.regime, attention::TemperatureRegime::kArgmax);
     EXPECT_EQ(c.weight_rebuilt, c.weight);
     EXPECT_NE(c.verdict.find("T = 0"), std::string::npos);
 
     ASSERT_TRUE(set_temperature(s, std::numeric_limits<double>::infinity()));
     ui.frames(s, 2);
     c = inspect_cell(s);
-    EXPECT_EQ(c.regime, TemperatureRegime::kUniform);
+    EXPECT_EQ(c.regime, attention::TemperatureRegime::kUniform);
     EXPECT_FLOAT_EQ(c.weight, 0.25f);
     EXPECT_FLOAT_EQ(c.weight_rebuilt, c.weight);
 }
@@ -224,11 +225,11 @@ TEST_F(Pipeline, HoveringAFormulaPartLightsItsStageAndBack) {
 TEST(PipelineStages, TheTemperatureStageDividesOrNamesTheLimit) {
     HeadlessImGui ui;
     AppState s;
-    apply_scenario(s, *find_builtin_scenario("hand-example"));
+    apply_scenario(s, *lesson::find_builtin_scenario("hand-example"));
     set_causal(s, true);
     set_temperature(s, 2.0);
     ui.frames(s, 3);
-    const HeadResult& h = s.derived.result()->heads[0];
+    const attention::HeadResult& h = s.derived.result()->heads[0];
     StageMatrix t = stage_matrix(s, PipelineStage::kTempered);
     EXPECT_EQ(t.values(3, 1), h.scores(3, 1) / 2.0f);
     EXPECT_TRUE(std::isinf(t.values(1, 3))) << "masked: -inf";
@@ -255,18 +256,18 @@ TEST(PipelineStages, EveryFormulaPartPointsAtAStageThatPointsBack) {
 TEST(PipelineStages, StageMatricesAreTheEnginesOwn) {
     HeadlessImGui ui;
     AppState s;
-    apply_scenario(s, *find_builtin_scenario("pod"));
+    apply_scenario(s, *lesson::find_builtin_scenario("pod"));
     ui.frames(s, 3);
     focus_head(s, 2);
     ui.frames(s, 1);
-    const HeadResult& h = s.derived.result()->heads[2];
+    const attention::HeadResult& h = s.derived.result()->heads[2];
     EXPECT_EQ(stage_matrix(s, PipelineStage::kRaw).values, h.raw_scores);
     EXPECT_EQ(stage_matrix(s, PipelineStage::kScaled).values, h.scores);
     EXPECT_EQ(stage_matrix(s, PipelineStage::kWeights).values, h.weights);
     EXPECT_EQ(stage_matrix(s, PipelineStage::kOutput).values, h.output);
     EXPECT_EQ(stage_matrix(s, PipelineStage::kQ).values, MatrixRM(s.derived.forward()->inputs.q.mat(2)));
     const StageMatrix x = stage_matrix(s, PipelineStage::kX);
-    EXPECT_EQ(x.col_names, LessonModel::instance().embedding_dim_names());
+    EXPECT_EQ(x.col_names, lesson::LessonModel::instance().embedding_dim_names());
     EXPECT_FALSE(x.editable.has_value());
     const StageMatrix masked = stage_matrix(s, PipelineStage::kMasked);
     EXPECT_TRUE(std::isinf(masked.values(0, 1)) && masked.values(0, 1) < 0)

@@ -32,7 +32,7 @@ class Presenter : public ::testing::Test {
         return w != nullptr && w->Active;
     }
     int lesson_index(const char* name) const {
-        const auto& all = builtin_scenarios();
+        const auto& all = lesson::builtin_scenarios();
         for (std::size_t i = 0; i < all.size(); ++i) {
             if (all[i].name == name) return static_cast<int>(i);
         }
@@ -121,7 +121,7 @@ TEST(PresenterStrip, TheQueryAndTheKeyItLooksAtMostAreInViewTogether) {
 TEST_F(Presenter, PageDownStepsThroughALessonThenToTheNextAndPageUpComesBack) {
     const int pod = lesson_index("pod");
     ASSERT_EQ(pod, 0);
-    ASSERT_TRUE(builtin_scenarios()[1].quiz) << "lesson 2 asks a question";
+    ASSERT_TRUE(lesson::builtin_scenarios()[1].quiz) << "lesson 2 asks a question";
     ui.key(s, kKeyF5);
     // The lesson on screen with its weights showing: its last step, the explanation under the view.
     EXPECT_EQ(s.presenter.lesson, 0);
@@ -130,7 +130,7 @@ TEST_F(Presenter, PageDownStepsThroughALessonThenToTheNextAndPageUpComesBack) {
     EXPECT_FLOAT_EQ(s.layout.main_area.max.x, 1280.0f);
     EXPECT_NE(HeadlessImGui::drawn_text().find("Lesson1/"), std::string::npos);
 
-    const std::string lesson2 = builtin_scenarios()[1].name;
+    const std::string lesson2 = lesson::builtin_scenarios()[1].name;
     ui.key(s, kKeyPageDown);  // lesson 2, predict: the question with the weights hidden
     EXPECT_EQ(s.presenter.lesson, 1);
     EXPECT_EQ(s.presenter.step, 0);
@@ -179,8 +179,8 @@ TEST_F(Presenter, PageDownStepsThroughALessonThenToTheNextAndPageUpComesBack) {
 
 TEST_F(Presenter, ALessonWithoutAQuestionHasAPictureAndAnExplanation) {
     int plain = -1;
-    for (std::size_t i = 0; i < builtin_scenarios().size(); ++i) {
-        if (!builtin_scenarios()[i].quiz) plain = static_cast<int>(i);
+    for (std::size_t i = 0; i < lesson::builtin_scenarios().size(); ++i) {
+        if (!lesson::builtin_scenarios()[i].quiz) plain = static_cast<int>(i);
     }
     ASSERT_GE(plain, 0);
     ui.key(s, kKeyF5);
@@ -193,7 +193,7 @@ TEST_F(Presenter, ALessonWithoutAQuestionHasAPictureAndAnExplanation) {
     ui.key(s, kKeyRight);
     EXPECT_EQ(s.presenter.step, 1);
     EXPECT_LT(s.layout.main_area.max.y, 800.0f) << "the explanation under the view";
-    const int last = static_cast<int>(builtin_scenarios().size()) - 1;
+    const int last = static_cast<int>(lesson::builtin_scenarios().size()) - 1;
     presenter_go_to(s, last, 99, ImGui::GetTime());
     ui.key(s, kKeyPageDown);
     EXPECT_EQ(s.presenter.lesson, last) << "the very end stays put";

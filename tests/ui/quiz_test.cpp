@@ -23,7 +23,7 @@ using testing::widget;
 using testing::widget_count;
 
 int scenario_index(const std::string& name) {
-    const auto& all = builtin_scenarios();
+    const auto& all = lesson::builtin_scenarios();
     for (std::size_t i = 0; i < all.size(); ++i) {
         if (all[i].name == name) return static_cast<int>(i);
     }
@@ -51,7 +51,7 @@ TEST(QuizLogic, NumbersAndChecks) {
 }
 
 TEST(QuizLogic, EveryBuiltinQuizIsReachableInOrder) {
-    const auto& all = builtin_scenarios();
+    const auto& all = lesson::builtin_scenarios();
     const std::vector<int> with_quiz = quiz_scenarios(all);
     ASSERT_GE(with_quiz.size(), 5u);
     int at = -1;
@@ -88,7 +88,7 @@ TEST(QuizLogic, HeadNamedInTheQuestion) {
 class QuizView : public ::testing::Test {
   protected:
     void SetUp() override {
-        apply_scenario(s, *find_builtin_scenario("pod"));
+        apply_scenario(s, *lesson::find_builtin_scenario("pod"));
         ui.frames(s, 2);
         show_view(s, MainView::kQuiz);
         ui.frames(s, 3);
@@ -103,7 +103,7 @@ class QuizView : public ::testing::Test {
 TEST_F(QuizView, AsksTheLessonQuestionWithEveryWeightHidden) {
     ASSERT_TRUE(s.lesson.has_value());
     EXPECT_EQ(s.lesson->name, "pod");
-    EXPECT_EQ(s.quiz.question.question, find_builtin_scenario("pod")->quiz->question);
+    EXPECT_EQ(s.quiz.question.question, lesson::find_builtin_scenario("pod")->quiz->question);
     EXPECT_TRUE(s.quiz.hidden());
     EXPECT_FALSE(s.quiz.revealed());
     EXPECT_EQ(s.view.weights_alpha, 0.0f);
@@ -138,9 +138,9 @@ TEST_F(QuizView, ClickingTheRightChipMarksCorrectButRevealsNothing) {
     EXPECT_FALSE(s.quiz.hidden());
     EXPECT_TRUE(drawn(s, "weight_text"));
     // The coreference head is the one the question names: the reveal focuses it.
-    const auto infos = LessonModel::instance().heads();
+    const auto infos = lesson::LessonModel::instance().heads();
     const auto coref = std::find_if(infos.begin(), infos.end(),
-                                    [](const LessonHeadInfo& h) { return h.name == "coreference"; });
+                                    [](const lesson::LessonHeadInfo& h) { return h.name == "coreference"; });
     ASSERT_NE(coref, infos.end());
     EXPECT_EQ(s.selection.focus_head, static_cast<int>(coref - infos.begin()));
     // The weights fade in over ~0.6 s of ImGui time (60 frames of 1/60 s here).
@@ -148,7 +148,8 @@ TEST_F(QuizView, ClickingTheRightChipMarksCorrectButRevealsNothing) {
     ui.frames(s, 60);
     EXPECT_EQ(s.view.weights_alpha, 1.0f);
     // And the engine agrees with the answer: "pod" is the top key of "it" in that head.
-    const HeadResult& h = s.derived.result()->heads[static_cast<std::size_t>(s.selection.focus_head)];
+    const attention::HeadResult& h =
+        s.derived.result()->heads[static_cast<std::size_t>(s.selection.focus_head)];
     int best = 0;
     for (int j = 0; j < s.derived.result()->n_k; ++j) {
         if (h.weights(it, j) > h.weights(it, best)) best = j;
@@ -168,12 +169,12 @@ TEST_F(QuizView, AWrongChipIsMarkedWrong) {
 TEST_F(QuizView, NextQuestionMovesToTheNextScenarioWithAQuiz) {
     const int before = s.quiz.scenario;
     ui.click(s, widget(s, "quiz_next").center());
-    EXPECT_EQ(s.quiz.scenario, next_quiz_scenario(builtin_scenarios(), before));
+    EXPECT_EQ(s.quiz.scenario, next_quiz_scenario(lesson::builtin_scenarios(), before));
     EXPECT_NE(s.quiz.scenario, before);
     EXPECT_TRUE(s.quiz.hidden());
     EXPECT_FALSE(s.quiz.answered());
     ASSERT_TRUE(s.lesson.has_value());
-    EXPECT_EQ(s.lesson->name, builtin_scenarios()[static_cast<std::size_t>(s.quiz.scenario)].name);
+    EXPECT_EQ(s.lesson->name, lesson::builtin_scenarios()[static_cast<std::size_t>(s.quiz.scenario)].name);
 }
 
 TEST_F(QuizView, NumericAnswersAreTyped) {
@@ -199,7 +200,8 @@ TEST_F(QuizView, TemperatureQuestionAnswerIsTheEnginesTopKeyAtT01) {
     ui.click(s, widget(s, "quiz_reveal").center());
     EXPECT_DOUBLE_EQ(s.settings.temperature, 0.1);
     const int q = s.selection.query;
-    const HeadResult& h = s.derived.result()->heads[static_cast<std::size_t>(s.selection.focus_head)];
+    const attention::HeadResult& h =
+        s.derived.result()->heads[static_cast<std::size_t>(s.selection.focus_head)];
     for (int j = 0; j < s.derived.result()->n_k; ++j) EXPECT_LE(h.weights(q, j), h.weights(q, answer));
 }
 
@@ -270,19 +272,19 @@ TEST_F(QuizView, TypingAnotherSentenceEndsTheQuestion) {
 // [SECTION] the quiz is right, always (issue 15 §2)
 
 /// The query a lesson question is about: its own "query", else the lesson's.
-int question_query(const AppState& s, const Scenario& sc) {
+int question_query(const AppState& s, const lesson::Scenario& sc) {
     const std::string& want = sc.quiz->query.empty() ? sc.query : sc.quiz->query;
-    const std::optional<int> i = find_token(s.derived.tokens.tokens, want);
+    const std::optional<int> i = lesson::find_token(s.derived.tokens.tokens, want);
     return i ? *i : -1;
 }
 
 TEST(QuizTruth, EveryBuiltinQuestionNamingAHeadHasTheEnginesTopKeyAsItsAnswer) {
     HeadlessImGui ui;
-    const auto infos = LessonModel::instance().heads();
+    const auto infos = lesson::LessonModel::instance().heads();
     std::vector<std::string> names;
     for (const auto& h : infos) names.push_back(h.name);
     int checked = 0;
-    for (const Scenario& sc : builtin_scenarios()) {
+    for (const lesson::Scenario& sc : lesson::builtin_scenarios()) {
         if (!sc.quiz || is_number(sc.quiz->answer) || !sc.key_sentence.empty()) continue;
         const int head = head_named_in(sc.quiz->question, names);
         if (head < 0) continue;
@@ -329,7 +331,7 @@ TEST_F(QuizView, TheCatItQuestionMarksTheEnginesTopKeyRight) {
     ASSERT_FALSE(s.quiz.needs_question());
     const int answer = s.quiz.question.answer_token;
     ASSERT_GE(answer, 0);
-    ASSERT_EQ(LessonModel::instance().heads()[0].name, "coreference");
+    ASSERT_EQ(lesson::LessonModel::instance().heads()[0].name, "coreference");
     EXPECT_EQ(answer, engine_top_key(*s.derived.result(), 0, s.selection.query));
     ui.click(s, widget(s, "quiz_chip", answer).center());
     EXPECT_TRUE(s.quiz.correct());
@@ -345,10 +347,10 @@ TEST_F(QuizView, TheCatSatQuestionAboutCatHighlightsCat) {
 TEST_F(QuizView, ChoosingAnotherLessonReplacesTheOpenQuestion) {
     ASSERT_EQ(s.lesson->name, "pod");
     // The temperature lesson has the same sentence as pod: only the lesson picker changed.
-    apply_scenario(s, *find_builtin_scenario("temperature"));
+    apply_scenario(s, *lesson::find_builtin_scenario("temperature"));
     ui.frames(s, 4);
     ASSERT_TRUE(s.quiz.active());
-    EXPECT_EQ(s.quiz.question.question, find_builtin_scenario("temperature")->quiz->question);
+    EXPECT_EQ(s.quiz.question.question, lesson::find_builtin_scenario("temperature")->quiz->question);
     EXPECT_EQ(s.quiz.scenario, scenario_index("temperature"));
 }
 
@@ -365,7 +367,7 @@ TEST_F(QuizView, LeavingTheTemperatureQuestionPutsTheTemperatureBack) {
 }
 
 TEST_F(QuizView, EveryRoleQuestionIsAskedWhereTheHeadShowsItsRole) {
-    const auto infos = LessonModel::instance().heads();
+    const auto infos = lesson::LessonModel::instance().heads();
     bool saw_induction = false;
     for (std::size_t r = 0; r < infos.size(); ++r) {
         start_quiz(s, s.quiz.scenario, QuizKind::kHeadRole);

@@ -25,7 +25,7 @@ using testing::HeadlessImGui;
 /// Every weight drawn is a finite number in [0, 1] and each row with a visible key sums to 1.
 void expect_finite_distributions(const AppState& s, const std::string& context) {
     ASSERT_NE(s.derived.result(), nullptr) << context << ": " << s.derived.status;
-    for (const HeadResult& h : s.derived.result()->heads) {
+    for (const attention::HeadResult& h : s.derived.result()->heads) {
         for (int i = 0; i < h.weights.rows(); ++i) {
             double sum = 0.0;
             for (int j = 0; j < h.weights.cols(); ++j) {
@@ -66,13 +66,13 @@ TEST(AppScripts, EveryScriptTokenizesIntoTheExactTextAndDraws) {
         set_sentence(s, text);
         ui.frames(s, 3);
         EXPECT_EQ(s.sentence, text) << "the editor keeps the text byte for byte";
-        const Tokenization& t = s.derived.tokens;
+        const lesson::Tokenization& t = s.derived.tokens;
         ASSERT_FALSE(t.tokens.empty()) << text;
         EXPECT_EQ(t.n_invalid_bytes, 0) << text;
         // No token is the whole sentence (a script without spaces never becomes one giant "word").
         EXPECT_GT(t.tokens.size(), 1u) << text;
         std::size_t end = 0;
-        for (const Token& tok : t.tokens) {
+        for (const lesson::Token& tok : t.tokens) {
             EXPECT_GE(tok.byte_begin, end) << text;
             EXPECT_EQ(t.text.substr(tok.byte_begin, tok.byte_end - tok.byte_begin), tok.text) << text;
             // Only spaces between tokens.

@@ -46,7 +46,8 @@ TEST(RunSource, TemperatureSweepInCrossAttentionHasNoCausalMask) {
     set_temperature(s, 1.0);
     open_view(ui, s, MainView::kTemperature);
     ASSERT_TRUE(s.derived.lab.sweep.has_value());
-    const HeadResult& head = s.derived.result()->heads[static_cast<std::size_t>(s.selection.focus_head)];
+    const attention::HeadResult& head =
+        s.derived.result()->heads[static_cast<std::size_t>(s.selection.focus_head)];
     const int q = s.selection.query;
     const int mid = kSweepSteps / 2;
     for (int j = 0; j < s.derived.result()->n_k; ++j) {
@@ -114,7 +115,7 @@ TEST(RunSource, TypingASentenceEndsThePermutationExperiment) {
     shuffle_tokens(s);
     ui.frames(s, 2);
     std::vector<std::string> shuffled;
-    for (const Token& t : s.derived.tokens.tokens) shuffled.push_back(t.text);
+    for (const lesson::Token& t : s.derived.tokens.tokens) shuffled.push_back(t.text);
     std::sort(shuffled.begin(), shuffled.end());
     EXPECT_EQ(shuffled, (std::vector<std::string>{"barked", "dog", "the"}));
 }
@@ -129,7 +130,7 @@ TEST(RunCells, FocusedHeadCellsAlwaysThumbnailsOnlyWhereShown) {
     open_view(ui, s, MainView::kPipeline);
     set_temperature(s, 0.5);
     ui.frames(s, 2);
-    const AttentionResult& r = *s.derived.result();
+    const attention::AttentionResult& r = *s.derived.result();
     EXPECT_TRUE(s.derived.head_thumbnail_cells.empty()) << "the pipeline draws no thumbnails";
     const auto focus = static_cast<std::size_t>(s.selection.focus_head);
     ASSERT_EQ(s.derived.focus_cells_head, s.selection.focus_head);

@@ -260,7 +260,8 @@ TEST(Undo, ReturnsToTheExactEarlierStatesAndRedoesThem) {
         EXPECT_EQ(session_to_json(s, false).dump(), states[k]) << "after undoing to step " << k;
     }
     EXPECT_FALSE(undo(s));
-    EXPECT_EQ(s.sentence, find_builtin_scenario("pod")->sentence) << "back at the lesson's own sentence";
+    EXPECT_EQ(s.sentence, lesson::find_builtin_scenario("pod")->sentence)
+        << "back at the lesson's own sentence";
     for (std::size_t k = 1; k < states.size(); ++k) {
         ui.key(s, kKeyZ, /*ctrl=*/true, /*shift=*/true);
         EXPECT_EQ(session_to_json(s, false).dump(), states[k]) << "after redoing to step " << k;

@@ -19,23 +19,23 @@ void open_view(AppState& s, MainView v) {
 TEST(FlashView, TraceCoversTheMatrixAndEndsEqualToTheReference) {
     HeadlessImGui ui;
     AppState s;
-    apply_scenario(s, *find_builtin_scenario("pod"));
+    apply_scenario(s, *lesson::find_builtin_scenario("pod"));
     open_view(s, MainView::kFlash);
     ui.frames(s, 3);
     const FlashDerived& f = s.derived.flash;
     ASSERT_TRUE(f.result.has_value()) << f.status;
     ASSERT_TRUE(f.result->trace.has_value());
-    const FlashTrace& t = *f.result->trace;
+    const attention::FlashTrace& t = *f.result->trace;
     // 9 tokens in 2 x 3 tiles: 5 query blocks x 3 key blocks; the causal mask skips the tiles above
     // the diagonal.
     EXPECT_EQ(t.steps.size(), 15u);
     int skipped = 0;
-    for (const FlashTraceStep& st : t.steps) skipped += st.skipped;
+    for (const attention::FlashTraceStep& st : t.steps) skipped += st.skipped;
     EXPECT_GT(skipped, 0);
     EXPECT_LE(f.max_weight_diff, 1e-5f);
     EXPECT_LE(f.max_output_diff, 1e-5f);
     // The last visited tile of every query block leaves M and S equal to the reference's row max and sum.
-    const HeadResult& ref = s.derived.result()->heads[static_cast<std::size_t>(f.head)];
+    const attention::HeadResult& ref = s.derived.result()->heads[static_cast<std::size_t>(f.head)];
     for (std::size_t k = 0; k < t.steps.size(); ++k) {
         const bool last_of_block = k + 1 == t.steps.size() || t.steps[k + 1].q_begin != t.steps[k].q_begin;
         if (!last_of_block) continue;
@@ -50,7 +50,7 @@ TEST(FlashView, TraceCoversTheMatrixAndEndsEqualToTheReference) {
 TEST(FlashView, BlockSizesAndFocusRetraceAndPlaybackAdvances) {
     HeadlessImGui ui;
     AppState s;
-    apply_scenario(s, *find_builtin_scenario("pod"));
+    apply_scenario(s, *lesson::find_builtin_scenario("pod"));
     open_view(s, MainView::kFlash);
     ui.frames(s, 2);
     s.flash.block_q = 9;
@@ -110,7 +110,7 @@ TEST(FlashView, AColourChangeRecomputesNothingInTheEngine) {
 TEST(CrossView, SecondSentenceGivesRectangularUnmaskedAttention) {
     HeadlessImGui ui;
     AppState s;
-    apply_scenario(s, *find_builtin_scenario("cross-attention"));
+    apply_scenario(s, *lesson::find_builtin_scenario("cross-attention"));
     open_view(s, MainView::kCross);
     ui.frames(s, 3);
     ASSERT_TRUE(s.derived.result() != nullptr) << s.derived.status;

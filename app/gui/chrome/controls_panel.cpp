@@ -102,8 +102,8 @@ void draw_masks(AppState& s) {
                                               : "sees tokens closer than W");
     }
     bool scale = s.settings.scale;
-    const int d =
-        s.derived.forward() ? s.derived.forward()->inputs.q.n_cols() : LessonModel::instance().head_dim();
+    const int d = s.derived.forward() ? s.derived.forward()->inputs.q.n_cols()
+                                      : lesson::LessonModel::instance().head_dim();
     char label[64];
     std::snprintf(label, sizeof label,
                   "Scale scores by 1/\xE2\x88\x9A"
@@ -114,7 +114,7 @@ void draw_masks(AppState& s) {
 
 void draw_heads(AppState& s) {
     section("Heads");
-    const int max_heads = LessonModel::instance().max_heads();
+    const int max_heads = lesson::LessonModel::instance().max_heads();
     int n = s.settings.n_heads;
     ImGui::SetNextItemWidth(-1.0f);
     if (ImGui::SliderInt("##heads", &n, 1, max_heads, n == 1 ? "%d query head" : "%d query heads"))

@@ -45,7 +45,7 @@ void draw_model_header(AppState& s) {
     section("Model");
     ImGui::TextUnformatted(model::model_display_name(m.source).c_str());
     ImGui::TextDisabled("%d layers \xC3\x97 %d heads \xC2\xB7 %s", c.n_layers, c.n_heads,
-                        attention_kind_name(c.n_heads, c.n_kv_heads));
+                        attention::attention_kind_name(c.n_heads, c.n_kv_heads));
     if (ImGui::IsItemHovered()) {
         ImGui::SetTooltip("%d query heads read %d KV heads per layer; head dim %d, d_model %d, context %d",
                           c.n_heads, c.n_kv_heads, c.head_dim, c.d_model, c.n_ctx);

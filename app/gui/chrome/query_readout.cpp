@@ -27,7 +27,7 @@ void draw_query_readout(AppState& s) {
     }
     s.layout.widgets.note("weight_text", -1, Rect{});
     const int h = s.selection.focus_head;
-    const HeadResult& head = d.result()->heads[static_cast<std::size_t>(h)];
+    const attention::HeadResult& head = d.result()->heads[static_cast<std::size_t>(h)];
     const std::string head_name = s.quiz.names_hidden() ? "?"
                                   : d.forward() && h < static_cast<int>(d.forward()->head_names.size())
                                       ? d.forward()->head_names[static_cast<std::size_t>(h)]

@@ -44,7 +44,7 @@ float draw_sentence_bar(AppState& s, ImVec2 pos, float width) {
                                                        : lesson.title;
     if (ImGui::BeginCombo("##scenario", preview.c_str())) {
         int number = 0;
-        for (const Scenario& sc : builtin_scenarios()) {
+        for (const lesson::Scenario& sc : lesson::builtin_scenarios()) {
             // During a quiz the titles would give answers away: lessons are listed by number.
             const std::string label = hidden ? "lesson " + std::to_string(++number) : sc.title;
             if (ImGui::Selectable(label.c_str(), s.lesson && sc.name == s.lesson->name))

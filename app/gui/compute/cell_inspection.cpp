@@ -23,7 +23,7 @@ std::pair<int, int> inspected_cell_index(const AppState& s) {
     const Selection& sel = s.selection;
     if (!d.result() || sel.focus_head < 0 || sel.focus_head >= static_cast<int>(d.result()->heads.size()))
         return {-1, -1};
-    const AttentionResult& r = *d.result();
+    const attention::AttentionResult& r = *d.result();
     if (sel.selected_cell_row >= 0 && sel.selected_cell_col >= 0 && sel.selected_cell_row < r.n_q &&
         sel.selected_cell_col < r.n_k) {
         return {sel.selected_cell_row, sel.selected_cell_col};
@@ -41,7 +41,7 @@ InspectedCell inspect_cell(const AppState& s) {
         c.why_not = d.status.empty() ? "nothing computed yet" : d.status;
         return c;
     }
-    const AttentionResult& r = *d.result();
+    const attention::AttentionResult& r = *d.result();
     const int h = s.selection.focus_head;
     const auto [i, j] = inspected_cell_index(s);
     if (i < 0 || j < 0) {
@@ -50,9 +50,9 @@ InspectedCell inspect_cell(const AppState& s) {
             "every number its weight comes from.";
         return c;
     }
-    const HeadResult& head = r.heads[static_cast<std::size_t>(h)];
+    const attention::HeadResult& head = r.heads[static_cast<std::size_t>(h)];
     c.chosen_by_default = s.selection.selected_cell_col < 0;
-    const AttentionInputs& in = d.forward()->inputs;
+    const attention::AttentionInputs& in = d.forward()->inputs;
     c.valid = true;
     c.head = h;
     c.kv_head = head.kv_head;
@@ -74,7 +74,7 @@ InspectedCell inspect_cell(const AppState& s) {
 
     // pass 2: mask, temperature and the row's softmax bookkeeping (engine RowStats)
     c.temperature = r.temperature;
-    c.regime = temperature_regime(r.temperature);
+    c.regime = attention::temperature_regime(r.temperature);
     c.visible = r.visible(i, j) != 0;
     const auto row = static_cast<std::size_t>(i);
     c.n_visible = head.rows.n_visible[row];
@@ -82,9 +82,9 @@ InspectedCell inspect_cell(const AppState& s) {
     c.row_sum = head.rows.sum[row];
     c.row_lse = head.rows.lse[row];
     if (c.visible && c.n_visible > 0) {
-        if (c.regime == TemperatureRegime::kFinite)
+        if (c.regime == attention::TemperatureRegime::kFinite)
             c.exponent = (c.scaled_score - c.row_max) / static_cast<float>(c.temperature);
-        c.numerator = softmax_numerator(c.scaled_score, c.row_max, c.temperature);
+        c.numerator = attention::softmax_numerator(c.scaled_score, c.row_max, c.temperature);
         c.weight_rebuilt = c.numerator / c.row_sum;
     }
     c.weight = head.weights(i, j);
@@ -100,14 +100,14 @@ InspectedCell inspect_cell(const AppState& s) {
     } else if (!c.visible) {
         c.verdict = "masked: \"" + c.query_label + "\" may not look at \"" + c.key_label +
                     "\", so the score becomes -\xE2\x88\x9E and the weight is exactly 0.";
-    } else if (c.regime == TemperatureRegime::kArgmax) {
+    } else if (c.regime == attention::TemperatureRegime::kArgmax) {
         c.verdict =
             c.numerator > 0.0f
                 ? "T = 0 (argmax): this key has the row's highest score, so it shares all the weight with "
                   "the " +
                       std::to_string(static_cast<int>(c.row_sum)) + " key(s) tied at the max."
                 : "T = 0 (argmax): this key's score is below the row's max, so its weight is exactly 0.";
-    } else if (c.regime == TemperatureRegime::kUniform) {
+    } else if (c.regime == attention::TemperatureRegime::kUniform) {
         c.verdict = "T = \xE2\x88\x9E (uniform): scores no longer matter; each of the " +
                     std::to_string(c.n_visible) + " visible keys gets 1/" + std::to_string(c.n_visible) + ".";
     } else {

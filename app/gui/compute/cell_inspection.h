@@ -30,7 +30,7 @@ struct InspectedCell {
     float scale = 1.0f;           ///< engine: s (1/sqrt(head_dim), or 1 with scaling off)
     float scaled_score = 0.0f;    ///< engine: scores(i, j) = raw * s
     double temperature = 1.0;
-    TemperatureRegime regime = TemperatureRegime::kFinite;
+    attention::TemperatureRegime regime = attention::TemperatureRegime::kFinite;
     bool visible = true;              ///< engine mask: may query i see key j?
     int n_visible = 0;                ///< keys row i sees
     float row_max = 0.0f;             ///< engine RowStats: m_i

@@ -21,15 +21,15 @@ void update_sweep(AppState& s) {
     lab.sweep_head = h;
     lab.sweep.reset();
     lab.lesson_points.reset();
-    const AttentionResult* r = s.derived.result();
+    const attention::AttentionResult* r = s.derived.result();
     if (!r || q < 0 || q >= r->n_q || h < 0 || h >= static_cast<int>(r->heads.size())) return;
     // The engine's own scaled scores of the row and the mask it ran with: only T varies.
-    const Mask mask(s.derived.config()->mask, r->n_q, r->n_k);
+    const attention::Mask mask(s.derived.config()->mask, r->n_q, r->n_k);
     const float* row = r->heads[static_cast<std::size_t>(h)].scores.row(q).data();
-    lab.sweep = sweep_temperature(row, r->n_k, mask.position_range(q), nullptr,
-                                  log_spaced_temperatures(kSweepTMin, kSweepTMax, kSweepSteps));
-    lab.lesson_points =
-        sweep_temperature(row, r->n_k, mask.position_range(q), nullptr, {kLessonTLow, 1.0, kLessonTHigh});
+    lab.sweep = lab::sweep_temperature(row, r->n_k, mask.position_range(q), nullptr,
+                                       lab::log_spaced_temperatures(kSweepTMin, kSweepTMax, kSweepSteps));
+    lab.lesson_points = lab::sweep_temperature(row, r->n_k, mask.position_range(q), nullptr,
+                                               {kLessonTLow, 1.0, kLessonTHigh});
 }
 
 // [SECTION] the 1/sqrt(d) lesson
@@ -37,10 +37,10 @@ void update_sweep(AppState& s) {
 void update_scaling(AppState& s) {
     LabDerived& lab = s.derived.lab;
     if (lab.scaling_curve.empty())
-        lab.scaling_curve = scaling_curve(1024, kScalingKeys, kScalingQueries, kScalingSeed);
+        lab.scaling_curve = lab::scaling_curve(1024, kScalingKeys, kScalingQueries, kScalingSeed);
     const int d = s.view.temperature_lab.scaling_d;
     if (!lab.scaling_at_d || lab.scaling_at_d->d != d)
-        lab.scaling_at_d = scaling_stats(d, kScalingKeys, kScalingQueries, kScalingSeed);
+        lab.scaling_at_d = lab::scaling_stats(d, kScalingKeys, kScalingQueries, kScalingSeed);
 }
 
 // [SECTION] gallery previews
@@ -53,10 +53,11 @@ void update_gallery(AppState& s) {
     lab.gallery.clear();
     for (const PatternInfo& info : patterns()) {
         const PatternTarget t = pattern_target(info.id, s);
-        LessonRunSettings ls = t.settings;
+        lesson::LessonRunSettings ls = t.settings;
         ls.max_tokens = kPreviewTokens;
         ls.temperature = 1.0;  // a card shows its pattern, not the current T (at T = 18 all would be flat)
-        const Expected<LessonRun> run = run_lesson(t.sentence.empty() ? s.sentence : t.sentence, "", ls);
+        const Expected<lesson::LessonRun> run =
+            lesson::run_lesson(t.sentence.empty() ? s.sentence : t.sentence, "", ls);
         PatternPreview p;
         if (run) {
             const int head = std::clamp(t.focus_head >= 0 ? t.focus_head : s.selection.focus_head, 0,
@@ -83,9 +84,9 @@ void update_permutation(AppState& s) {
     PermutationCheck& c = lab.permutation;
     c = PermutationCheck{};
     const PermutationState& p = s.permutation;
-    const AttentionResult* r = s.derived.result();
+    const attention::AttentionResult* r = s.derived.result();
     if (!p.active || !r) return;
-    const std::vector<Token>& toks = s.derived.tokens.tokens;
+    const std::vector<lesson::Token>& toks = s.derived.tokens.tokens;
     bool same = toks.size() == p.perm.size();
     for (std::size_t i = 0; same && i < toks.size(); ++i) {
         same = toks[i].text == p.original_tokens[static_cast<std::size_t>(p.perm[i])];
@@ -95,7 +96,7 @@ void update_permutation(AppState& s) {
         return;
     }
     // The original order, with the same settings: the second run the comparison needs.
-    const Expected<LessonRun> orig = run_lesson(p.original_sentence, "", s.settings);
+    const Expected<lesson::LessonRun> orig = lesson::run_lesson(p.original_sentence, "", s.settings);
     if (!orig) {
         c.message = orig.error();
         return;

@@ -65,13 +65,13 @@ void apply_load(AppState& s, model::ModelJob::LoadOutcome outcome) {
 }
 
 /// The token a person names ("it" finds "·it": the leading-space mark is ignored), else -1.
-int find_model_token(const std::vector<Token>& tokens, const std::string& wanted) {
+int find_model_token(const std::vector<lesson::Token>& tokens, const std::string& wanted) {
     static const std::string kSpaceMark = "\xC2\xB7";
-    std::vector<Token> bare = tokens;
-    for (Token& t : bare) {
+    std::vector<lesson::Token> bare = tokens;
+    for (lesson::Token& t : bare) {
         if (t.text.compare(0, kSpaceMark.size(), kSpaceMark) == 0) t.text.erase(0, kSpaceMark.size());
     }
-    const std::optional<int> i = find_token(bare, wanted);
+    const std::optional<int> i = lesson::find_token(bare, wanted);
     return i ? *i : -1;
 }
 
@@ -230,11 +230,12 @@ void update_preview(AppState& s) {
 
 }  // namespace
 
-Tokenization tokenization_from_model(const std::vector<model::Token>& tokens, const std::string& text) {
-    Tokenization t;
+lesson::Tokenization tokenization_from_model(const std::vector<model::Token>& tokens,
+                                             const std::string& text) {
+    lesson::Tokenization t;
     t.text = text;
     for (const model::Token& mt : tokens) {
-        Token tok;
+        lesson::Token tok;
         tok.text = mt.display;
         tok.byte_begin = std::min(mt.start, text.size());
         tok.byte_end = std::min(std::max(mt.end, mt.start), text.size());
@@ -251,7 +252,7 @@ void submit_model_compute(AppState& s) {
     d.notices.clear();
     std::vector<model::Token> tokens = loaded.tokenizer->encode(s.sentence, true);
     const model::ModelConfig& c = loaded.model->config;
-    const auto cap = static_cast<std::size_t>(std::max(1, std::min(c.n_ctx, kDefaultTokenCap)));
+    const auto cap = static_cast<std::size_t>(std::max(1, std::min(c.n_ctx, lesson::kDefaultTokenCap)));
     const std::size_t n_text = tokens.size();
     for (int id : s.model.generated_ids) {
         model::Token t;
@@ -270,7 +271,7 @@ void submit_model_compute(AppState& s) {
         d.status = "Type a sentence to see its attention.";
         d.run.reset();
         m = ModelDerived{};
-        d.tokens = Tokenization{};
+        d.tokens = lesson::Tokenization{};
         return;
     }
     model::ComputeRequest request;

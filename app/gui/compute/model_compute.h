@@ -18,6 +18,7 @@ void update_model(AppState& s);
 
 /// The lesson Tokenization the shared views read, from a model's tokens (labels as token texts, byte
 /// spans into `text`; generated tokens have empty spans at its end).
-Tokenization tokenization_from_model(const std::vector<model::Token>& tokens, const std::string& text);
+lesson::Tokenization tokenization_from_model(const std::vector<model::Token>& tokens,
+                                             const std::string& text);
 
 }  // namespace attnviz::gui

@@ -15,7 +15,7 @@ std::string model_head_name(int layer, int head) {
 }
 
 MaskMatrix layer_visibility(const model::LayerAttention& layer, int n) {
-    return Mask(layer.config.mask, n, n).build_matrix();
+    return attention::Mask(layer.config.mask, n, n).build_matrix();
 }
 
 Expected<AttentionRun> model_layer_run(const model::ForwardResult& run,
@@ -46,9 +46,9 @@ Expected<AttentionRun> model_layer_run(const model::ForwardResult& run,
         by_temperature[run.interventions.temperature_for(layer, h)].push_back(h);
     out.result.heads.resize(static_cast<std::size_t>(n_heads));
     for (const auto& [temperature, heads] : by_temperature) {
-        AttentionConfig config = la.config;
+        attention::AttentionConfig config = la.config;
         config.temperature = temperature;
-        Expected<AttentionResult> r = compute_attention(config, out.forward.inputs);
+        Expected<attention::AttentionResult> r = attention::compute_attention(config, out.forward.inputs);
         if (!r) return Error{r.error()};
         for (int h : heads)
             out.result.heads[static_cast<std::size_t>(h)] = std::move(r->heads[static_cast<std::size_t>(h)]);

@@ -34,10 +34,10 @@ const std::vector<PatternInfo>& patterns() {
 PatternTarget pattern_target(Pattern p, const AppState& s) {
     PatternTarget t;
     t.settings = s.settings;
-    LessonRunSettings& e = t.settings;
+    lesson::LessonRunSettings& e = t.settings;
     // Head-specific cards want the designed head itself, not a pooled group: all heads, MHA.
     const auto want_head = [&](int head) {
-        e.n_heads = std::max(e.n_heads, std::min(LessonModel::instance().max_heads(), head + 1));
+        e.n_heads = std::max(e.n_heads, std::min(lesson::LessonModel::instance().max_heads(), head + 1));
         e.n_kv_heads = e.n_heads;
         t.focus_head = head;
     };

@@ -43,7 +43,7 @@ inline constexpr const char* kInductionSentence = "the cat sat on the mat and th
 
 /// What a card changes, computed from the current state (it keeps whatever it does not name).
 struct PatternTarget {
-    LessonRunSettings settings;
+    lesson::LessonRunSettings settings;
     int focus_head = -1;      ///< -1: keep the focused head
     std::string sentence;     ///< empty: keep the sentence
     bool query_last = false;  ///< select the last token (the repeat of the induction sentence)

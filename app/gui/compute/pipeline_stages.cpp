@@ -204,26 +204,26 @@ bool formula_part_highlighted(const PipelineViewState& v, FormulaPart part) {
 }
 
 std::vector<std::string> embedding_dim_labels(const AppState& s) {
-    if (s.hand_model) return hand_dim_names(static_cast<int>(s.hand_model->x.cols()));
-    return LessonModel::instance().embedding_dim_names();
+    if (s.hand_model) return lesson::hand_dim_names(static_cast<int>(s.hand_model->x.cols()));
+    return lesson::LessonModel::instance().embedding_dim_names();
 }
 
 std::vector<std::string> value_dim_labels(const AppState& s) {
-    if (s.hand_model) return hand_dim_names(static_cast<int>(s.hand_model->w_v.cols()));
+    if (s.hand_model) return lesson::hand_dim_names(static_cast<int>(s.hand_model->w_v.cols()));
     if (s.derived.run && s.derived.run->real_model() && s.derived.forward())
         return numbered("v", s.derived.forward()->inputs.v.n_cols());  // a trained model's dims have no names
-    return LessonModel::instance().value_dim_names();
+    return lesson::LessonModel::instance().value_dim_names();
 }
 
 StageMatrix stage_matrix(const AppState& s, PipelineStage stage) {
     StageMatrix m;
     const Derived& d = s.derived;
     if (!d.result() || !d.forward()) return m;
-    const AttentionResult& r = *d.result();
-    const LessonForward& f = *d.forward();
+    const attention::AttentionResult& r = *d.result();
+    const lesson::LessonForward& f = *d.forward();
     const int h = s.selection.focus_head;
     if (h < 0 || h >= static_cast<int>(r.heads.size())) return m;
-    const HeadResult& head = r.heads[static_cast<std::size_t>(h)];
+    const attention::HeadResult& head = r.heads[static_cast<std::size_t>(h)];
     const int g = head.kv_head;
     const int head_dim = f.inputs.q.n_cols();
     const auto attention_axes = [&] {
@@ -296,8 +296,9 @@ StageMatrix stage_matrix(const AppState& s, PipelineStage stage) {
             attention_axes();
             m.masked = true;
             m.values = head.scores;
-            const TemperatureRegime regime = temperature_regime(r.temperature);
-            const bool divide = stage == PipelineStage::kTempered && regime == TemperatureRegime::kFinite;
+            const attention::TemperatureRegime regime = attention::temperature_regime(r.temperature);
+            const bool divide =
+                stage == PipelineStage::kTempered && regime == attention::TemperatureRegime::kFinite;
             for (int i = 0; i < r.n_q; ++i) {
                 for (int j = 0; j < r.n_k; ++j) {
                     if (r.visible(i, j) == 0) {
@@ -307,9 +308,10 @@ StageMatrix stage_matrix(const AppState& s, PipelineStage stage) {
                     }
                 }
             }
-            if (stage == PipelineStage::kTempered && regime == TemperatureRegime::kArgmax) {
+            if (stage == PipelineStage::kTempered && regime == attention::TemperatureRegime::kArgmax) {
                 m.note = "T = 0: no division; the max of each row takes all the weight";
-            } else if (stage == PipelineStage::kTempered && regime == TemperatureRegime::kUniform) {
+            } else if (stage == PipelineStage::kTempered &&
+                       regime == attention::TemperatureRegime::kUniform) {
                 m.note = "T = \xE2\x88\x9E: no division; every visible key gets the same weight";
             } else if (stage == PipelineStage::kTempered) {
                 m.note = "T = " + std::to_string(r.temperature).substr(0, 5);

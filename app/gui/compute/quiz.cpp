@@ -36,7 +36,7 @@ float quiz_weights_alpha(const QuizState& q, double now) {
     return static_cast<float>(std::clamp(t, 0.0, 1.0));
 }
 
-std::vector<int> quiz_scenarios(const std::vector<Scenario>& scenarios) {
+std::vector<int> quiz_scenarios(const std::vector<lesson::Scenario>& scenarios) {
     std::vector<int> out;
     for (std::size_t i = 0; i < scenarios.size(); ++i) {
         if (scenarios[i].quiz && scenarios[i].key_sentence.empty()) out.push_back(static_cast<int>(i));
@@ -44,7 +44,7 @@ std::vector<int> quiz_scenarios(const std::vector<Scenario>& scenarios) {
     return out;
 }
 
-int next_quiz_scenario(const std::vector<Scenario>& scenarios, int current) {
+int next_quiz_scenario(const std::vector<lesson::Scenario>& scenarios, int current) {
     const std::vector<int> q = quiz_scenarios(scenarios);
     if (q.empty()) return -1;
     for (int i : q) {
@@ -71,7 +71,7 @@ int head_named_in(const std::string& question, const std::vector<std::string>& h
     return -1;
 }
 
-QuizQuestion scenario_question(const ScenarioQuiz& quiz, const std::vector<std::string>& head_names) {
+QuizQuestion scenario_question(const lesson::ScenarioQuiz& quiz, const std::vector<std::string>& head_names) {
     QuizQuestion q;
     q.kind = QuizKind::kScenario;
     q.mode = is_number(quiz.answer) ? QuizAnswerMode::kNumber : QuizAnswerMode::kToken;
@@ -82,10 +82,10 @@ QuizQuestion scenario_question(const ScenarioQuiz& quiz, const std::vector<std::
     return q;
 }
 
-int engine_top_key(const AttentionResult& result, int head, int query) {
+int engine_top_key(const attention::AttentionResult& result, int head, int query) {
     if (head < 0 || head >= static_cast<int>(result.heads.size()) || query < 0 || query >= result.n_q)
         return -1;
-    const HeadResult& h = result.heads[static_cast<std::size_t>(head)];
+    const attention::HeadResult& h = result.heads[static_cast<std::size_t>(head)];
     int best = -1;
     for (int j = 0; j < result.n_k; ++j) {
         if (result.visible(query, j) && (best < 0 || h.weights(query, j) > h.weights(query, best))) best = j;
@@ -93,8 +93,8 @@ int engine_top_key(const AttentionResult& result, int head, int query) {
     return best;
 }
 
-std::string derive_answer_from_engine(QuizQuestion& q, const Tokenization& tokens,
-                                      const AttentionResult& result, int query) {
+std::string derive_answer_from_engine(QuizQuestion& q, const lesson::Tokenization& tokens,
+                                      const attention::AttentionResult& result, int query) {
     if (q.mode != QuizAnswerMode::kToken || q.head < 0) return "";
     const int best = engine_top_key(result, q.head, query);
     if (best < 0 || best >= static_cast<int>(tokens.tokens.size())) return "";
@@ -113,13 +113,14 @@ std::string role_question_sentence(const std::string& short_name) {
     return "the pod crashed because it ran out of memory";
 }
 
-QuizQuestion temperature_question(const Tokenization& tokens, const AttentionResult& result, int head,
-                                  int query, const std::string& head_name) {
+QuizQuestion temperature_question(const lesson::Tokenization& tokens,
+                                  const attention::AttentionResult& result, int head, int query,
+                                  const std::string& head_name) {
     QuizQuestion q;
     q.kind = QuizKind::kTemperature;
     q.mode = QuizAnswerMode::kToken;
     q.head = head;
-    const HeadResult& h = result.heads[static_cast<std::size_t>(head)];
+    const attention::HeadResult& h = result.heads[static_cast<std::size_t>(head)];
     int best = -1;
     for (int j = 0; j < result.n_k; ++j) {
         if (!result.visible(query, j)) continue;
@@ -152,7 +153,7 @@ QuizQuestion head_role_question(int head, const std::vector<std::string>& short_
     return q;
 }
 
-bool check_token_answer(const QuizQuestion& q, const Tokenization& tokens, int token) {
+bool check_token_answer(const QuizQuestion& q, const lesson::Tokenization& tokens, int token) {
     if (token < 0 || token >= static_cast<int>(tokens.tokens.size())) return false;
     if (q.answer_token >= 0) return token == q.answer_token;
     return lower_ascii(trim(tokens.tokens[static_cast<std::size_t>(token)].text)) ==

@@ -88,25 +88,25 @@ constexpr double kRevealFadeSeconds = 0.6;
 float quiz_weights_alpha(const QuizState& q, double now);
 
 /// Indices of the scenarios that carry a quiz, in their order.
-std::vector<int> quiz_scenarios(const std::vector<Scenario>& scenarios);
+std::vector<int> quiz_scenarios(const std::vector<lesson::Scenario>& scenarios);
 /// The next scenario with a quiz after `current` (wrapping); -1 when none has one.
-int next_quiz_scenario(const std::vector<Scenario>& scenarios, int current);
+int next_quiz_scenario(const std::vector<lesson::Scenario>& scenarios, int current);
 
 /// Whether text is a plain number ("4", "0.2", "-1.5e3").
 bool is_number(const std::string& text);
 
 /// The scenario's own question; numeric answers are typed, others are clicked.
-QuizQuestion scenario_question(const ScenarioQuiz& quiz, const std::vector<std::string>& head_names);
+QuizQuestion scenario_question(const lesson::ScenarioQuiz& quiz, const std::vector<std::string>& head_names);
 
 /// The visible key with the highest weight in `head` for `query` (ties: the first), or -1 when the
 /// query is out of range or sees no key. What every token question's answer is checked against.
-int engine_top_key(const AttentionResult& result, int head, int query);
+int engine_top_key(const attention::AttentionResult& result, int head, int query);
 
 /// Makes a token question agree with the engine: when it names a head (q.head >= 0), the answer is
 /// that head's top key for `query`, whatever the lesson file says. Returns the authored answer when
 /// it disagreed (the explanation then says so), empty when it agreed or nothing was derived.
-std::string derive_answer_from_engine(QuizQuestion& q, const Tokenization& tokens,
-                                      const AttentionResult& result, int query);
+std::string derive_answer_from_engine(QuizQuestion& q, const lesson::Tokenization& tokens,
+                                      const attention::AttentionResult& result, int query);
 
 /// The sentence a role question about the head with this short name is asked on, so that its pattern
 /// shows the role: a repeat "A B ... A" for the induction head, a pronoun, verbs, a noun with its
@@ -115,8 +115,9 @@ std::string role_question_sentence(const std::string& short_name);
 
 /// "Which key takes the weight of <query> at T = 0.1?": the answer is the visible key with the highest
 /// score in `head` (softmax keeps the order of the scores at every T > 0). Needs a query with a visible key.
-QuizQuestion temperature_question(const Tokenization& tokens, const AttentionResult& result, int head,
-                                  int query, const std::string& head_name);
+QuizQuestion temperature_question(const lesson::Tokenization& tokens,
+                                  const attention::AttentionResult& result, int head, int query,
+                                  const std::string& head_name);
 
 /// "What does head h do?" with every head's role as a choice.
 QuizQuestion head_role_question(int head, const std::vector<std::string>& short_names,
@@ -127,7 +128,7 @@ int head_named_in(const std::string& question, const std::vector<std::string>& h
 
 /// Checks an answer: a clicked token (its text matched without case for ASCII, or its index when the
 /// question knows it), a typed number (within 0.5% or 1e-6), or a picked choice.
-bool check_token_answer(const QuizQuestion& q, const Tokenization& tokens, int token);
+bool check_token_answer(const QuizQuestion& q, const lesson::Tokenization& tokens, int token);
 bool check_number_answer(const QuizQuestion& q, const std::string& typed);
 bool check_choice_answer(const QuizQuestion& q, int choice);
 

@@ -42,7 +42,7 @@ Status write_png(const std::string& path, const std::vector<std::uint8_t>& rgba,
     if (stbi_write_png_to_func(append_bytes, &png, width, height, 4, rgba.data(), width * 4) == 0) {
         return "cannot write " + path + ": PNG encoding failed";
     }
-    return write_file_atomically(path, png);
+    return io::write_file_atomically(path, png);
 }
 
 }  // namespace attnviz::gui

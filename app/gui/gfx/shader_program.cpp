@@ -7,7 +7,7 @@
 
 namespace attnviz::gui {
 
-EmbeddedTable embedded_shaders();  // generated from shaders/ by assets/embed.cmake
+io::EmbeddedTable embedded_shaders();  // generated from shaders/ by assets/embed.cmake
 
 namespace {
 
@@ -53,7 +53,7 @@ std::string glsl_version_line(int gl_major, int gl_minor) {
 }
 
 Expected<std::string> embedded_shader(const std::string& name) {
-    const EmbeddedFile* f = embedded_shaders().find(name);
+    const io::EmbeddedFile* f = embedded_shaders().find(name);
     if (f == nullptr) return Error{"missing embedded shader " + name};
     return std::string(f->text());
 }

@@ -40,7 +40,7 @@ const ImWchar kMainRanges[] = {
 int first_font(const std::vector<std::pair<std::string, int>>& paths, std::string& bytes,
                std::vector<std::string>& warnings) {
     for (std::size_t i = 0; i < paths.size(); ++i) {
-        Expected<std::string> read = read_file_bytes(paths[i].first, kMaxFontBytes);
+        Expected<std::string> read = io::read_file_bytes(paths[i].first, kMaxFontBytes);
         if (!read) continue;
         if (!looks_like_font_file(*read, paths[i].second)) {
             warnings.push_back(paths[i].first + " is not a font file (corrupt or cut short); skipped");
@@ -76,12 +76,12 @@ bool looks_like_font_file(const std::string& bytes, int face) {
 }
 
 bool is_cjk_codepoint(char32_t cp) {
-    return find_cjk_block(cp) != nullptr;
+    return io::find_cjk_block(cp) != nullptr;
 }
 
 bool FontLibrary::needs_rebuild(const std::string& text_in_use) const {
     if (m_cjk_path.empty() && m_searched) return false;
-    for (const char32_t cp : decode_utf8(text_in_use)) {
+    for (const char32_t cp : io::decode_utf8(text_in_use)) {
         if (cp > 0xFFFF || !is_cjk_codepoint(cp)) continue;  // 16-bit ImWchar: no astral glyphs
         if (!std::binary_search(m_cjk_codepoints.begin(), m_cjk_codepoints.end(), cp)) return true;
     }
@@ -110,7 +110,7 @@ std::vector<std::string> FontLibrary::build(ImFontAtlas& atlas, float pixel_size
 
     // CJK: only the characters in use, merged into each font.
     std::set<unsigned> wanted;
-    for (const char32_t cp : decode_utf8(text_in_use)) {
+    for (const char32_t cp : io::decode_utf8(text_in_use)) {
         if (cp <= 0xFFFF && is_cjk_codepoint(cp)) wanted.insert(cp);
     }
     if (!m_searched) {

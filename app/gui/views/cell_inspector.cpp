@@ -92,13 +92,13 @@ void draw_chain(const AppState& s, const InspectedCell& c) {
         if (c.n_visible > 0) {
             step("row max m_i", "largest visible scaled score of the row", num(c.row_max));
             if (c.visible) {
-                if (c.regime == TemperatureRegime::kFinite) {
+                if (c.regime == attention::TemperatureRegime::kFinite) {
                     step("/ T",
                          "(s_ij - m_i) / T = (" + num(c.scaled_score) + " - " + num(c.row_max) + ") / " +
                              num(static_cast<float>(c.temperature)),
                          num(c.exponent));
                     step("exp", "exp(" + num(c.exponent) + ")", num(c.numerator));
-                } else if (c.regime == TemperatureRegime::kArgmax) {
+                } else if (c.regime == attention::TemperatureRegime::kArgmax) {
                     step("T = 0",
                          c.numerator > 0.0f ? "score equals the row max: counts 1"
                                             : "score below the row max: counts 0",
@@ -108,7 +108,7 @@ void draw_chain(const AppState& s, const InspectedCell& c) {
                 }
             }
             step("row sum S_i",
-                 c.regime == TemperatureRegime::kFinite
+                 c.regime == attention::TemperatureRegime::kFinite
                      ? "sum of exp over the " + std::to_string(c.n_visible) + " visible keys"
                      : "keys that count",
                  num(c.row_sum));

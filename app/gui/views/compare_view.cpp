@@ -21,7 +21,7 @@ namespace {
 const char* const kMinusSign = "\xE2\x88\x92";  // −
 
 ImU32 diverging_u32(float t) {
-    const Rgb8 c = diverging_color(t);
+    const Rgb8 c = exports::diverging_color(t);
     return IM_COL32(c.r, c.g, c.b, 255);
 }
 

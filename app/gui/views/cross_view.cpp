@@ -18,7 +18,7 @@ namespace attnviz::gui {
 void draw_cross_strip(AppState& s, ImVec2 size) {
     ImGui::BeginChild("##cross_strip", size, true, ImGuiWindowFlags_HorizontalScrollbar);
     const Palette& pal = palette(s.view.theme);
-    const AttentionResult* result = s.derived.result();
+    const attention::AttentionResult* result = s.derived.result();
     const int n_q = result ? result->n_q : 0;
     const int n_k = result ? result->n_k : 0;
     if (n_q == 0 || n_k == 0) {
@@ -122,7 +122,8 @@ void draw_cross_view(AppState& s) {
         set_key_sentence(s, keys);
     ImGui::SameLine();
     if (ImGui::Button("French / English lesson")) {
-        if (const Scenario* sc = find_builtin_scenario("cross-attention")) apply_scenario(s, *sc);
+        if (const lesson::Scenario* sc = lesson::find_builtin_scenario("cross-attention"))
+            apply_scenario(s, *sc);
     }
     ImGui::SameLine();
     ImGui::BeginDisabled(s.key_sentence.empty());

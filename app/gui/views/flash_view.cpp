@@ -62,7 +62,7 @@ void draw_controls(AppState& s, int n_steps, int n_skipped) {
 }
 
 /// The heatmap texture with the tiles drawn over it.
-void draw_tiled_heatmap(AppState& s, const FlashTrace& trace, ImVec2 size) {
+void draw_tiled_heatmap(AppState& s, const attention::FlashTrace& trace, ImVec2 size) {
     const Derived& d = s.derived;
     const Palette& pal = palette(s.view.theme);
     const float fs = ImGui::GetFontSize();
@@ -96,7 +96,7 @@ void draw_tiled_heatmap(AppState& s, const FlashTrace& trace, ImVec2 size) {
                     pal.text, l.c_str());
     }
     const int step = s.flash.step;
-    const auto tile_rect = [&](const FlashTraceStep& t) {
+    const auto tile_rect = [&](const attention::FlashTraceStep& t) {
         return Rect{ImVec2(img_min.x + static_cast<float>(t.k_begin) * cell,
                            img_min.y + static_cast<float>(t.q_begin) * cell),
                     ImVec2(img_min.x + static_cast<float>(t.k_end) * cell,
@@ -106,7 +106,7 @@ void draw_tiled_heatmap(AppState& s, const FlashTrace& trace, ImVec2 size) {
     // are 43,000 tiles, too many to draw one by one every frame. Outlines and crosses only when the
     // tiles are large enough to see them.
     enum class TileLook { kPlain, kSkippedDone, kSkippedLater, kLater };
-    const auto look = [&](int k, const FlashTraceStep& t) {
+    const auto look = [&](int k, const attention::FlashTraceStep& t) {
         if (t.skipped) return k < step ? TileLook::kSkippedDone : TileLook::kSkippedLater;
         return k > step ? TileLook::kLater : TileLook::kPlain;
     };
@@ -127,7 +127,7 @@ void draw_tiled_heatmap(AppState& s, const FlashTrace& trace, ImVec2 size) {
         std::min(static_cast<float>(trace.block_q), static_cast<float>(trace.block_k)) * cell >= 6.0f;
     const int n_steps = static_cast<int>(trace.steps.size());
     for (int k = 0; k < n_steps;) {
-        const FlashTraceStep& first = trace.steps[static_cast<std::size_t>(k)];
+        const attention::FlashTraceStep& first = trace.steps[static_cast<std::size_t>(k)];
         const TileLook l = look(k, first);
         int last = k;
         while (last + 1 < n_steps &&
@@ -144,7 +144,7 @@ void draw_tiled_heatmap(AppState& s, const FlashTrace& trace, ImVec2 size) {
     }
     if (big_tiles) {
         for (int k = 0; k < n_steps; ++k) {
-            const FlashTraceStep& t = trace.steps[static_cast<std::size_t>(k)];
+            const attention::FlashTraceStep& t = trace.steps[static_cast<std::size_t>(k)];
             const Rect r = tile_rect(t);
             if (t.skipped && k < step) {
                 dl->AddLine(r.min, r.max, pal.text_dim, 1.5f);
@@ -181,12 +181,12 @@ void draw_vector_strip(const float* v, int n, float lo, float hi, Colormap cmap,
 
 /// M, S and the output so far of the current tile's rows, beside the reference's final row max and
 /// sum and the distance to the final output.
-void draw_running_stats(AppState& s, const FlashTrace& trace) {
+void draw_running_stats(AppState& s, const attention::FlashTrace& trace) {
     const Derived& d = s.derived;
     const int step = std::min(s.flash.step, static_cast<int>(trace.steps.size()) - 1);
     if (step < 0) return;
-    const FlashTraceStep& t = trace.steps[static_cast<std::size_t>(step)];
-    const HeadResult& ref = d.result()->heads[static_cast<std::size_t>(d.flash.head)];
+    const attention::FlashTraceStep& t = trace.steps[static_cast<std::size_t>(step)];
+    const attention::HeadResult& ref = d.result()->heads[static_cast<std::size_t>(d.flash.head)];
     ImGui::Text("tile: queries %d..%d \xC3\x97 keys %d..%d%s", t.q_begin, t.q_end - 1, t.k_begin, t.k_end - 1,
                 t.skipped ? "  (skipped: fully masked)" : "");
     // The output so far is coloured on the scale of the head's final outputs, so it visibly settles.
@@ -312,8 +312,8 @@ void draw_memory_and_io(AppState& s) {
     ImGui::TextWrapped(
         "reference keeps the n x n matrices: %s; flash keeps one tile per worker: %s (and, like its "
         "inputs, O(n d): K rearranged for the CPU's SIMD units, about %s)",
-        format_bytes(f.reference_bytes).c_str(), format_bytes(f.flash_scratch_bytes).c_str(),
-        format_bytes(f.flash_packed_key_bytes).c_str());
+        lab::format_bytes(f.reference_bytes).c_str(), lab::format_bytes(f.flash_scratch_bytes).c_str(),
+        lab::format_bytes(f.flash_packed_key_bytes).c_str());
     ImGui::Separator();
     ImGui::TextUnformatted("HBM traffic of one head (FlashAttention paper, Theorem 2)");
     ImGui::SetNextItemWidth(fs * 8.0f);
@@ -330,7 +330,7 @@ void draw_memory_and_io(AppState& s) {
     ImGui::SetNextItemWidth(fs * 7.0f);
     io |= ImGui::SliderFloat("SRAM M", &sram_mb, 0.1f, 200.0f, "%.1f MB", ImGuiSliderFlags_Logarithmic);
     if (io) set_flash_io(s, log2_tokens, head_dim, sram_mb);
-    const IoEstimate& e = s.derived.flash_io;
+    const lab::IoEstimate& e = s.derived.flash_io;
     const double top = std::max(e.standard_hbm_bytes, e.flash_hbm_bytes);
     const float bar_w = std::max(fs * 4.0f, ImGui::GetContentRegionAvail().x - fs * 21.0f);
     const auto bar = [&](const char* name, double bytes, double seconds, ImU32 col) {
@@ -341,7 +341,7 @@ void draw_memory_and_io(AppState& s) {
         ImGui::GetWindowDrawList()->AddRectFilled(a, ImVec2(a.x + w, a.y + fs), col, 2.0f);
         ImGui::Dummy(ImVec2(bar_w, fs));
         ImGui::SameLine();
-        ImGui::Text("%s, %.2f ms", format_bytes(bytes).c_str(), seconds * 1e3);
+        ImGui::Text("%s, %.2f ms", lab::format_bytes(bytes).c_str(), seconds * 1e3);
     };
     ImGui::TextDisabled("A100: HBM 2 TB/s, SRAM 19 TB/s; times are HBM bytes / 2 TB/s");
     bar("standard", e.standard_hbm_bytes, e.standard_seconds, IM_COL32(230, 140, 60, 255));
@@ -363,10 +363,10 @@ void draw_flash_view(AppState& s) {
         ImGui::TextDisabled("%s", f.status.empty() ? "computing..." : f.status.c_str());
         return;
     }
-    const FlashTrace& trace = *f.result->trace;
+    const attention::FlashTrace& trace = *f.result->trace;
     const int n_steps = static_cast<int>(trace.steps.size());
     int n_skipped = 0;
-    for (const FlashTraceStep& t : trace.steps) n_skipped += t.skipped ? 1 : 0;
+    for (const attention::FlashTraceStep& t : trace.steps) n_skipped += t.skipped ? 1 : 0;
     ImGui::Text(
         "Flash attention, head %d (%s): the same weights, computed tile by tile without ever holding the n x "
         "n matrix.",

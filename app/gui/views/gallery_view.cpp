@@ -47,7 +47,7 @@ void draw_mini_matrix(ImDrawList* dl, ImVec2 p, float side, const PatternPreview
 /// The card whose settings the state shows now.
 bool card_is_current(const AppState& s, Pattern p) {
     const PatternTarget t = pattern_target(p, s);
-    const LessonRunSettings& e = s.settings;
+    const lesson::LessonRunSettings& e = s.settings;
     return t.settings.causal == e.causal && t.settings.window == e.window &&
            t.settings.n_kv_heads == e.n_kv_heads &&
            (t.focus_head < 0 || t.focus_head == s.selection.focus_head) &&

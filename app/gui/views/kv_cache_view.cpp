@@ -80,16 +80,17 @@ GqaModel gqa_model(const AppState& s) {
 std::string real_cache_line(const AppState& s, const model::ModelConfig& c) {
     const ModelDerived& m = s.derived.model;
     if (!m.kv_cache) return m.kv_cache_error;
-    const KvCacheComparison& cmp = *m.kv_cache;
+    const lab::KvCacheComparison& cmp = *m.kv_cache;
     char buf[320];
-    std::snprintf(
-        buf, sizeof buf,
-        "KV cache from its config: 2 (K and V) \xC3\x97 %s \xC3\x97 %s \xC3\x97 %s \xC3\x97 4 "
-        "bytes (fp32) = %s per token (MHA would need %s, %s more); %s at its %d-token context.",
-        count_of(c.n_layers, "layer").c_str(), count_of(c.n_kv_heads, "KV head").c_str(),
-        count_of(c.head_dim, "dim").c_str(), format_bytes(static_cast<double>(cmp.bytes_per_token)).c_str(),
-        format_bytes(static_cast<double>(cmp.mha_bytes_per_token)).c_str(), format_saving(cmp.saving).c_str(),
-        format_bytes(static_cast<double>(cmp.bytes)).c_str(), std::max(1, c.n_ctx));
+    std::snprintf(buf, sizeof buf,
+                  "KV cache from its config: 2 (K and V) \xC3\x97 %s \xC3\x97 %s \xC3\x97 %s \xC3\x97 4 "
+                  "bytes (fp32) = %s per token (MHA would need %s, %s more); %s at its %d-token context.",
+                  count_of(c.n_layers, "layer").c_str(), count_of(c.n_kv_heads, "KV head").c_str(),
+                  count_of(c.head_dim, "dim").c_str(),
+                  lab::format_bytes(static_cast<double>(cmp.bytes_per_token)).c_str(),
+                  lab::format_bytes(static_cast<double>(cmp.mha_bytes_per_token)).c_str(),
+                  lab::format_saving(cmp.saving).c_str(),
+                  lab::format_bytes(static_cast<double>(cmp.bytes)).c_str(), std::max(1, c.n_ctx));
     return buf;
 }
 
@@ -111,7 +112,7 @@ void draw_gqa_diagram(AppState& s, ImVec2 size) {
                             s.derived.run && s.derived.run->real_model() ? s.derived.run->model_layer : 0);
         ImGui::AlignTextToFramePadding();
         ImGui::Text("%s, %s (%s)", count_of(n_heads, "query head").c_str(), count_of(n_kv, "KV head").c_str(),
-                    kv_layout_name(n_kv, n_heads));
+                    lab::kv_layout_name(n_kv, n_heads));
     } else {
         ImGui::TextDisabled("\xC2\xB7 lesson model: head h reads KV head h / %d", group);
         ImGui::AlignTextToFramePadding();
@@ -148,10 +149,10 @@ void draw_gqa_diagram(AppState& s, ImVec2 size) {
     const float q_y = origin.y + label_h + fs * 0.5f;
     const float kv_y = q_y + box + label_h + fs * 0.4f + link_h;
     // The designed heads' names belong to the lesson model, not to the hand example's one head.
-    const std::vector<LessonHeadInfo> infos =
+    const std::vector<lesson::LessonHeadInfo> infos =
         m.real == nullptr && s.derived.run && s.derived.run->kind == SourceKind::kLessonModel
-            ? LessonModel::instance().heads()
-            : std::vector<LessonHeadInfo>{};
+            ? lesson::LessonModel::instance().heads()
+            : std::vector<lesson::LessonHeadInfo>{};
 
     dl->AddText(
         ImVec2(origin.x, origin.y), pal.text_dim,
@@ -247,9 +248,9 @@ void draw_gqa_diagram(AppState& s, ImVec2 size) {
         std::snprintf(caption, sizeof caption,
                       "%s: %d query heads read %d KV head%s (%d share each): the cache keeps %d K and %d V "
                       "per layer instead of %d, %s smaller.",
-                      kv_layout_name(n_kv, n_heads), n_heads, n_kv, n_kv == 1 ? "" : "s", group, n_kv, n_kv,
-                      n_heads,
-                      format_saving(static_cast<double>(n_heads) / static_cast<double>(n_kv)).c_str());
+                      lab::kv_layout_name(n_kv, n_heads), n_heads, n_kv, n_kv == 1 ? "" : "s", group, n_kv,
+                      n_kv, n_heads,
+                      lab::format_saving(static_cast<double>(n_heads) / static_cast<double>(n_kv)).c_str());
     }
     ImGui::PushTextWrapPos(0.0f);
     ImGui::TextUnformatted(caption);
@@ -274,7 +275,7 @@ void draw_gqa_diagram(AppState& s, ImVec2 size) {
 void draw_inputs(AppState& s) {
     const float fs = ImGui::GetFontSize();
     KvCalculatorState& k = s.kv_calc;
-    const auto& presets = model_presets();
+    const auto& presets = lab::model_presets();
     ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted("Model");
     ImGui::SameLine(fs * 7.5f);
@@ -370,9 +371,10 @@ void draw_inputs(AppState& s) {
     ImGui::TextUnformatted("  dtype");
     ImGui::SameLine();
     ImGui::SetNextItemWidth(fs * 4.5f);
-    if (ImGui::BeginCombo("##kv_dtype", kv_dtype_name(k.shape.dtype))) {
-        for (KvDtype d : {KvDtype::kFp32, KvDtype::kFp16, KvDtype::kBf16, KvDtype::kFp8, KvDtype::kInt8}) {
-            if (ImGui::Selectable(kv_dtype_name(d), d == k.shape.dtype)) set_kv_dtype(s, d);
+    if (ImGui::BeginCombo("##kv_dtype", lab::kv_dtype_name(k.shape.dtype))) {
+        for (lab::KvDtype d : {lab::KvDtype::kFp32, lab::KvDtype::kFp16, lab::KvDtype::kBf16,
+                               lab::KvDtype::kFp8, lab::KvDtype::kInt8}) {
+            if (ImGui::Selectable(lab::kv_dtype_name(d), d == k.shape.dtype)) set_kv_dtype(s, d);
         }
         ImGui::EndCombo();
     }
@@ -386,13 +388,13 @@ void draw_bars(AppState& s, ImVec2 size) {
         ImGui::TextColored(text_color(palette(s.view.theme).error), "%s", s.derived.kv_cache_error.c_str());
         return;
     }
-    const KvCacheComparison& c = *s.derived.kv_cache;
+    const lab::KvCacheComparison& c = *s.derived.kv_cache;
     ImGui::PushFont(display_font());
     if (k.shape.n_kv_heads == k.n_heads) {
-        ImGui::Text("MHA: %s", format_bytes(static_cast<double>(c.bytes)).c_str());
+        ImGui::Text("MHA: %s", lab::format_bytes(static_cast<double>(c.bytes)).c_str());
     } else {
-        ImGui::Text("%s: %s smaller than MHA", kv_layout_name(k.shape.n_kv_heads, k.n_heads),
-                    format_saving(c.saving).c_str());
+        ImGui::Text("%s: %s smaller than MHA", lab::kv_layout_name(k.shape.n_kv_heads, k.n_heads),
+                    lab::format_saving(c.saving).c_str());
     }
     ImGui::PopFont();
 
@@ -404,17 +406,18 @@ void draw_bars(AppState& s, ImVec2 size) {
         ImU32 color;
     };
     char gqa_name[48];
-    std::snprintf(gqa_name, sizeof gqa_name, "%s  %lld KV", kv_layout_name(k.shape.n_kv_heads, k.n_heads),
+    std::snprintf(gqa_name, sizeof gqa_name, "%s  %lld KV",
+                  lab::kv_layout_name(k.shape.n_kv_heads, k.n_heads),
                   static_cast<long long>(k.shape.n_kv_heads));
     char mha_name[48];
     std::snprintf(mha_name, sizeof mha_name, "MHA  %lld KV", static_cast<long long>(k.n_heads));
     const Bar bars[] = {
         {mha_name, c.mha_bytes, c.mha_bytes_per_token, "one K,V per head", group_color(5)},
         {gqa_name, c.bytes, c.bytes_per_token,
-         k.shape.n_kv_heads == k.n_heads ? "the chosen layout" : format_saving(c.saving) + " smaller",
+         k.shape.n_kv_heads == k.n_heads ? "the chosen layout" : lab::format_saving(c.saving) + " smaller",
          group_color(1)},
         {"MQA  1 KV", c.mqa_bytes, c.mqa_bytes_per_token,
-         format_saving(static_cast<double>(k.n_heads)) + " smaller", group_color(2)},
+         lab::format_saving(static_cast<double>(k.n_heads)) + " smaller", group_color(2)},
     };
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const ImVec2 origin = ImGui::GetCursorScreenPos();
@@ -431,14 +434,14 @@ void draw_bars(AppState& s, ImVec2 size) {
                                                                   static_cast<double>(c.mha_bytes)));
         dl->AddRectFilled(ImVec2(origin.x + name_w, y), ImVec2(origin.x + name_w + w, y + bar_h), b.color,
                           fs * 0.2f);
-        const std::string text = format_bytes(static_cast<double>(b.bytes));
+        const std::string text = lab::format_bytes(static_cast<double>(b.bytes));
         const ImVec2 ts = ImGui::CalcTextSize(text.c_str());
         const bool inside = ts.x + fs < w;
         dl->AddText(ImVec2(inside ? origin.x + name_w + fs * 0.4f : origin.x + name_w + w + fs * 0.4f,
                            y + (bar_h - ts.y) * 0.5f),
                     inside ? IM_COL32(20, 20, 20, 255) : pal.text, text.c_str());
         const std::string per =
-            format_bytes(static_cast<double>(b.per_token)) + " per token  \xC2\xB7  " + b.note;
+            lab::format_bytes(static_cast<double>(b.per_token)) + " per token  \xC2\xB7  " + b.note;
         dl->AddText(ImVec2(origin.x + name_w, y + bar_h + fs * 0.1f), pal.text_dim, per.c_str());
     }
     ImGui::Dummy(ImVec2(size.x, row_h * 3.0f));
@@ -451,8 +454,8 @@ void draw_bars(AppState& s, ImVec2 size) {
                   count_of(k.shape.n_kv_heads, "KV head").c_str(), count_of(k.shape.head_dim, "dim").c_str(),
                   static_cast<long long>(k.shape.window > 0 ? std::min(k.shape.window, k.shape.seq_len)
                                                             : k.shape.seq_len),
-                  static_cast<long long>(k.shape.batch), kv_dtype_bytes(k.shape.dtype),
-                  kv_dtype_name(k.shape.dtype), static_cast<unsigned long long>(c.bytes));
+                  static_cast<long long>(k.shape.batch), lab::kv_dtype_bytes(k.shape.dtype),
+                  lab::kv_dtype_name(k.shape.dtype), static_cast<unsigned long long>(c.bytes));
     ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + size.x);
     ImGui::TextDisabled("%s %s", gqa_name, formula);
     if (k.shape.window > 0 && k.shape.window < k.shape.seq_len) {
@@ -460,7 +463,7 @@ void draw_bars(AppState& s, ImVec2 size) {
                     static_cast<long long>(k.shape.window));
     }
     if (k.preset >= 0) {
-        const ModelPreset& p = model_presets()[static_cast<std::size_t>(k.preset)];
+        const lab::ModelPreset& p = lab::model_presets()[static_cast<std::size_t>(k.preset)];
         if (p.n_attention_layers < p.n_layers) {
             ImGui::Text("Hybrid: only %lld of %lld layers use full attention and keep a KV cache.",
                         static_cast<long long>(p.n_attention_layers), static_cast<long long>(p.n_layers));

@@ -155,7 +155,7 @@ void draw_verdict(AppState& s) {
     const Derived& d = s.derived;
     const int query = s.selection.query;
     if (d.result() && query >= 0 && query < d.result()->n_q && !s.recompute_pending()) {
-        const HeadResult& h = d.result()->heads[static_cast<std::size_t>(s.selection.focus_head)];
+        const attention::HeadResult& h = d.result()->heads[static_cast<std::size_t>(s.selection.focus_head)];
         int best = -1;
         for (int j = 0; j < d.result()->n_k; ++j) {
             if (d.result()->visible(query, j) && (best < 0 || h.weights(query, j) > h.weights(query, best)))
@@ -173,7 +173,7 @@ void draw_verdict(AppState& s) {
 }  // namespace
 
 void draw_quiz_view(AppState& s) {
-    const auto& all = builtin_scenarios();
+    const auto& all = lesson::builtin_scenarios();
     QuizState& q = s.quiz;
     // Leaving the tab this frame (another view requested): do not ask a question on the way out.
     if (s.requests.view && *s.requests.view != MainView::kQuiz) return;

@@ -34,7 +34,7 @@ constexpr int kMaxBars = 24;
 /// Keys drawn in colour (and named) in the sweep: the largest logits; the rest are grey.
 constexpr int kTopKeys = 5;
 
-std::vector<int> shown_keys(const AttentionResult& r, const HeadResult& head, int q) {
+std::vector<int> shown_keys(const attention::AttentionResult& r, const attention::HeadResult& head, int q) {
     std::vector<int> keys;
     for (int j = 0; j < r.n_k; ++j) {
         if (r.visible(q, j)) keys.push_back(j);
@@ -49,7 +49,7 @@ std::vector<int> shown_keys(const AttentionResult& r, const HeadResult& head, in
 }
 
 /// The keys ranked by logit (the ranking every T > 0 keeps), largest first.
-std::vector<int> ranked_keys(const AttentionResult& r, const HeadResult& head, int q) {
+std::vector<int> ranked_keys(const attention::AttentionResult& r, const attention::HeadResult& head, int q) {
     std::vector<int> keys;
     for (int j = 0; j < r.n_k; ++j) {
         if (r.visible(q, j)) keys.push_back(j);
@@ -101,7 +101,8 @@ Rect bar_label(AppState& s, ImDrawList* dl, float cx, float y, float slot, int t
 
 // [SECTION] logits and probabilities
 
-void draw_logit_bars(AppState& s, const HeadResult& head, int q, const std::vector<int>& keys, ImVec2 size) {
+void draw_logit_bars(AppState& s, const attention::HeadResult& head, int q, const std::vector<int>& keys,
+                     ImVec2 size) {
     ImGui::BeginChild("##logits", size, true);
     const Palette& pal = palette(s.view.theme);
     const float fs = ImGui::GetFontSize();
@@ -162,8 +163,8 @@ void draw_logit_bars(AppState& s, const HeadResult& head, int q, const std::vect
     ImGui::EndChild();
 }
 
-void draw_probability_bars(AppState& s, const HeadResult& head, int q, const std::vector<int>& keys,
-                           ImVec2 size) {
+void draw_probability_bars(AppState& s, const attention::HeadResult& head, int q,
+                           const std::vector<int>& keys, ImVec2 size) {
     ImGui::BeginChild("##probs", size, true);
     const Palette& pal = palette(s.view.theme);
     const float fs = ImGui::GetFontSize();
@@ -185,7 +186,7 @@ void draw_probability_bars(AppState& s, const HeadResult& head, int q, const std
     const float axis_w = fs * 2.0f;
     const ImVec2 a(o.x + axis_w, o.y + fs * 1.2f);
     const ImVec2 b(o.x + avail.x - fs * 0.3f, o.y + avail.y - label_h - legend_h);
-    const std::optional<TemperatureSweep>& sw = s.derived.lab.sweep;
+    const std::optional<lab::TemperatureSweep>& sw = s.derived.lab.sweep;
     if (keys.empty() || !sw || b.y - a.y < fs || b.x - a.x < fs) {
         ImGui::EndChild();
         return;
@@ -235,14 +236,15 @@ void draw_probability_bars(AppState& s, const HeadResult& head, int q, const std
 
 // [SECTION] sweep plot
 
-void draw_sweep_plot(AppState& s, const AttentionResult& r, const HeadResult& head, int q, ImVec2 size) {
+void draw_sweep_plot(AppState& s, const attention::AttentionResult& r, const attention::HeadResult& head,
+                     int q, ImVec2 size) {
     ImGui::BeginChild("##sweep", size, true);
     const Palette& pal = palette(s.view.theme);
     const float fs = ImGui::GetFontSize();
     ImGui::TextUnformatted("Weights as T changes");
     ImGui::SameLine();
     ImGui::TextDisabled("click or drag to set T");
-    const std::optional<TemperatureSweep>& sw = s.derived.lab.sweep;
+    const std::optional<lab::TemperatureSweep>& sw = s.derived.lab.sweep;
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const ImVec2 o = ImGui::GetCursorScreenPos();
     const ImVec2 avail = ImGui::GetContentRegionAvail();
@@ -380,8 +382,8 @@ void draw_sweep_plot(AppState& s, const AttentionResult& r, const HeadResult& he
 }
 
 /// The lesson's own numbers on this row: "At T = 0.1 the highest logit dominates ... at T = 5 it flattens".
-void draw_lesson_line(AppState& s, const HeadResult& head, int q) {
-    const std::optional<TemperatureSweep>& lp = s.derived.lab.lesson_points;
+void draw_lesson_line(AppState& s, const attention::HeadResult& head, int q) {
+    const std::optional<lab::TemperatureSweep>& lp = s.derived.lab.lesson_points;
     if (!lp) return;
     int top = -1;
     for (int j = 0; j < static_cast<int>(lp->argmax_limit.size()); ++j) {
@@ -456,7 +458,7 @@ void draw_scaling_lesson(AppState& s, ImVec2 size) {
         }
         add_text_vertical(dl, ImVec2(o.x, (a.y + b.y) * 0.5f + fs * 2.0f), pal.text_dim, "std of score");
         std::vector<ImVec2> un, sc;
-        for (const ScalingStats& st : lab.scaling_curve) {
+        for (const lab::ScalingStats& st : lab.scaling_curve) {
             un.emplace_back(x_of(st.d), y_of(st.std_unscaled));
             sc.emplace_back(x_of(st.d), y_of(st.std_scaled));
         }
@@ -484,7 +486,7 @@ void draw_scaling_lesson(AppState& s, ImVec2 size) {
         set_scaling_d(s, d);
     note_item(s.layout.widgets, "scaling_d_slider");
     if (lab.scaling_at_d) {
-        const ScalingStats& st = *lab.scaling_at_d;
+        const lab::ScalingStats& st = *lab.scaling_at_d;
         ImGui::Text(
             "std of q\xC2\xB7k = %.2f   (\xE2\x88\x9A"
             "d = %.2f)",
@@ -510,7 +512,7 @@ void draw_scaling_lesson(AppState& s, ImVec2 size) {
     bool scale = s.settings.scale;
     char label[80];
     std::snprintf(label, sizeof label, "Scale this sentence's scores (d = %d)",
-                  LessonModel::instance().head_dim());
+                  lesson::LessonModel::instance().head_dim());
     if (ImGui::Checkbox(label, &scale)) set_scale(s, scale);
     if (ImGui::IsItemHovered())
         ImGui::SetTooltip(
@@ -533,7 +535,7 @@ void draw_temperature_view(AppState& s) {
         ImGui::TextDisabled("%s", d.status.empty() ? "Select a query token." : d.status.c_str());
         return;
     }
-    const HeadResult& head = d.result()->heads[static_cast<std::size_t>(h)];
+    const attention::HeadResult& head = d.result()->heads[static_cast<std::size_t>(h)];
     const std::string head_name = d.forward() && h < static_cast<int>(d.forward()->head_names.size())
                                       ? d.forward()->head_names[static_cast<std::size_t>(h)]
                                       : "";

@@ -27,7 +27,7 @@ void draw_heads_grid(AppState& s, ImVec2 size) {
     } else {
         ImGui::TextUnformatted("Heads");
         ImGui::SameLine();
-        ImGui::TextDisabled("\xC2\xB7 %s", kLessonModelLabel);
+        ImGui::TextDisabled("\xC2\xB7 %s", lesson::kLessonModelLabel);
     }
     if (!real_model && ImGui::IsItemHovered()) {
         ImGui::SetTooltip(
@@ -106,8 +106,8 @@ void draw_heads_grid(AppState& s, ImVec2 size) {
         // The designed heads' short names and roles belong to the lesson model, not to the hand example or a
         // real model. (Cross-attention swaps in a translation head: the run's own names then.)
         const bool designed = d.run && d.run->kind == SourceKind::kLessonModel;
-        const std::vector<LessonHeadInfo> infos =
-            designed ? LessonModel::instance().heads() : std::vector<LessonHeadInfo>{};
+        const std::vector<lesson::LessonHeadInfo> infos =
+            designed ? lesson::LessonModel::instance().heads() : std::vector<lesson::LessonHeadInfo>{};
         const std::string label =
             real_model ? "H" + std::to_string(h) + (head_ablated(s, d.run->model_layer, h) ? " off" : "")
                        : std::to_string(h) + " " +

@@ -45,8 +45,8 @@ void draw_options(AppState& s) {
 }
 
 void cell_tooltip(const AppState& s, int row, int col) {
-    const AttentionResult& r = *s.derived.result();
-    const HeadResult& h = r.heads[static_cast<std::size_t>(s.selection.focus_head)];
+    const attention::AttentionResult& r = *s.derived.result();
+    const attention::HeadResult& h = r.heads[static_cast<std::size_t>(s.selection.focus_head)];
     ImGui::BeginTooltip();
     ImGui::Text("query \"%s\" (row %d)  \xE2\x86\x92  key \"%s\" (column %d)", token_label(s, row).c_str(),
                 row, key_label(s, col).c_str(), col);
@@ -85,7 +85,7 @@ void draw_heatmap_panel(AppState& s, ImVec2 size) {
     }
     s.layout.widgets.note("weight_text", -1, Rect{});
     const int h = s.selection.focus_head;
-    const AttentionResult& r = *d.result();
+    const attention::AttentionResult& r = *d.result();
     const std::string name = s.quiz.names_hidden() ? "?"
                              : d.forward()         ? d.forward()->head_names[static_cast<std::size_t>(h)]
                                                    : "";

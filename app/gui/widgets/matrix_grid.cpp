@@ -44,7 +44,7 @@ Geometry geometry(const MatrixRM& values, const MatrixGridOptions& o) {
 }
 
 Rgb8 grid_colour(const MatrixGridOptions& o, float t) {
-    return o.diverging ? diverging_color(t) : colormap_color(o.colormap, t);
+    return o.diverging ? exports::diverging_color(t) : colormap_color(o.colormap, t);
 }
 
 ImU32 cell_colour(const MatrixGridOptions& o, float t) {

@@ -79,14 +79,14 @@ void draw_arc(ImDrawList* dl, const StripGeometry& g, const ArcShape& a, ImU32 c
                        thickness, 32);
 }
 
-void chip_tooltip(const AppState& s, int i, int shown_query, const HeadResult* head) {
-    const Token& tok = s.derived.tokens.tokens[static_cast<std::size_t>(i)];
+void chip_tooltip(const AppState& s, int i, int shown_query, const attention::HeadResult* head) {
+    const lesson::Token& tok = s.derived.tokens.tokens[static_cast<std::size_t>(i)];
     ImGui::BeginTooltip();
-    ImGui::Text("\"%s\"  token %d, bytes %zu..%zu", token_display_label(tok.text).c_str(), i, tok.byte_begin,
-                tok.byte_end);
+    ImGui::Text("\"%s\"  token %d, bytes %zu..%zu", lesson::token_display_label(tok.text).c_str(), i,
+                tok.byte_begin, tok.byte_end);
     if (const std::string cps = code_point_line(tok.text); !cps.empty())
         ImGui::TextDisabled("%s", cps.c_str());
-    ImGui::TextDisabled("%s", LessonModel::instance().describe_token(tok.text).c_str());
+    ImGui::TextDisabled("%s", lesson::LessonModel::instance().describe_token(tok.text).c_str());
     if (head != nullptr && shown_query >= 0 && i != shown_query) {
         if (s.derived.result()->visible(shown_query, i)) {
             ImGui::Text("weight from \"%s\": %s", token_label(s, shown_query).c_str(),
@@ -176,7 +176,7 @@ void draw_token_strip(AppState& s, ImVec2 size) {
     s.selection.hover_token = hovered;
 
     const int shown = hovered >= 0 ? hovered : s.selection.query;
-    const HeadResult* head = nullptr;
+    const attention::HeadResult* head = nullptr;
     // While a quiz hides the weights there is no head to draw from: no arcs, numbers or bars.
     if (!s.quiz.hidden() && s.derived.result() &&
         s.selection.focus_head < static_cast<int>(s.derived.result()->heads.size())) {

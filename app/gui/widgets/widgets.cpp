@@ -101,7 +101,7 @@ std::string token_label(const AppState& s, int index) {
     if (s.derived.run) return s.derived.run->query_label(index);
     const auto& toks = s.derived.tokens.tokens;  // no run (an engine error): the sentence's own chips
     if (index < 0 || index >= static_cast<int>(toks.size())) return "?";
-    return token_display_label(toks[static_cast<std::size_t>(index)].text);
+    return lesson::token_display_label(toks[static_cast<std::size_t>(index)].text);
 }
 
 bool is_cross(const AppState& s) {
@@ -114,7 +114,7 @@ std::string key_label(const AppState& s, int index) {
 
 std::string code_point_line(std::string_view text) {
     constexpr std::size_t kMaxListed = 16;
-    const std::u32string cps = decode_utf8(text);
+    const std::u32string cps = io::decode_utf8(text);
     if (std::none_of(cps.begin(), cps.end(), [](char32_t cp) { return cp >= 0x80; })) return {};
     std::string line = "code points:";
     bool astral = false;

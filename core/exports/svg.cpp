@@ -1,8 +1,8 @@
 // The SVG writers: layout estimated from label lengths (monospace-free, ~0.6 em per character), colours
 // from the shared colormap tables and heatmap cells, every label XML-escaped.
-#include "core/export/svg.h"
+#include "core/exports/svg.h"
 
-#include "core/export/attention_export.h"
+#include "core/exports/attention_export.h"
 #include "core/io/utf8.h"
 
 #include <algorithm>
@@ -10,7 +10,7 @@
 #include <cstdio>
 #include <numeric>
 
-namespace attnviz {
+namespace attnviz::exports {
 
 namespace {
 
@@ -40,7 +40,8 @@ std::string hex(Rgb8 c) {
 /// Width of a label in user units, estimated: 0.62 em per character, 1 em for wide (CJK) characters.
 float text_width(const std::string& text, float font_size) {
     float w = 0.0f;
-    for (char32_t c : decode_utf8(text)) w += (c >= 0x1100 && find_cjk_block(c) != nullptr) ? 1.0f : 0.62f;
+    for (char32_t c : io::decode_utf8(text))
+        w += (c >= 0x1100 && io::find_cjk_block(c) != nullptr) ? 1.0f : 0.62f;
     return w * font_size;
 }
 
@@ -78,7 +79,7 @@ std::string svg_open(float width, float height) {
 
 std::string xml_escape(std::string_view text) {
     int n_invalid = 0;
-    const std::u32string cps = decode_utf8(text, &n_invalid);
+    const std::u32string cps = io::decode_utf8(text, &n_invalid);
     std::string out;
     out.reserve(text.size());
     for (char32_t c : cps) {
@@ -104,7 +105,7 @@ std::string xml_escape(std::string_view text) {
                     c == 0xFFFE || c == 0xFFFF || c > 0x10FFFF) {
                     c = 0xFFFD;
                 }
-                append_utf8(out, c);
+                io::append_utf8(out, c);
         }
     }
     return out;
@@ -378,4 +379,4 @@ std::string token_strip_svg(const std::vector<std::string>& labels, const Matrix
     return s;
 }
 
-}  // namespace attnviz
+}  // namespace attnviz::exports

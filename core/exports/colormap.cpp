@@ -1,11 +1,11 @@
 // Viridis and magma from degree-6 polynomial fits of matplotlib's perceptually uniform maps (public-domain
 // fits by Matt Zucker), and a grey ramp; each sampled once into a 256-entry table.
-#include "core/export/colormap.h"
+#include "core/exports/colormap.h"
 
 #include <algorithm>
 #include <cmath>
 
-namespace attnviz {
+namespace attnviz::exports {
 
 namespace {
 
@@ -115,4 +115,4 @@ int colormap_index(float t) {
     return static_cast<int>(t * static_cast<float>(kColormapSize - 1) + 0.5f);
 }
 
-}  // namespace attnviz
+}  // namespace attnviz::exports

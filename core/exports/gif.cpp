@@ -1,5 +1,5 @@
 // giflib's encoder writing into memory (EGifOpen with an output function), then one atomic file write.
-#include "core/export/gif.h"
+#include "core/exports/gif.h"
 
 #include "core/io/file_io.h"
 
@@ -9,7 +9,7 @@
 #include <cmath>
 #include <cstring>
 
-namespace attnviz {
+namespace attnviz::exports {
 
 namespace {
 
@@ -110,7 +110,7 @@ Status write_gif(const std::string& path, const std::vector<CodeImage>& frames, 
         return "cannot write " + path + ": " + gif_error(err);
     }
     GifFreeMapObject(map);
-    return write_file_atomically(path, bytes);
+    return io::write_file_atomically(path, bytes);
 }
 
-}  // namespace attnviz
+}  // namespace attnviz::exports

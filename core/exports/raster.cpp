@@ -1,10 +1,10 @@
 // CPU heatmap rendering: each pixel samples its cell (nearest), exactly the shader's colour index rule.
-#include "core/export/raster.h"
+#include "core/exports/raster.h"
 
 #include <algorithm>
 #include <cmath>
 
-namespace attnviz {
+namespace attnviz::exports {
 
 std::vector<Rgb8> code_colors(Colormap cmap) {
     const std::array<Rgb8, kColormapSize>& table = colormap_table(cmap);
@@ -106,4 +106,4 @@ RgbImage to_rgb(const CodeImage& image, Colormap cmap) {
     return out;
 }
 
-}  // namespace attnviz
+}  // namespace attnviz::exports

@@ -3,13 +3,13 @@
 #pragma once
 
 #include "core/base/types.h"
-#include "core/export/colormap.h"
-#include "core/export/heatmap_cells.h"
+#include "core/exports/colormap.h"
+#include "core/exports/heatmap_cells.h"
 
 #include <cstdint>
 #include <vector>
 
-namespace attnviz {
+namespace attnviz::exports {
 
 /// Codes 0..255 are colormap table entries; these follow them.
 constexpr std::uint16_t kCodeMasked = 256;      ///< a masked cell's ground
@@ -50,4 +50,4 @@ void overlay_tiles(CodeImage& image, const MaskMatrix& tiles, bool has_bar);
 /// The image in colours.
 RgbImage to_rgb(const CodeImage& image, Colormap cmap);
 
-}  // namespace attnviz
+}  // namespace attnviz::exports

@@ -3,14 +3,14 @@
 #pragma once
 
 #include "core/base/types.h"
-#include "core/export/colormap.h"
-#include "core/export/heatmap_cells.h"
+#include "core/exports/colormap.h"
+#include "core/exports/heatmap_cells.h"
 
 #include <string>
 #include <string_view>
 #include <vector>
 
-namespace attnviz {
+namespace attnviz::exports {
 
 /// Text made safe inside SVG/XML text and attribute values: & < > " ' escaped, characters XML 1.0 forbids
 /// (C0 controls but tab, LF, CR) and invalid UTF-8 bytes replaced by U+FFFD.
@@ -49,4 +49,4 @@ struct TokenStripSvgOptions {
 std::string token_strip_svg(const std::vector<std::string>& labels, const MatrixRM& weights,
                             const MaskMatrix& visible, int query, const TokenStripSvgOptions& options);
 
-}  // namespace attnviz
+}  // namespace attnviz::exports

@@ -3,9 +3,9 @@
 #pragma once
 
 #include "core/base/expected.h"
-#include "core/export/attention_export.h"
-#include "core/export/heatmap_cells.h"
-#include "core/export/raster.h"
+#include "core/exports/attention_export.h"
+#include "core/exports/heatmap_cells.h"
+#include "core/exports/raster.h"
 #include "core/lesson/hand_model.h"
 #include "core/lesson/lesson_run.h"
 #include "core/model/checkpoint.h"
@@ -17,13 +17,13 @@
 #include <string>
 #include <vector>
 
-namespace attnviz {
+namespace attnviz::exports {
 
 struct ExportSource {
     std::string sentence;
-    std::string key_sentence;             ///< lesson model only: cross-attention keys from this sentence
-    std::optional<HandModel> hand_model;  ///< lesson only: one head from explicit matrices
-    LessonRunSettings lesson;             ///< the lesson model's settings (temperature, masks, heads)
+    std::string key_sentence;  ///< lesson model only: cross-attention keys from this sentence
+    std::optional<lesson::HandModel> hand_model;  ///< lesson only: one head from explicit matrices
+    lesson::LessonRunSettings lesson;             ///< the lesson model's settings (temperature, masks, heads)
     /// A real model: when set, the sentence runs through it (its tokenizer, special tokens added) with
     /// `interventions`, and the lesson fields above are ignored.
     std::string model_name;  ///< shown as the source: the folder or the built-in model's name
@@ -80,4 +80,4 @@ Expected<std::vector<AnimationFrame>> animation_frames(const ExportSource& sourc
 std::vector<CodeImage> render_animation(const std::vector<AnimationFrame>& frames, Animation animation,
                                         const ColorScaleSettings& color, int width, int height);
 
-}  // namespace attnviz
+}  // namespace attnviz::exports

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-namespace attnviz {
+namespace attnviz::exports {
 
 /// The `source` of a real model's export: "model: " and the folder or the built-in model's name, so a
 /// reader tells it from the lesson model's label and finds the model again.
@@ -26,7 +26,7 @@ struct AttentionExport {
     std::vector<std::string> head_names;    ///< [n_heads] or empty (a real model's heads have no names)
     /// What the weights were computed with (a real model: its heads and window, the interventions'
     /// temperature and mask). Written with the fields of core/lesson/settings_fields.h.
-    LessonRunSettings settings;
+    lesson::LessonRunSettings settings;
     std::vector<Tensor3> layers;      ///< [n_layers], each [n_heads, n_q, n_k]: rows queries, columns keys
     std::vector<MaskMatrix> visible;  ///< [n_layers], each [n_q, n_k]: 1 where the query may see the key
     int focus_layer = 0;              ///< the layer and head a single-head export writes
@@ -73,10 +73,10 @@ Status write_export_npy(const std::string& path, const AttentionExport& e, NpySc
 ///  "key_tokens": [..], "head_names": [..], "settings": {..}, "focus": {"layer", "head", "query"},
 ///  "layers": [{"visible": [[0|1, ..], ..], "heads": [[[w, ..], ..], ..]}, ..]}.
 /// Weights carry 9 significant digits, so every float reads back exactly.
-JsonValue export_to_json(const AttentionExport& e);
+io::JsonValue export_to_json(const AttentionExport& e);
 
 /// Reads what export_to_json wrote. Errors name the JSON path ("layers[1].heads[3][2]: ...") and what
 /// is wrong; unknown members are ignored, a newer "version" is refused.
 Expected<AttentionExport> export_from_json(const std::string& text, const std::string& name);
 
-}  // namespace attnviz
+}  // namespace attnviz::exports

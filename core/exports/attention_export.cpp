@@ -1,5 +1,5 @@
 // CSV, .npy and JSON of an AttentionExport, and the JSON read back with path-naming errors.
-#include "core/export/attention_export.h"
+#include "core/exports/attention_export.h"
 
 #include "core/io/npy.h"
 #include "core/lesson/settings_fields.h"
@@ -7,7 +7,7 @@
 #include <cmath>
 #include <cstdio>
 
-namespace attnviz {
+namespace attnviz::exports {
 
 std::string model_export_source(const std::string& model_path_or_name) {
     return "model: " + model_path_or_name;
@@ -108,59 +108,60 @@ Status write_export_npy(const std::string& path, const AttentionExport& e, NpySc
     const Tensor3& layer = e.layers[static_cast<std::size_t>(e.focus_layer)];
     switch (scope) {
         case NpyScope::kHead:
-            return write_npy(path, {n_q, n_k}, layer.mat(e.focus_head).data());
+            return io::write_npy(path, {n_q, n_k}, layer.mat(e.focus_head).data());
         case NpyScope::kLayer:
-            return write_npy(path, {e.n_heads(), n_q, n_k}, layer.data());
+            return io::write_npy(path, {e.n_heads(), n_q, n_k}, layer.data());
         case NpyScope::kAllLayers: {
             std::vector<float> all;
             all.reserve(layer.size() * e.layers.size());
             for (const Tensor3& t : e.layers) all.insert(all.end(), t.data(), t.data() + t.size());
-            return write_npy(path, {e.n_layers(), e.n_heads(), n_q, n_k}, all.data());
+            return io::write_npy(path, {e.n_layers(), e.n_heads(), n_q, n_k}, all.data());
         }
     }
     return "cannot write " + path + ": unknown .npy scope";
 }
 
-JsonValue export_to_json(const AttentionExport& e) {
-    JsonValue root = JsonValue::object();
-    root.set("format", JsonValue::string(kFormatName));
-    root.set("version", JsonValue::integer(kFormatVersion));
-    root.set("source", JsonValue::string(e.source));
-    root.set("sentence", JsonValue::string(e.sentence));
-    root.set("key_sentence", JsonValue::string(e.key_sentence));
+io::JsonValue export_to_json(const AttentionExport& e) {
+    io::JsonValue root = io::JsonValue::object();
+    root.set("format", io::JsonValue::string(kFormatName));
+    root.set("version", io::JsonValue::integer(kFormatVersion));
+    root.set("source", io::JsonValue::string(e.source));
+    root.set("sentence", io::JsonValue::string(e.sentence));
+    root.set("key_sentence", io::JsonValue::string(e.key_sentence));
     const auto strings = [](const std::vector<std::string>& v) {
-        JsonValue a = JsonValue::array();
-        for (const std::string& s : v) a.push(JsonValue::string(s));
+        io::JsonValue a = io::JsonValue::array();
+        for (const std::string& s : v) a.push(io::JsonValue::string(s));
         return a;
     };
     root.set("tokens", strings(e.query_labels));
     root.set("key_tokens", strings(e.key_labels));
     root.set("head_names", strings(e.head_names));
-    root.set("settings", settings_json(e.settings));
-    JsonValue focus = JsonValue::object();
-    focus.set("layer", JsonValue::integer(e.focus_layer));
-    focus.set("head", JsonValue::integer(e.focus_head));
-    focus.set("query", JsonValue::integer(e.query));
+    root.set("settings", lesson::settings_json(e.settings));
+    io::JsonValue focus = io::JsonValue::object();
+    focus.set("layer", io::JsonValue::integer(e.focus_layer));
+    focus.set("head", io::JsonValue::integer(e.focus_head));
+    focus.set("query", io::JsonValue::integer(e.query));
     root.set("focus", std::move(focus));
-    JsonValue layers = JsonValue::array();
+    io::JsonValue layers = io::JsonValue::array();
     for (std::size_t l = 0; l < e.layers.size(); ++l) {
-        JsonValue layer = JsonValue::object();
-        JsonValue vis = JsonValue::array();
+        io::JsonValue layer = io::JsonValue::object();
+        io::JsonValue vis = io::JsonValue::array();
         const MaskMatrix& m = e.visible[l];
         for (Eigen::Index i = 0; i < m.rows(); ++i) {
-            JsonValue row = JsonValue::array();
-            for (Eigen::Index j = 0; j < m.cols(); ++j) row.push(JsonValue::integer(m(i, j) != 0 ? 1 : 0));
+            io::JsonValue row = io::JsonValue::array();
+            for (Eigen::Index j = 0; j < m.cols(); ++j)
+                row.push(io::JsonValue::integer(m(i, j) != 0 ? 1 : 0));
             vis.push(std::move(row));
         }
         layer.set("visible", std::move(vis));
-        JsonValue heads = JsonValue::array();
+        io::JsonValue heads = io::JsonValue::array();
         for (int h = 0; h < e.layers[l].n_mats(); ++h) {
             const ConstMapRM w = e.layers[l].mat(h);
-            JsonValue rows = JsonValue::array();
+            io::JsonValue rows = io::JsonValue::array();
             for (Eigen::Index i = 0; i < w.rows(); ++i) {
-                JsonValue row = JsonValue::array();
+                io::JsonValue row = io::JsonValue::array();
                 for (Eigen::Index j = 0; j < w.cols(); ++j)
-                    row.push(JsonValue::number(static_cast<double>(w(i, j))));
+                    row.push(io::JsonValue::number(static_cast<double>(w(i, j))));
                 rows.push(std::move(row));
             }
             heads.push(std::move(rows));
@@ -179,14 +180,14 @@ class Reader {
   public:
     explicit Reader(std::string name) : m_name(std::move(name)) {}
 
-    Error error(const JsonValue& at, const std::string& path, const std::string& what) const {
+    Error error(const io::JsonValue& at, const std::string& path, const std::string& what) const {
         std::string where = m_name;
         if (at.line > 0) where += ":" + std::to_string(at.line) + ":" + std::to_string(at.column);
         return Error{where + ": " + path + ": " + what};
     }
 
-    const JsonValue* member(const JsonValue& obj, const char* key, std::string& err) const {
-        const JsonValue* v = obj.find(key);
+    const io::JsonValue* member(const io::JsonValue& obj, const char* key, std::string& err) const {
+        const io::JsonValue* v = obj.find(key);
         if (v == nullptr) err = error(obj, key, "missing").message;
         return v;
     }
@@ -195,23 +196,23 @@ class Reader {
     std::string m_name;
 };
 
-Expected<std::vector<std::string>> read_strings(const Reader& r, const JsonValue& v,
+Expected<std::vector<std::string>> read_strings(const Reader& r, const io::JsonValue& v,
                                                 const std::string& path) {
     if (!v.is_array())
-        return r.error(v, path, std::string("expected an array of strings, found ") + json_type_name(v));
+        return r.error(v, path, std::string("expected an array of strings, found ") + io::json_type_name(v));
     std::vector<std::string> out;
     for (std::size_t i = 0; i < v.items().size(); ++i) {
-        const JsonValue& s = v.items()[i];
+        const io::JsonValue& s = v.items()[i];
         if (!s.is_string())
-            return r.error(s, idx(path, i), std::string("expected a string, found ") + json_type_name(s));
+            return r.error(s, idx(path, i), std::string("expected a string, found ") + io::json_type_name(s));
         out.push_back(s.as_string());
     }
     return out;
 }
 
-Expected<int> read_int(const Reader& r, const JsonValue& v, const std::string& path, int lo, int hi) {
+Expected<int> read_int(const Reader& r, const io::JsonValue& v, const std::string& path, int lo, int hi) {
     if (!v.is_int())
-        return r.error(v, path, std::string("expected a whole number, found ") + json_type_name(v));
+        return r.error(v, path, std::string("expected a whole number, found ") + io::json_type_name(v));
     if (v.as_int() < lo || v.as_int() > hi) {
         return r.error(
             v, path,
@@ -222,23 +223,23 @@ Expected<int> read_int(const Reader& r, const JsonValue& v, const std::string& p
 
 /// A [rows][cols] array of numbers; each number passed to put(i, j, value).
 template <typename Put>
-Status read_matrix(const Reader& r, const JsonValue& v, const std::string& path, int rows, int cols,
+Status read_matrix(const Reader& r, const io::JsonValue& v, const std::string& path, int rows, int cols,
                    Put put) {
     if (!v.is_array() || static_cast<int>(v.items().size()) != rows) {
         return r.error(v, path, "expected an array of " + std::to_string(rows) + " rows").message;
     }
     for (int i = 0; i < rows; ++i) {
-        const JsonValue& row = v.items()[static_cast<std::size_t>(i)];
+        const io::JsonValue& row = v.items()[static_cast<std::size_t>(i)];
         const std::string rp = idx(path, static_cast<std::size_t>(i));
         if (!row.is_array() || static_cast<int>(row.items().size()) != cols) {
             return r.error(row, rp, "expected an array of " + std::to_string(cols) + " numbers").message;
         }
         for (int j = 0; j < cols; ++j) {
-            const JsonValue& x = row.items()[static_cast<std::size_t>(j)];
+            const io::JsonValue& x = row.items()[static_cast<std::size_t>(j)];
             if (!x.is_number()) {
                 return r
                     .error(x, idx(rp, static_cast<std::size_t>(j)),
-                           std::string("expected a number, found ") + json_type_name(x))
+                           std::string("expected a number, found ") + io::json_type_name(x))
                     .message;
             }
             if (Status s = put(i, j, x.as_number()); !s.empty()) {
@@ -252,21 +253,21 @@ Status read_matrix(const Reader& r, const JsonValue& v, const std::string& path,
 }  // namespace
 
 Expected<AttentionExport> export_from_json(const std::string& text, const std::string& name) {
-    Expected<JsonValue> parsed = parse_json(text, name);
+    Expected<io::JsonValue> parsed = io::parse_json(text, name);
     if (!parsed) return Error{parsed.error()};
-    const JsonValue& root = *parsed;
+    const io::JsonValue& root = *parsed;
     const Reader r(name);
     if (!root.is_object()) return r.error(root, "(document)", "expected an object");
     std::string err;
-    const auto need = [&](const JsonValue& obj, const char* key) { return r.member(obj, key, err); };
+    const auto need = [&](const io::JsonValue& obj, const char* key) { return r.member(obj, key, err); };
 
-    const JsonValue* format = need(root, "format");
+    const io::JsonValue* format = need(root, "format");
     if (format == nullptr) return Error{err};
     if (!format->is_string() || format->as_string() != kFormatName) {
         return r.error(*format, "format",
                        std::string("expected \"") + kFormatName + "\" (an attnviz attention export)");
     }
-    const JsonValue* version = need(root, "version");
+    const io::JsonValue* version = need(root, "version");
     if (version == nullptr) return Error{err};
     if (!version->is_int()) return r.error(*version, "version", "expected a whole number");
     if (version->as_int() > kFormatVersion || version->as_int() < 1) {
@@ -280,17 +281,17 @@ Expected<AttentionExport> export_from_json(const std::string& text, const std::s
     for (const auto& [key, target] : {std::pair<const char*, std::string*>{"source", &e.source},
                                       {"sentence", &e.sentence},
                                       {"key_sentence", &e.key_sentence}}) {
-        const JsonValue* v = root.find(key);
+        const io::JsonValue* v = root.find(key);
         if (v == nullptr) continue;
         if (!v->is_string())
-            return r.error(*v, key, std::string("expected a string, found ") + json_type_name(*v));
+            return r.error(*v, key, std::string("expected a string, found ") + io::json_type_name(*v));
         *target = v->as_string();
     }
     for (const auto& [key, target] :
          {std::pair<const char*, std::vector<std::string>*>{"tokens", &e.query_labels},
           {"key_tokens", &e.key_labels},
           {"head_names", &e.head_names}}) {
-        const JsonValue* v = need(root, key);
+        const io::JsonValue* v = need(root, key);
         if (v == nullptr) return Error{err};
         Expected<std::vector<std::string>> s = read_strings(r, *v, key);
         if (!s) return Error{s.error()};
@@ -300,25 +301,25 @@ Expected<AttentionExport> export_from_json(const std::string& text, const std::s
     const int n_k = e.n_keys();
     if (n_q < 1 || n_k < 1) return r.error(root, "tokens", "at least one query and one key token are needed");
 
-    const JsonValue* settings = need(root, "settings");
+    const io::JsonValue* settings = need(root, "settings");
     if (settings == nullptr) return Error{err};
     if (!settings->is_object()) return r.error(*settings, "settings", "expected an object");
     // Any model's heads; a window of -1 means a real model's own (its interventions' convention).
-    const SettingsLimits limits{{1, 1 << 20}, {-1, 1 << 30}};
-    if (std::optional<SettingsProblem> p = read_settings_json(*settings, limits, e.settings))
+    const lesson::SettingsLimits limits{{1, 1 << 20}, {-1, 1 << 30}};
+    if (std::optional<lesson::SettingsProblem> p = lesson::read_settings_json(*settings, limits, e.settings))
         return r.error(*p->at, "settings." + p->key, p->what);
 
-    const JsonValue* layers = need(root, "layers");
+    const io::JsonValue* layers = need(root, "layers");
     if (layers == nullptr) return Error{err};
     if (!layers->is_array() || layers->items().empty())
         return r.error(*layers, "layers", "expected a non-empty array");
     int n_heads = -1;
     for (std::size_t l = 0; l < layers->items().size(); ++l) {
-        const JsonValue& layer = layers->items()[l];
+        const io::JsonValue& layer = layers->items()[l];
         const std::string lp = idx("layers", l);
         if (!layer.is_object()) return r.error(layer, lp, "expected an object");
-        const JsonValue* vis = layer.find("visible");
-        const JsonValue* heads = layer.find("heads");
+        const io::JsonValue* vis = layer.find("visible");
+        const io::JsonValue* heads = layer.find("heads");
         if (vis == nullptr) return r.error(layer, lp + ".visible", "missing");
         if (heads == nullptr) return r.error(layer, lp + ".heads", "missing");
         MaskMatrix m(n_q, n_k);
@@ -360,19 +361,19 @@ Expected<AttentionExport> export_from_json(const std::string& text, const std::s
             *root.find("head_names"), "head_names",
             std::to_string(e.head_names.size()) + " names for " + std::to_string(n_heads) + " heads");
     }
-    if (const JsonValue* focus = root.find("focus")) {
+    if (const io::JsonValue* focus = root.find("focus")) {
         if (!focus->is_object()) return r.error(*focus, "focus", "expected an object");
-        if (const JsonValue* v = focus->find("layer")) {
+        if (const io::JsonValue* v = focus->find("layer")) {
             Expected<int> n = read_int(r, *v, "focus.layer", 0, e.n_layers() - 1);
             if (!n) return Error{n.error()};
             e.focus_layer = *n;
         }
-        if (const JsonValue* v = focus->find("head")) {
+        if (const io::JsonValue* v = focus->find("head")) {
             Expected<int> n = read_int(r, *v, "focus.head", 0, n_heads - 1);
             if (!n) return Error{n.error()};
             e.focus_head = *n;
         }
-        if (const JsonValue* v = focus->find("query")) {
+        if (const io::JsonValue* v = focus->find("query")) {
             Expected<int> n = read_int(r, *v, "focus.query", -1, n_q - 1);
             if (!n) return Error{n.error()};
             e.query = *n;
@@ -381,4 +382,4 @@ Expected<AttentionExport> export_from_json(const std::string& text, const std::s
     return e;
 }
 
-}  // namespace attnviz
+}  // namespace attnviz::exports

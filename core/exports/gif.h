@@ -3,13 +3,13 @@
 #pragma once
 
 #include "core/base/expected.h"
-#include "core/export/colormap.h"
-#include "core/export/raster.h"
+#include "core/exports/colormap.h"
+#include "core/exports/raster.h"
 
 #include <string>
 #include <vector>
 
-namespace attnviz {
+namespace attnviz::exports {
 
 /// Lowest and highest frame rates write_gif accepts: GIF delays are whole hundredths of a second, and
 /// browsers slow delays under 2/100 s down to 1/10 s.
@@ -26,4 +26,4 @@ int gif_palette_index(std::uint16_t code);
 /// shown 1/fps seconds (rounded to hundredths). Atomic: a failure leaves no file.
 Status write_gif(const std::string& path, const std::vector<CodeImage>& frames, Colormap cmap, double fps);
 
-}  // namespace attnviz
+}  // namespace attnviz::exports

@@ -7,7 +7,7 @@
 #include <optional>
 #include <string>
 
-namespace attnviz {
+namespace attnviz::exports {
 
 enum class Colormap { kViridis, kMagma, kGrey };
 constexpr int kColormapCount = 3;
@@ -40,4 +40,4 @@ inline Rgb8 colormap_color(Colormap cmap, float t) {
 /// linearly between its 9 stops. t is clamped to [0, 1].
 Rgb8 diverging_color(float t);
 
-}  // namespace attnviz
+}  // namespace attnviz::exports

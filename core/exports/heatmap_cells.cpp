@@ -1,12 +1,12 @@
 // Linear, log and rank normalisation of visible cells; masked and empty rows marked for the shader.
-#include "core/export/heatmap_cells.h"
+#include "core/exports/heatmap_cells.h"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
 
-namespace attnviz {
+namespace attnviz::exports {
 
 namespace {
 
@@ -180,4 +180,4 @@ HeatmapCells make_downsampled_cells(const Eigen::Ref<const MatrixRM>& values, co
     return make_heatmap_cells(sum, &seen, settings);
 }
 
-}  // namespace attnviz
+}  // namespace attnviz::exports

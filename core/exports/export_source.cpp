@@ -1,6 +1,6 @@
 // The engine runs behind an export: run_lesson / run_hand_example for the lesson sources, run_forward with
 // the attention kept for a real model; animations re-run the source once per frame.
-#include "core/export/export_source.h"
+#include "core/exports/export_source.h"
 
 #include "core/attention/flash_attention.h"
 #include "core/attention/mask.h"
@@ -10,36 +10,37 @@
 
 #include <cmath>
 
-namespace attnviz {
+namespace attnviz::exports {
 
 namespace {
 
-std::vector<std::string> display_labels(const Tokenization& t) {
+std::vector<std::string> display_labels(const lesson::Tokenization& t) {
     std::vector<std::string> out;
-    for (const Token& tok : t.tokens) out.push_back(token_display_label(tok.text));
+    for (const lesson::Token& tok : t.tokens) out.push_back(lesson::token_display_label(tok.text));
     return out;
 }
 
 Expected<AttentionExport> compute_lesson(const ExportSource& src) {
-    AttentionOptions options;
+    attention::AttentionOptions options;
     options.keep_raw_scores = false;
     options.keep_scores = false;
     const bool cross = !src.hand_model && !src.key_sentence.empty();
-    Tokenization tokens = tokenize(src.sentence, src.lesson.max_tokens);
+    lesson::Tokenization tokens = lesson::tokenize(src.sentence, src.lesson.max_tokens);
     if (tokens.tokens.empty()) return Error{"the sentence has no tokens; type some words"};
-    Expected<LessonRun> run =
-        src.hand_model ? run_hand_example(tokens, *src.hand_model, src.lesson, options)
-        : cross ? run_lesson(tokens, tokenize(src.key_sentence, src.lesson.max_tokens), src.lesson, options)
-                : run_lesson(tokens, Tokenization{}, src.lesson, options);
+    Expected<lesson::LessonRun> run =
+        src.hand_model ? lesson::run_hand_example(tokens, *src.hand_model, src.lesson, options)
+        : cross        ? lesson::run_lesson(tokens, lesson::tokenize(src.key_sentence, src.lesson.max_tokens),
+                                            src.lesson, options)
+                       : lesson::run_lesson(tokens, lesson::Tokenization{}, src.lesson, options);
     if (!run) return Error{run.error()};
     AttentionExport e;
-    e.source = src.hand_model ? "hand example" : kLessonModelLabel;
+    e.source = src.hand_model ? "hand example" : lesson::kLessonModelLabel;
     e.sentence = src.sentence;
     e.key_sentence = cross ? src.key_sentence : "";
     e.query_labels = display_labels(run->tokens);
     e.key_labels = cross ? display_labels(run->key_tokens) : e.query_labels;
     e.head_names = run->forward.head_names;
-    e.settings = settings_of_config(run->config, src.lesson.use_positions);
+    e.settings = lesson::settings_of_config(run->config, src.lesson.use_positions);
     const int n_heads = static_cast<int>(run->result.heads.size());
     const int n_q = static_cast<int>(run->result.visible.rows());
     const int n_k = static_cast<int>(run->result.visible.cols());
@@ -81,7 +82,7 @@ Expected<AttentionExport> compute_model(const ExportSource& src) {
     const int n = static_cast<int>(ids.size());
     for (model::LayerAttention& layer : run->layers) {
         e.settings.window = layer.config.mask.window;
-        e.visible.push_back(Mask(layer.config.mask, n, n).build_matrix());
+        e.visible.push_back(attention::Mask(layer.config.mask, n, n).build_matrix());
         e.layers.push_back(std::move(layer.weights));
     }
     return e;
@@ -89,23 +90,23 @@ Expected<AttentionExport> compute_model(const ExportSource& src) {
 
 /// What flash attention runs on for the focused layer: its config and Q, K, V.
 struct FlashSetup {
-    AttentionConfig config;
-    AttentionInputs inputs;
+    attention::AttentionConfig config;
+    attention::AttentionInputs inputs;
 };
 
 Expected<FlashSetup> flash_setup(const ExportSource& src) {
     if (!src.real_model()) {
         const bool cross = !src.hand_model && !src.key_sentence.empty();
-        Tokenization tokens = tokenize(src.sentence, src.lesson.max_tokens);
+        lesson::Tokenization tokens = lesson::tokenize(src.sentence, src.lesson.max_tokens);
         if (tokens.tokens.empty()) return Error{"the sentence has no tokens; type some words"};
-        AttentionOptions options;
+        attention::AttentionOptions options;
         options.keep_raw_scores = false;
         options.keep_scores = false;
-        Expected<LessonRun> run =
-            src.hand_model ? run_hand_example(tokens, *src.hand_model, src.lesson, options)
-            : cross
-                ? run_lesson(tokens, tokenize(src.key_sentence, src.lesson.max_tokens), src.lesson, options)
-                : run_lesson(tokens, Tokenization{}, src.lesson, options);
+        Expected<lesson::LessonRun> run =
+            src.hand_model ? lesson::run_hand_example(tokens, *src.hand_model, src.lesson, options)
+            : cross ? lesson::run_lesson(tokens, lesson::tokenize(src.key_sentence, src.lesson.max_tokens),
+                                         src.lesson, options)
+                    : lesson::run_lesson(tokens, lesson::Tokenization{}, src.lesson, options);
         if (!run) return Error{run.error()};
         return FlashSetup{run->config, std::move(run->forward.inputs)};
     }
@@ -128,7 +129,7 @@ Expected<FlashSetup> flash_setup(const ExportSource& src) {
     Expected<model::ForwardResult> run = model::run_forward(*src.model, ids, src.interventions, options);
     if (!run) return Error{run.error()};
     model::LayerAttention& layer = run->layers[static_cast<std::size_t>(src.focus_layer)];
-    AttentionInputs inputs;
+    attention::AttentionInputs inputs;
     inputs.q = std::move(layer.q);
     inputs.k = std::move(layer.k);
     inputs.v = std::move(layer.v);
@@ -142,19 +143,20 @@ Expected<std::vector<AnimationFrame>> flash_frames(const ExportSource& src, int 
         return Error{"head " + std::to_string(src.focus_head) + " is out of range (0.." +
                      std::to_string(setup->config.n_heads - 1) + ")"};
     }
-    FlashOptions options;
+    attention::FlashOptions options;
     options.block_q = block_q;
     options.block_k = block_k;
     options.rebuild_weights = true;
     options.trace_head = src.focus_head;
-    Expected<FlashResult> flash = compute_flash_attention(setup->config, setup->inputs, options);
+    Expected<attention::FlashResult> flash =
+        attention::compute_flash_attention(setup->config, setup->inputs, options);
     if (!flash) return Error{flash.error()};
     const int n_q = setup->inputs.n_q();
     const int n_k = setup->inputs.n_k();
-    const FlashTrace& trace = *flash->trace;
+    const attention::FlashTrace& trace = *flash->trace;
     AnimationFrame base;
     base.weights = flash->weights->mat(src.focus_head);
-    base.visible = Mask(setup->config.mask, n_q, n_k).build_matrix();
+    base.visible = attention::Mask(setup->config.mask, n_q, n_k).build_matrix();
     base.temperature = setup->config.temperature;
     base.causal = setup->config.mask.causal;
     std::vector<AnimationFrame> frames;
@@ -162,7 +164,7 @@ Expected<std::vector<AnimationFrame>> flash_frames(const ExportSource& src, int 
         AnimationFrame f = base;
         f.tiles = MaskMatrix::Constant(n_q, n_k, 0);
         for (std::size_t t = step; t < trace.steps.size(); ++t) {
-            const FlashTraceStep& tile = trace.steps[t];
+            const attention::FlashTraceStep& tile = trace.steps[t];
             f.tiles.block(tile.q_begin, tile.k_begin, tile.q_end - tile.q_begin, tile.k_end - tile.k_begin)
                 .setConstant(static_cast<std::uint8_t>(t == step ? 1 : 2));
         }
@@ -227,7 +229,7 @@ Expected<std::vector<AnimationFrame>> animation_frames(const ExportSource& sourc
         return Error{
             "cross-attention has no causal mask to switch on and off; animate the temperature instead"};
     }
-    const std::vector<double> temperatures = log_spaced_temperatures(0.05, 20.0, n_frames);
+    const std::vector<double> temperatures = lab::log_spaced_temperatures(0.05, 20.0, n_frames);
     std::vector<AnimationFrame> frames;
     for (int f = 0; f < n_frames; ++f) {
         ExportSource s = source;
@@ -269,4 +271,4 @@ std::vector<CodeImage> render_animation(const std::vector<AnimationFrame>& frame
     return images;
 }
 
-}  // namespace attnviz
+}  // namespace attnviz::exports

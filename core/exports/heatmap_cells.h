@@ -7,7 +7,7 @@
 
 #include <vector>
 
-namespace attnviz {
+namespace attnviz::exports {
 
 enum class ColorScale { kLinear, kLog, kRank };
 
@@ -69,4 +69,4 @@ HeatmapCells make_downsampled_cells(const Eigen::Ref<const MatrixRM>& values, co
 /// Normalised position in [0, 1] of a value for linear and log scales (the legend's tick marks).
 float normalise_value(float v, const ScaleRange& range, ColorScale scale);
 
-}  // namespace attnviz
+}  // namespace attnviz::exports
