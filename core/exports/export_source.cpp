@@ -20,18 +20,26 @@ std::vector<std::string> display_labels(const lesson::Tokenization& t) {
     return out;
 }
 
-Expected<AttentionExport> compute_lesson(const ExportSource& src) {
+bool is_cross(const ExportSource& src) {
+    return !src.hand_model && !src.key_sentence.empty();
+}
+
+/// The lesson sources' run (the hand example, cross-attention or the lesson model), weights only.
+Expected<lesson::LessonRun> run_lesson_source(const ExportSource& src) {
     attention::AttentionOptions options;
     options.keep_raw_scores = false;
     options.keep_scores = false;
-    const bool cross = !src.hand_model && !src.key_sentence.empty();
     lesson::Tokenization tokens = lesson::tokenize(src.sentence, src.lesson.max_tokens);
     if (tokens.tokens.empty()) return Error{"the sentence has no tokens; type some words"};
-    Expected<lesson::LessonRun> run =
-        src.hand_model ? lesson::run_hand_example(tokens, *src.hand_model, src.lesson, options)
-        : cross        ? lesson::run_lesson(tokens, lesson::tokenize(src.key_sentence, src.lesson.max_tokens),
-                                            src.lesson, options)
-                       : lesson::run_lesson(tokens, lesson::Tokenization{}, src.lesson, options);
+    if (src.hand_model) return lesson::run_hand_example(tokens, *src.hand_model, src.lesson, options);
+    const lesson::Tokenization keys =
+        is_cross(src) ? lesson::tokenize(src.key_sentence, src.lesson.max_tokens) : lesson::Tokenization{};
+    return lesson::run_lesson(tokens, keys, src.lesson, options);
+}
+
+Expected<AttentionExport> compute_lesson(const ExportSource& src) {
+    const bool cross = is_cross(src);
+    Expected<lesson::LessonRun> run = run_lesson_source(src);
     if (!run) return Error{run.error()};
     AttentionExport e;
     e.source = src.hand_model ? "hand example" : lesson::kLessonModelLabel;
@@ -96,17 +104,7 @@ struct FlashSetup {
 
 Expected<FlashSetup> flash_setup(const ExportSource& src) {
     if (!src.real_model()) {
-        const bool cross = !src.hand_model && !src.key_sentence.empty();
-        lesson::Tokenization tokens = lesson::tokenize(src.sentence, src.lesson.max_tokens);
-        if (tokens.tokens.empty()) return Error{"the sentence has no tokens; type some words"};
-        attention::AttentionOptions options;
-        options.keep_raw_scores = false;
-        options.keep_scores = false;
-        Expected<lesson::LessonRun> run =
-            src.hand_model ? lesson::run_hand_example(tokens, *src.hand_model, src.lesson, options)
-            : cross ? lesson::run_lesson(tokens, lesson::tokenize(src.key_sentence, src.lesson.max_tokens),
-                                         src.lesson, options)
-                    : lesson::run_lesson(tokens, lesson::Tokenization{}, src.lesson, options);
+        Expected<lesson::LessonRun> run = run_lesson_source(src);
         if (!run) return Error{run.error()};
         return FlashSetup{run->config, std::move(run->forward.inputs)};
     }
@@ -224,7 +222,7 @@ Expected<std::vector<AnimationFrame>> animation_frames(const ExportSource& sourc
                                                        int n_frames, int block_q, int block_k) {
     if (animation == Animation::kFlash) return flash_frames(source, block_q, block_k);
     if (n_frames < 2) return Error{"an animation needs at least 2 frames"};
-    const bool cross = !source.real_model() && !source.hand_model && !source.key_sentence.empty();
+    const bool cross = !source.real_model() && is_cross(source);
     if (animation == Animation::kMask && cross) {
         return Error{
             "cross-attention has no causal mask to switch on and off; animate the temperature instead"};

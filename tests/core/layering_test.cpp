@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <map>
 #include <regex>
 #include <string>
 
@@ -113,29 +114,23 @@ TEST(Layering, CoreFoldersOpenTheirNamespace) {
         ++folders;
         const std::string name = folder.path().filename().string();
         const std::string expected = name == "base" ? "attnviz" : "attnviz::" + name;
-        int files = 0;
-        for (const auto& entry : std::filesystem::directory_iterator(folder.path())) {
-            const std::string ext = entry.path().extension().string();
-            if (ext != ".h" && ext != ".cpp") continue;
-            ++files;
-            std::ifstream in(entry.path());
-            std::string line;
-            int line_no = 0;
-            int opens_own = 0;
-            while (std::getline(in, line)) {
-                ++line_no;
+        std::map<std::string, int> opens_own;  // file -> namespaces of its folder it opens
+        const int files =
+            for_each_source_line(folder.path(), [&](const std::string& where, const std::string& line) {
+                const std::string file = where.substr(0, where.rfind(':'));
+                opens_own.try_emplace(file, 0);
                 std::smatch m;
-                if (!std::regex_search(line, m, opening)) continue;
+                if (!std::regex_search(line, m, opening)) return;
                 const std::string ns = m[1].str();
                 // its own namespace or one nested in it; base/ opens exactly attnviz
                 const bool own = ns == expected || (name != "base" && ns.rfind(expected + "::", 0) == 0);
-                EXPECT_TRUE(own) << entry.path().string() << ":" << line_no << " opens " << ns
-                                 << ", expected " << expected;
-                if (own) ++opens_own;
-            }
-            // base/eigen.h only includes Eigen; every other folder's file declares something
+                EXPECT_TRUE(own) << where << " opens " << ns << ", expected " << expected;
+                if (own) ++opens_own[file];
+            });
+        // base/eigen.h only includes Eigen; every other folder's file declares something
+        for (const auto& [file, n] : opens_own) {
             if (name != "base") {
-                EXPECT_GT(opens_own, 0) << entry.path() << " opens no namespace " << expected;
+                EXPECT_GT(n, 0) << file << " opens no namespace " << expected;
             }
         }
         EXPECT_GT(files, 0) << folder.path();

@@ -18,27 +18,32 @@
 
 namespace attnviz::testing {
 
+/// Sets up the current ImGui context as a window of this size with the default font at font_pixels, a
+/// built atlas and the arrow, Enter and Esc keys at their GLFW codes (as the real backend maps them).
+inline void init_headless_io(float width, float height, float font_pixels) {
+    ImGuiIO& io = ImGui::GetIO();
+    io.DisplaySize = ImVec2(width, height);
+    io.IniFilename = nullptr;
+    io.DeltaTime = 1.0f / 60.0f;
+    ImFontConfig cfg;
+    cfg.SizePixels = font_pixels;
+    io.Fonts->AddFontDefault(&cfg);
+    unsigned char* pixels = nullptr;
+    int w = 0, h = 0;
+    io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
+    io.KeyMap[ImGuiKey_LeftArrow] = 263;
+    io.KeyMap[ImGuiKey_RightArrow] = 262;
+    io.KeyMap[ImGuiKey_UpArrow] = 265;
+    io.KeyMap[ImGuiKey_DownArrow] = 264;
+    io.KeyMap[ImGuiKey_Enter] = 257;
+    io.KeyMap[ImGuiKey_Escape] = 256;
+}
+
 class HeadlessImGui {
   public:
     explicit HeadlessImGui(float width = 1280.0f, float height = 800.0f) {
         ImGui::CreateContext();
-        ImGuiIO& io = ImGui::GetIO();
-        io.DisplaySize = ImVec2(width, height);
-        io.IniFilename = nullptr;
-        io.DeltaTime = 1.0f / 60.0f;
-        ImFontConfig cfg;
-        cfg.SizePixels = gui::kBaseFontPixels;
-        io.Fonts->AddFontDefault(&cfg);
-        unsigned char* pixels = nullptr;
-        int w = 0, h = 0;
-        io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
-        // Arrow keys at their GLFW codes, as the real backend maps them.
-        io.KeyMap[ImGuiKey_LeftArrow] = 263;
-        io.KeyMap[ImGuiKey_RightArrow] = 262;
-        io.KeyMap[ImGuiKey_UpArrow] = 265;
-        io.KeyMap[ImGuiKey_DownArrow] = 264;
-        io.KeyMap[ImGuiKey_Enter] = 257;
-        io.KeyMap[ImGuiKey_Escape] = 256;
+        init_headless_io(width, height, gui::kBaseFontPixels);
     }
     ~HeadlessImGui() { ImGui::DestroyContext(); }
     HeadlessImGui(const HeadlessImGui&) = delete;

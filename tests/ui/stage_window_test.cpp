@@ -26,19 +26,7 @@ class StageContext {
         ImGuiContext* previous = ImGui::GetCurrentContext();
         m_context = ImGui::CreateContext();
         ImGui::SetCurrentContext(m_context);
-        ImGuiIO& io = ImGui::GetIO();
-        io.DisplaySize = ImVec2(width, height);
-        io.IniFilename = nullptr;
-        io.DeltaTime = 1.0f / 60.0f;
-        ImFontConfig cfg;
-        cfg.SizePixels = kBaseFontPixels * 1.75f;
-        io.Fonts->AddFontDefault(&cfg);
-        unsigned char* pixels = nullptr;
-        int w = 0, h = 0;
-        io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
-        io.KeyMap[ImGuiKey_LeftArrow] = 263;
-        io.KeyMap[ImGuiKey_RightArrow] = 262;
-        io.KeyMap[ImGuiKey_Escape] = 256;
+        testing::init_headless_io(width, height, kBaseFontPixels * 1.75f);
         ImGui::SetCurrentContext(previous);
     }
     ~StageContext() {
