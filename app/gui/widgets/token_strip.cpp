@@ -190,7 +190,11 @@ void draw_token_strip(AppState& s, ImVec2 size) {
         avail.x != s.layout.strip_scrolled_size.x || avail.y != s.layout.strip_scrolled_size.y;
     if (s.selection.query >= 0 && (s.selection.query != s.layout.strip_scrolled_to || resized) && overflows) {
         const int q = std::min(s.selection.query, n - 1);
-        float centre = g.along(static_cast<std::size_t>(q));
+        // Where to scroll: a position along the strip and where it lands in the view (0: its start,
+        // 1: its end). Both chips whole when they fit; else the query at the edge away from the key, so
+        // the arcs towards the key and the tokens between stay in view.
+        float at = g.along(static_cast<std::size_t>(q));
+        float ratio = 0.5f;
         if (head != nullptr && q < head->weights.rows()) {
             int top = -1;
             for (int j = 0; j < n && j < head->weights.cols(); ++j) {
@@ -198,18 +202,27 @@ void draw_token_strip(AppState& s, ImVec2 size) {
                     (top < 0 || head->weights(q, j) > head->weights(q, top)))
                     top = j;
             }
-            if (top >= 0) {  // both chips whole, with a little room, or the query alone
+            if (top >= 0 && top != q) {
                 const Rect& a = g.chips[static_cast<std::size_t>(q)];
                 const Rect& b = g.chips[static_cast<std::size_t>(top)];
-                const float lo = g.vertical ? std::min(a.min.y, b.min.y) : std::min(a.min.x, b.min.x);
-                const float hi = g.vertical ? std::max(a.max.y, b.max.y) : std::max(a.max.x, b.max.x);
-                if (hi - lo < (g.vertical ? avail.y : avail.x) - fs * 0.5f) centre = 0.5f * (lo + hi);
+                const float a0 = g.vertical ? a.min.y : a.min.x, a1 = g.vertical ? a.max.y : a.max.x;
+                const float b0 = g.vertical ? b.min.y : b.min.x, b1 = g.vertical ? b.max.y : b.max.x;
+                const float lo = std::min(a0, b0), hi = std::max(a1, b1);
+                if (hi - lo < (g.vertical ? avail.y : avail.x) - fs * 0.5f) {
+                    at = 0.5f * (lo + hi);
+                } else if (b0 < a0) {
+                    at = a1 + fs * 0.3f;
+                    ratio = 1.0f;
+                } else {
+                    at = a0 - fs * 0.3f;
+                    ratio = 0.0f;
+                }
             }
         }
         if (g.vertical) {
-            ImGui::SetScrollFromPosY(centre - ImGui::GetWindowPos().y, 0.5f);
+            ImGui::SetScrollFromPosY(at - ImGui::GetWindowPos().y, ratio);
         } else {
-            ImGui::SetScrollFromPosX(centre - ImGui::GetWindowPos().x, 0.5f);
+            ImGui::SetScrollFromPosX(at - ImGui::GetWindowPos().x, ratio);
         }
         s.layout.strip_scrolled_to = s.selection.query;
         s.layout.strip_scrolled_size = avail;
