@@ -10,6 +10,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
+#include <string>
 
 namespace attnviz::gui {
 
@@ -30,7 +32,8 @@ const model::Interventions& shown_interventions(const AppState& s) {
     return m.result && m.result->run ? m.result->run->interventions : s.model.interventions;
 }
 
-void describe_model(const AppState& s, CompareSide& side, int layer, int head) {
+/// `shown` names what the side holds: the head ("L2 H1") or an aggregate of the layer.
+void describe_model(const AppState& s, CompareSide& side, int layer, int head, const std::string& shown) {
     const model::Interventions& iv = shown_interventions(s);
     const std::string name = model::model_display_name(s.model.open->source);
     const double t = iv.temperature_for(layer, head);
@@ -46,39 +49,31 @@ void describe_model(const AppState& s, CompareSide& side, int layer, int head) {
     std::string text = s.sentence;
     if (!s.model.generated_ids.empty())
         text += " (+" + std::to_string(s.model.generated_ids.size()) + " generated)";
-    side.settings = {{"model", name},
-                     {"text", text},
-                     {"head", model_head_name(layer, head)},
-                     {"temperature", temperature},
-                     {"mask", mask},
-                     {"heads off", off.empty() ? "none" : off}};
-    side.title = name + kDot + model_head_name(layer, head) + kDot + "T = " + temperature + kDot + mask;
+    side.settings = {{"model", name}, {"text", text},
+                     {"head", shown}, {"temperature", temperature},
+                     {"mask", mask},  {"heads off", off.empty() ? "none" : off}};
+    side.title = name + kDot + shown + kDot + "T = " + temperature + kDot + mask;
     if (!off.empty()) side.title += kDot + off + " off";
 }
 
 /// With the model view showing the layer's mean over heads or the rollout, that is what a side holds
-/// (the same rows and columns as a head: every token as query and key).
-void use_model_aggregate(const AppState& s, CompareSide& side, int layer, int head) {
+/// (the same rows and columns as a head: every token as query and key). Returns what it holds then
+/// ("layer 2 mean over heads"), or nothing when the side keeps the head.
+std::optional<std::string> use_model_aggregate(const AppState& s, CompareSide& side, int layer) {
     const ModelDerived& m = s.derived.model;
-    if (s.model.aggregate == ModelAggregate::kHead || !m.result || !m.result->run) return;
+    if (s.model.aggregate == ModelAggregate::kHead || !m.result || !m.result->run) return std::nullopt;
     const bool mean = s.model.aggregate == ModelAggregate::kLayerMean;
     const std::vector<MatrixRM>& all = mean ? m.result->layer_means : m.result->rollout;
     if (layer < 0 || static_cast<std::size_t>(layer) >= all.size() ||
         static_cast<std::size_t>(layer) >= m.result->run->layers.size())
-        return;
+        return std::nullopt;
     const MatrixRM& values = all[static_cast<std::size_t>(layer)];
-    if (values.rows() != side.weights.rows() || values.cols() != side.weights.cols()) return;
+    if (values.rows() != side.weights.rows() || values.cols() != side.weights.cols()) return std::nullopt;
     side.weights = values;
     side.visible = layer_visibility(m.result->run->layers[static_cast<std::size_t>(layer)],
                                     static_cast<int>(values.rows()));
-    const std::string what = mean ? "layer " + std::to_string(layer) + " mean over heads"
-                                  : "rollout through layer " + std::to_string(layer);
-    const std::string head_entry = model_head_name(layer, head);
-    for (auto& [key, value] : side.settings) {
-        if (key == "head") value = what;
-    }
-    if (const std::size_t at = side.title.find(head_entry); at != std::string::npos)
-        side.title.replace(at, head_entry.size(), what);
+    return mean ? "layer " + std::to_string(layer) + " mean over heads"
+                : "rollout through layer " + std::to_string(layer);
 }
 
 void describe_lesson(const AppState& s, CompareSide& side, const AttentionRun& run, int head) {
@@ -129,8 +124,9 @@ std::optional<CompareSide> compare_side_now(const AppState& s) {
         return std::nullopt;  // weights not kept, or a run that does not match its labels
     side.query = s.selection.query < r->n_q ? s.selection.query : -1;
     if (d.run->real_model() && model_open(s)) {
-        describe_model(s, side, d.run->model_layer, head);
-        use_model_aggregate(s, side, d.run->model_layer, head);
+        const int layer = d.run->model_layer;
+        const std::optional<std::string> aggregate = use_model_aggregate(s, side, layer);
+        describe_model(s, side, layer, head, aggregate ? *aggregate : model_head_name(layer, head));
     } else {
         describe_lesson(s, side, *d.run, head);
     }
